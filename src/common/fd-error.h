@@ -1,0 +1,39 @@
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define FD_ERROR (fd_error_quark ())
+
+/* One error domain for both programs. Each value maps onto one contract
+ * error code ("bad-request", …) and one HTTP status. */
+typedef enum
+{
+  FD_ERROR_BAD_REQUEST,       /* 400 bad-request */
+  FD_ERROR_BAD_CREDENTIALS,   /* 401 bad-credentials */
+  FD_ERROR_UNAUTHENTICATED,   /* 401 unauthenticated */
+  FD_ERROR_REAUTH_REQUIRED,   /* 401 reauth-required */
+  FD_ERROR_FORBIDDEN,         /* 403 forbidden */
+  FD_ERROR_ACCOUNT_DISABLED,  /* 403 account-disabled */
+  FD_ERROR_NOT_FOUND,         /* 404 not-found */
+  FD_ERROR_METHOD_NOT_ALLOWED,/* 405 method-not-allowed */
+  FD_ERROR_TOO_LARGE,         /* 413 too-large */
+  FD_ERROR_ACCOUNT_LOCKED,    /* 423 account-locked */
+  FD_ERROR_RATE_LIMITED,      /* 429 rate-limited */
+  FD_ERROR_INTERNAL,          /* 500 internal */
+  FD_ERROR_UNAVAILABLE,       /* 503 unavailable */
+  /* client side only */
+  FD_ERROR_NETWORK,           /* server unreachable */
+  FD_ERROR_TLS,               /* certificate or pin refused */
+  FD_ERROR_PROTOCOL,          /* malformed answer */
+  FD_ERROR_CONFIG,            /* bad configuration */
+} FdError;
+
+GQuark       fd_error_quark         (void);
+const char  *fd_error_to_code       (FdError     error);
+guint        fd_error_to_status     (FdError     error);
+FdError      fd_error_from_code     (const char *code,
+                                     guint       status);
+
+G_END_DECLS
