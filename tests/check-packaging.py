@@ -1,0 +1,481 @@
+#!/usr/bin/env python3
+# Packaging checks run by `meson test --suite packaging`:
+#   check-packaging.py flatpak MANIFEST
+#   check-packaging.py unit SERVICE-FILE
+#   check-packaging.py config SERVER-CONF
+#   check-packaging.py icons ICONDIR APP-ID
+#   check-packaging.py translations SRCDIR [LANG]
+#   check-packaging.py options SRCDIR [--build]
+#   check-packaging.py missing PROGRAM
+# Each prints what it found wrong and exits 1, or exits 0.
+
+import configparser
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+
+APP_ID = 'io.github.frontdesk.FrontDesk'
+
+FINISH_ARGS = [
+    '--share=network',
+    '--share=ipc',
+    '--socket=wayland',
+    '--socket=fallback-x11',
+    '--device=dri',
+]
+
+errors = []
+
+
+def fail(msg):
+    errors.append(msg)
+    print('FAIL: ' + msg, file=sys.stderr)
+
+
+def need(program):
+    path = shutil.which(program)
+    if path is None:
+        print('FAIL: %s is not installed (build-aux/setup-debian.sh installs it)' % program,
+              file=sys.stderr)
+        sys.exit(1)
+    return path
+
+
+def run(argv, **kw):
+    return subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          universal_newlines=True, **kw)
+
+
+# --- Flatpak manifest -------------------------------------------------------
+
+def check_flatpak(manifest):
+    builder = need('flatpak-builder')
+    env = dict(os.environ, G_DEBUG='fatal-warnings')
+    r = run([builder, '--show-manifest', manifest], env=env)
+    if r.returncode != 0:
+        fail('flatpak-builder --show-manifest failed (%d): %s' % (r.returncode, r.stderr.strip()))
+        return
+    if r.stderr.strip():
+        fail('flatpak-builder printed warnings: ' + r.stderr.strip())
+    try:
+        shown = json.loads(r.stdout)
+    except ValueError as e:
+        fail('flatpak-builder output is not JSON: %s' % e)
+        return
+    with open(manifest, encoding='utf-8') as f:
+        raw = json.load(f)
+
+    for name, m in (('manifest', raw), ('flatpak-builder view', shown)):
+        if m.get('finish-args') != FINISH_ARGS:
+            fail('%s: finish-args are %r, expected exactly %r'
+                 % (name, m.get('finish-args'), FINISH_ARGS))
+        if m.get('id', m.get('app-id')) != APP_ID:
+            fail('%s: id is %r' % (name, m.get('id', m.get('app-id'))))
+        if m.get('runtime') != 'org.gnome.Platform' or m.get('sdk') != 'org.gnome.Sdk':
+            fail('%s: runtime/sdk must be org.gnome.Platform/org.gnome.Sdk' % name)
+        try:
+            if int(str(m.get('runtime-version'))) < 47:
+                fail('%s: runtime-version %s < 47' % (name, m.get('runtime-version')))
+        except ValueError:
+            fail('%s: runtime-version %r is not a number' % (name, m.get('runtime-version')))
+        if m.get('command') != 'frontdesk':
+            fail('%s: command is %r' % (name, m.get('command')))
+        modules = m.get('modules', [])
+        mine = [x for x in modules if isinstance(x, dict) and x.get('name') == 'frontdesk']
+        if len(mine) != 1:
+            fail('%s: expected one module named frontdesk' % name)
+            continue
+        mod = mine[0]
+        if mod.get('buildsystem') != 'meson':
+            fail('%s: module frontdesk must use buildsystem meson' % name)
+        if '-Dserver=false' not in mod.get('config-opts', []):
+            fail('%s: module frontdesk must build the client only (-Dserver=false)' % name)
+        srcs = mod.get('sources', [])
+        if not any(s.get('type') == 'dir' and s.get('path') == '..' for s in srcs):
+            fail('%s: module frontdesk must build the source tree (type dir, path "..")' % name)
+
+
+# --- systemd unit -----------------------------------------------------------
+
+UNIT_REQUIRED = {
+    'NoNewPrivileges': 'yes',
+    'ProtectSystem': 'strict',
+    'ProtectHome': 'yes',
+    'PrivateTmp': 'yes',
+    'PrivateDevices': 'yes',
+    'StateDirectory': 'frontdesk',
+    'ConfigurationDirectory': 'frontdesk',
+    'CapabilityBoundingSet': '',
+    'RestrictAddressFamilies': 'AF_INET AF_INET6 AF_UNIX',
+    'MemoryDenyWriteExecute': 'yes',
+    'LockPersonality': 'yes',
+    'RestrictNamespaces': 'yes',
+    'ProtectKernelTunables': 'yes',
+    'ProtectKernelModules': 'yes',
+    'ProtectKernelLogs': 'yes',
+    'ProtectControlGroups': 'yes',
+    'UMask': '0077',
+    'ExecStart': '/usr/bin/frontdesk-server serve --config /etc/frontdesk/server.conf',
+}
+
+
+def check_unit(path):
+    values = {}
+    section = None
+    with open(path, encoding='utf-8') as f:
+        for line in f:
+            line = line.strip()
+            if not line or line[0] in '#;':
+                continue
+            if line.startswith('['):
+                section = line
+                continue
+            key, _, value = line.partition('=')
+            if section == '[Service]':
+                values.setdefault(key.strip(), []).append(value.strip())
+    for key, want in UNIT_REQUIRED.items():
+        if want not in values.get(key, []):
+            fail('%s: [Service] needs %s=%s' % (path, key, want))
+    if 'DynamicUser' not in values and 'User' not in values:
+        fail('%s: run as DynamicUser=yes or a dedicated User=' % path)
+    if '@system-service' not in values.get('SystemCallFilter', []):
+        fail('%s: [Service] needs SystemCallFilter=@system-service' % path)
+    if values.get('AmbientCapabilities', ['']) != ['']:
+        fail('%s: the server needs no capabilities' % path)
+
+    analyze = shutil.which('systemd-analyze')
+    if analyze is None:
+        fail('systemd-analyze is not installed')
+        return
+    # systemd-analyze verify insists on an existing ExecStart binary; check a
+    # copy whose binary exists, and treat any diagnostic as a failure.
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = os.path.join(tmp, os.path.basename(path))
+        with open(path, encoding='utf-8') as src, open(copy, 'w', encoding='utf-8') as dst:
+            for line in src:
+                dst.write(line.replace('ExecStart=/usr/bin/frontdesk-server',
+                                       'ExecStart=' + shutil.which('true')))
+        r = run([analyze, 'verify', '--man=no', copy])
+        out = (r.stdout + r.stderr).strip()
+        if r.returncode != 0 or out:
+            fail('systemd-analyze verify: ' + (out or 'exit %d' % r.returncode))
+
+
+# --- example server configuration ------------------------------------------
+
+CONFIG_KEYS = {
+    'server': ['listen', 'data-dir', 'certificate', 'private-key', 'key-file'],
+    'policy': ['off-hours', 'lock-after', 'idle-timeout', 'max-age', 'reveal-window',
+               'watermark', 'visitor-retention-days'],
+}
+
+
+def check_config(path):
+    cp = configparser.ConfigParser(interpolation=None, delimiters=('=',))
+    cp.optionxform = str
+    try:
+        cp.read(path, encoding='utf-8')
+    except configparser.Error as e:
+        fail('%s: %s' % (path, e))
+        return
+    for section, keys in CONFIG_KEYS.items():
+        if not cp.has_section(section):
+            fail('%s: no [%s] group' % (path, section))
+            continue
+        have = list(cp[section].keys())
+        if sorted(have) != sorted(keys):
+            fail('%s: [%s] has %s, expected %s' % (path, section, have, keys))
+    extra = set(cp.sections()) - set(CONFIG_KEYS)
+    if extra:
+        fail('%s: unknown groups %s' % (path, sorted(extra)))
+    if errors:
+        return
+    pol = cp['policy']
+    if not re.fullmatch(r'([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d', pol['off-hours']):
+        fail('off-hours %r is not HH:MM-HH:MM' % pol['off-hours'])
+    for key in ('lock-after', 'idle-timeout', 'max-age', 'reveal-window',
+                'visitor-retention-days'):
+        if not pol[key].isdigit() or int(pol[key]) <= 0:
+            fail('%s %r is not a positive integer' % (key, pol[key]))
+    if pol['watermark'] not in ('true', 'false'):
+        fail('watermark %r is not true or false' % pol['watermark'])
+    if not errors and not 60 <= int(pol['lock-after']) <= 900:
+        fail('lock-after must be 1-15 minutes')
+    if not errors and int(pol['max-age']) > 43200:
+        fail('max-age must be at most 12 hours')
+    if not re.fullmatch(r'[0-9.]+:\d+|\[[0-9a-fA-F:]+\]:\d+', cp['server']['listen']):
+        fail('listen %r is not ADDRESS:PORT' % cp['server']['listen'])
+    elif int(cp['server']['listen'].rsplit(':', 1)[1]) < 1024:
+        fail('listen port must be >= 1024: the unit grants no CAP_NET_BIND_SERVICE')
+
+
+# --- icons ------------------------------------------------------------------
+
+def check_icons(icondir, app_id):
+    svg = '{http://www.w3.org/2000/svg}'
+    for rel, size in (('hicolor/scalable/apps/%s.svg' % app_id, None),
+                      ('hicolor/symbolic/apps/%s-symbolic.svg' % app_id, '16')):
+        path = os.path.join(icondir, rel)
+        try:
+            root = ET.parse(path).getroot()
+        except (OSError, ET.ParseError) as e:
+            fail('%s: %s' % (path, e))
+            continue
+        if root.tag != svg + 'svg':
+            fail('%s: not an SVG document' % path)
+            continue
+        if size and (root.get('width') != size or root.get('height') != size):
+            fail('%s: a symbolic icon is drawn on a 16x16 canvas' % path)
+        if size:
+            colours = set()
+            for el in root.iter():
+                for attr in ('fill', 'stroke'):
+                    v = el.get(attr)
+                    if v and v not in ('none', 'currentColor'):
+                        colours.add(v.lower())
+            if len(colours) > 1:
+                fail('%s: a symbolic icon uses one colour, found %s' % (path, sorted(colours)))
+        for el in root.iter():
+            for attr, v in el.attrib.items():
+                if 'href' in attr and not v.startswith('#'):
+                    fail('%s: refers to an external resource %s' % (path, v))
+
+
+# --- translations -----------------------------------------------------------
+
+# The keywords and flags of meson's i18n 'glib' preset (po/meson.build).
+XGETTEXT_GLIB = [
+    '--from-code=UTF-8', '--add-comments',
+    '--keyword=_', '--keyword=N_', '--keyword=C_:1c,2', '--keyword=NC_:1c,2',
+    '--keyword=g_dcgettext:2', '--keyword=g_dngettext:2,3', '--keyword=g_dpgettext2:2c,3',
+    '--flag=N_:1:pass-c-format', '--flag=C_:2:pass-c-format', '--flag=NC_:2:pass-c-format',
+    '--flag=g_dngettext:2:pass-c-format', '--flag=g_strdup_printf:1:c-format',
+    '--flag=g_string_printf:2:c-format', '--flag=g_string_append_printf:2:c-format',
+    '--flag=g_error_new:3:c-format', '--flag=g_set_error:4:c-format',
+    '--flag=g_markup_printf_escaped:1:c-format', '--flag=g_log:3:c-format',
+    '--flag=g_print:1:c-format', '--flag=g_printerr:1:c-format',
+    '--flag=g_printf:1:c-format', '--flag=g_fprintf:2:c-format',
+    '--flag=g_sprintf:2:c-format', '--flag=g_snprintf:3:c-format',
+]
+
+
+def _unquote(s):
+    s = s.strip()
+    if not (s.startswith('"') and s.endswith('"')):
+        raise ValueError('bad PO string: ' + s)
+    return json.loads(s)
+
+
+def parse_po(path):
+    """Returns a list of dicts: ctxt, id, plural, strs (list), comments (#.),
+    flags (set), obsolete (bool)."""
+    entries = []
+    cur = None
+    field = None
+
+    def finish():
+        if cur is not None and cur.get('id') is not None:
+            entries.append(cur)
+
+    with open(path, encoding='utf-8') as f:
+        for raw in f:
+            line = raw.rstrip('\n')
+            obsolete = line.startswith('#~')
+            if obsolete:
+                line = line[2:].lstrip()
+            if not line.strip():
+                continue
+            if line.startswith('#'):
+                if cur is not None and cur.get('id') is not None:
+                    finish()
+                    cur = None
+                if cur is None:
+                    cur = {'ctxt': None, 'id': None, 'plural': None, 'strs': {},
+                           'comments': [], 'flags': set(), 'obsolete': False}
+                if line.startswith('#.'):
+                    cur['comments'].append(line[2:].strip())
+                elif line.startswith('#,'):
+                    cur['flags'].update(x.strip() for x in line[2:].split(','))
+                continue
+            m = re.match(r'(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)\s+(".*")$', line)
+            if m:
+                kw = m.group(1)
+                if kw in ('msgctxt', 'msgid') and cur is not None and cur.get('id') is not None:
+                    finish()
+                    cur = None
+                if cur is None:
+                    cur = {'ctxt': None, 'id': None, 'plural': None, 'strs': {},
+                           'comments': [], 'flags': set(), 'obsolete': False}
+                cur['obsolete'] = cur['obsolete'] or obsolete
+                value = _unquote(m.group(3))
+                if kw == 'msgctxt':
+                    cur['ctxt'] = value
+                    field = ('ctxt',)
+                elif kw == 'msgid':
+                    cur['id'] = value
+                    field = ('id',)
+                elif kw == 'msgid_plural':
+                    cur['plural'] = value
+                    field = ('plural',)
+                else:
+                    n = int(m.group(2) or 0)
+                    cur['strs'][n] = value
+                    field = ('strs', n)
+                continue
+            if line.strip().startswith('"') and cur is not None and field:
+                value = _unquote(line)
+                if field[0] == 'strs':
+                    cur['strs'][field[1]] += value
+                else:
+                    cur[field[0]] += value
+                continue
+            raise ValueError('%s: cannot parse line: %s' % (path, raw.rstrip()))
+    finish()
+    return entries
+
+
+PRINTF = re.compile(r"%(?:\d+\$)?[-#0 +']*(?:\d+|\*)?(?:\.\d+)?(?:hh|h|ll|l|z|j|t|L)?"
+                    r"[diouxXeEfgGcsp%]|%" r"\{?[A-Za-z_]+\}?")
+# A masked value: digits/letters around a run of two or more mask characters.
+MASK = re.compile(r'[\w\-]*(?:\*{2,}|\u2022{2,})[\w\-]*')
+
+
+def placeholders(s):
+    found = []
+    for p in PRINTF.findall(s):
+        if p == '%%':
+            continue
+        found.append(re.sub(r'^%\d+\$', '%', p))
+    return sorted(found)
+
+
+def check_translations(srcdir, lang):
+    xgettext = need('xgettext')
+    msgmerge = need('msgmerge')
+    msgfmt = need('msgfmt')
+    podir = os.path.join(srcdir, 'po')
+    pofile = os.path.join(podir, lang + '.po')
+
+    with open(os.path.join(podir, 'LINGUAS'), encoding='utf-8') as f:
+        linguas = [w for line in f for w in line.split('#')[0].split()]
+    if lang not in linguas:
+        fail('po/LINGUAS does not list %s' % lang)
+
+    with open(os.path.join(podir, 'POTFILES.in'), encoding='utf-8') as f:
+        potfiles = [l.strip() for l in f if l.strip() and not l.startswith('#')]
+    if potfiles != sorted(potfiles):
+        fail('po/POTFILES.in is not sorted')
+    if len(set(potfiles)) != len(potfiles):
+        fail('po/POTFILES.in lists a file twice')
+    for p in potfiles:
+        if not os.path.isfile(os.path.join(srcdir, p)):
+            fail('po/POTFILES.in lists %s, which does not exist' % p)
+    if errors:
+        return
+
+    with tempfile.TemporaryDirectory() as tmp:
+        pot = os.path.join(tmp, 'frontdesk.pot')
+        r = run([xgettext, '--package-name=frontdesk', '-o', pot, '--directory=' + srcdir,
+                 '--files-from=' + os.path.join(podir, 'POTFILES.in')] + XGETTEXT_GLIB)
+        if r.returncode != 0:
+            fail('xgettext failed: ' + r.stderr.strip())
+            return
+        merged = os.path.join(tmp, lang + '.po')
+        r = run([msgmerge, '--quiet', '--no-fuzzy-matching', '-o', merged, pofile, pot])
+        if r.returncode != 0:
+            fail('msgmerge failed: ' + r.stderr.strip())
+            return
+        r = run([msgfmt, '--check', '--check-accelerators=_', '-o', os.devnull, pofile])
+        if r.returncode != 0:
+            fail('msgfmt --check %s: %s' % (pofile, r.stderr.strip()))
+        template = {(e['ctxt'], e['id']): e for e in parse_po(pot) if e['id']}
+        entries = [e for e in parse_po(merged) if not e['obsolete'] and e['id']]
+
+    header = [e for e in parse_po(pofile) if e['id'] == '' and not e['obsolete']]
+    if not header or 'Language: %s\n' % lang not in header[0]['strs'].get(0, ''):
+        fail('%s: header lacks "Language: %s"' % (pofile, lang))
+
+    untranslated = 0
+    for e in entries:
+        key = (e['ctxt'], e['id'])
+        where = repr(e['id'] if e['ctxt'] is None else e['ctxt'] + '|' + e['id'])
+        strs = [e['strs'][k] for k in sorted(e['strs'])]
+        if 'fuzzy' in e['flags']:
+            fail('fuzzy: ' + where)
+        t = template.get(key)
+        if t is not None and (placeholders(e['id']) or MASK.search(e['id'])) \
+                and not t['comments']:
+            fail('no translator comment for %s (it holds a mask or placeholder)' % where)
+        if not strs or any(s == '' for s in strs):
+            untranslated += 1
+            fail('untranslated: ' + where)
+            continue
+        for s in strs:
+            if placeholders(s) != placeholders(e['id']):
+                fail('placeholders differ in %s: %s' % (where, s))
+            for mask in MASK.findall(e['id']):
+                if mask not in s:
+                    fail('mask %s changed in the translation of %s' % (mask, where))
+    if not entries:
+        print('note: no translatable strings yet', file=sys.stderr)
+    print('%d strings, %d untranslated' % (len(entries), untranslated))
+
+
+# --- build options ----------------------------------------------------------
+
+def check_options(srcdir, build):
+    meson = need('meson')
+    for opt, present, absent in (('-Dserver=false', 'frontdesk', 'frontdesk-server'),
+                                 ('-Dclient=false', 'frontdesk-server', 'frontdesk')):
+        with tempfile.TemporaryDirectory() as tmp:
+            bdir = os.path.join(tmp, 'build')
+            r = run([meson, 'setup', bdir, srcdir, opt], cwd=tmp)
+            if r.returncode != 0:
+                tail = '\n'.join((r.stdout + r.stderr).strip().splitlines()[-15:])
+                fail('meson setup %s failed:\n%s' % (opt, tail))
+                continue
+            r = run([meson, 'introspect', '--targets', bdir])
+            names = {t['name'] for t in json.loads(r.stdout)}
+            if present not in names or absent in names:
+                fail('meson setup %s: expected %s and not %s' % (opt, present, absent))
+            if build:
+                r = run([meson, 'compile', '-C', bdir])
+                if r.returncode != 0:
+                    tail = '\n'.join((r.stdout + r.stderr).strip().splitlines()[-25:])
+                    fail('meson compile %s failed:\n%s' % (opt, tail))
+        print('%s: ok' % opt if not errors else '%s: failed' % opt)
+
+
+def main(argv):
+    if len(argv) < 2:
+        print(__doc__ or 'usage: check-packaging.py CHECK ARGS', file=sys.stderr)
+        return 2
+    cmd, args = argv[1], argv[2:]
+    if cmd == 'flatpak' and len(args) == 1:
+        check_flatpak(args[0])
+    elif cmd == 'unit' and len(args) == 1:
+        check_unit(args[0])
+    elif cmd == 'config' and len(args) == 1:
+        check_config(args[0])
+    elif cmd == 'icons' and len(args) == 2:
+        check_icons(args[0], args[1])
+    elif cmd == 'translations' and len(args) in (1, 2):
+        check_translations(args[0], args[1] if len(args) == 2 else 'zh_CN')
+    elif cmd == 'options' and len(args) in (1, 2):
+        check_options(args[0], '--build' in args[1:])
+    elif cmd == 'missing' and len(args) == 1:
+        need(args[0])
+    else:
+        print('check-packaging.py: unknown check or arguments: %s' % ' '.join(argv[1:]),
+              file=sys.stderr)
+        return 2
+    return 1 if errors else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv))
