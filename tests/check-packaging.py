@@ -432,6 +432,7 @@ def check_options(srcdir, build):
     meson = need('meson')
     for opt, present, absent in (('-Dserver=false', 'frontdesk', 'frontdesk-server'),
                                  ('-Dclient=false', 'frontdesk-server', 'frontdesk')):
+        before = len(errors)
         with tempfile.TemporaryDirectory() as tmp:
             bdir = os.path.join(tmp, 'build')
             r = run([meson, 'setup', bdir, srcdir, opt], cwd=tmp)
@@ -448,7 +449,7 @@ def check_options(srcdir, build):
                 if r.returncode != 0:
                     tail = '\n'.join((r.stdout + r.stderr).strip().splitlines()[-25:])
                     fail('meson compile %s failed:\n%s' % (opt, tail))
-        print('%s: ok' % opt if not errors else '%s: failed' % opt)
+        print('%s: %s' % (opt, 'ok' if len(errors) == before else 'failed'))
 
 
 def main(argv):
