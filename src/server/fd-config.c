@@ -1,0 +1,292 @@
+#include "config.h"
+
+#include <gio/gio.h>
+#include <string.h>
+
+#include "fd-config.h"
+#include "fd-error.h"
+
+FdConfig *
+fd_config_new_defaults (void)
+{
+  FdConfig *config = g_new0 (FdConfig, 1);
+
+  config->listen_host = g_strdup ("127.0.0.1");
+  config->listen_port = 8443;
+  config->off_hours_start = 22 * 60;
+  config->off_hours_end = 7 * 60;
+  config->lock_after_s = 300;
+  config->idle_timeout_s = 900;
+  config->max_age_s = 10 * 3600;
+  config->reveal_window_s = 30;
+  config->watermark = TRUE;
+  config->visitor_retention_days = 30;
+  config->loopback_only = TRUE;
+  return config;
+}
+
+void
+fd_config_free (FdConfig *config)
+{
+  if (config == NULL)
+    return;
+  g_free (config->listen_host);
+  g_free (config->data_dir);
+  g_free (config->db_path);
+  g_free (config->key_file);
+  g_free (config->certificate);
+  g_free (config->private_key);
+  g_free (config);
+}
+
+static gboolean
+parse_hhmm (const char *text,
+            guint      *minutes)
+{
+  guint64 h, m;
+  char *end;
+
+  if (!g_ascii_isdigit (text[0]) || !g_ascii_isdigit (text[1]) || text[2] != ':' ||
+      !g_ascii_isdigit (text[3]) || !g_ascii_isdigit (text[4]) || text[5] != '\0')
+    return FALSE;
+  h = g_ascii_strtoull (text, &end, 10);
+  m = g_ascii_strtoull (text + 3, &end, 10);
+  if (h > 23 || m > 59)
+    return FALSE;
+  *minutes = h * 60 + m;
+  return TRUE;
+}
+
+gboolean
+fd_config_parse_off_hours (FdConfig   *config,
+                           const char *text,
+                           GError    **error)
+{
+  g_auto(GStrv) parts = NULL;
+  guint start, end;
+
+  if (text == NULL || strlen (text) != 11 || text[5] != '-')
+    goto bad;
+  parts = g_strsplit (text, "-", 2);
+  if (!parse_hhmm (parts[0], &start) || !parse_hhmm (parts[1], &end))
+    goto bad;
+  config->off_hours_start = start;
+  config->off_hours_end = end;
+  return TRUE;
+
+bad:
+  g_set_error (error, FD_ERROR, FD_ERROR_CONFIG,
+               "Off-hours must be HH:MM-HH:MM (24-hour clock), e.g. 22:00-07:00");
+  return FALSE;
+}
+
+gboolean
+fd_config_is_off_hours (const FdConfig *config,
+                        guint           minute)
+{
+  guint s = config->off_hours_start, e = config->off_hours_end;
+
+  if (s == e)
+    return TRUE;
+  if (s < e)
+    return minute >= s && minute < e;
+  return minute >= s || minute < e;
+}
+
+gboolean
+fd_host_is_loopback (const char *host)
+{
+  g_autoptr(GInetAddress) addr = NULL;
+
+  if (g_strcmp0 (host, "localhost") == 0)
+    return TRUE;
+  addr = g_inet_address_new_from_string (host);
+  return addr != NULL && g_inet_address_get_is_loopback (addr);
+}
+
+gboolean
+fd_config_parse_listen (FdConfig   *config,
+                        const char *text,
+                        GError    **error)
+{
+  g_autofree char *host = NULL;
+  const char *colon;
+  guint64 port;
+
+  if (text == NULL)
+    goto bad;
+  if (text[0] == '[')
+    {
+      const char *close = strchr (text, ']');
+      if (close == NULL || close[1] != ':')
+        goto bad;
+      host = g_strndup (text + 1, close - text - 1);
+      colon = close + 1;
+    }
+  else
+    {
+      colon = strrchr (text, ':');
+      if (colon == NULL)
+        goto bad;
+      host = g_strndup (text, colon - text);
+    }
+  if (*host == '\0' || !g_ascii_string_to_unsigned (colon + 1, 10, 0, 65535, &port, NULL))
+    goto bad;
+  if (g_strcmp0 (host, "localhost") != 0 && !g_hostname_is_ip_address (host))
+    goto bad;
+
+  g_free (config->listen_host);
+  config->listen_host = g_steal_pointer (&host);
+  config->listen_port = port;
+  return TRUE;
+
+bad:
+  g_set_error (error, FD_ERROR, FD_ERROR_CONFIG,
+               "The listen address must be IP:PORT, e.g. 127.0.0.1:8443 or [::1]:8443");
+  return FALSE;
+}
+
+static char *
+dup_path (GKeyFile   *kf,
+          const char *group,
+          const char *key)
+{
+  g_autofree char *value = g_key_file_get_string (kf, group, key, NULL);
+
+  if (value == NULL || *value == '\0')
+    return NULL;
+  return g_steal_pointer (&value);
+}
+
+static gboolean
+get_uint (GKeyFile    *kf,
+          const char  *key,
+          guint        min,
+          guint        max,
+          guint       *out,
+          GError     **error)
+{
+  g_autofree char *value = g_key_file_get_string (kf, "policy", key, NULL);
+  guint64 n;
+
+  if (value == NULL)
+    return TRUE;
+  g_strstrip (value);
+  if (!g_ascii_string_to_unsigned (value, 10, min, max, &n, NULL))
+    {
+      g_set_error (error, FD_ERROR, FD_ERROR_CONFIG,
+                   "[policy] %s must be a whole number from %u to %u", key, min, max);
+      return FALSE;
+    }
+  *out = n;
+  return TRUE;
+}
+
+static const char *known_server_keys[] = {
+  "listen", "data-dir", "database", "key-file", "certificate", "private-key", NULL
+};
+static const char *known_policy_keys[] = {
+  "off-hours", "lock-after", "idle-timeout", "max-age", "reveal-window", "watermark",
+  "visitor-retention-days", NULL
+};
+
+static gboolean
+check_keys (GKeyFile    *kf,
+            const char  *group,
+            const char **known,
+            GError     **error)
+{
+  g_auto(GStrv) keys = g_key_file_get_keys (kf, group, NULL, NULL);
+
+  for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
+    if (!g_strv_contains (known, keys[i]))
+      {
+        g_set_error (error, FD_ERROR, FD_ERROR_CONFIG, "Unknown key [%s] %s", group, keys[i]);
+        return FALSE;
+      }
+  return TRUE;
+}
+
+gboolean
+fd_config_load_file (FdConfig   *config,
+                     const char *path,
+                     GError    **error)
+{
+  g_autoptr(GKeyFile) kf = g_key_file_new ();
+  g_autoptr(GError) local_error = NULL;
+  g_auto(GStrv) groups = NULL;
+  g_autofree char *listen = NULL;
+  g_autofree char *off_hours = NULL;
+  g_autofree char *watermark = NULL;
+
+  if (!g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, &local_error))
+    {
+      g_set_error (error, FD_ERROR, FD_ERROR_CONFIG, "Cannot read %s: %s", path, local_error->message);
+      return FALSE;
+    }
+  groups = g_key_file_get_groups (kf, NULL);
+  for (guint i = 0; groups[i] != NULL; i++)
+    if (!g_str_equal (groups[i], "server") && !g_str_equal (groups[i], "policy"))
+      {
+        g_set_error (error, FD_ERROR, FD_ERROR_CONFIG, "%s: unknown group [%s]", path, groups[i]);
+        return FALSE;
+      }
+  if (!check_keys (kf, "server", known_server_keys, error) ||
+      !check_keys (kf, "policy", known_policy_keys, error))
+    return FALSE;
+
+  config->loopback_only = FALSE;
+  listen = g_key_file_get_string (kf, "server", "listen", NULL);
+  if (listen != NULL && !fd_config_parse_listen (config, g_strstrip (listen), error))
+    return FALSE;
+
+  g_free (config->data_dir);
+  config->data_dir = dup_path (kf, "server", "data-dir");
+  if (config->data_dir == NULL)
+    {
+      g_set_error (error, FD_ERROR, FD_ERROR_CONFIG, "%s: [server] data-dir is required", path);
+      return FALSE;
+    }
+  config->db_path = dup_path (kf, "server", "database");
+  config->key_file = dup_path (kf, "server", "key-file");
+  config->certificate = dup_path (kf, "server", "certificate");
+  config->private_key = dup_path (kf, "server", "private-key");
+
+  off_hours = g_key_file_get_string (kf, "policy", "off-hours", NULL);
+  if (off_hours != NULL && !fd_config_parse_off_hours (config, g_strstrip (off_hours), error))
+    return FALSE;
+  if (!get_uint (kf, "lock-after", 60, 900, &config->lock_after_s, error) ||
+      !get_uint (kf, "idle-timeout", 60, 3600, &config->idle_timeout_s, error) ||
+      !get_uint (kf, "max-age", 600, 12 * 3600, &config->max_age_s, error) ||
+      !get_uint (kf, "reveal-window", 5, 120, &config->reveal_window_s, error) ||
+      !get_uint (kf, "visitor-retention-days", 1, 365, &config->visitor_retention_days, error))
+    return FALSE;
+  watermark = g_key_file_get_string (kf, "policy", "watermark", NULL);
+  if (watermark != NULL)
+    {
+      g_strstrip (watermark);
+      if (g_str_equal (watermark, "true"))
+        config->watermark = TRUE;
+      else if (g_str_equal (watermark, "false"))
+        config->watermark = FALSE;
+      else
+        {
+          g_set_error (error, FD_ERROR, FD_ERROR_CONFIG, "[policy] watermark must be true or false");
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+void
+fd_config_resolve_paths (FdConfig *config)
+{
+  if (config->db_path == NULL)
+    config->db_path = g_build_filename (config->data_dir, "frontdesk.db", NULL);
+  if (config->key_file == NULL)
+    config->key_file = g_build_filename (config->data_dir, "data.key", NULL);
+  if (config->certificate == NULL)
+    config->certificate = g_build_filename (config->data_dir, "server.pem", NULL);
+  if (config->private_key == NULL)
+    config->private_key = g_build_filename (config->data_dir, "server-key.pem", NULL);
+}

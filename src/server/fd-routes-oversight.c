@@ -1,0 +1,615 @@
+#include "config.h"
+
+#include <string.h>
+
+#include "fd-crypto.h"
+#include "fd-field.h"
+#include "fd-server-private.h"
+
+/* Oversight and administration: the audit log and its chain, alerts, the
+ * incident switch (manager, auditor) and accounts (admin). None of these
+ * answers carries resident data. */
+
+static void
+add_string_or_null (JsonBuilder *b,
+                    const char  *member,
+                    const char  *value)
+{
+  json_builder_set_member_name (b, member);
+  if (value != NULL)
+    json_builder_add_string_value (b, value);
+  else
+    json_builder_add_null_value (b);
+}
+
+/* RFC 3339 in → the log's own format (UTC, seconds), for comparisons. */
+static gboolean
+normalise_time (FdRequest   *req,
+                const char  *member,
+                char       **out)
+{
+  const char *text = fd_query_get (req, member);
+  g_autoptr(GDateTime) dt = NULL;
+  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+
+  *out = NULL;
+  if (text == NULL)
+    return TRUE;
+  if (strlen (text) <= 64)
+    dt = g_date_time_new_from_iso8601 (text, utc);
+  if (dt == NULL)
+    {
+      fd_reply_error (req, FD_ERROR_BAD_REQUEST, "Times are RFC 3339, e.g. 2026-11-25T08:00:00Z",
+                      member);
+      return FALSE;
+    }
+  *out = fd_time_format_rfc3339 (g_date_time_to_unix (dt) * G_USEC_PER_SEC);
+  return TRUE;
+}
+
+static gboolean
+short_text (FdRequest   *req,
+            const char  *member,
+            const char **out)
+{
+  *out = fd_query_get (req, member);
+  if (*out != NULL && strlen (*out) > 64)
+    {
+      fd_reply_error (req, FD_ERROR_BAD_REQUEST, "This filter is too long", member);
+      return FALSE;
+    }
+  if (*out != NULL && **out == '\0')
+    *out = NULL;
+  return TRUE;
+}
+
+void
+fd_routes_audit_list (FdRequest *req)
+{
+  FdServer *server = req->server;
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(JsonBuilder) b = NULL;
+  g_autofree char *since = NULL, *until = NULL, *context = NULL;
+  FdAuditQuery q = { 0 };
+  const char *cursor;
+  guint limit;
+
+  if (!fd_require_role (req, "audit-read", FD_ROLE_MANAGER, FD_ROLE_AUDITOR, FD_N_ROLES) ||
+      !fd_query_limit (req, 50, &limit) ||
+      !normalise_time (req, "since", &since) || !normalise_time (req, "until", &until) ||
+      !short_text (req, "actor", &q.actor) || !short_text (req, "action", &q.action))
+    return;
+
+  context = g_strdup_printf ("audit\x1f%s\x1f%s\x1f%s\x1f%s", since ? since : "", until ? until : "",
+                             q.actor ? q.actor : "", q.action ? q.action : "");
+  cursor = fd_query_get (req, "cursor");
+  if (cursor != NULL && !fd_cursor_decode (server, context, cursor, &q.before_seq))
+    {
+      fd_reply_error (req, FD_ERROR_BAD_REQUEST, "The cursor is not valid for this query", "cursor");
+      return;
+    }
+  q.since = since;
+  q.until = until;
+  q.limit = limit + 1;
+  items = FD_STORE_CALL (server->store, audit_list, &q);
+  if (!fd_audit (req, "audit-read", NULL, NULL, NULL, NULL, TRUE))
+    return;
+
+  b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "items");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < MIN (items->len, limit); i++)
+    {
+      FdAuditEntry *e = g_ptr_array_index (items, i);
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "seq");
+      json_builder_add_int_value (b, e->seq);
+      add_string_or_null (b, "at", e->at);
+      add_string_or_null (b, "actor", e->actor);
+      add_string_or_null (b, "role", e->role);
+      add_string_or_null (b, "workstation", e->workstation);
+      add_string_or_null (b, "ip", e->ip);
+      add_string_or_null (b, "action", e->action);
+      add_string_or_null (b, "target", e->target);
+      add_string_or_null (b, "field", e->field);
+      add_string_or_null (b, "reason_code", e->reason_code);
+      add_string_or_null (b, "reason_text", e->reason_text);
+      add_string_or_null (b, "outcome", e->outcome);
+      add_string_or_null (b, "session", e->session_hash);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "next_cursor");
+  if (items->len > limit)
+    {
+      FdAuditEntry *last = g_ptr_array_index (items, limit - 1);
+      g_autofree char *next = fd_cursor_encode (server, context, last->seq);
+      json_builder_add_string_value (b, next);
+    }
+  else
+    json_builder_add_null_value (b);
+  json_builder_end_object (b);
+  fd_reply_json (req, 200, b);
+}
+
+typedef struct
+{
+  FdStore *store;
+  gboolean ok;
+  gboolean failed;
+  gint64   entries;
+  gint64   first_bad;
+} VerifyJob;
+
+static gpointer
+verify_work (gpointer data)
+{
+  VerifyJob *job = data;
+  g_autoptr(GError) error = NULL;
+
+  job->ok = FD_STORE_CALL (job->store, audit_verify, &job->entries, &job->first_bad, &error);
+  if (!job->ok && job->first_bad == 0)
+    {
+      g_warning ("Audit verification failed: %s", error ? error->message : "unknown");
+      job->failed = TRUE;
+    }
+  return job;
+}
+
+static void
+verify_done (FdRequest *req,
+             gpointer   result)
+{
+  VerifyJob *job = result;
+  g_autoptr(JsonBuilder) b = NULL;
+
+  if (job->failed)
+    {
+      fd_reply_error (req, FD_ERROR_INTERNAL, "The audit log could not be read", NULL);
+      return;
+    }
+  if (!fd_audit (req, "audit-verify", NULL, NULL, NULL, job->ok ? "ok" : "broken", TRUE))
+    return;
+  b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "ok");
+  json_builder_add_boolean_value (b, job->ok);
+  json_builder_set_member_name (b, "entries");
+  json_builder_add_int_value (b, job->entries);
+  json_builder_set_member_name (b, "first_bad_seq");
+  if (job->ok)
+    json_builder_add_null_value (b);
+  else
+    json_builder_add_int_value (b, job->first_bad);
+  json_builder_end_object (b);
+  fd_reply_json (req, 200, b);
+}
+
+void
+fd_routes_audit_verify (FdRequest *req)
+{
+  VerifyJob *job;
+
+  if (!fd_require_role (req, "audit-verify", FD_ROLE_MANAGER, FD_ROLE_AUDITOR, FD_N_ROLES))
+    return;
+  job = g_new0 (VerifyJob, 1);
+  job->store = req->server->store;
+  fd_request_run_in_thread (req, verify_work, job, g_free, verify_done);
+}
+
+void
+fd_routes_alerts_list (FdRequest *req)
+{
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(JsonBuilder) b = NULL;
+  guint limit;
+
+  if (!fd_require_role (req, "alerts-read", FD_ROLE_MANAGER, FD_ROLE_AUDITOR, FD_N_ROLES) ||
+      !fd_query_limit (req, 100, &limit))
+    return;
+  items = FD_STORE_CALL (req->server->store, alert_list, limit);
+  b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "items");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < items->len; i++)
+    {
+      FdAlertRecord *a = g_ptr_array_index (items, i);
+      g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, a->id);
+
+      json_builder_begin_object (b);
+      add_string_or_null (b, "id", id);
+      add_string_or_null (b, "at", a->at);
+      add_string_or_null (b, "kind", a->kind);
+      add_string_or_null (b, "actor", a->actor);
+      add_string_or_null (b, "detail", a->detail);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  fd_reply_json (req, 200, b);
+}
+
+static void
+reply_incident (FdRequest *req)
+{
+  FdStore *store = req->server->store;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autofree char *since = FD_STORE_CALL (store, get_setting, "incident.since");
+  g_autofree char *by = FD_STORE_CALL (store, get_setting, "incident.by");
+  gboolean frozen = fd_incident_frozen (req->server);
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "frozen");
+  json_builder_add_boolean_value (b, frozen);
+  add_string_or_null (b, "since", frozen ? since : NULL);
+  add_string_or_null (b, "by", frozen ? by : NULL);
+  json_builder_end_object (b);
+  fd_reply_json (req, 200, b);
+}
+
+void
+fd_routes_incident_get (FdRequest *req)
+{
+  if (fd_require_role (req, "incident-read", FD_ROLE_MANAGER, FD_ROLE_AUDITOR, FD_N_ROLES))
+    reply_incident (req);
+}
+
+void
+fd_routes_incident_put (FdRequest *req)
+{
+  FdStore *store = req->server->store;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *now = fd_time_format_rfc3339 (fd_now ());
+  gboolean present = FALSE, frozen = FALSE;
+
+  if (!fd_require_role (req, "policy-change", FD_ROLE_MANAGER, FD_N_ROLES) ||
+      !fd_body_bool (req, "frozen", &present, &frozen))
+    return;
+  if (!present)
+    {
+      fd_reply_error (req, FD_ERROR_BAD_REQUEST, "frozen (true or false) is required", "frozen");
+      return;
+    }
+  if (!FD_STORE_CALL (store, begin, &error) ||
+      !FD_STORE_CALL (store, set_setting, "incident.frozen", frozen ? "true" : "false", &error) ||
+      !FD_STORE_CALL (store, set_setting, "incident.since", now, &error) ||
+      !FD_STORE_CALL (store, set_setting, "incident.by", req->user->username, &error) ||
+      !FD_STORE_CALL (store, commit, &error))
+    {
+      FD_STORE_CALL0 (store, rollback);
+      fd_reply_gerror (req, error);
+      return;
+    }
+  if (!fd_audit (req, "policy-change", "incident", NULL, NULL, frozen ? "frozen" : "unfrozen", TRUE))
+    return;
+  reply_incident (req);
+}
+
+/* accounts */
+
+static void
+build_account (JsonBuilder        *b,
+               const FdUserRecord *user)
+{
+  json_builder_begin_object (b);
+  fd_build_user (b, user);
+  json_builder_set_member_name (b, "disabled");
+  json_builder_add_boolean_value (b, user->disabled);
+  json_builder_set_member_name (b, "locked");
+  json_builder_add_boolean_value (b, user->locked_until == -1 || user->locked_until > fd_now ());
+  json_builder_end_object (b);
+}
+
+void
+fd_routes_users_list (FdRequest *req)
+{
+  g_autoptr(GPtrArray) users = NULL;
+  g_autoptr(JsonBuilder) b = NULL;
+
+  if (!fd_require_role (req, "account-read", FD_ROLE_ADMIN, FD_N_ROLES))
+    return;
+  users = FD_STORE_CALL0 (req->server->store, user_list);
+  b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "items");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < users->len; i++)
+    build_account (b, g_ptr_array_index (users, i));
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  fd_reply_json (req, 200, b);
+}
+
+static gboolean
+username_valid (const char *name)
+{
+  gsize len = strlen (name);
+
+  if (len < 2 || len > 32 || !(g_ascii_islower (name[0]) || g_ascii_isdigit (name[0])))
+    return FALSE;
+  for (gsize i = 0; i < len; i++)
+    if (!g_ascii_islower (name[i]) && !g_ascii_isdigit (name[i]) && !strchr ("._-", name[i]))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+display_name_valid (const char *name)
+{
+  if (g_utf8_strlen (name, -1) < 1)
+    return FALSE;
+  for (const char *p = name; *p; p = g_utf8_next_char (p))
+    if (!g_unichar_isprint (g_utf8_get_char (p)))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+password_acceptable (FdRequest  *req,
+                     const char *password)
+{
+  if (g_utf8_strlen (password, -1) < 8)
+    {
+      fd_reply_error (req, FD_ERROR_BAD_REQUEST, "Passwords have at least 8 characters", "password");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+typedef struct
+{
+  char *password;
+  char *hash;
+} HashJob;
+
+static void
+hash_job_free (gpointer data)
+{
+  HashJob *job = data;
+
+  fd_secret_free (job->password);
+  fd_secret_free (job->hash);
+  g_free (job);
+}
+
+static gpointer
+hash_work (gpointer data)
+{
+  HashJob *job = data;
+
+  job->hash = fd_password_hash (job->password, NULL);
+  return job->hash;
+}
+
+static void
+create_done (FdRequest *req,
+             gpointer   result)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonBuilder) b = NULL;
+  g_autofree char *target = NULL;
+  const char *username = NULL, *display_name = NULL, *role = NULL;
+  FdUserRecord user = { 0 };
+
+  if (result == NULL)
+    {
+      fd_reply_error (req, FD_ERROR_INTERNAL, "The password could not be hashed", NULL);
+      return;
+    }
+  fd_body_string (req, "username", TRUE, 32, &username);
+  fd_body_string (req, "display_name", TRUE, 64, &display_name);
+  fd_body_string (req, "role", TRUE, 16, &role);
+  user.username = (char *) username;
+  user.display_name = (char *) display_name;
+  user.role = (char *) role;
+  user.password_hash = result;
+  user.id = FD_STORE_CALL (req->server->store, user_insert, &user, &error);
+  if (user.id == 0)
+    {
+      if (g_error_matches (error, FD_ERROR, FD_ERROR_BAD_REQUEST))
+        fd_reply_error (req, FD_ERROR_BAD_REQUEST, "This username is taken", "username");
+      else
+        fd_reply_gerror (req, error);
+      return;
+    }
+  target = g_strdup_printf ("%" G_GINT64_FORMAT, user.id);
+  if (!fd_audit (req, "account-change", target, "role", NULL, role, TRUE))
+    return;
+  b = json_builder_new ();
+  build_account (b, &user);
+  fd_reply_json (req, 201, b);
+}
+
+void
+fd_routes_users_create (FdRequest *req)
+{
+  const char *username, *display_name, *role, *password;
+  HashJob *job;
+
+  if (!fd_require_role (req, "account-change", FD_ROLE_ADMIN, FD_N_ROLES))
+    return;
+  if (!fd_body_string (req, "username", TRUE, 32, &username) ||
+      !fd_body_string (req, "display_name", TRUE, 64, &display_name) ||
+      !fd_body_string (req, "role", TRUE, 16, &role) ||
+      !fd_body_string (req, "password", TRUE, 1024, &password))
+    return;
+  if (!username_valid (username))
+    {
+      fd_reply_error (req, FD_ERROR_BAD_REQUEST,
+                      "Usernames are 2-32 lower-case letters, digits, '.', '_' or '-'", "username");
+      return;
+    }
+  if (!display_name_valid (display_name))
+    {
+      fd_reply_error (req, FD_ERROR_BAD_REQUEST, "The display name is empty or has control characters",
+                      "display_name");
+      return;
+    }
+  if (fd_role_from_string (role) == FD_ROLE_INVALID)
+    {
+      fd_reply_error (req, FD_ERROR_BAD_REQUEST, "Unknown role", "role");
+      return;
+    }
+  if (!password_acceptable (req, password))
+    return;
+  job = g_new0 (HashJob, 1);
+  job->password = g_strdup (password);
+  fd_body_wipe_member (req, "password");
+  fd_request_run_in_thread (req, hash_work, job, hash_job_free, create_done);
+}
+
+static void
+patch_apply (FdRequest  *req,
+             const char *new_hash)
+{
+  FdServer *server = req->server;
+  g_autoptr(FdUserRecord) user = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonBuilder) b = NULL;
+  g_autoptr(GString) change = g_string_new (NULL);
+  const char *role = NULL, *display_name = NULL;
+  gboolean has_disabled = FALSE, disabled = FALSE, has_locked = FALSE, locked = FALSE;
+  const char *end_reason = NULL;
+  gint64 id = 0;
+
+  fd_parse_id (req->segments[1], &id);
+  fd_body_string (req, "role", FALSE, 16, &role);
+  fd_body_string (req, "display_name", FALSE, 64, &display_name);
+  fd_body_bool (req, "disabled", &has_disabled, &disabled);
+  fd_body_bool (req, "locked", &has_locked, &locked);
+
+  user = FD_STORE_CALL (server->store, user_by_id, id);
+  if (user == NULL)
+    {
+      fd_reply_error (req, FD_ERROR_NOT_FOUND, "No such account", NULL);
+      return;
+    }
+  if (role != NULL && !g_str_equal (role, user->role))
+    {
+      g_string_append_printf (change, "role %s -> %s; ", user->role, role);
+      g_free (user->role);
+      user->role = g_strdup (role);
+      end_reason = "role-changed";
+    }
+  if (display_name != NULL && !g_str_equal (display_name, user->display_name))
+    {
+      g_string_append (change, "display name; ");
+      g_free (user->display_name);
+      user->display_name = g_strdup (display_name);
+    }
+  if (has_disabled && disabled != user->disabled)
+    {
+      g_string_append (change, disabled ? "disabled; " : "enabled; ");
+      user->disabled = disabled;
+      if (disabled)
+        end_reason = "disabled";
+    }
+  if (has_locked && !locked && user->locked_until != 0)
+    {
+      g_string_append (change, "lock lifted; ");
+      user->locked_until = 0;
+      user->failed_logins = 0;
+    }
+  if (new_hash != NULL)
+    {
+      g_string_append (change, "password reset; ");
+      fd_secret_free (user->password_hash);
+      user->password_hash = g_strdup (new_hash);
+      end_reason = end_reason ? end_reason : "signed-out";
+    }
+
+  if (!FD_STORE_CALL (server->store, user_update, user, &error))
+    {
+      fd_reply_gerror (req, error);
+      return;
+    }
+  /* Access follows the job at once: a role change or a disable ends every
+   * session of that account. */
+  if (end_reason != NULL)
+    FD_STORE_CALL (server->store, sessions_end_for_user, user->id, end_reason, fd_now ());
+  if (change->len > 0 &&
+      !fd_audit (req, "account-change", req->segments[1], NULL, NULL, change->str, TRUE))
+    return;
+
+  b = json_builder_new ();
+  build_account (b, user);
+  fd_reply_json (req, 200, b);
+}
+
+static void
+patch_password_done (FdRequest *req,
+                     gpointer   result)
+{
+  if (result == NULL)
+    {
+      fd_reply_error (req, FD_ERROR_INTERNAL, "The password could not be hashed", NULL);
+      return;
+    }
+  patch_apply (req, result);
+}
+
+void
+fd_routes_users_patch (FdRequest *req)
+{
+  const char *role, *display_name, *password;
+  gboolean has_disabled, disabled, has_locked, locked;
+  gint64 id;
+
+  if (!fd_require_role (req, "account-change", FD_ROLE_ADMIN, FD_N_ROLES))
+    return;
+  if (!fd_parse_id (req->segments[1], &id))
+    {
+      fd_reply_error (req, FD_ERROR_NOT_FOUND, "No such account", NULL);
+      return;
+    }
+  if (req->body == NULL)
+    {
+      fd_reply_error (req, FD_ERROR_BAD_REQUEST, "A JSON object is required", NULL);
+      return;
+    }
+  if (!fd_body_string (req, "role", FALSE, 16, &role) ||
+      !fd_body_string (req, "display_name", FALSE, 64, &display_name) ||
+      !fd_body_string (req, "password", FALSE, 1024, &password) ||
+      !fd_body_bool (req, "disabled", &has_disabled, &disabled) ||
+      !fd_body_bool (req, "locked", &has_locked, &locked))
+    return;
+  if (role != NULL && fd_role_from_string (role) == FD_ROLE_INVALID)
+    {
+      fd_reply_error (req, FD_ERROR_BAD_REQUEST, "Unknown role", "role");
+      return;
+    }
+  if (display_name != NULL && !display_name_valid (display_name))
+    {
+      fd_reply_error (req, FD_ERROR_BAD_REQUEST, "The display name is empty or has control characters",
+                      "display_name");
+      return;
+    }
+  if (has_locked && locked)
+    {
+      fd_reply_error (req, FD_ERROR_BAD_REQUEST, "Accounts are locked by the server; only false is accepted",
+                      "locked");
+      return;
+    }
+  /* An administrator cannot lock themselves out of administration. */
+  if (id == req->user->id && ((has_disabled && disabled) || (role != NULL && !g_str_equal (role, "admin"))))
+    {
+      fd_reply_error (req, FD_ERROR_FORBIDDEN, "You cannot disable or demote your own account", NULL);
+      return;
+    }
+  if (password != NULL)
+    {
+      HashJob *job;
+
+      if (!password_acceptable (req, password))
+        return;
+      job = g_new0 (HashJob, 1);
+      job->password = g_strdup (password);
+      fd_body_wipe_member (req, "password");
+      fd_request_run_in_thread (req, hash_work, job, hash_job_free, patch_password_done);
+      return;
+    }
+  patch_apply (req, NULL);
+}

@@ -1,0 +1,525 @@
+#include "config.h"
+
+#include <string.h>
+
+#include "fd-crypto.h"
+#include "fd-field.h"
+#include "fd-server-private.h"
+#include "fd-validate.h"
+
+/* Residents: search, detail, reveal, verify — and the anomaly rules that
+ * watch them (off-hours bulk viewing, reveal bursts). */
+
+#define OFF_HOURS_MAX_VIEWS 20
+#define IN_HOURS_ALERT_VIEWS 60
+#define OFF_HOURS_MAX_REVEALS 3
+#define REVEALS_PER_HOUR 10
+#define VERIFIES_PER_HOUR 30
+
+static const char *reason_codes[] = {
+  "verify-identity", "emergency-contact", "refund", "other", NULL
+};
+
+static char *
+since_ago (gint64 usec)
+{
+  return fd_time_format_rfc3339 (fd_now () - usec);
+}
+
+static void
+search_scope_for_role (FdRole         role,
+                       FdSearchScope *scope)
+{
+  const FdFieldRule *name = fd_policy_rule (role, FD_FIELD_NAME);
+  const FdFieldRule *room = fd_policy_rule (role, FD_FIELD_ROOM);
+  const FdFieldRule *phone = fd_policy_rule (role, FD_FIELD_PHONE);
+  const FdFieldRule *plates = fd_policy_rule (role, FD_FIELD_PLATES);
+
+  memset (scope, 0, sizeof *scope);
+  scope->name_substring = name->show == FD_SHOW_CLEAR;
+  scope->name_surname = name->show == FD_SHOW_PARTIAL;
+  scope->pinyin = name->show == FD_SHOW_CLEAR;
+  scope->room_segments = room->show == FD_SHOW_CLEAR ? 3 : room->show == FD_SHOW_PARTIAL ? 2 : 0;
+  /* the mask shows the last four digits anyway */
+  scope->last4 = phone->show != FD_SHOW_ABSENT;
+  scope->plates = plates->show == FD_SHOW_CLEAR ? FD_SEARCH_PLATES_CLEAR :
+                  plates->show == FD_SHOW_ABSENT ? FD_SEARCH_PLATES_NONE :
+                  FD_SEARCH_PLATES_MASKED;
+}
+
+static gboolean
+require_resident_role (FdRequest  *req,
+                       const char *action)
+{
+  if (fd_role_sees_residents (req->role))
+    return TRUE;
+  if (fd_audit (req, action, NULL, NULL, NULL, NULL, FALSE))
+    fd_reply_error (req, FD_ERROR_FORBIDDEN, "Your role has no access to resident data", NULL);
+  return FALSE;
+}
+
+void
+fd_routes_residents_list (FdRequest *req)
+{
+  FdServer *server = req->server;
+  g_autoptr(JsonBuilder) b = NULL;
+  g_autoptr(GArray) ids = NULL;
+  g_autofree char *q = NULL;
+  g_autofree char *context = NULL;
+  const char *cursor;
+  FdSearchScope scope;
+  gint64 after = 0;
+  guint limit;
+
+  if (!require_resident_role (req, "search") || !fd_query_limit (req, 50, &limit))
+    return;
+
+  q = fd_input_normalize (fd_query_get (req, "q") ? fd_query_get (req, "q") : "", FALSE);
+  if (q == NULL || g_utf8_strlen (q, -1) > 64)
+    {
+      fd_reply_error (req, FD_ERROR_BAD_REQUEST, "The search text is too long or not valid text", "q");
+      return;
+    }
+  context = g_strdup_printf ("residents\x1f%s\x1f%s", fd_role_to_string (req->role), q);
+  cursor = fd_query_get (req, "cursor");
+  if (cursor != NULL && !fd_cursor_decode (server, context, cursor, &after))
+    {
+      fd_reply_error (req, FD_ERROR_BAD_REQUEST, "The cursor is not valid for this query", "cursor");
+      return;
+    }
+
+  search_scope_for_role (req->role, &scope);
+  ids = fd_search_index_query (server->index, q, &scope, after, limit + 1);
+
+  /* The query text may be a name: it is not written to the audit log. */
+  if (!fd_audit (req, "search", NULL, NULL, NULL, NULL, TRUE))
+    return;
+
+  b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "items");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < MIN (ids->len, limit); i++)
+    {
+      g_autoptr(FdResidentRecord) r = FD_STORE_CALL (server->store, resident_get,
+                                                     g_array_index (ids, gint64, i));
+      if (r == NULL)
+        continue;
+      json_builder_begin_object (b);
+      fd_policy_build_resident (b, req->role, r, FALSE);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "next_cursor");
+  if (ids->len > limit)
+    {
+      g_autofree char *next = fd_cursor_encode (server, context, g_array_index (ids, gint64, limit - 1));
+      json_builder_add_string_value (b, next);
+    }
+  else
+    json_builder_add_null_value (b);
+  json_builder_end_object (b);
+  fd_reply_json (req, 200, b);
+}
+
+static FdResidentRecord *
+lookup_resident (FdRequest  *req,
+                 const char *action,
+                 const char *field)
+{
+  FdResidentRecord *r = NULL;
+  gint64 id;
+
+  if (fd_parse_id (req->segments[1], &id))
+    r = FD_STORE_CALL (req->server->store, resident_get, id);
+  if (r == NULL)
+    {
+      /* The id is the caller's text: only a well-formed one goes to the log. */
+      if (fd_audit (req, action, fd_parse_id (req->segments[1], &id) ? req->segments[1] : NULL,
+                    field, NULL, NULL, FALSE))
+        fd_reply_error (req, FD_ERROR_NOT_FOUND, "No such resident", NULL);
+    }
+  return r;
+}
+
+static void
+reply_anomaly_lock (FdRequest  *req,
+                    const char *kind,
+                    const char *detail)
+{
+  g_autoptr(JsonObject) extra = json_object_new ();
+
+  fd_server_lock_user (req->server, req->user, -1, kind, detail);
+  json_object_set_null_member (extra, "locked_until");
+  fd_reply_error_full (req, FD_ERROR_ACCOUNT_LOCKED,
+                       "Unusual activity: this account is locked; call your manager", NULL, extra);
+}
+
+void
+fd_routes_residents_get (FdRequest *req)
+{
+  FdServer *server = req->server;
+  g_autoptr(FdResidentRecord) r = NULL;
+  g_autoptr(JsonBuilder) b = NULL;
+  g_autofree char *since = NULL;
+  g_autofree char *target = NULL;
+  guint viewed;
+  gboolean is_new;
+
+  if (!require_resident_role (req, "view"))
+    return;
+  r = lookup_resident (req, "view", NULL);
+  if (r == NULL)
+    return;
+  target = g_strdup_printf ("%" G_GINT64_FORMAT, r->id);
+
+  since = since_ago (FD_TEN_MINUTES);
+  viewed = FD_STORE_CALL (server->store, audit_count, req->user->id, "view", "allowed", NULL, since, TRUE);
+  is_new = FD_STORE_CALL (server->store, audit_count, req->user->id, "view", "allowed", target, since,
+                          FALSE) == 0;
+  if (is_new)
+    viewed++;
+
+  if (fd_server_is_off_hours (server) && viewed > OFF_HOURS_MAX_VIEWS)
+    {
+      if (fd_audit (req, "view", target, NULL, NULL, NULL, FALSE))
+        reply_anomaly_lock (req, "off-hours-bulk",
+                            "More than 20 residents viewed within 10 minutes off-hours");
+      return;
+    }
+  if (!fd_audit (req, "view", target, NULL, NULL, NULL, TRUE))
+    return;
+  if (viewed > IN_HOURS_ALERT_VIEWS &&
+      !FD_STORE_CALL (server->store, alert_recent, "in-hours-bulk", req->user->username, since))
+    FD_STORE_CALL (server->store, alert_insert, "in-hours-bulk", req->user->username,
+                   "More than 60 residents viewed within 10 minutes", NULL);
+
+  b = json_builder_new ();
+  json_builder_begin_object (b);
+  fd_policy_build_resident (b, req->role, r, TRUE);
+  json_builder_end_object (b);
+  fd_reply_json (req, 200, b);
+}
+
+/* reveal */
+
+typedef struct
+{
+  char   *password;
+  char   *hash;
+  char   *field;
+  char   *reason_code;
+  char   *reason_text;
+  gint64  resident_id;
+} RevealJob;
+
+static void
+reveal_job_free (gpointer data)
+{
+  RevealJob *job = data;
+
+  fd_secret_free (job->password);
+  fd_secret_free (job->hash);
+  g_free (job->field);
+  g_free (job->reason_code);
+  g_free (job->reason_text);
+  g_free (job);
+}
+
+static gpointer
+reveal_check_password (gpointer data)
+{
+  RevealJob *job = data;
+  return GINT_TO_POINTER (fd_password_verify (job->hash, job->password));
+}
+
+static void
+reveal_finish (FdRequest  *req,
+               gint64      resident_id,
+               const char *field,
+               const char *reason_code,
+               const char *reason_text)
+{
+  FdServer *server = req->server;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonBuilder) b = NULL;
+  g_autofree char *target = g_strdup_printf ("%" G_GINT64_FORMAT, resident_id);
+  char *value = NULL;
+
+  if (g_str_equal (field, "plates"))
+    {
+      g_autoptr(FdResidentRecord) r = FD_STORE_CALL (server->store, resident_get, resident_id);
+      if (r != NULL && r->plates != NULL && r->plates[0] != NULL)
+        value = g_strjoinv (", ", r->plates);
+      else
+        g_set_error (&error, FD_ERROR, FD_ERROR_NOT_FOUND, "No plate on file");
+    }
+  else
+    value = FD_STORE_CALL (server->store, resident_secret, resident_id, field, &error);
+
+  if (value == NULL)
+    {
+      if (fd_audit (req, "reveal", target, field, reason_code, reason_text, FALSE))
+        {
+          if (g_error_matches (error, FD_ERROR, FD_ERROR_NOT_FOUND))
+            fd_reply_error (req, FD_ERROR_NOT_FOUND, "No value on file for this field", "field");
+          else
+            fd_reply_gerror (req, error);
+        }
+      return;
+    }
+  if (!fd_audit (req, "reveal", target, field, reason_code, reason_text, TRUE))
+    {
+      fd_secret_free (value);
+      return;
+    }
+
+  b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "field");
+  json_builder_add_string_value (b, field);
+  json_builder_set_member_name (b, "value");
+  json_builder_add_string_value (b, value);
+  json_builder_set_member_name (b, "expires_in_s");
+  json_builder_add_int_value (b, server->config->reveal_window_s);
+  json_builder_end_object (b);
+  fd_secret_free (value);
+  fd_reply_json (req, 200, b);
+}
+
+static void
+reveal_password_done (FdRequest *req,
+                      gpointer   result)
+{
+  RevealJob *job = NULL;
+  g_autofree char *target = NULL;
+  const char *field = NULL, *reason_code = NULL, *reason_text = NULL;
+  gint64 id = 0;
+
+  fd_body_string (req, "field", TRUE, 32, &field);
+  fd_body_string (req, "reason_code", TRUE, 32, &reason_code);
+  fd_body_string (req, "reason_text", FALSE, 200, &reason_text);
+  fd_parse_id (req->segments[1], &id);
+  (void) job;
+
+  if (!GPOINTER_TO_INT (result))
+    {
+      target = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+      if (fd_audit (req, "reveal", target, field, reason_code, reason_text, FALSE))
+        fd_reply_error (req, FD_ERROR_REAUTH_REQUIRED, "Your password is needed and was wrong",
+                        "password");
+      return;
+    }
+  reveal_finish (req, id, field, reason_code, reason_text);
+}
+
+static void
+reply_frozen (FdRequest *req)
+{
+  g_autoptr(JsonObject) extra = json_object_new ();
+
+  json_object_set_string_member (extra, "detail", "incident-freeze");
+  fd_reply_error_full (req, FD_ERROR_FORBIDDEN,
+                       "Reveals and exports are frozen by the incident switch", NULL, extra);
+}
+
+void
+fd_routes_residents_reveal (FdRequest *req)
+{
+  FdServer *server = req->server;
+  g_autoptr(FdResidentRecord) r = NULL;
+  g_autofree char *target = NULL;
+  g_autofree char *hour_ago = NULL;
+  g_autofree char *ten_min_ago = NULL;
+  const char *field = NULL, *reason_code = NULL, *reason_text = NULL, *password = NULL;
+  const FdFieldRule *rule;
+  FdField f;
+  RevealJob *job;
+  guint count;
+
+  if (!require_resident_role (req, "reveal"))
+    return;
+  if (!fd_body_string (req, "field", TRUE, 32, &field))
+    return;
+  if (!fd_field_from_string (field, &f) ||
+      (f != FD_FIELD_PHONE && f != FD_FIELD_ID_NUMBER && f != FD_FIELD_HOME_ADDRESS &&
+       f != FD_FIELD_PLATES))
+    {
+      fd_reply_error (req, FD_ERROR_BAD_REQUEST, "This field cannot be revealed", "field");
+      return;
+    }
+  r = lookup_resident (req, "reveal", field);
+  if (r == NULL)
+    return;
+  target = g_strdup_printf ("%" G_GINT64_FORMAT, r->id);
+
+  /* Reason members are read (type-checked) before anything is audited so
+   * the log never holds a non-string. */
+  if (!fd_body_string (req, "reason_code", FALSE, 32, &reason_code) ||
+      !fd_body_string (req, "reason_text", FALSE, 200, &reason_text) ||
+      !fd_body_string (req, "password", FALSE, 1024, &password))
+    return;
+  if (reason_code != NULL && !g_strv_contains (reason_codes, reason_code))
+    reason_code = NULL;  /* never log arbitrary text as a code */
+
+  rule = fd_policy_rule (req->role, f);
+  if (!rule->revealable)
+    {
+      if (fd_audit (req, "reveal", target, field, reason_code, reason_text, FALSE))
+        fd_reply_error (req, FD_ERROR_FORBIDDEN, "Your role cannot reveal this field", "field");
+      return;
+    }
+  if (fd_incident_frozen (server))
+    {
+      if (fd_audit (req, "reveal", target, field, reason_code, reason_text, FALSE))
+        reply_frozen (req);
+      return;
+    }
+
+  /* Refused reveals count toward both limits. */
+  hour_ago = since_ago ((gint64) 3600 * G_USEC_PER_SEC);
+  count = FD_STORE_CALL (server->store, audit_count, req->user->id, "reveal", NULL, NULL, hour_ago, FALSE);
+  if (count >= REVEALS_PER_HOUR)
+    {
+      if (fd_audit (req, "reveal", target, field, reason_code, reason_text, FALSE))
+        fd_reply_error (req, FD_ERROR_RATE_LIMITED, "At most 10 reveals an hour", NULL);
+      return;
+    }
+  ten_min_ago = since_ago (FD_TEN_MINUTES);
+  count = FD_STORE_CALL (server->store, audit_count, req->user->id, "reveal", NULL, NULL, ten_min_ago, FALSE);
+  if (fd_server_is_off_hours (server) && count + 1 > OFF_HOURS_MAX_REVEALS)
+    {
+      if (fd_audit (req, "reveal", target, field, reason_code, reason_text, FALSE))
+        reply_anomaly_lock (req, "reveal-burst", "More than 3 reveals within 10 minutes off-hours");
+      return;
+    }
+
+  if (reason_code == NULL)
+    {
+      if (fd_audit (req, "reveal", target, field, NULL, reason_text, FALSE))
+        fd_reply_error (req, FD_ERROR_BAD_REQUEST,
+                        "A reason is required: verify-identity, emergency-contact, refund or other",
+                        "reason_code");
+      return;
+    }
+  if (g_str_equal (reason_code, "other") &&
+      (reason_text == NULL || g_utf8_strlen (g_strstrip ((char *) reason_text), -1) < 5))
+    {
+      if (fd_audit (req, "reveal", target, field, reason_code, reason_text, FALSE))
+        fd_reply_error (req, FD_ERROR_BAD_REQUEST, "Describe the reason in at least 5 characters",
+                        "reason_text");
+      return;
+    }
+
+  if (!rule->needs_password)
+    {
+      reveal_finish (req, r->id, field, reason_code, reason_text);
+      return;
+    }
+  if (password == NULL || *password == '\0')
+    {
+      if (fd_audit (req, "reveal", target, field, reason_code, reason_text, FALSE))
+        fd_reply_error (req, FD_ERROR_REAUTH_REQUIRED, "Your password is needed to reveal this",
+                        "password");
+      return;
+    }
+  job = g_new0 (RevealJob, 1);
+  job->password = g_strdup (password);
+  job->hash = g_strdup (req->user->password_hash);
+  fd_body_wipe_member (req, "password");
+  fd_request_run_in_thread (req, reveal_check_password, job, reveal_job_free, reveal_password_done);
+}
+
+void
+fd_routes_residents_verify (FdRequest *req)
+{
+  FdServer *server = req->server;
+  g_autoptr(FdResidentRecord) r = NULL;
+  g_autoptr(JsonBuilder) b = NULL;
+  g_autofree char *target = NULL;
+  g_autofree char *hour_ago = NULL;
+  g_autofree char *value = NULL;
+  const char *field = NULL, *raw = NULL;
+  gboolean match;
+  FdField f;
+
+  if (!require_resident_role (req, "verify"))
+    return;
+  if (!fd_body_string (req, "field", TRUE, 32, &field) ||
+      !fd_body_string (req, "value", TRUE, 64, &raw))
+    return;
+  if (!fd_field_from_string (field, &f) || (f != FD_FIELD_PHONE && f != FD_FIELD_ID_NUMBER))
+    {
+      fd_reply_error (req, FD_ERROR_BAD_REQUEST, "Only id_number and phone can be verified", "field");
+      return;
+    }
+  r = lookup_resident (req, "verify", field);
+  if (r == NULL)
+    return;
+  target = g_strdup_printf ("%" G_GINT64_FORMAT, r->id);
+
+  if (!fd_policy_may_verify (req->role, f))
+    {
+      if (fd_audit (req, "verify", target, field, NULL, NULL, FALSE))
+        fd_reply_error (req, FD_ERROR_FORBIDDEN, "Your role cannot verify this field", "field");
+      return;
+    }
+  hour_ago = since_ago ((gint64) 3600 * G_USEC_PER_SEC);
+  if (FD_STORE_CALL (server->store, audit_count, req->user->id, "verify", NULL, NULL, hour_ago, FALSE)
+      >= VERIFIES_PER_HOUR)
+    {
+      if (fd_audit (req, "verify", target, field, NULL, NULL, FALSE))
+        fd_reply_error (req, FD_ERROR_RATE_LIMITED, "At most 30 checks an hour", NULL);
+      return;
+    }
+
+  value = fd_input_normalize (raw, TRUE);
+  fd_body_wipe_member (req, "value");
+  match = value != NULL && FD_STORE_CALL (server->store, resident_matches, r->id, field, value);
+  if (value != NULL)
+    explicit_bzero (value, strlen (value));
+  if (!fd_audit (req, "verify", target, field, NULL, match ? "match" : "no match", TRUE))
+    return;
+
+  b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "match");
+  json_builder_add_boolean_value (b, match);
+  json_builder_end_object (b);
+  fd_reply_json (req, 200, b);
+}
+
+void
+fd_routes_rooms_list (FdRequest *req)
+{
+  g_autoptr(GPtrArray) rooms = NULL;
+  g_autoptr(JsonBuilder) b = NULL;
+  g_autofree char *q = NULL;
+  guint limit;
+
+  if (!fd_require_role (req, "search", FD_ROLE_RECEPTION, FD_ROLE_MANAGER, FD_N_ROLES) ||
+      !fd_query_limit (req, 20, &limit))
+    return;
+  q = fd_input_normalize (fd_query_get (req, "q") ? fd_query_get (req, "q") : "", FALSE);
+  if (q == NULL || *q == '\0' || strlen (q) > 16 || strspn (q, "0123456789-") != strlen (q) ||
+      q[0] == '-' || q[strlen (q) - 1] == '-' || strstr (q, "--") != NULL)
+    {
+      fd_reply_error (req, FD_ERROR_BAD_REQUEST, "Type a room like 3-2-1502 or its start, like 3-2", "q");
+      return;
+    }
+  rooms = FD_STORE_CALL (req->server->store, room_search, q, limit);
+  b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "items");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < rooms->len; i++)
+    {
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "room");
+      json_builder_add_string_value (b, g_ptr_array_index (rooms, i));
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  fd_reply_json (req, 200, b);
+}

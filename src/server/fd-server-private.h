@@ -1,0 +1,179 @@
+#pragma once
+
+#include <libsoup/soup.h>
+#include <json-glib/json-glib.h>
+
+#include "fd-error.h"
+#include "fd-policy.h"
+#include "fd-search.h"
+#include "fd-server.h"
+
+G_BEGIN_DECLS
+
+#define FD_MAX_BODY (64 * 1024)
+#define FD_TEN_MINUTES ((gint64) 10 * 60 * G_USEC_PER_SEC)
+
+struct _FdServer
+{
+  FdConfig      *config;
+  FdStore       *store;
+  FdSearchIndex *index;
+  SoupServer    *soup;
+  guint16        port;
+  guint          inflight;
+  gboolean       shutting_down;
+  GSourceFunc    shutdown_done;
+  gpointer       shutdown_data;
+  guint          shutdown_timeout_id;
+  guint          purge_id;
+};
+
+typedef struct _FdRequest FdRequest;
+
+struct _FdRequest
+{
+  gint              ref_count;
+  FdServer         *server;
+  SoupServerMessage *msg;
+  const char       *method;
+  char            **segments;   /* path below /api/v1, split on '/' */
+  GHashTable       *query;      /* may be NULL */
+  JsonNode         *body_node;
+  JsonObject       *body;       /* NULL unless the body is an object */
+  char             *ip;
+
+  /* set by authentication */
+  FdSessionRecord  *session;
+  FdUserRecord     *user;
+  FdRole            role;
+  char             *session_hash;  /* short hash for the audit log */
+};
+
+typedef void (*FdHandler) (FdRequest *req);
+
+FdRequest  *fd_request_ref         (FdRequest  *req);
+void        fd_request_unref       (FdRequest  *req);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdRequest, fd_request_unref)
+
+/* Replies. Every reply goes through these; they also set the security
+ * headers. @extra (may be NULL) adds members to the error object. */
+void        fd_reply_json          (FdRequest   *req,
+                                    guint        status,
+                                    JsonBuilder *builder);
+void        fd_reply_empty         (FdRequest   *req,
+                                    guint        status);
+void        fd_reply_error         (FdRequest   *req,
+                                    FdError      code,
+                                    const char  *message,
+                                    const char  *member);
+void        fd_reply_error_full    (FdRequest   *req,
+                                    FdError      code,
+                                    const char  *message,
+                                    const char  *member,
+                                    JsonObject  *extra);
+void        fd_reply_gerror        (FdRequest   *req,
+                                    const GError *error);
+
+/* Appends one audit entry for this request's actor. FALSE (and a 503
+ * reply already sent) when the entry could not be written: the caller
+ * must then not grant the access. */
+gboolean    fd_audit               (FdRequest   *req,
+                                    const char  *action,
+                                    const char  *target,
+                                    const char  *field,
+                                    const char  *reason_code,
+                                    const char  *reason_text,
+                                    gboolean     allowed);
+/* The same for a named actor before a session exists (login). */
+gboolean    fd_audit_actor         (FdRequest          *req,
+                                    const FdUserRecord *user,
+                                    const char         *actor,
+                                    const char         *action,
+                                    const char         *target,
+                                    gboolean            allowed);
+
+/* Runs @work in a worker thread (message paused), then @done back on the
+ * main context. */
+typedef gpointer (*FdWorkFunc) (gpointer data);
+typedef void     (*FdDoneFunc) (FdRequest *req, gpointer result);
+void        fd_request_run_in_thread (FdRequest     *req,
+                                      FdWorkFunc     work,
+                                      gpointer       data,
+                                      GDestroyNotify data_free,
+                                      FdDoneFunc     done);
+
+/* Body and query readers. Each sends the 400 naming the member and
+ * returns FALSE on a wrong type; absent optional members give NULL. */
+gboolean    fd_body_string         (FdRequest   *req,
+                                    const char  *member,
+                                    gboolean     required,
+                                    gsize        max_chars,
+                                    const char **out);
+gboolean    fd_body_bool           (FdRequest   *req,
+                                    const char  *member,
+                                    gboolean    *present,
+                                    gboolean    *out);
+gboolean    fd_query_limit         (FdRequest   *req,
+                                    guint        fallback,
+                                    guint       *out);
+const char *fd_query_get           (FdRequest   *req,
+                                    const char  *name);
+/* Parses "/{id}" path ids: positive decimal. */
+gboolean    fd_parse_id            (const char  *text,
+                                    gint64      *out);
+/* Signed opaque cursors bound to a context string (query, role). */
+char       *fd_cursor_encode       (FdServer    *server,
+                                    const char  *context,
+                                    gint64       last);
+gboolean    fd_cursor_decode       (FdServer    *server,
+                                    const char  *context,
+                                    const char  *cursor,
+                                    gint64      *last);
+/* Requires one of @roles (FD_N_ROLES-terminated); else 403, audited as a denial. */
+gboolean    fd_require_role        (FdRequest   *req,
+                                    const char  *action,
+                                    ...);
+
+gint64      fd_now                 (void);
+gboolean    fd_server_is_off_hours (FdServer    *server);
+void        fd_server_lock_user    (FdServer    *server,
+                                    FdUserRecord *user,
+                                    gint64        until,
+                                    const char   *alert_kind,
+                                    const char   *detail);
+/* Wipes a string member of a request body in place once read. */
+void        fd_body_wipe_member    (FdRequest   *req,
+                                    const char  *member);
+
+/* route groups (fd-routes-*.c) */
+void fd_routes_session_login   (FdRequest *req);
+void fd_routes_session_get     (FdRequest *req);
+void fd_routes_session_delete  (FdRequest *req);
+void fd_routes_session_unlock  (FdRequest *req);
+void fd_routes_session_lock    (FdRequest *req);
+void fd_routes_residents_list  (FdRequest *req);
+void fd_routes_residents_get   (FdRequest *req);
+void fd_routes_residents_reveal(FdRequest *req);
+void fd_routes_residents_verify(FdRequest *req);
+void fd_routes_rooms_list      (FdRequest *req);
+void fd_routes_visitors_list   (FdRequest *req);
+void fd_routes_visitors_create (FdRequest *req);
+void fd_routes_visitors_checkout (FdRequest *req);
+void fd_routes_visitors_export (FdRequest *req);
+void fd_routes_audit_list      (FdRequest *req);
+void fd_routes_audit_verify    (FdRequest *req);
+void fd_routes_alerts_list     (FdRequest *req);
+void fd_routes_incident_get    (FdRequest *req);
+void fd_routes_incident_put    (FdRequest *req);
+void fd_routes_users_list      (FdRequest *req);
+void fd_routes_users_create    (FdRequest *req);
+void fd_routes_users_patch     (FdRequest *req);
+
+/* helpers shared by route groups */
+void        fd_build_user          (JsonBuilder *builder,
+                                    const FdUserRecord *user);
+void        fd_build_policy        (JsonBuilder *builder,
+                                    FdServer    *server);
+gboolean    fd_incident_frozen     (FdServer    *server);
+
+G_END_DECLS

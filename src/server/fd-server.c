@@ -1,0 +1,1014 @@
+#include "config.h"
+
+#include <string.h>
+
+#include "fd-crypto.h"
+#include "fd-field.h"
+#include "fd-server-private.h"
+#include "fd-validate.h"
+
+/* The HTTP core: TLS listener, routing, authentication, replies, audit and
+ * the worker-thread hand-off. All handlers run on the main context; the
+ * only slow work (Argon2id, walking the audit chain) goes to worker
+ * threads while the message is paused. */
+
+typedef enum
+{
+  AUTH_NONE,
+  AUTH_SESSION,          /* a live, unlocked session */
+  AUTH_SESSION_LOCKED,   /* a live session, locked or not */
+} AuthLevel;
+
+typedef struct
+{
+  const char *method;
+  const char *pattern;   /* segments below /api/v1, '*' = an id */
+  AuthLevel   auth;
+  FdHandler   handler;
+} Route;
+
+static void health (FdRequest *req);
+
+static const Route routes[] = {
+  { "GET",    "health",                AUTH_NONE,           health },
+  { "POST",   "session",               AUTH_NONE,           fd_routes_session_login },
+  { "GET",    "session",               AUTH_SESSION_LOCKED, fd_routes_session_get },
+  { "DELETE", "session",               AUTH_SESSION_LOCKED, fd_routes_session_delete },
+  { "POST",   "session/unlock",        AUTH_SESSION_LOCKED, fd_routes_session_unlock },
+  { "POST",   "session/lock",          AUTH_SESSION_LOCKED, fd_routes_session_lock },
+  { "GET",    "residents",             AUTH_SESSION,        fd_routes_residents_list },
+  { "GET",    "residents/*",           AUTH_SESSION,        fd_routes_residents_get },
+  { "POST",   "residents/*/reveal",    AUTH_SESSION,        fd_routes_residents_reveal },
+  { "POST",   "residents/*/verify",    AUTH_SESSION,        fd_routes_residents_verify },
+  { "GET",    "rooms",                 AUTH_SESSION,        fd_routes_rooms_list },
+  { "GET",    "visitors",              AUTH_SESSION,        fd_routes_visitors_list },
+  { "POST",   "visitors",              AUTH_SESSION,        fd_routes_visitors_create },
+  { "GET",    "visitors/export",       AUTH_SESSION,        fd_routes_visitors_export },
+  { "POST",   "visitors/*/checkout",   AUTH_SESSION,        fd_routes_visitors_checkout },
+  { "GET",    "audit",                 AUTH_SESSION,        fd_routes_audit_list },
+  { "GET",    "audit/verify",          AUTH_SESSION,        fd_routes_audit_verify },
+  { "GET",    "alerts",                AUTH_SESSION,        fd_routes_alerts_list },
+  { "GET",    "incident",              AUTH_SESSION,        fd_routes_incident_get },
+  { "PUT",    "incident",              AUTH_SESSION,        fd_routes_incident_put },
+  { "GET",    "users",                 AUTH_SESSION,        fd_routes_users_list },
+  { "POST",   "users",                 AUTH_SESSION,        fd_routes_users_create },
+  { "PATCH",  "users/*",               AUTH_SESSION,        fd_routes_users_patch },
+};
+
+gint64
+fd_now (void)
+{
+  return g_get_real_time ();
+}
+
+/* request lifetime */
+
+FdRequest *
+fd_request_ref (FdRequest *req)
+{
+  g_atomic_int_inc (&req->ref_count);
+  return req;
+}
+
+void
+fd_request_unref (FdRequest *req)
+{
+  if (!g_atomic_int_dec_and_test (&req->ref_count))
+    return;
+  g_clear_object (&req->msg);
+  g_strfreev (req->segments);
+  g_clear_pointer (&req->query, g_hash_table_unref);
+  g_clear_pointer (&req->body_node, json_node_unref);
+  g_free (req->ip);
+  fd_session_record_free (req->session);
+  fd_user_record_free (req->user);
+  g_free (req->session_hash);
+  g_free (req);
+}
+
+/* replies */
+
+static void
+set_common_headers (FdRequest *req)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (req->msg);
+
+  soup_message_headers_replace (headers, "Cache-Control", "no-store");
+  soup_message_headers_replace (headers, "X-Content-Type-Options", "nosniff");
+  soup_message_headers_replace (headers, "Strict-Transport-Security", "max-age=31536000");
+  soup_message_headers_replace (headers, "Content-Security-Policy", "default-src 'none'");
+  if (req->server->shutting_down)
+    soup_message_headers_replace (headers, "Connection", "close");
+}
+
+static void
+reply_node (FdRequest *req,
+            guint      status,
+            JsonNode  *root)
+{
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  gsize len = 0;
+  char *data;
+
+  json_generator_set_root (gen, root);
+  data = json_generator_to_data (gen, &len);
+  set_common_headers (req);
+  soup_server_message_set_status (req->msg, status, NULL);
+  soup_server_message_set_response (req->msg, "application/json; charset=utf-8",
+                                    SOUP_MEMORY_TAKE, data, len);
+}
+
+void
+fd_reply_json (FdRequest   *req,
+               guint        status,
+               JsonBuilder *builder)
+{
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+  reply_node (req, status, root);
+}
+
+void
+fd_reply_empty (FdRequest *req,
+                guint      status)
+{
+  set_common_headers (req);
+  soup_server_message_set_status (req->msg, status, NULL);
+  soup_server_message_set_response (req->msg, NULL, SOUP_MEMORY_STATIC, NULL, 0);
+}
+
+void
+fd_reply_error_full (FdRequest  *req,
+                     FdError     code,
+                     const char *message,
+                     const char *member,
+                     JsonObject *extra)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "error");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "code");
+  json_builder_add_string_value (b, fd_error_to_code (code));
+  json_builder_set_member_name (b, "message");
+  json_builder_add_string_value (b, message);
+  if (member != NULL)
+    {
+      json_builder_set_member_name (b, "member");
+      json_builder_add_string_value (b, member);
+    }
+  if (extra != NULL)
+    {
+      JsonObjectIter iter;
+      const char *name;
+      JsonNode *node;
+
+      json_object_iter_init (&iter, extra);
+      while (json_object_iter_next (&iter, &name, &node))
+        {
+          json_builder_set_member_name (b, name);
+          json_builder_add_value (b, json_node_copy (node));
+        }
+    }
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+  fd_reply_json (req, fd_error_to_status (code), b);
+}
+
+void
+fd_reply_error (FdRequest  *req,
+                FdError     code,
+                const char *message,
+                const char *member)
+{
+  fd_reply_error_full (req, code, message, member, NULL);
+}
+
+void
+fd_reply_gerror (FdRequest    *req,
+                 const GError *error)
+{
+  if (error->domain == FD_ERROR && error->code != FD_ERROR_INTERNAL)
+    fd_reply_error (req, error->code, error->message, NULL);
+  else
+    {
+      g_warning ("Request failed: %s", error->message);
+      fd_reply_error (req, FD_ERROR_INTERNAL, "The server could not complete the request", NULL);
+    }
+}
+
+static void
+reply_unauthenticated (FdRequest  *req,
+                       const char *reason)
+{
+  g_autoptr(JsonObject) extra = json_object_new ();
+
+  json_object_set_string_member (extra, "reason", reason);
+  fd_reply_error_full (req, FD_ERROR_UNAUTHENTICATED, "Sign in again", NULL, extra);
+}
+
+/* audit */
+
+static gboolean
+audit_write (FdRequest          *req,
+             const FdUserRecord *user,
+             const char         *actor,
+             const char         *action,
+             const char         *target,
+             const char         *field,
+             const char         *reason_code,
+             const char         *reason_text,
+             gboolean            allowed)
+{
+  g_autoptr(GError) error = NULL;
+  FdAuditEntry entry = { 0 };
+  gboolean ok;
+
+  entry.at = fd_time_format_rfc3339 (fd_now ());
+  entry.actor = g_strdup (user ? user->username : actor ? actor : "-");
+  entry.actor_id = user ? user->id : 0;
+  entry.role = g_strdup (user ? user->role : NULL);
+  entry.session_hash = g_strdup (req->session_hash);
+  entry.workstation = g_strdup (req->session ? req->session->workstation : NULL);
+  entry.ip = g_strdup (req->ip);
+  entry.action = g_strdup (action);
+  entry.target = g_strdup (target);
+  entry.field = g_strdup (field);
+  entry.reason_code = g_strdup (reason_code);
+  entry.reason_text = g_strdup (reason_text);
+  entry.outcome = g_strdup (allowed ? "allowed" : "denied");
+
+  ok = FD_STORE_CALL (req->server->store, audit_append, &entry, &error);
+  fd_audit_entry_clear (&entry);
+  if (!ok)
+    {
+      /* No audit, no access. */
+      g_warning ("Audit write failed, denying access: %s", error->message);
+      fd_reply_error (req, FD_ERROR_UNAVAILABLE,
+                      "The audit log cannot be written; access is refused", NULL);
+    }
+  return ok;
+}
+
+gboolean
+fd_audit (FdRequest  *req,
+          const char *action,
+          const char *target,
+          const char *field,
+          const char *reason_code,
+          const char *reason_text,
+          gboolean    allowed)
+{
+  return audit_write (req, req->user, NULL, action, target, field, reason_code, reason_text, allowed);
+}
+
+gboolean
+fd_audit_actor (FdRequest          *req,
+                const FdUserRecord *user,
+                const char         *actor,
+                const char         *action,
+                const char         *target,
+                gboolean            allowed)
+{
+  return audit_write (req, user, actor, action, target, NULL, NULL, NULL, allowed);
+}
+
+gboolean
+fd_require_role (FdRequest  *req,
+                 const char *action,
+                 ...)
+{
+  va_list args;
+  int role;
+
+  va_start (args, action);
+  while ((role = va_arg (args, int)) != FD_N_ROLES)
+    if (role == (int) req->role)
+      {
+        va_end (args);
+        return TRUE;
+      }
+  va_end (args);
+
+  if (fd_audit (req, action, NULL, NULL, NULL, NULL, FALSE))
+    fd_reply_error (req, FD_ERROR_FORBIDDEN, "Your role does not allow this", NULL);
+  return FALSE;
+}
+
+/* body, query, ids, cursors */
+
+gboolean
+fd_body_string (FdRequest   *req,
+                const char  *member,
+                gboolean     required,
+                gsize        max_chars,
+                const char **out)
+{
+  JsonNode *node = req->body ? json_object_get_member (req->body, member) : NULL;
+  const char *value;
+
+  *out = NULL;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    {
+      if (!required)
+        return TRUE;
+      fd_reply_error (req, FD_ERROR_BAD_REQUEST, "A required member is missing", member);
+      return FALSE;
+    }
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    {
+      fd_reply_error (req, FD_ERROR_BAD_REQUEST, "This member must be a string", member);
+      return FALSE;
+    }
+  value = json_node_get_string (node);
+  if (!g_utf8_validate (value, -1, NULL) || g_utf8_strlen (value, -1) > (glong) max_chars)
+    {
+      fd_reply_error (req, FD_ERROR_BAD_REQUEST, "This member is too long or not valid text", member);
+      return FALSE;
+    }
+  *out = value;
+  return TRUE;
+}
+
+gboolean
+fd_body_bool (FdRequest  *req,
+              const char *member,
+              gboolean   *present,
+              gboolean   *out)
+{
+  JsonNode *node = req->body ? json_object_get_member (req->body, member) : NULL;
+
+  *present = FALSE;
+  if (node == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    {
+      fd_reply_error (req, FD_ERROR_BAD_REQUEST, "This member must be true or false", member);
+      return FALSE;
+    }
+  *present = TRUE;
+  *out = json_node_get_boolean (node);
+  return TRUE;
+}
+
+void
+fd_body_wipe_member (FdRequest  *req,
+                     const char *member)
+{
+  JsonNode *node = req->body ? json_object_get_member (req->body, member) : NULL;
+
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+      json_node_get_value_type (node) == G_TYPE_STRING)
+    {
+      char *value = (char *) json_node_get_string (node);
+      if (value != NULL)
+        explicit_bzero (value, strlen (value));
+    }
+}
+
+const char *
+fd_query_get (FdRequest  *req,
+              const char *name)
+{
+  return req->query ? g_hash_table_lookup (req->query, name) : NULL;
+}
+
+gboolean
+fd_query_limit (FdRequest *req,
+                guint      fallback,
+                guint     *out)
+{
+  const char *text = fd_query_get (req, "limit");
+  guint64 n;
+
+  if (text == NULL)
+    {
+      *out = fallback;
+      return TRUE;
+    }
+  if (!g_ascii_string_to_unsigned (text, 10, 1, 100, &n, NULL))
+    {
+      fd_reply_error (req, FD_ERROR_BAD_REQUEST, "limit must be a whole number from 1 to 100", "limit");
+      return FALSE;
+    }
+  *out = n;
+  return TRUE;
+}
+
+gboolean
+fd_parse_id (const char *text,
+             gint64     *out)
+{
+  guint64 n;
+
+  if (text == NULL || !g_ascii_string_to_unsigned (text, 10, 1, G_MAXINT64, &n, NULL))
+    return FALSE;
+  *out = n;
+  return TRUE;
+}
+
+static char *
+cursor_mac (FdServer   *server,
+            const char *context,
+            gint64      last)
+{
+  g_autofree char *data = g_strdup_printf ("cursor\x1f%s\x1f%" G_GINT64_FORMAT, context, last);
+  g_autofree char *mac = fd_crypto_mac_hex (server->store->keys, data, strlen (data));
+
+  return g_strndup (mac, 24);
+}
+
+char *
+fd_cursor_encode (FdServer   *server,
+                  const char *context,
+                  gint64      last)
+{
+  g_autofree char *mac = cursor_mac (server, context, last);
+  return g_strdup_printf ("%" G_GINT64_FORMAT ".%s", last, mac);
+}
+
+gboolean
+fd_cursor_decode (FdServer   *server,
+                  const char *context,
+                  const char *cursor,
+                  gint64     *last)
+{
+  g_autofree char *number = NULL;
+  g_autofree char *mac = NULL;
+  const char *dot;
+  guint64 n;
+
+  if (cursor == NULL || strlen (cursor) > 64 || (dot = strchr (cursor, '.')) == NULL)
+    return FALSE;
+  number = g_strndup (cursor, dot - cursor);
+  if (!g_ascii_string_to_unsigned (number, 10, 0, G_MAXINT64, &n, NULL))
+    return FALSE;
+  mac = cursor_mac (server, context, n);
+  if (!fd_const_time_equal (mac, dot + 1))
+    return FALSE;
+  *last = n;
+  return TRUE;
+}
+
+/* worker threads */
+
+typedef struct
+{
+  FdRequest     *req;
+  FdWorkFunc     work;
+  gpointer       data;
+  GDestroyNotify data_free;
+  FdDoneFunc     done;
+  gpointer       result;
+} ThreadJob;
+
+static void
+thread_job_free (ThreadJob *job)
+{
+  if (job->data_free)
+    job->data_free (job->data);
+  fd_request_unref (job->req);
+  g_free (job);
+}
+
+static void
+thread_work (GTask        *task,
+             gpointer      source,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  ThreadJob *job = task_data;
+  job->result = job->work (job->data);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+thread_done (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  ThreadJob *job = g_task_get_task_data (G_TASK (result));
+  FdRequest *req = job->req;
+
+  job->done (req, job->result);
+  soup_server_message_unpause (req->msg);
+}
+
+void
+fd_request_run_in_thread (FdRequest     *req,
+                          FdWorkFunc     work,
+                          gpointer       data,
+                          GDestroyNotify data_free,
+                          FdDoneFunc     done)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, NULL, thread_done, NULL);
+  ThreadJob *job = g_new0 (ThreadJob, 1);
+
+  job->req = fd_request_ref (req);
+  job->work = work;
+  job->data = data;
+  job->data_free = data_free;
+  job->done = done;
+  g_task_set_task_data (task, job, (GDestroyNotify) thread_job_free);
+  soup_server_message_pause (req->msg);
+  g_task_run_in_thread (task, thread_work);
+}
+
+/* policy helpers */
+
+gboolean
+fd_server_is_off_hours (FdServer *server)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  guint minute = g_date_time_get_hour (now) * 60 + g_date_time_get_minute (now);
+
+  return fd_config_is_off_hours (server->config, minute);
+}
+
+void
+fd_server_lock_user (FdServer     *server,
+                     FdUserRecord *user,
+                     gint64        until,
+                     const char   *alert_kind,
+                     const char   *detail)
+{
+  g_autoptr(GError) error = NULL;
+
+  user->locked_until = until;
+  user->failed_logins = 0;
+  if (!FD_STORE_CALL (server->store, user_update, user, &error))
+    g_warning ("Cannot lock account %" G_GINT64_FORMAT ": %s", user->id, error->message);
+  FD_STORE_CALL (server->store, sessions_end_for_user, user->id, "locked", fd_now ());
+  if (alert_kind != NULL &&
+      !FD_STORE_CALL (server->store, alert_insert, alert_kind, user->username, detail, &error))
+    g_warning ("Cannot record alert: %s", error->message);
+}
+
+gboolean
+fd_incident_frozen (FdServer *server)
+{
+  g_autofree char *frozen = FD_STORE_CALL (server->store, get_setting, "incident.frozen");
+  return g_strcmp0 (frozen, "true") == 0;
+}
+
+void
+fd_build_user (JsonBuilder        *b,
+               const FdUserRecord *user)
+{
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, user->id);
+
+  json_builder_set_member_name (b, "id");
+  json_builder_add_string_value (b, id);
+  json_builder_set_member_name (b, "username");
+  json_builder_add_string_value (b, user->username);
+  json_builder_set_member_name (b, "display_name");
+  json_builder_add_string_value (b, user->display_name);
+  json_builder_set_member_name (b, "role");
+  json_builder_add_string_value (b, user->role);
+}
+
+void
+fd_build_policy (JsonBuilder *b,
+                 FdServer    *server)
+{
+  FdConfig *c = server->config;
+
+  json_builder_set_member_name (b, "lock_after_s");
+  json_builder_add_int_value (b, c->lock_after_s);
+  json_builder_set_member_name (b, "idle_timeout_s");
+  json_builder_add_int_value (b, c->idle_timeout_s);
+  json_builder_set_member_name (b, "max_age_s");
+  json_builder_add_int_value (b, c->max_age_s);
+  json_builder_set_member_name (b, "reveal_window_s");
+  json_builder_add_int_value (b, c->reveal_window_s);
+  json_builder_set_member_name (b, "watermark");
+  json_builder_add_boolean_value (b, c->watermark);
+}
+
+static void
+health (FdRequest *req)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "status");
+  json_builder_add_string_value (b, "ok");
+  json_builder_set_member_name (b, "version");
+  json_builder_add_string_value (b, PACKAGE_VERSION);
+  json_builder_end_object (b);
+  fd_reply_json (req, 200, b);
+}
+
+/* authentication */
+
+static gboolean
+authenticate (FdRequest *req,
+              AuthLevel  level)
+{
+  FdServer *server = req->server;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (req->msg);
+  const char *auth = soup_message_headers_get_one (headers, "Authorization");
+  g_autofree char *token_hash = NULL;
+  g_autoptr(GError) error = NULL;
+  FdSessionRecord *session;
+  FdUserRecord *user;
+  gint64 now = fd_now ();
+  const char *token;
+  gsize len;
+
+  if (auth == NULL || g_ascii_strncasecmp (auth, "Bearer ", 7) != 0)
+    {
+      reply_unauthenticated (req, "missing");
+      return FALSE;
+    }
+  token = auth + 7;
+  len = strlen (token);
+  if (len < 16 || len > 128)
+    {
+      reply_unauthenticated (req, "invalid");
+      return FALSE;
+    }
+  for (gsize i = 0; i < len; i++)
+    if (!g_ascii_isalnum (token[i]) && token[i] != '-' && token[i] != '_')
+      {
+        reply_unauthenticated (req, "invalid");
+        return FALSE;
+      }
+
+  token_hash = fd_sha256_hex (token, len);
+  session = FD_STORE_CALL (server->store, session_by_token_hash, token_hash);
+  if (session == NULL)
+    {
+      reply_unauthenticated (req, "invalid");
+      return FALSE;
+    }
+  req->session = session;
+  req->session_hash = g_strndup (token_hash, 16);
+
+  if (session->end_reason != NULL)
+    {
+      reply_unauthenticated (req, session->end_reason);
+      return FALSE;
+    }
+  if (now - session->last_seen > (gint64) server->config->idle_timeout_s * G_USEC_PER_SEC ||
+      now >= session->expires_at)
+    {
+      session->end_reason = g_strdup ("expired");
+      FD_STORE_CALL (server->store, session_update, session, NULL);
+      reply_unauthenticated (req, "expired");
+      return FALSE;
+    }
+
+  user = FD_STORE_CALL (server->store, user_by_id, session->user_id);
+  if (user == NULL || user->disabled)
+    {
+      g_free (session->end_reason);
+      session->end_reason = g_strdup ("disabled");
+      FD_STORE_CALL (server->store, session_update, session, NULL);
+      fd_user_record_free (user);
+      reply_unauthenticated (req, "disabled");
+      return FALSE;
+    }
+  req->user = user;
+  req->role = fd_role_from_string (user->role);
+  if (user->locked_until == -1 || user->locked_until > now)
+    {
+      FD_STORE_CALL (server->store, sessions_end_for_user, user->id, "locked", now);
+      reply_unauthenticated (req, "locked");
+      return FALSE;
+    }
+
+  if (session->locked && level != AUTH_SESSION_LOCKED)
+    {
+      fd_reply_error (req, FD_ERROR_REAUTH_REQUIRED, "The session is locked; unlock it first", NULL);
+      return FALSE;
+    }
+
+  /* Idle bookkeeping: one write every few seconds is enough. */
+  if (now - session->last_seen > 5 * G_USEC_PER_SEC)
+    {
+      session->last_seen = now;
+      if (!FD_STORE_CALL (server->store, session_update, session, &error))
+        g_warning ("Cannot record session activity: %s", error->message);
+    }
+  return TRUE;
+}
+
+/* dispatch */
+
+static gboolean
+pattern_matches (const char  *pattern,
+                 char       **segments)
+{
+  g_auto(GStrv) parts = g_strsplit (pattern, "/", 0);
+  guint n = g_strv_length (parts);
+
+  if (g_strv_length (segments) != n)
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    {
+      if (g_str_equal (parts[i], "*"))
+        {
+          if (*segments[i] == '\0')
+            return FALSE;
+          continue;
+        }
+      if (!g_str_equal (parts[i], segments[i]))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+parse_body (FdRequest *req)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (req->msg);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *data;
+  gsize len;
+
+  if (body->length > FD_MAX_BODY)
+    {
+      fd_reply_error (req, FD_ERROR_TOO_LARGE, "The request body is larger than 64 KiB", NULL);
+      return FALSE;
+    }
+  bytes = soup_message_body_flatten (body);
+  data = g_bytes_get_data (bytes, &len);
+  if (len == 0)
+    return TRUE;
+
+  if (!g_utf8_validate (data, len, NULL))
+    {
+      fd_reply_error (req, FD_ERROR_BAD_REQUEST, "The request body is not valid UTF-8", NULL);
+      return FALSE;
+    }
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, data, len, &error))
+    {
+      fd_reply_error (req, FD_ERROR_BAD_REQUEST, "The request body is not valid JSON", NULL);
+      return FALSE;
+    }
+  /* The raw body may hold a password: wipe it now that it is parsed. */
+  explicit_bzero ((char *) data, len);
+
+  req->body_node = json_parser_steal_root (parser);
+  if (req->body_node == NULL || !JSON_NODE_HOLDS_OBJECT (req->body_node))
+    {
+      fd_reply_error (req, FD_ERROR_BAD_REQUEST, "The request body must be a JSON object", NULL);
+      return FALSE;
+    }
+  req->body = json_node_get_object (req->body_node);
+  return TRUE;
+}
+
+static void
+message_finished_cb (SoupServerMessage *msg,
+                     FdServer          *server)
+{
+  g_assert (server->inflight > 0);
+  server->inflight--;
+  if (server->shutting_down && server->inflight == 0 && server->shutdown_done != NULL)
+    {
+      GSourceFunc done = server->shutdown_done;
+      server->shutdown_done = NULL;
+      g_clear_handle_id (&server->shutdown_timeout_id, g_source_remove);
+      g_idle_add (done, server->shutdown_data);
+    }
+}
+
+static void
+server_callback (SoupServer        *soup,
+                 SoupServerMessage *msg,
+                 const char        *path,
+                 GHashTable        *query,
+                 gpointer           user_data)
+{
+  FdServer *server = user_data;
+  g_autoptr(FdRequest) req = g_new0 (FdRequest, 1);
+  const Route *route = NULL;
+  gboolean path_known = FALSE;
+
+  req->ref_count = 1;
+  req->server = server;
+  req->msg = g_object_ref (msg);
+  req->method = soup_server_message_get_method (msg);
+  req->query = query ? g_hash_table_ref (query) : NULL;
+  req->ip = g_strdup (soup_server_message_get_remote_host (msg));
+  req->role = FD_ROLE_INVALID;
+
+  server->inflight++;
+  g_signal_connect (msg, "finished", G_CALLBACK (message_finished_cb), server);
+
+  if (server->shutting_down)
+    {
+      fd_reply_error (req, FD_ERROR_UNAVAILABLE, "The server is shutting down", NULL);
+      return;
+    }
+
+  if (!g_str_has_prefix (path, "/api/v1/") || strlen (path) > 512)
+    {
+      fd_reply_error (req, FD_ERROR_NOT_FOUND, "No such resource", NULL);
+      return;
+    }
+  req->segments = g_strsplit (path + strlen ("/api/v1/"), "/", 8);
+
+  /* Query values must be valid UTF-8 (libsoup decodes percent escapes). */
+  if (req->query != NULL)
+    {
+      GHashTableIter iter;
+      gpointer key, value;
+
+      g_hash_table_iter_init (&iter, req->query);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        if (!g_utf8_validate (key, -1, NULL) || (value && !g_utf8_validate (value, -1, NULL)))
+          {
+            fd_reply_error (req, FD_ERROR_BAD_REQUEST, "The query is not valid UTF-8",
+                            g_utf8_validate (key, -1, NULL) ? key : NULL);
+            return;
+          }
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
+    if (pattern_matches (routes[i].pattern, req->segments))
+      {
+        path_known = TRUE;
+        if (g_str_equal (routes[i].method, req->method))
+          {
+            route = &routes[i];
+            break;
+          }
+      }
+
+  if (route == NULL)
+    {
+      if (path_known)
+        fd_reply_error (req, FD_ERROR_METHOD_NOT_ALLOWED, "Method not allowed here", NULL);
+      else
+        fd_reply_error (req, FD_ERROR_NOT_FOUND, "No such resource", NULL);
+      return;
+    }
+
+  if (!parse_body (req))
+    return;
+  if (route->auth != AUTH_NONE && !authenticate (req, route->auth))
+    return;
+
+  route->handler (req);
+}
+
+/* Refuses oversized bodies from the headers, before reading them. */
+static void
+early_callback (SoupServer        *soup,
+                SoupServerMessage *msg,
+                const char        *path,
+                GHashTable        *query,
+                gpointer           user_data)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  goffset length = soup_message_headers_get_content_length (headers);
+  const char *body = "{\"error\": {\"code\": \"too-large\", "
+                     "\"message\": \"The request body is larger than 64 KiB\"}}";
+
+  if (length > FD_MAX_BODY)
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "Connection", "close");
+      soup_server_message_set_status (msg, 413, NULL);
+      soup_server_message_set_response (msg, "application/json; charset=utf-8",
+                                        SOUP_MEMORY_STATIC, body, strlen (body));
+    }
+}
+
+static void
+add_to_index (const FdResidentRecord *resident,
+              gpointer                user_data)
+{
+  fd_search_index_add (user_data, resident);
+}
+
+static gboolean
+purge_visitors_cb (gpointer user_data)
+{
+  FdServer *server = user_data;
+  gint64 cutoff = fd_now () - (gint64) server->config->visitor_retention_days * 24 * 3600 * G_USEC_PER_SEC;
+  guint n = FD_STORE_CALL (server->store, visitors_purge, cutoff);
+
+  if (n > 0)
+    g_message ("Purged %u visitor records past the retention period", n);
+  return G_SOURCE_CONTINUE;
+}
+
+FdServer *
+fd_server_new (FdConfig  *config,
+               FdStore   *store,
+               GError   **error)
+{
+  FdServer *server = g_new0 (FdServer, 1);
+  g_autoptr(GTlsCertificate) cert = NULL;
+
+  server->config = config;
+  server->store = store;
+  server->index = fd_search_index_new ();
+  FD_STORE_CALL (store, resident_foreach, add_to_index, server->index);
+
+  cert = g_tls_certificate_new_from_files (config->certificate, config->private_key, error);
+  if (cert == NULL)
+    {
+      fd_server_free (server);
+      return NULL;
+    }
+  server->soup = soup_server_new ("tls-certificate", cert,
+                                  "server-header", "frontdesk-server",
+                                  NULL);
+  soup_server_add_early_handler (server->soup, NULL, early_callback, server, NULL);
+  soup_server_add_handler (server->soup, NULL, server_callback, server, NULL);
+
+  purge_visitors_cb (server);
+  server->purge_id = g_timeout_add_seconds (3600, purge_visitors_cb, server);
+  return server;
+}
+
+gboolean
+fd_server_listen (FdServer  *server,
+                  GError   **error)
+{
+  g_autoptr(GInetAddress) addr = NULL;
+  g_autoptr(GSocketAddress) saddr = NULL;
+  GSList *uris;
+
+  if (g_strcmp0 (server->config->listen_host, "localhost") == 0)
+    addr = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  else
+    addr = g_inet_address_new_from_string (server->config->listen_host);
+  if (addr == NULL)
+    {
+      g_set_error (error, FD_ERROR, FD_ERROR_CONFIG, "Cannot listen on %s",
+                   server->config->listen_host);
+      return FALSE;
+    }
+  saddr = g_inet_socket_address_new (addr, server->config->listen_port);
+  if (!soup_server_listen (server->soup, saddr, SOUP_SERVER_LISTEN_HTTPS, error))
+    return FALSE;
+
+  uris = soup_server_get_uris (server->soup);
+  if (uris != NULL)
+    server->port = g_uri_get_port (uris->data);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  return TRUE;
+}
+
+guint16
+fd_server_get_port (FdServer *server)
+{
+  return server->port;
+}
+
+static gboolean
+shutdown_timeout_cb (gpointer user_data)
+{
+  FdServer *server = user_data;
+  GSourceFunc done = server->shutdown_done;
+
+  server->shutdown_timeout_id = 0;
+  server->shutdown_done = NULL;
+  if (done != NULL)
+    done (server->shutdown_data);
+  return G_SOURCE_REMOVE;
+}
+
+void
+fd_server_shutdown (FdServer    *server,
+                    GSourceFunc  done,
+                    gpointer     user_data)
+{
+  server->shutting_down = TRUE;
+  server->shutdown_done = done;
+  server->shutdown_data = user_data;
+  if (server->inflight == 0)
+    {
+      server->shutdown_done = NULL;
+      g_idle_add (done, user_data);
+      return;
+    }
+  server->shutdown_timeout_id = g_timeout_add_seconds (10, shutdown_timeout_cb, server);
+}
+
+void
+fd_server_free (FdServer *server)
+{
+  if (server == NULL)
+    return;
+  g_clear_handle_id (&server->purge_id, g_source_remove);
+  g_clear_handle_id (&server->shutdown_timeout_id, g_source_remove);
+  if (server->soup != NULL)
+    {
+      soup_server_disconnect (server->soup);
+      g_clear_object (&server->soup);
+    }
+  fd_search_index_free (server->index);
+  fd_store_close (server->store);
+  fd_config_free (server->config);
+  g_free (server);
+}

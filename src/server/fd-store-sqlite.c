@@ -1,0 +1,1222 @@
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <string.h>
+
+#include "fd-error.h"
+#include "fd-field.h"
+#include "fd-mask.h"
+#include "fd-store.h"
+
+/* The SQLite engine: WAL, versioned migrations (PRAGMA user_version),
+ * prepared statements cached for the life of the connection. Sensitive
+ * columns hold AES-256-GCM blobs whose associated data binds them to
+ * their table, row and column; exact-match lookup goes through HMAC blind
+ * indexes. What a role may see masked is stored masked, so ordinary reads
+ * never decrypt anything. */
+
+typedef struct
+{
+  FdStore     parent;
+  sqlite3    *db;
+  char       *path;
+  GHashTable *stmts;   /* const char *sql → sqlite3_stmt* */
+} FdStoreSqlite;
+
+#define SELF(s) ((FdStoreSqlite *) (s))
+
+static const char *migrations[] = {
+  /* 1 */
+  "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+  "CREATE TABLE users ("
+  "  id INTEGER PRIMARY KEY, username TEXT NOT NULL UNIQUE, display_name TEXT NOT NULL,"
+  "  role TEXT NOT NULL, password_hash TEXT NOT NULL, disabled INTEGER NOT NULL DEFAULT 0,"
+  "  locked_until INTEGER NOT NULL DEFAULT 0, failed_logins INTEGER NOT NULL DEFAULT 0,"
+  "  created_at INTEGER NOT NULL);"
+  "CREATE TABLE sessions ("
+  "  id INTEGER PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE, user_id INTEGER NOT NULL,"
+  "  created_at INTEGER NOT NULL, last_seen INTEGER NOT NULL, expires_at INTEGER NOT NULL,"
+  "  workstation TEXT, ip TEXT, locked INTEGER NOT NULL DEFAULT 0,"
+  "  unlock_failures INTEGER NOT NULL DEFAULT 0, end_reason TEXT);"
+  "CREATE INDEX sessions_user ON sessions (user_id, end_reason);"
+  "CREATE TABLE rooms (room TEXT PRIMARY KEY, building INTEGER, unit INTEGER, number INTEGER);"
+  "CREATE TABLE residents ("
+  "  id INTEGER PRIMARY KEY, name TEXT NOT NULL, room TEXT NOT NULL, initials TEXT NOT NULL,"
+  "  phone_enc BLOB, phone_bidx TEXT, phone_masked TEXT, phone_last4 TEXT,"
+  "  id_enc BLOB, id_bidx TEXT, id_masked TEXT,"
+  "  address_enc BLOB, address_masked TEXT);"
+  "CREATE INDEX residents_room ON residents (room);"
+  "CREATE INDEX residents_last4 ON residents (phone_last4);"
+  "CREATE TABLE plates (resident_id INTEGER NOT NULL, plate TEXT NOT NULL,"
+  "  PRIMARY KEY (resident_id, plate));"
+  "CREATE TABLE payments (resident_id INTEGER PRIMARY KEY, account_enc BLOB,"
+  "  account_masked TEXT, balance_cents INTEGER NOT NULL DEFAULT 0,"
+  "  overdue INTEGER NOT NULL DEFAULT 0, last_paid_at TEXT);"
+  "CREATE TABLE visitors ("
+  "  id INTEGER PRIMARY KEY, name TEXT NOT NULL, phone_enc BLOB, phone_masked TEXT,"
+  "  id_enc BLOB, id_masked TEXT, room TEXT NOT NULL, purpose TEXT NOT NULL, plate TEXT,"
+  "  arrived_at INTEGER NOT NULL, left_at INTEGER NOT NULL DEFAULT 0, registered_by TEXT);"
+  "CREATE INDEX visitors_arrived ON visitors (arrived_at);"
+  "CREATE TABLE audit_log ("
+  "  seq INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT, actor_id INTEGER, role TEXT,"
+  "  session_hash TEXT, workstation TEXT, ip TEXT, action TEXT NOT NULL, target TEXT,"
+  "  field TEXT, reason_code TEXT, reason_text TEXT, outcome TEXT NOT NULL,"
+  "  prev_hash TEXT NOT NULL, hash TEXT NOT NULL);"
+  "CREATE INDEX audit_actor ON audit_log (actor_id, action, at);"
+  "CREATE TABLE alerts (id INTEGER PRIMARY KEY, at TEXT NOT NULL, kind TEXT NOT NULL,"
+  "  actor TEXT, detail TEXT);",
+};
+
+static gboolean
+set_sqlite_error (FdStoreSqlite  *self,
+                  GError        **error,
+                  const char     *what)
+{
+  /* SQLite messages name tables and constraints, never bound values. */
+  g_set_error (error, FD_ERROR, FD_ERROR_INTERNAL, "%s: %s", what, sqlite3_errmsg (self->db));
+  return FALSE;
+}
+
+static gboolean
+exec (FdStoreSqlite  *self,
+      const char     *sql,
+      GError        **error)
+{
+  char *msg = NULL;
+
+  if (sqlite3_exec (self->db, sql, NULL, NULL, &msg) != SQLITE_OK)
+    {
+      g_set_error (error, FD_ERROR, FD_ERROR_INTERNAL, "database: %s", msg ? msg : "error");
+      sqlite3_free (msg);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static sqlite3_stmt *
+prep (FdStoreSqlite *self,
+      const char    *sql)
+{
+  sqlite3_stmt *stmt = g_hash_table_lookup (self->stmts, sql);
+
+  if (stmt != NULL)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+      return stmt;
+    }
+  if (sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK)
+    {
+      g_warning ("Cannot prepare statement: %s", sqlite3_errmsg (self->db));
+      return NULL;
+    }
+  g_hash_table_insert (self->stmts, (gpointer) sql, stmt);
+  return stmt;
+}
+
+static void
+bind_text (sqlite3_stmt *stmt,
+           int           idx,
+           const char   *text)
+{
+  if (text == NULL)
+    sqlite3_bind_null (stmt, idx);
+  else
+    sqlite3_bind_text (stmt, idx, text, -1, SQLITE_TRANSIENT);
+}
+
+static char *
+col_text (sqlite3_stmt *stmt,
+          int           idx)
+{
+  const unsigned char *text = sqlite3_column_text (stmt, idx);
+  return text ? g_strdup ((const char *) text) : NULL;
+}
+
+static gboolean
+bind_sealed (FdStoreSqlite  *self,
+             sqlite3_stmt   *stmt,
+             int             idx,
+             const char     *value,
+             const char     *aad,
+             GError        **error)
+{
+  g_autoptr(GBytes) blob = NULL;
+
+  if (value == NULL || *value == '\0')
+    {
+      sqlite3_bind_null (stmt, idx);
+      return TRUE;
+    }
+  blob = fd_crypto_seal (self->parent.keys, value, aad, error);
+  if (blob == NULL)
+    return FALSE;
+  sqlite3_bind_blob (stmt, idx, g_bytes_get_data (blob, NULL), g_bytes_get_size (blob),
+                     SQLITE_TRANSIENT);
+  return TRUE;
+}
+
+static void
+store_close (FdStore *store)
+{
+  FdStoreSqlite *self = SELF (store);
+
+  g_clear_pointer (&self->stmts, g_hash_table_unref);
+  if (self->db != NULL)
+    {
+      sqlite3_exec (self->db, "PRAGMA wal_checkpoint(TRUNCATE);", NULL, NULL, NULL);
+      sqlite3_close_v2 (self->db);
+      self->db = NULL;
+    }
+  g_clear_pointer (&self->parent.keys, fd_keys_free);
+  g_free (self->path);
+  g_free (self);
+}
+
+static gboolean
+store_begin (FdStore *store, GError **error)
+{
+  return exec (SELF (store), "BEGIN IMMEDIATE", error);
+}
+
+static gboolean
+store_commit (FdStore *store, GError **error)
+{
+  return exec (SELF (store), "COMMIT", error);
+}
+
+static void
+store_rollback (FdStore *store)
+{
+  exec (SELF (store), "ROLLBACK", NULL);
+}
+
+static char *
+get_setting (FdStore *store, const char *key)
+{
+  sqlite3_stmt *stmt = prep (SELF (store), "SELECT value FROM settings WHERE key = ?");
+
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, key);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    return col_text (stmt, 0);
+  return NULL;
+}
+
+static gboolean
+set_setting (FdStore *store, const char *key, const char *value, GError **error)
+{
+  sqlite3_stmt *stmt = prep (SELF (store),
+                             "INSERT INTO settings (key, value) VALUES (?, ?) "
+                             "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+  if (stmt == NULL)
+    return set_sqlite_error (SELF (store), error, "settings");
+  bind_text (stmt, 1, key);
+  bind_text (stmt, 2, value);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return set_sqlite_error (SELF (store), error, "settings");
+  return TRUE;
+}
+
+/* users */
+
+#define USER_COLUMNS "id, username, display_name, role, password_hash, disabled, locked_until, failed_logins"
+
+static FdUserRecord *
+user_from_row (sqlite3_stmt *stmt)
+{
+  FdUserRecord *user = g_new0 (FdUserRecord, 1);
+
+  user->id = sqlite3_column_int64 (stmt, 0);
+  user->username = col_text (stmt, 1);
+  user->display_name = col_text (stmt, 2);
+  user->role = col_text (stmt, 3);
+  user->password_hash = col_text (stmt, 4);
+  user->disabled = sqlite3_column_int (stmt, 5) != 0;
+  user->locked_until = sqlite3_column_int64 (stmt, 6);
+  user->failed_logins = sqlite3_column_int (stmt, 7);
+  return user;
+}
+
+static FdUserRecord *
+user_by_name (FdStore *store, const char *username)
+{
+  sqlite3_stmt *stmt = prep (SELF (store), "SELECT " USER_COLUMNS " FROM users WHERE username = ?");
+
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, username);
+  return sqlite3_step (stmt) == SQLITE_ROW ? user_from_row (stmt) : NULL;
+}
+
+static FdUserRecord *
+user_by_id (FdStore *store, gint64 id)
+{
+  sqlite3_stmt *stmt = prep (SELF (store), "SELECT " USER_COLUMNS " FROM users WHERE id = ?");
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, id);
+  return sqlite3_step (stmt) == SQLITE_ROW ? user_from_row (stmt) : NULL;
+}
+
+static GPtrArray *
+user_list (FdStore *store)
+{
+  GPtrArray *users = g_ptr_array_new_with_free_func ((GDestroyNotify) fd_user_record_free);
+  sqlite3_stmt *stmt = prep (SELF (store), "SELECT " USER_COLUMNS " FROM users ORDER BY id");
+
+  while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (users, user_from_row (stmt));
+  return users;
+}
+
+static gint64
+user_insert (FdStore *store, const FdUserRecord *user, GError **error)
+{
+  FdStoreSqlite *self = SELF (store);
+  sqlite3_stmt *stmt = prep (self,
+                             "INSERT INTO users (username, display_name, role, password_hash, "
+                             "disabled, locked_until, failed_logins, created_at) "
+                             "VALUES (?, ?, ?, ?, ?, 0, 0, ?)");
+  int rc;
+
+  if (stmt == NULL)
+    return set_sqlite_error (self, error, "users"), 0;
+  bind_text (stmt, 1, user->username);
+  bind_text (stmt, 2, user->display_name);
+  bind_text (stmt, 3, user->role);
+  bind_text (stmt, 4, user->password_hash);
+  sqlite3_bind_int (stmt, 5, user->disabled);
+  sqlite3_bind_int64 (stmt, 6, g_get_real_time ());
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_CONSTRAINT)
+    {
+      g_set_error (error, FD_ERROR, FD_ERROR_BAD_REQUEST, "username taken");
+      return 0;
+    }
+  if (rc != SQLITE_DONE)
+    return set_sqlite_error (self, error, "users"), 0;
+  return sqlite3_last_insert_rowid (self->db);
+}
+
+static gboolean
+user_update (FdStore *store, const FdUserRecord *user, GError **error)
+{
+  FdStoreSqlite *self = SELF (store);
+  sqlite3_stmt *stmt = prep (self,
+                             "UPDATE users SET display_name = ?, role = ?, password_hash = ?, "
+                             "disabled = ?, locked_until = ?, failed_logins = ? WHERE id = ?");
+  if (stmt == NULL)
+    return set_sqlite_error (self, error, "users");
+  bind_text (stmt, 1, user->display_name);
+  bind_text (stmt, 2, user->role);
+  bind_text (stmt, 3, user->password_hash);
+  sqlite3_bind_int (stmt, 4, user->disabled);
+  sqlite3_bind_int64 (stmt, 5, user->locked_until);
+  sqlite3_bind_int (stmt, 6, user->failed_logins);
+  sqlite3_bind_int64 (stmt, 7, user->id);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return set_sqlite_error (self, error, "users");
+  return TRUE;
+}
+
+/* sessions */
+
+static FdSessionRecord *
+session_by_token_hash (FdStore *store, const char *token_hash)
+{
+  sqlite3_stmt *stmt = prep (SELF (store),
+                             "SELECT id, token_hash, user_id, created_at, last_seen, expires_at, "
+                             "workstation, ip, locked, unlock_failures, end_reason "
+                             "FROM sessions WHERE token_hash = ?");
+  FdSessionRecord *session;
+
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, token_hash);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+  session = g_new0 (FdSessionRecord, 1);
+  session->id = sqlite3_column_int64 (stmt, 0);
+  session->token_hash = col_text (stmt, 1);
+  session->user_id = sqlite3_column_int64 (stmt, 2);
+  session->created_at = sqlite3_column_int64 (stmt, 3);
+  session->last_seen = sqlite3_column_int64 (stmt, 4);
+  session->expires_at = sqlite3_column_int64 (stmt, 5);
+  session->workstation = col_text (stmt, 6);
+  session->ip = col_text (stmt, 7);
+  session->locked = sqlite3_column_int (stmt, 8) != 0;
+  session->unlock_failures = sqlite3_column_int (stmt, 9);
+  session->end_reason = col_text (stmt, 10);
+  return session;
+}
+
+static gint64
+session_insert (FdStore *store, const FdSessionRecord *session, GError **error)
+{
+  FdStoreSqlite *self = SELF (store);
+  sqlite3_stmt *stmt = prep (self,
+                             "INSERT INTO sessions (token_hash, user_id, created_at, last_seen, "
+                             "expires_at, workstation, ip, locked, unlock_failures, end_reason) "
+                             "VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, NULL)");
+  if (stmt == NULL)
+    return set_sqlite_error (self, error, "sessions"), 0;
+  bind_text (stmt, 1, session->token_hash);
+  sqlite3_bind_int64 (stmt, 2, session->user_id);
+  sqlite3_bind_int64 (stmt, 3, session->created_at);
+  sqlite3_bind_int64 (stmt, 4, session->last_seen);
+  sqlite3_bind_int64 (stmt, 5, session->expires_at);
+  bind_text (stmt, 6, session->workstation);
+  bind_text (stmt, 7, session->ip);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return set_sqlite_error (self, error, "sessions"), 0;
+  return sqlite3_last_insert_rowid (self->db);
+}
+
+static gboolean
+session_update (FdStore *store, const FdSessionRecord *session, GError **error)
+{
+  FdStoreSqlite *self = SELF (store);
+  sqlite3_stmt *stmt = prep (self,
+                             "UPDATE sessions SET token_hash = ?, last_seen = ?, expires_at = ?, "
+                             "locked = ?, unlock_failures = ?, end_reason = ? WHERE id = ?");
+  if (stmt == NULL)
+    return set_sqlite_error (self, error, "sessions");
+  bind_text (stmt, 1, session->token_hash);
+  sqlite3_bind_int64 (stmt, 2, session->last_seen);
+  sqlite3_bind_int64 (stmt, 3, session->expires_at);
+  sqlite3_bind_int (stmt, 4, session->locked);
+  sqlite3_bind_int (stmt, 5, session->unlock_failures);
+  bind_text (stmt, 6, session->end_reason);
+  sqlite3_bind_int64 (stmt, 7, session->id);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return set_sqlite_error (self, error, "sessions");
+  return TRUE;
+}
+
+static guint
+sessions_end_for_user (FdStore *store, gint64 user_id, const char *reason, gint64 now)
+{
+  FdStoreSqlite *self = SELF (store);
+  sqlite3_stmt *stmt = prep (self,
+                             "UPDATE sessions SET end_reason = ?, last_seen = ? "
+                             "WHERE user_id = ? AND end_reason IS NULL");
+  if (stmt == NULL)
+    return 0;
+  bind_text (stmt, 1, reason);
+  sqlite3_bind_int64 (stmt, 2, now);
+  sqlite3_bind_int64 (stmt, 3, user_id);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return 0;
+  return sqlite3_changes (self->db);
+}
+
+/* residents */
+
+static char *
+make_aad (const char *table,
+          gint64      id,
+          const char *column)
+{
+  return g_strdup_printf ("%s:%" G_GINT64_FORMAT ":%s", table, id, column);
+}
+
+static gboolean
+parse_room (const char *room,
+            gint64     *building,
+            gint64     *unit,
+            gint64     *number)
+{
+  g_auto(GStrv) parts = g_strsplit (room, "-", 0);
+
+  if (g_strv_length (parts) != 3)
+    return FALSE;
+  return g_ascii_string_to_signed (parts[0], 10, 1, 999, building, NULL) &&
+         g_ascii_string_to_signed (parts[1], 10, 1, 99, unit, NULL) &&
+         g_ascii_string_to_signed (parts[2], 10, 1, 99999, number, NULL);
+}
+
+static gint64
+resident_insert (FdStore *store, const FdResidentInput *in, GError **error)
+{
+  FdStoreSqlite *self = SELF (store);
+  sqlite3_stmt *stmt;
+  gint64 id, building = 0, unit = 0, number = 0;
+  g_autofree char *phone_masked = fd_mask_mobile (in->phone);
+  g_autofree char *id_masked = in->id_number ? fd_mask_id_number (in->id_number) : NULL;
+  g_autofree char *address_masked = in->home_address ? fd_mask_address_district (in->home_address) : NULL;
+  g_autofree char *account_masked = in->payment_account ? fd_mask_account (in->payment_account) : NULL;
+  g_autofree char *phone_bidx = in->phone ? fd_crypto_blind_index (store->keys, "phone", in->phone) : NULL;
+  g_autofree char *id_bidx = in->id_number ? fd_crypto_blind_index (store->keys, "id_number", in->id_number) : NULL;
+  g_autofree char *last4 = NULL;
+  g_autofree char *aad = NULL;
+
+  if (in->phone != NULL && strlen (in->phone) >= 4)
+    last4 = g_strdup (in->phone + strlen (in->phone) - 4);
+
+  /* The row id is part of every sealed column's associated data: insert
+   * the clear columns first, then seal with the id we got. */
+  stmt = prep (self,
+               "INSERT INTO residents (name, room, initials, phone_bidx, phone_masked, phone_last4, "
+               "id_bidx, id_masked, address_masked) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  if (stmt == NULL)
+    return set_sqlite_error (self, error, "residents"), 0;
+  bind_text (stmt, 1, in->name);
+  bind_text (stmt, 2, in->room);
+  bind_text (stmt, 3, in->initials ? in->initials : "");
+  bind_text (stmt, 4, phone_bidx);
+  bind_text (stmt, 5, phone_masked);
+  bind_text (stmt, 6, last4);
+  bind_text (stmt, 7, id_bidx);
+  bind_text (stmt, 8, id_masked);
+  bind_text (stmt, 9, address_masked);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return set_sqlite_error (self, error, "residents"), 0;
+  id = sqlite3_last_insert_rowid (self->db);
+
+  stmt = prep (self, "UPDATE residents SET phone_enc = ?, id_enc = ?, address_enc = ? WHERE id = ?");
+  if (stmt == NULL)
+    return set_sqlite_error (self, error, "residents"), 0;
+  g_free (aad), aad = make_aad ("residents", id, "phone");
+  if (!bind_sealed (self, stmt, 1, in->phone, aad, error))
+    return 0;
+  g_free (aad), aad = make_aad ("residents", id, "id_number");
+  if (!bind_sealed (self, stmt, 2, in->id_number, aad, error))
+    return 0;
+  g_free (aad), aad = make_aad ("residents", id, "home_address");
+  if (!bind_sealed (self, stmt, 3, in->home_address, aad, error))
+    return 0;
+  sqlite3_bind_int64 (stmt, 4, id);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return set_sqlite_error (self, error, "residents"), 0;
+
+  for (guint i = 0; in->plates != NULL && in->plates[i] != NULL; i++)
+    {
+      stmt = prep (self, "INSERT OR IGNORE INTO plates (resident_id, plate) VALUES (?, ?)");
+      if (stmt == NULL)
+        return set_sqlite_error (self, error, "plates"), 0;
+      sqlite3_bind_int64 (stmt, 1, id);
+      bind_text (stmt, 2, in->plates[i]);
+      if (sqlite3_step (stmt) != SQLITE_DONE)
+        return set_sqlite_error (self, error, "plates"), 0;
+    }
+
+  stmt = prep (self,
+               "INSERT INTO payments (resident_id, account_enc, account_masked, balance_cents, "
+               "overdue, last_paid_at) VALUES (?, ?, ?, ?, ?, ?)");
+  if (stmt == NULL)
+    return set_sqlite_error (self, error, "payments"), 0;
+  sqlite3_bind_int64 (stmt, 1, id);
+  g_free (aad), aad = make_aad ("payments", id, "account");
+  if (!bind_sealed (self, stmt, 2, in->payment_account, aad, error))
+    return 0;
+  bind_text (stmt, 3, account_masked);
+  sqlite3_bind_int64 (stmt, 4, in->balance_cents);
+  sqlite3_bind_int (stmt, 5, in->overdue);
+  bind_text (stmt, 6, in->last_paid_at);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return set_sqlite_error (self, error, "payments"), 0;
+
+  if (parse_room (in->room, &building, &unit, &number))
+    {
+      stmt = prep (self, "INSERT OR IGNORE INTO rooms (room, building, unit, number) VALUES (?, ?, ?, ?)");
+      if (stmt == NULL)
+        return set_sqlite_error (self, error, "rooms"), 0;
+      bind_text (stmt, 1, in->room);
+      sqlite3_bind_int64 (stmt, 2, building);
+      sqlite3_bind_int64 (stmt, 3, unit);
+      sqlite3_bind_int64 (stmt, 4, number);
+      if (sqlite3_step (stmt) != SQLITE_DONE)
+        return set_sqlite_error (self, error, "rooms"), 0;
+    }
+
+  return id;
+}
+
+static guint
+resident_count (FdStore *store)
+{
+  sqlite3_stmt *stmt = prep (SELF (store), "SELECT count(*) FROM residents");
+
+  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
+    return 0;
+  return sqlite3_column_int (stmt, 0);
+}
+
+#define RESIDENT_SELECT \
+  "SELECT r.id, r.name, r.room, r.initials, r.phone_masked, r.phone_last4, r.id_masked, " \
+  "r.address_masked, p.account_masked, p.balance_cents, p.overdue, p.last_paid_at, " \
+  "(SELECT group_concat(plate, char(31)) FROM plates WHERE resident_id = r.id) " \
+  "FROM residents r LEFT JOIN payments p ON p.resident_id = r.id "
+
+static FdResidentRecord *
+resident_from_row (sqlite3_stmt *stmt)
+{
+  FdResidentRecord *r = g_new0 (FdResidentRecord, 1);
+  const char *plates = (const char *) sqlite3_column_text (stmt, 12);
+
+  r->id = sqlite3_column_int64 (stmt, 0);
+  r->name = col_text (stmt, 1);
+  r->room = col_text (stmt, 2);
+  r->initials = col_text (stmt, 3);
+  r->phone_masked = col_text (stmt, 4);
+  r->phone_last4 = col_text (stmt, 5);
+  r->id_masked = col_text (stmt, 6);
+  r->address_masked = col_text (stmt, 7);
+  r->account_masked = col_text (stmt, 8);
+  r->balance_cents = sqlite3_column_int64 (stmt, 9);
+  r->overdue = sqlite3_column_int (stmt, 10) != 0;
+  r->last_paid_at = col_text (stmt, 11);
+  r->plates = plates && *plates ? g_strsplit (plates, "\x1f", 0) : g_new0 (char *, 1);
+  return r;
+}
+
+static FdResidentRecord *
+resident_get (FdStore *store, gint64 id)
+{
+  sqlite3_stmt *stmt = prep (SELF (store), RESIDENT_SELECT "WHERE r.id = ?");
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, id);
+  return sqlite3_step (stmt) == SQLITE_ROW ? resident_from_row (stmt) : NULL;
+}
+
+static void
+resident_foreach (FdStore *store, FdResidentFunc func, gpointer user_data)
+{
+  sqlite3_stmt *stmt = prep (SELF (store), RESIDENT_SELECT "ORDER BY r.id");
+
+  while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      g_autoptr(FdResidentRecord) r = resident_from_row (stmt);
+      func (r, user_data);
+    }
+}
+
+static char *
+resident_secret (FdStore *store, gint64 id, const char *field, GError **error)
+{
+  FdStoreSqlite *self = SELF (store);
+  sqlite3_stmt *stmt;
+  g_autofree char *aad = NULL;
+  const void *blob;
+  int len;
+
+  if (g_strcmp0 (field, "phone") == 0)
+    stmt = prep (self, "SELECT phone_enc FROM residents WHERE id = ?");
+  else if (g_strcmp0 (field, "id_number") == 0)
+    stmt = prep (self, "SELECT id_enc FROM residents WHERE id = ?");
+  else if (g_strcmp0 (field, "home_address") == 0)
+    stmt = prep (self, "SELECT address_enc FROM residents WHERE id = ?");
+  else if (g_strcmp0 (field, "payment_account") == 0)
+    stmt = prep (self, "SELECT account_enc FROM payments WHERE resident_id = ?");
+  else
+    {
+      g_set_error (error, FD_ERROR, FD_ERROR_BAD_REQUEST, "unknown field");
+      return NULL;
+    }
+  if (stmt == NULL)
+    return set_sqlite_error (self, error, "residents"), NULL;
+  sqlite3_bind_int64 (stmt, 1, id);
+  if (sqlite3_step (stmt) != SQLITE_ROW || sqlite3_column_type (stmt, 0) != SQLITE_BLOB)
+    {
+      g_set_error (error, FD_ERROR, FD_ERROR_NOT_FOUND, "no value on file");
+      return NULL;
+    }
+  blob = sqlite3_column_blob (stmt, 0);
+  len = sqlite3_column_bytes (stmt, 0);
+  if (g_str_equal (field, "payment_account"))
+    aad = make_aad ("payments", id, "account");
+  else
+    aad = make_aad ("residents", id, field);
+  return fd_crypto_open (store->keys, blob, len, aad, error);
+}
+
+static gboolean
+resident_matches (FdStore *store, gint64 id, const char *field, const char *value)
+{
+  FdStoreSqlite *self = SELF (store);
+  sqlite3_stmt *stmt;
+  g_autofree char *bidx = NULL;
+  const char *stored;
+
+  if (g_strcmp0 (field, "phone") == 0)
+    stmt = prep (self, "SELECT phone_bidx FROM residents WHERE id = ?");
+  else if (g_strcmp0 (field, "id_number") == 0)
+    stmt = prep (self, "SELECT id_bidx FROM residents WHERE id = ?");
+  else
+    return FALSE;
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return FALSE;
+  stored = (const char *) sqlite3_column_text (stmt, 0);
+  if (stored == NULL)
+    return FALSE;
+  bidx = fd_crypto_blind_index (store->keys, field, value);
+  return fd_const_time_equal (stored, bidx);
+}
+
+static gboolean
+room_exists (FdStore *store, const char *room)
+{
+  sqlite3_stmt *stmt = prep (SELF (store), "SELECT 1 FROM rooms WHERE room = ?");
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, room);
+  return sqlite3_step (stmt) == SQLITE_ROW;
+}
+
+static GPtrArray *
+room_search (FdStore *store, const char *prefix, guint limit)
+{
+  GPtrArray *rooms = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt;
+  g_autofree char *pattern = NULL;
+
+  /* Whole segments: "3-2" matches "3-2" itself and "3-2-…", never "3-21-…".
+   * The prefix is validated by the caller (digits and dashes only). */
+  pattern = g_strconcat (prefix, "-*", NULL);
+  stmt = prep (SELF (store),
+               "SELECT room FROM rooms WHERE room = ?1 OR room GLOB ?2 "
+               "ORDER BY building, unit, number LIMIT ?3");
+  if (stmt == NULL)
+    return rooms;
+  bind_text (stmt, 1, prefix);
+  bind_text (stmt, 2, pattern);
+  sqlite3_bind_int (stmt, 3, limit);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (rooms, col_text (stmt, 0));
+  return rooms;
+}
+
+/* visitors */
+
+static gint64
+visitor_insert (FdStore *store, const char *name, const char *phone, const char *id_number,
+                const char *room, const char *purpose, const char *plate, gint64 arrived_at,
+                const char *registered_by, GError **error)
+{
+  FdStoreSqlite *self = SELF (store);
+  g_autofree char *phone_masked = fd_mask_mobile (phone);
+  g_autofree char *id_masked = id_number ? fd_mask_id_number (id_number) : NULL;
+  g_autofree char *aad = NULL;
+  sqlite3_stmt *stmt;
+  gint64 id;
+
+  stmt = prep (self,
+               "INSERT INTO visitors (name, phone_masked, id_masked, room, purpose, plate, "
+               "arrived_at, registered_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  if (stmt == NULL)
+    return set_sqlite_error (self, error, "visitors"), 0;
+  bind_text (stmt, 1, name);
+  bind_text (stmt, 2, phone_masked);
+  bind_text (stmt, 3, id_masked);
+  bind_text (stmt, 4, room);
+  bind_text (stmt, 5, purpose);
+  bind_text (stmt, 6, plate);
+  sqlite3_bind_int64 (stmt, 7, arrived_at);
+  bind_text (stmt, 8, registered_by);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return set_sqlite_error (self, error, "visitors"), 0;
+  id = sqlite3_last_insert_rowid (self->db);
+
+  stmt = prep (self, "UPDATE visitors SET phone_enc = ?, id_enc = ? WHERE id = ?");
+  if (stmt == NULL)
+    return set_sqlite_error (self, error, "visitors"), 0;
+  aad = make_aad ("visitors", id, "phone");
+  if (!bind_sealed (self, stmt, 1, phone, aad, error))
+    return 0;
+  g_free (aad), aad = make_aad ("visitors", id, "id_number");
+  if (!bind_sealed (self, stmt, 2, id_number, aad, error))
+    return 0;
+  sqlite3_bind_int64 (stmt, 3, id);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return set_sqlite_error (self, error, "visitors"), 0;
+  return id;
+}
+
+#define VISITOR_SELECT \
+  "SELECT id, name, phone_masked, id_masked, room, purpose, plate, arrived_at, left_at, " \
+  "registered_by FROM visitors "
+
+static FdVisitorRecord *
+visitor_from_row (sqlite3_stmt *stmt)
+{
+  FdVisitorRecord *v = g_new0 (FdVisitorRecord, 1);
+
+  v->id = sqlite3_column_int64 (stmt, 0);
+  v->name = col_text (stmt, 1);
+  v->phone_masked = col_text (stmt, 2);
+  v->id_masked = col_text (stmt, 3);
+  v->room = col_text (stmt, 4);
+  v->purpose = col_text (stmt, 5);
+  v->plate = col_text (stmt, 6);
+  v->arrived_at = sqlite3_column_int64 (stmt, 7);
+  v->left_at = sqlite3_column_int64 (stmt, 8);
+  v->registered_by = col_text (stmt, 9);
+  return v;
+}
+
+static FdVisitorRecord *
+visitor_get (FdStore *store, gint64 id)
+{
+  sqlite3_stmt *stmt = prep (SELF (store), VISITOR_SELECT "WHERE id = ?");
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, id);
+  return sqlite3_step (stmt) == SQLITE_ROW ? visitor_from_row (stmt) : NULL;
+}
+
+static GPtrArray *
+visitor_list (FdStore *store, gint64 from, gint64 to, gint64 after_id, guint limit)
+{
+  GPtrArray *items = g_ptr_array_new_with_free_func ((GDestroyNotify) fd_visitor_record_free);
+  sqlite3_stmt *stmt = prep (SELF (store),
+                             VISITOR_SELECT "WHERE arrived_at >= ? AND arrived_at < ? AND id > ? "
+                             "ORDER BY id LIMIT ?");
+  if (stmt == NULL)
+    return items;
+  sqlite3_bind_int64 (stmt, 1, from);
+  sqlite3_bind_int64 (stmt, 2, to);
+  sqlite3_bind_int64 (stmt, 3, after_id);
+  sqlite3_bind_int (stmt, 4, limit);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (items, visitor_from_row (stmt));
+  return items;
+}
+
+static gboolean
+visitor_checkout (FdStore *store, gint64 id, gint64 at, GError **error)
+{
+  FdStoreSqlite *self = SELF (store);
+  sqlite3_stmt *stmt = prep (self, "UPDATE visitors SET left_at = ? WHERE id = ? AND left_at = 0");
+
+  if (stmt == NULL)
+    return set_sqlite_error (self, error, "visitors");
+  sqlite3_bind_int64 (stmt, 1, at);
+  sqlite3_bind_int64 (stmt, 2, id);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return set_sqlite_error (self, error, "visitors");
+  return TRUE;
+}
+
+static guint
+visitors_purge (FdStore *store, gint64 older_than)
+{
+  FdStoreSqlite *self = SELF (store);
+  sqlite3_stmt *stmt = prep (self, "DELETE FROM visitors WHERE arrived_at < ?");
+
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_int64 (stmt, 1, older_than);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return 0;
+  return sqlite3_changes (self->db);
+}
+
+/* audit */
+
+#define AUDIT_COLUMNS \
+  "seq, at, actor, actor_id, role, session_hash, workstation, ip, action, target, field, " \
+  "reason_code, reason_text, outcome, prev_hash, hash"
+
+static void
+audit_from_row (sqlite3_stmt *stmt,
+                FdAuditEntry *e)
+{
+  e->seq = sqlite3_column_int64 (stmt, 0);
+  e->at = col_text (stmt, 1);
+  e->actor = col_text (stmt, 2);
+  e->actor_id = sqlite3_column_int64 (stmt, 3);
+  e->role = col_text (stmt, 4);
+  e->session_hash = col_text (stmt, 5);
+  e->workstation = col_text (stmt, 6);
+  e->ip = col_text (stmt, 7);
+  e->action = col_text (stmt, 8);
+  e->target = col_text (stmt, 9);
+  e->field = col_text (stmt, 10);
+  e->reason_code = col_text (stmt, 11);
+  e->reason_text = col_text (stmt, 12);
+  e->outcome = col_text (stmt, 13);
+  e->prev_hash = col_text (stmt, 14);
+  e->hash = col_text (stmt, 15);
+}
+
+#define GENESIS_HASH "0000000000000000000000000000000000000000000000000000000000000000"
+
+static gboolean
+audit_append (FdStore *store, FdAuditEntry *entry, GError **error)
+{
+  FdStoreSqlite *self = SELF (store);
+  sqlite3_stmt *stmt;
+  gboolean own_tx = sqlite3_get_autocommit (self->db);
+
+  if (own_tx && !exec (self, "BEGIN IMMEDIATE", error))
+    return FALSE;
+
+  stmt = prep (self, "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
+  if (stmt == NULL)
+    goto fail;
+  g_clear_pointer (&entry->prev_hash, g_free);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      entry->seq = sqlite3_column_int64 (stmt, 0) + 1;
+      entry->prev_hash = col_text (stmt, 1);
+    }
+  else
+    {
+      entry->seq = 1;
+      entry->prev_hash = g_strdup (GENESIS_HASH);
+    }
+  sqlite3_reset (stmt);
+
+  g_clear_pointer (&entry->hash, g_free);
+  entry->hash = fd_audit_entry_compute_hash (entry);
+
+  stmt = prep (self, "INSERT INTO audit_log (" AUDIT_COLUMNS ") "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, entry->seq);
+  bind_text (stmt, 2, entry->at);
+  bind_text (stmt, 3, entry->actor);
+  sqlite3_bind_int64 (stmt, 4, entry->actor_id);
+  bind_text (stmt, 5, entry->role);
+  bind_text (stmt, 6, entry->session_hash);
+  bind_text (stmt, 7, entry->workstation);
+  bind_text (stmt, 8, entry->ip);
+  bind_text (stmt, 9, entry->action);
+  bind_text (stmt, 10, entry->target);
+  bind_text (stmt, 11, entry->field);
+  bind_text (stmt, 12, entry->reason_code);
+  bind_text (stmt, 13, entry->reason_text);
+  bind_text (stmt, 14, entry->outcome);
+  bind_text (stmt, 15, entry->prev_hash);
+  bind_text (stmt, 16, entry->hash);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    goto fail;
+  sqlite3_reset (stmt);
+
+  if (own_tx && !exec (self, "COMMIT", error))
+    {
+      exec (self, "ROLLBACK", NULL);
+      return FALSE;
+    }
+  return TRUE;
+
+fail:
+  set_sqlite_error (self, error, "audit log");
+  if (own_tx)
+    exec (self, "ROLLBACK", NULL);
+  return FALSE;
+}
+
+static GPtrArray *
+audit_list (FdStore *store, const FdAuditQuery *q)
+{
+  GPtrArray *items = g_ptr_array_new_with_free_func ((GDestroyNotify) fd_audit_entry_free);
+  sqlite3_stmt *stmt = prep (SELF (store),
+                             "SELECT " AUDIT_COLUMNS " FROM audit_log WHERE "
+                             "(?1 IS NULL OR at >= ?1) AND (?2 IS NULL OR at < ?2) AND "
+                             "(?3 IS NULL OR actor = ?3) AND (?4 IS NULL OR action = ?4) AND "
+                             "(?5 = 0 OR seq < ?5) ORDER BY seq DESC LIMIT ?6");
+  if (stmt == NULL)
+    return items;
+  bind_text (stmt, 1, q->since);
+  bind_text (stmt, 2, q->until);
+  bind_text (stmt, 3, q->actor);
+  bind_text (stmt, 4, q->action);
+  sqlite3_bind_int64 (stmt, 5, q->before_seq);
+  sqlite3_bind_int (stmt, 6, q->limit);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      FdAuditEntry *e = g_new0 (FdAuditEntry, 1);
+      audit_from_row (stmt, e);
+      g_ptr_array_add (items, e);
+    }
+  return items;
+}
+
+static guint
+audit_count (FdStore *store, gint64 actor_id, const char *action, const char *outcome,
+             const char *target, const char *since, gboolean distinct_targets)
+{
+  sqlite3_stmt *stmt;
+
+  if (distinct_targets)
+    stmt = prep (SELF (store),
+                 "SELECT count(DISTINCT target) FROM audit_log WHERE actor_id = ?1 AND action = ?2 "
+                 "AND at >= ?3 AND (?4 IS NULL OR outcome = ?4) AND (?5 IS NULL OR target = ?5)");
+  else
+    stmt = prep (SELF (store),
+                 "SELECT count(*) FROM audit_log WHERE actor_id = ?1 AND action = ?2 "
+                 "AND at >= ?3 AND (?4 IS NULL OR outcome = ?4) AND (?5 IS NULL OR target = ?5)");
+  if (stmt == NULL)
+    return G_MAXUINT;
+  sqlite3_bind_int64 (stmt, 1, actor_id);
+  bind_text (stmt, 2, action);
+  bind_text (stmt, 3, since);
+  bind_text (stmt, 4, outcome);
+  bind_text (stmt, 5, target);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return G_MAXUINT;
+  return sqlite3_column_int (stmt, 0);
+}
+
+static gboolean
+audit_verify (FdStore *store, gint64 *n_entries, gint64 *first_bad_seq, GError **error)
+{
+  FdStoreSqlite *self = SELF (store);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  g_autofree char *prev = g_strdup (GENESIS_HASH);
+  gint64 expected_seq = 1, n = 0;
+  gboolean ok = TRUE;
+  int rc;
+
+  /* Own read-only connection: may run in a worker thread while the main
+   * thread keeps writing; WAL gives this reader a stable snapshot. */
+  if (sqlite3_open_v2 (self->path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
+      sqlite3_prepare_v2 (db, "SELECT " AUDIT_COLUMNS " FROM audit_log ORDER BY seq", -1,
+                          &stmt, NULL) != SQLITE_OK)
+    {
+      g_set_error (error, FD_ERROR, FD_ERROR_INTERNAL, "audit log: %s",
+                   db ? sqlite3_errmsg (db) : "cannot open");
+      sqlite3_close_v2 (db);
+      return FALSE;
+    }
+  sqlite3_busy_timeout (db, 5000);
+
+  *first_bad_seq = 0;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      FdAuditEntry e = { 0 };
+      g_autofree char *hash = NULL;
+
+      audit_from_row (stmt, &e);
+      n++;
+      hash = fd_audit_entry_compute_hash (&e);
+      if (e.seq != expected_seq || g_strcmp0 (e.prev_hash, prev) != 0 ||
+          g_strcmp0 (e.hash, hash) != 0)
+        {
+          /* A missing row shows as a gap: name the first seq not where it should be. */
+          *first_bad_seq = e.seq != expected_seq ? MIN (e.seq, expected_seq) : e.seq;
+          ok = FALSE;
+          fd_audit_entry_clear (&e);
+          break;
+        }
+      g_free (prev);
+      prev = g_strdup (e.hash);
+      expected_seq++;
+      fd_audit_entry_clear (&e);
+    }
+  if (ok && rc != SQLITE_DONE)
+    {
+      g_set_error (error, FD_ERROR, FD_ERROR_INTERNAL, "audit log: %s", sqlite3_errmsg (db));
+      sqlite3_finalize (stmt);
+      sqlite3_close_v2 (db);
+      return FALSE;
+    }
+  if (!ok)
+    {
+      /* count the rest for the report */
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        n++;
+    }
+  sqlite3_finalize (stmt);
+  sqlite3_close_v2 (db);
+  *n_entries = n;
+  return ok;
+}
+
+/* alerts */
+
+static gint64
+alert_insert (FdStore *store, const char *kind, const char *actor, const char *detail,
+              GError **error)
+{
+  FdStoreSqlite *self = SELF (store);
+  sqlite3_stmt *stmt = prep (self, "INSERT INTO alerts (at, kind, actor, detail) VALUES (?, ?, ?, ?)");
+  g_autofree char *at = fd_time_format_rfc3339 (g_get_real_time ());
+
+  if (stmt == NULL)
+    return set_sqlite_error (self, error, "alerts"), 0;
+  bind_text (stmt, 1, at);
+  bind_text (stmt, 2, kind);
+  bind_text (stmt, 3, actor);
+  bind_text (stmt, 4, detail);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return set_sqlite_error (self, error, "alerts"), 0;
+  return sqlite3_last_insert_rowid (self->db);
+}
+
+static GPtrArray *
+alert_list (FdStore *store, guint limit)
+{
+  GPtrArray *items = g_ptr_array_new_with_free_func ((GDestroyNotify) fd_alert_record_free);
+  sqlite3_stmt *stmt = prep (SELF (store),
+                             "SELECT id, at, kind, actor, detail FROM alerts ORDER BY id DESC LIMIT ?");
+  if (stmt == NULL)
+    return items;
+  sqlite3_bind_int (stmt, 1, limit);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      FdAlertRecord *a = g_new0 (FdAlertRecord, 1);
+      a->id = sqlite3_column_int64 (stmt, 0);
+      a->at = col_text (stmt, 1);
+      a->kind = col_text (stmt, 2);
+      a->actor = col_text (stmt, 3);
+      a->detail = col_text (stmt, 4);
+      g_ptr_array_add (items, a);
+    }
+  return items;
+}
+
+static gboolean
+alert_recent (FdStore *store, const char *kind, const char *actor, const char *since)
+{
+  sqlite3_stmt *stmt = prep (SELF (store),
+                             "SELECT 1 FROM alerts WHERE kind = ? AND actor = ? AND at >= ? LIMIT 1");
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, kind);
+  bind_text (stmt, 2, actor);
+  bind_text (stmt, 3, since);
+  return sqlite3_step (stmt) == SQLITE_ROW;
+}
+
+static const FdStoreBackend sqlite_backend = {
+  .name = "sqlite",
+  .close = store_close,
+  .begin = store_begin,
+  .commit = store_commit,
+  .rollback = store_rollback,
+  .get_setting = get_setting,
+  .set_setting = set_setting,
+  .user_by_name = user_by_name,
+  .user_by_id = user_by_id,
+  .user_list = user_list,
+  .user_insert = user_insert,
+  .user_update = user_update,
+  .session_by_token_hash = session_by_token_hash,
+  .session_insert = session_insert,
+  .session_update = session_update,
+  .sessions_end_for_user = sessions_end_for_user,
+  .resident_insert = resident_insert,
+  .resident_count = resident_count,
+  .resident_get = resident_get,
+  .resident_foreach = resident_foreach,
+  .resident_secret = resident_secret,
+  .resident_matches = resident_matches,
+  .room_exists = room_exists,
+  .room_search = room_search,
+  .visitor_insert = visitor_insert,
+  .visitor_get = visitor_get,
+  .visitor_list = visitor_list,
+  .visitor_checkout = visitor_checkout,
+  .visitors_purge = visitors_purge,
+  .audit_append = audit_append,
+  .audit_list = audit_list,
+  .audit_count = audit_count,
+  .audit_verify = audit_verify,
+  .alert_insert = alert_insert,
+  .alert_list = alert_list,
+  .alert_recent = alert_recent,
+};
+
+static void
+finalize_stmt (gpointer data)
+{
+  sqlite3_finalize (data);
+}
+
+static gboolean
+migrate (FdStoreSqlite  *self,
+         GError        **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int version = 0;
+
+  if (sqlite3_prepare_v2 (self->db, "PRAGMA user_version", -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    version = sqlite3_column_int (stmt, 0);
+  sqlite3_finalize (stmt);
+
+  if (version > (int) G_N_ELEMENTS (migrations))
+    {
+      g_set_error (error, FD_ERROR, FD_ERROR_CONFIG,
+                   "The database schema (version %d) is newer than this server knows (%u)",
+                   version, (guint) G_N_ELEMENTS (migrations));
+      return FALSE;
+    }
+
+  for (guint i = version; i < G_N_ELEMENTS (migrations); i++)
+    {
+      g_autofree char *bump = g_strdup_printf ("PRAGMA user_version = %u", i + 1);
+
+      if (!exec (self, "BEGIN IMMEDIATE", error))
+        return FALSE;
+      if (!exec (self, migrations[i], error) || !exec (self, bump, error))
+        {
+          exec (self, "ROLLBACK", NULL);
+          return FALSE;
+        }
+      if (!exec (self, "COMMIT", error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+FdStore *
+fd_store_sqlite_open (const char  *path,
+                      FdKeys      *keys,
+                      GError     **error)
+{
+  FdStoreSqlite *self;
+  int rc;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (keys != NULL, NULL);
+
+  self = g_new0 (FdStoreSqlite, 1);
+  self->parent.backend = &sqlite_backend;
+  self->parent.keys = keys;
+  self->path = g_strdup (path);
+  self->stmts = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, finalize_stmt);
+
+  rc = sqlite3_open_v2 (path, &self->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, FD_ERROR, FD_ERROR_CONFIG, "Cannot open the database %s: %s", path,
+                   self->db ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc));
+      store_close (&self->parent);
+      return NULL;
+    }
+  /* Only the server account may read the file. */
+  if (g_chmod (path, 0600) != 0)
+    g_warning ("Cannot restrict the database's mode: %s", g_strerror (errno));
+  sqlite3_busy_timeout (self->db, 5000);
+  sqlite3_extended_result_codes (self->db, 0);
+
+  if (!exec (self, "PRAGMA journal_mode = WAL", error) ||
+      !exec (self, "PRAGMA synchronous = NORMAL", error) ||
+      !exec (self, "PRAGMA foreign_keys = ON", error) ||
+      !exec (self, "PRAGMA secure_delete = ON", error) ||
+      !migrate (self, error))
+    {
+      store_close (&self->parent);
+      return NULL;
+    }
+
+  return &self->parent;
+}

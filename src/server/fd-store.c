@@ -1,0 +1,159 @@
+#include "config.h"
+
+#include <string.h>
+
+#include "fd-field.h"
+#include "fd-store.h"
+
+void
+fd_store_close (FdStore *store)
+{
+  if (store != NULL)
+    store->backend->close (store);
+}
+
+void
+fd_user_record_free (FdUserRecord *user)
+{
+  if (user == NULL)
+    return;
+  g_free (user->username);
+  g_free (user->display_name);
+  g_free (user->role);
+  fd_secret_free (user->password_hash);
+  g_free (user);
+}
+
+void
+fd_session_record_free (FdSessionRecord *session)
+{
+  if (session == NULL)
+    return;
+  g_free (session->token_hash);
+  g_free (session->workstation);
+  g_free (session->ip);
+  g_free (session->end_reason);
+  g_free (session);
+}
+
+void
+fd_resident_record_free (FdResidentRecord *resident)
+{
+  if (resident == NULL)
+    return;
+  g_free (resident->name);
+  g_free (resident->room);
+  g_free (resident->initials);
+  g_free (resident->phone_masked);
+  g_free (resident->phone_last4);
+  g_free (resident->id_masked);
+  g_free (resident->address_masked);
+  g_strfreev (resident->plates);
+  g_free (resident->account_masked);
+  g_free (resident->last_paid_at);
+  g_free (resident);
+}
+
+void
+fd_visitor_record_free (FdVisitorRecord *visitor)
+{
+  if (visitor == NULL)
+    return;
+  g_free (visitor->name);
+  g_free (visitor->phone_masked);
+  g_free (visitor->id_masked);
+  g_free (visitor->room);
+  g_free (visitor->purpose);
+  g_free (visitor->plate);
+  g_free (visitor->registered_by);
+  g_free (visitor);
+}
+
+void
+fd_audit_entry_clear (FdAuditEntry *entry)
+{
+  g_clear_pointer (&entry->at, g_free);
+  g_clear_pointer (&entry->actor, g_free);
+  g_clear_pointer (&entry->role, g_free);
+  g_clear_pointer (&entry->session_hash, g_free);
+  g_clear_pointer (&entry->workstation, g_free);
+  g_clear_pointer (&entry->ip, g_free);
+  g_clear_pointer (&entry->action, g_free);
+  g_clear_pointer (&entry->target, g_free);
+  g_clear_pointer (&entry->field, g_free);
+  g_clear_pointer (&entry->reason_code, g_free);
+  g_clear_pointer (&entry->reason_text, g_free);
+  g_clear_pointer (&entry->outcome, g_free);
+  g_clear_pointer (&entry->prev_hash, g_free);
+  g_clear_pointer (&entry->hash, g_free);
+}
+
+void
+fd_audit_entry_free (FdAuditEntry *entry)
+{
+  if (entry == NULL)
+    return;
+  fd_audit_entry_clear (entry);
+  g_free (entry);
+}
+
+void
+fd_alert_record_free (FdAlertRecord *alert)
+{
+  if (alert == NULL)
+    return;
+  g_free (alert->at);
+  g_free (alert->kind);
+  g_free (alert->actor);
+  g_free (alert->detail);
+  g_free (alert);
+}
+
+static void
+append_member (GString    *out,
+               const char *value)
+{
+  if (value == NULL)
+    {
+      g_string_append (out, "-1:;");
+      return;
+    }
+  g_string_append_printf (out, "%zu:%s;", strlen (value), value);
+}
+
+char *
+fd_audit_entry_compute_hash (const FdAuditEntry *entry)
+{
+  g_autoptr(GString) out = g_string_new ("fd-audit-v1;");
+  char number[32];
+
+  g_snprintf (number, sizeof number, "%" G_GINT64_FORMAT, entry->seq);
+  append_member (out, number);
+  append_member (out, entry->at);
+  append_member (out, entry->actor);
+  g_snprintf (number, sizeof number, "%" G_GINT64_FORMAT, entry->actor_id);
+  append_member (out, number);
+  append_member (out, entry->role);
+  append_member (out, entry->session_hash);
+  append_member (out, entry->workstation);
+  append_member (out, entry->ip);
+  append_member (out, entry->action);
+  append_member (out, entry->target);
+  append_member (out, entry->field);
+  append_member (out, entry->reason_code);
+  append_member (out, entry->reason_text);
+  append_member (out, entry->outcome);
+  append_member (out, entry->prev_hash);
+
+  return fd_sha256_hex (out->str, out->len);
+}
+
+char *
+fd_time_format_rfc3339 (gint64 usec)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (usec / G_USEC_PER_SEC);
+
+  if (dt == NULL)
+    return g_strdup ("1970-01-01T00:00:00Z");
+  return g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ");
+}

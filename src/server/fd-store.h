@@ -1,0 +1,250 @@
+#pragma once
+
+#include <glib.h>
+
+#include "fd-crypto.h"
+
+G_BEGIN_DECLS
+
+/* The storage interface. Handlers only ever call the fd_store_*()
+ * functions below; an engine is one FdStoreBackend table (SQLite is
+ * fd-store-sqlite.c). Sensitive values cross this interface in clear and
+ * are sealed/opened by the engine with the FdKeys it was opened with.
+ *
+ * Threading: a store is used from the thread that opened it, except
+ * fd_store_audit_verify(), which may run in a worker thread (engines open
+ * their own connection for it). */
+
+typedef struct _FdStore        FdStore;
+typedef struct _FdStoreBackend FdStoreBackend;
+
+typedef struct
+{
+  gint64   id;
+  char    *username;
+  char    *display_name;
+  char    *role;
+  char    *password_hash;
+  gboolean disabled;
+  gint64   locked_until;   /* µs since epoch; 0 = not locked; -1 = until an admin lifts it */
+  gint     failed_logins;
+} FdUserRecord;
+
+typedef struct
+{
+  gint64   id;
+  char    *token_hash;
+  gint64   user_id;
+  gint64   created_at;     /* µs since epoch */
+  gint64   last_seen;
+  gint64   expires_at;
+  char    *workstation;
+  char    *ip;
+  gboolean locked;
+  gint     unlock_failures;
+  char    *end_reason;     /* NULL while the session is live */
+} FdSessionRecord;
+
+/* A resident as the engine hands it out. The clear sensitive members
+ * (phone, id_number, home_address, payment_account) are only filled by
+ * fd_store_resident_secret(); the masked forms always are. */
+typedef struct
+{
+  gint64   id;
+  char    *name;
+  char    *room;
+  char    *initials;         /* "zs,cs": every pinyin initials string */
+  char    *phone_masked;
+  char    *phone_last4;
+  char    *id_masked;        /* NULL when no ID number is on file */
+  char    *address_masked;
+  char   **plates;           /* clear; NULL-terminated */
+  char    *account_masked;
+  gint64   balance_cents;
+  gboolean overdue;
+  char    *last_paid_at;
+} FdResidentRecord;
+
+/* What a seed or an import writes: clear values, sealed by the engine. */
+typedef struct
+{
+  const char         *name;
+  const char         *room;
+  const char         *initials;
+  const char         *phone;
+  const char         *id_number;
+  const char         *home_address;
+  const char * const *plates;
+  const char         *payment_account;
+  gint64              balance_cents;
+  gboolean            overdue;
+  const char         *last_paid_at;
+} FdResidentInput;
+
+typedef struct
+{
+  gint64  id;
+  char   *name;
+  char   *phone_masked;
+  char   *id_masked;       /* NULL when not given */
+  char   *room;
+  char   *purpose;
+  char   *plate;           /* clear; NULL when not given */
+  gint64  arrived_at;      /* µs since epoch */
+  gint64  left_at;         /* 0 while inside */
+  char   *registered_by;
+} FdVisitorRecord;
+
+typedef struct
+{
+  gint64  seq;
+  char   *at;              /* RFC 3339 UTC, seconds */
+  char   *actor;           /* username, or "-" */
+  gint64  actor_id;
+  char   *role;
+  char   *session_hash;
+  char   *workstation;
+  char   *ip;
+  char   *action;
+  char   *target;
+  char   *field;
+  char   *reason_code;
+  char   *reason_text;
+  char   *outcome;         /* "allowed" | "denied" */
+  char   *prev_hash;
+  char   *hash;
+} FdAuditEntry;
+
+typedef struct
+{
+  gint64  id;
+  char   *at;
+  char   *kind;
+  char   *actor;
+  char   *detail;
+} FdAlertRecord;
+
+typedef struct
+{
+  const char *since;       /* RFC 3339, inclusive; NULL = any */
+  const char *until;       /* exclusive */
+  const char *actor;
+  const char *action;
+  gint64      before_seq;  /* 0 = newest */
+  guint       limit;
+} FdAuditQuery;
+
+/* Resident summary rows, for building the in-memory search index. */
+typedef void (*FdResidentFunc) (const FdResidentRecord *resident,
+                                gpointer                user_data);
+
+struct _FdStoreBackend
+{
+  const char *name;
+  void      (*close)               (FdStore *store);
+
+  gboolean  (*begin)               (FdStore *store, GError **error);
+  gboolean  (*commit)              (FdStore *store, GError **error);
+  void      (*rollback)            (FdStore *store);
+
+  char     *(*get_setting)         (FdStore *store, const char *key);
+  gboolean  (*set_setting)         (FdStore *store, const char *key, const char *value, GError **error);
+
+  /* users */
+  FdUserRecord *(*user_by_name)    (FdStore *store, const char *username);
+  FdUserRecord *(*user_by_id)      (FdStore *store, gint64 id);
+  GPtrArray    *(*user_list)       (FdStore *store);
+  gint64        (*user_insert)     (FdStore *store, const FdUserRecord *user, GError **error);
+  gboolean      (*user_update)     (FdStore *store, const FdUserRecord *user, GError **error);
+
+  /* sessions */
+  FdSessionRecord *(*session_by_token_hash) (FdStore *store, const char *token_hash);
+  gint64      (*session_insert)    (FdStore *store, const FdSessionRecord *session, GError **error);
+  gboolean    (*session_update)    (FdStore *store, const FdSessionRecord *session, GError **error);
+  /* Ends every live session of @user_id; returns how many. */
+  guint       (*sessions_end_for_user) (FdStore *store, gint64 user_id, const char *reason, gint64 now);
+
+  /* residents */
+  gint64      (*resident_insert)   (FdStore *store, const FdResidentInput *input, GError **error);
+  guint       (*resident_count)    (FdStore *store);
+  FdResidentRecord *(*resident_get) (FdStore *store, gint64 id);
+  void        (*resident_foreach)  (FdStore *store, FdResidentFunc func, gpointer user_data);
+  /* Opens one sealed field ("phone", "id_number", "home_address", "payment_account"). */
+  char       *(*resident_secret)   (FdStore *store, gint64 id, const char *field, GError **error);
+  /* Compares @value with the blind index of "phone" or "id_number". */
+  gboolean    (*resident_matches)  (FdStore *store, gint64 id, const char *field, const char *value);
+  gboolean    (*room_exists)       (FdStore *store, const char *room);
+  GPtrArray  *(*room_search)       (FdStore *store, const char *prefix, guint limit);
+
+  /* visitors */
+  gint64      (*visitor_insert)    (FdStore *store, const char *name, const char *phone,
+                                    const char *id_number, const char *room, const char *purpose,
+                                    const char *plate, gint64 arrived_at, const char *registered_by,
+                                    GError **error);
+  FdVisitorRecord *(*visitor_get)  (FdStore *store, gint64 id);
+  GPtrArray  *(*visitor_list)      (FdStore *store, gint64 from, gint64 to, gint64 after_id, guint limit);
+  gboolean    (*visitor_checkout)  (FdStore *store, gint64 id, gint64 at, GError **error);
+  guint       (*visitors_purge)    (FdStore *store, gint64 older_than);
+
+  /* audit */
+  /* Appends @entry (seq, prev_hash and hash are computed here) in one
+   * transaction; fills entry->seq and entry->hash. */
+  gboolean    (*audit_append)      (FdStore *store, FdAuditEntry *entry, GError **error);
+  GPtrArray  *(*audit_list)        (FdStore *store, const FdAuditQuery *query);
+  /* Counts entries of @actor_id with @action since @since (RFC 3339),
+   * optionally only of @outcome and @target (NULL = any);
+   * @distinct_targets counts distinct targets instead. */
+  guint       (*audit_count)       (FdStore *store, gint64 actor_id, const char *action,
+                                    const char *outcome, const char *target, const char *since,
+                                    gboolean distinct_targets);
+  /* Walks the whole chain; TRUE when intact. */
+  gboolean    (*audit_verify)      (FdStore *store, gint64 *n_entries, gint64 *first_bad_seq,
+                                    GError **error);
+
+  /* alerts */
+  gint64      (*alert_insert)      (FdStore *store, const char *kind, const char *actor,
+                                    const char *detail, GError **error);
+  GPtrArray  *(*alert_list)        (FdStore *store, guint limit);
+  gboolean    (*alert_recent)      (FdStore *store, const char *kind, const char *actor, const char *since);
+};
+
+struct _FdStore
+{
+  const FdStoreBackend *backend;
+  FdKeys               *keys;     /* owned */
+};
+
+/* Opens (creating and migrating as needed) the SQLite store at @path.
+ * Takes ownership of @keys. */
+FdStore *fd_store_sqlite_open (const char  *path,
+                               FdKeys      *keys,
+                               GError     **error);
+
+void     fd_store_close        (FdStore *store);
+
+void     fd_user_record_free     (FdUserRecord     *user);
+void     fd_session_record_free  (FdSessionRecord  *session);
+void     fd_resident_record_free (FdResidentRecord *resident);
+void     fd_visitor_record_free  (FdVisitorRecord  *visitor);
+void     fd_audit_entry_clear    (FdAuditEntry     *entry);
+void     fd_audit_entry_free     (FdAuditEntry     *entry);
+void     fd_alert_record_free    (FdAlertRecord    *alert);
+
+/* The chain hash of @entry given its prev_hash: lowercase hex SHA-256 over
+ * every member, length-prefixed so no two entries serialise alike. */
+char    *fd_audit_entry_compute_hash (const FdAuditEntry *entry);
+
+/* Current UTC time as the audit log writes it. */
+char    *fd_time_format_rfc3339      (gint64 usec);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdUserRecord, fd_user_record_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdSessionRecord, fd_session_record_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdResidentRecord, fd_resident_record_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdVisitorRecord, fd_visitor_record_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdAuditEntry, fd_audit_entry_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdAlertRecord, fd_alert_record_free)
+
+#define FD_STORE_CALL(store, fn, ...) ((store)->backend->fn ((store), __VA_ARGS__))
+#define FD_STORE_CALL0(store, fn) ((store)->backend->fn ((store)))
+
+G_END_DECLS
