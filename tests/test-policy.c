@@ -33,15 +33,20 @@ static JsonObject *
 build (FdRole   role,
        gboolean detail)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(FdResidentRecord) r = sample ();
-  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  FdJsonWriter w;
+  gsize len;
 
-  json_builder_begin_object (b);
-  fd_policy_build_resident (b, role, r, detail);
-  json_builder_end_object (b);
-  root = json_builder_get_root (b);
-  return json_object_ref (json_node_get_object (root));
+  fd_json_writer_init (&w, 64);
+  fd_policy_write_resident (&w, role, r, detail);
+  text = fd_json_writer_steal (&w, &len);
+  g_assert_cmpuint (len, ==, strlen (text));
+  json_parser_load_from_data (parser, text, len, &error);
+  g_assert_no_error (error);
+  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
 }
 
 static void
@@ -158,6 +163,43 @@ test_summary_has_no_detail (void)
 }
 
 static void
+test_writer_escapes (void)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  JsonObject *o;
+  FdJsonWriter w;
+  gsize len;
+
+  fd_json_writer_init (&w, 8);
+  fd_json_writer_begin_object (&w);
+  fd_json_writer_member (&w, "a");
+  fd_json_writer_string (&w, "q\"u\\o\n\x01te 张");
+  fd_json_writer_member (&w, "list");
+  fd_json_writer_begin_array (&w);
+  fd_json_writer_int (&w, -5);
+  fd_json_writer_bool (&w, TRUE);
+  fd_json_writer_null (&w);
+  fd_json_writer_begin_object (&w);
+  fd_json_writer_end_object (&w);
+  fd_json_writer_string (&w, "\xff\xfe");
+  fd_json_writer_end_array (&w);
+  fd_json_writer_field (&w, "f", "v", TRUE, FALSE);
+  fd_json_writer_field (&w, "absent", NULL, TRUE, FALSE);
+  fd_json_writer_end_object (&w);
+  text = fd_json_writer_steal (&w, &len);
+
+  json_parser_load_from_data (parser, text, len, &error);
+  g_assert_no_error (error);
+  o = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (o, "a"), ==, "q\"u\\o\n\x01te 张");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "list")), ==, 5);
+  g_assert_false (json_object_has_member (o, "absent"));
+  g_assert_true (json_object_get_boolean_member (json_object_get_object_member (o, "f"), "masked"));
+}
+
+static void
 test_verify_rules (void)
 {
   g_assert_true (fd_policy_may_verify (FD_ROLE_RECEPTION, FD_FIELD_ID_NUMBER));
@@ -180,5 +222,6 @@ main (int   argc,
   g_test_add_func ("/fd/policy/no-resident-roles", test_no_resident_roles);
   g_test_add_func ("/fd/policy/summary", test_summary_has_no_detail);
   g_test_add_func ("/fd/policy/verify", test_verify_rules);
+  g_test_add_func ("/fd/policy/writer", test_writer_escapes);
   return g_test_run ();
 }

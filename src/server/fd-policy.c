@@ -1,6 +1,5 @@
 #include "config.h"
 
-#include "fd-field.h"
 #include "fd-mask.h"
 #include "fd-policy.h"
 
@@ -86,7 +85,7 @@ fd_policy_may_verify (FdRole  role,
 }
 
 static void
-add_masked (JsonBuilder       *builder,
+add_masked (FdJsonWriter      *w,
             const char        *member,
             const FdFieldRule *rule,
             const char        *clear_or_partial,
@@ -95,13 +94,11 @@ add_masked (JsonBuilder       *builder,
   switch (rule->show)
     {
     case FD_SHOW_CLEAR:
-      if (clear_or_partial != NULL)
-        fd_json_builder_add_field (builder, member, clear_or_partial, FALSE, FALSE);
+      fd_json_writer_field (w, member, clear_or_partial, FALSE, FALSE);
       break;
     case FD_SHOW_PARTIAL:
     case FD_SHOW_MASKED:
-      if (masked != NULL)
-        fd_json_builder_add_field (builder, member, masked, TRUE, rule->revealable);
+      fd_json_writer_field (w, member, masked, TRUE, rule->revealable);
       break;
     case FD_SHOW_ABSENT:
     default:
@@ -110,151 +107,166 @@ add_masked (JsonBuilder       *builder,
 }
 
 static void
-add_plates (JsonBuilder        *builder,
+add_plates (FdJsonWriter       *w,
             const FdFieldRule  *rule,
             const char * const *plates)
 {
   if (rule->show == FD_SHOW_ABSENT)
     return;
-  json_builder_set_member_name (builder, "plates");
-  json_builder_begin_array (builder);
+  fd_json_writer_member (w, "plates");
+  fd_json_writer_begin_array (w);
   for (guint i = 0; plates != NULL && plates[i] != NULL; i++)
     {
       g_autofree char *masked = NULL;
 
       if (rule->show == FD_SHOW_CLEAR)
-        fd_json_builder_add_field (builder, NULL, plates[i], FALSE, FALSE);
+        fd_json_writer_field (w, NULL, plates[i], FALSE, FALSE);
       else
         {
           masked = fd_mask_plate (plates[i]);
-          fd_json_builder_add_field (builder, NULL, masked ? masked : "****", TRUE, rule->revealable);
+          fd_json_writer_field (w, NULL, masked ? masked : "****", TRUE, rule->revealable);
         }
     }
-  json_builder_end_array (builder);
+  fd_json_writer_end_array (w);
+}
+
+static void
+add_id (FdJsonWriter *w,
+        gint64        id)
+{
+  char text[24];
+
+  g_snprintf (text, sizeof text, "%" G_GINT64_FORMAT, id);
+  fd_json_writer_member (w, "id");
+  fd_json_writer_string (w, text);
+}
+
+static void
+add_name (FdJsonWriter *w,
+          FdRole        role,
+          const char   *name)
+{
+  const FdFieldRule *rule = fd_policy_rule (role, FD_FIELD_NAME);
+  g_autofree char *masked = NULL;
+
+  if (rule->show == FD_SHOW_PARTIAL)
+    masked = fd_mask_name_surname (name);
+  else if (rule->show == FD_SHOW_MASKED)
+    masked = fd_mask_name (name);
+  add_masked (w, "name", rule, name, masked);
+}
+
+static void
+add_room (FdJsonWriter *w,
+          FdRole        role,
+          const char   *room)
+{
+  const FdFieldRule *rule = fd_policy_rule (role, FD_FIELD_ROOM);
+  g_autofree char *masked = NULL;
+
+  if (rule->show != FD_SHOW_CLEAR)
+    masked = fd_mask_room_building (room);
+  add_masked (w, "room", rule, room, masked);
 }
 
 void
-fd_policy_build_resident (JsonBuilder            *builder,
+fd_policy_write_resident (FdJsonWriter           *w,
                           FdRole                  role,
                           const FdResidentRecord *r,
                           gboolean                detail)
 {
   const FdFieldRule *rule;
-  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, r->id);
-  g_autofree char *name_masked = NULL;
-  g_autofree char *room_masked = NULL;
 
-  json_builder_set_member_name (builder, "id");
-  json_builder_add_string_value (builder, id);
-
-  rule = fd_policy_rule (role, FD_FIELD_NAME);
-  if (rule->show == FD_SHOW_PARTIAL)
-    name_masked = fd_mask_name_surname (r->name);
-  else if (rule->show == FD_SHOW_MASKED)
-    name_masked = fd_mask_name (r->name);
-  add_masked (builder, "name", rule, r->name, name_masked);
-
-  rule = fd_policy_rule (role, FD_FIELD_ROOM);
-  if (rule->show != FD_SHOW_CLEAR)
-    room_masked = fd_mask_room_building (r->room);
-  add_masked (builder, "room", rule, r->room, room_masked);
+  fd_json_writer_begin_object (w);
+  add_id (w, r->id);
+  add_name (w, role, r->name);
+  add_room (w, role, r->room);
 
   /* Masked forms come from the store: the clear value is sealed there. */
   rule = fd_policy_rule (role, FD_FIELD_PHONE);
   if (rule->show != FD_SHOW_CLEAR)
-    add_masked (builder, "phone", rule, NULL, r->phone_masked);
+    add_masked (w, "phone", rule, NULL, r->phone_masked);
 
-  add_plates (builder, fd_policy_rule (role, FD_FIELD_PLATES), (const char * const *) r->plates);
+  add_plates (w, fd_policy_rule (role, FD_FIELD_PLATES), (const char * const *) r->plates);
 
-  if (!detail)
-    return;
-
-  rule = fd_policy_rule (role, FD_FIELD_ID_NUMBER);
-  if (rule->show != FD_SHOW_CLEAR)
-    add_masked (builder, "id_number", rule, NULL, r->id_masked);
-
-  rule = fd_policy_rule (role, FD_FIELD_HOME_ADDRESS);
-  if (rule->show != FD_SHOW_CLEAR)
-    add_masked (builder, "home_address", rule, NULL, r->address_masked);
-
-  rule = fd_policy_rule (role, FD_FIELD_PAYMENTS);
-  if (rule->show != FD_SHOW_ABSENT)
+  if (detail)
     {
-      json_builder_set_member_name (builder, "payments");
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "status");
-      json_builder_add_string_value (builder, r->overdue ? "overdue" : "paid");
-      if (rule->show == FD_SHOW_CLEAR)
+      rule = fd_policy_rule (role, FD_FIELD_ID_NUMBER);
+      if (rule->show != FD_SHOW_CLEAR)
+        add_masked (w, "id_number", rule, NULL, r->id_masked);
+
+      rule = fd_policy_rule (role, FD_FIELD_HOME_ADDRESS);
+      if (rule->show != FD_SHOW_CLEAR)
+        add_masked (w, "home_address", rule, NULL, r->address_masked);
+
+      rule = fd_policy_rule (role, FD_FIELD_PAYMENTS);
+      if (rule->show != FD_SHOW_ABSENT)
         {
-          if (r->account_masked != NULL)
-            fd_json_builder_add_field (builder, "account", r->account_masked, TRUE, FALSE);
-          json_builder_set_member_name (builder, "balance_cents");
-          json_builder_add_int_value (builder, r->balance_cents);
-          if (r->last_paid_at != NULL)
+          fd_json_writer_member (w, "payments");
+          fd_json_writer_begin_object (w);
+          fd_json_writer_member (w, "status");
+          fd_json_writer_string (w, r->overdue ? "overdue" : "paid");
+          if (rule->show == FD_SHOW_CLEAR)
             {
-              json_builder_set_member_name (builder, "last_paid_at");
-              json_builder_add_string_value (builder, r->last_paid_at);
+              fd_json_writer_field (w, "account", r->account_masked, TRUE, FALSE);
+              fd_json_writer_member (w, "balance_cents");
+              fd_json_writer_int (w, r->balance_cents);
+              if (r->last_paid_at != NULL)
+                {
+                  fd_json_writer_member (w, "last_paid_at");
+                  fd_json_writer_string (w, r->last_paid_at);
+                }
             }
+          fd_json_writer_end_object (w);
         }
-      json_builder_end_object (builder);
     }
+  fd_json_writer_end_object (w);
 }
 
 void
-fd_policy_build_visitor (JsonBuilder           *builder,
+fd_policy_write_visitor (FdJsonWriter          *w,
                          FdRole                 role,
                          const FdVisitorRecord *v)
 {
   const FdFieldRule *rule;
-  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, v->id);
-  g_autofree char *name_masked = NULL;
-  g_autofree char *room_masked = NULL;
   g_autofree char *arrived = fd_time_format_rfc3339 (v->arrived_at);
 
-  json_builder_set_member_name (builder, "id");
-  json_builder_add_string_value (builder, id);
-
-  rule = fd_policy_rule (role, FD_FIELD_NAME);
-  if (rule->show == FD_SHOW_PARTIAL)
-    name_masked = fd_mask_name_surname (v->name);
-  else if (rule->show == FD_SHOW_MASKED)
-    name_masked = fd_mask_name (v->name);
-  add_masked (builder, "name", rule, v->name, name_masked);
+  fd_json_writer_begin_object (w);
+  add_id (w, v->id);
+  add_name (w, role, v->name);
 
   /* A visitor's values are never revealable: the reveal call is for residents. */
   rule = fd_policy_rule (role, FD_FIELD_PHONE);
-  if (rule->show != FD_SHOW_ABSENT && v->phone_masked != NULL)
-    fd_json_builder_add_field (builder, "phone", v->phone_masked, TRUE, FALSE);
+  if (rule->show != FD_SHOW_ABSENT)
+    fd_json_writer_field (w, "phone", v->phone_masked, TRUE, FALSE);
 
   rule = fd_policy_rule (role, FD_FIELD_ID_NUMBER);
-  if (rule->show != FD_SHOW_ABSENT && v->id_masked != NULL)
-    fd_json_builder_add_field (builder, "id_number", v->id_masked, TRUE, FALSE);
+  if (rule->show != FD_SHOW_ABSENT)
+    fd_json_writer_field (w, "id_number", v->id_masked, TRUE, FALSE);
 
-  rule = fd_policy_rule (role, FD_FIELD_ROOM);
-  if (rule->show != FD_SHOW_CLEAR)
-    room_masked = fd_mask_room_building (v->room);
-  add_masked (builder, "room", rule, v->room, room_masked);
+  add_room (w, role, v->room);
 
-  json_builder_set_member_name (builder, "purpose");
-  json_builder_add_string_value (builder, v->purpose);
+  fd_json_writer_member (w, "purpose");
+  fd_json_writer_string (w, v->purpose);
 
   rule = fd_policy_rule (role, FD_FIELD_PLATES);
   if (rule->show != FD_SHOW_ABSENT && v->plate != NULL)
     {
       g_autofree char *masked = rule->show == FD_SHOW_CLEAR ? NULL : fd_mask_plate (v->plate);
-      fd_json_builder_add_field (builder, "plate", masked ? masked : v->plate, masked != NULL, FALSE);
+      fd_json_writer_field (w, "plate", masked ? masked : v->plate, masked != NULL, FALSE);
     }
 
-  json_builder_set_member_name (builder, "arrived_at");
-  json_builder_add_string_value (builder, arrived);
-  json_builder_set_member_name (builder, "left_at");
+  fd_json_writer_member (w, "arrived_at");
+  fd_json_writer_string (w, arrived);
+  fd_json_writer_member (w, "left_at");
   if (v->left_at > 0)
     {
       g_autofree char *left = fd_time_format_rfc3339 (v->left_at);
-      json_builder_add_string_value (builder, left);
+      fd_json_writer_string (w, left);
     }
   else
-    json_builder_add_null_value (builder);
-  json_builder_set_member_name (builder, "registered_by");
-  json_builder_add_string_value (builder, v->registered_by ? v->registered_by : "");
+    fd_json_writer_null (w);
+  fd_json_writer_member (w, "registered_by");
+  fd_json_writer_string (w, v->registered_by ? v->registered_by : "");
+  fd_json_writer_end_object (w);
 }

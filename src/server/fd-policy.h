@@ -2,6 +2,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "fd-json-writer.h"
 #include "fd-store.h"
 
 G_BEGIN_DECLS
@@ -61,13 +62,13 @@ gboolean           fd_role_sees_residents   (FdRole       role);
 gboolean           fd_policy_may_verify     (FdRole       role,
                                              FdField      field);
 
-/* Adds the resident object's members for @role. @detail adds the detail
- * fields (id_number, home_address, payments). */
-void               fd_policy_build_resident (JsonBuilder            *builder,
+/* Writes the resident object for @role. @detail adds the detail fields
+ * (id_number, home_address, payments). */
+void               fd_policy_write_resident (FdJsonWriter           *writer,
                                              FdRole                  role,
                                              const FdResidentRecord *resident,
                                              gboolean                detail);
-void               fd_policy_build_visitor  (JsonBuilder            *builder,
+void               fd_policy_write_visitor  (FdJsonWriter           *writer,
                                              FdRole                  role,
                                              const FdVisitorRecord  *visitor);
 

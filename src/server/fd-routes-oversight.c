@@ -273,18 +273,17 @@ fd_routes_incident_put (FdRequest *req)
       fd_reply_error (req, FD_ERROR_BAD_REQUEST, "frozen (true or false) is required", "frozen");
       return;
     }
-  if (!FD_STORE_CALL (store, begin, &error) ||
-      !FD_STORE_CALL (store, set_setting, "incident.frozen", frozen ? "true" : "false", &error) ||
+  /* The audit entry opens the request's transaction: the switch and its
+   * log entry commit together or not at all. */
+  if (!fd_audit (req, "policy-change", "incident", NULL, NULL, frozen ? "frozen" : "unfrozen", TRUE))
+    return;
+  if (!FD_STORE_CALL (store, set_setting, "incident.frozen", frozen ? "true" : "false", &error) ||
       !FD_STORE_CALL (store, set_setting, "incident.since", now, &error) ||
-      !FD_STORE_CALL (store, set_setting, "incident.by", req->user->username, &error) ||
-      !FD_STORE_CALL (store, commit, &error))
+      !FD_STORE_CALL (store, set_setting, "incident.by", req->user->username, &error))
     {
-      FD_STORE_CALL0 (store, rollback);
       fd_reply_gerror (req, error);
       return;
     }
-  if (!fd_audit (req, "policy-change", "incident", NULL, NULL, frozen ? "frozen" : "unfrozen", TRUE))
-    return;
   reply_incident (req);
 }
 

@@ -47,13 +47,15 @@ day_bounds (const char *date,
 }
 
 static void
-build_visitor (JsonBuilder           *b,
-               FdRole                 role,
+reply_visitor (FdRequest             *req,
+               guint                  status,
                const FdVisitorRecord *v)
 {
-  json_builder_begin_object (b);
-  fd_policy_build_visitor (b, role, v);
-  json_builder_end_object (b);
+  g_auto(FdJsonWriter) w = { 0 };
+
+  fd_json_writer_init (&w, 512);
+  fd_policy_write_visitor (&w, req->role, v);
+  fd_reply_writer (req, status, &w);
 }
 
 static gboolean
@@ -71,7 +73,7 @@ void
 fd_routes_visitors_list (FdRequest *req)
 {
   FdServer *server = req->server;
-  g_autoptr(JsonBuilder) b = NULL;
+  g_auto(FdJsonWriter) w = { 0 };
   g_autofree char *q = NULL;
   g_autofree char *context = NULL;
   const char *cursor;
@@ -111,10 +113,10 @@ fd_routes_visitors_list (FdRequest *req)
   if (!fd_audit (req, "search", "visitors", NULL, NULL, NULL, TRUE))
     return;
 
-  b = json_builder_new ();
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "items");
-  json_builder_begin_array (b);
+  fd_json_writer_init (&w, 4096);
+  fd_json_writer_begin_object (&w);
+  fd_json_writer_member (&w, "items");
+  fd_json_writer_begin_array (&w);
   /* A day's log is small: page through it in the store, filter here. */
   while (!more)
     {
@@ -134,22 +136,22 @@ fd_routes_visitors_list (FdRequest *req)
               more = TRUE;
               break;
             }
-          build_visitor (b, req->role, v);
+          fd_policy_write_visitor (&w, req->role, v);
           last = v->id;
           n++;
         }
     }
-  json_builder_end_array (b);
-  json_builder_set_member_name (b, "next_cursor");
+  fd_json_writer_end_array (&w);
+  fd_json_writer_member (&w, "next_cursor");
   if (more)
     {
       g_autofree char *next = fd_cursor_encode (server, context, last);
-      json_builder_add_string_value (b, next);
+      fd_json_writer_string (&w, next);
     }
   else
-    json_builder_add_null_value (b);
-  json_builder_end_object (b);
-  fd_reply_json (req, 200, b);
+    fd_json_writer_null (&w);
+  fd_json_writer_end_object (&w);
+  fd_reply_writer (req, 200, &w);
 }
 
 /* Normalises and validates one member; on failure replies 400 naming it. */
@@ -187,7 +189,6 @@ fd_routes_visitors_create (FdRequest *req)
   FdServer *server = req->server;
   g_autoptr(GError) error = NULL;
   g_autoptr(FdVisitorRecord) v = NULL;
-  g_autoptr(JsonBuilder) b = NULL;
   g_autofree char *name = NULL, *phone = NULL, *id_number = NULL, *room = NULL, *plate = NULL;
   g_autofree char *purpose = NULL;
   g_autofree char *target = NULL;
@@ -239,9 +240,7 @@ fd_routes_visitors_create (FdRequest *req)
     goto out;
 
   v = FD_STORE_CALL (server->store, visitor_get, id);
-  b = json_builder_new ();
-  build_visitor (b, req->role, v);
-  fd_reply_json (req, 201, b);
+  reply_visitor (req, 201, v);
 
 out:
   fd_body_wipe_member (req, "phone");
@@ -258,7 +257,6 @@ fd_routes_visitors_checkout (FdRequest *req)
   FdServer *server = req->server;
   g_autoptr(FdVisitorRecord) v = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonBuilder) b = NULL;
   gint64 id;
 
   if (!fd_require_role (req, "visitor-checkout", FD_ROLE_RECEPTION, FD_ROLE_MANAGER, FD_N_ROLES))
@@ -281,9 +279,7 @@ fd_routes_visitors_checkout (FdRequest *req)
       fd_visitor_record_free (g_steal_pointer (&v));
       v = FD_STORE_CALL (server->store, visitor_get, id);
     }
-  b = json_builder_new ();
-  build_visitor (b, req->role, v);
-  fd_reply_json (req, 200, b);
+  reply_visitor (req, 200, v);
 }
 
 static void

@@ -16,6 +16,7 @@ typedef struct
   char    *last4;
   char   **plates;        /* clear */
   char   **plates_masked;
+  FdResidentRecord *summary;  /* what a list item shows: name, room, masked phone, plates */
 } Entry;
 
 struct _FdSearchIndex
@@ -42,6 +43,7 @@ entry_clear (gpointer data)
   g_free (e->last4);
   g_strfreev (e->plates);
   g_strfreev (e->plates_masked);
+  fd_resident_record_free (e->summary);
 }
 
 static void
@@ -116,6 +118,9 @@ post_chars (GHashTable *table,
     post (table, GUINT_TO_POINTER (g_utf8_get_char (p)), FALSE, pos);
 }
 
+static guint first_after (FdSearchIndex *self,
+                          gint64         after_id);
+
 void
 fd_search_index_add (FdSearchIndex          *self,
                      const FdResidentRecord *r)
@@ -180,7 +185,25 @@ fd_search_index_add (FdSearchIndex          *self,
       post_chars (self->mplate_chars, e.plates_masked[i], pos);
     }
 
+  e.summary = g_new0 (FdResidentRecord, 1);
+  e.summary->id = r->id;
+  e.summary->name = g_strdup (e.name);
+  e.summary->room = g_strdup (e.room);
+  e.summary->phone_masked = g_strdup (r->phone_masked);
+  e.summary->plates = g_strdupv (e.plates);
+
   g_array_append_val (self->entries, e);
+}
+
+const FdResidentRecord *
+fd_search_index_lookup (FdSearchIndex *self,
+                        gint64         id)
+{
+  guint pos = first_after (self, id - 1);
+
+  if (pos < self->entries->len && g_array_index (self->entries, Entry, pos).id == id)
+    return g_array_index (self->entries, Entry, pos).summary;
+  return NULL;
 }
 
 /* query parsing */
@@ -346,8 +369,6 @@ list_first_at_or_after (GArray *list,
   return lo;
 }
 
-typedef gboolean (*MatchFunc) (FdSearchIndex *self, const Entry *e, const Query *qp);
-
 /* Walks @list from position @start, keeping entries @match accepts, into
  * the sorted set @hits (positions), until @limit are found. */
 static void
@@ -390,23 +411,80 @@ masked_plates (const Entry *e)
   return e->plates_masked;
 }
 
-/* The shortest posting list among the characters of @text in @table, or
- * NULL when one of them has none (nothing can match). */
-static GArray *
-shortest_list (GHashTable *table,
-               const char *text)
+/* The posting lists of every distinct character of @text in @table,
+ * shortest first; FALSE when one character has none (nothing matches). */
+static gboolean
+char_lists (GHashTable *table,
+            const char *text,
+            GPtrArray  *lists)
 {
-  GArray *best = NULL;
-
   for (const char *p = text; *p; p = g_utf8_next_char (p))
     {
       GArray *list = g_hash_table_lookup (table, GUINT_TO_POINTER (g_utf8_get_char (p)));
       if (list == NULL)
-        return NULL;
-      if (best == NULL || list->len < best->len)
-        best = list;
+        return FALSE;
+      if (!g_ptr_array_find (lists, list, NULL))
+        g_ptr_array_add (lists, list);
     }
-  return best;
+  for (guint i = 1; i < lists->len; i++)
+    for (guint j = i; j > 0 && ((GArray *) lists->pdata[j])->len < ((GArray *) lists->pdata[j - 1])->len; j--)
+      {
+        gpointer t = lists->pdata[j];
+        lists->pdata[j] = lists->pdata[j - 1];
+        lists->pdata[j - 1] = t;
+      }
+  return TRUE;
+}
+
+/* Substring search over a per-character index: walk the shortest posting
+ * list, keep the positions every other character's list also holds
+ * (sorted lists, so each cursor only moves forward), and only then run
+ * the real substring test. */
+static void
+collect_substring (FdSearchIndex *self,
+                   GHashTable    *table,
+                   const char    *text,
+                   guint          start,
+                   gboolean     (*match) (const Entry *, const Query *),
+                   char * const *(*plates_of) (const Entry *),
+                   const Query   *qp,
+                   guint          limit,
+                   GArray        *hits)
+{
+  g_autoptr(GPtrArray) lists = g_ptr_array_new ();
+  guint cursors[16] = { 0 };
+  GArray *first;
+  guint found = 0;
+
+  if (*text == '\0' || !char_lists (table, text, lists))
+    return;
+  first = lists->pdata[0];
+  for (guint l = 1; l < MIN (lists->len, G_N_ELEMENTS (cursors)); l++)
+    cursors[l] = list_first_at_or_after (lists->pdata[l], start);
+
+  for (guint i = list_first_at_or_after (first, start); i < first->len && found < limit; i++)
+    {
+      guint pos = g_array_index (first, guint, i);
+      gboolean everywhere = TRUE;
+      const Entry *e;
+
+      for (guint l = 1; l < MIN (lists->len, G_N_ELEMENTS (cursors)) && everywhere; l++)
+        {
+          GArray *other = lists->pdata[l];
+
+          while (cursors[l] < other->len && g_array_index (other, guint, cursors[l]) < pos)
+            cursors[l]++;
+          everywhere = cursors[l] < other->len && g_array_index (other, guint, cursors[l]) == pos;
+        }
+      if (!everywhere)
+        continue;
+      e = &g_array_index (self->entries, Entry, pos);
+      if (match ? match (e, qp) : match_plates (plates_of (e), qp))
+        {
+          g_array_append_val (hits, pos);
+          found++;
+        }
+    }
 }
 
 static int
@@ -464,7 +542,7 @@ fd_search_index_query (FdSearchIndex       *self,
   /* Each matcher yields its first @limit hits after the cursor; the first
    * @limit of their union are then the answer. */
   if (scope->name_substring)
-    collect (self, shortest_list (self->name_chars, q), start, match_name, NULL, &qp, limit, hits);
+    collect_substring (self, self->name_chars, q, start, match_name, NULL, &qp, limit, hits);
   if (scope->name_surname && qp.n_chars == 1)
     collect (self, g_hash_table_lookup (self->surnames, GUINT_TO_POINTER (qp.first_char)),
              start, match_surname, NULL, &qp, limit, hits);
@@ -479,11 +557,11 @@ fd_search_index_query (FdSearchIndex       *self,
   if (scope->last4 && qp.last4_ok)
     collect (self, g_hash_table_lookup (self->last4, q), start, match_last4, NULL, &qp, limit, hits);
   if (scope->plates == FD_SEARCH_PLATES_CLEAR)
-    collect (self, shortest_list (self->plate_chars, qp.plate_q), start, NULL, clear_plates, &qp,
-             limit, hits);
+    collect_substring (self, self->plate_chars, qp.plate_q, start, NULL, clear_plates, &qp,
+                       limit, hits);
   if (scope->plates == FD_SEARCH_PLATES_MASKED)
-    collect (self, shortest_list (self->mplate_chars, qp.plate_q), start, NULL, masked_plates,
-             &qp, limit, hits);
+    collect_substring (self, self->mplate_chars, qp.plate_q, start, NULL, masked_plates, &qp,
+                       limit, hits);
 
   ids = positions_to_ids (self, hits, limit);
   g_free (qp.plate_q);

@@ -39,6 +39,10 @@ void           fd_search_index_free   (FdSearchIndex          *index);
 void           fd_search_index_add    (FdSearchIndex          *index,
                                        const FdResidentRecord *resident);
 guint          fd_search_index_size   (FdSearchIndex          *index);
+/* The list-item summary of resident @id (name, room, masked phone,
+ * plates; nothing else filled), or NULL. Owned by the index. */
+const FdResidentRecord *fd_search_index_lookup (FdSearchIndex *index,
+                                                gint64         id);
 
 /* Ids (gint64) of residents matching @q for @scope, ascending, all
  * greater than @after_id, at most @limit. An empty @q lists everybody.

@@ -26,6 +26,13 @@ struct _FdServer
   gpointer       shutdown_data;
   guint          shutdown_timeout_id;
   guint          purge_id;
+
+  /* Group commit: audit entries (and every other write) of the requests
+   * served within ~1 ms share one transaction; their answers are held
+   * back until it commits, and become 503s if it cannot. */
+  gboolean       tx_open;
+  GPtrArray     *awaiting_commit;   /* FdRequest*, paused */
+  guint          commit_id;
 };
 
 typedef struct _FdRequest FdRequest;
@@ -47,6 +54,7 @@ struct _FdRequest
   FdUserRecord     *user;
   FdRole            role;
   char             *session_hash;  /* short hash for the audit log */
+  gboolean          in_thread;     /* paused for a worker-thread job */
 };
 
 typedef void (*FdHandler) (FdRequest *req);
@@ -60,6 +68,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdRequest, fd_request_unref)
 void        fd_reply_json          (FdRequest   *req,
                                     guint        status,
                                     JsonBuilder *builder);
+/* Sends (and clears) what @writer holds. */
+void        fd_reply_writer        (FdRequest    *req,
+                                    guint         status,
+                                    FdJsonWriter *writer);
 void        fd_reply_empty         (FdRequest   *req,
                                     guint        status);
 void        fd_reply_error         (FdRequest   *req,

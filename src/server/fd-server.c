@@ -128,6 +128,20 @@ fd_reply_json (FdRequest   *req,
 }
 
 void
+fd_reply_writer (FdRequest    *req,
+                 guint         status,
+                 FdJsonWriter *writer)
+{
+  gsize len = 0;
+  char *data = fd_json_writer_steal (writer, &len);
+
+  set_common_headers (req);
+  soup_server_message_set_status (req->msg, status, NULL);
+  soup_server_message_set_response (req->msg, "application/json; charset=utf-8",
+                                    SOUP_MEMORY_TAKE, data, len);
+}
+
+void
 fd_reply_empty (FdRequest *req,
                 guint      status)
 {
@@ -207,6 +221,93 @@ reply_unauthenticated (FdRequest  *req,
   fd_reply_error_full (req, FD_ERROR_UNAUTHENTICATED, "Sign in again", NULL, extra);
 }
 
+/* group commit */
+
+static void
+reply_commit_failed (FdRequest *req)
+{
+  fd_reply_error (req, FD_ERROR_UNAVAILABLE,
+                  "The audit log cannot be written; access is refused", NULL);
+}
+
+static gboolean
+commit_cb (gpointer user_data)
+{
+  FdServer *server = user_data;
+  g_autoptr(GPtrArray) waiting = g_steal_pointer (&server->awaiting_commit);
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  server->commit_id = 0;
+  server->awaiting_commit = g_ptr_array_new_with_free_func ((GDestroyNotify) fd_request_unref);
+  if (!server->tx_open)
+    ok = TRUE;
+  else
+    {
+      server->tx_open = FALSE;
+      ok = FD_STORE_CALL (server->store, commit, &error);
+      if (!ok)
+        {
+          g_warning ("Commit failed, refusing %u answers: %s", waiting->len, error->message);
+          FD_STORE_CALL0 (server->store, rollback);
+        }
+    }
+  for (guint i = 0; i < waiting->len; i++)
+    {
+      FdRequest *req = g_ptr_array_index (waiting, i);
+      if (!ok)
+        reply_commit_failed (req);
+      soup_server_message_unpause (req->msg);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+open_transaction (FdServer  *server,
+                  GError   **error)
+{
+  if (server->tx_open)
+    return TRUE;
+  if (!FD_STORE_CALL (server->store, begin, error))
+    return FALSE;
+  server->tx_open = TRUE;
+  if (server->commit_id == 0)
+    server->commit_id = g_timeout_add (1, commit_cb, server);
+  return TRUE;
+}
+
+/* Called once a request's answer is set: while its writes are not yet
+ * committed, the answer waits (message paused). @paused: already paused
+ * (a worker-thread request). */
+static void
+release_when_committed (FdRequest *req,
+                        gboolean   paused)
+{
+  FdServer *server = req->server;
+
+  if (!server->tx_open)
+    {
+      if (paused)
+        soup_server_message_unpause (req->msg);
+      return;
+    }
+  if (!paused)
+    soup_server_message_pause (req->msg);
+  g_ptr_array_add (server->awaiting_commit, fd_request_ref (req));
+  if (server->awaiting_commit->len >= 256)
+    {
+      g_clear_handle_id (&server->commit_id, g_source_remove);
+      commit_cb (server);
+    }
+}
+
+void
+fd_server_flush (FdServer *server)
+{
+  g_clear_handle_id (&server->commit_id, g_source_remove);
+  commit_cb (server);
+}
+
 /* audit */
 
 static gboolean
@@ -238,7 +339,8 @@ audit_write (FdRequest          *req,
   entry.reason_text = g_strdup (reason_text);
   entry.outcome = g_strdup (allowed ? "allowed" : "denied");
 
-  ok = FD_STORE_CALL (req->server->store, audit_append, &entry, &error);
+  ok = open_transaction (req->server, &error) &&
+       FD_STORE_CALL (req->server->store, audit_append, &entry, &error);
   fd_audit_entry_clear (&entry);
   if (!ok)
     {
@@ -491,7 +593,7 @@ thread_done (GObject      *source,
   FdRequest *req = job->req;
 
   job->done (req, job->result);
-  soup_server_message_unpause (req->msg);
+  release_when_committed (req, TRUE);
 }
 
 void
@@ -510,6 +612,7 @@ fd_request_run_in_thread (FdRequest     *req,
   job->data_free = data_free;
   job->done = done;
   g_task_set_task_data (task, job, (GDestroyNotify) thread_job_free);
+  req->in_thread = TRUE;
   soup_server_message_pause (req->msg);
   g_task_run_in_thread (task, thread_work);
 }
@@ -856,6 +959,8 @@ server_callback (SoupServer        *soup,
     return;
 
   route->handler (req);
+  if (!req->in_thread)
+    release_when_committed (req, FALSE);
 }
 
 /* Refuses oversized bodies from the headers, before reading them. */
@@ -911,6 +1016,7 @@ fd_server_new (FdConfig  *config,
   server->config = config;
   server->store = store;
   server->index = fd_search_index_new ();
+  server->awaiting_commit = g_ptr_array_new_with_free_func ((GDestroyNotify) fd_request_unref);
   FD_STORE_CALL (store, resident_foreach, add_to_index, server->index);
 
   cert = g_tls_certificate_new_from_files (config->certificate, config->private_key, error);
@@ -1002,6 +1108,9 @@ fd_server_free (FdServer *server)
     return;
   g_clear_handle_id (&server->purge_id, g_source_remove);
   g_clear_handle_id (&server->shutdown_timeout_id, g_source_remove);
+  if (server->awaiting_commit != NULL)
+    fd_server_flush (server);
+  g_clear_pointer (&server->awaiting_commit, g_ptr_array_unref);
   if (server->soup != NULL)
     {
       soup_server_disconnect (server->soup);

@@ -22,6 +22,8 @@ guint16   fd_server_get_port     (FdServer   *server);
 void      fd_server_shutdown     (FdServer   *server,
                                   GSourceFunc done,
                                   gpointer    user_data);
+/* Commits pending writes now and releases the answers waiting on them. */
+void      fd_server_flush        (FdServer   *server);
 void      fd_server_free         (FdServer   *server);
 
 G_END_DECLS

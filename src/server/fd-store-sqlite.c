@@ -175,16 +175,34 @@ store_close (FdStore *store)
   g_free (self);
 }
 
+/* BEGIN and COMMIT run once per audited request: keep them prepared. */
+static gboolean
+step_once (FdStoreSqlite  *self,
+           const char     *sql,
+           GError        **error)
+{
+  sqlite3_stmt *stmt = prep (self, sql);
+  int rc;
+
+  if (stmt == NULL)
+    return set_sqlite_error (self, error, "database");
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return set_sqlite_error (self, error, "database");
+  return TRUE;
+}
+
 static gboolean
 store_begin (FdStore *store, GError **error)
 {
-  return exec (SELF (store), "BEGIN IMMEDIATE", error);
+  return step_once (SELF (store), "BEGIN IMMEDIATE", error);
 }
 
 static gboolean
 store_commit (FdStore *store, GError **error)
 {
-  return exec (SELF (store), "COMMIT", error);
+  return step_once (SELF (store), "COMMIT", error);
 }
 
 static void
@@ -860,7 +878,7 @@ audit_append (FdStore *store, FdAuditEntry *entry, GError **error)
   sqlite3_stmt *stmt;
   gboolean own_tx = sqlite3_get_autocommit (self->db);
 
-  if (own_tx && !exec (self, "BEGIN IMMEDIATE", error))
+  if (own_tx && !step_once (self, "BEGIN IMMEDIATE", error))
     return FALSE;
 
   stmt = prep (self, "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
@@ -906,7 +924,7 @@ audit_append (FdStore *store, FdAuditEntry *entry, GError **error)
     goto fail;
   sqlite3_reset (stmt);
 
-  if (own_tx && !exec (self, "COMMIT", error))
+  if (own_tx && !step_once (self, "COMMIT", error))
     {
       exec (self, "ROLLBACK", NULL);
       return FALSE;

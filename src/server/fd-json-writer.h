@@ -1,0 +1,50 @@
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* A small streaming JSON writer for the hot answers (resident lists):
+ * json-glib's builder allocates a hash table per object, which cost more
+ * than the search itself. Output is compact UTF-8; strings are escaped per
+ * RFC 8259. Callers keep the nesting balanced. */
+typedef struct
+{
+  GString *out;
+  guint    depth;
+  guint64  need_comma;      /* bit per depth */
+  gboolean pending_member;  /* a member name waits for its value */
+} FdJsonWriter;
+
+void   fd_json_writer_init         (FdJsonWriter *w,
+                                    gsize         reserve);
+/* Returns the text and resets the writer. */
+char  *fd_json_writer_steal        (FdJsonWriter *w,
+                                    gsize        *len);
+void   fd_json_writer_clear        (FdJsonWriter *w);
+
+void   fd_json_writer_begin_object (FdJsonWriter *w);
+void   fd_json_writer_end_object   (FdJsonWriter *w);
+void   fd_json_writer_begin_array  (FdJsonWriter *w);
+void   fd_json_writer_end_array    (FdJsonWriter *w);
+/* Member name inside an object; the next value call gives its value. */
+void   fd_json_writer_member       (FdJsonWriter *w,
+                                    const char   *name);
+void   fd_json_writer_string       (FdJsonWriter *w,
+                                    const char   *value);  /* NULL → null */
+void   fd_json_writer_int          (FdJsonWriter *w,
+                                    gint64        value);
+void   fd_json_writer_bool         (FdJsonWriter *w,
+                                    gboolean      value);
+void   fd_json_writer_null         (FdJsonWriter *w);
+/* {"value": …, "masked": …, "revealable": …} as @name's value (or as an
+ * array element when @name is NULL); nothing when @value is NULL. */
+void   fd_json_writer_field        (FdJsonWriter *w,
+                                    const char   *name,
+                                    const char   *value,
+                                    gboolean      masked,
+                                    gboolean      revealable);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (FdJsonWriter, fd_json_writer_clear)
+
+G_END_DECLS
