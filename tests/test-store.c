@@ -1,0 +1,319 @@
+#define _GNU_SOURCE
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <string.h>
+
+#include "fd-crypto.h"
+#include "fd-store.h"
+
+/* The SQLite engine: sealed columns, blind-index matching, the audit
+ * chain and its verification, visitor retention, schema version. */
+
+typedef struct
+{
+  char    *dir;
+  char    *db_path;
+  FdStore *store;
+} Fixture;
+
+static const char *phone = "13812345678";
+static const char *id_number = "11010519491231002X";
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = NULL;
+  FdKeys *keys;
+
+  f->dir = g_dir_make_tmp ("fd-store-XXXXXX", &error);
+  g_assert_no_error (error);
+  key = g_build_filename (f->dir, "data.key", NULL);
+  f->db_path = g_build_filename (f->dir, "frontdesk.db", NULL);
+  g_assert_true (fd_crypto_init (&error));
+  keys = fd_keys_load (key, TRUE, &error);
+  g_assert_no_error (error);
+  f->store = fd_store_sqlite_open (f->db_path, keys, &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  fd_store_close (f->store);
+  dir = g_dir_open (f->dir, 0, NULL);
+  while (dir && (name = g_dir_read_name (dir)))
+    {
+      g_autofree char *path = g_build_filename (f->dir, name, NULL);
+      g_unlink (path);
+    }
+  g_rmdir (f->dir);
+  g_free (f->db_path);
+  g_free (f->dir);
+}
+
+static gint64
+add_resident (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  const char *plates[] = { "粤B12345", NULL };
+  FdResidentInput in = {
+    .name = "张小三", .room = "3-2-1502", .initials = "zxs", .phone = phone,
+    .id_number = id_number, .home_address = "北京市海淀区演示路12号", .plates = plates,
+    .payment_account = "6222020200112233445", .balance_cents = 100, .overdue = TRUE,
+    .last_paid_at = "2026-10-01",
+  };
+  gint64 id = FD_STORE_CALL (f->store, resident_insert, &in, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (id, >, 0);
+  return id;
+}
+
+static gboolean
+file_contains (const char *path,
+               const char *needle)
+{
+  g_autofree char *data = NULL;
+  gsize len = 0;
+
+  if (!g_file_get_contents (path, &data, &len, NULL))
+    return FALSE;
+  return memmem (data, len, needle, strlen (needle)) != NULL;
+}
+
+static void
+test_sealed (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(FdResidentRecord) r = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *wal = g_strconcat (f->db_path, "-wal", NULL);
+  g_autofree char *clear = NULL;
+  gint64 id = add_resident (f);
+
+  r = FD_STORE_CALL (f->store, resident_get, id);
+  g_assert_cmpstr (r->phone_masked, ==, "138****5678");
+  g_assert_cmpstr (r->id_masked, ==, "**************002X");
+  g_assert_cmpstr (r->address_masked, ==, "北京市海淀区****");
+  g_assert_cmpstr (r->account_masked, ==, "**** **** **** 3445");
+  g_assert_cmpstr (r->plates[0], ==, "粤B12345");
+
+  clear = FD_STORE_CALL (f->store, resident_secret, id, "phone", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (clear, ==, phone);
+  g_clear_pointer (&clear, g_free);
+  clear = FD_STORE_CALL (f->store, resident_secret, id, "id_number", &error);
+  g_assert_cmpstr (clear, ==, id_number);
+
+  /* nothing clear in the file or its WAL */
+  g_assert_false (file_contains (f->db_path, phone));
+  g_assert_false (file_contains (wal, phone));
+  g_assert_false (file_contains (f->db_path, id_number));
+  g_assert_false (file_contains (wal, id_number));
+  g_assert_false (file_contains (wal, "演示路"));
+  g_assert_false (file_contains (wal, "6222020200112233445"));
+  /* the check is able to see clear text */
+  g_assert_true (file_contains (wal, "张小三") || file_contains (f->db_path, "张小三"));
+}
+
+static void
+test_matches (Fixture       *f,
+              gconstpointer  data)
+{
+  gint64 id = add_resident (f);
+
+  g_assert_true (FD_STORE_CALL (f->store, resident_matches, id, "phone", phone));
+  g_assert_false (FD_STORE_CALL (f->store, resident_matches, id, "phone", "13812345679"));
+  g_assert_true (FD_STORE_CALL (f->store, resident_matches, id, "id_number", id_number));
+  g_assert_false (FD_STORE_CALL (f->store, resident_matches, id, "id_number", phone));
+  g_assert_false (FD_STORE_CALL (f->store, resident_matches, id, "name", "张小三"));
+  g_assert_false (FD_STORE_CALL (f->store, resident_matches, id + 1, "phone", phone));
+}
+
+static void
+test_swapped_ciphertext (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *clear = NULL;
+  sqlite3 *db = NULL;
+  gint64 a = add_resident (f);
+  gint64 b = add_resident (f);
+  g_autofree char *sql = g_strdup_printf (
+    "UPDATE residents SET phone_enc = (SELECT id_enc FROM residents WHERE id = %" G_GINT64_FORMAT
+    ") WHERE id = %" G_GINT64_FORMAT, a, b);
+
+  /* A ciphertext moved to another row or column no longer opens. */
+  g_assert_cmpint (sqlite3_open (f->db_path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  clear = FD_STORE_CALL (f->store, resident_secret, b, "phone", &error);
+  g_assert_null (clear);
+  g_assert_nonnull (error);
+}
+
+static void
+append (Fixture    *f,
+        const char *action,
+        const char *target)
+{
+  g_autoptr(GError) error = NULL;
+  FdAuditEntry e = { 0 };
+
+  e.at = fd_time_format_rfc3339 (g_get_real_time ());
+  e.actor = g_strdup ("reception");
+  e.actor_id = 1;
+  e.role = g_strdup ("reception");
+  e.action = g_strdup (action);
+  e.target = g_strdup (target);
+  e.outcome = g_strdup ("allowed");
+  g_assert_true (FD_STORE_CALL (f->store, audit_append, &e, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (e.seq, >, 0);
+  g_assert_cmpuint (strlen (e.hash), ==, 64);
+  fd_audit_entry_clear (&e);
+}
+
+static void
+tamper (Fixture    *f,
+        const char *sql)
+{
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (f->db_path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+static void
+test_audit_chain (Fixture       *f,
+                  gconstpointer  data)
+{
+  gint64 n = 0, bad = 0;
+
+  for (guint i = 0; i < 20; i++)
+    append (f, i % 2 ? "view" : "search", "7");
+  g_assert_true (FD_STORE_CALL (f->store, audit_verify, &n, &bad, NULL));
+  g_assert_cmpint (n, ==, 20);
+  g_assert_cmpuint (FD_STORE_CALL (f->store, audit_count, 1, "view", "allowed", "7", "2000-01-01T00:00:00Z",
+                                   FALSE), ==, 10);
+  g_assert_cmpuint (FD_STORE_CALL (f->store, audit_count, 1, "view", NULL, NULL, "2000-01-01T00:00:00Z",
+                                   TRUE), ==, 1);
+
+  tamper (f, "UPDATE audit_log SET outcome = 'denied' WHERE seq = 13");
+  g_assert_false (FD_STORE_CALL (f->store, audit_verify, &n, &bad, NULL));
+  g_assert_cmpint (bad, ==, 13);
+  g_assert_cmpint (n, ==, 20);
+}
+
+static void
+test_audit_deleted_row (Fixture       *f,
+                        gconstpointer  data)
+{
+  gint64 n = 0, bad = 0;
+
+  for (guint i = 0; i < 10; i++)
+    append (f, "view", "1");
+  tamper (f, "DELETE FROM audit_log WHERE seq = 6");
+  g_assert_false (FD_STORE_CALL (f->store, audit_verify, &n, &bad, NULL));
+  g_assert_cmpint (bad, ==, 6);
+}
+
+static void
+test_audit_rehashed_row (Fixture       *f,
+                         gconstpointer  data)
+{
+  gint64 n = 0, bad = 0;
+
+  for (guint i = 0; i < 10; i++)
+    append (f, "view", "1");
+  /* Even a forger who recomputes one row's own hash breaks the next link. */
+  tamper (f, "UPDATE audit_log SET hash = 'ab' || substr(hash, 3) WHERE seq = 4");
+  g_assert_false (FD_STORE_CALL (f->store, audit_verify, &n, &bad, NULL));
+  g_assert_cmpint (bad, ==, 4);
+}
+
+static void
+test_visitors_purge (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) left = NULL;
+  gint64 now = g_get_real_time ();
+  gint64 day = (gint64) 24 * 3600 * G_USEC_PER_SEC;
+  gint64 old_id, new_id;
+
+  add_resident (f);
+  old_id = FD_STORE_CALL (f->store, visitor_insert, "李四", "13912345678", NULL, "3-2-1502", "快递", NULL,
+                          now - 31 * day, "reception", &error);
+  g_assert_no_error (error);
+  new_id = FD_STORE_CALL (f->store, visitor_insert, "王五", "13912345679", NULL, "3-2-1502", "探访", NULL,
+                          now - 29 * day, "reception", &error);
+  g_assert_no_error (error);
+  g_assert_true (FD_STORE_CALL (f->store, room_exists, "3-2-1502"));
+  g_assert_false (FD_STORE_CALL (f->store, room_exists, "3-2-1503"));
+
+  g_assert_cmpuint (FD_STORE_CALL (f->store, visitors_purge, now - 30 * day), ==, 1);
+  g_assert_null (FD_STORE_CALL (f->store, visitor_get, old_id));
+  left = FD_STORE_CALL (f->store, visitor_list, 0, now + day, 0, 10);
+  g_assert_cmpuint (left->len, ==, 1);
+  g_assert_cmpint (((FdVisitorRecord *) left->pdata[0])->id, ==, new_id);
+}
+
+static void
+test_reopen (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = g_build_filename (f->dir, "data.key", NULL);
+  g_autofree char *other_key = g_build_filename (f->dir, "other.key", NULL);
+  g_autofree char *clear = NULL;
+  FdKeys *keys;
+  gint64 id = add_resident (f);
+
+  fd_store_close (f->store);
+  keys = fd_keys_load (key, FALSE, &error);
+  f->store = fd_store_sqlite_open (f->db_path, keys, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (FD_STORE_CALL0 (f->store, resident_count), ==, 1);
+  clear = FD_STORE_CALL (f->store, resident_secret, id, "phone", &error);
+  g_assert_cmpstr (clear, ==, phone);
+
+  /* With another key nothing opens. */
+  fd_store_close (f->store);
+  keys = fd_keys_load (other_key, TRUE, &error);
+  f->store = fd_store_sqlite_open (f->db_path, keys, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&clear, g_free);
+  clear = FD_STORE_CALL (f->store, resident_secret, id, "phone", &error);
+  g_assert_null (clear);
+  g_assert_false (FD_STORE_CALL (f->store, resident_matches, id, "phone", phone));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add ("/fd/store/sealed", Fixture, NULL, fixture_set_up, test_sealed, fixture_tear_down);
+  g_test_add ("/fd/store/matches", Fixture, NULL, fixture_set_up, test_matches, fixture_tear_down);
+  g_test_add ("/fd/store/swapped-ciphertext", Fixture, NULL, fixture_set_up, test_swapped_ciphertext,
+              fixture_tear_down);
+  g_test_add ("/fd/store/audit-chain", Fixture, NULL, fixture_set_up, test_audit_chain, fixture_tear_down);
+  g_test_add ("/fd/store/audit-deleted-row", Fixture, NULL, fixture_set_up, test_audit_deleted_row,
+              fixture_tear_down);
+  g_test_add ("/fd/store/audit-rehashed-row", Fixture, NULL, fixture_set_up, test_audit_rehashed_row,
+              fixture_tear_down);
+  g_test_add ("/fd/store/visitors-purge", Fixture, NULL, fixture_set_up, test_visitors_purge,
+              fixture_tear_down);
+  g_test_add ("/fd/store/reopen", Fixture, NULL, fixture_set_up, test_reopen, fixture_tear_down);
+  return g_test_run ();
+}
