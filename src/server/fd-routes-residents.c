@@ -286,7 +286,6 @@ static void
 reveal_password_done (FdRequest *req,
                       gpointer   result)
 {
-  RevealJob *job = NULL;
   g_autofree char *target = NULL;
   const char *field = NULL, *reason_code = NULL, *reason_text = NULL;
   gint64 id = 0;
@@ -295,7 +294,6 @@ reveal_password_done (FdRequest *req,
   fd_body_string (req, "reason_code", TRUE, 32, &reason_code);
   fd_body_string (req, "reason_text", FALSE, 200, &reason_text);
   fd_parse_id (req->segments[1], &id);
-  (void) job;
 
   if (!GPOINTER_TO_INT (result))
     {
@@ -509,9 +507,13 @@ fd_routes_rooms_list (FdRequest *req)
   json_builder_begin_array (b);
   for (guint i = 0; i < rooms->len; i++)
     {
+      FdRoomRecord *room = g_ptr_array_index (rooms, i);
+
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "room");
-      json_builder_add_string_value (b, g_ptr_array_index (rooms, i));
+      json_builder_add_string_value (b, room->room);
+      json_builder_set_member_name (b, "residents");
+      json_builder_add_int_value (b, room->residents);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);

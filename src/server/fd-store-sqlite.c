@@ -67,6 +67,9 @@ static const char *migrations[] = {
   "CREATE INDEX audit_actor ON audit_log (actor_id, action, at);"
   "CREATE TABLE alerts (id INTEGER PRIMARY KEY, at TEXT NOT NULL, kind TEXT NOT NULL,"
   "  actor TEXT, detail TEXT);",
+  /* 2: a token replaced at unlock answers "signed-out", not "invalid" */
+  "ALTER TABLE sessions ADD COLUMN prev_token_hash TEXT;"
+  "CREATE INDEX sessions_prev_token ON sessions (prev_token_hash);",
 };
 
 static gboolean
@@ -349,8 +352,11 @@ session_by_token_hash (FdStore *store, const char *token_hash)
 {
   sqlite3_stmt *stmt = prep (SELF (store),
                              "SELECT id, token_hash, user_id, created_at, last_seen, expires_at, "
-                             "workstation, ip, locked, unlock_failures, end_reason "
-                             "FROM sessions WHERE token_hash = ?");
+                             "workstation, ip, locked, unlock_failures, end_reason, "
+                             "token_hash = ?1 FROM sessions WHERE token_hash = ?1 "
+                             "UNION ALL SELECT id, token_hash, user_id, created_at, last_seen, "
+                             "expires_at, workstation, ip, locked, unlock_failures, end_reason, 0 "
+                             "FROM sessions WHERE prev_token_hash = ?1 LIMIT 1");
   FdSessionRecord *session;
 
   if (stmt == NULL)
@@ -370,6 +376,13 @@ session_by_token_hash (FdStore *store, const char *token_hash)
   session->locked = sqlite3_column_int (stmt, 8) != 0;
   session->unlock_failures = sqlite3_column_int (stmt, 9);
   session->end_reason = col_text (stmt, 10);
+  if (sqlite3_column_int (stmt, 11) == 0)
+    {
+      /* an old token of a session whose token was replaced */
+      g_free (session->end_reason);
+      session->end_reason = g_strdup ("signed-out");
+      session->replaced = TRUE;
+    }
   return session;
 }
 
@@ -399,9 +412,15 @@ static gboolean
 session_update (FdStore *store, const FdSessionRecord *session, GError **error)
 {
   FdStoreSqlite *self = SELF (store);
+
+  /* A replaced token's record is a view of the session: never write it back. */
+  if (session->replaced)
+    return TRUE;
   sqlite3_stmt *stmt = prep (self,
-                             "UPDATE sessions SET token_hash = ?, last_seen = ?, expires_at = ?, "
-                             "locked = ?, unlock_failures = ?, end_reason = ? WHERE id = ?");
+                             "UPDATE sessions SET prev_token_hash = CASE WHEN token_hash = ?1 "
+                             "THEN prev_token_hash ELSE token_hash END, token_hash = ?1, "
+                             "last_seen = ?2, expires_at = ?3, locked = ?4, unlock_failures = ?5, "
+                             "end_reason = ?6 WHERE id = ?7");
   if (stmt == NULL)
     return set_sqlite_error (self, error, "sessions");
   bind_text (stmt, 1, session->token_hash);
@@ -695,7 +714,7 @@ room_exists (FdStore *store, const char *room)
 static GPtrArray *
 room_search (FdStore *store, const char *prefix, guint limit)
 {
-  GPtrArray *rooms = g_ptr_array_new_with_free_func (g_free);
+  GPtrArray *rooms = g_ptr_array_new_with_free_func ((GDestroyNotify) fd_room_record_free);
   sqlite3_stmt *stmt;
   g_autofree char *pattern = NULL;
 
@@ -703,7 +722,8 @@ room_search (FdStore *store, const char *prefix, guint limit)
    * The prefix is validated by the caller (digits and dashes only). */
   pattern = g_strconcat (prefix, "-*", NULL);
   stmt = prep (SELF (store),
-               "SELECT room FROM rooms WHERE room = ?1 OR room GLOB ?2 "
+               "SELECT room, (SELECT count(*) FROM residents r WHERE r.room = rooms.room) "
+               "FROM rooms WHERE room = ?1 OR room GLOB ?2 "
                "ORDER BY building, unit, number LIMIT ?3");
   if (stmt == NULL)
     return rooms;
@@ -711,7 +731,12 @@ room_search (FdStore *store, const char *prefix, guint limit)
   bind_text (stmt, 2, pattern);
   sqlite3_bind_int (stmt, 3, limit);
   while (sqlite3_step (stmt) == SQLITE_ROW)
-    g_ptr_array_add (rooms, col_text (stmt, 0));
+    {
+      FdRoomRecord *room = g_new0 (FdRoomRecord, 1);
+      room->room = col_text (stmt, 0);
+      room->residents = sqlite3_column_int (stmt, 1);
+      g_ptr_array_add (rooms, room);
+    }
   return rooms;
 }
 

@@ -157,3 +157,12 @@ fd_time_format_rfc3339 (gint64 usec)
     return g_strdup ("1970-01-01T00:00:00Z");
   return g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ");
 }
+
+void
+fd_room_record_free (FdRoomRecord *room)
+{
+  if (room == NULL)
+    return;
+  g_free (room->room);
+  g_free (room);
+}

@@ -43,7 +43,14 @@ typedef struct
   gboolean locked;
   gint     unlock_failures;
   char    *end_reason;     /* NULL while the session is live */
+  gboolean replaced;       /* found by a token an unlock replaced */
 } FdSessionRecord;
+
+typedef struct
+{
+  char  *room;
+  guint  residents;
+} FdRoomRecord;
 
 /* A resident as the engine hands it out. The clear sensitive members
  * (phone, id_number, home_address, payment_account) are only filled by
@@ -174,6 +181,7 @@ struct _FdStoreBackend
   /* Compares @value with the blind index of "phone" or "id_number". */
   gboolean    (*resident_matches)  (FdStore *store, gint64 id, const char *field, const char *value);
   gboolean    (*room_exists)       (FdStore *store, const char *room);
+  /* FdRoomRecord*, by building, unit and number */
   GPtrArray  *(*room_search)       (FdStore *store, const char *prefix, guint limit);
 
   /* visitors */
@@ -229,6 +237,7 @@ void     fd_visitor_record_free  (FdVisitorRecord  *visitor);
 void     fd_audit_entry_clear    (FdAuditEntry     *entry);
 void     fd_audit_entry_free     (FdAuditEntry     *entry);
 void     fd_alert_record_free    (FdAlertRecord    *alert);
+void     fd_room_record_free     (FdRoomRecord     *room);
 
 /* The chain hash of @entry given its prev_hash: lowercase hex SHA-256 over
  * every member, length-prefixed so no two entries serialise alike. */
