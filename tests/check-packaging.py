@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # Packaging checks run by `meson test --suite packaging`:
 #   check-packaging.py flatpak MANIFEST
-#   check-packaging.py unit SERVICE-FILE
+#   check-packaging.py unit SERVICE-FILE SYSUSERS-FILE
 #   check-packaging.py config SERVER-CONF
 #   check-packaging.py icons ICONDIR APP-ID
 #   check-packaging.py translations SRCDIR [LANG]
@@ -124,7 +124,7 @@ UNIT_REQUIRED = {
 }
 
 
-def check_unit(path):
+def check_unit(path, sysusers):
     values = {}
     section = None
     with open(path, encoding='utf-8') as f:
@@ -141,8 +141,17 @@ def check_unit(path):
     for key, want in UNIT_REQUIRED.items():
         if want not in values.get(key, []):
             fail('%s: [Service] needs %s=%s' % (path, key, want))
-    if 'DynamicUser' not in values and 'User' not in values:
+    users = values.get('User', [])
+    if values.get('DynamicUser') != ['yes'] and not users:
         fail('%s: run as DynamicUser=yes or a dedicated User=' % path)
+    for user in users:
+        if user in ('root', '0'):
+            fail('%s: the server must not run as root' % path)
+        with open(sysusers, encoding='utf-8') as f:
+            declared = [l.split()[1] for l in f
+                        if l.split() and l.split()[0] == 'u' and len(l.split()) > 1]
+        if user not in declared:
+            fail('%s: User=%s is not declared in %s' % (path, user, sysusers))
     if '@system-service' not in values.get('SystemCallFilter', []):
         fail('%s: [Service] needs SystemCallFilter=@system-service' % path)
     if values.get('AmbientCapabilities', ['']) != ['']:
@@ -459,8 +468,8 @@ def main(argv):
     cmd, args = argv[1], argv[2:]
     if cmd == 'flatpak' and len(args) == 1:
         check_flatpak(args[0])
-    elif cmd == 'unit' and len(args) == 1:
-        check_unit(args[0])
+    elif cmd == 'unit' and len(args) == 2:
+        check_unit(args[0], args[1])
     elif cmd == 'config' and len(args) == 1:
         check_config(args[0])
     elif cmd == 'icons' and len(args) == 2:
