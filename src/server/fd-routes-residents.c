@@ -146,7 +146,7 @@ reply_anomaly_lock (FdRequest  *req,
 {
   g_autoptr(JsonObject) extra = json_object_new ();
 
-  fd_server_lock_user (req->server, req->user, -1, kind, detail);
+  fd_server_lock_user (req, req->user, -1, kind, detail);
   json_object_set_null_member (extra, "locked_until");
   fd_reply_error_full (req, FD_ERROR_ACCOUNT_LOCKED,
                        "Unusual activity: this account is locked; call your manager", NULL, extra);
@@ -188,8 +188,7 @@ fd_routes_residents_get (FdRequest *req)
     return;
   if (viewed > IN_HOURS_ALERT_VIEWS &&
       !FD_STORE_CALL (server->store, alert_recent, "in-hours-bulk", req->user->username, since))
-    FD_STORE_CALL (server->store, alert_insert, "in-hours-bulk", req->user->username,
-                   "More than 60 residents viewed within 10 minutes", NULL);
+    fd_raise_alert (req, req->user, "in-hours-bulk", "More than 60 residents viewed within 10 minutes");
 
   fd_json_writer_init (&w, 1024);
   fd_policy_write_resident (&w, req->role, r, TRUE);

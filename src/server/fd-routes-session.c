@@ -138,7 +138,7 @@ login_done (FdRequest *req,
         {
           user->failed_logins++;
           if (user->failed_logins >= MAX_FAILED_LOGINS)
-            fd_server_lock_user (server, user, now + LOGIN_LOCK_USEC, "failed-logins",
+            fd_server_lock_user (req, user, now + LOGIN_LOCK_USEC, "failed-logins",
                                  "5 failed sign-ins in a row; locked for 15 minutes");
           else if (!FD_STORE_CALL (server->store, user_update, user, &error))
             g_warning ("Cannot count a failed sign-in: %s", error->message);

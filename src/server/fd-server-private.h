@@ -148,7 +148,14 @@ gboolean    fd_require_role        (FdRequest   *req,
 
 gint64      fd_now                 (void);
 gboolean    fd_server_is_off_hours (FdServer    *server);
-void        fd_server_lock_user    (FdServer    *server,
+/* Records an alert and its audit entry ("alert", target = the account). */
+void        fd_raise_alert         (FdRequest          *req,
+                                    const FdUserRecord *user,
+                                    const char         *kind,
+                                    const char         *detail);
+/* Locks @user until @until (-1: until an admin lifts it), ends its
+ * sessions, and raises @alert_kind when not NULL. */
+void        fd_server_lock_user    (FdRequest   *req,
                                     FdUserRecord *user,
                                     gint64        until,
                                     const char   *alert_kind,

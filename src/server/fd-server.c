@@ -629,12 +629,27 @@ fd_server_is_off_hours (FdServer *server)
 }
 
 void
-fd_server_lock_user (FdServer     *server,
+fd_raise_alert (FdRequest          *req,
+                const FdUserRecord *user,
+                const char         *kind,
+                const char         *detail)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!FD_STORE_CALL (req->server->store, alert_insert, kind, user->username, detail, &error))
+    g_warning ("Cannot record alert: %s", error->message);
+  /* The alert is in the audit log too, with the account as its target. */
+  audit_write (req, user, NULL, "alert", user->username, NULL, kind, detail, TRUE);
+}
+
+void
+fd_server_lock_user (FdRequest    *req,
                      FdUserRecord *user,
                      gint64        until,
                      const char   *alert_kind,
                      const char   *detail)
 {
+  FdServer *server = req->server;
   g_autoptr(GError) error = NULL;
 
   user->locked_until = until;
@@ -642,9 +657,8 @@ fd_server_lock_user (FdServer     *server,
   if (!FD_STORE_CALL (server->store, user_update, user, &error))
     g_warning ("Cannot lock account %" G_GINT64_FORMAT ": %s", user->id, error->message);
   FD_STORE_CALL (server->store, sessions_end_for_user, user->id, "locked", fd_now ());
-  if (alert_kind != NULL &&
-      !FD_STORE_CALL (server->store, alert_insert, alert_kind, user->username, detail, &error))
-    g_warning ("Cannot record alert: %s", error->message);
+  if (alert_kind != NULL)
+    fd_raise_alert (req, user, alert_kind, detail);
 }
 
 gboolean
