@@ -1,0 +1,745 @@
+/* fd-test-server.c — start a real frontdesk-server for tests
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "fd-test-server.h"
+
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+
+#define START_TIMEOUT_S 60
+#define STOP_TIMEOUT_S  20
+#define DOMAIN          "fd-test"
+
+struct _FdTestServer
+{
+  GSubprocess *process;
+  char        *data_dir;
+  char        *ca_path;
+  char        *password;
+  char        *base_url;
+  guint16      port;
+  guint        residents;
+  char        *off_hours;
+  GStrv        extra_args;
+};
+
+const char *
+fd_test_server_binary (void)
+{
+  const char *binary = g_getenv ("FD_SERVER_BINARY");
+
+  if (binary == NULL || *binary == '\0')
+    g_error ("FD_SERVER_BINARY is not set: run the tests through `meson test`");
+  return binary;
+}
+
+static void
+child_setup (gpointer user_data)
+{
+  /* The server must not outlive a test that aborts. */
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
+static char *
+default_off_hours (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) start = g_date_time_add_minutes (now, 180);
+  g_autoptr(GDateTime) end = g_date_time_add_minutes (now, 240);
+  g_autofree char *a = g_date_time_format (start, "%H:%M");
+  g_autofree char *b = g_date_time_format (end, "%H:%M");
+
+  return g_strdup_printf ("%s-%s", a, b);
+}
+
+char *
+fd_test_off_hours_around_now (guint before,
+                              guint after)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) start = g_date_time_add_minutes (now, -(int) before);
+  g_autoptr(GDateTime) end = g_date_time_add_minutes (now, (int) after);
+  g_autofree char *a = g_date_time_format (start, "%H:%M");
+  g_autofree char *b = g_date_time_format (end, "%H:%M");
+
+  return g_strdup_printf ("%s-%s", a, b);
+}
+
+static void
+remove_tree (GFile *file)
+{
+  g_autoptr(GFileEnumerator) children = NULL;
+
+  children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
+                                        G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
+  if (children != NULL)
+    {
+      GFileInfo *info;
+      GFile *child;
+
+      while (g_file_enumerator_iterate (children, &info, &child, NULL, NULL) && info != NULL)
+        {
+          if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
+            remove_tree (child);
+          else
+            g_file_delete (child, NULL, NULL);
+        }
+    }
+  g_file_delete (file, NULL, NULL);
+}
+
+typedef struct
+{
+  gboolean  done;
+  gboolean  timed_out;
+  char     *line;
+  GError   *error;
+} Wait;
+
+static void
+read_line_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Wait *wait = user_data;
+
+  wait->line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (source),
+                                                          result, NULL, &wait->error);
+  wait->done = TRUE;
+}
+
+static void
+wait_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Wait *wait = user_data;
+
+  g_subprocess_wait_finish (G_SUBPROCESS (source), result, &wait->error);
+  wait->done = TRUE;
+}
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  Wait *wait = user_data;
+
+  wait->timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs @context until @wait is done or @deadline (monotonic µs) passes. */
+static void
+iterate_until (GMainContext *context,
+               Wait         *wait,
+               gint64        deadline)
+{
+  gint64 left = deadline - g_get_monotonic_time ();
+  g_autoptr(GSource) source = NULL;
+
+  if (left <= 0)
+    {
+      wait->timed_out = TRUE;
+      return;
+    }
+  source = g_timeout_source_new ((guint) (left / 1000) + 1);
+  g_source_set_callback (source, timeout_cb, wait, NULL);
+  g_source_attach (source, context);
+  while (!wait->done && !wait->timed_out)
+    g_main_context_iteration (context, TRUE);
+  g_source_destroy (source);
+}
+
+static void
+remove_data_dir (FdTestServer *self)
+{
+  g_autoptr(GFile) dir = g_file_new_for_path (self->data_dir);
+
+  remove_tree (dir);
+}
+
+static void
+launch (FdTestServer *self)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autofree char *residents = g_strdup_printf ("%u", self->residents);
+  gint64 deadline = g_get_monotonic_time () + START_TIMEOUT_S * G_USEC_PER_SEC;
+  const char *prefix = "listening on https://127.0.0.1:";
+
+  g_ptr_array_add (argv, (char *) fd_test_server_binary ());
+  g_ptr_array_add (argv, (char *) "demo");
+  g_ptr_array_add (argv, (char *) "--data-dir");
+  g_ptr_array_add (argv, self->data_dir);
+  g_ptr_array_add (argv, (char *) "--listen");
+  g_ptr_array_add (argv, (char *) "127.0.0.1:0");
+  g_ptr_array_add (argv, (char *) "--residents");
+  g_ptr_array_add (argv, residents);
+  g_ptr_array_add (argv, (char *) "--demo-password");
+  g_ptr_array_add (argv, self->password);
+  g_ptr_array_add (argv, (char *) "--off-hours");
+  g_ptr_array_add (argv, self->off_hours);
+  for (guint i = 0; self->extra_args != NULL && self->extra_args[i] != NULL; i++)
+    g_ptr_array_add (argv, self->extra_args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
+  self->process = g_subprocess_launcher_spawnv (launcher,
+                                                (const char * const *) argv->pdata,
+                                                &error);
+  if (self->process == NULL)
+    g_error ("cannot start %s: %s", fd_test_server_binary (), error->message);
+
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (self->process));
+  /* Keep the pipe open after we stop reading: no SIGPIPE for the server. */
+  g_filter_input_stream_set_close_base_stream (G_FILTER_INPUT_STREAM (out), FALSE);
+  g_main_context_push_thread_default (context);
+  for (;;)
+    {
+      Wait wait = { 0 };
+      g_autofree char *line = NULL;
+
+      g_data_input_stream_read_line_async (out, G_PRIORITY_DEFAULT, NULL,
+                                           read_line_cb, &wait);
+      iterate_until (context, &wait, deadline);
+      if (wait.timed_out)
+        {
+          g_subprocess_force_exit (self->process);
+          /* Let the pending read finish before the stream goes away. */
+          while (!wait.done)
+            g_main_context_iteration (context, TRUE);
+          g_clear_error (&wait.error);
+          g_free (wait.line);
+          remove_data_dir (self);
+          g_error ("frontdesk-server printed no \"listening on\" line within %d s",
+                   START_TIMEOUT_S);
+        }
+      line = wait.line;
+      if (line == NULL)
+        {
+          g_autofree char *why = g_strdup (wait.error != NULL ? wait.error->message
+                                                              : "end of output");
+          g_clear_error (&wait.error);
+          g_subprocess_wait (self->process, NULL, NULL);
+          remove_data_dir (self);
+          g_error ("frontdesk-server stopped before listening (%s, exit status %d)",
+                   why, g_subprocess_get_if_exited (self->process)
+                          ? g_subprocess_get_exit_status (self->process) : -1);
+        }
+      if (g_str_has_prefix (line, prefix))
+        {
+          guint64 port = 0;
+
+          if (!g_ascii_string_to_unsigned (line + strlen (prefix), 10, 1, G_MAXUINT16,
+                                           &port, NULL))
+            g_error ("frontdesk-server printed a malformed listening line");
+          self->port = (guint16) port;
+          break;
+        }
+      g_printerr ("# frontdesk-server stdout (unexpected): %s\n", line);
+    }
+  g_main_context_pop_thread_default (context);
+
+  g_free (self->base_url);
+  self->base_url = g_strdup_printf ("https://127.0.0.1:%u", self->port);
+}
+
+FdTestServer *
+fd_test_server_start (const FdTestServerOptions *opts)
+{
+  FdTestServer *self = g_new0 (FdTestServer, 1);
+  g_autoptr(GError) error = NULL;
+  guint32 salt = g_random_int ();
+
+  self->data_dir = g_dir_make_tmp ("fd-test-server-XXXXXX", &error);
+  if (self->data_dir == NULL)
+    g_error ("cannot make a data directory: %s", error->message);
+  self->ca_path = g_build_filename (self->data_dir, "ca.pem", NULL);
+  self->password = g_strdup_printf ("fd-test-Pw-%08x", salt);
+  self->residents = opts != NULL && opts->residents > 0 ? opts->residents : 200;
+  self->off_hours = opts != NULL && opts->off_hours != NULL ? g_strdup (opts->off_hours)
+                                                            : default_off_hours ();
+  self->extra_args = opts != NULL ? g_strdupv ((GStrv) opts->extra_args) : NULL;
+
+  launch (self);
+  return self;
+}
+
+void
+fd_test_server_halt (FdTestServer *self)
+{
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  Wait wait = { 0 };
+
+  g_return_if_fail (self != NULL);
+  if (self->process == NULL)
+    return;
+
+  g_main_context_push_thread_default (context);
+  g_subprocess_send_signal (self->process, SIGTERM);
+  g_subprocess_wait_async (self->process, NULL, wait_cb, &wait);
+  iterate_until (context, &wait, g_get_monotonic_time () + STOP_TIMEOUT_S * G_USEC_PER_SEC);
+  if (wait.timed_out)
+    {
+      g_subprocess_force_exit (self->process);
+      while (!wait.done)
+        g_main_context_iteration (context, TRUE);
+    }
+  g_main_context_pop_thread_default (context);
+  g_clear_error (&wait.error);
+
+  if (wait.timed_out)
+    g_error ("frontdesk-server did not exit within %d s of SIGTERM", STOP_TIMEOUT_S);
+  if (!g_subprocess_get_if_exited (self->process))
+    g_error ("frontdesk-server died of signal %d instead of exiting on SIGTERM",
+             g_subprocess_get_if_signaled (self->process)
+               ? g_subprocess_get_term_sig (self->process) : -1);
+  if (g_subprocess_get_exit_status (self->process) != 0)
+    g_error ("frontdesk-server exited with status %d on SIGTERM (expected 0)",
+             g_subprocess_get_exit_status (self->process));
+  g_clear_object (&self->process);
+}
+
+void
+fd_test_server_restart (FdTestServer *self)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (self->process == NULL);
+
+  launch (self);
+}
+
+void
+fd_test_server_stop (FdTestServer *self)
+{
+  if (self == NULL)
+    return;
+
+  fd_test_server_halt (self);
+  remove_data_dir (self);
+
+  g_free (self->data_dir);
+  g_free (self->ca_path);
+  g_free (self->password);
+  g_free (self->base_url);
+  g_free (self->off_hours);
+  g_strfreev (self->extra_args);
+  g_free (self);
+}
+
+const char *
+fd_test_server_get_base_url (FdTestServer *self)
+{
+  return self->base_url;
+}
+
+const char *
+fd_test_server_get_data_dir (FdTestServer *self)
+{
+  return self->data_dir;
+}
+
+const char *
+fd_test_server_get_ca_path (FdTestServer *self)
+{
+  return self->ca_path;
+}
+
+const char *
+fd_test_server_get_password (FdTestServer *self)
+{
+  return self->password;
+}
+
+guint16
+fd_test_server_get_port (FdTestServer *self)
+{
+  return self->port;
+}
+
+SoupSession *
+fd_test_server_new_session (FdTestServer *self)
+{
+  g_autoptr(GTlsDatabase) database = NULL;
+  g_autoptr(GError) error = NULL;
+
+  database = g_tls_file_database_new (self->ca_path, &error);
+  if (database == NULL)
+    g_error ("cannot load the test CA: %s", error->message);
+  return soup_session_new_with_options ("tls-database", database,
+                                        "timeout", 30,
+                                        "user-agent", "fd-test",
+                                        NULL);
+}
+
+JsonNode *
+fd_test_request_full (FdTestServer        *self,
+                      SoupSession         *session,
+                      const FdTestRequest *request,
+                      guint               *status,
+                      char               **body,
+                      GError             **error)
+{
+  g_autofree char *uri = g_strconcat (self->base_url, request->path, NULL);
+  g_autoptr(SoupMessage) message = NULL;
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  gconstpointer data;
+  gsize size;
+
+  *status = 0;
+  if (body != NULL)
+    *body = NULL;
+
+  message = soup_message_new (request->method, uri);
+  if (message == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "libsoup refused the request URI");
+      return NULL;
+    }
+  if (request->authorization != NULL)
+    soup_message_headers_replace (soup_message_get_request_headers (message),
+                                  "Authorization", request->authorization);
+  if (request->body != NULL)
+    soup_message_set_request_body_from_bytes (message,
+                                              request->content_type != NULL
+                                                ? request->content_type
+                                                : "application/json",
+                                              request->body);
+
+  answer = soup_session_send_and_read (session, message, NULL, error);
+  if (answer == NULL)
+    return NULL;
+
+  *status = soup_message_get_status (message);
+  data = g_bytes_get_data (answer, &size);
+  if (body != NULL)
+    *body = size > 0 ? g_strndup (data, size) : g_strdup ("");
+  if (size == 0 || !json_parser_load_from_data (parser, data, (gssize) size, NULL))
+    return NULL;
+  return json_parser_steal_root (parser);
+}
+
+JsonNode *
+fd_test_request (FdTestServer  *self,
+                 SoupSession   *session,
+                 const char    *method,
+                 const char    *path,
+                 const char    *token,
+                 const char    *json_body,
+                 guint         *status,
+                 char         **body)
+{
+  g_autofree char *authorization = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  FdTestRequest request = { .method = method, .path = path };
+  JsonNode *node;
+
+  if (token != NULL)
+    request.authorization = authorization = g_strconcat ("Bearer ", token, NULL);
+  if (json_body != NULL)
+    request.body = bytes = g_bytes_new (json_body, strlen (json_body));
+
+  node = fd_test_request_full (self, session, &request, status, body, &error);
+  if (error != NULL)
+    g_test_message ("%s %s: no HTTP answer: %s", method, path, error->message);
+  return node;
+}
+
+char *
+fd_test_login (FdTestServer *self,
+               SoupSession  *session,
+               const char   *username)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) request = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autofree char *json = NULL;
+  JsonObject *object;
+  guint status;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "username");
+  json_builder_add_string_value (builder, username);
+  json_builder_set_member_name (builder, "password");
+  json_builder_add_string_value (builder, self->password);
+  json_builder_set_member_name (builder, "workstation");
+  json_builder_add_string_value (builder, "fd-test");
+  json_builder_end_object (builder);
+  request = json_builder_get_root (builder);
+  json = json_to_string (request, FALSE);
+
+  answer = fd_test_request (self, session, "POST", "/api/v1/session", NULL, json,
+                            &status, NULL);
+  if (status != 201 || answer == NULL || !JSON_NODE_HOLDS_OBJECT (answer))
+    {
+      g_autofree char *message = g_strdup_printf ("login as %s: status %u (expected 201)",
+                                                  username, status);
+      g_assertion_message (DOMAIN, __FILE__, __LINE__, G_STRFUNC, message);
+    }
+  object = json_node_get_object (answer);
+  if (!json_object_has_member (object, "token")
+      || json_object_get_string_member_with_default (object, "token", NULL) == NULL)
+    g_assertion_message (DOMAIN, __FILE__, __LINE__, G_STRFUNC, "login answer has no token");
+  return g_strdup (json_object_get_string_member (object, "token"));
+}
+
+char *
+fd_test_create_user (FdTestServer  *self,
+                     SoupSession   *session,
+                     const char    *role,
+                     char         **user_id)
+{
+  static guint counter;
+  g_autofree char *admin = fd_test_login (self, session, "admin");
+  g_autofree char *username = g_strdup_printf ("%s-%u", role, ++counter);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) request = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autofree char *json = NULL;
+  guint status;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "username");
+  json_builder_add_string_value (builder, username);
+  json_builder_set_member_name (builder, "display_name");
+  json_builder_add_string_value (builder, "Test account");
+  json_builder_set_member_name (builder, "role");
+  json_builder_add_string_value (builder, role);
+  json_builder_set_member_name (builder, "password");
+  json_builder_add_string_value (builder, self->password);
+  json_builder_end_object (builder);
+  request = json_builder_get_root (builder);
+  json = json_to_string (request, FALSE);
+
+  answer = fd_test_request (self, session, "POST", "/api/v1/users", admin, json, &status, NULL);
+  if (status != 201 && status != 200)
+    {
+      g_autofree char *message = g_strdup_printf ("POST /users (%s): status %u", role, status);
+      g_assertion_message (DOMAIN, __FILE__, __LINE__, G_STRFUNC, message);
+    }
+  if (user_id != NULL)
+    {
+      JsonObject *object = fd_test_get_object (answer);
+
+      /* The created user, either bare or under "user". */
+      if (json_object_has_member (object, "user"))
+        object = fd_test_get_object_member (object, "user");
+      *user_id = g_strdup (fd_test_get_string (object, "id"));
+    }
+  /* Demo password policy is the server's; the new account must sign in. */
+  g_free (fd_test_login (self, session, username));
+  return g_steal_pointer (&username);
+}
+
+void
+fd_test_check_error (const char *file,
+                     int         line,
+                     const char *func,
+                     guint       status,
+                     JsonNode   *node,
+                     guint       expected_status,
+                     const char *code,
+                     const char *member)
+{
+  g_autofree char *message = NULL;
+  JsonObject *error = NULL;
+  const char *got_code = NULL;
+  const char *got_member = NULL;
+
+  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObject *object = json_node_get_object (node);
+      JsonNode *child = json_object_get_member (object, "error");
+
+      if (child != NULL && JSON_NODE_HOLDS_OBJECT (child))
+        error = json_node_get_object (child);
+    }
+  if (error != NULL)
+    {
+      got_code = json_object_get_string_member_with_default (error, "code", NULL);
+      got_member = json_object_get_string_member_with_default (error, "member", NULL);
+    }
+
+  if (status != expected_status)
+    message = g_strdup_printf ("status %u (code %s), expected %u %s", status,
+                               got_code ? got_code : "-", expected_status, code);
+  else if (error == NULL)
+    message = g_strdup_printf ("status %u without an {\"error\": {…}} body", status);
+  else if (g_strcmp0 (got_code, code) != 0)
+    message = g_strdup_printf ("error code %s, expected %s", got_code ? got_code : "(none)",
+                               code);
+  else if (member != NULL && g_strcmp0 (got_member, member) != 0)
+    message = g_strdup_printf ("error member %s, expected %s (code %s)",
+                               got_member ? got_member : "(none)", member, code);
+  else if (json_object_get_string_member_with_default (error, "message", NULL) == NULL)
+    message = g_strdup_printf ("error %s has no string message", code);
+
+  if (message != NULL)
+    g_assertion_message (DOMAIN, file, line, func, message);
+}
+
+typedef struct
+{
+  const char *kind;
+  const char *pattern;
+} PiiPattern;
+
+static const PiiPattern pii_patterns[] = {
+  { "mobile", "(?<![0-9])1[3-9][0-9]{9}(?![0-9])" },
+  { "ID number", "(?<![0-9A-Za-z])[0-9]{17}[0-9X](?![0-9A-Za-z])" },
+  { "card number", "(?<![0-9])[0-9]{16,19}(?![0-9])" },
+  { "licence plate",
+    "(?:京|津|沪|渝|冀|豫|云|辽|黑|湘|皖|鲁|新|苏|浙|赣|鄂|桂|甘|晋|蒙|陕|吉|闽|贵|粤|青|藏"
+    "|川|宁|琼)[A-HJ-NP-Z][A-HJ-NP-Z0-9]{5,6}(?![A-Z0-9])" },
+};
+
+void
+fd_test_check_no_clear_pii (const char *file,
+                            int         line,
+                            const char *func,
+                            const char *body,
+                            gboolean    plates_allowed)
+{
+  static GRegex *regexes[G_N_ELEMENTS (pii_patterns)];
+
+  if (body == NULL)
+    return;
+
+  for (guint i = 0; i < G_N_ELEMENTS (pii_patterns); i++)
+    {
+      g_autoptr(GMatchInfo) match = NULL;
+
+      if (plates_allowed && i == G_N_ELEMENTS (pii_patterns) - 1)
+        continue;
+      if (regexes[i] == NULL)
+        regexes[i] = g_regex_new (pii_patterns[i].pattern, G_REGEX_RAW | G_REGEX_OPTIMIZE,
+                                  0, NULL);
+      if (g_regex_match (regexes[i], body, 0, &match))
+        {
+          int start = 0;
+          g_autofree char *message = NULL;
+
+          g_match_info_fetch_pos (match, 0, &start, NULL);
+          message = g_strdup_printf ("clear %s in the answer at byte %d (value not shown)",
+                                     pii_patterns[i].kind, start);
+          g_assertion_message (DOMAIN, file, line, func, message);
+        }
+    }
+}
+
+JsonObject *
+fd_test_get_object (JsonNode *node)
+{
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    g_assertion_message (DOMAIN, __FILE__, __LINE__, G_STRFUNC, "answer is not a JSON object");
+  return json_node_get_object (node);
+}
+
+JsonObject *
+fd_test_get_object_member (JsonObject *object,
+                           const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL)
+    return NULL;
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_autofree char *message = g_strdup_printf ("member %s is not an object", member);
+      g_assertion_message (DOMAIN, __FILE__, __LINE__, G_STRFUNC, message);
+    }
+  return json_node_get_object (node);
+}
+
+const char *
+fd_test_get_string (JsonObject *object,
+                    const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
+      || json_node_get_value_type (node) != G_TYPE_STRING)
+    {
+      g_autofree char *message = g_strdup_printf ("member %s is not a string", member);
+      g_assertion_message (DOMAIN, __FILE__, __LINE__, G_STRFUNC, message);
+    }
+  return json_node_get_string (node);
+}
+
+GPtrArray *
+fd_test_fetch_all (FdTestServer *self,
+                   SoupSession  *session,
+                   const char   *token,
+                   const char   *path)
+{
+  GPtrArray *items = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  g_autofree char *cursor = NULL;
+
+  for (guint page = 0; page < 10000; page++)
+    {
+      g_autofree char *full = NULL;
+      g_autoptr(JsonNode) answer = NULL;
+      JsonObject *object;
+      JsonNode *next;
+      JsonArray *array;
+      guint status;
+
+      if (cursor != NULL)
+        {
+          g_autofree char *escaped = g_uri_escape_string (cursor, NULL, FALSE);
+          full = g_strdup_printf ("%s&cursor=%s", path, escaped);
+        }
+      else
+        full = g_strdup (path);
+
+      answer = fd_test_request (self, session, "GET", full, token, NULL, &status, NULL);
+      if (status != 200)
+        {
+          g_autofree char *message = g_strdup_printf ("GET page %u of a list: status %u",
+                                                      page, status);
+          g_assertion_message (DOMAIN, __FILE__, __LINE__, G_STRFUNC, message);
+        }
+      object = fd_test_get_object (answer);
+      if (!json_object_has_member (object, "items")
+          || !JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "items")))
+        g_assertion_message (DOMAIN, __FILE__, __LINE__, G_STRFUNC, "list without items array");
+      array = json_object_get_array_member (object, "items");
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *item = json_array_get_element (array, i);
+
+          if (!JSON_NODE_HOLDS_OBJECT (item))
+            g_assertion_message (DOMAIN, __FILE__, __LINE__, G_STRFUNC, "item is not an object");
+          g_ptr_array_add (items, json_object_ref (json_node_get_object (item)));
+        }
+
+      next = json_object_get_member (object, "next_cursor");
+      if (json_array_get_length (array) == 0 && next != NULL && !JSON_NODE_HOLDS_NULL (next))
+        g_assertion_message (DOMAIN, __FILE__, __LINE__, G_STRFUNC,
+                             "empty page with a next_cursor");
+      if (next == NULL)
+        g_assertion_message (DOMAIN, __FILE__, __LINE__, G_STRFUNC,
+                             "list answer has no next_cursor member");
+      g_clear_pointer (&cursor, g_free);
+      if (JSON_NODE_HOLDS_NULL (next))
+        return items;
+      if (json_node_get_value_type (next) != G_TYPE_STRING)
+        g_assertion_message (DOMAIN, __FILE__, __LINE__, G_STRFUNC,
+                             "next_cursor is neither a string nor null");
+      cursor = g_strdup (json_node_get_string (next));
+    }
+  g_assertion_message (DOMAIN, __FILE__, __LINE__, G_STRFUNC, "list never ends");
+  return items;
+}

@@ -1,0 +1,153 @@
+#pragma once
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+G_BEGIN_DECLS
+
+/* A real frontdesk-server in demo mode, for integration and client tests.
+ *
+ * The binary is $FD_SERVER_BINARY (tests/meson.build sets it). Every server
+ * gets its own temporary data directory, listens on 127.0.0.1 on an ephemeral
+ * port and seeds its own residents; clients trust only DIR/ca.pem. The
+ * child is killed if the test process dies. Failures abort the test with a
+ * clear message: there is nothing to check for. */
+
+typedef struct
+{
+  /* Residents to seed; 0 means 200 (fast). */
+  guint               residents;
+  /* --off-hours value. NULL means a one-hour window that starts three
+   * hours from now, so that no test is "off hours" by accident whatever
+   * the time of day; see fd_test_off_hours_around_now() for the opposite. */
+  const char         *off_hours;
+  /* Further arguments for `frontdesk-server demo`, NULL-terminated. */
+  const char * const *extra_args;
+} FdTestServerOptions;
+
+typedef struct _FdTestServer FdTestServer;
+
+/* Starts a server and waits (≤ 60 s) for its "listening on" line.
+ * @opts may be NULL. */
+FdTestServer *fd_test_server_start           (const FdTestServerOptions *opts);
+/* SIGTERM, waits, asserts exit status 0, removes the data directory and
+ * frees @server. Accepts a halted server. */
+void          fd_test_server_stop            (FdTestServer  *server);
+/* SIGTERM, waits, asserts exit status 0, keeps the data directory (to
+ * inspect or tamper with it); fd_test_server_restart() serves it again. */
+void          fd_test_server_halt            (FdTestServer  *server);
+/* Starts the server again on the same data directory and options; the port
+ * (and so the base URL) usually changes. */
+void          fd_test_server_restart         (FdTestServer  *server);
+
+/* "https://127.0.0.1:PORT" (no trailing slash). */
+const char   *fd_test_server_get_base_url    (FdTestServer  *server);
+const char   *fd_test_server_get_data_dir    (FdTestServer  *server);
+/* Absolute path of DIR/ca.pem. */
+const char   *fd_test_server_get_ca_path     (FdTestServer  *server);
+/* The demo password of every account. */
+const char   *fd_test_server_get_password    (FdTestServer  *server);
+guint16       fd_test_server_get_port        (FdTestServer  *server);
+/* $FD_SERVER_BINARY; aborts when unset. */
+const char   *fd_test_server_binary          (void);
+
+/* A session that trusts DIR/ca.pem and nothing else (30 s timeout). */
+SoupSession  *fd_test_server_new_session     (FdTestServer  *server);
+
+/* Synchronous request to base URL + @path (path and query, sent as given).
+ * @token: bearer token or NULL; @json_body: request body or NULL.
+ * @status gets the HTTP status (0 on a transport error, which is also
+ * reported with g_test_message), @body (may be NULL) the whole answer as a
+ * string. Returns the parsed JSON answer, or NULL when it is not JSON. */
+JsonNode     *fd_test_request                (FdTestServer  *server,
+                                              SoupSession   *session,
+                                              const char    *method,
+                                              const char    *path,
+                                              const char    *token,
+                                              const char    *json_body,
+                                              guint         *status,
+                                              char         **body);
+
+typedef struct
+{
+  const char *method;
+  const char *path;            /* appended to the base URL as given */
+  const char *authorization;   /* whole Authorization header value, or NULL */
+  GBytes     *body;            /* or NULL */
+  const char *content_type;    /* NULL: application/json when there is a body */
+} FdTestRequest;
+
+/* Like fd_test_request(), for odd requests: returns NULL with @error set
+ * (and *status 0) when no HTTP answer came back. */
+JsonNode     *fd_test_request_full           (FdTestServer        *server,
+                                              SoupSession         *session,
+                                              const FdTestRequest *request,
+                                              guint               *status,
+                                              char               **body,
+                                              GError             **error);
+
+/* Signs @username in with the demo password, asserts 201; returns the token. */
+char         *fd_test_login                  (FdTestServer  *server,
+                                              SoupSession   *session,
+                                              const char    *username);
+
+/* Signs in as admin and creates a new account with @role and the demo
+ * password (so fd_test_login() works for it); asserts success. Returns the
+ * new username ("ROLE-N"); @user_id (may be NULL) gets the account's id. */
+char         *fd_test_create_user            (FdTestServer  *server,
+                                              SoupSession   *session,
+                                              const char    *role,
+                                              char         **user_id);
+
+/* Asserts @status and the contract's error body: error.code == @code and,
+ * when @member is not NULL, error.member == @member. */
+#define fd_test_assert_error(status, node, expected_status, code, member) \
+  fd_test_check_error (__FILE__, __LINE__, G_STRFUNC, (status), (node), \
+                       (expected_status), (code), (member))
+void          fd_test_check_error            (const char    *file,
+                                              int            line,
+                                              const char    *func,
+                                              guint          status,
+                                              JsonNode      *node,
+                                              guint          expected_status,
+                                              const char    *code,
+                                              const char    *member);
+
+/* Asserts that @body holds no clear personal value: no 11-digit mobile,
+ * no 18-character ID number, no 16–19-digit card number and, unless
+ * @plates_allowed, no clear licence plate. Failure messages give the kind
+ * and offset, never the value. */
+#define fd_test_assert_no_clear_pii(body, plates_allowed) \
+  fd_test_check_no_clear_pii (__FILE__, __LINE__, G_STRFUNC, (body), (plates_allowed))
+void          fd_test_check_no_clear_pii     (const char    *file,
+                                              int            line,
+                                              const char    *func,
+                                              const char    *body,
+                                              gboolean       plates_allowed);
+
+/* Asserts that @node holds an object and returns it. */
+JsonObject   *fd_test_get_object             (JsonNode      *node);
+/* The object member @member of @object, or NULL when absent; asserts that
+ * a present member is an object. */
+JsonObject   *fd_test_get_object_member      (JsonObject    *object,
+                                              const char    *member);
+/* The string member @member, asserting it is present and a string. */
+const char   *fd_test_get_string             (JsonObject    *object,
+                                              const char    *member);
+
+/* GETs @path (which must already carry a '?' query) page after page,
+ * following next_cursor, asserting 200 each time; returns every item
+ * (JsonObject references) in order. */
+GPtrArray    *fd_test_fetch_all              (FdTestServer  *server,
+                                              SoupSession   *session,
+                                              const char    *token,
+                                              const char    *path);
+
+/* An --off-hours window "HH:MM-HH:MM" (local time) from @before minutes
+ * ago to @after minutes from now. */
+char         *fd_test_off_hours_around_now   (guint          before,
+                                              guint          after);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdTestServer, fd_test_server_stop)
+
+G_END_DECLS

@@ -1,0 +1,457 @@
+/* test-server-abuse.c — hostile and broken requests: clear 4xx, never a 500,
+ * and the server keeps serving
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "fd-test-server.h"
+
+static FdTestServer *server;
+static SoupSession *session;
+static char *reception;
+static char *manager;
+static char *resident;      /* an existing resident id */
+
+static void
+assert_healthy (void)
+{
+  g_autoptr(JsonNode) node = NULL;
+  guint status;
+
+  node = fd_test_request (server, session, "GET", "/api/v1/health", NULL, NULL, &status, NULL);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpstr (fd_test_get_string (fd_test_get_object (node), "status"), ==, "ok");
+}
+
+/* Sends raw bytes; asserts the status (0 = any 4xx) and, for JSON errors,
+ * the code and member. */
+static void
+send_raw (const char *method,
+          const char *path,
+          const char *token,
+          const void *data,
+          gsize       size,
+          guint       expected,
+          const char *code,
+          const char *member)
+{
+  g_autofree char *authorization = token != NULL ? g_strconcat ("Bearer ", token, NULL) : NULL;
+  g_autoptr(GBytes) bytes = data != NULL ? g_bytes_new (data, size) : NULL;
+  FdTestRequest request = { .method = method, .path = path, .authorization = authorization,
+                            .body = bytes };
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *body = NULL;
+  guint status;
+
+  node = fd_test_request_full (server, session, &request, &status, &body, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (status, <, 500);
+  if (expected == 0)
+    {
+      g_assert_cmpuint (status, >=, 400);
+      g_assert_cmpuint (status, <, 500);
+    }
+  else if (code != NULL)
+    fd_test_assert_error (status, node, expected, code, member);
+  else
+    g_assert_cmpuint (status, ==, expected);
+  fd_test_assert_no_clear_pii (body, FALSE);
+  assert_healthy ();
+}
+
+static void
+send_json (const char *method,
+           const char *path,
+           const char *token,
+           const char *json,
+           guint       expected,
+           const char *code,
+           const char *member)
+{
+  g_test_message ("%s %.60s", method, json != NULL ? json : path);
+  send_raw (method, path, token, json, json != NULL ? strlen (json) : 0, expected, code,
+            member);
+}
+
+static void
+test_malformed_json (void)
+{
+  const char *bodies[] = { "{", "", "null", "[]", "\"x\"", "{\"username\": }", "{} {}",
+                           "{\"username\": \"reception\", \"password\": \"x\"",
+                           "\xef\xbb\xbf{\"username\": 1}" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
+    send_json ("POST", "/api/v1/session", NULL, bodies[i], 400, "bad-request", NULL);
+}
+
+static void
+test_wrong_types (void)
+{
+  send_json ("POST", "/api/v1/session", NULL,
+             "{\"username\": 5, \"password\": \"x\", \"workstation\": \"w\"}",
+             400, "bad-request", "username");
+  send_json ("POST", "/api/v1/session", NULL,
+             "{\"username\": \"reception\", \"password\": [\"x\"], \"workstation\": \"w\"}",
+             400, "bad-request", "password");
+  send_json ("POST", "/api/v1/session", NULL,
+             "{\"username\": \"reception\", \"password\": null, \"workstation\": \"w\"}",
+             400, "bad-request", "password");
+  send_json ("POST", "/api/v1/visitors", reception,
+             "{\"name\": {\"a\": 1}, \"phone\": \"13912340007\", \"room\": \"1-1-101\","
+             " \"purpose\": \"x\"}", 400, "bad-request", "name");
+  {
+    g_autofree char *path = g_strdup_printf ("/api/v1/residents/%s/reveal", resident);
+
+    send_json ("POST", path, reception, "{\"field\": 7, \"reason_code\": \"refund\"}", 400,
+               "bad-request", "field");
+  }
+  send_json ("PUT", "/api/v1/incident", manager,
+             "{\"frozen\": \"yes\"}", 400, "bad-request", "frozen");
+}
+
+static void
+test_unknown_members (void)
+{
+  g_autofree char *json = g_strdup_printf ("{\"username\": \"reception\", \"password\": \"%s\","
+                                           " \"workstation\": \"w\", \"extra\": [1, 2, {}],"
+                                           " \"admin\": true}",
+                                           fd_test_server_get_password (server));
+
+  send_json ("POST", "/api/v1/session", NULL, json, 201, NULL, NULL);
+}
+
+static void
+test_too_large (void)
+{
+  gsize mib = 1024 * 1024;
+  g_autofree char *big = g_malloc (mib);
+  g_autofree char *just_over = NULL;
+  GString *under = g_string_new ("{\"username\": \"nobody\", \"password\": \"x\", \"pad\": \"");
+
+  memset (big, 'A', mib);
+  big[0] = '{';
+  send_raw ("POST", "/api/v1/session", NULL, big, mib, 413, "too-large", NULL);
+  send_raw ("POST", "/api/v1/visitors", reception, big, mib, 413, "too-large", NULL);
+
+  just_over = g_strnfill (64 * 1024 + 1, ' ');
+  send_raw ("POST", "/api/v1/session", NULL, just_over, 64 * 1024 + 1, 413, "too-large", NULL);
+
+  /* Just under the limit: an ordinary answer. */
+  while (under->len < 60 * 1024)
+    g_string_append_c (under, 'A');
+  g_string_append (under, "\"}");
+  send_raw ("POST", "/api/v1/session", NULL, under->str, under->len, 401, "bad-credentials",
+            NULL);
+  g_string_free (under, TRUE);
+}
+
+/* Long strings in members that reach the audit log. */
+static void
+test_long_members (void)
+{
+  g_autofree char *pad = g_strnfill (20000, 'x');
+  g_autofree char *login = g_strdup_printf ("{\"username\": \"reception\", \"password\": \"%s\","
+                                            " \"workstation\": \"%s\"}",
+                                            fd_test_server_get_password (server), pad);
+  g_autofree char *user = g_strdup_printf ("{\"username\": \"%s\", \"password\": \"x\","
+                                           " \"workstation\": \"w\"}", pad);
+  g_autofree char *path = g_strdup_printf ("/api/v1/residents/%s/reveal", resident);
+  g_autofree char *reveal = g_strdup_printf ("{\"field\": \"phone\", \"reason_code\": \"other\","
+                                             " \"reason_text\": \"%s\"}", pad);
+  g_autofree char *newline = g_strdup_printf ("{\"username\": \"reception\", \"password\": \"%s\","
+                                              " \"workstation\": \"a\\nseq=1 forged\"}",
+                                              fd_test_server_get_password (server));
+
+  send_json ("POST", "/api/v1/session", NULL, login, 0, NULL, NULL);
+  send_json ("POST", "/api/v1/session", NULL, user, 0, NULL, NULL);
+  send_json ("POST", path, reception, reveal, 400, "bad-request", "reason_text");
+  /* A control character in the workstation: refused or stored escaped. */
+  {
+    g_autoptr(JsonNode) node = NULL;
+    guint status;
+
+    node = fd_test_request (server, session, "POST", "/api/v1/session", NULL, newline, &status,
+                            NULL);
+    g_assert_true (status == 201 || status == 400);
+    assert_healthy ();
+  }
+}
+
+static void
+test_deep_nesting (void)
+{
+  gsize depth = 30000;
+  g_autofree char *deep = g_malloc (depth * 2);
+
+  memset (deep, '[', depth);
+  memset (deep + depth, ']', depth);
+  send_raw ("POST", "/api/v1/session", NULL, deep, depth * 2, 400, "bad-request", NULL);
+  memset (deep, '{', 1);
+  send_raw ("POST", "/api/v1/session", NULL, deep, depth * 2, 400, "bad-request", NULL);
+}
+
+static void
+test_invalid_utf8 (void)
+{
+  const char body[] = "{\"username\": \"\xff\xfe\xc0\xaf\", \"password\": \"x\"}";
+  const char nul[] = "{\"username\": \"rece\\u0000ption\", \"password\": \"x\"}";
+
+  send_raw ("POST", "/api/v1/session", NULL, body, sizeof body - 1, 400, "bad-request", NULL);
+  send_raw ("POST", "/api/v1/session", NULL, nul, sizeof nul - 1, 0, NULL, NULL);
+  {
+    const char *queries[] = { "%FF%FE", "%C0%AF", "%ED%A0%80", "%E5%BC", "%00",
+                              "abc%00def" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (queries); i++)
+      {
+        g_autofree char *path = g_strdup_printf ("/api/v1/residents?q=%s", queries[i]);
+        g_autoptr(JsonNode) node = NULL;
+        guint status;
+
+        g_test_message ("q=%s", queries[i]);
+        node = fd_test_request (server, session, "GET", path, reception, NULL, &status, NULL);
+        g_assert_true (status == 400 || status == 200);
+        if (status == 400)
+          fd_test_assert_error (status, node, 400, "bad-request", "q");
+        assert_healthy ();
+      }
+  }
+}
+
+static void
+test_sql_metacharacters (void)
+{
+  const char *queries[] = { "' OR 1=1 --", "%", "_", "%%", "__", "\\", "\\%", "\"", "';",
+                            "1' OR '1'='1", "\"; DROP TABLE residents; --", "*", "[a-z]",
+                            "% OR 1=1", "张%", "张_" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (queries); i++)
+    {
+      g_autofree char *escaped = g_uri_escape_string (queries[i], NULL, FALSE);
+      g_autofree char *path = g_strdup_printf ("/api/v1/residents?q=%s&limit=100", escaped);
+      g_autoptr(JsonNode) node = NULL;
+      guint status;
+
+      g_test_message ("q=%s", queries[i]);
+      node = fd_test_request (server, session, "GET", path, reception, NULL, &status, NULL);
+      g_assert_true (status == 200 || status == 400);
+      /* Wildcards are literal: no name, room, mobile or plate holds them. */
+      if (status == 200)
+        g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+                            fd_test_get_object (node), "items")), ==, 0);
+      else
+        fd_test_assert_error (status, node, 400, "bad-request", "q");
+      assert_healthy ();
+    }
+
+  /* The table is still there. */
+  {
+    g_autoptr(JsonNode) node = NULL;
+    guint status;
+
+    node = fd_test_request (server, session, "GET", "/api/v1/residents?limit=5", reception,
+                            NULL, &status, NULL);
+    g_assert_cmpuint (status, ==, 200);
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+                        fd_test_get_object (node), "items")), ==, 5);
+  }
+}
+
+static void
+test_limits_and_cursors (void)
+{
+  send_json ("GET", "/api/v1/residents?limit=18446744073709551617", reception, NULL, 400,
+             "bad-request", "limit");
+  send_json ("GET", "/api/v1/residents?limit=%00", reception, NULL, 400, "bad-request",
+             "limit");
+  send_json ("GET", "/api/v1/residents?cursor=%FF%FE%00", reception, NULL, 400, "bad-request",
+             "cursor");
+  send_json ("GET", "/api/v1/audit?limit=1000", manager,
+             NULL, 400, "bad-request", "limit");
+  send_json ("GET", "/api/v1/visitors?limit=-5", reception, NULL, 400, "bad-request", "limit");
+}
+
+static void
+test_routes (void)
+{
+  const char *missing[] = { "/", "/api", "/api/v1", "/api/v1/", "/api/v2/health",
+                            "/api/v1/nope", "/api/v1/residents/x/y/z", "/api/v1/health/x",
+                            "/index.html", "/api/v1/residents/a%2fb" };
+  /* libsoup itself answers 400 (no body) to some of these: any 4xx. */
+  const char *traversal[] = { "/api/v1/%2e%2e/%2e%2e/etc/passwd",
+                              "/api/v1/residents/..%2f..%2fetc%2fpasswd",
+                              "/api/v1/residents/%2e%2e", "/../../etc/passwd" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (missing); i++)
+    {
+      g_test_message ("GET %s", missing[i]);
+      send_raw ("GET", missing[i], reception, NULL, 0, 404, "not-found", NULL);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (traversal); i++)
+    {
+      g_test_message ("GET %s", traversal[i]);
+      send_raw ("GET", traversal[i], reception, NULL, 0, 0, NULL, NULL);
+    }
+}
+
+static void
+test_methods (void)
+{
+  struct { const char *method; const char *path; } cases[] = {
+    { "DELETE", "/api/v1/health" }, { "POST", "/api/v1/health" },
+    { "PUT", "/api/v1/residents" }, { "DELETE", "/api/v1/residents" },
+    { "GET", "/api/v1/session/unlock" }, { "PATCH", "/api/v1/audit" },
+    { "TRACE", "/api/v1/health" }, { "BREW", "/api/v1/health" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_test_message ("%s %s", cases[i].method, cases[i].path);
+      send_raw (cases[i].method, cases[i].path, reception, NULL, 0, 0, NULL, NULL);
+    }
+}
+
+static void
+test_authorization (void)
+{
+  const char *values[] = { "", "Bearer", "Bearer  ", "Token abc", "Bearer a.b.c",
+                           "Bearer %00", NULL };
+  g_autofree char *pad = g_strnfill (7000, 'A');
+  g_autofree char *huge = g_strconcat ("Bearer ", pad, NULL);
+
+  for (guint i = 0; i <= G_N_ELEMENTS (values); i++)
+    {
+      const char *value = i < G_N_ELEMENTS (values) ? values[i] : huge;
+      FdTestRequest request = { .method = "GET", .path = "/api/v1/residents",
+                                .authorization = value };
+      g_autoptr(JsonNode) node = NULL;
+      g_autoptr(GError) error = NULL;
+      guint status;
+
+      g_test_message ("Authorization variant %u", i);
+      node = fd_test_request_full (server, session, &request, &status, NULL, &error);
+      g_assert_no_error (error);
+      if (value == NULL)
+        fd_test_assert_error (status, node, 401, "unauthenticated", NULL);
+      else
+        {
+          g_assert_cmpuint (status, >=, 400);
+          g_assert_cmpuint (status, <, 500);
+          if (status == 401)
+            fd_test_assert_error (status, node, 401, "unauthenticated", NULL);
+        }
+      assert_healthy ();
+    }
+}
+
+static void
+test_long_path (void)
+{
+  g_autofree char *pad = g_strnfill (10 * 1024, 'a');
+  g_autofree char *path = g_strconcat ("/api/v1/residents/", pad, NULL);
+  g_autofree char *query = g_strconcat ("/api/v1/residents?q=", pad, NULL);
+  g_autofree char *route = g_strconcat ("/", pad, NULL);
+
+  send_raw ("GET", path, reception, NULL, 0, 0, NULL, NULL);
+  send_raw ("GET", route, reception, NULL, 0, 0, NULL, NULL);
+  {
+    g_autoptr(JsonNode) node = NULL;
+    guint status;
+
+    node = fd_test_request (server, session, "GET", query, reception, NULL, &status, NULL);
+    g_assert_true (status == 200 || status == 400 || status == 414);
+    assert_healthy ();
+  }
+}
+
+static void
+test_content_type (void)
+{
+  g_autofree char *json = g_strdup_printf ("{\"username\": \"reception\", \"password\": \"%s\","
+                                           " \"workstation\": \"w\"}",
+                                           fd_test_server_get_password (server));
+  g_autoptr(GBytes) bytes = g_bytes_new (json, strlen (json));
+  const char *types[] = { "text/plain", "application/x-www-form-urlencoded",
+                          "multipart/form-data; boundary=x" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (types); i++)
+    {
+      FdTestRequest request = { .method = "POST", .path = "/api/v1/session", .body = bytes,
+                                .content_type = types[i] };
+      g_autoptr(JsonNode) node = NULL;
+      g_autoptr(GError) error = NULL;
+      guint status;
+
+      node = fd_test_request_full (server, session, &request, &status, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (status, <, 500);
+      assert_healthy ();
+    }
+}
+
+/* After all of it: reception still works normally. */
+static void
+test_still_serving (void)
+{
+  g_autofree char *token = fd_test_login (server, session, "reception");
+  g_autoptr(JsonNode) node = NULL;
+  guint status;
+
+  node = fd_test_request (server, session, "GET", "/api/v1/residents?limit=3", token, NULL,
+                          &status, NULL);
+  g_assert_cmpuint (status, ==, 200);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+
+  server = fd_test_server_start (NULL);
+  session = fd_test_server_new_session (server);
+  reception = fd_test_login (server, session, "reception");
+  manager = fd_test_login (server, session, "manager");
+  {
+    g_autoptr(JsonNode) node = NULL;
+    guint status;
+
+    node = fd_test_request (server, session, "GET", "/api/v1/residents?limit=1", reception,
+                            NULL, &status, NULL);
+    g_assert_cmpuint (status, ==, 200);
+    resident = g_strdup (json_object_get_string_member (json_array_get_object_element (
+      json_object_get_array_member (fd_test_get_object (node), "items"), 0), "id"));
+  }
+
+  g_test_add_func ("/fd/server/abuse/malformed-json", test_malformed_json);
+  g_test_add_func ("/fd/server/abuse/wrong-types", test_wrong_types);
+  g_test_add_func ("/fd/server/abuse/unknown-members", test_unknown_members);
+  g_test_add_func ("/fd/server/abuse/too-large", test_too_large);
+  g_test_add_func ("/fd/server/abuse/long-members", test_long_members);
+  g_test_add_func ("/fd/server/abuse/deep-nesting", test_deep_nesting);
+  g_test_add_func ("/fd/server/abuse/invalid-utf8", test_invalid_utf8);
+  g_test_add_func ("/fd/server/abuse/sql-metacharacters", test_sql_metacharacters);
+  g_test_add_func ("/fd/server/abuse/limits-and-cursors", test_limits_and_cursors);
+  g_test_add_func ("/fd/server/abuse/routes", test_routes);
+  g_test_add_func ("/fd/server/abuse/methods", test_methods);
+  g_test_add_func ("/fd/server/abuse/authorization", test_authorization);
+  g_test_add_func ("/fd/server/abuse/long-path", test_long_path);
+  g_test_add_func ("/fd/server/abuse/content-type", test_content_type);
+  g_test_add_func ("/fd/server/abuse/still-serving", test_still_serving);
+
+  ret = g_test_run ();
+
+  g_free (reception);
+  g_free (manager);
+  g_free (resident);
+  g_clear_object (&session);
+  fd_test_server_stop (server);
+  return ret;
+}
