@@ -202,7 +202,13 @@ void
 fd_reply_gerror (FdRequest    *req,
                  const GError *error)
 {
-  if (error->domain == FD_ERROR && error->code != FD_ERROR_INTERNAL)
+  if (g_error_matches (error, FD_ERROR, FD_ERROR_UNAVAILABLE))
+    {
+      g_warning ("Storage unavailable: %s", error->message);
+      fd_reply_error (req, FD_ERROR_UNAVAILABLE, "The server cannot store data right now; try again",
+                      NULL);
+    }
+  else if (error->domain == FD_ERROR && error->code != FD_ERROR_INTERNAL)
     fd_reply_error (req, error->code, error->message, NULL);
   else
     {

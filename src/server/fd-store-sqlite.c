@@ -77,8 +77,15 @@ set_sqlite_error (FdStoreSqlite  *self,
                   GError        **error,
                   const char     *what)
 {
-  /* SQLite messages name tables and constraints, never bound values. */
-  g_set_error (error, FD_ERROR, FD_ERROR_INTERNAL, "%s: %s", what, sqlite3_errmsg (self->db));
+  int rc = sqlite3_errcode (self->db);
+  /* Busy, full, read-only or failing storage: the server is unavailable,
+   * not broken. SQLite messages name tables and constraints, never bound
+   * values. */
+  FdError code = (rc == SQLITE_BUSY || rc == SQLITE_LOCKED || rc == SQLITE_FULL ||
+                  rc == SQLITE_IOERR || rc == SQLITE_READONLY || rc == SQLITE_CANTOPEN)
+                 ? FD_ERROR_UNAVAILABLE : FD_ERROR_INTERNAL;
+
+  g_set_error (error, FD_ERROR, code, "%s: %s", what, sqlite3_errmsg (self->db));
   return FALSE;
 }
 
@@ -117,6 +124,37 @@ prep (FdStoreSqlite *self,
     }
   g_hash_table_insert (self->stmts, (gpointer) sql, stmt);
   return stmt;
+}
+
+/* Steps a one-row query and hands the row to @read (NULL when there is
+ * none), then resets the statement at once: a statement left mid-result
+ * would hold the read snapshot open (stale reads, and a BEGIN IMMEDIATE
+ * that cannot upgrade). */
+static gpointer
+fetch_one (sqlite3_stmt *stmt,
+           gpointer    (*read) (sqlite3_stmt *))
+{
+  gpointer row = NULL;
+
+  if (stmt == NULL)
+    return NULL;
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    row = read (stmt);
+  sqlite3_reset (stmt);
+  return row;
+}
+
+static gpointer
+read_text0 (sqlite3_stmt *stmt)
+{
+  const unsigned char *text = sqlite3_column_text (stmt, 0);
+  return g_strdup (text ? (const char *) text : "");
+}
+
+static gpointer
+read_true (sqlite3_stmt *stmt)
+{
+  return GINT_TO_POINTER (TRUE);
 }
 
 static void
@@ -222,9 +260,7 @@ get_setting (FdStore *store, const char *key)
   if (stmt == NULL)
     return NULL;
   bind_text (stmt, 1, key);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    return col_text (stmt, 0);
-  return NULL;
+  return fetch_one (stmt, read_text0);
 }
 
 static gboolean
@@ -270,7 +306,7 @@ user_by_name (FdStore *store, const char *username)
   if (stmt == NULL)
     return NULL;
   bind_text (stmt, 1, username);
-  return sqlite3_step (stmt) == SQLITE_ROW ? user_from_row (stmt) : NULL;
+  return fetch_one (stmt, (gpointer (*) (sqlite3_stmt *)) user_from_row);
 }
 
 static FdUserRecord *
@@ -281,7 +317,7 @@ user_by_id (FdStore *store, gint64 id)
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, id);
-  return sqlite3_step (stmt) == SQLITE_ROW ? user_from_row (stmt) : NULL;
+  return fetch_one (stmt, (gpointer (*) (sqlite3_stmt *)) user_from_row);
 }
 
 static GPtrArray *
@@ -347,6 +383,8 @@ user_update (FdStore *store, const FdUserRecord *user, GError **error)
 
 /* sessions */
 
+static gpointer read_session (sqlite3_stmt *stmt);
+
 static FdSessionRecord *
 session_by_token_hash (FdStore *store, const char *token_hash)
 {
@@ -357,13 +395,18 @@ session_by_token_hash (FdStore *store, const char *token_hash)
                              "UNION ALL SELECT id, token_hash, user_id, created_at, last_seen, "
                              "expires_at, workstation, ip, locked, unlock_failures, end_reason, 0 "
                              "FROM sessions WHERE prev_token_hash = ?1 LIMIT 1");
-  FdSessionRecord *session;
 
   if (stmt == NULL)
     return NULL;
   bind_text (stmt, 1, token_hash);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    return NULL;
+  return fetch_one (stmt, read_session);
+}
+
+static gpointer
+read_session (sqlite3_stmt *stmt)
+{
+  FdSessionRecord *session;
+
   session = g_new0 (FdSessionRecord, 1);
   session->id = sqlite3_column_int64 (stmt, 0);
   session->token_hash = col_text (stmt, 1);
@@ -581,7 +624,11 @@ resident_count (FdStore *store)
 
   if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
     return 0;
-  return sqlite3_column_int (stmt, 0);
+  {
+    guint n = sqlite3_column_int (stmt, 0);
+    sqlite3_reset (stmt);
+    return n;
+  }
 }
 
 #define RESIDENT_SELECT \
@@ -620,7 +667,7 @@ resident_get (FdStore *store, gint64 id)
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, id);
-  return sqlite3_step (stmt) == SQLITE_ROW ? resident_from_row (stmt) : NULL;
+  return fetch_one (stmt, (gpointer (*) (sqlite3_stmt *)) resident_from_row);
 }
 
 static void
@@ -662,6 +709,7 @@ resident_secret (FdStore *store, gint64 id, const char *field, GError **error)
   sqlite3_bind_int64 (stmt, 1, id);
   if (sqlite3_step (stmt) != SQLITE_ROW || sqlite3_column_type (stmt, 0) != SQLITE_BLOB)
     {
+      sqlite3_reset (stmt);
       g_set_error (error, FD_ERROR, FD_ERROR_NOT_FOUND, "no value on file");
       return NULL;
     }
@@ -671,7 +719,11 @@ resident_secret (FdStore *store, gint64 id, const char *field, GError **error)
     aad = make_aad ("payments", id, "account");
   else
     aad = make_aad ("residents", id, field);
-  return fd_crypto_open (store->keys, blob, len, aad, error);
+  {
+    char *clear = fd_crypto_open (store->keys, blob, len, aad, error);
+    sqlite3_reset (stmt);
+    return clear;
+  }
 }
 
 static gboolean
@@ -680,7 +732,7 @@ resident_matches (FdStore *store, gint64 id, const char *field, const char *valu
   FdStoreSqlite *self = SELF (store);
   sqlite3_stmt *stmt;
   g_autofree char *bidx = NULL;
-  const char *stored;
+  g_autofree char *stored_copy = NULL;
 
   if (g_strcmp0 (field, "phone") == 0)
     stmt = prep (self, "SELECT phone_bidx FROM residents WHERE id = ?");
@@ -691,13 +743,11 @@ resident_matches (FdStore *store, gint64 id, const char *field, const char *valu
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, id);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    return FALSE;
-  stored = (const char *) sqlite3_column_text (stmt, 0);
-  if (stored == NULL)
+  stored_copy = fetch_one (stmt, read_text0);
+  if (stored_copy == NULL || *stored_copy == '\0')
     return FALSE;
   bidx = fd_crypto_blind_index (store->keys, field, value);
-  return fd_const_time_equal (stored, bidx);
+  return fd_const_time_equal (stored_copy, bidx);
 }
 
 static gboolean
@@ -708,7 +758,7 @@ room_exists (FdStore *store, const char *room)
   if (stmt == NULL)
     return FALSE;
   bind_text (stmt, 1, room);
-  return sqlite3_step (stmt) == SQLITE_ROW;
+  return fetch_one (stmt, read_true) != NULL;
 }
 
 static GPtrArray *
@@ -816,7 +866,7 @@ visitor_get (FdStore *store, gint64 id)
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, id);
-  return sqlite3_step (stmt) == SQLITE_ROW ? visitor_from_row (stmt) : NULL;
+  return fetch_one (stmt, (gpointer (*) (sqlite3_stmt *)) visitor_from_row);
 }
 
 static GPtrArray *
@@ -1011,8 +1061,15 @@ audit_count (FdStore *store, gint64 actor_id, const char *action, const char *ou
   bind_text (stmt, 4, outcome);
   bind_text (stmt, 5, target);
   if (sqlite3_step (stmt) != SQLITE_ROW)
-    return G_MAXUINT;
-  return sqlite3_column_int (stmt, 0);
+    {
+      sqlite3_reset (stmt);
+      return G_MAXUINT;
+    }
+  {
+    guint n = sqlite3_column_int (stmt, 0);
+    sqlite3_reset (stmt);
+    return n;
+  }
 }
 
 static gboolean
@@ -1134,7 +1191,7 @@ alert_recent (FdStore *store, const char *kind, const char *actor, const char *s
   bind_text (stmt, 1, kind);
   bind_text (stmt, 2, actor);
   bind_text (stmt, 3, since);
-  return sqlite3_step (stmt) == SQLITE_ROW;
+  return fetch_one (stmt, read_true) != NULL;
 }
 
 static const FdStoreBackend sqlite_backend = {
