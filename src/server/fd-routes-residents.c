@@ -305,16 +305,6 @@ reveal_password_done (FdRequest *req,
   reveal_finish (req, id, field, reason_code, reason_text);
 }
 
-static void
-reply_frozen (FdRequest *req)
-{
-  g_autoptr(JsonObject) extra = json_object_new ();
-
-  json_object_set_string_member (extra, "detail", "incident-freeze");
-  fd_reply_error_full (req, FD_ERROR_FORBIDDEN,
-                       "Reveals and exports are frozen by the incident switch", NULL, extra);
-}
-
 void
 fd_routes_residents_reveal (FdRequest *req)
 {
@@ -364,7 +354,7 @@ fd_routes_residents_reveal (FdRequest *req)
   if (fd_incident_frozen (server))
     {
       if (fd_audit (req, "reveal", target, field, reason_code, reason_text, FALSE))
-        reply_frozen (req);
+        fd_reply_frozen (req);
       return;
     }
 

@@ -319,12 +319,8 @@ fd_routes_visitors_export (FdRequest *req)
     }
   if (fd_incident_frozen (server))
     {
-      g_autoptr(JsonObject) extra = json_object_new ();
-      if (!fd_audit (req, "export", "visitors", NULL, NULL, NULL, FALSE))
-        return;
-      json_object_set_string_member (extra, "detail", "incident-freeze");
-      fd_reply_error_full (req, FD_ERROR_FORBIDDEN,
-                           "Reveals and exports are frozen by the incident switch", NULL, extra);
+      if (fd_audit (req, "export", "visitors", NULL, NULL, NULL, FALSE))
+        fd_reply_frozen (req);
       return;
     }
 

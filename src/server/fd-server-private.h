@@ -194,5 +194,7 @@ void        fd_build_user          (JsonBuilder *builder,
 void        fd_build_policy        (JsonBuilder *builder,
                                     FdServer    *server);
 gboolean    fd_incident_frozen     (FdServer    *server);
+/* 403 with "detail": "incident-freeze". */
+void        fd_reply_frozen        (FdRequest   *req);
 
 G_END_DECLS

@@ -667,6 +667,16 @@ fd_server_lock_user (FdRequest    *req,
     fd_raise_alert (req, user, alert_kind, detail);
 }
 
+void
+fd_reply_frozen (FdRequest *req)
+{
+  g_autoptr(JsonObject) extra = json_object_new ();
+
+  json_object_set_string_member (extra, "detail", "incident-freeze");
+  fd_reply_error_full (req, FD_ERROR_FORBIDDEN,
+                       "Reveals and exports are frozen by the incident switch", NULL, extra);
+}
+
 gboolean
 fd_incident_frozen (FdServer *server)
 {
