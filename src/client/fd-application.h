@@ -1,0 +1,36 @@
+#pragma once
+
+#include <adwaita.h>
+
+#include "fd-config.h"
+
+G_BEGIN_DECLS
+
+#define FD_TYPE_APPLICATION (fd_application_get_type ())
+G_DECLARE_FINAL_TYPE (FdApplication, fd_application, FD, APPLICATION, AdwApplication)
+
+FdApplication *fd_application_new                     (void);
+/* NULL when the schema is not installed (then nothing is remembered). */
+GSettings     *fd_application_get_settings            (FdApplication  *self);
+/* The settings with the command line's --server/--ca/--pin/--workstation
+ * applied. */
+FdConfig      *fd_application_dup_config              (FdApplication  *self);
+/* For tests and the command line: NULL leaves a value alone. */
+void           fd_application_set_overrides           (FdApplication  *self,
+                                                       const FdConfig *overrides);
+/* Locks every FdWindow (screen saver, sleep). */
+void           fd_application_lock_all                (FdApplication  *self);
+/* Notifications that show anything of a session go through here, so a
+ * lock can withdraw them all. */
+void           fd_application_send_tracked_notification (FdApplication *self,
+                                                         const char    *id,
+                                                         GNotification *notification);
+void           fd_application_withdraw_notifications  (FdApplication  *self);
+/* Gives up CLIPBOARD and PRIMARY on every display where this process owns
+ * them (never touches another application's copy). */
+void           fd_application_clear_clipboards        (void);
+/* Makes the GTK inspector unreachable from every window (release builds
+ * call it from main() before any window class exists). */
+void           fd_application_lock_down_inspector     (void);
+
+G_END_DECLS

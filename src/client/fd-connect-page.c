@@ -1,0 +1,164 @@
+#include "config.h"
+
+#include "fd-connect-page.h"
+
+#include <glib/gi18n.h>
+
+struct _FdConnectPage
+{
+  AdwBin      parent_instance;
+
+  GtkEntry   *url_entry;
+  GtkLabel   *trust_label;
+  GtkLabel   *message_label;
+  GtkButton  *connect_button;
+  GtkLabel   *connect_label;
+  GtkSpinner *spinner;
+
+  gboolean    busy;
+};
+
+G_DEFINE_FINAL_TYPE (FdConnectPage, fd_connect_page, ADW_TYPE_BIN)
+
+enum {
+  SUBMIT,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+update_button (FdConnectPage *self)
+{
+  gtk_widget_set_sensitive (GTK_WIDGET (self->connect_button),
+                            !self->busy && fd_connect_page_get_url (self)[0] != '\0');
+}
+
+static void
+changed_cb (FdConnectPage *self)
+{
+  update_button (self);
+}
+
+static void
+submit_cb (FdConnectPage *self)
+{
+  if (self->busy || fd_connect_page_get_url (self)[0] == '\0')
+    return;
+
+  g_signal_emit (self, signals[SUBMIT], 0);
+}
+
+static void
+fd_connect_page_class_init (FdConnectPageClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  signals[SUBMIT] =
+    g_signal_new ("submit",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/frontdesk/FrontDesk/fd-connect-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, FdConnectPage, url_entry);
+  gtk_widget_class_bind_template_child (widget_class, FdConnectPage, trust_label);
+  gtk_widget_class_bind_template_child (widget_class, FdConnectPage, message_label);
+  gtk_widget_class_bind_template_child (widget_class, FdConnectPage, connect_button);
+  gtk_widget_class_bind_template_child (widget_class, FdConnectPage, connect_label);
+  gtk_widget_class_bind_template_child (widget_class, FdConnectPage, spinner);
+  gtk_widget_class_bind_template_callback (widget_class, changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, submit_cb);
+}
+
+static void
+fd_connect_page_init (FdConnectPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  fd_connect_page_set_trust (self, NULL, NULL);
+  update_button (self);
+}
+
+void
+fd_connect_page_set_url (FdConnectPage *self,
+                         const char    *url)
+{
+  g_return_if_fail (FD_IS_CONNECT_PAGE (self));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->url_entry), url != NULL ? url : "");
+}
+
+const char *
+fd_connect_page_get_url (FdConnectPage *self)
+{
+  g_return_val_if_fail (FD_IS_CONNECT_PAGE (self), "");
+
+  return gtk_editable_get_text (GTK_EDITABLE (self->url_entry));
+}
+
+void
+fd_connect_page_set_trust (FdConnectPage *self,
+                           const char    *ca_file,
+                           const char    *pin)
+{
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (FD_IS_CONNECT_PAGE (self));
+
+  if (pin != NULL && pin[0] != '\0')
+    /* Translators: %s is a key fingerprint such as sha256:AbC… */
+    text = g_strdup_printf (_("Only the server key pinned by your administrator (%s)"), pin);
+  else if (ca_file != NULL && ca_file[0] != '\0')
+    /* Translators: %s is a file path */
+    text = g_strdup_printf (_("The office certificate authority in %s"), ca_file);
+  else
+    text = g_strdup (_("The certificate authorities trusted by this computer"));
+
+  gtk_label_set_text (self->trust_label, text);
+}
+
+void
+fd_connect_page_set_busy (FdConnectPage *self,
+                          gboolean       busy)
+{
+  g_return_if_fail (FD_IS_CONNECT_PAGE (self));
+
+  self->busy = !!busy;
+  gtk_spinner_set_spinning (self->spinner, self->busy);
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), self->busy);
+  gtk_label_set_text_with_mnemonic (self->connect_label,
+                                    self->busy ? _("Connecting…") : _("_Connect"));
+  gtk_editable_set_editable (GTK_EDITABLE (self->url_entry), !self->busy);
+  update_button (self);
+}
+
+void
+fd_connect_page_set_message (FdConnectPage *self,
+                             const char    *message)
+{
+  g_return_if_fail (FD_IS_CONNECT_PAGE (self));
+
+  gtk_label_set_text (self->message_label, message != NULL ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->message_label), message != NULL && message[0]);
+}
+
+const char *
+fd_connect_page_get_message (FdConnectPage *self)
+{
+  g_return_val_if_fail (FD_IS_CONNECT_PAGE (self), NULL);
+
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->message_label)))
+    return NULL;
+
+  return gtk_label_get_text (self->message_label);
+}
+
+void
+fd_connect_page_focus (FdConnectPage *self)
+{
+  g_return_if_fail (FD_IS_CONNECT_PAGE (self));
+
+  gtk_widget_grab_focus (GTK_WIDGET (self->url_entry));
+}

@@ -1,0 +1,26 @@
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+#define FD_TYPE_CONNECT_PAGE (fd_connect_page_get_type ())
+G_DECLARE_FINAL_TYPE (FdConnectPage, fd_connect_page, FD, CONNECT_PAGE, AdwBin)
+
+/* First start: the office server's address, and the trust the
+ * administrator provisioned (shown, never changed here: there is no
+ * "accept anyway"). Emits ::submit. */
+void        fd_connect_page_set_url      (FdConnectPage *self,
+                                          const char    *url);
+const char *fd_connect_page_get_url      (FdConnectPage *self);
+void        fd_connect_page_set_trust    (FdConnectPage *self,
+                                          const char    *ca_file,
+                                          const char    *pin);
+void        fd_connect_page_set_busy     (FdConnectPage *self,
+                                          gboolean       busy);
+void        fd_connect_page_set_message  (FdConnectPage *self,
+                                          const char    *message);
+const char *fd_connect_page_get_message  (FdConnectPage *self);
+void        fd_connect_page_focus        (FdConnectPage *self);
+
+G_END_DECLS

@@ -1,0 +1,313 @@
+#include "config.h"
+
+#include "fd-secret-store.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "fd-field.h"
+
+struct _FdSecretStore
+{
+  GObject  parent_instance;
+
+  gboolean available;
+};
+
+G_DEFINE_FINAL_TYPE (FdSecretStore, fd_secret_store, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_AVAILABLE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static const SecretSchema session_schema = {
+  .name = "io.github.frontdesk.FrontDesk.Session",
+  .flags = SECRET_SCHEMA_NONE,
+  .attributes = {
+    { .name = "server", .type = SECRET_SCHEMA_ATTRIBUTE_STRING },
+    { .name = "username", .type = SECRET_SCHEMA_ATTRIBUTE_STRING },
+    { .name = "schema-version", .type = SECRET_SCHEMA_ATTRIBUTE_INTEGER },
+    { .name = NULL },
+  },
+};
+
+const SecretSchema *
+fd_secret_store_get_schema (void)
+{
+  return &session_schema;
+}
+
+static void
+fd_secret_store_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  FdSecretStore *self = FD_SECRET_STORE (object);
+
+  switch (prop_id)
+    {
+    case PROP_AVAILABLE:
+      g_value_set_boolean (value, self->available);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fd_secret_store_class_init (FdSecretStoreClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->get_property = fd_secret_store_get_property;
+
+  properties[PROP_AVAILABLE] =
+    g_param_spec_boolean ("available", NULL, NULL, TRUE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+fd_secret_store_init (FdSecretStore *self)
+{
+  self->available = TRUE;
+}
+
+FdSecretStore *
+fd_secret_store_new (void)
+{
+  return g_object_new (FD_TYPE_SECRET_STORE, NULL);
+}
+
+gboolean
+fd_secret_store_get_available (FdSecretStore *self)
+{
+  g_return_val_if_fail (FD_IS_SECRET_STORE (self), FALSE);
+
+  return self->available;
+}
+
+/* Any error that is not about the item itself means there is no usable
+ * Secret Service; a locked collection is as good as none for us. */
+static gboolean
+check_unavailable (FdSecretStore *self,
+                   const GError  *error)
+{
+  if (error == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return FALSE;
+
+  if (error->domain == SECRET_ERROR && error->code != SECRET_ERROR_IS_LOCKED)
+    return FALSE;
+
+  g_message ("Keyring unavailable: %s", error->message);
+  if (self->available)
+    {
+      self->available = FALSE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AVAILABLE]);
+    }
+  return TRUE;
+}
+
+static void
+store_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FdSecretStore *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!secret_password_store_finish (result, &error))
+    {
+      check_unavailable (self, error);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+fd_secret_store_store_async (FdSecretStore       *self,
+                             const char          *server,
+                             const char          *username,
+                             const char          *token,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *label = NULL;
+
+  g_return_if_fail (FD_IS_SECRET_STORE (self));
+  g_return_if_fail (server != NULL && username != NULL && token != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, fd_secret_store_store_async);
+
+  if (!self->available)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                               "Keyring unavailable");
+      return;
+    }
+
+  /* Translators: the label of the keyring item; %s is a user name */
+  label = g_strdup_printf (_("Front Desk session of %s"), username);
+  secret_password_store (&session_schema, SECRET_COLLECTION_DEFAULT, label, token,
+                         cancellable, store_cb, g_steal_pointer (&task),
+                         "server", server,
+                         "username", username,
+                         "schema-version", FD_SECRET_SCHEMA_VERSION,
+                         NULL);
+}
+
+gboolean
+fd_secret_store_store_finish (FdSecretStore  *self,
+                              GAsyncResult   *result,
+                              GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+free_token (gpointer token)
+{
+  fd_secret_free (token);
+}
+
+static void
+lookup_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FdSecretStore *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+  char *secret;
+  char *token = NULL;
+
+  secret = secret_password_lookup_finish (result, &error);
+  if (error != NULL)
+    {
+      if (check_unavailable (self, error))
+        g_task_return_pointer (task, NULL, NULL);
+      else
+        g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  if (secret != NULL)
+    {
+      /* Own copy, so callers free every token the same way. */
+      token = g_strdup (secret);
+      secret_password_free (secret);
+    }
+
+  g_task_return_pointer (task, token, free_token);
+}
+
+void
+fd_secret_store_lookup_async (FdSecretStore       *self,
+                              const char          *server,
+                              const char          *username,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (FD_IS_SECRET_STORE (self));
+  g_return_if_fail (server != NULL && username != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, fd_secret_store_lookup_async);
+
+  if (!self->available)
+    {
+      g_task_return_pointer (task, NULL, NULL);
+      return;
+    }
+
+  secret_password_lookup (&session_schema, cancellable, lookup_cb, g_steal_pointer (&task),
+                          "server", server,
+                          "username", username,
+                          "schema-version", FD_SECRET_SCHEMA_VERSION,
+                          NULL);
+}
+
+char *
+fd_secret_store_lookup_finish (FdSecretStore  *self,
+                               GAsyncResult   *result,
+                               GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+clear_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FdSecretStore *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+
+  /* FALSE without an error: there was nothing to delete. */
+  if (!secret_password_clear_finish (result, &error) && error != NULL)
+    {
+      check_unavailable (self, error);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+fd_secret_store_clear_async (FdSecretStore       *self,
+                             const char          *server,
+                             const char          *username,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (FD_IS_SECRET_STORE (self));
+  g_return_if_fail (server != NULL && username != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, fd_secret_store_clear_async);
+
+  if (!self->available)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  /* Every schema version of this server and user goes. */
+  secret_password_clear (&session_schema, cancellable, clear_cb, g_steal_pointer (&task),
+                         "server", server,
+                         "username", username,
+                         NULL);
+}
+
+gboolean
+fd_secret_store_clear_finish (FdSecretStore  *self,
+                              GAsyncResult   *result,
+                              GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+#define FD_TYPE_SIGNIN_PAGE (fd_signin_page_get_type ())
+G_DECLARE_FINAL_TYPE (FdSigninPage, fd_signin_page, FD, SIGNIN_PAGE, AdwBin)
+
+/* Username, password, workstation and a Sign In button. ::submit is
+ * emitted when the form is complete and the user asks to sign in; the
+ * window reads the fields, calls fd_signin_page_set_busy() and reports
+ * back with fd_signin_page_set_message(). */
+void        fd_signin_page_set_server       (FdSigninPage *self,
+                                             const char   *server_url);
+void        fd_signin_page_set_username     (FdSigninPage *self,
+                                             const char   *username);
+void        fd_signin_page_set_workstation  (FdSigninPage *self,
+                                             const char   *workstation);
+const char *fd_signin_page_get_username     (FdSigninPage *self);
+const char *fd_signin_page_get_password     (FdSigninPage *self);
+const char *fd_signin_page_get_workstation  (FdSigninPage *self);
+void        fd_signin_page_clear_password   (FdSigninPage *self);
+void        fd_signin_page_set_busy         (FdSigninPage *self,
+                                             gboolean      busy);
+/* A plain, translated message under the form; NULL hides it. */
+void        fd_signin_page_set_message      (FdSigninPage *self,
+                                             const char   *message);
+const char *fd_signin_page_get_message      (FdSigninPage *self);
+void        fd_signin_page_focus            (FdSigninPage *self);
+
+G_END_DECLS

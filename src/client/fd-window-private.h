@@ -1,0 +1,62 @@
+#pragma once
+
+#include "fd-config.h"
+#include "fd-connect-page.h"
+#include "fd-lock-page.h"
+#include "fd-secret-store.h"
+#include "fd-signin-page.h"
+#include "fd-window.h"
+
+G_BEGIN_DECLS
+
+struct _FdWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  /* template */
+  AdwToastOverlay      *toast_overlay;
+  AdwHeaderBar         *header_bar;
+  GtkWidget            *window_title;
+  GtkWidget            *lock_button;
+  GtkRevealer          *banner_revealer;
+  GtkStack             *stack;
+  AdwStatusPage        *busy_page;
+  FdConnectPage        *connect_page;
+  FdSigninPage         *signin_page;
+  FdLockPage           *lock_page;
+
+  GSettings            *settings;
+  FdConfig             *config;
+  FdApiClient          *api;
+  FdSecretStore        *secrets;
+  FdSession            *session;
+  FdIdleMonitor        *idle;
+  GCancellable         *cancellable;
+  GtkWidget            *main_view;
+  GHashTable           *drafts;
+  char                 *drafts_owner;
+  guint                 retry_id;
+  guint                 retry_delay_s;
+  gboolean              keyring_warned;
+};
+
+enum {
+  FD_WINDOW_SIGNAL_COLLECT_DRAFTS,
+  FD_WINDOW_N_SIGNALS
+};
+
+extern guint fd_window_signals[FD_WINDOW_N_SIGNALS];
+
+/* fd-window.c */
+void      fd_window_show_page          (FdWindow   *self,
+                                        const char *name,
+                                        gboolean    animate);
+void      fd_window_enter_active       (FdWindow   *self);
+
+/* fd-window-lock.c */
+void      fd_window_tear_down          (FdWindow   *self);
+void      fd_window_wipe_drafts        (FdWindow   *self);
+void      fd_window_init_drafts        (FdWindow   *self);
+guint     fd_window_count_drafts       (FdWindow   *self);
+
+G_END_DECLS
