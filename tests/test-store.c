@@ -242,6 +242,36 @@ test_audit_rehashed_row (Fixture       *f,
 }
 
 static void
+test_audit_truncated (Fixture       *f,
+                      gconstpointer  data)
+{
+  gint64 n = 0, bad = 0;
+
+  for (guint i = 0; i < 10; i++)
+    append (f, "view", "1");
+  /* Cutting the newest rows leaves a chain that is valid in itself: only
+   * the keyed head anchor shows that entries 9 and 10 are gone. */
+  tamper (f, "DELETE FROM audit_log WHERE seq >= 9");
+  g_assert_false (FD_STORE_CALL (f->store, audit_verify, &n, &bad, NULL));
+  g_assert_cmpint (bad, ==, 9);
+  g_assert_cmpint (n, ==, 8);
+}
+
+static void
+test_audit_anchor_removed (Fixture       *f,
+                           gconstpointer  data)
+{
+  gint64 n = 0, bad = 0;
+
+  for (guint i = 0; i < 3; i++)
+    append (f, "view", "1");
+  g_assert_true (FD_STORE_CALL (f->store, audit_verify, &n, &bad, NULL));
+  tamper (f, "DELETE FROM settings WHERE key = 'audit.head'");
+  g_assert_false (FD_STORE_CALL (f->store, audit_verify, &n, &bad, NULL));
+  g_assert_cmpint (bad, ==, 1);
+}
+
+static void
 test_visitors_purge (Fixture       *f,
                      gconstpointer  data)
 {
@@ -311,6 +341,10 @@ main (int   argc,
   g_test_add ("/fd/store/audit-deleted-row", Fixture, NULL, fixture_set_up, test_audit_deleted_row,
               fixture_tear_down);
   g_test_add ("/fd/store/audit-rehashed-row", Fixture, NULL, fixture_set_up, test_audit_rehashed_row,
+              fixture_tear_down);
+  g_test_add ("/fd/store/audit-truncated", Fixture, NULL, fixture_set_up, test_audit_truncated,
+              fixture_tear_down);
+  g_test_add ("/fd/store/audit-anchor-removed", Fixture, NULL, fixture_set_up, test_audit_anchor_removed,
               fixture_tear_down);
   g_test_add ("/fd/store/visitors-purge", Fixture, NULL, fixture_set_up, test_visitors_purge,
               fixture_tear_down);

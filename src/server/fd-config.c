@@ -261,6 +261,13 @@ fd_config_load_file (FdConfig   *config,
       !get_uint (kf, "reveal-window", 5, 120, &config->reveal_window_s, error) ||
       !get_uint (kf, "visitor-retention-days", 1, 365, &config->visitor_retention_days, error))
     return FALSE;
+  if (config->lock_after_s >= config->idle_timeout_s)
+    {
+      g_set_error (error, FD_ERROR, FD_ERROR_CONFIG,
+                   "[policy] lock-after must be shorter than idle-timeout, or clients would "
+                   "find their sessions expired before they lock");
+      return FALSE;
+    }
   watermark = g_key_file_get_string (kf, "policy", "watermark", NULL);
   if (watermark != NULL)
     {

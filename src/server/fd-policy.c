@@ -1,5 +1,7 @@
 #include "config.h"
 
+#include <string.h>
+
 #include "fd-mask.h"
 #include "fd-policy.h"
 
@@ -67,6 +69,19 @@ fd_field_from_string (const char *name,
         return TRUE;
       }
   return FALSE;
+}
+
+gboolean
+fd_username_valid (const char *name)
+{
+  gsize len = name ? strlen (name) : 0;
+
+  if (len < 2 || len > 32 || !(g_ascii_islower (name[0]) || g_ascii_isdigit (name[0])))
+    return FALSE;
+  for (gsize i = 0; i < len; i++)
+    if (!g_ascii_islower (name[i]) && !g_ascii_isdigit (name[i]) && !strchr ("._-", name[i]))
+      return FALSE;
+  return TRUE;
 }
 
 gboolean

@@ -58,6 +58,8 @@ const FdFieldRule *fd_policy_rule           (FdRole       role,
 gboolean           fd_field_from_string     (const char  *name,
                                              FdField     *field);
 gboolean           fd_role_sees_residents   (FdRole       role);
+/* 2–32 of a–z, 0–9, '.', '_', '-', starting with a letter or digit. */
+gboolean           fd_username_valid        (const char  *username);
 /* Verify is open to roles that see the field masked (not hidden). */
 gboolean           fd_policy_may_verify     (FdRole       role,
                                              FdField      field);

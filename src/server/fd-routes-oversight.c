@@ -323,19 +323,6 @@ fd_routes_users_list (FdRequest *req)
 }
 
 static gboolean
-username_valid (const char *name)
-{
-  gsize len = strlen (name);
-
-  if (len < 2 || len > 32 || !(g_ascii_islower (name[0]) || g_ascii_isdigit (name[0])))
-    return FALSE;
-  for (gsize i = 0; i < len; i++)
-    if (!g_ascii_islower (name[i]) && !g_ascii_isdigit (name[i]) && !strchr ("._-", name[i]))
-      return FALSE;
-  return TRUE;
-}
-
-static gboolean
 display_name_valid (const char *name)
 {
   if (g_utf8_strlen (name, -1) < 1)
@@ -435,7 +422,7 @@ fd_routes_users_create (FdRequest *req)
       !fd_body_string (req, "role", TRUE, 16, &role) ||
       !fd_body_string (req, "password", TRUE, 1024, &password))
     return;
-  if (!username_valid (username))
+  if (!fd_username_valid (username))
     {
       fd_reply_error (req, FD_ERROR_BAD_REQUEST,
                       "Usernames are 2-32 lower-case letters, digits, '.', '_' or '-'", "username");

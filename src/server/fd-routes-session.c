@@ -134,7 +134,7 @@ login_done (FdRequest *req,
 
   if (!ok)
     {
-      if (!account_locked (user, now))
+      if (!account_locked (user, now) && !user->disabled)
         {
           user->failed_logins++;
           if (user->failed_logins >= MAX_FAILED_LOGINS)

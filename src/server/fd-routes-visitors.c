@@ -99,7 +99,8 @@ fd_routes_visitors_list (FdRequest *req)
   /* Patrol sees surnames only: it may not search visitors by name. */
   if (req->role == FD_ROLE_PATROL && *q != '\0')
     {
-      fd_reply_error (req, FD_ERROR_FORBIDDEN, "Your role cannot search visitors", "q");
+      if (fd_audit (req, "search", "visitors", NULL, NULL, NULL, FALSE))
+        fd_reply_error (req, FD_ERROR_FORBIDDEN, "Your role cannot search visitors", "q");
       return;
     }
   context = g_strdup_printf ("visitors\x1f%s\x1f%" G_GINT64_FORMAT "\x1f%s",
@@ -264,7 +265,9 @@ fd_routes_visitors_checkout (FdRequest *req)
   if (!fd_parse_id (req->segments[1], &id) ||
       (v = FD_STORE_CALL (server->store, visitor_get, id)) == NULL)
     {
-      fd_reply_error (req, FD_ERROR_NOT_FOUND, "No such visitor", NULL);
+      if (fd_audit (req, "visitor-checkout", fd_parse_id (req->segments[1], &id) ? req->segments[1] : NULL,
+                    NULL, NULL, NULL, FALSE))
+        fd_reply_error (req, FD_ERROR_NOT_FOUND, "No such visitor", NULL);
       return;
     }
   if (v->left_at == 0)
@@ -357,12 +360,8 @@ fd_routes_visitors_export (FdRequest *req)
     return;
 
   headers = soup_server_message_get_response_headers (req->msg);
-  soup_message_headers_replace (headers, "Cache-Control", "no-store");
-  soup_message_headers_replace (headers, "X-Content-Type-Options", "nosniff");
   soup_message_headers_replace (headers, "Content-Disposition",
                                 "attachment; filename=\"visitors.csv\"");
-  soup_server_message_set_status (req->msg, 200, NULL);
   len = csv->len;
-  soup_server_message_set_response (req->msg, "text/csv; charset=utf-8", SOUP_MEMORY_TAKE,
-                                    g_string_free (g_steal_pointer (&csv), FALSE), len);
+  fd_reply_data (req, 200, "text/csv; charset=utf-8", g_string_free (g_steal_pointer (&csv), FALSE), len);
 }

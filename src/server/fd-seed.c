@@ -45,6 +45,12 @@ fd_seed_add_user (FdStore     *store,
   g_autofree char *target = NULL;
   FdUserRecord user = { 0 };
 
+  if (!fd_username_valid (username))
+    {
+      g_set_error (error, FD_ERROR, FD_ERROR_CONFIG,
+                   "Usernames are 2-32 lower-case letters, digits, '.', '_' or '-'");
+      return FALSE;
+    }
   if (fd_role_from_string (role) == FD_ROLE_INVALID)
     {
       g_set_error (error, FD_ERROR, FD_ERROR_CONFIG,

@@ -72,6 +72,12 @@ void        fd_reply_json          (FdRequest   *req,
 void        fd_reply_writer        (FdRequest    *req,
                                     guint         status,
                                     FdJsonWriter *writer);
+/* Takes @data (g_malloc'd). */
+void        fd_reply_data          (FdRequest   *req,
+                                    guint        status,
+                                    const char  *content_type,
+                                    char        *data,
+                                    gsize        len);
 void        fd_reply_empty         (FdRequest   *req,
                                     guint        status);
 void        fd_reply_error         (FdRequest   *req,

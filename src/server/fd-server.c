@@ -142,6 +142,18 @@ fd_reply_writer (FdRequest    *req,
 }
 
 void
+fd_reply_data (FdRequest  *req,
+               guint       status,
+               const char *content_type,
+               char       *data,
+               gsize       len)
+{
+  set_common_headers (req);
+  soup_server_message_set_status (req->msg, status, NULL);
+  soup_server_message_set_response (req->msg, content_type, SOUP_MEMORY_TAKE, data, len);
+}
+
+void
 fd_reply_empty (FdRequest *req,
                 guint      status)
 {
@@ -186,6 +198,9 @@ fd_reply_error_full (FdRequest  *req,
     }
   json_builder_end_object (b);
   json_builder_end_object (b);
+  if (code == FD_ERROR_RATE_LIMITED)
+    soup_message_headers_replace (soup_server_message_get_response_headers (req->msg),
+                                  "Retry-After", "3600");
   fd_reply_json (req, fd_error_to_status (code), b);
 }
 

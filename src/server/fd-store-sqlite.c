@@ -70,6 +70,8 @@ static const char *migrations[] = {
   /* 2: a token replaced at unlock answers "signed-out", not "invalid" */
   "ALTER TABLE sessions ADD COLUMN prev_token_hash TEXT;"
   "CREATE INDEX sessions_prev_token ON sessions (prev_token_hash);",
+  /* 3: the keyed audit head anchor (written by anchor_existing_chain) */
+  "SELECT 1;",
 };
 
 static gboolean
@@ -946,6 +948,58 @@ audit_from_row (sqlite3_stmt *stmt,
 
 #define GENESIS_HASH "0000000000000000000000000000000000000000000000000000000000000000"
 
+/* The chain's head, sealed with the index key: "SEQ:HASH:MAC". A forger
+ * with write access to the database but not the key file can rebuild an
+ * unkeyed chain after deleting or appending rows, but cannot move this
+ * anchor to match. */
+static char *
+audit_anchor_mac (FdKeys     *keys,
+                  gint64      seq,
+                  const char *hash)
+{
+  g_autofree char *data = g_strdup_printf ("audit-head\x1f%" G_GINT64_FORMAT "\x1f%s", seq, hash);
+  return fd_crypto_mac_hex (keys, data, strlen (data));
+}
+
+static gboolean
+write_audit_anchor (FdStoreSqlite  *self,
+                    gint64          seq,
+                    const char     *hash,
+                    GError        **error)
+{
+  g_autofree char *mac = audit_anchor_mac (self->parent.keys, seq, hash);
+  g_autofree char *value = g_strdup_printf ("%" G_GINT64_FORMAT ":%s:%s", seq, hash, mac);
+
+  return set_setting (&self->parent, "audit.head", value, error);
+}
+
+/* Checks the anchor against the chain's last entry. Returns 0 when they
+ * agree, else the first seq that cannot be trusted. */
+static gint64
+check_audit_anchor (FdKeys     *keys,
+                    const char *anchor,
+                    gint64      last_seq,
+                    const char *last_hash)
+{
+  g_auto(GStrv) parts = NULL;
+  g_autofree char *mac = NULL;
+  guint64 seq;
+
+  if (anchor == NULL)
+    return last_seq > 0 ? 1 : 0;
+  parts = g_strsplit (anchor, ":", 3);
+  if (g_strv_length (parts) != 3 || !g_ascii_string_to_unsigned (parts[0], 10, 0, G_MAXINT64, &seq, NULL))
+    return 1;
+  mac = audit_anchor_mac (keys, seq, parts[1]);
+  if (!fd_const_time_equal (mac, parts[2]))
+    return 1;
+  if ((gint64) seq > last_seq)
+    return last_seq + 1;        /* rows were cut off the end */
+  if ((gint64) seq < last_seq)
+    return seq + 1;             /* rows were added behind the server's back */
+  return g_strcmp0 (parts[1], last_hash) == 0 ? 0 : last_seq;
+}
+
 static gboolean
 audit_append (FdStore *store, FdAuditEntry *entry, GError **error)
 {
@@ -998,6 +1052,8 @@ audit_append (FdStore *store, FdAuditEntry *entry, GError **error)
   if (sqlite3_step (stmt) != SQLITE_DONE)
     goto fail;
   sqlite3_reset (stmt);
+  if (!write_audit_anchor (self, entry->seq, entry->hash, NULL))
+    goto fail;
 
   if (own_tx && !step_once (self, "COMMIT", error))
     {
@@ -1079,6 +1135,7 @@ audit_verify (FdStore *store, gint64 *n_entries, gint64 *first_bad_seq, GError *
   sqlite3 *db = NULL;
   sqlite3_stmt *stmt = NULL;
   g_autofree char *prev = g_strdup (GENESIS_HASH);
+  g_autofree char *anchor = NULL;
   gint64 expected_seq = 1, n = 0;
   gboolean ok = TRUE;
   int rc;
@@ -1095,6 +1152,16 @@ audit_verify (FdStore *store, gint64 *n_entries, gint64 *first_bad_seq, GError *
       return FALSE;
     }
   sqlite3_busy_timeout (db, 5000);
+
+  /* The anchor and the rows from one snapshot. */
+  sqlite3_exec (db, "BEGIN", NULL, NULL, NULL);
+  {
+    sqlite3_stmt *a = NULL;
+    if (sqlite3_prepare_v2 (db, "SELECT value FROM settings WHERE key = 'audit.head'", -1, &a, NULL) ==
+        SQLITE_OK && sqlite3_step (a) == SQLITE_ROW)
+      anchor = g_strdup ((const char *) sqlite3_column_text (a, 0));
+    sqlite3_finalize (a);
+  }
 
   *first_bad_seq = 0;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -1132,7 +1199,17 @@ audit_verify (FdStore *store, gint64 *n_entries, gint64 *first_bad_seq, GError *
       while (sqlite3_step (stmt) == SQLITE_ROW)
         n++;
     }
+  else
+    {
+      gint64 bad = check_audit_anchor (store->keys, anchor, expected_seq - 1, prev);
+      if (bad != 0)
+        {
+          ok = FALSE;
+          *first_bad_seq = bad;
+        }
+    }
   sqlite3_finalize (stmt);
+  sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
   sqlite3_close_v2 (db);
   *n_entries = n;
   return ok;
@@ -1244,7 +1321,7 @@ migrate (FdStoreSqlite  *self,
          GError        **error)
 {
   sqlite3_stmt *stmt = NULL;
-  int version = 0;
+  int version = 0, from_version;
 
   if (sqlite3_prepare_v2 (self->db, "PRAGMA user_version", -1, &stmt, NULL) == SQLITE_OK &&
       sqlite3_step (stmt) == SQLITE_ROW)
@@ -1259,6 +1336,7 @@ migrate (FdStoreSqlite  *self,
       return FALSE;
     }
 
+  from_version = version;
   for (guint i = version; i < G_N_ELEMENTS (migrations); i++)
     {
       g_autofree char *bump = g_strdup_printf ("PRAGMA user_version = %u", i + 1);
@@ -1272,6 +1350,22 @@ migrate (FdStoreSqlite  *self,
         }
       if (!exec (self, "COMMIT", error))
         return FALSE;
+    }
+
+  /* A chain written before anchors existed is anchored once, at the
+   * upgrade; later a missing anchor counts as tampering. */
+  if (from_version > 0 && from_version < 3)
+    {
+      sqlite3_stmt *last = NULL;
+      if (sqlite3_prepare_v2 (self->db, "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
+                              -1, &last, NULL) == SQLITE_OK && sqlite3_step (last) == SQLITE_ROW)
+        {
+          g_autofree char *hash = g_strdup ((const char *) sqlite3_column_text (last, 1));
+          gint64 seq = sqlite3_column_int64 (last, 0);
+          sqlite3_finalize (last);
+          return write_audit_anchor (self, seq, hash, error);
+        }
+      sqlite3_finalize (last);
     }
   return TRUE;
 }

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <glib-unix.h>
 #include <glib/gstdio.h>
+#include <locale.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -87,6 +88,17 @@ open_store (FdConfig  *config,
   if (!fd_crypto_init (error))
     return NULL;
   fd_config_resolve_paths (config);
+  /* A new key only for a new database: a missing key next to an existing
+   * database means the sealed columns would become unreadable. */
+  if (create_key && g_file_test (config->db_path, G_FILE_TEST_EXISTS) &&
+      !g_file_test (config->key_file, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
+                   "The database %s exists but its key file %s is missing; restore the key "
+                   "from its backup (a new key could not open the sealed columns)",
+                   config->db_path, config->key_file);
+      return NULL;
+    }
   keys = fd_keys_load (config->key_file, create_key, error);
   if (keys == NULL)
     return NULL;
@@ -378,6 +390,12 @@ cmd_user (int    argc,
   if (!g_str_equal (verb, "list") && username == NULL)
     return usage_error ("--username is required");
 
+  if (g_str_equal (verb, "add") && config->data_dir != NULL &&
+      !ensure_private_dir (config->data_dir, &error))
+    {
+      g_printerr ("frontdesk-server: %s\n", error->message);
+      return EXIT_USAGE;
+    }
   store = open_store (config, g_str_equal (verb, "add"), &error);
   if (store == NULL)
     {
@@ -391,8 +409,9 @@ cmd_user (int    argc,
       for (guint i = 0; i < users->len; i++)
         {
           FdUserRecord *u = g_ptr_array_index (users, i);
+          gboolean locked = u->locked_until == -1 || u->locked_until > g_get_real_time ();
           g_print ("%-16s %-10s %s%s\n", u->username, u->role, u->disabled ? "disabled" : "active",
-                   u->locked_until != 0 ? ", locked" : "");
+                   locked ? ", locked" : "");
         }
       goto out;
     }
@@ -466,6 +485,8 @@ main (int   argc,
 {
   const char *command;
 
+  /* Command-line text (display names) is UTF-8 in the user's locale. */
+  setlocale (LC_ALL, "");
   /* No core dumps of a process holding keys and resident data. */
   prctl (PR_SET_DUMPABLE, 0);
   /* TLS 1.2 and 1.3 only, whatever the system's GnuTLS default. */
