@@ -153,7 +153,7 @@ run_rss (const char *url,
   if (g_strcmp0 (fd_window_get_page_name (window), "main") != 0)
     return 1;
 
-  /* Let the first page of residents arrive and paint. */
+  /* Let the main view settle and paint. */
   iterate_for (2000);
   g_print ("rss-kb %ld\n", vm_rss_kb ());
   fflush (stdout);
@@ -286,7 +286,7 @@ main (int   argc,
   g_print ("frontdesk first frame (sign-in page): median %.1f ms\n", client_ms);
   g_print ("bare AdwApplicationWindow first frame: median %.1f ms\n", bare_ms);
   g_print ("ratio: %.2f\n", client_ms / bare_ms);
-  g_print ("RSS after sign-in (reception, first residents shown): %" G_GINT64_FORMAT " KiB\n",
+  g_print ("RSS after sign-in (reception, main view shown, settled 2 s): %" G_GINT64_FORMAT " KiB\n",
            client_rss);
   g_print ("RSS of the bare window at its first frame: %" G_GINT64_FORMAT " KiB\n", bare_rss);
 
