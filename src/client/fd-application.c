@@ -361,6 +361,11 @@ fd_application_startup (GApplication *application)
 
   G_APPLICATION_CLASS (fd_application_parent_class)->startup (application);
 
+#if FD_RELEASE
+  /* After gtk_init() (window classes need a display), before any window. */
+  fd_application_lock_down_inspector ();
+#endif
+
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.lock", lock_accels);

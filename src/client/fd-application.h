@@ -29,8 +29,9 @@ void           fd_application_withdraw_notifications  (FdApplication  *self);
 /* Gives up CLIPBOARD and PRIMARY on every display where this process owns
  * them (never touches another application's copy). */
 void           fd_application_clear_clipboards        (void);
-/* Makes the GTK inspector unreachable from every window (release builds
- * call it from main() before any window class exists). */
+/* Makes the GTK inspector unreachable from every window: patches the
+ * enable-debugging handler of GtkWindow and its known subclasses. Needs
+ * gtk_init(); release builds call it at startup, before any window. */
 void           fd_application_lock_down_inspector     (void);
 
 G_END_DECLS

@@ -460,6 +460,7 @@ unlock_cb (GObject      *source,
                    MIN (fd_session_get_unlock_failures (self->session),
                         FD_SESSION_MAX_UNLOCK_FAILURES);
 
+      /* Translators: %u is how many more wrong passwords end the session */
       message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                               "Wrong password. %u more wrong password signs you out.",
                                               "Wrong password. %u more wrong passwords sign you out.",

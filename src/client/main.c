@@ -29,10 +29,6 @@ main (int   argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
-#if FD_RELEASE
-  fd_application_lock_down_inspector ();
-#endif
-
   app = fd_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);
 }
