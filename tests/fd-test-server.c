@@ -24,6 +24,7 @@ struct _FdTestServer
   char        *base_url;
   guint16      port;
   guint        residents;
+  gboolean     keep_data_dir;
   char        *off_hours;
   GStrv        extra_args;
 };
@@ -158,8 +159,11 @@ iterate_until (GMainContext *context,
 static void
 remove_data_dir (FdTestServer *self)
 {
-  g_autoptr(GFile) dir = g_file_new_for_path (self->data_dir);
+  g_autoptr(GFile) dir = NULL;
 
+  if (self->keep_data_dir)
+    return;
+  dir = g_file_new_for_path (self->data_dir);
   remove_tree (dir);
 }
 
@@ -260,11 +264,20 @@ fd_test_server_start (const FdTestServerOptions *opts)
   g_autoptr(GError) error = NULL;
   guint32 salt = g_random_int ();
 
-  self->data_dir = g_dir_make_tmp ("fd-test-server-XXXXXX", &error);
+  if (opts != NULL && opts->data_dir != NULL)
+    {
+      self->data_dir = g_canonicalize_filename (opts->data_dir, NULL);
+      self->keep_data_dir = TRUE;
+    }
+  else
+    self->data_dir = g_dir_make_tmp ("fd-test-server-XXXXXX", &error);
   if (self->data_dir == NULL)
     g_error ("cannot make a data directory: %s", error->message);
   self->ca_path = g_build_filename (self->data_dir, "ca.pem", NULL);
-  self->password = g_strdup_printf ("fd-test-Pw-%08x", salt);
+  if (opts != NULL && opts->password != NULL)
+    self->password = g_strdup (opts->password);
+  else
+    self->password = g_strdup_printf ("fd-test-Pw-%08x", salt);
   self->residents = opts != NULL && opts->residents > 0 ? opts->residents : 200;
   self->off_hours = opts != NULL && opts->off_hours != NULL ? g_strdup (opts->off_hours)
                                                             : default_off_hours ();

@@ -23,6 +23,12 @@ typedef struct
   const char         *off_hours;
   /* Further arguments for `frontdesk-server demo`, NULL-terminated. */
   const char * const *extra_args;
+  /* Serve this directory (created if needed, reused if it holds a
+   * database, never removed) instead of a new temporary one. */
+  const char         *data_dir;
+  /* --demo-password; NULL means a random one. Set it with @data_dir when
+   * the directory already holds a database. */
+  const char         *password;
 } FdTestServerOptions;
 
 typedef struct _FdTestServer FdTestServer;
@@ -30,8 +36,8 @@ typedef struct _FdTestServer FdTestServer;
 /* Starts a server and waits (≤ 60 s) for its "listening on" line.
  * @opts may be NULL. */
 FdTestServer *fd_test_server_start           (const FdTestServerOptions *opts);
-/* SIGTERM, waits, asserts exit status 0, removes the data directory and
- * frees @server. Accepts a halted server. */
+/* SIGTERM, waits, asserts exit status 0, removes the data directory (unless
+ * it was given in the options) and frees @server. Accepts a halted server. */
 void          fd_test_server_stop            (FdTestServer  *server);
 /* SIGTERM, waits, asserts exit status 0, keeps the data directory (to
  * inspect or tamper with it); fd_test_server_restart() serves it again. */
