@@ -790,10 +790,16 @@ test_lock_with_dialog (void)
   weak_dialog = dialog;
   g_object_add_weak_pointer (G_OBJECT (dialog), &weak_dialog);
 
+  /* And the app's own windows. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-shortcuts", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "app.about", NULL));
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_window_get_toplevels ()), ==, 4);
+
   /* The desktop locks its screen: so does the app, dialog or not. */
   emit_screensaver_active ();
   assert_page (window, "lock");
   g_assert_true (wait_until (pointer_is_null_cb, &weak_dialog, TIMEOUT_MS));
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_window_get_toplevels ()), ==, 1);
   g_assert_false (any_toplevel_has_type (FD_TYPE_MAIN_VIEW));
   g_assert_true (fd_window_has_draft (window, "test-form"));
 
