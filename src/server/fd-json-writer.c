@@ -91,11 +91,20 @@ append_escaped (GString    *out,
                 const char *s)
 {
   static const char hex[] = "0123456789abcdef";
+  const char *run = s;
 
   g_string_append_c (out, '"');
-  for (const unsigned char *p = (const unsigned char *) s; *p; p++)
+  /* Copy runs of plain bytes at once; escape the few that need it. */
+  for (const unsigned char *p = (const unsigned char *) s; ; p++)
     {
-      switch (*p)
+      unsigned char c = *p;
+
+      if (c >= 0x20 && c != '"' && c != '\\')
+        continue;
+      g_string_append_len (out, run, (const char *) p - run);
+      if (c == '\0')
+        break;
+      switch (c)
         {
         case '"':  g_string_append (out, "\\\""); break;
         case '\\': g_string_append (out, "\\\\"); break;
@@ -103,15 +112,11 @@ append_escaped (GString    *out,
         case '\r': g_string_append (out, "\\r"); break;
         case '\t': g_string_append (out, "\\t"); break;
         default:
-          if (*p < 0x20)
-            {
-              g_string_append (out, "\\u00");
-              g_string_append_c (out, hex[*p >> 4]);
-              g_string_append_c (out, hex[*p & 15]);
-            }
-          else
-            g_string_append_c (out, *p);
+          g_string_append (out, "\\u00");
+          g_string_append_c (out, hex[c >> 4]);
+          g_string_append_c (out, hex[c & 15]);
         }
+      run = (const char *) p + 1;
     }
   g_string_append_c (out, '"');
 }

@@ -124,7 +124,8 @@ add_masked (FdJsonWriter      *w,
 static void
 add_plates (FdJsonWriter       *w,
             const FdFieldRule  *rule,
-            const char * const *plates)
+            const char * const *plates,
+            const char * const *plates_masked)
 {
   if (rule->show == FD_SHOW_ABSENT)
     return;
@@ -136,6 +137,8 @@ add_plates (FdJsonWriter       *w,
 
       if (rule->show == FD_SHOW_CLEAR)
         fd_json_writer_field (w, NULL, plates[i], FALSE, FALSE);
+      else if (plates_masked != NULL)
+        fd_json_writer_field (w, NULL, plates_masked[i], TRUE, rule->revealable);
       else
         {
           masked = fd_mask_plate (plates[i]);
@@ -202,7 +205,8 @@ fd_policy_write_resident (FdJsonWriter           *w,
   if (rule->show != FD_SHOW_CLEAR)
     add_masked (w, "phone", rule, NULL, r->phone_masked);
 
-  add_plates (w, fd_policy_rule (role, FD_FIELD_PLATES), (const char * const *) r->plates);
+  add_plates (w, fd_policy_rule (role, FD_FIELD_PLATES), (const char * const *) r->plates,
+              (const char * const *) r->plates_masked);
 
   if (detail)
     {

@@ -191,6 +191,7 @@ fd_search_index_add (FdSearchIndex          *self,
   e.summary->room = g_strdup (e.room);
   e.summary->phone_masked = g_strdup (r->phone_masked);
   e.summary->plates = g_strdupv (e.plates);
+  e.summary->plates_masked = g_strdupv (e.plates_masked);
 
   g_array_append_val (self->entries, e);
 }

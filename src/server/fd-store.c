@@ -49,6 +49,7 @@ fd_resident_record_free (FdResidentRecord *resident)
   g_free (resident->id_masked);
   g_free (resident->address_masked);
   g_strfreev (resident->plates);
+  g_strfreev (resident->plates_masked);
   g_free (resident->account_masked);
   g_free (resident->last_paid_at);
   g_free (resident);

@@ -66,6 +66,7 @@ typedef struct
   char    *id_masked;        /* NULL when no ID number is on file */
   char    *address_masked;
   char   **plates;           /* clear; NULL-terminated */
+  char   **plates_masked;    /* optional (index summaries): the plates' masked forms */
   char    *account_masked;
   gint64   balance_cents;
   gboolean overdue;
