@@ -5,6 +5,7 @@
 #   check-packaging.py config SERVER-CONF
 #   check-packaging.py icons ICONDIR APP-ID
 #   check-packaging.py translations SRCDIR [LANG]
+#   check-packaging.py translatable-strings SRCDIR
 #   check-packaging.py options SRCDIR [--build]
 #   check-packaging.py missing PROGRAM
 # Each prints what it found wrong and exits 1, or exits 0.
@@ -416,10 +417,6 @@ def check_translations(srcdir, lang):
         strs = [e['strs'][k] for k in sorted(e['strs'])]
         if 'fuzzy' in e['flags']:
             fail('fuzzy: ' + where)
-        t = template.get(key)
-        if t is not None and (placeholders(e['id']) or MASK.search(e['id'])) \
-                and not t['comments']:
-            fail('no translator comment for %s (it holds a mask or placeholder)' % where)
         if not strs or any(s == '' for s in strs):
             untranslated += 1
             fail('untranslated: ' + where)
@@ -433,6 +430,34 @@ def check_translations(srcdir, lang):
     if not entries:
         print('note: no translatable strings yet', file=sys.stderr)
     print('%d strings, %d untranslated' % (len(entries), untranslated))
+
+
+def check_translator_comments(srcdir):
+    """Every string holding a placeholder or a mask needs a comment saying what
+    it stands for. xgettext keeps a comment only when it ends on the line just
+    before the one holding the string."""
+    xgettext = need('xgettext')
+    podir = os.path.join(srcdir, 'po')
+    with tempfile.TemporaryDirectory() as tmp:
+        pot = os.path.join(tmp, 'frontdesk.pot')
+        r = run([xgettext, '--package-name=frontdesk', '-o', pot, '--directory=' + srcdir,
+                 '--files-from=' + os.path.join(podir, 'POTFILES.in')] + XGETTEXT_GLIB)
+        if r.returncode != 0:
+            fail('xgettext failed: ' + r.stderr.strip())
+            return
+        for w in r.stderr.splitlines():
+            if 'format string' in w:
+                fail('xgettext: ' + w.strip())
+        entries = parse_po(pot) if os.path.exists(pot) else []
+    n = 0
+    for e in entries:
+        if not e['id']:
+            continue
+        if (placeholders(e['id']) or MASK.search(e['id'])) and not e['comments']:
+            n += 1
+            fail('no translator comment for %r (it holds a mask or placeholder); put '
+                 '"/* Translators: ... */" on the lines just above the string' % e['id'])
+    print('%d strings checked, %d without a needed comment' % (len(entries), n))
 
 
 # --- build options ----------------------------------------------------------
@@ -476,6 +501,8 @@ def main(argv):
         check_icons(args[0], args[1])
     elif cmd == 'translations' and len(args) in (1, 2):
         check_translations(args[0], args[1] if len(args) == 2 else 'zh_CN')
+    elif cmd == 'translatable-strings' and len(args) == 1:
+        check_translator_comments(args[0])
     elif cmd == 'options' and len(args) in (1, 2):
         check_options(args[0], '--build' in args[1:])
     elif cmd == 'missing' and len(args) == 1:
