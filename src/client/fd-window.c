@@ -461,10 +461,9 @@ unlock_cb (GObject      *source,
                         FD_SESSION_MAX_UNLOCK_FAILURES);
 
       /* Translators: %u is how many more wrong passwords end the session */
-      message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                              "Wrong password. %u more wrong password signs you out.",
-                                              "Wrong password. %u more wrong passwords sign you out.",
-                                              left),
+      message = g_strdup_printf (ngettext ("Wrong password. %u more wrong password signs you out.",
+                                           "Wrong password. %u more wrong passwords sign you out.",
+                                           left),
                                  left);
     }
   else if (g_error_matches (error, FD_ERROR, FD_ERROR_NETWORK))
@@ -561,7 +560,8 @@ retry_done_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
 
   root = fd_api_client_request_finish (FD_API_CLIENT (source), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->api != FD_API_CLIENT (source))
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      self->api != FD_API_CLIENT (source))
     return;
 
   if (!fd_api_client_get_reachable (self->api))

@@ -169,14 +169,15 @@ spawn_and_read (const char * const *argv,
                 const char         *key,
                 gint64             *start)
 {
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                                                       G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *out = NULL;
   g_autofree char *prefix = g_strconcat (key, " ", NULL);
   const char *line;
 
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDERR_SILENCE);
   for (guint i = 0; env != NULL && env[i] != NULL; i += 2)
     g_subprocess_launcher_setenv (launcher, env[i], env[i + 1], TRUE);
 
@@ -286,8 +287,8 @@ main (int   argc,
   g_print ("frontdesk first frame (sign-in page): median %.1f ms\n", client_ms);
   g_print ("bare AdwApplicationWindow first frame: median %.1f ms\n", bare_ms);
   g_print ("ratio: %.2f\n", client_ms / bare_ms);
-  g_print ("RSS after sign-in (reception, main view shown, settled 2 s): %" G_GINT64_FORMAT " KiB\n",
-           client_rss);
+  g_print ("RSS after sign-in (reception, main view shown, settled 2 s): %"
+           G_GINT64_FORMAT " KiB\n", client_rss);
   g_print ("RSS of the bare window at its first frame: %" G_GINT64_FORMAT " KiB\n", bare_rss);
 
   fd_test_server_stop (server);
