@@ -4,6 +4,7 @@
 #   check-packaging.py unit SERVICE-FILE SYSUSERS-FILE
 #   check-packaging.py config SERVER-CONF
 #   check-packaging.py icons ICONDIR APP-ID
+#   check-packaging.py screenshots METAINFO SRCDIR
 #   check-packaging.py translations SRCDIR [LANG]
 #   check-packaging.py translatable-strings SRCDIR
 #   check-packaging.py options SRCDIR [--build]
@@ -256,6 +257,23 @@ def check_icons(icondir, app_id):
                     fail('%s: refers to an external resource %s' % (path, v))
 
 
+# --- metainfo screenshots ---------------------------------------------------
+
+def check_screenshots(metainfo, srcdir):
+    """Each screenshot URL points into this repository's main branch; the file
+    must exist here, or software centres show a broken image."""
+    root = ET.parse(metainfo).getroot()
+    images = [i.text.strip() for i in root.iter('image') if i.text]
+    if not images:
+        fail('%s: no screenshots' % metainfo)
+    for url in images:
+        m = re.match(r'https://github\.com/frontdesk/frontdesk/raw/main/(.+\.png)$', url)
+        if not m:
+            fail('%s: screenshot %s is not a PNG in the repository' % (metainfo, url))
+        elif not os.path.isfile(os.path.join(srcdir, m.group(1))):
+            fail('%s: screenshot %s does not exist' % (metainfo, m.group(1)))
+
+
 # --- translations -----------------------------------------------------------
 
 # The keywords and flags of meson's i18n 'glib' preset (po/meson.build).
@@ -499,6 +517,8 @@ def main(argv):
         check_config(args[0])
     elif cmd == 'icons' and len(args) == 2:
         check_icons(args[0], args[1])
+    elif cmd == 'screenshots' and len(args) == 2:
+        check_screenshots(args[0], args[1])
     elif cmd == 'translations' and len(args) in (1, 2):
         check_translations(args[0], args[1] if len(args) == 2 else 'zh_CN')
     elif cmd == 'translatable-strings' and len(args) == 1:
