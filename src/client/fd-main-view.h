@@ -26,4 +26,33 @@ void        fd_main_view_set_curtain  (FdMainView  *self,
 /* Header-bar widgets the window should pack (view switcher title), may be NULL. */
 GtkWidget  *fd_main_view_get_title_widget (FdMainView *self);
 
+/* --- added by the data pages (issue 4) --- */
+
+/* Half-filled forms (the visitor form, the resident search) as an a{sv},
+ * or NULL when there is nothing to keep; the window keeps it in memory
+ * across a lock and hands it back after the same user unlocked. The view
+ * also does this by itself through FdWindow's ::collect-drafts and
+ * fd_window_take_draft ("pages") when its root is an FdWindow. */
+GVariant   *fd_main_view_save_drafts    (FdMainView  *self);
+void        fd_main_view_restore_drafts (FdMainView  *self,
+                                         GVariant    *drafts);
+gboolean    fd_main_view_get_curtain    (FdMainView  *self);
+/* The pages this role has, by name: "residents", "lookup", "visitors",
+ * "audit", "alerts" (NULL when the role lacks it). */
+GtkWidget  *fd_main_view_get_page       (FdMainView  *self,
+                                         const char  *name);
+void        fd_main_view_show_page      (FdMainView  *self,
+                                         const char  *name);
+/* A toast over the data views; the last one shown (tests). */
+void        fd_main_view_toast          (FdMainView  *self,
+                                         const char  *message);
+const char *fd_main_view_get_last_toast (FdMainView  *self);
+/* The watermark's text, "" when the policy has none. */
+const char *fd_main_view_get_watermark_text (FdMainView *self);
+
+/* An RFC 3339 time from the server in local time: "14:05", or with
+ * @with_date "2026-03-01 14:05"; "—" when missing or malformed. */
+char       *fd_main_view_format_time    (const char  *rfc3339,
+                                         gboolean     with_date);
+
 G_END_DECLS

@@ -1,0 +1,339 @@
+#include "config.h"
+
+#include "fd-resident-page.h"
+
+#include "fd-resident-row.h"
+#include "fd-sensitive-entry.h"
+
+#include <glib/gi18n.h>
+
+/* Fetch the next page when a row this close to the end gets bound. */
+#define LOAD_MORE_MARGIN 15
+
+struct _FdResidentPage
+{
+  GtkWidget            parent_instance;
+
+  AdwLeaflet          *leaflet;
+  GtkWidget           *list_pane;
+  GtkWidget           *search_entry;
+  GtkStack            *results_stack;
+  AdwStatusPage       *empty_status;
+  AdwStatusPage       *error_status;
+  GtkWidget           *scroller;
+  GtkListView         *list_view;
+  GtkWidget           *detail_pane;
+  GtkWidget           *back_button;
+  GtkStack            *detail_stack;
+
+  FdApiClient         *api;
+  FdResidentListModel *model;
+  FdResidentDetail    *detail;
+  guint                load_more_id;
+};
+
+G_DEFINE_FINAL_TYPE (FdResidentPage, fd_resident_page, GTK_TYPE_WIDGET)
+
+static gboolean
+load_more_idle_cb (gpointer user_data)
+{
+  FdResidentPage *self = user_data;
+
+  self->load_more_id = 0;
+  fd_resident_list_model_load_more (self->model);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+setup_cb (GtkSignalListItemFactory *factory,
+          GtkListItem              *item,
+          gpointer                  user_data)
+{
+  gtk_list_item_set_child (item, fd_resident_row_new ());
+}
+
+static void
+bind_cb (GtkSignalListItemFactory *factory,
+         GtkListItem              *item,
+         FdResidentPage           *self)
+{
+  FdResidentRow *row = FD_RESIDENT_ROW (gtk_list_item_get_child (item));
+  FdResidentItem *resident = gtk_list_item_get_item (item);
+  guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->model));
+
+  fd_resident_row_set_item (row, resident);
+
+  if (gtk_list_item_get_position (item) + LOAD_MORE_MARGIN >= n_items &&
+      fd_resident_list_model_get_has_more (self->model) && self->load_more_id == 0)
+    self->load_more_id = g_idle_add (load_more_idle_cb, self);
+}
+
+static void
+unbind_cb (GtkSignalListItemFactory *factory,
+           GtkListItem              *item,
+           gpointer                  user_data)
+{
+  fd_resident_row_set_item (FD_RESIDENT_ROW (gtk_list_item_get_child (item)), NULL);
+}
+
+static void
+update_results_page (FdResidentPage *self)
+{
+  const char *query = fd_resident_list_model_get_query (self->model);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->model));
+
+  if (*query == '\0')
+    gtk_stack_set_visible_child_name (self->results_stack, "empty");
+  else if (n == 0 && !fd_resident_list_model_get_loading (self->model))
+    gtk_stack_set_visible_child_name (self->results_stack, "none");
+  else if (n > 0)
+    gtk_stack_set_visible_child_name (self->results_stack, "list");
+}
+
+static void
+model_updated_cb (FdResidentPage *self)
+{
+  update_results_page (self);
+}
+
+static void
+model_failed_cb (FdResidentPage *self,
+                 GError         *error)
+{
+  adw_status_page_set_description (self->error_status, error->message);
+  gtk_stack_set_visible_child_name (self->results_stack, "error");
+}
+
+static void
+search_changed_cb (FdResidentPage *self)
+{
+  fd_resident_list_model_set_query (self->model,
+                                    gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+  update_results_page (self);
+}
+
+static void
+stop_search_cb (FdResidentPage *self)
+{
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+}
+
+void
+fd_resident_page_open (FdResidentPage *self,
+                       guint           position)
+{
+  g_autoptr(FdResidentItem) item = NULL;
+
+  g_return_if_fail (FD_IS_RESIDENT_PAGE (self));
+
+  item = g_list_model_get_item (G_LIST_MODEL (self->model), position);
+  if (item == NULL)
+    return;
+
+  fd_resident_detail_load (self->detail, fd_resident_item_get_id (item));
+  gtk_stack_set_visible_child (self->detail_stack, GTK_WIDGET (self->detail));
+  adw_leaflet_set_visible_child (self->leaflet, self->detail_pane);
+}
+
+static void
+activate_cb (GtkListView    *list_view,
+             guint           position,
+             FdResidentPage *self)
+{
+  fd_resident_page_open (self, position);
+}
+
+static void
+back_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  FdResidentPage *self = FD_RESIDENT_PAGE (widget);
+
+  fd_resident_page_remask_all (self);
+  adw_leaflet_set_visible_child (self->leaflet, self->list_pane);
+  gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
+}
+
+static void
+folded_cb (FdResidentPage *self)
+{
+  gtk_widget_set_visible (self->back_button, adw_leaflet_get_folded (self->leaflet));
+}
+
+static void
+leaflet_child_cb (FdResidentPage *self)
+{
+  /* Navigation re-masks whatever was revealed. */
+  if (adw_leaflet_get_folded (self->leaflet) &&
+      adw_leaflet_get_visible_child (self->leaflet) == self->list_pane)
+    fd_resident_page_remask_all (self);
+}
+
+static gboolean
+list_copy_cb (GtkWidget *widget,
+              GVariant  *args,
+              gpointer   user_data)
+{
+  fd_sensitive_notify_refused (widget);
+  return TRUE;
+}
+
+void
+fd_resident_page_remask_all (FdResidentPage *self)
+{
+  g_return_if_fail (FD_IS_RESIDENT_PAGE (self));
+
+  fd_resident_detail_remask_all (self->detail);
+}
+
+GtkWidget *
+fd_resident_page_get_search_entry (FdResidentPage *self)
+{
+  g_return_val_if_fail (FD_IS_RESIDENT_PAGE (self), NULL);
+  return self->search_entry;
+}
+
+GtkListView *
+fd_resident_page_get_list_view (FdResidentPage *self)
+{
+  g_return_val_if_fail (FD_IS_RESIDENT_PAGE (self), NULL);
+  return self->list_view;
+}
+
+FdResidentListModel *
+fd_resident_page_get_model (FdResidentPage *self)
+{
+  g_return_val_if_fail (FD_IS_RESIDENT_PAGE (self), NULL);
+  return self->model;
+}
+
+FdResidentDetail *
+fd_resident_page_get_detail (FdResidentPage *self)
+{
+  g_return_val_if_fail (FD_IS_RESIDENT_PAGE (self), NULL);
+  return self->detail;
+}
+
+static void
+fd_resident_page_dispose (GObject *object)
+{
+  FdResidentPage *self = FD_RESIDENT_PAGE (object);
+
+  g_clear_handle_id (&self->load_more_id, g_source_remove);
+  if (self->model != NULL)
+    fd_resident_list_model_clear (self->model);
+  if (self->detail != NULL)
+    fd_resident_detail_clear (self->detail);
+  gtk_widget_dispose_template (GTK_WIDGET (self), FD_TYPE_RESIDENT_PAGE);
+  self->detail = NULL;
+  g_clear_object (&self->model);
+  g_clear_object (&self->api);
+
+  G_OBJECT_CLASS (fd_resident_page_parent_class)->dispose (object);
+}
+
+static void
+fd_resident_page_class_init (FdResidentPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = fd_resident_page_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+    "/io/github/frontdesk/FrontDesk/pages/fd-resident-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, FdResidentPage, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, FdResidentPage, list_pane);
+  gtk_widget_class_bind_template_child (widget_class, FdResidentPage, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, FdResidentPage, results_stack);
+  gtk_widget_class_bind_template_child (widget_class, FdResidentPage, empty_status);
+  gtk_widget_class_bind_template_child (widget_class, FdResidentPage, error_status);
+  gtk_widget_class_bind_template_child (widget_class, FdResidentPage, scroller);
+  gtk_widget_class_bind_template_child (widget_class, FdResidentPage, list_view);
+  gtk_widget_class_bind_template_child (widget_class, FdResidentPage, detail_pane);
+  gtk_widget_class_bind_template_child (widget_class, FdResidentPage, back_button);
+  gtk_widget_class_bind_template_child (widget_class, FdResidentPage, detail_stack);
+
+  gtk_widget_class_install_action (widget_class, "residents.back", NULL, back_action);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+fd_resident_page_init (FdResidentPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+FdResidentPage *
+fd_resident_page_new (FdApiClient *api,
+                      gboolean     patrol,
+                      guint        reveal_window_s)
+{
+  FdResidentPage *self;
+  GtkListItemFactory *factory;
+  GtkSelectionModel *selection;
+  GtkEventController *controller;
+
+  g_return_val_if_fail (FD_IS_API_CLIENT (api), NULL);
+
+  self = g_object_new (FD_TYPE_RESIDENT_PAGE, NULL);
+  self->api = g_object_ref (api);
+  self->model = fd_resident_list_model_new (api);
+  self->detail = fd_resident_detail_new (api, reveal_window_s);
+  gtk_stack_add_named (self->detail_stack, GTK_WIDGET (self->detail), "detail");
+
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_cb), NULL);
+  g_signal_connect_object (factory, "bind", G_CALLBACK (bind_cb), self, 0);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cb), NULL);
+  gtk_list_view_set_factory (self->list_view, factory);
+  g_object_unref (factory);
+
+  selection = GTK_SELECTION_MODEL (gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->model))));
+  gtk_single_selection_set_autoselect (GTK_SINGLE_SELECTION (selection), FALSE);
+  gtk_single_selection_set_can_unselect (GTK_SINGLE_SELECTION (selection), TRUE);
+  gtk_list_view_set_model (self->list_view, selection);
+  g_object_unref (selection);
+
+  g_signal_connect_object (self->list_view, "activate", G_CALLBACK (activate_cb), self, 0);
+  g_signal_connect_object (self->model, "updated", G_CALLBACK (model_updated_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->model, "failed", G_CALLBACK (model_failed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->search_entry, "search-changed",
+                           G_CALLBACK (search_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->search_entry, "stop-search",
+                           G_CALLBACK (stop_search_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->leaflet, "notify::folded", G_CALLBACK (folded_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->leaflet, "notify::visible-child",
+                           G_CALLBACK (leaflet_child_cb), self, G_CONNECT_SWAPPED);
+  folded_cb (self);
+
+  /* Ctrl+C on a result copies nothing: every value in it is personal. */
+  controller = gtk_shortcut_controller_new ();
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
+    gtk_shortcut_new (gtk_shortcut_trigger_parse_string ("<Control>c|<Control>Insert"),
+                      gtk_callback_action_new (list_copy_cb, NULL, NULL)));
+  gtk_widget_add_controller (GTK_WIDGET (self->list_view), controller);
+
+  if (patrol)
+    {
+      g_object_set (self->search_entry,
+                    "placeholder-text", _("Plate, building-unit or surname"), NULL);
+      adw_status_page_set_title (self->empty_status, _("Look Up a Plate or Room"));
+      adw_status_page_set_description (self->empty_status,
+        _("Type a licence plate, a building-unit such as 3-2, or a surname."));
+    }
+  else
+    {
+      g_object_set (self->search_entry,
+                    "placeholder-text", _("Name, initials, room or mobile last 4"), NULL);
+      adw_status_page_set_description (self->empty_status,
+        _("Type a name, pinyin initials (zs), a room (3-2-1502), "
+          "the last 4 digits of a mobile or a plate."));
+    }
+
+  return self;
+}

@@ -1,0 +1,408 @@
+#include "config.h"
+
+#include "fd-reveal-dialog.h"
+
+#include "fd-error.h"
+#include "fd-field.h"
+#include "fd-sensitive-entry.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#define MIN_OTHER_TEXT 5
+
+static const char * const reason_codes[] = {
+  "verify-identity", "emergency-contact", "refund", "other",
+};
+
+struct _FdRevealDialog
+{
+  AdwWindow        parent_instance;
+
+  AdwToastOverlay *toasts;
+  AdwWindowTitle  *window_title;
+  GtkWidget       *reveal_button;
+  AdwComboRow     *reason_row;
+  GtkWidget       *details_row;
+  GtkWidget       *password_row;
+  GtkLabel        *error_label;
+
+  FdApiClient     *api;
+  GCancellable    *cancellable;
+  char            *resident_id;
+  char            *field;
+  gboolean         needs_password;
+  gboolean         busy;
+};
+
+G_DEFINE_FINAL_TYPE (FdRevealDialog, fd_reveal_dialog, ADW_TYPE_WINDOW)
+
+enum {
+  REVEALED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+show_error (FdRevealDialog *self,
+            const char     *message)
+{
+  gtk_label_set_text (self->error_label, message ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
+}
+
+static void
+set_busy (FdRevealDialog *self,
+          gboolean        busy)
+{
+  self->busy = busy;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "reveal.submit", !busy);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->reason_row), !busy);
+  gtk_widget_set_sensitive (self->details_row, !busy);
+  gtk_widget_set_sensitive (self->password_row, !busy);
+}
+
+static const char *
+message_for_failure (FdRevealDialog *self,
+                     const GError   *error,
+                     JsonObject     *error_object)
+{
+  const char *detail = error_object ? fd_json_get_string (error_object, "detail") : NULL;
+  const char *member = error_object ? fd_json_get_string (error_object, "member") : NULL;
+
+  if (error->domain != FD_ERROR)
+    return _("The value could not be revealed.");
+
+  switch (error->code)
+    {
+    case FD_ERROR_FORBIDDEN:
+      if (g_strcmp0 (detail, "incident-freeze") == 0)
+        return _("Reveals are frozen: the incident switch is on. Ask a manager.");
+      return _("Your role may not reveal this field.");
+    case FD_ERROR_RATE_LIMITED:
+      return _("Reveal limit reached: at most 10 reveals an hour. Try again later.");
+    case FD_ERROR_REAUTH_REQUIRED:
+      return _("Wrong password.");
+    case FD_ERROR_BAD_REQUEST:
+      if (g_strcmp0 (member, "reason_text") == 0)
+        return _("Describe the reason in at least 5 characters.");
+      if (g_strcmp0 (member, "reason_code") == 0)
+        return _("Choose a reason.");
+      return _("The server refused the request as invalid.");
+    case FD_ERROR_ACCOUNT_LOCKED:
+      return _("Your account has been locked because of unusual activity.");
+    case FD_ERROR_NOT_FOUND:
+      return _("There is no value on file for this field.");
+    default:
+      return error->message;
+    }
+}
+
+static void
+wipe_json_string (JsonObject *object,
+                  const char *member)
+{
+  JsonNode *node = object ? json_object_get_member (object, member) : NULL;
+
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+      json_node_get_value_type (node) == G_TYPE_STRING)
+    {
+      char *text = (char *) json_node_get_string (node);
+
+      if (text != NULL)
+        explicit_bzero (text, strlen (text));
+    }
+}
+
+static void
+reveal_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(FdRevealDialog) self = user_data;
+  g_autoptr(JsonObject) error_object = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *object;
+  const char *value;
+  gint64 seconds;
+
+  root = fd_api_client_request_finish_full (FD_API_CLIENT (source), result,
+                                            &error_object, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  set_busy (self, FALSE);
+
+  if (root == NULL)
+    {
+      if (g_error_matches (error, FD_ERROR, FD_ERROR_REAUTH_REQUIRED))
+        fd_sensitive_entry_wipe (GTK_EDITABLE (self->password_row));
+      show_error (self, message_for_failure (self, error, error_object));
+      return;
+    }
+
+  object = JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
+  value = object ? fd_json_get_string (object, "value") : NULL;
+  if (value == NULL)
+    {
+      show_error (self, _("The server sent an answer this app does not understand."));
+      return;
+    }
+
+  seconds = fd_json_get_int (object, "expires_in_s", 0);
+  if (seconds < 0 || seconds > 3600)
+    seconds = 0;
+
+  fd_sensitive_entry_wipe (GTK_EDITABLE (self->password_row));
+  g_signal_emit (self, signals[REVEALED], 0, value, (guint) seconds);
+  wipe_json_string (object, "value");
+
+  gtk_window_destroy (GTK_WINDOW (self));
+}
+
+static char *
+trimmed_text (GtkWidget *editable)
+{
+  return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (editable))));
+}
+
+void
+fd_reveal_dialog_submit (FdRevealDialog *self)
+{
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(JsonNode) body = NULL;
+  g_autofree char *details = NULL;
+  g_autofree char *escaped = NULL;
+  g_autofree char *path = NULL;
+  const char *password;
+  guint reason;
+
+  g_return_if_fail (FD_IS_REVEAL_DIALOG (self));
+
+  if (self->busy)
+    return;
+
+  reason = adw_combo_row_get_selected (self->reason_row);
+  if (reason >= G_N_ELEMENTS (reason_codes))
+    {
+      show_error (self, _("Choose a reason."));
+      return;
+    }
+
+  details = trimmed_text (self->details_row);
+  if (g_str_equal (reason_codes[reason], "other") &&
+      g_utf8_strlen (details, -1) < MIN_OTHER_TEXT)
+    {
+      show_error (self, _("Describe the reason in at least 5 characters."));
+      gtk_widget_grab_focus (self->details_row);
+      return;
+    }
+
+  password = gtk_editable_get_text (GTK_EDITABLE (self->password_row));
+  if (self->needs_password && *password == '\0')
+    {
+      show_error (self, _("Enter your password to reveal an ID number."));
+      gtk_widget_grab_focus (self->password_row);
+      return;
+    }
+
+  show_error (self, NULL);
+
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "field");
+  json_builder_add_string_value (builder, self->field);
+  json_builder_set_member_name (builder, "reason_code");
+  json_builder_add_string_value (builder, reason_codes[reason]);
+  if (*details != '\0')
+    {
+      json_builder_set_member_name (builder, "reason_text");
+      json_builder_add_string_value (builder, details);
+    }
+  if (self->needs_password)
+    {
+      json_builder_set_member_name (builder, "password");
+      json_builder_add_string_value (builder, password);
+    }
+  json_builder_end_object (builder);
+  body = json_builder_get_root (builder);
+
+  escaped = g_uri_escape_string (self->resident_id, NULL, FALSE);
+  path = g_strdup_printf ("/residents/%s/reveal", escaped);
+
+  set_busy (self, TRUE);
+  fd_api_client_request_async (self->api, "POST", path, body, self->cancellable,
+                               reveal_cb, g_object_ref (self));
+
+  /* The request body was serialised above; the password copy in the
+   * JSON tree goes now. */
+  wipe_json_string (json_node_get_object (body), "password");
+}
+
+void
+fd_reveal_dialog_set_reason (FdRevealDialog *self,
+                             guint           reason,
+                             const char     *details)
+{
+  g_return_if_fail (FD_IS_REVEAL_DIALOG (self));
+
+  adw_combo_row_set_selected (self->reason_row, reason);
+  gtk_editable_set_text (GTK_EDITABLE (self->details_row), details ? details : "");
+}
+
+void
+fd_reveal_dialog_set_password (FdRevealDialog *self,
+                               const char     *password)
+{
+  g_return_if_fail (FD_IS_REVEAL_DIALOG (self));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->password_row), password ? password : "");
+}
+
+const char *
+fd_reveal_dialog_get_error (FdRevealDialog *self)
+{
+  g_return_val_if_fail (FD_IS_REVEAL_DIALOG (self), NULL);
+
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->error_label)))
+    return NULL;
+  return gtk_label_get_text (self->error_label);
+}
+
+gboolean
+fd_reveal_dialog_get_busy (FdRevealDialog *self)
+{
+  g_return_val_if_fail (FD_IS_REVEAL_DIALOG (self), FALSE);
+  return self->busy;
+}
+
+static void
+submit_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  fd_reveal_dialog_submit (FD_REVEAL_DIALOG (widget));
+}
+
+static void
+toast_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  FdRevealDialog *self = FD_REVEAL_DIALOG (widget);
+
+  adw_toast_overlay_add_toast (self->toasts,
+                               adw_toast_new (g_variant_get_string (parameter, NULL)));
+}
+
+static void
+entry_activated_cb (FdRevealDialog *self)
+{
+  fd_reveal_dialog_submit (self);
+}
+
+static void
+fd_reveal_dialog_dispose (GObject *object)
+{
+  FdRevealDialog *self = FD_REVEAL_DIALOG (object);
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  if (self->password_row != NULL)
+    fd_sensitive_entry_wipe (GTK_EDITABLE (self->password_row));
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), FD_TYPE_REVEAL_DIALOG);
+  self->password_row = NULL;
+
+  g_clear_object (&self->api);
+
+  G_OBJECT_CLASS (fd_reveal_dialog_parent_class)->dispose (object);
+}
+
+static void
+fd_reveal_dialog_finalize (GObject *object)
+{
+  FdRevealDialog *self = FD_REVEAL_DIALOG (object);
+
+  g_free (self->resident_id);
+  g_free (self->field);
+
+  G_OBJECT_CLASS (fd_reveal_dialog_parent_class)->finalize (object);
+}
+
+static void
+fd_reveal_dialog_class_init (FdRevealDialogClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = fd_reveal_dialog_dispose;
+  object_class->finalize = fd_reveal_dialog_finalize;
+
+  signals[REVEALED] =
+    g_signal_new ("revealed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2,
+                  G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE, G_TYPE_UINT);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+    "/io/github/frontdesk/FrontDesk/pages/fd-reveal-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, FdRevealDialog, toasts);
+  gtk_widget_class_bind_template_child (widget_class, FdRevealDialog, window_title);
+  gtk_widget_class_bind_template_child (widget_class, FdRevealDialog, reveal_button);
+  gtk_widget_class_bind_template_child (widget_class, FdRevealDialog, reason_row);
+  gtk_widget_class_bind_template_child (widget_class, FdRevealDialog, details_row);
+  gtk_widget_class_bind_template_child (widget_class, FdRevealDialog, password_row);
+  gtk_widget_class_bind_template_child (widget_class, FdRevealDialog, error_label);
+
+  gtk_widget_class_install_action (widget_class, "reveal.submit", NULL, submit_action);
+  gtk_widget_class_install_action (widget_class, "pages.toast", "s", toast_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+}
+
+static void
+fd_reveal_dialog_init (FdRevealDialog *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->cancellable = g_cancellable_new ();
+  fd_sensitive_entry_protect (GTK_EDITABLE (self->password_row));
+  g_signal_connect_swapped (self->details_row, "entry-activated",
+                            G_CALLBACK (entry_activated_cb), self);
+  g_signal_connect_swapped (self->password_row, "entry-activated",
+                            G_CALLBACK (entry_activated_cb), self);
+}
+
+FdRevealDialog *
+fd_reveal_dialog_new (GtkWindow   *parent,
+                      FdApiClient *api,
+                      const char  *resident_id,
+                      const char  *field,
+                      const char  *field_title,
+                      gboolean     needs_password)
+{
+  FdRevealDialog *self;
+  g_autofree char *title = NULL;
+
+  g_return_val_if_fail (FD_IS_API_CLIENT (api), NULL);
+  g_return_val_if_fail (resident_id != NULL && field != NULL, NULL);
+
+  self = g_object_new (FD_TYPE_REVEAL_DIALOG,
+                       "transient-for", parent,
+                       NULL);
+  self->api = g_object_ref (api);
+  self->resident_id = g_strdup (resident_id);
+  self->field = g_strdup (field);
+  self->needs_password = needs_password;
+
+  /* Translators: dialog title; %s is a field name such as "Mobile" */
+  title = g_strdup_printf (_("Reveal %s"), field_title ? field_title : field);
+  adw_window_title_set_title (self->window_title, title);
+  gtk_window_set_title (GTK_WINDOW (self), title);
+  adw_window_title_set_subtitle (self->window_title, _("Recorded in the audit log"));
+  gtk_widget_set_visible (self->password_row, needs_password);
+
+  return self;
+}
