@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
 # Packaging checks run by `meson test --suite packaging`:
+#   check-packaging.py desktop DESKTOP-FILE
 #   check-packaging.py flatpak MANIFEST
 #   check-packaging.py unit SERVICE-FILE SYSUSERS-FILE
 #   check-packaging.py config SERVER-CONF
@@ -51,6 +52,17 @@ def need(program):
 def run(argv, **kw):
     return subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                           universal_newlines=True, **kw)
+
+
+# --- desktop file -----------------------------------------------------------
+
+def check_desktop(path):
+    """desktop-file-validate exits 0 on hints and on errors it calls "will be
+    fatal in the future": treat any message as a failure."""
+    r = run([need('desktop-file-validate'), path])
+    out = (r.stdout + r.stderr).strip()
+    if r.returncode != 0 or out:
+        fail('desktop-file-validate: ' + (out or 'exit %d' % r.returncode))
 
 
 # --- Flatpak manifest -------------------------------------------------------
@@ -509,7 +521,9 @@ def main(argv):
         print(__doc__ or 'usage: check-packaging.py CHECK ARGS', file=sys.stderr)
         return 2
     cmd, args = argv[1], argv[2:]
-    if cmd == 'flatpak' and len(args) == 1:
+    if cmd == 'desktop' and len(args) == 1:
+        check_desktop(args[0])
+    elif cmd == 'flatpak' and len(args) == 1:
         check_flatpak(args[0])
     elif cmd == 'unit' and len(args) == 2:
         check_unit(args[0], args[1])
