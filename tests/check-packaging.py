@@ -462,6 +462,33 @@ def check_translations(srcdir, lang):
     print('%d strings, %d untranslated' % (len(entries), untranslated))
 
 
+C_KEYWORD = re.compile(r'\b(?:_|N_|C_|NC_|gettext|ngettext|g_dngettext|g_dpgettext2)\s*\(')
+
+
+def files_with_strings(srcdir):
+    """The source files under src/ and data/ that hold translatable strings."""
+    found = []
+    for top in ('src', 'data'):
+        for dirpath, dirnames, filenames in os.walk(os.path.join(srcdir, top)):
+            dirnames.sort()
+            for name in sorted(filenames):
+                path = os.path.join(dirpath, name)
+                rel = os.path.relpath(path, srcdir)
+                if name.endswith(('.desktop.in', '.metainfo.xml.in', '.gschema.xml')):
+                    found.append(rel)
+                    continue
+                if not name.endswith(('.c', '.ui')):
+                    continue
+                with open(path, encoding='utf-8', errors='replace') as f:
+                    text = f.read()
+                if name.endswith('.ui'):
+                    if 'translatable="yes"' in text:
+                        found.append(rel)
+                elif C_KEYWORD.search(re.sub(r'/\*.*?\*/|//[^\n]*', '', text, flags=re.S)):
+                    found.append(rel)
+    return found
+
+
 def check_translator_comments(srcdir):
     """Every string holding a placeholder or a mask needs a comment saying what
     it stands for. xgettext keeps a comment only when it ends on the line just
@@ -479,6 +506,11 @@ def check_translator_comments(srcdir):
             if 'format string' in w:
                 fail('xgettext: ' + w.strip())
         entries = parse_po(pot) if os.path.exists(pot) else []
+    with open(os.path.join(podir, 'POTFILES.in'), encoding='utf-8') as f:
+        listed = {l.strip() for l in f if l.strip() and not l.startswith('#')}
+    for rel in files_with_strings(srcdir):
+        if rel not in listed:
+            fail('%s has translatable strings but is not in po/POTFILES.in' % rel)
     n = 0
     for e in entries:
         if not e['id']:
