@@ -46,91 +46,6 @@ static const RoleSpec roles[] = {
 
 static const char *all_pages[] = { "residents", "lookup", "visitors", "audit", "alerts" };
 
-typedef struct
-{
-  FdApiClient *api;
-  GtkWindow   *window;
-  FdMainView  *view;
-} View;
-
-static void
-view_open (View       *v,
-           const char *role)
-{
-  g_autoptr(JsonObject) session = NULL;
-  GtkWidget *header;
-
-  v->api = fd_pages_test_api (server);
-  session = fd_pages_test_sign_in (server, v->api, role);
-  v->view = fd_main_view_new (v->api, session);
-  v->window = GTK_WINDOW (gtk_window_new ());
-  gtk_window_set_default_size (v->window, 1100, 760);
-  header = adw_header_bar_new ();
-  adw_header_bar_set_title_widget (ADW_HEADER_BAR (header),
-                                   fd_main_view_get_title_widget (v->view));
-  gtk_window_set_titlebar (v->window, header);
-  gtk_window_set_child (v->window, GTK_WIDGET (v->view));
-  fd_pages_test_show_window (v->window);
-}
-
-static void
-view_close (View *v)
-{
-  gtk_window_destroy (v->window);
-  fd_pages_test_wait (50);
-  g_clear_object (&v->api);
-}
-
-static void
-updated_cb (gpointer  model,
-            gboolean *flag)
-{
-  *flag = TRUE;
-}
-
-static FdResidentPage *
-search (View       *v,
-        const char *page_name,
-        const char *query)
-{
-  FdResidentPage *page = FD_RESIDENT_PAGE (fd_main_view_get_page (v->view, page_name));
-  FdResidentListModel *model = fd_resident_page_get_model (page);
-  gboolean updated = FALSE;
-  gulong id;
-
-  fd_main_view_show_page (v->view, page_name);
-  id = g_signal_connect (model, "updated", G_CALLBACK (updated_cb), &updated);
-  gtk_editable_set_text (GTK_EDITABLE (fd_resident_page_get_search_entry (page)), query);
-  g_assert_true (fd_pages_test_wait_for_flag (&updated, 15000));
-  g_signal_handler_disconnect (model, id);
-  fd_pages_test_wait (100);
-  return page;
-}
-
-static void
-loaded_cb (gpointer  detail,
-           gboolean  ok,
-           gboolean *flag)
-{
-  g_assert_true (ok);
-  *flag = TRUE;
-}
-
-static FdResidentDetail *
-open_detail (FdResidentPage *page,
-             guint           position)
-{
-  FdResidentDetail *detail = fd_resident_page_get_detail (page);
-  gboolean loaded = FALSE;
-  gulong id = g_signal_connect (detail, "loaded", G_CALLBACK (loaded_cb), &loaded);
-
-  fd_resident_page_open (page, position);
-  g_assert_true (fd_pages_test_wait_for_flag (&loaded, 15000));
-  g_signal_handler_disconnect (detail, id);
-  fd_pages_test_wait (100);
-  return detail;
-}
-
 static FdFieldValue *
 server_field (JsonObject *object,
               const char *member)
@@ -215,7 +130,7 @@ assert_no_open_popover (GtkWidget *root)
 
 /* Every way to copy, on every sensitive widget of the view. */
 static void
-try_to_copy_everything (View       *v,
+try_to_copy_everything (FdPagesTestView *v,
                         GPtrArray  *sensitive,
                         const char *plain)
 {
@@ -300,9 +215,9 @@ test_role (gconstpointer data)
   g_autofree char *path = NULL;
   g_autofree char *plain = NULL;
   gint found = -1;
-  View v = { 0 };
+  FdPagesTestView v = { 0 };
 
-  view_open (&v, spec->role);
+  fd_pages_test_view_open (&v, server, spec->role);
 
   /* Only the role's pages exist. */
   for (guint i = 0; i < G_N_ELEMENTS (all_pages); i++)
@@ -319,13 +234,13 @@ test_role (gconstpointer data)
 
   if (spec->resident_page == NULL)
     {
-      view_close (&v);
+      fd_pages_test_view_close (&v);
       return;
     }
 
   /* The list: building 1, unit 1 matches for every role (patrol sees the
    * building-unit of a room). */
-  page = search (&v, spec->resident_page, "1-1");
+  page = fd_pages_test_search (&v, spec->resident_page, "1-1");
   model = fd_resident_page_get_model (page);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), >, 0);
 
@@ -359,7 +274,7 @@ test_role (gconstpointer data)
   }
 
   /* The detail: one row per field the server sent, none for the others. */
-  detail = open_detail (page, found);
+  detail = fd_pages_test_open_detail (page, found);
   {
     g_autofree char *shot = g_strdup_printf ("detail-%s", spec->role);
     fd_pages_test_screenshot (GTK_WIDGET (v.window), shot);
@@ -459,7 +374,7 @@ test_role (gconstpointer data)
 
   try_to_copy_everything (&v, sensitive, plain);
 
-  view_close (&v);
+  fd_pages_test_view_close (&v);
 }
 
 int

@@ -7,6 +7,8 @@
 
 #include "fd-api-client.h"
 #include "fd-field.h"
+#include "fd-main-view.h"
+#include "fd-resident-page.h"
 #include "fd-test-server.h"
 
 typedef struct
@@ -482,27 +484,105 @@ fd_pages_test_screenshot (GtkWidget  *widget,
                           const char *name)
 {
   const char *dir = g_getenv ("FD_PAGES_TEST_SCREENSHOTS");
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *id = NULL;
   g_autofree char *path = NULL;
-  GtkSnapshot *snapshot;
-  int width, height;
+  g_autofree char *out = NULL;
+  int status;
 
   /* Only when asked: a picture of the UI to look at while developing. */
   if (dir == NULL)
     return;
 
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  if (node == NULL)
-    return;
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
-                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  fd_pages_test_wait (300);
+  id = window_id (widget);
   path = g_strdup_printf ("%s/%s.png", dir, name);
-  gdk_texture_save_to_png (texture, path);
+  {
+    const char *argv[] = { "import", "-window", id, path, NULL };
+
+    out = run (argv, &status);
+  }
+  if (status != 0)
+    g_test_message ("screenshot %s failed", name);
+}
+
+void
+fd_pages_test_view_open (FdPagesTestView *v,
+                         FdTestServer    *server,
+                         const char      *role)
+{
+  g_autoptr(JsonObject) session = NULL;
+  GtkWidget *header;
+
+  v->api = fd_pages_test_api (server);
+  session = fd_pages_test_sign_in (server, v->api, role);
+  v->view = fd_main_view_new (v->api, session);
+  v->window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_default_size (v->window, 1100, 760);
+  header = adw_header_bar_new ();
+  adw_header_bar_set_title_widget (ADW_HEADER_BAR (header),
+                                   fd_main_view_get_title_widget (v->view));
+  gtk_window_set_titlebar (v->window, header);
+  gtk_window_set_child (v->window, GTK_WIDGET (v->view));
+  fd_pages_test_show_window (v->window);
+}
+
+void
+fd_pages_test_view_close (FdPagesTestView *v)
+{
+  if (v->window != NULL)
+    gtk_window_destroy (v->window);
+  v->window = NULL;
+  v->view = NULL;
+  fd_pages_test_wait (50);
+  g_clear_object (&v->api);
+}
+
+static void
+flag_cb (gpointer  instance,
+         gboolean *flag)
+{
+  *flag = TRUE;
+}
+
+FdResidentPage *
+fd_pages_test_search (FdPagesTestView *v,
+                      const char      *page_name,
+                      const char      *query)
+{
+  FdResidentPage *page = FD_RESIDENT_PAGE (fd_main_view_get_page (v->view, page_name));
+  FdResidentListModel *model = fd_resident_page_get_model (page);
+  gboolean updated = FALSE;
+  gulong id;
+
+  fd_main_view_show_page (v->view, page_name);
+  id = g_signal_connect (model, "updated", G_CALLBACK (flag_cb), &updated);
+  gtk_editable_set_text (GTK_EDITABLE (fd_resident_page_get_search_entry (page)), query);
+  g_assert_true (fd_pages_test_wait_for_flag (&updated, 15000));
+  g_signal_handler_disconnect (model, id);
+  fd_pages_test_wait (100);
+  return page;
+}
+
+static void
+loaded_cb (gpointer  detail,
+           gboolean  ok,
+           gboolean *flag)
+{
+  g_assert_true (ok);
+  *flag = TRUE;
+}
+
+FdResidentDetail *
+fd_pages_test_open_detail (FdResidentPage *page,
+                           guint           position)
+{
+  FdResidentDetail *detail = fd_resident_page_get_detail (page);
+  gboolean loaded = FALSE;
+  gulong id = g_signal_connect (detail, "loaded", G_CALLBACK (loaded_cb), &loaded);
+
+  fd_resident_page_open (page, position);
+  g_assert_true (fd_pages_test_wait_for_flag (&loaded, 15000));
+  g_signal_handler_disconnect (detail, id);
+  fd_pages_test_wait (100);
+  return detail;
 }

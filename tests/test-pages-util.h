@@ -85,4 +85,29 @@ JsonNode    *fd_pages_test_call         (FdApiClient  *api,
                                          const char   *json_body,
                                          GError      **error);
 
+/* A main view for @role in a window with a header bar, on screen. */
+typedef struct _FdMainView FdMainView;
+typedef struct _FdResidentPage FdResidentPage;
+typedef struct _FdResidentDetail FdResidentDetail;
+
+typedef struct
+{
+  FdApiClient *api;
+  GtkWindow   *window;
+  FdMainView  *view;
+} FdPagesTestView;
+
+void              fd_pages_test_view_open   (FdPagesTestView *v,
+                                             FdTestServer    *server,
+                                             const char      *role);
+/* Destroys the window (and so the view); forgets the API client. */
+void              fd_pages_test_view_close  (FdPagesTestView *v);
+/* Types @query into @page_name's search entry, waits for the results. */
+FdResidentPage   *fd_pages_test_search      (FdPagesTestView *v,
+                                             const char      *page_name,
+                                             const char      *query);
+/* Opens result @position, waits until its detail is loaded. */
+FdResidentDetail *fd_pages_test_open_detail (FdResidentPage  *page,
+                                             guint            position);
+
 G_END_DECLS

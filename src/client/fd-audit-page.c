@@ -426,29 +426,43 @@ fd_audit_page_get_chain_ok (FdAuditPage *self)
 
 enum { COL_TIME, COL_ACTOR, COL_ACTION, COL_TARGET, COL_REASON, COL_OUTCOME, N_COLS };
 
+/* Column widths in pixels; the reason takes what is left. The header and
+ * the rows use the same numbers, so the columns line up. */
+static const int column_widths[N_COLS] = { 130, 150, 150, 110, 160, 80 };
+
+static GtkWidget *
+columns_box (gboolean header)
+{
+  static const char *titles[N_COLS] = {
+    N_("Time"), N_("Who"), N_("Action"), N_("Record · field"), N_("Reason"), N_("Outcome"),
+  };
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+
+  gtk_widget_add_css_class (box, header ? "fd-audit-header" : "fd-audit-row");
+  for (int i = 0; i < N_COLS; i++)
+    {
+      GtkWidget *label = gtk_label_new (header ? _(titles[i]) : NULL);
+
+      gtk_label_set_xalign (GTK_LABEL (label), 0.0f);
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+      gtk_widget_set_size_request (label, column_widths[i], -1);
+      if (i == COL_REASON)
+        gtk_widget_set_hexpand (label, TRUE);
+      if (header)
+        gtk_widget_add_css_class (label, "heading");
+      else if (i == COL_TIME)
+        gtk_widget_add_css_class (label, "numeric");
+      gtk_box_append (GTK_BOX (box), label);
+    }
+  return box;
+}
+
 static void
 setup_cb (GtkSignalListItemFactory *factory,
           GtkListItem              *list_item,
           gpointer                  user_data)
 {
-  static const int widths[N_COLS] = { 17, 14, 16, 14, 22, 8 };
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-
-  for (int i = 0; i < N_COLS; i++)
-    {
-      GtkWidget *label = gtk_label_new (NULL);
-
-      gtk_label_set_xalign (GTK_LABEL (label), 0.0f);
-      gtk_label_set_width_chars (GTK_LABEL (label), widths[i]);
-      gtk_label_set_max_width_chars (GTK_LABEL (label), widths[i]);
-      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-      if (i == COL_REASON)
-        gtk_widget_set_hexpand (label, TRUE);
-      if (i == COL_TIME)
-        gtk_widget_add_css_class (label, "numeric");
-      gtk_box_append (GTK_BOX (box), label);
-    }
-  gtk_list_item_set_child (list_item, box);
+  gtk_list_item_set_child (list_item, columns_box (FALSE));
 }
 
 static gboolean
@@ -513,32 +527,6 @@ bind_cb (GtkSignalListItemFactory *factory,
         g_list_model_get_n_items (G_LIST_MODEL (self->entries)) &&
       self->cursor != NULL && !self->loading && self->more_id == 0)
     self->more_id = g_idle_add (more_idle_cb, self);
-}
-
-static GtkWidget *
-header_row (void)
-{
-  static const char *titles[N_COLS] = {
-    N_("Time"), N_("Who"), N_("Action"), N_("Record · field"), N_("Reason"), N_("Outcome"),
-  };
-  static const int widths[N_COLS] = { 17, 14, 16, 14, 22, 8 };
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
-
-  gtk_widget_add_css_class (box, "fd-audit-header");
-  for (int i = 0; i < N_COLS; i++)
-    {
-      GtkWidget *label = gtk_label_new (_(titles[i]));
-
-      gtk_label_set_xalign (GTK_LABEL (label), 0.0f);
-      gtk_label_set_width_chars (GTK_LABEL (label), widths[i]);
-      gtk_label_set_max_width_chars (GTK_LABEL (label), widths[i]);
-      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-      gtk_widget_add_css_class (label, "heading");
-      if (i == COL_REASON)
-        gtk_widget_set_hexpand (label, TRUE);
-      gtk_box_append (GTK_BOX (box), label);
-    }
-  return box;
 }
 
 static void
@@ -700,7 +688,7 @@ fd_audit_page_init (FdAuditPage *self)
   gtk_widget_set_vexpand (frame, TRUE);
   list_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   gtk_frame_set_child (GTK_FRAME (frame), list_box);
-  gtk_box_append (GTK_BOX (list_box), header_row ());
+  gtk_box_append (GTK_BOX (list_box), columns_box (TRUE));
   gtk_box_append (GTK_BOX (list_box), gtk_separator_new (GTK_ORIENTATION_HORIZONTAL));
 
   factory = gtk_signal_list_item_factory_new ();

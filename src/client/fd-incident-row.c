@@ -127,6 +127,11 @@ response_cb (AdwMessageDialog *dialog,
              FdIncidentRow    *self)
 {
   gboolean frozen = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "fd-frozen"));
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  /* Without a window manager nobody hands the focus back. */
+  if (GTK_IS_WINDOW (root) && gtk_window_is_active (GTK_WINDOW (dialog)))
+    gtk_window_present (GTK_WINDOW (root));
 
   if (g_strcmp0 (response, "apply") == 0)
     apply (self, frozen);

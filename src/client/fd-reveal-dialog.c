@@ -56,11 +56,10 @@ static void
 set_busy (FdRevealDialog *self,
           gboolean        busy)
 {
+  /* Only the button goes grey: making a focused entry insensitive
+   * leaves GtkText blinking without focus. */
   self->busy = busy;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "reveal.submit", !busy);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->reason_row), !busy);
-  gtk_widget_set_sensitive (self->details_row, !busy);
-  gtk_widget_set_sensitive (self->password_row, !busy);
 }
 
 static const char *
@@ -304,6 +303,20 @@ entry_activated_cb (FdRevealDialog *self)
 }
 
 static void
+fd_reveal_dialog_unmap (GtkWidget *widget)
+{
+  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (widget));
+  gboolean was_active = gtk_window_is_active (GTK_WINDOW (widget));
+
+  GTK_WIDGET_CLASS (fd_reveal_dialog_parent_class)->unmap (widget);
+
+  /* Without a window manager (a kiosk session) nobody hands the focus
+   * back: do it, or the keyboard goes nowhere. */
+  if (was_active && parent != NULL && gtk_widget_get_mapped (GTK_WIDGET (parent)))
+    gtk_window_present (parent);
+}
+
+static void
 fd_reveal_dialog_dispose (GObject *object)
 {
   FdRevealDialog *self = FD_REVEAL_DIALOG (object);
@@ -341,6 +354,7 @@ fd_reveal_dialog_class_init (FdRevealDialogClass *klass)
 
   object_class->dispose = fd_reveal_dialog_dispose;
   object_class->finalize = fd_reveal_dialog_finalize;
+  widget_class->unmap = fd_reveal_dialog_unmap;
 
   signals[REVEALED] =
     g_signal_new ("revealed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,

@@ -60,10 +60,13 @@ static void
 show_result (FdVerifyDialog *self,
              FdVerifyResult  result)
 {
+  /* The box keeps its room when empty, so the dialog never jumps. */
   self->result = result;
-  gtk_widget_set_visible (self->result_box, result != FD_VERIFY_NONE);
+  gtk_widget_set_opacity (self->result_box, result != FD_VERIFY_NONE ? 1.0 : 0.0);
   gtk_widget_remove_css_class (self->result_box, "success");
   gtk_widget_remove_css_class (self->result_box, "error");
+  if (result == FD_VERIFY_NONE)
+    gtk_label_set_text (self->result_label, "");
 
   if (result == FD_VERIFY_MATCH)
     {
@@ -83,10 +86,10 @@ static void
 set_busy (FdVerifyDialog *self,
           gboolean        busy)
 {
+  /* Only the button goes grey: making a focused entry insensitive
+   * leaves GtkText blinking without focus. */
   self->busy = busy;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "verify.submit", !busy);
-  gtk_widget_set_sensitive (self->value_row, !busy);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->field_row), !busy);
 }
 
 static void
@@ -281,6 +284,20 @@ field_changed_cb (FdVerifyDialog *self)
 }
 
 static void
+fd_verify_dialog_unmap (GtkWidget *widget)
+{
+  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (widget));
+  gboolean was_active = gtk_window_is_active (GTK_WINDOW (widget));
+
+  GTK_WIDGET_CLASS (fd_verify_dialog_parent_class)->unmap (widget);
+
+  /* Without a window manager (a kiosk session) nobody hands the focus
+   * back: do it, or the keyboard goes nowhere. */
+  if (was_active && parent != NULL && gtk_widget_get_mapped (GTK_WIDGET (parent)))
+    gtk_window_present (parent);
+}
+
+static void
 fd_verify_dialog_dispose (GObject *object)
 {
   FdVerifyDialog *self = FD_VERIFY_DIALOG (object);
@@ -317,6 +334,7 @@ fd_verify_dialog_class_init (FdVerifyDialogClass *klass)
 
   object_class->dispose = fd_verify_dialog_dispose;
   object_class->finalize = fd_verify_dialog_finalize;
+  widget_class->unmap = fd_verify_dialog_unmap;
 
   signals[CHECKED] =
     g_signal_new ("checked", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,

@@ -243,8 +243,9 @@ static void
 set_busy (FdVisitorForm *self,
           gboolean       busy)
 {
+  /* Only the button goes grey: making a focused entry insensitive
+   * leaves GtkText blinking without focus. */
   self->busy = busy;
-  gtk_widget_set_sensitive (self->group, !busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "visitor.register", !busy);
 }
 
@@ -603,6 +604,12 @@ fd_visitor_form_dispose (GObject *object)
 {
   FdVisitorForm *self = FD_VISITOR_FORM (object);
 
+  /* Wiping the fields emits ::changed: no room search may start now. */
+  self->filling_room = TRUE;
+  if (self->box != NULL)
+    for (int i = 0; i < N_FIELDS; i++)
+      fd_sensitive_entry_wipe (GTK_EDITABLE (self->rows[i]));
+
   g_clear_handle_id (&self->room_timeout_id, g_source_remove);
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
@@ -611,12 +618,9 @@ fd_visitor_form_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->room_cancellable);
 
-  if (self->box != NULL)
-    for (int i = 0; i < N_FIELDS; i++)
-      fd_sensitive_entry_wipe (GTK_EDITABLE (self->rows[i]));
-
   g_clear_pointer (&self->room_popover, gtk_widget_unparent);
   g_clear_pointer (&self->box, gtk_widget_unparent);
+  memset (self->rows, 0, sizeof self->rows);
   g_clear_object (&self->api);
 
   G_OBJECT_CLASS (fd_visitor_form_parent_class)->dispose (object);
@@ -680,7 +684,9 @@ fd_visitor_form_init (FdVisitorForm *self)
       gtk_label_set_xalign (GTK_LABEL (self->error_labels[i]), 0.0f);
       gtk_widget_add_css_class (self->error_labels[i], "error");
       gtk_widget_add_css_class (self->error_labels[i], "fd-field-error");
-      self->error_rows[i] = gtk_list_box_row_new ();
+      /* An AdwPreferencesRow, so that the group keeps it in its list,
+       * right under its field. */
+      self->error_rows[i] = adw_preferences_row_new ();
       gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (self->error_rows[i]), FALSE);
       gtk_list_box_row_set_selectable (GTK_LIST_BOX_ROW (self->error_rows[i]), FALSE);
       gtk_widget_set_focusable (self->error_rows[i], FALSE);
