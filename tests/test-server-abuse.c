@@ -394,6 +394,49 @@ test_content_type (void)
     }
 }
 
+/* Connections that never start a TLS handshake (a slowloris) must not
+ * stall everyone else: /health answers within 10 s while 200 of them are
+ * open. */
+static void
+test_idle_connections (void)
+{
+  g_autoptr(GPtrArray) idle = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(SoupSession) quick = NULL;
+  g_autoptr(GTlsDatabase) database = NULL;
+  g_autofree char *uri = g_strdup_printf ("%s/api/v1/health",
+                                          fd_test_server_get_base_url (server));
+  g_autoptr(SoupMessage) message = soup_message_new ("GET", uri);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 start, elapsed;
+
+  for (guint i = 0; i < 200; i++)
+    {
+      GSocketConnection *connection;
+
+      connection = g_socket_client_connect_to_host (client, "127.0.0.1",
+                                                    fd_test_server_get_port (server), NULL,
+                                                    &error);
+      g_assert_no_error (error);
+      g_ptr_array_add (idle, connection);
+    }
+
+  database = g_tls_file_database_new (fd_test_server_get_ca_path (server), &error);
+  g_assert_no_error (error);
+  quick = soup_session_new_with_options ("tls-database", database, "timeout", 10, NULL);
+  start = g_get_monotonic_time ();
+  bytes = soup_session_send_and_read (quick, message, NULL, &error);
+  elapsed = g_get_monotonic_time () - start;
+  g_test_message ("health with 200 idle connections: %s after %.1f s",
+                  error != NULL ? error->message : "answered", elapsed / 1e6);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (message), ==, 200);
+
+  g_ptr_array_set_size (idle, 0);
+  assert_healthy ();
+}
+
 /* After all of it: reception still works normally. */
 static void
 test_still_serving (void)
@@ -444,6 +487,7 @@ main (int   argc,
   g_test_add_func ("/fd/server/abuse/authorization", test_authorization);
   g_test_add_func ("/fd/server/abuse/long-path", test_long_path);
   g_test_add_func ("/fd/server/abuse/content-type", test_content_type);
+  g_test_add_func ("/fd/server/abuse/idle-connections", test_idle_connections);
   g_test_add_func ("/fd/server/abuse/still-serving", test_still_serving);
 
   ret = g_test_run ();

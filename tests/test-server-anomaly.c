@@ -54,11 +54,14 @@ count_alerts (FdTestServer *server,
   g_autofree char *manager = fd_test_login (server, session, "manager");
   g_autoptr(JsonNode) node = NULL;
   JsonArray *items;
+  g_autofree char *body = NULL;
   guint status, count = 0;
 
   node = fd_test_request (server, session, "GET", "/api/v1/alerts", manager, NULL, &status,
-                          NULL);
+                          &body);
   g_assert_cmpuint (status, ==, 200);
+  /* Alerts name accounts and counts, never residents' data. */
+  fd_test_assert_no_clear_pii (body, FALSE);
   items = json_object_get_array_member (fd_test_get_object (node), "items");
   for (guint i = 0; i < json_array_get_length (items); i++)
     {

@@ -5,6 +5,7 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -179,6 +180,13 @@ test_filters_and_paging (void)
     g_clear_pointer (&future, json_node_unref);
     future = get ("/api/v1/audit?limit=0", auditor, &status, NULL);
     fd_test_assert_error (status, future, 400, "bad-request", "limit");
+    g_clear_pointer (&future, json_node_unref);
+    future = get ("/api/v1/audit?cursor=AAAA.forged", auditor, &status, NULL);
+    fd_test_assert_error (status, future, 400, "bad-request", "cursor");
+    g_clear_pointer (&future, json_node_unref);
+    future = get ("/api/v1/audit?actor=nobody-at-all", auditor, &status, NULL);
+    g_assert_cmpuint (status, ==, 200);
+    g_assert_cmpuint (json_array_get_length (audit_items (future)), ==, 0);
   }
 }
 
@@ -291,6 +299,34 @@ test_tamper (void)
   expected = g_strdup_printf ("broken at seq %" G_GINT64_FORMAT, target);
   g_assert_nonnull (strstr (out, expected));
   g_clear_pointer (&out, g_free);
+
+  /* Cutting entries off the end is noticed too (a copy of the database). */
+  {
+    g_autofree char *copy_dir = g_dir_make_tmp ("fd-test-audit-XXXXXX", NULL);
+    g_autofree char *copy_db = g_build_filename (copy_dir, "frontdesk.db", NULL);
+    g_autofree char *key = g_build_filename (dir, "data.key", NULL);
+    g_autofree char *copy_key = g_build_filename (copy_dir, "data.key", NULL);
+    g_autofree char *contents = NULL;
+    g_autofree char *rm = g_strdup_printf ("rm -rf -- '%s'", copy_dir);
+    gsize size;
+
+    g_assert_true (g_file_get_contents (db_path, &contents, &size, NULL));
+    g_assert_true (g_file_set_contents (copy_db, contents, size, NULL));
+    g_clear_pointer (&contents, g_free);
+    g_assert_true (g_file_get_contents (key, &contents, &size, NULL));
+    g_assert_true (g_file_set_contents (copy_key, contents, size, NULL));
+    g_assert_cmpint (g_chmod (copy_key, 0600), ==, 0);
+    explicit_bzero (contents, size);
+
+    g_assert_cmpint (sqlite3_open_v2 (copy_db, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+    exec_sql (db, "DELETE FROM audit_log WHERE seq > (SELECT max(seq) - 3 FROM audit_log)");
+    g_assert_cmpint (sqlite3_changes (db), ==, 3);
+    g_assert_cmpint (sqlite3_close (db), ==, SQLITE_OK);
+    g_assert_cmpint (run_verify_cli (copy_dir, &out), ==, 1);
+    g_assert_nonnull (strstr (out, "broken at seq"));
+    g_clear_pointer (&out, g_free);
+    g_spawn_command_line_sync (rm, NULL, NULL, NULL, NULL);
+  }
 
   /* The server still serves, and says where the chain breaks. */
   fd_test_server_restart (server);

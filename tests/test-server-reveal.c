@@ -564,6 +564,14 @@ test_freeze (void)
   forbidden = fd_test_request (server, session, "PUT", "/api/v1/incident", reception,
                                "{\"frozen\": true}", &status, NULL);
   fd_test_assert_error (status, forbidden, 403, "forbidden", NULL);
+  g_clear_pointer (&forbidden, json_node_unref);
+  forbidden = fd_test_request (server, session, "GET", "/api/v1/incident", reception, NULL,
+                               &status, NULL);
+  fd_test_assert_error (status, forbidden, 403, "forbidden", NULL);
+  g_clear_pointer (&forbidden, json_node_unref);
+  forbidden = fd_test_request (server, session, "PUT", "/api/v1/incident", auditor,
+                               "{\"frozen\": true}", &status, NULL);
+  fd_test_assert_error (status, forbidden, 403, "forbidden", NULL);
 
   frozen = fd_test_request (server, session, "PUT", "/api/v1/incident", manager,
                             "{\"frozen\": true}", &status, NULL);

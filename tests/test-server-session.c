@@ -272,6 +272,21 @@ test_lock_unlock (void)
   assert_token_dead (token, "signed-out");
   g_assert_cmpuint (get_status ("/api/v1/residents?limit=1", fresh), ==, 200);
 
+  /* Signing out works while locked. */
+  {
+    g_autofree char *other = fd_test_login (server, session, username);
+    g_autoptr(JsonNode) lock = NULL;
+    g_autoptr(JsonNode) out = NULL;
+
+    lock = fd_test_request (server, session, "POST", "/api/v1/session/lock", other, NULL,
+                            &status, NULL);
+    g_assert_cmpuint (status, ==, 204);
+    out = fd_test_request (server, session, "DELETE", "/api/v1/session", other, NULL, &status,
+                           NULL);
+    g_assert_cmpuint (status, ==, 204);
+    assert_token_dead (other, "signed-out");
+  }
+
   /* Audited as lock and unlock. */
   {
     g_autofree char *manager = fd_test_login (server, session, "manager");

@@ -272,6 +272,9 @@ test_checkout (void)
   fd_test_assert_error (status, missing, 404, "not-found", NULL);
 }
 
+/* Free text that a spreadsheet would run as a formula. */
+static const char *formulas[] = { "=1+2", "@SUM(A1)", "+cmd", "-2+3", "=HYPERLINK(\"x\")" };
+
 static void
 test_export (void)
 {
@@ -284,6 +287,31 @@ test_export (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *csv = NULL;
   const char *type;
+
+  for (guint i = 0; i < G_N_ELEMENTS (formulas); i++)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) request = NULL;
+      g_autoptr(JsonNode) node = NULL;
+      g_autofree char *json = NULL;
+      guint status;
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "name");
+      json_builder_add_string_value (builder, "赵六");
+      json_builder_set_member_name (builder, "phone");
+      json_builder_add_string_value (builder, "13600001111");
+      json_builder_set_member_name (builder, "room");
+      json_builder_add_string_value (builder, room);
+      json_builder_set_member_name (builder, "purpose");
+      json_builder_add_string_value (builder, formulas[i]);
+      json_builder_end_object (builder);
+      request = json_builder_get_root (builder);
+      json = json_to_string (request, FALSE);
+      node = fd_test_request (server, session, "POST", "/api/v1/visitors", reception, json,
+                              &status, NULL);
+      g_assert_true (status == 201 || status == 400);
+    }
 
   soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization",
                                 authorization);
@@ -301,6 +329,23 @@ test_export (void)
   g_assert_null (strstr (csv, id_number));
   g_assert_null (strstr (csv, plate));
   g_assert_nonnull (strstr (csv, "139****0007"));
+  /* No cell starts a formula (CSV injection). */
+  {
+    g_auto(GStrv) lines = g_strsplit (csv, "\n", -1);
+
+    for (guint i = 0; lines[i] != NULL; i++)
+      {
+        g_auto(GStrv) cells = g_strsplit (lines[i], ",", -1);
+
+        for (guint j = 0; cells[j] != NULL; j++)
+          {
+            const char *cell = cells[j][0] == '"' ? cells[j] + 1 : cells[j];
+
+            if (strchr ("=+-@", cell[0]) != NULL && cell[0] != '\0')
+              g_error ("CSV line %u cell %u starts with %c", i, j, cell[0]);
+          }
+      }
+  }
 
   /* Reception may not export. */
   {
