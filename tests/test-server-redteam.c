@@ -1,0 +1,516 @@
+/* test-server-redteam.c — an outsider's attacks on the office server, over the wire
+ *
+ * Each case is something a user, an administrator or an attacker could try
+ * against a running server: the raw-socket ones speak TLS by hand so that
+ * nothing in a client library smooths the request over.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "fd-test-server.h"
+
+static FdTestServer *server;
+static SoupSession *session;
+
+static const char *roles[] = { "reception", "patrol", "finance", "manager", "auditor", "admin" };
+static char *tokens[G_N_ELEMENTS (roles)];
+
+static const char *
+token_of (const char *role)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (roles); i++)
+    if (g_str_equal (roles[i], role))
+      return tokens[i];
+  g_assert_not_reached ();
+}
+
+/* raw TLS */
+
+/* Opens a TLS connection that trusts only the server's CA; @timeout_s bounds every read. */
+static GIOStream *
+raw_connect (guint timeout_s)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) base = NULL;
+  g_autoptr(GSocketConnectable) identity = NULL;
+  g_autoptr(GTlsDatabase) database = NULL;
+  g_autoptr(GError) error = NULL;
+  GIOStream *tls;
+
+  base = g_socket_client_connect_to_host (client, "127.0.0.1", fd_test_server_get_port (server),
+                                          NULL, &error);
+  g_assert_no_error (error);
+  g_socket_set_timeout (g_socket_connection_get_socket (base), timeout_s);
+  database = g_tls_file_database_new (fd_test_server_get_ca_path (server), &error);
+  g_assert_no_error (error);
+  identity = g_network_address_new ("127.0.0.1", fd_test_server_get_port (server));
+  tls = g_tls_client_connection_new (G_IO_STREAM (base), identity, &error);
+  g_assert_no_error (error);
+  g_tls_connection_set_database (G_TLS_CONNECTION (tls), database);
+  g_tls_connection_handshake (G_TLS_CONNECTION (tls), NULL, &error);
+  g_assert_no_error (error);
+  return tls;
+}
+
+static void
+raw_send (GIOStream  *stream,
+          const void *data,
+          gsize       size)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_output_stream_write_all (g_io_stream_get_output_stream (stream), data, size, NULL, NULL, &error);
+  g_assert_no_error (error);
+}
+
+/* Reads until the peer closes, a read times out, or one whole answer (headers
+ * and Content-Length bytes) has arrived. Returns what came; *@timed_out tells
+ * whether a read timed out before anything useful. */
+static char *
+raw_read_answer (GIOStream *stream,
+                 gboolean  *timed_out)
+{
+  GString *answer = g_string_new (NULL);
+  GInputStream *in = g_io_stream_get_input_stream (stream);
+
+  *timed_out = FALSE;
+  for (guint rounds = 0; rounds < 1000; rounds++)
+    {
+      g_autoptr(GError) error = NULL;
+      char buffer[4096];
+      gssize n = g_input_stream_read (in, buffer, sizeof buffer, NULL, &error);
+      const char *end;
+
+      if (n < 0)
+        {
+          *timed_out = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+          break;
+        }
+      if (n == 0)
+        break;
+      g_string_append_len (answer, buffer, n);
+      end = strstr (answer->str, "\r\n\r\n");
+      if (end != NULL)
+        {
+          g_autofree char *head = g_ascii_strdown (answer->str, end - answer->str);
+          const char *cl = strstr (head, "\r\ncontent-length:");
+          gsize want = cl != NULL ? g_ascii_strtoull (cl + 17, NULL, 10) : 0;
+
+          if (answer->len - (end + 4 - answer->str) >= want)
+            break;
+        }
+    }
+  return g_string_free (answer, FALSE);
+}
+
+static guint
+answer_status (const char *answer)
+{
+  if (!g_str_has_prefix (answer, "HTTP/1."))
+    return 0;
+  return (guint) g_ascii_strtoull (answer + 9, NULL, 10);
+}
+
+/* One request on a fresh TLS connection; returns the answer (may be ""). */
+static char *
+raw_exchange (const char *request,
+              guint       timeout_s,
+              gboolean   *timed_out)
+{
+  g_autoptr(GIOStream) stream = raw_connect (timeout_s);
+
+  raw_send (stream, request, strlen (request));
+  return raw_read_answer (stream, timed_out);
+}
+
+static void
+assert_healthy (void)
+{
+  g_autoptr(JsonNode) node = NULL;
+  guint status;
+
+  node = fd_test_request (server, session, "GET", "/api/v1/health", NULL, NULL, &status, NULL);
+  g_assert_cmpuint (status, ==, 200);
+}
+
+/* Regression guards: these pass today. */
+
+typedef struct
+{
+  const char *method;
+  const char *path;
+  const char *body;
+  const char *allowed;   /* space-separated roles that get a non-403 */
+} RouteCase;
+
+static void
+test_route_matrix (void)
+{
+  const RouteCase cases[] = {
+    { "GET", "/api/v1/residents?limit=1", NULL, "reception patrol finance manager" },
+    { "GET", "/api/v1/residents/1", NULL, "reception patrol finance manager" },
+    { "POST", "/api/v1/residents/1/verify", "{\"field\": \"phone\", \"value\": \"13800000000\"}",
+      "reception patrol finance manager" },
+    { "POST", "/api/v1/residents/1/verify",
+      "{\"field\": \"id_number\", \"value\": \"11010119900307001X\"}", "reception manager" },
+    { "GET", "/api/v1/rooms?q=1", NULL, "reception manager" },
+    { "GET", "/api/v1/visitors", NULL, "reception patrol manager" },
+    { "GET", "/api/v1/visitors/export", NULL, "manager" },
+    { "POST", "/api/v1/visitors/1/checkout", NULL, "reception manager" },
+    { "GET", "/api/v1/audit?limit=1", NULL, "manager auditor" },
+    { "GET", "/api/v1/audit/verify", NULL, "manager auditor" },
+    { "GET", "/api/v1/alerts?limit=1", NULL, "manager auditor" },
+    { "GET", "/api/v1/incident", NULL, "manager auditor" },
+    { "PUT", "/api/v1/incident", "{\"frozen\": false}", "manager" },
+    { "GET", "/api/v1/users", NULL, "admin" },
+    { "POST", "/api/v1/users", "{}", "admin" },
+    { "PATCH", "/api/v1/users/1", "{}", "admin" },
+  };
+
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    for (guint r = 0; r < G_N_ELEMENTS (roles); r++)
+      {
+        g_auto(GStrv) allowed = g_strsplit (cases[c].allowed, " ", -1);
+        g_autoptr(JsonNode) node = NULL;
+        g_autofree char *body = NULL;
+        guint status;
+
+        g_test_message ("%s %s as %s", cases[c].method, cases[c].path, roles[r]);
+        node = fd_test_request (server, session, cases[c].method, cases[c].path, tokens[r],
+                                cases[c].body, &status, &body);
+        if (g_strv_contains ((const char * const *) allowed, roles[r]))
+          {
+            g_assert_cmpuint (status, !=, 403);
+            g_assert_cmpuint (status, <, 500);
+          }
+        else
+          fd_test_assert_error (status, node, 403, "forbidden", NULL);
+        /* Nobody but patrol and manager ever gets a clear plate in a list or record. */
+        fd_test_assert_no_clear_pii (body, g_str_equal (roles[r], "patrol") ||
+                                           g_str_equal (roles[r], "manager"));
+      }
+}
+
+static guint
+count_hits (const char *role,
+            const char *q)
+{
+  g_autofree char *escaped = g_uri_escape_string (q, NULL, FALSE);
+  g_autofree char *path = g_strdup_printf ("/api/v1/residents?limit=100&q=%s", escaped);
+  g_autoptr(JsonNode) node = NULL;
+  guint status;
+
+  node = fd_test_request (server, session, "GET", path, token_of (role), NULL, &status, NULL);
+  g_assert_cmpuint (status, ==, 200);
+  return json_array_get_length (json_object_get_array_member (fd_test_get_object (node), "items"));
+}
+
+static char *
+reveal (const char *resident,
+        const char *field)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/residents/%s/reveal", resident);
+  g_autofree char *json = g_strdup_printf ("{\"field\": \"%s\", \"reason_code\": \"verify-identity\","
+                                           " \"password\": \"%s\"}", field,
+                                           fd_test_server_get_password (server));
+  g_autoptr(JsonNode) node = NULL;
+  guint status;
+
+  node = fd_test_request (server, session, "POST", path, token_of ("manager"), json, &status, NULL);
+  g_assert_cmpuint (status, ==, 200);
+  return g_strdup (fd_test_get_string (fd_test_get_object (node), "value"));
+}
+
+/* Search must not be an oracle for what a role sees masked or not at all. */
+static void
+test_search_oracle (void)
+{
+  g_autoptr(GPtrArray) all = fd_test_fetch_all (server, session, token_of ("manager"),
+                                                "/api/v1/residents?limit=100");
+  JsonObject *with_plate = NULL, *three_chars = NULL;
+
+  for (guint i = 0; i < all->len; i++)
+    {
+      JsonObject *o = g_ptr_array_index (all, i);
+      const char *name = json_object_get_string_member (json_object_get_object_member (o, "name"),
+                                                        "value");
+
+      if (with_plate == NULL && json_array_get_length (json_object_get_array_member (o, "plates")) > 0 &&
+          g_utf8_strlen (json_object_get_string_member (json_array_get_object_element (
+            json_object_get_array_member (o, "plates"), 0), "value"), -1) == 7)
+        with_plate = o;
+      if (three_chars == NULL && g_utf8_strlen (name, -1) == 3)
+        three_chars = o;
+    }
+  g_assert_nonnull (with_plate);
+  g_assert_nonnull (three_chars);
+
+  /* plates: the hidden middle of a 7-character plate (characters 4–6) */
+  {
+    const char *plate = json_object_get_string_member (json_array_get_object_element (
+      json_object_get_array_member (with_plate, "plates"), 0), "value");
+    const char *mid = g_utf8_offset_to_pointer (plate, 3);
+    g_autofree char *hidden = g_strndup (mid, g_utf8_offset_to_pointer (plate, 6) - mid);
+    g_autofree char *head_mid = g_strndup (plate, g_utf8_offset_to_pointer (plate, 5) - plate);
+
+    g_assert_cmpuint (count_hits ("patrol", plate), >=, 1);
+    g_assert_cmpuint (count_hits ("manager", plate), >=, 1);
+    for (guint r = 0; r < 2; r++)
+      {
+        const char *role = r == 0 ? "reception" : "finance";
+
+        g_assert_cmpuint (count_hits (role, plate), ==, 0);
+        g_assert_cmpuint (count_hits (role, head_mid), ==, 0);
+        /* only letters and digits can come back, never a plate match for the hidden part */
+        if (strspn (hidden, "0123456789") != 3)
+          g_assert_cmpuint (count_hits (role, hidden), ==, 0);
+      }
+  }
+
+  /* names: patrol sees the surname only */
+  {
+    const char *name = json_object_get_string_member (json_object_get_object_member (three_chars,
+                                                                                       "name"), "value");
+    const char *given = g_utf8_next_char (name);
+
+    g_assert_cmpuint (count_hits ("reception", name), >=, 1);
+    g_assert_cmpuint (count_hits ("patrol", name), ==, 0);
+    g_assert_cmpuint (count_hits ("patrol", given), ==, 0);
+    g_assert_cmpuint (count_hits ("patrol", g_utf8_offset_to_pointer (name, 2)), ==, 0);
+  }
+
+  /* room: patrol sees building-unit only */
+  {
+    const char *room = json_object_get_string_member (json_object_get_object_member (three_chars,
+                                                                                       "room"), "value");
+
+    g_assert_cmpuint (count_hits ("reception", room), >=, 1);
+    g_assert_cmpuint (count_hits ("patrol", room), ==, 0);
+  }
+
+  /* ID digits and mobile prefixes: nobody */
+  {
+    const char *id = json_object_get_string_member (three_chars, "id");
+    g_autofree char *phone = reveal (id, "phone");
+    g_autofree char *id_number = reveal (id, "id_number");
+    g_autofree char *phone7 = g_strndup (phone, 7);
+    g_autofree char *birth = g_strndup (id_number + 6, 8);
+    g_autofree char *id_head = g_strndup (id_number, 6);
+
+    for (guint r = 0; r < 4; r++)
+      {
+        g_assert_cmpuint (count_hits (roles[r], phone), ==, 0);
+        g_assert_cmpuint (count_hits (roles[r], phone7), ==, 0);
+        g_assert_cmpuint (count_hits (roles[r], id_number), ==, 0);
+        g_assert_cmpuint (count_hits (roles[r], birth), ==, 0);
+        g_assert_cmpuint (count_hits (roles[r], id_head), ==, 0);
+      }
+    explicit_bzero (phone, strlen (phone));
+    explicit_bzero (id_number, strlen (id_number));
+  }
+}
+
+/* A cursor belongs to one role and one query. */
+static void
+test_cursor_scope (void)
+{
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *cursor = NULL;
+  guint status;
+
+  node = fd_test_request (server, session, "GET", "/api/v1/residents?limit=1", token_of ("reception"),
+                          NULL, &status, NULL);
+  g_assert_cmpuint (status, ==, 200);
+  cursor = g_uri_escape_string (fd_test_get_string (fd_test_get_object (node), "next_cursor"),
+                                NULL, FALSE);
+  for (guint r = 1; r < 4; r++)
+    {
+      g_autofree char *path = g_strdup_printf ("/api/v1/residents?limit=1&cursor=%s", cursor);
+      g_autoptr(JsonNode) other = NULL;
+
+      other = fd_test_request (server, session, "GET", path, tokens[r], NULL, &status, NULL);
+      fd_test_assert_error (status, other, 400, "bad-request", "cursor");
+    }
+  {
+    g_autofree char *path = g_strdup_printf ("/api/v1/residents?limit=1&q=1&cursor=%s", cursor);
+    g_autoptr(JsonNode) other = NULL;
+
+    other = fd_test_request (server, session, "GET", path, token_of ("reception"), NULL, &status,
+                             NULL);
+    fd_test_assert_error (status, other, 400, "bad-request", "cursor");
+  }
+  {
+    g_autofree char *path = g_strdup_printf ("/api/v1/visitors?limit=1&cursor=%s", cursor);
+    g_autoptr(JsonNode) other = NULL;
+
+    other = fd_test_request (server, session, "GET", path, token_of ("reception"), NULL, &status,
+                             NULL);
+    fd_test_assert_error (status, other, 400, "bad-request", "cursor");
+  }
+}
+
+/* Authorization header forms that must not authenticate, and raw oddities
+ * that must get a 4xx and leave the server serving. */
+static void
+test_raw_oddities (void)
+{
+  const char *token = token_of ("reception");
+  g_autofree char *extra = g_strdup_printf ("Bearer %sx", token);
+  g_autofree char *two_spaces = g_strdup_printf ("Bearer  %s", token);
+  g_autofree char *basic = g_strdup_printf ("Basic %s", token);
+  const char *bad_auth[] = { extra, two_spaces, basic, "Bearer", "Bearer ", token };
+  const char *raw[] = {
+    "GET /api/v1/health\r\n\r\n",
+    "GET /api/v1/residents?q=%ff%fe HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    "POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 3\r\n"
+    "Connection: close\r\n\r\n{}x",
+    "GET /API/V1/HEALTH HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad_auth); i++)
+    {
+      FdTestRequest request = { .method = "GET", .path = "/api/v1/residents?limit=1",
+                                .authorization = bad_auth[i] };
+      g_autoptr(JsonNode) node = NULL;
+      g_autoptr(GError) error = NULL;
+      guint status;
+
+      node = fd_test_request_full (server, session, &request, &status, NULL, &error);
+      g_assert_no_error (error);
+      fd_test_assert_error (status, node, 401, "unauthenticated", NULL);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (raw); i++)
+    {
+      g_autofree char *answer = NULL;
+      gboolean timed_out;
+
+      answer = raw_exchange (raw[i], 5, &timed_out);
+      g_assert_false (timed_out);
+      g_assert_cmpuint (answer_status (answer), >=, 400);
+      g_assert_cmpuint (answer_status (answer), <, 500);
+      assert_healthy ();
+    }
+  {
+    const char nul[] = "GET /api/v1/resi\0dents HTTP/1.1\r\nHost: x\r\n\r\n";
+    g_autoptr(GIOStream) stream = raw_connect (5);
+    g_autofree char *answer = NULL;
+    gboolean timed_out;
+
+    raw_send (stream, nul, sizeof nul - 1);
+    answer = raw_read_answer (stream, &timed_out);
+    g_assert_false (timed_out);
+    g_assert_cmpuint (answer_status (answer), ==, 400);
+    assert_healthy ();
+  }
+}
+
+/* HTTP/1.0 and pipelined requests are answered in order. */
+static void
+test_http10_and_pipelining (void)
+{
+  g_autofree char *a = NULL;
+  g_autofree char *b = NULL;
+  gboolean timed_out;
+
+  a = raw_exchange ("GET /api/v1/health HTTP/1.0\r\n\r\n", 5, &timed_out);
+  g_assert_cmpuint (answer_status (a), ==, 200);
+  {
+    g_autoptr(GIOStream) stream = raw_connect (5);
+    const char two[] = "GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n"
+                       "GET /api/v1/nothing-here HTTP/1.1\r\nHost: x\r\n\r\n";
+    g_autofree char *first = NULL;
+
+    raw_send (stream, two, strlen (two));
+    first = raw_read_answer (stream, &timed_out);
+    g_assert_cmpuint (answer_status (first), ==, 200);
+    b = raw_read_answer (stream, &timed_out);
+    g_assert_cmpuint (answer_status (b), ==, 404);
+  }
+}
+
+/* A few hundred concurrent requests: all answered, none a 5xx, server still up. */
+typedef struct
+{
+  guint pending;
+  guint ok;
+  guint bad;
+} Burst;
+
+static void
+burst_done (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Burst *burst = user_data;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+
+  bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  if (error == NULL && soup_message_get_status (msg) == 200)
+    burst->ok++;
+  else
+    burst->bad++;
+  burst->pending--;
+}
+
+static void
+test_concurrent_burst (void)
+{
+  g_autoptr(SoupSession) many = fd_test_server_new_session (server);
+  g_autofree char *authorization = g_strdup_printf ("Bearer %s", token_of ("patrol"));
+  Burst burst = { 0 };
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  for (guint i = 0; i < 300; i++)
+    {
+      g_autofree char *url = g_strdup_printf ("%s/api/v1/residents?limit=5&q=%u",
+                                              fd_test_server_get_base_url (server), 1 + i % 9);
+      g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
+                                    authorization);
+      burst.pending++;
+      soup_session_send_and_read_async (many, msg, G_PRIORITY_DEFAULT, NULL, burst_done, &burst);
+    }
+  while (burst.pending > 0 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (burst.pending, ==, 0);
+  g_assert_cmpuint (burst.ok, ==, 300);
+  g_assert_cmpuint (burst.bad, ==, 0);
+  assert_healthy ();
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+
+  server = fd_test_server_start (NULL);
+  session = fd_test_server_new_session (server);
+  for (guint i = 0; i < G_N_ELEMENTS (roles); i++)
+    tokens[i] = fd_test_login (server, session, roles[i]);
+
+  /* passing: regression guards */
+  g_test_add_func ("/fd/server/redteam/route-matrix", test_route_matrix);
+  g_test_add_func ("/fd/server/redteam/search-oracle", test_search_oracle);
+  g_test_add_func ("/fd/server/redteam/cursor-scope", test_cursor_scope);
+  g_test_add_func ("/fd/server/redteam/raw-oddities", test_raw_oddities);
+  g_test_add_func ("/fd/server/redteam/http10-pipelining", test_http10_and_pipelining);
+  g_test_add_func ("/fd/server/redteam/concurrent-burst", test_concurrent_burst);
+
+  ret = g_test_run ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (roles); i++)
+    g_free (tokens[i]);
+  g_object_unref (session);
+  fd_test_server_stop (server);
+  return ret;
+}
