@@ -395,6 +395,34 @@ test_no_resident_access (gconstpointer data)
       fd_test_assert_error (status, node, 403, "forbidden", NULL);
       fd_test_assert_no_clear_pii (body, FALSE);
     }
+
+  /* Denials are audited, with the resident that was asked for. */
+  {
+    g_autofree char *manager = fd_test_login (server, session, "manager");
+    g_autofree char *path = g_strdup_printf ("/api/v1/audit?actor=%s&limit=50", role);
+    g_autoptr(JsonNode) node = NULL;
+    JsonArray *items;
+    guint status, denied = 0;
+    gboolean detail_logged = FALSE;
+
+    node = fd_test_request (server, session, "GET", path, manager, NULL, &status, NULL);
+    g_assert_cmpuint (status, ==, 200);
+    items = json_object_get_array_member (fd_test_get_object (node), "items");
+    for (guint i = 0; i < json_array_get_length (items); i++)
+      {
+        JsonObject *item = json_array_get_object_element (items, i);
+        JsonNode *target = json_object_get_member (item, "target");
+
+        if (!g_str_equal (fd_test_get_string (item, "outcome"), "denied"))
+          continue;
+        denied++;
+        if (target != NULL && !JSON_NODE_HOLDS_NULL (target)
+            && g_strcmp0 (json_node_get_string (target), ids->pdata[0]) == 0)
+          detail_logged = TRUE;
+      }
+    g_assert_cmpuint (denied, >=, G_N_ELEMENTS (calls));
+    g_assert_true (detail_logged);
+  }
 }
 
 static void

@@ -489,6 +489,31 @@ test_disable (void)
 
   patch_user (id, "{\"disabled\": false}", 200);
   g_free (fd_test_login (server, session, username));
+
+  /* Account changes are audited, with the account's id as the target. */
+  {
+    g_autofree char *manager = fd_test_login (server, session, "manager");
+    g_autoptr(JsonNode) audit = NULL;
+    JsonArray *entries;
+    guint changes = 0;
+
+    audit = fd_test_request (server, session, "GET",
+                             "/api/v1/audit?actor=admin&action=account-change&limit=100",
+                             manager, NULL, &status, NULL);
+    g_assert_cmpuint (status, ==, 200);
+    entries = json_object_get_array_member (fd_test_get_object (audit), "items");
+    for (guint i = 0; i < json_array_get_length (entries); i++)
+      {
+        JsonObject *item = json_array_get_object_element (entries, i);
+        JsonNode *target = json_object_get_member (item, "target");
+
+        if (target != NULL && !JSON_NODE_HOLDS_NULL (target)
+            && g_strcmp0 (json_node_get_string (target), id) == 0)
+          changes++;
+      }
+    /* Created, disabled, enabled. */
+    g_assert_cmpuint (changes, >=, 3);
+  }
 }
 
 static void
