@@ -63,7 +63,8 @@ raw_send (GIOStream  *stream,
 {
   g_autoptr(GError) error = NULL;
 
-  g_output_stream_write_all (g_io_stream_get_output_stream (stream), data, size, NULL, NULL, &error);
+  g_output_stream_write_all (g_io_stream_get_output_stream (stream), data, size, NULL, NULL,
+                             &error);
   g_assert_no_error (error);
 }
 
@@ -214,7 +215,8 @@ reveal (const char *resident,
         const char *field)
 {
   g_autofree char *path = g_strdup_printf ("/api/v1/residents/%s/reveal", resident);
-  g_autofree char *json = g_strdup_printf ("{\"field\": \"%s\", \"reason_code\": \"verify-identity\","
+  g_autofree char *json = g_strdup_printf ("{\"field\": \"%s\","
+                                           " \"reason_code\": \"verify-identity\","
                                            " \"password\": \"%s\"}", field,
                                            fd_test_server_get_password (server));
   g_autoptr(JsonNode) node = NULL;
@@ -238,10 +240,11 @@ test_search_oracle (void)
       JsonObject *o = g_ptr_array_index (all, i);
       const char *name = json_object_get_string_member (json_object_get_object_member (o, "name"),
                                                         "value");
+      JsonArray *plates = json_object_get_array_member (o, "plates");
 
-      if (with_plate == NULL && json_array_get_length (json_object_get_array_member (o, "plates")) > 0 &&
+      if (with_plate == NULL && json_array_get_length (plates) > 0 &&
           g_utf8_strlen (json_object_get_string_member (json_array_get_object_element (
-            json_object_get_array_member (o, "plates"), 0), "value"), -1) == 7)
+            plates, 0), "value"), -1) == 7)
         with_plate = o;
       if (three_chars == NULL && g_utf8_strlen (name, -1) == 3)
         three_chars = o;
@@ -273,8 +276,8 @@ test_search_oracle (void)
 
   /* names: patrol sees the surname only */
   {
-    const char *name = json_object_get_string_member (json_object_get_object_member (three_chars,
-                                                                                       "name"), "value");
+    JsonObject *field = json_object_get_object_member (three_chars, "name");
+    const char *name = json_object_get_string_member (field, "value");
     const char *given = g_utf8_next_char (name);
 
     g_assert_cmpuint (count_hits ("reception", name), >=, 1);
@@ -285,8 +288,8 @@ test_search_oracle (void)
 
   /* room: patrol sees building-unit only */
   {
-    const char *room = json_object_get_string_member (json_object_get_object_member (three_chars,
-                                                                                       "room"), "value");
+    JsonObject *field = json_object_get_object_member (three_chars, "room");
+    const char *room = json_object_get_string_member (field, "value");
 
     g_assert_cmpuint (count_hits ("reception", room), >=, 1);
     g_assert_cmpuint (count_hits ("patrol", room), ==, 0);
@@ -322,8 +325,8 @@ test_cursor_scope (void)
   g_autofree char *cursor = NULL;
   guint status;
 
-  node = fd_test_request (server, session, "GET", "/api/v1/residents?limit=1", token_of ("reception"),
-                          NULL, &status, NULL);
+  node = fd_test_request (server, session, "GET", "/api/v1/residents?limit=1",
+                          token_of ("reception"), NULL, &status, NULL);
   g_assert_cmpuint (status, ==, 200);
   cursor = g_uri_escape_string (fd_test_get_string (fd_test_get_object (node), "next_cursor"),
                                 NULL, FALSE);
