@@ -183,7 +183,11 @@ fd_pages_test_show_window (GtkWindow *window)
   gboolean painted = FALSE;
   gulong id;
 
+  /* Like a window manager would: with the server's time, so that the
+   * focus comes back even after xdotool's events. */
   gtk_window_present (window);
+  fd_pages_test_wait_until ((FdPagesTestCond) gtk_widget_get_mapped, window, 5000);
+  fd_main_view_focus_window (window);
   fd_pages_test_wait_until (window_ready, window, 5000);
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (window)));
 

@@ -131,7 +131,7 @@ response_cb (AdwMessageDialog *dialog,
 
   /* Without a window manager nobody hands the focus back. */
   if (GTK_IS_WINDOW (root) && gtk_window_is_active (GTK_WINDOW (dialog)))
-    gtk_window_present (GTK_WINDOW (root));
+    fd_main_view_focus_window (GTK_WINDOW (root));
 
   if (g_strcmp0 (response, "apply") == 0)
     apply (self, frozen);

@@ -14,7 +14,13 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#ifdef GDK_WINDOWING_X11
+#include <gdk/x11/gdkx.h>
+#endif
+
 #define DRAFTS_ID "pages"
+/* How long no window of ours may be active before the curtain falls. */
+#define FOCUS_GRACE_MS 200
 
 struct _FdMainView
 {
@@ -47,6 +53,7 @@ struct _FdMainView
   gulong         toplevels_id;
   gulong         drafts_id;
   guint          focus_check_id;
+  guint          focus_grace_id;
   gboolean       was_active;
   gboolean       auto_curtain;
 };
@@ -81,6 +88,26 @@ fd_main_view_format_time (const char *rfc3339,
 
   local = g_date_time_to_local (utc);
   return g_date_time_format (local, with_date ? "%Y-%m-%d %H:%M" : "%H:%M");
+}
+
+void
+fd_main_view_focus_window (GtkWindow *window)
+{
+  g_return_if_fail (GTK_IS_WINDOW (window));
+
+#ifdef GDK_WINDOWING_X11
+  {
+    GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
+
+    if (surface != NULL && GDK_IS_X11_SURFACE (surface))
+      {
+        gtk_window_present_with_time (window, gdk_x11_get_server_time (surface));
+        return;
+      }
+  }
+#endif
+
+  gtk_window_present (window);
 }
 
 /* ---- toasts ---------------------------------------------------------------- */
@@ -203,6 +230,27 @@ family_active (FdMainView *self)
 }
 
 static gboolean
+focus_grace_cb (gpointer user_data)
+{
+  FdMainView *self = user_data;
+
+  self->focus_grace_id = 0;
+  if (family_active (self))
+    return G_SOURCE_REMOVE;
+
+  /* Someone looks away: blur and re-mask. */
+  g_debug ("Focus left the application: curtain");
+  self->was_active = FALSE;
+  if (!fd_main_view_get_curtain (self))
+    {
+      fd_main_view_set_curtain (self, TRUE);
+      self->auto_curtain = TRUE;
+    }
+  fd_main_view_remask_all (self);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
 focus_check_cb (gpointer user_data)
 {
   FdMainView *self = user_data;
@@ -211,20 +259,21 @@ focus_check_cb (gpointer user_data)
   self->focus_check_id = 0;
   active = family_active (self);
 
-  if (!active && self->was_active)
+  if (active)
     {
-      /* Someone looks away: blur and re-mask at once. */
-      if (!fd_main_view_get_curtain (self))
-        {
-          fd_main_view_set_curtain (self, TRUE);
-          self->auto_curtain = TRUE;
-        }
-      fd_main_view_remask_all (self);
+      g_clear_handle_id (&self->focus_grace_id, g_source_remove);
+      if (!self->was_active && self->auto_curtain)
+        fd_main_view_set_curtain (self, FALSE);
+      self->was_active = TRUE;
     }
-  else if (active && !self->was_active && self->auto_curtain)
-    fd_main_view_set_curtain (self, FALSE);
+  else if (self->was_active && self->focus_grace_id == 0)
+    {
+      /* Focus passing between our own windows (a dialog closing, its
+       * parent taking over) leaves a moment with no active window: only
+       * a focus that stays away counts. */
+      self->focus_grace_id = g_timeout_add (FOCUS_GRACE_MS, focus_grace_cb, self);
+    }
 
-  self->was_active = active;
   return G_SOURCE_REMOVE;
 }
 
@@ -293,6 +342,7 @@ unwatch_all (FdMainView *self)
   gpointer window, id;
 
   g_clear_handle_id (&self->focus_check_id, g_source_remove);
+  g_clear_handle_id (&self->focus_grace_id, g_source_remove);
   if (self->toplevels != NULL)
     g_clear_signal_handler (&self->toplevels_id, self->toplevels);
   self->toplevels = NULL;

@@ -4,6 +4,7 @@
 
 #include "fd-error.h"
 #include "fd-field.h"
+#include "fd-main-view.h"
 #include "fd-sensitive-entry.h"
 
 #include <glib/gi18n.h>
@@ -313,7 +314,7 @@ fd_reveal_dialog_unmap (GtkWidget *widget)
   /* Without a window manager (a kiosk session) nobody hands the focus
    * back: do it, or the keyboard goes nowhere. */
   if (was_active && parent != NULL && gtk_widget_get_mapped (GTK_WIDGET (parent)))
-    gtk_window_present (parent);
+    fd_main_view_focus_window (parent);
 }
 
 static void
