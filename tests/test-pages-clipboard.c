@@ -243,6 +243,8 @@ test_sensitive_field (void)
 
   g_assert_cmpstr (fd_sensitive_field_get_display (field), ==, "139****5678");
   g_assert_true (fd_sensitive_field_get_masked (field));
+  g_assert_true (gtk_widget_get_visible (fd_pages_test_find_button (GTK_WIDGET (field),
+                                                                    "Reveal…")));
 
   /* Reveal shows for the window with a countdown, on an injected clock. */
   fd_sensitive_field_set_clock (fake_clock);
@@ -304,8 +306,7 @@ test_field_not_revealable (void)
   guint requested = 0;
 
   g_signal_connect (field, "reveal-requested", G_CALLBACK (count_cb), &requested);
-  g_assert_nonnull (reveal);
-  g_assert_false (gtk_widget_get_visible (reveal));
+  g_assert_true (reveal == NULL || !gtk_widget_get_visible (reveal));
   gtk_widget_activate_action (GTK_WIDGET (field), "field.reveal", NULL);
   g_assert_cmpuint (requested, ==, 0);
 
@@ -314,7 +315,8 @@ test_field_not_revealable (void)
     g_autoptr(FdFieldValue) clear = fd_field_value_new ("张三", FALSE, FALSE);
     fd_sensitive_field_set_value (field, clear);
     g_assert_false (fd_sensitive_field_get_masked (field));
-    g_assert_false (gtk_widget_get_visible (reveal));
+    reveal = fd_pages_test_find_button (GTK_WIDGET (field), "Reveal…");
+    g_assert_true (reveal == NULL || !gtk_widget_get_visible (reveal));
   }
 
   g_assert_finalize_object (field);

@@ -93,22 +93,89 @@ wipe_label (GtkLabel *label)
     explicit_bzero (label_text, strlen (label_text));
 }
 
+/* @wipe: the label shows a revealed value that must not linger. */
 static void
 set_label_text (FdSensitiveField *self,
-                const char       *text)
+                const char       *text,
+                gboolean          wipe)
 {
-  wipe_label (GTK_LABEL (self->value_label));
+  if (wipe)
+    wipe_label (GTK_LABEL (self->value_label));
   gtk_label_set_text (GTK_LABEL (self->value_label), text ? text : "");
+}
+
+/* The buttons and the countdown are made when first needed: a list of
+ * results has hundreds of fields that never reveal anything. */
+static GtkWidget *
+add_button (FdSensitiveField *self,
+            const char       *icon,
+            const char       *tooltip,
+            const char       *action,
+            const char       *accessible)
+{
+  GtkWidget *button = gtk_button_new_from_icon_name (icon);
+
+  gtk_widget_set_tooltip_text (button, tooltip);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+  gtk_widget_set_parent (button, GTK_WIDGET (self));
+  return button;
+}
+
+static void
+ensure_reveal_button (FdSensitiveField *self)
+{
+  g_autofree char *accessible = NULL;
+
+  if (self->reveal_button != NULL)
+    return;
+  /* Translators: accessible name of a button; %s is a field name such as
+   * "Mobile" */
+  accessible = g_strdup_printf (_("Reveal %s"), self->title ? self->title : "");
+  self->reveal_button = add_button (self, "view-reveal-symbolic", _("Reveal…"), "field.reveal",
+                                    accessible);
+}
+
+static void
+ensure_countdown (FdSensitiveField *self)
+{
+  g_autofree char *accessible = NULL;
+
+  if (self->countdown_label != NULL)
+    return;
+
+  self->countdown_label = gtk_label_new (NULL);
+  gtk_widget_add_css_class (self->countdown_label, "dim-label");
+  gtk_widget_add_css_class (self->countdown_label, "numeric");
+  gtk_widget_add_css_class (self->countdown_label, "fd-countdown");
+  gtk_widget_insert_after (self->countdown_label, GTK_WIDGET (self), self->value_label);
+  /* Translators: accessible name of a button; %s is a field name such as
+   * "Mobile" */
+  accessible = g_strdup_printf (_("Mask %s again"), self->title ? self->title : "");
+  self->hide_button = add_button (self, "view-conceal-symbolic", _("Mask again"), "field.hide",
+                                  accessible);
 }
 
 static void
 update_buttons (FdSensitiveField *self)
 {
   gboolean revealed = self->clear != NULL;
+  gboolean can_reveal = self->revealable && self->masked && !revealed;
 
-  gtk_widget_set_visible (self->reveal_button, self->revealable && self->masked && !revealed);
-  gtk_widget_set_visible (self->hide_button, revealed);
-  gtk_widget_set_visible (self->countdown_label, revealed);
+  if (can_reveal)
+    ensure_reveal_button (self);
+  if (self->reveal_button != NULL)
+    gtk_widget_set_visible (self->reveal_button, can_reveal);
+  if (revealed)
+    ensure_countdown (self);
+  if (self->countdown_label != NULL)
+    {
+      gtk_widget_set_visible (self->hide_button, revealed);
+      gtk_widget_set_visible (self->countdown_label, revealed);
+    }
 }
 
 static void
@@ -141,7 +208,7 @@ fd_sensitive_field_remask (FdSensitiveField *self)
   if (self->clear == NULL)
     return;
 
-  set_label_text (self, self->shown_value);
+  set_label_text (self, self->shown_value, TRUE);
   explicit_bzero (self->clear, strlen (self->clear));
   g_clear_pointer (&self->clear, g_free);
   self->deadline = 0;
@@ -206,11 +273,10 @@ fd_sensitive_field_show_revealed (FdSensitiveField *self,
   self->clear = g_strdup (clear);
   self->deadline = fd_sensitive_field_now () + (gint64) seconds * G_USEC_PER_SEC;
   self->remaining = seconds;
-  set_label_text (self, self->clear);
-  update_countdown (self);
-
+  set_label_text (self, self->clear, FALSE);
   gtk_widget_add_css_class (GTK_WIDGET (self), "fd-revealed");
   update_buttons (self);
+  update_countdown (self);
 
   self->tick_id = g_timeout_add (TICK_MS, tick_cb, self);
   g_source_set_name_by_id (self->tick_id, "[frontdesk] reveal countdown");
@@ -349,7 +415,7 @@ fd_sensitive_field_set_value (FdSensitiveField   *self,
   self->masked = value ? value->masked : TRUE;
   self->revealable = value ? value->revealable : FALSE;
 
-  set_label_text (self, self->shown_value);
+  set_label_text (self, self->shown_value, FALSE);
   if (self->masked)
     gtk_widget_add_css_class (GTK_WIDGET (self), "fd-masked");
   else
@@ -393,29 +459,13 @@ static void
 fd_sensitive_field_set_title (FdSensitiveField *self,
                               const char       *title)
 {
-  g_autofree char *reveal_label = NULL;
-  g_autofree char *hide_label = NULL;
-
   if (g_strcmp0 (self->title, title) == 0)
     return;
 
   g_free (self->title);
   self->title = g_strdup (title);
-
-  /* Translators: accessible name of a button; %s is a field name such as
-   * "Mobile" */
-  reveal_label = g_strdup_printf (_("Reveal %s"), title ? title : "");
-  /* Translators: accessible name of a button; %s is a field name such as
-   * "Mobile" */
-  hide_label = g_strdup_printf (_("Mask %s again"), title ? title : "");
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, title ? title : "",
-                                  -1);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->reveal_button),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, reveal_label,
-                                  -1);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->hide_button),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, hide_label,
                                   -1);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
@@ -437,10 +487,7 @@ fd_sensitive_field_dispose (GObject *object)
   FdSensitiveField *self = FD_SENSITIVE_FIELD (object);
 
   if (self->value_label != NULL)
-    {
-      fd_sensitive_field_remask (self);
-      wipe_label (GTK_LABEL (self->value_label));
-    }
+    fd_sensitive_field_remask (self);
 
   g_clear_pointer (&self->value_label, gtk_widget_unparent);
   g_clear_pointer (&self->countdown_label, gtk_widget_unparent);
@@ -571,29 +618,6 @@ fd_sensitive_field_init (FdSensitiveField *self)
   gtk_widget_add_css_class (self->value_label, "fd-sensitive-value");
   gtk_widget_add_css_class (self->value_label, "numeric");
   gtk_widget_set_parent (self->value_label, GTK_WIDGET (self));
-
-  self->countdown_label = gtk_label_new (NULL);
-  gtk_widget_add_css_class (self->countdown_label, "dim-label");
-  gtk_widget_add_css_class (self->countdown_label, "numeric");
-  gtk_widget_add_css_class (self->countdown_label, "fd-countdown");
-  gtk_widget_set_visible (self->countdown_label, FALSE);
-  gtk_widget_set_parent (self->countdown_label, GTK_WIDGET (self));
-
-  self->reveal_button = gtk_button_new_from_icon_name ("view-reveal-symbolic");
-  gtk_widget_set_tooltip_text (self->reveal_button, _("Reveal…"));
-  gtk_widget_add_css_class (self->reveal_button, "flat");
-  gtk_widget_set_valign (self->reveal_button, GTK_ALIGN_CENTER);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->reveal_button), "field.reveal");
-  gtk_widget_set_visible (self->reveal_button, FALSE);
-  gtk_widget_set_parent (self->reveal_button, GTK_WIDGET (self));
-
-  self->hide_button = gtk_button_new_from_icon_name ("view-conceal-symbolic");
-  gtk_widget_set_tooltip_text (self->hide_button, _("Mask again"));
-  gtk_widget_add_css_class (self->hide_button, "flat");
-  gtk_widget_set_valign (self->hide_button, GTK_ALIGN_CENTER);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->hide_button), "field.hide");
-  gtk_widget_set_visible (self->hide_button, FALSE);
-  gtk_widget_set_parent (self->hide_button, GTK_WIDGET (self));
 
   add_right_click (self, GTK_WIDGET (self));
   self->masked = TRUE;
