@@ -26,6 +26,28 @@ since_ago (gint64 usec)
   return fd_time_format_rfc3339 (fd_now () - usec);
 }
 
+/* Characters of @text without the white space of any script around it
+ * (U+3000 and U+00A0 as well as ASCII spaces). */
+static glong
+visible_length (const char *text)
+{
+  const char *start = text, *end;
+
+  if (text == NULL)
+    return 0;
+  while (*start && g_unichar_isspace (g_utf8_get_char (start)))
+    start = g_utf8_next_char (start);
+  end = start + strlen (start);
+  while (end > start)
+    {
+      const char *prev = g_utf8_prev_char (end);
+      if (!g_unichar_isspace (g_utf8_get_char (prev)))
+        break;
+      end = prev;
+    }
+  return g_utf8_strlen (start, end - start);
+}
+
 static void
 search_scope_for_role (FdRole         role,
                        FdSearchScope *scope)
@@ -51,9 +73,14 @@ static gboolean
 require_resident_role (FdRequest  *req,
                        const char *action)
 {
+  gint64 id;
+  /* a refused look at one resident still names which one */
+  const char *target = req->segments[1] != NULL && fd_parse_id (req->segments[1], &id) ?
+                       req->segments[1] : NULL;
+
   if (fd_role_sees_residents (req->role))
     return TRUE;
-  if (fd_audit (req, action, NULL, NULL, NULL, NULL, FALSE))
+  if (fd_audit (req, action, target, NULL, NULL, NULL, FALSE))
     fd_reply_error (req, FD_ERROR_FORBIDDEN, "Your role has no access to resident data", NULL);
   return FALSE;
 }
@@ -384,8 +411,7 @@ fd_routes_residents_reveal (FdRequest *req)
                         "reason_code");
       return;
     }
-  if (g_str_equal (reason_code, "other") &&
-      (reason_text == NULL || g_utf8_strlen (g_strstrip ((char *) reason_text), -1) < 5))
+  if (g_str_equal (reason_code, "other") && visible_length (reason_text) < 5)
     {
       if (fd_audit (req, "reveal", target, field, reason_code, reason_text, FALSE))
         fd_reply_error (req, FD_ERROR_BAD_REQUEST, "Describe the reason in at least 5 characters",

@@ -3,6 +3,7 @@
 #include <libsoup/soup.h>
 #include <json-glib/json-glib.h>
 
+#include "fd-connection-guard.h"
 #include "fd-error.h"
 #include "fd-policy.h"
 #include "fd-search.h"
@@ -19,6 +20,7 @@ struct _FdServer
   FdStore       *store;
   FdSearchIndex *index;
   SoupServer    *soup;
+  FdConnectionGuard *guard;
   guint16        port;
   guint          inflight;
   gboolean       shutting_down;

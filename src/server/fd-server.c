@@ -769,6 +769,15 @@ authenticate (FdRequest *req,
       reply_unauthenticated (req, "missing");
       return FALSE;
     }
+  /* One Authorization header only: a proxy might read another copy. */
+  {
+    const char *all = soup_message_headers_get_list (headers, "Authorization");
+    if (all != NULL && strchr (all, ',') != NULL)
+      {
+        fd_reply_error (req, FD_ERROR_BAD_REQUEST, "Send one Authorization header", NULL);
+        return FALSE;
+      }
+  }
   token = auth + 7;
   len = strlen (token);
   if (len < 16 || len > 128)
@@ -867,6 +876,85 @@ pattern_matches (const char  *pattern,
   return TRUE;
 }
 
+/* A "\u0000" escape would cut the string json-glib hands back, so a
+ * member could compare equal to a prefix of what was sent ("reception\0x"
+ * signing in as reception). Finds one in @data and names the top-level
+ * member it belongs to (NULL when it cannot tell). */
+static gboolean
+find_escaped_nul (const char  *data,
+                  gsize        len,
+                  char       **member)
+{
+  gboolean in_string = FALSE;
+  gsize string_start = 0, depth = 0;
+  gsize last_string_start = 0, last_string_end = 0;
+  g_autofree char *key = NULL;
+
+  *member = NULL;
+  for (gsize i = 0; i < len; i++)
+    {
+      char c = data[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            {
+              if (i + 5 < len && data[i + 1] == 'u' && memcmp (data + i + 2, "0000", 4) == 0)
+                {
+                  /* a key itself, or the value of the last key */
+                  gsize j = i;
+
+                  while (j < len && data[j] != '"')
+                    j += data[j] == '\\' ? 2 : 1;
+                  j++;
+                  while (j < len && g_ascii_isspace (data[j]))
+                    j++;
+                  if (depth == 1 && j < len && data[j] == ':')
+                    *member = g_strndup (data + string_start, i - string_start);
+                  else
+                    *member = g_steal_pointer (&key);
+                  return TRUE;
+                }
+              i++;
+              continue;
+            }
+          if (c == '"')
+            {
+              in_string = FALSE;
+              last_string_start = string_start;
+              last_string_end = i;
+            }
+          continue;
+        }
+      switch (c)
+        {
+        case '"':
+          in_string = TRUE;
+          string_start = i + 1;
+          break;
+        case ':':
+          if (depth == 1 && last_string_end >= last_string_start)
+            {
+              g_free (key);
+              key = g_strndup (data + last_string_start, last_string_end - last_string_start);
+            }
+          break;
+        case '{':
+        case '[':
+          depth++;
+          break;
+        case '}':
+        case ']':
+          if (depth > 0)
+            depth--;
+          break;
+        default:
+          break;
+        }
+    }
+  return memchr (data, '\0', len) != NULL;
+}
+
 static gboolean
 parse_body (FdRequest *req)
 {
@@ -892,6 +980,19 @@ parse_body (FdRequest *req)
       fd_reply_error (req, FD_ERROR_BAD_REQUEST, "The request body is not valid UTF-8", NULL);
       return FALSE;
     }
+  {
+    g_autofree char *member = NULL;
+
+    if (find_escaped_nul (data, len, &member))
+      {
+        gboolean plain = member != NULL && g_utf8_validate (member, -1, NULL) &&
+                         strchr (member, '\\') == NULL;
+
+        fd_reply_error (req, FD_ERROR_BAD_REQUEST, "Text members must not contain NUL characters",
+                        plain ? member : NULL);
+        return FALSE;
+      }
+  }
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, data, len, &error))
     {
@@ -1008,7 +1109,86 @@ server_callback (SoupServer        *soup,
     release_when_committed (req, FALSE);
 }
 
-/* Refuses oversized bodies from the headers, before reading them. */
+/* Refuses oversized bodies from the headers, before reading them. In
+ * libsoup 3.2 a status set here does not stop the body from being read
+ * (into memory), so the connection is taken over: the 413 is written
+ * directly and the connection closed. */
+#define REFUSAL_DRAIN_MAX (4 * 1024 * 1024)
+#define REFUSAL_DRAIN_S   5
+
+typedef struct
+{
+  GIOStream    *stream;
+  GCancellable *cancellable;
+  char         *answer;
+  char          buffer[16384];
+  gsize         drained;
+  guint         timeout_id;
+} Refusal;
+
+static void
+refusal_closed_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      data)
+{
+  Refusal *r = data;
+
+  g_io_stream_close_finish (r->stream, result, NULL);
+  g_clear_handle_id (&r->timeout_id, g_source_remove);
+  g_object_unref (r->stream);
+  g_object_unref (r->cancellable);
+  g_free (r->answer);
+  g_free (r);
+}
+
+static gboolean
+refusal_timeout_cb (gpointer data)
+{
+  Refusal *r = data;
+
+  r->timeout_id = 0;
+  g_cancellable_cancel (r->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+/* Reads and drops what the client still sends (bounded in bytes and
+ * time) so that closing does not reset the connection before the client
+ * has read the 413. */
+static void
+refusal_drained_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      data)
+{
+  Refusal *r = data;
+  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, NULL);
+
+  if (n > 0 && (r->drained += n) < REFUSAL_DRAIN_MAX)
+    {
+      g_input_stream_read_async (G_INPUT_STREAM (source), r->buffer, sizeof r->buffer,
+                                 G_PRIORITY_LOW, r->cancellable, refusal_drained_cb, r);
+      return;
+    }
+  g_io_stream_close_async (r->stream, G_PRIORITY_DEFAULT, NULL, refusal_closed_cb, r);
+}
+
+static void
+refusal_written_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      data)
+{
+  Refusal *r = data;
+
+  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, NULL))
+    {
+      g_io_stream_close_async (r->stream, G_PRIORITY_DEFAULT, NULL, refusal_closed_cb, r);
+      return;
+    }
+  g_output_stream_flush (G_OUTPUT_STREAM (source), NULL, NULL);
+  r->timeout_id = g_timeout_add_seconds (REFUSAL_DRAIN_S, refusal_timeout_cb, r);
+  g_input_stream_read_async (g_io_stream_get_input_stream (r->stream), r->buffer, sizeof r->buffer,
+                             G_PRIORITY_LOW, r->cancellable, refusal_drained_cb, r);
+}
+
 static void
 early_callback (SoupServer        *soup,
                 SoupServerMessage *msg,
@@ -1018,17 +1198,32 @@ early_callback (SoupServer        *soup,
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   goffset length = soup_message_headers_get_content_length (headers);
-  const char *body = "{\"error\": {\"code\": \"too-large\", "
-                     "\"message\": \"The request body is larger than 64 KiB\"}}";
+  SoupEncoding encoding = soup_message_headers_get_encoding (headers);
+  const char *body = "{\"error\":{\"code\":\"too-large\","
+                     "\"message\":\"The request body is larger than 64 KiB\"}}";
+  Refusal *r;
 
-  if (length > FD_MAX_BODY)
-    {
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                    "Connection", "close");
-      soup_server_message_set_status (msg, 413, NULL);
-      soup_server_message_set_response (msg, "application/json; charset=utf-8",
-                                        SOUP_MEMORY_STATIC, body, strlen (body));
-    }
+  if (length <= FD_MAX_BODY && encoding != SOUP_ENCODING_CHUNKED && encoding != SOUP_ENCODING_EOF)
+    return;
+  if (encoding == SOUP_ENCODING_CHUNKED || encoding == SOUP_ENCODING_EOF)
+    body = "{\"error\":{\"code\":\"too-large\","
+           "\"message\":\"Send request bodies with a Content-Length of at most 64 KiB\"}}";
+
+  r = g_new0 (Refusal, 1);
+  r->cancellable = g_cancellable_new ();
+  r->stream = soup_server_message_steal_connection (msg);
+  r->answer = g_strdup_printf ("HTTP/1.1 413 Payload Too Large\r\n"
+                               "Content-Type: application/json; charset=utf-8\r\n"
+                               "Content-Length: %zu\r\n"
+                               "Connection: close\r\n"
+                               "Cache-Control: no-store\r\n"
+                               "X-Content-Type-Options: nosniff\r\n"
+                               "Strict-Transport-Security: max-age=31536000\r\n"
+                               "Content-Security-Policy: default-src 'none'\r\n"
+                               "\r\n%s", strlen (body), body);
+  g_output_stream_write_all_async (g_io_stream_get_output_stream (r->stream), r->answer,
+                                   strlen (r->answer), G_PRIORITY_DEFAULT, NULL,
+                                   refusal_written_cb, r);
 }
 
 static void
@@ -1073,6 +1268,7 @@ fd_server_new (FdConfig  *config,
   server->soup = soup_server_new ("tls-certificate", cert,
                                   "server-header", "frontdesk-server",
                                   NULL);
+  server->guard = fd_connection_guard_new (server->soup);
   soup_server_add_early_handler (server->soup, NULL, early_callback, server, NULL);
   soup_server_add_handler (server->soup, NULL, server_callback, server, NULL);
 
@@ -1159,6 +1355,7 @@ fd_server_free (FdServer *server)
   if (server->soup != NULL)
     {
       soup_server_disconnect (server->soup);
+      g_clear_pointer (&server->guard, fd_connection_guard_free);
       g_clear_object (&server->soup);
     }
   fd_search_index_free (server->index);

@@ -489,8 +489,12 @@ main (int   argc,
   setlocale (LC_ALL, "");
   /* No core dumps of a process holding keys and resident data. */
   prctl (PR_SET_DUMPABLE, 0);
-  /* TLS 1.2 and 1.3 only, whatever the system's GnuTLS default. */
-  g_setenv ("G_TLS_GNUTLS_PRIORITY", "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:%SERVER_PRECEDENCE", TRUE);
+  /* TLS 1.2 and 1.3 only, AEAD ciphers with forward secrecy only (Mozilla's
+   * intermediate profile), whatever the system's GnuTLS default. */
+  g_setenv ("G_TLS_GNUTLS_PRIORITY",
+            "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:-CIPHER-ALL:+AES-128-GCM:+AES-256-GCM:"
+            "+CHACHA20-POLY1305:-MAC-ALL:+AEAD:-KX-ALL:+ECDHE-ECDSA:+ECDHE-RSA:%SERVER_PRECEDENCE",
+            TRUE);
   /* A lost client connection must not kill the server. */
   signal (SIGPIPE, SIG_IGN);
 
