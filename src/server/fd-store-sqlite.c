@@ -23,7 +23,12 @@ typedef struct
   sqlite3    *db;
   char       *path;
   GHashTable *stmts;   /* const char *sql → sqlite3_stmt* */
+  /* head of the audit chain written in the open transaction, anchored at commit */
+  gint64      pending_anchor_seq;
+  char       *pending_anchor_hash;
 } FdStoreSqlite;
+
+static gboolean write_pending_anchor (FdStoreSqlite *self, GError **error);
 
 #define SELF(s) ((FdStoreSqlite *) (s))
 
@@ -214,6 +219,7 @@ store_close (FdStore *store)
       self->db = NULL;
     }
   g_clear_pointer (&self->parent.keys, fd_keys_free);
+  g_free (self->pending_anchor_hash);
   g_free (self->path);
   g_free (self);
 }
@@ -245,12 +251,16 @@ store_begin (FdStore *store, GError **error)
 static gboolean
 store_commit (FdStore *store, GError **error)
 {
+  if (!write_pending_anchor (SELF (store), error))
+    return FALSE;
   return step_once (SELF (store), "COMMIT", error);
 }
 
 static void
 store_rollback (FdStore *store)
 {
+  SELF (store)->pending_anchor_seq = 0;
+  g_clear_pointer (&SELF (store)->pending_anchor_hash, g_free);
   exec (SELF (store), "ROLLBACK", NULL);
 }
 
@@ -973,6 +983,20 @@ write_audit_anchor (FdStoreSqlite  *self,
   return set_setting (&self->parent, "audit.head", value, error);
 }
 
+static gboolean
+write_pending_anchor (FdStoreSqlite  *self,
+                      GError        **error)
+{
+  gboolean ok;
+
+  if (self->pending_anchor_hash == NULL)
+    return TRUE;
+  ok = write_audit_anchor (self, self->pending_anchor_seq, self->pending_anchor_hash, error);
+  self->pending_anchor_seq = 0;
+  g_clear_pointer (&self->pending_anchor_hash, g_free);
+  return ok;
+}
+
 /* Checks the anchor against the chain's last entry. Returns 0 when they
  * agree, else the first seq that cannot be trusted. */
 static gint64
@@ -1052,10 +1076,12 @@ audit_append (FdStore *store, FdAuditEntry *entry, GError **error)
   if (sqlite3_step (stmt) != SQLITE_DONE)
     goto fail;
   sqlite3_reset (stmt);
-  if (!write_audit_anchor (self, entry->seq, entry->hash, NULL))
-    goto fail;
+  /* The head is anchored once per transaction, at commit. */
+  self->pending_anchor_seq = entry->seq;
+  g_free (self->pending_anchor_hash);
+  self->pending_anchor_hash = g_strdup (entry->hash);
 
-  if (own_tx && !step_once (self, "COMMIT", error))
+  if (own_tx && (!write_pending_anchor (self, error) || !step_once (self, "COMMIT", error)))
     {
       exec (self, "ROLLBACK", NULL);
       return FALSE;
