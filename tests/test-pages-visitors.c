@@ -166,6 +166,20 @@ test_register (void)
                    ==, "");
   g_assert_cmpstr (fd_main_view_get_last_toast (v.view), ==, "Visitor registered");
 
+  /* Every row is whole after two refreshes (the list's placeholder once
+   * went with its rows, and its dangling pointer hid a new row's label). */
+  fd_visitor_page_refresh (page);
+  wait_refreshed (page);
+  for (guint i = 0; i < fd_visitor_page_get_n_visitors (page); i++)
+    {
+      g_autoptr(GPtrArray) labels = fd_pages_test_find_all (fd_visitor_page_get_row (page, i),
+                                                            GTK_TYPE_LABEL);
+
+      for (guint j = 0; j < labels->len; j++)
+        g_assert_true (gtk_widget_get_visible (g_ptr_array_index (labels, j)) ||
+                       *gtk_label_get_text (g_ptr_array_index (labels, j)) == '\0');
+    }
+
   index = find_row (page, "Parcel delivery");
   g_assert_cmpint (index, >=, 0);
   row = fd_visitor_page_get_row (page, index);

@@ -232,7 +232,6 @@ add_plain_row (FdResidentDetail *self,
 
   gtk_label_set_selectable (GTK_LABEL (label), FALSE);
   gtk_label_set_xalign (GTK_LABEL (label), 1.0f);
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
   row = add_row (self, group, key, label);
 
   /* Plain values may be copied: Ctrl+C on the row, or the button. */

@@ -487,7 +487,8 @@ rooms_cb (GObject      *source,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
-  while ((child = gtk_widget_get_first_child (self->room_list)) != NULL)
+  /* Rows only: the placeholder is a child of the list too. */
+  while ((child = GTK_WIDGET (gtk_list_box_get_row_at_index (GTK_LIST_BOX (self->room_list), 0))) != NULL)
     gtk_list_box_remove (GTK_LIST_BOX (self->room_list), child);
 
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root) ||

@@ -165,7 +165,8 @@ clear_list (FdVisitorPage *self)
 {
   GtkWidget *child;
 
-  while ((child = gtk_widget_get_first_child (self->list)) != NULL)
+  /* Rows only: the placeholder is a child of the list too. */
+  while ((child = GTK_WIDGET (gtk_list_box_get_row_at_index (GTK_LIST_BOX (self->list), 0))) != NULL)
     gtk_list_box_remove (GTK_LIST_BOX (self->list), child);
   self->n_visitors = 0;
 }
