@@ -4,6 +4,7 @@
 
 #include "fd-alerts-page.h"
 #include "fd-api-client.h"
+#include "fd-error.h"
 #include "fd-audit-page.h"
 #include "fd-field.h"
 #include "fd-main-view.h"
@@ -336,6 +337,12 @@ incident_known_cond (gpointer data)
          *adw_action_row_get_subtitle (data) != '\0';
 }
 
+static gboolean
+alerts_cond (gpointer data)
+{
+  return fd_alerts_page_get_n_alerts (data) > 0;
+}
+
 static void
 test_incident_freeze (void)
 {
@@ -343,12 +350,32 @@ test_incident_freeze (void)
   FdResidentDetail *detail;
   FdRevealDialog *dialog;
   FdIncidentRow *row;
+  FdAlertsPage *alerts;
   AdwMessageDialog *confirm;
+
+  /* Five failed sign-ins in a row raise an alert the alerts page lists. */
+  {
+    g_autoptr(FdApiClient) stranger = fd_pages_test_api (server);
+
+    for (guint i = 0; i < 5; i++)
+      {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(JsonNode) none =
+          fd_pages_test_call (stranger, "POST", "/session",
+                              "{\"username\": \"finance\", \"password\": \"wrong guess\", "
+                              "\"workstation\": \"test-desk\"}", &error);
+
+        g_assert_error (error, FD_ERROR, FD_ERROR_BAD_CREDENTIALS);
+      }
+  }
 
   fd_pages_test_view_open (&manager, server, "manager");
   fd_main_view_show_page (manager.view, "alerts");
-  row = fd_alerts_page_get_incident_row (FD_ALERTS_PAGE (fd_main_view_get_page (manager.view,
-                                                                               "alerts")));
+  alerts = FD_ALERTS_PAGE (fd_main_view_get_page (manager.view, "alerts"));
+  g_assert_true (fd_pages_test_wait_until (alerts_cond, alerts, 15000));
+  g_assert_nonnull (fd_pages_test_find_label (GTK_WIDGET (alerts),
+    "Repeated failed sign-ins (account locked for 15 minutes)"));
+  row = fd_alerts_page_get_incident_row (alerts);
   g_assert_true (fd_pages_test_wait_until (incident_known_cond, row, 15000));
   g_assert_false (fd_incident_row_get_frozen (row));
 

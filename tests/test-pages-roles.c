@@ -377,11 +377,113 @@ test_role (gconstpointer data)
   fd_pages_test_view_close (&v);
 }
 
+static guint
+count_all (FdApiClient *api,
+           const char  *query)
+{
+  g_autofree char *cursor = NULL;
+  guint total = 0;
+
+  do
+    {
+      g_autofree char *path = NULL;
+      g_autoptr(JsonNode) page = NULL;
+      g_autoptr(GError) error = NULL;
+      JsonObject *object;
+
+      path = cursor ? g_strdup_printf ("/residents?q=%s&limit=100&cursor=%s", query, cursor)
+                    : g_strdup_printf ("/residents?q=%s&limit=100", query);
+      page = fd_pages_test_call (api, "GET", path, NULL, &error);
+      g_assert_no_error (error);
+      object = json_node_get_object (page);
+      total += json_array_get_length (json_object_get_array_member (object, "items"));
+      g_free (cursor);
+      cursor = fd_json_get_string (object, "next_cursor")
+                 ? g_uri_escape_string (fd_json_get_string (object, "next_cursor"), NULL, FALSE)
+                 : NULL;
+    }
+  while (cursor != NULL);
+
+  return total;
+}
+
+typedef struct
+{
+  FdResidentListModel *model;
+  guint                before;
+} Growth;
+
+static gboolean
+grown_cond (gpointer data)
+{
+  Growth *growth = data;
+
+  return !fd_resident_list_model_get_loading (growth->model) &&
+         (g_list_model_get_n_items (G_LIST_MODEL (growth->model)) > growth->before ||
+          !fd_resident_list_model_get_has_more (growth->model));
+}
+
+/* Scrolling to the end fetches the next page through the cursor. */
+static void
+test_paging (void)
+{
+  FdPagesTestView v = { 0 };
+  FdResidentPage *page;
+  FdResidentListModel *model;
+  GtkAdjustment *adjustment;
+  g_autoptr(GHashTable) ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  guint expected, n, pages = 1;
+
+  fd_pages_test_view_open (&v, server, "reception");
+  page = FD_RESIDENT_PAGE (fd_main_view_get_page (v.view, "residents"));
+  model = fd_resident_page_get_model (page);
+  fd_resident_list_model_set_page_size (model, 10);
+  expected = count_all (v.api, "1");
+  g_assert_cmpuint (expected, >, 60);
+
+  /* The first page, and as many more as fill the view and a margin. */
+  fd_pages_test_search (&v, "residents", "1");
+  fd_pages_test_wait (500);
+  n = g_list_model_get_n_items (G_LIST_MODEL (model));
+  g_assert_cmpuint (n, >=, 10);
+  g_assert_cmpuint (n % 10, ==, 0);
+  g_assert_cmpuint (n, <, expected);
+  g_assert_true (fd_resident_list_model_get_has_more (model));
+
+  adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (fd_resident_page_get_list_view (page)));
+  while (fd_resident_list_model_get_has_more (model))
+    {
+      Growth growth = { model, g_list_model_get_n_items (G_LIST_MODEL (model)) };
+
+      fd_pages_test_wait (100);
+      gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment) -
+                                            gtk_adjustment_get_page_size (adjustment));
+      g_assert_true (fd_pages_test_wait_until (grown_cond, &growth, 15000));
+      pages++;
+      g_assert_cmpuint (pages, <, 100);
+    }
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (model));
+  g_assert_cmpuint (n, ==, expected);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(FdResidentItem) item = g_list_model_get_item (G_LIST_MODEL (model), i);
+
+      g_assert_true (g_hash_table_add (ids, g_strdup (fd_resident_item_get_id (item))));
+    }
+
+  /* A new query starts again at one page. */
+  fd_pages_test_search (&v, "residents", "1-1");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), <=, 10);
+  fd_pages_test_view_close (&v);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
-  FdTestServerOptions options = { .residents = 300 };
+  /* Enough residents that one building fills several pages. */
+  FdTestServerOptions options = { .residents = 1000 };
   int status;
 
   gtk_test_init (&argc, &argv, NULL);
@@ -395,6 +497,8 @@ main (int   argc,
 
       g_test_add_data_func (test_path, &roles[i], test_role);
     }
+
+  g_test_add_func ("/fd/pages/roles/paging", test_paging);
 
   status = g_test_run ();
   fd_test_server_stop (server);

@@ -3,6 +3,7 @@
 #include <adwaita.h>
 
 #include "fd-api-client.h"
+#include "fd-clipboard.h"
 #include "fd-export-visitors.h"
 #include "fd-field.h"
 #include "fd-main-view.h"
@@ -194,6 +195,21 @@ test_register (void)
         g_assert_cmpstr (shown, ==, "139****5678");
     }
   fd_pages_test_screenshot (GTK_WIDGET (v.window), "visitors");
+
+  /* Copying from a visitor's row gives nothing personal. */
+  fd_clipboard_copy_plain (row, "plain marker");
+  fd_pages_test_key (row, "ctrl+c");
+  for (guint i = 0; i < fields->len; i++)
+    {
+      gtk_widget_activate_action (g_ptr_array_index (fields, i), "clipboard.copy", NULL);
+      fd_pages_test_click (g_ptr_array_index (fields, i), 3);
+    }
+  {
+    g_autofree char *clipboard = fd_pages_test_xclip ("clipboard", NULL, NULL);
+
+    g_assert_cmpstr (clipboard, ==, "plain marker");
+  }
+  g_assert_cmpstr (fd_main_view_get_last_toast (v.view), ==, "Sensitive fields cannot be copied");
 
   /* Check-out. */
   fd_visitor_page_checkout (page, index);

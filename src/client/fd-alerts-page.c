@@ -236,6 +236,8 @@ fd_alerts_page_new (FdApiClient *api,
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Alerts"));
   button = gtk_button_new_from_icon_name ("view-refresh-symbolic");
   gtk_widget_set_tooltip_text (button, _("Refresh"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Refresh alerts"), -1);
   gtk_widget_add_css_class (button, "flat");
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "alerts.refresh");
   adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group), button);

@@ -150,10 +150,14 @@ chain_cb (GObject      *source,
 
   if (self->chain_ok)
     {
-      text = g_strdup_printf (ngettext ("Audit chain intact: %" G_GINT64_FORMAT " entry checked",
-                                        "Audit chain intact: %" G_GINT64_FORMAT " entries checked",
+      g_autofree char *count = g_strdup_printf ("%" G_GINT64_FORMAT, entries);
+
+      /* Translators: %s is how many audit log entries the hash chain check
+       * went through */
+      text = g_strdup_printf (ngettext ("Audit chain intact: %s entry checked",
+                                        "Audit chain intact: %s entries checked",
                                         (gulong) entries),
-                              entries);
+                              count);
       gtk_image_set_from_icon_name (GTK_IMAGE (self->chain_icon), "security-high-symbolic");
       gtk_widget_add_css_class (self->chain_label, "success");
     }

@@ -774,6 +774,8 @@ fd_main_view_init (FdMainView *self)
   self->curtain_button = gtk_toggle_button_new ();
   gtk_button_set_icon_name (GTK_BUTTON (self->curtain_button), "view-conceal-symbolic");
   gtk_widget_set_tooltip_text (self->curtain_button, _("Hide Data (Ctrl+Shift+H)"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->curtain_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Hide data"), -1);
   gtk_widget_add_css_class (self->curtain_button, "flat");
   gtk_box_append (GTK_BOX (self->title_box), self->curtain_button);
   g_object_bind_property (self, "curtain", self->curtain_button, "active",

@@ -249,6 +249,8 @@ add_plain_row (FdResidentDetail *self,
       /* Translators: tooltip of a copy button; %s is a field name ("Room") */
       tooltip = g_strdup_printf (_("Copy %s"), title_for_key (key));
       gtk_widget_set_tooltip_text (button, tooltip);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip, -1);
       gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
       gtk_widget_add_css_class (button, "flat");
       g_signal_connect_object (button, "clicked", G_CALLBACK (copy_button_cb), label, 0);
@@ -302,13 +304,13 @@ join_plates (JsonObject *object)
 static char *
 format_money (gint64 cents)
 {
-  gint64 whole = ABS (cents) / 100;
+  g_autofree char *whole = g_strdup_printf ("%" G_GINT64_FORMAT, ABS (cents) / 100);
   int fraction = (int) (ABS (cents) % 100);
 
   /* Translators: an amount in yuan; the first %s is "-" for a negative
-   * amount or empty, then whole yuan and cents, e.g. "¥1234.50" */
-  return g_strdup_printf (_("%s¥%" G_GINT64_FORMAT ".%02d"),
-                          cents < 0 ? "-" : "", whole, fraction);
+   * amount or empty, the second the whole yuan, then the cents, e.g.
+   * "¥1234.50" */
+  return g_strdup_printf (_("%s¥%s.%02d"), cents < 0 ? "-" : "", whole, fraction);
 }
 
 static void

@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-#define PAGE_SIZE 50
+#define PAGE_SIZE 25
 
 /* ---- FdResidentItem ---------------------------------------------------- */
 
@@ -106,6 +106,7 @@ struct _FdResidentListModel
   GCancellable *cancellable; /* of the current query and its pages */
   gboolean      loading;
   gboolean      replace_pending;  /* the next answer is a first page */
+  guint         page_size;
 };
 
 static void fd_resident_list_model_iface_init (GListModelInterface *iface);
@@ -349,10 +350,10 @@ fetch (FdResidentListModel *self,
   g_autofree char *path = NULL;
 
   if (escaped_cursor != NULL)
-    path = g_strdup_printf ("/residents?q=%s&limit=%d&cursor=%s",
-                            escaped_query, PAGE_SIZE, escaped_cursor);
+    path = g_strdup_printf ("/residents?q=%s&limit=%u&cursor=%s",
+                            escaped_query, self->page_size, escaped_cursor);
   else
-    path = g_strdup_printf ("/residents?q=%s&limit=%d", escaped_query, PAGE_SIZE);
+    path = g_strdup_printf ("/residents?q=%s&limit=%u", escaped_query, self->page_size);
 
   set_loading (self, TRUE);
   fd_api_client_request_async (self->api, "GET", path, NULL, self->cancellable,
@@ -436,6 +437,15 @@ fd_resident_list_model_load_more (FdResidentListModel *self)
   if (self->cancellable == NULL)
     self->cancellable = g_cancellable_new ();
   fetch (self, self->cursor);
+}
+
+void
+fd_resident_list_model_set_page_size (FdResidentListModel *self,
+                                      guint                page_size)
+{
+  g_return_if_fail (FD_IS_RESIDENT_LIST_MODEL (self));
+
+  self->page_size = CLAMP (page_size, 1, 100);
 }
 
 gboolean
@@ -530,6 +540,7 @@ fd_resident_list_model_class_init (FdResidentListModelClass *klass)
 static void
 fd_resident_list_model_init (FdResidentListModel *self)
 {
+  self->page_size = PAGE_SIZE;
   self->rows = g_array_new (FALSE, TRUE, sizeof (Row));
   g_array_set_clear_func (self->rows, row_clear);
 }

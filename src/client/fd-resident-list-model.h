@@ -36,6 +36,9 @@ void                 fd_resident_list_model_set_query  (FdResidentListModel *sel
                                                         const char          *query);
 const char          *fd_resident_list_model_get_query  (FdResidentListModel *self);
 void                 fd_resident_list_model_load_more  (FdResidentListModel *self);
+/* Results asked for per page, 1–100 (the contract's limit); default 25. */
+void                 fd_resident_list_model_set_page_size (FdResidentListModel *self,
+                                                          guint                page_size);
 gboolean             fd_resident_list_model_get_loading (FdResidentListModel *self);
 gboolean             fd_resident_list_model_get_has_more (FdResidentListModel *self);
 /* Forgets every row (and cancels what is in flight). */

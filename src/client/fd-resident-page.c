@@ -7,8 +7,10 @@
 
 #include <glib/gi18n.h>
 
-/* Fetch the next page when a row this close to the end gets bound. */
-#define LOAD_MORE_MARGIN 15
+/* Fetch the next page when the view is this many screens from the end.
+ * (Row binding is no guide: GtkListView 4.8 binds up to ~200 rows around
+ * the view, so it would page through everything.) */
+#define LOAD_MORE_SCREENS 1.0
 
 struct _FdResidentPage
 {
@@ -57,14 +59,21 @@ bind_cb (GtkSignalListItemFactory *factory,
          GtkListItem              *item,
          FdResidentPage           *self)
 {
-  FdResidentRow *row = FD_RESIDENT_ROW (gtk_list_item_get_child (item));
-  FdResidentItem *resident = gtk_list_item_get_item (item);
-  guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->model));
+  fd_resident_row_set_item (FD_RESIDENT_ROW (gtk_list_item_get_child (item)),
+                            gtk_list_item_get_item (item));
+}
 
-  fd_resident_row_set_item (row, resident);
+static void
+scrolled_cb (GtkAdjustment  *adjustment,
+             FdResidentPage *self)
+{
+  double left = gtk_adjustment_get_upper (adjustment) -
+                (gtk_adjustment_get_value (adjustment) + gtk_adjustment_get_page_size (adjustment));
 
-  if (gtk_list_item_get_position (item) + LOAD_MORE_MARGIN >= n_items &&
-      fd_resident_list_model_get_has_more (self->model) && self->load_more_id == 0)
+  /* Near the end, or the results do not even fill the view. */
+  if (left <= gtk_adjustment_get_page_size (adjustment) * LOAD_MORE_SCREENS &&
+      fd_resident_list_model_get_has_more (self->model) &&
+      !fd_resident_list_model_get_loading (self->model) && self->load_more_id == 0)
     self->load_more_id = g_idle_add (load_more_idle_cb, self);
 }
 
@@ -297,6 +306,13 @@ fd_resident_page_new (FdApiClient *api,
   g_object_unref (selection);
 
   g_signal_connect_object (self->list_view, "activate", G_CALLBACK (activate_cb), self, 0);
+  {
+    GtkAdjustment *adjustment =
+      gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->list_view));
+
+    g_signal_connect_object (adjustment, "value-changed", G_CALLBACK (scrolled_cb), self, 0);
+    g_signal_connect_object (adjustment, "changed", G_CALLBACK (scrolled_cb), self, 0);
+  }
   g_signal_connect_object (self->model, "updated", G_CALLBACK (model_updated_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->model, "failed", G_CALLBACK (model_failed_cb), self,

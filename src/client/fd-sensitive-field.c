@@ -189,6 +189,8 @@ update_countdown (FdSensitiveField *self)
   text = g_strdup_printf (_("%u s"), self->remaining);
   gtk_label_set_text (GTK_LABEL (self->countdown_label), text);
 
+  /* Translators: accessible description of the countdown; %u is a
+   * number of seconds */
   description = g_strdup_printf (ngettext ("Masked again in %u second",
                                            "Masked again in %u seconds",
                                            self->remaining),

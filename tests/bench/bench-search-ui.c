@@ -42,6 +42,7 @@ typedef struct
   gint64               updated_at;
   gint64               painted_at;
   gint64               changed_at;
+  guint                loads;
   gulong               paint_id;
 } Bench;
 
@@ -53,6 +54,15 @@ after_paint_cb (GdkFrameClock *clock,
     return;
   bench->painted = TRUE;
   bench->painted_at = g_get_monotonic_time ();
+}
+
+static void
+loading_cb (FdResidentListModel *model,
+            GParamSpec          *pspec,
+            Bench               *bench)
+{
+  if (fd_resident_list_model_get_loading (model))
+    bench->loads++;
 }
 
 static void
@@ -272,6 +282,7 @@ main (int   argc,
   bench.clock = gtk_widget_get_frame_clock (bench.window);
   g_signal_connect (bench.model, "updated", G_CALLBACK (updated_cb), &bench);
   g_signal_connect (bench.entry, "search-changed", G_CALLBACK (search_changed_cb), &bench);
+  g_signal_connect (bench.model, "notify::loading", G_CALLBACK (loading_cb), &bench);
   bench.paint_id = g_signal_connect (bench.clock, "after-paint", G_CALLBACK (after_paint_cb),
                                      &bench);
 
@@ -298,6 +309,7 @@ main (int   argc,
 
       /* The keystroke. */
       reset (&bench);
+      bench.loads = 0;
       t0 = g_get_monotonic_time ();
       gtk_editable_set_text (GTK_EDITABLE (bench.entry), query);
       if (!wait_painted (&bench, 10000))
@@ -313,7 +325,7 @@ main (int   argc,
       elapsed = bench.updated_at - t0;
       g_array_append_val (to_model, elapsed);
       if (g_getenv ("FD_BENCH_VERBOSE"))
-        g_print ("kind %d changed %.1f updated %.1f painted %.1f\n", i % 5,
+        g_print ("kind %d loads %u changed %.1f updated %.1f painted %.1f\n", i % 5, bench.loads,
                  (bench.changed_at - t0) / 1e3,
                  (bench.updated_at - t0) / 1e3, (bench.painted_at - t0) / 1e3);
       results += g_list_model_get_n_items (G_LIST_MODEL (bench.model));
