@@ -2,13 +2,14 @@
 
 #include "fd-reveal-dialog.h"
 
+#include "fd-dialog-util.h"
 #include "fd-error.h"
 #include "fd-field.h"
-#include "fd-main-view.h"
+#include "fd-form-util.h"
 #include "fd-sensitive-entry.h"
+#include "fd-wipe.h"
 
 #include <glib/gi18n.h>
-#include <string.h>
 
 #define MIN_OTHER_TEXT 5
 
@@ -20,7 +21,6 @@ struct _FdRevealDialog
 {
   AdwWindow        parent_instance;
 
-  AdwToastOverlay *toasts;
   AdwWindowTitle  *window_title;
   GtkWidget       *reveal_button;
   AdwComboRow     *reason_row;
@@ -49,8 +49,7 @@ static void
 show_error (FdRevealDialog *self,
             const char     *message)
 {
-  gtk_label_set_text (self->error_label, message ? message : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
+  fd_form_set_message (self->error_label, message);
 }
 
 static void
@@ -100,22 +99,6 @@ message_for_failure (FdRevealDialog *self,
 }
 
 static void
-wipe_json_string (JsonObject *object,
-                  const char *member)
-{
-  JsonNode *node = object ? json_object_get_member (object, member) : NULL;
-
-  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
-      json_node_get_value_type (node) == G_TYPE_STRING)
-    {
-      char *text = (char *) json_node_get_string (node);
-
-      if (text != NULL)
-        explicit_bzero (text, strlen (text));
-    }
-}
-
-static void
 reveal_cb (GObject      *source,
            GAsyncResult *result,
            gpointer      user_data)
@@ -157,7 +140,7 @@ reveal_cb (GObject      *source,
 
   fd_sensitive_entry_wipe (GTK_EDITABLE (self->password_row));
   g_signal_emit (self, signals[REVEALED], 0, value, (guint) seconds);
-  wipe_json_string (object, "value");
+  fd_wipe_json_string (root, "value");
 
   gtk_window_destroy (GTK_WINDOW (self));
 }
@@ -238,7 +221,7 @@ fd_reveal_dialog_submit (FdRevealDialog *self)
 
   /* The request body was serialised above; the password copy in the
    * JSON tree goes now. */
-  wipe_json_string (json_node_get_object (body), "password");
+  fd_wipe_json_string (body, "password");
 }
 
 void
@@ -266,9 +249,7 @@ fd_reveal_dialog_get_error (FdRevealDialog *self)
 {
   g_return_val_if_fail (FD_IS_REVEAL_DIALOG (self), NULL);
 
-  if (!gtk_widget_get_visible (GTK_WIDGET (self->error_label)))
-    return NULL;
-  return gtk_label_get_text (self->error_label);
+  return fd_form_get_message (self->error_label);
 }
 
 gboolean
@@ -287,17 +268,6 @@ submit_action (GtkWidget  *widget,
 }
 
 static void
-toast_action (GtkWidget  *widget,
-              const char *action_name,
-              GVariant   *parameter)
-{
-  FdRevealDialog *self = FD_REVEAL_DIALOG (widget);
-
-  adw_toast_overlay_add_toast (self->toasts,
-                               adw_toast_new (g_variant_get_string (parameter, NULL)));
-}
-
-static void
 entry_activated_cb (FdRevealDialog *self)
 {
   fd_reveal_dialog_submit (self);
@@ -306,15 +276,7 @@ entry_activated_cb (FdRevealDialog *self)
 static void
 fd_reveal_dialog_unmap (GtkWidget *widget)
 {
-  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (widget));
-  gboolean was_active = gtk_window_is_active (GTK_WINDOW (widget));
-
-  GTK_WIDGET_CLASS (fd_reveal_dialog_parent_class)->unmap (widget);
-
-  /* Without a window manager (a kiosk session) nobody hands the focus
-   * back: do it, or the keyboard goes nowhere. */
-  if (was_active && parent != NULL && gtk_widget_get_mapped (GTK_WIDGET (parent)))
-    fd_main_view_focus_window (parent);
+  fd_dialog_unmap_returning_focus (widget, GTK_WIDGET_CLASS (fd_reveal_dialog_parent_class));
 }
 
 static void
@@ -364,7 +326,6 @@ fd_reveal_dialog_class_init (FdRevealDialogClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
     "/io/github/frontdesk/FrontDesk/pages/fd-reveal-dialog.ui");
-  gtk_widget_class_bind_template_child (widget_class, FdRevealDialog, toasts);
   gtk_widget_class_bind_template_child (widget_class, FdRevealDialog, window_title);
   gtk_widget_class_bind_template_child (widget_class, FdRevealDialog, reveal_button);
   gtk_widget_class_bind_template_child (widget_class, FdRevealDialog, reason_row);
@@ -373,7 +334,7 @@ fd_reveal_dialog_class_init (FdRevealDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FdRevealDialog, error_label);
 
   gtk_widget_class_install_action (widget_class, "reveal.submit", NULL, submit_action);
-  gtk_widget_class_install_action (widget_class, "pages.toast", "s", toast_action);
+  fd_dialog_class_install_toast_action (widget_class);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 

@@ -2,20 +2,20 @@
 
 #include "fd-verify-dialog.h"
 
+#include "fd-dialog-util.h"
 #include "fd-error.h"
 #include "fd-field.h"
-#include "fd-main-view.h"
+#include "fd-form-util.h"
 #include "fd-sensitive-entry.h"
 #include "fd-validate.h"
+#include "fd-wipe.h"
 
 #include <glib/gi18n.h>
-#include <string.h>
 
 struct _FdVerifyDialog
 {
   AdwWindow        parent_instance;
 
-  AdwToastOverlay *toasts;
   AdwComboRow     *field_row;
   GtkStringList   *field_names;
   GtkWidget       *value_row;
@@ -53,8 +53,7 @@ static void
 show_error (FdVerifyDialog *self,
             const char     *message)
 {
-  gtk_label_set_text (self->error_label, message ? message : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
+  fd_form_set_message (self->error_label, message);
 }
 
 static void
@@ -200,12 +199,7 @@ fd_verify_dialog_submit (FdVerifyDialog *self)
                                verify_cb, g_object_ref (self));
 
   /* The request is serialised: wipe what was typed, here and in the tree. */
-  {
-    JsonNode *node = json_object_get_member (json_node_get_object (body), "value");
-    char *text = (char *) json_node_get_string (node);
-
-    explicit_bzero (text, strlen (text));
-  }
+  fd_wipe_json_string (body, "value");
   fd_sensitive_entry_wipe (GTK_EDITABLE (self->value_row));
 }
 
@@ -246,9 +240,7 @@ fd_verify_dialog_get_error (FdVerifyDialog *self)
 {
   g_return_val_if_fail (FD_IS_VERIFY_DIALOG (self), NULL);
 
-  if (!gtk_widget_get_visible (GTK_WIDGET (self->error_label)))
-    return NULL;
-  return gtk_label_get_text (self->error_label);
+  return fd_form_get_message (self->error_label);
 }
 
 gboolean
@@ -267,17 +259,6 @@ submit_action (GtkWidget  *widget,
 }
 
 static void
-toast_action (GtkWidget  *widget,
-              const char *action_name,
-              GVariant   *parameter)
-{
-  FdVerifyDialog *self = FD_VERIFY_DIALOG (widget);
-
-  adw_toast_overlay_add_toast (self->toasts,
-                               adw_toast_new (g_variant_get_string (parameter, NULL)));
-}
-
-static void
 field_changed_cb (FdVerifyDialog *self)
 {
   show_result (self, FD_VERIFY_NONE);
@@ -287,15 +268,7 @@ field_changed_cb (FdVerifyDialog *self)
 static void
 fd_verify_dialog_unmap (GtkWidget *widget)
 {
-  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (widget));
-  gboolean was_active = gtk_window_is_active (GTK_WINDOW (widget));
-
-  GTK_WIDGET_CLASS (fd_verify_dialog_parent_class)->unmap (widget);
-
-  /* Without a window manager (a kiosk session) nobody hands the focus
-   * back: do it, or the keyboard goes nowhere. */
-  if (was_active && parent != NULL && gtk_widget_get_mapped (GTK_WIDGET (parent)))
-    fd_main_view_focus_window (parent);
+  fd_dialog_unmap_returning_focus (widget, GTK_WIDGET_CLASS (fd_verify_dialog_parent_class));
 }
 
 static void
@@ -343,7 +316,6 @@ fd_verify_dialog_class_init (FdVerifyDialogClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
     "/io/github/frontdesk/FrontDesk/pages/fd-verify-dialog.ui");
-  gtk_widget_class_bind_template_child (widget_class, FdVerifyDialog, toasts);
   gtk_widget_class_bind_template_child (widget_class, FdVerifyDialog, field_row);
   gtk_widget_class_bind_template_child (widget_class, FdVerifyDialog, field_names);
   gtk_widget_class_bind_template_child (widget_class, FdVerifyDialog, value_row);
@@ -353,7 +325,7 @@ fd_verify_dialog_class_init (FdVerifyDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FdVerifyDialog, result_label);
 
   gtk_widget_class_install_action (widget_class, "verify.submit", NULL, submit_action);
-  gtk_widget_class_install_action (widget_class, "pages.toast", "s", toast_action);
+  fd_dialog_class_install_toast_action (widget_class);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 

@@ -1,0 +1,24 @@
+#include "config.h"
+
+#include "fd-form-util.h"
+
+void
+fd_form_set_message (GtkLabel   *label,
+                     const char *message)
+{
+  g_return_if_fail (GTK_IS_LABEL (label));
+
+  gtk_label_set_text (label, message != NULL ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (label), message != NULL && message[0] != '\0');
+}
+
+const char *
+fd_form_get_message (GtkLabel *label)
+{
+  g_return_val_if_fail (GTK_IS_LABEL (label), NULL);
+
+  if (!gtk_widget_get_visible (GTK_WIDGET (label)))
+    return NULL;
+
+  return gtk_label_get_text (label);
+}

@@ -1,0 +1,13 @@
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/* json-glib keeps its own copy of every string: overwrites the string
+ * @member of the object @node holds (a password, a token, a revealed
+ * value) before the tree goes. Anything else is left alone. */
+void fd_wipe_json_string (JsonNode   *node,
+                          const char *member);
+
+G_END_DECLS
