@@ -2,6 +2,8 @@
 
 #include "fd-connect-page.h"
 
+#include "fd-form-util.h"
+
 #include <glib/gi18n.h>
 
 struct _FdConnectPage
@@ -140,8 +142,7 @@ fd_connect_page_set_message (FdConnectPage *self,
 {
   g_return_if_fail (FD_IS_CONNECT_PAGE (self));
 
-  gtk_label_set_text (self->message_label, message != NULL ? message : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->message_label), message != NULL && message[0]);
+  fd_form_set_message (self->message_label, message);
 }
 
 const char *
@@ -149,10 +150,7 @@ fd_connect_page_get_message (FdConnectPage *self)
 {
   g_return_val_if_fail (FD_IS_CONNECT_PAGE (self), NULL);
 
-  if (!gtk_widget_get_visible (GTK_WIDGET (self->message_label)))
-    return NULL;
-
-  return gtk_label_get_text (self->message_label);
+  return fd_form_get_message (self->message_label);
 }
 
 void

@@ -2,6 +2,8 @@
 
 #include "fd-signin-page.h"
 
+#include "fd-form-util.h"
+
 #include <glib/gi18n.h>
 
 struct _FdSigninPage
@@ -216,8 +218,7 @@ fd_signin_page_set_message (FdSigninPage *self,
 {
   g_return_if_fail (FD_IS_SIGNIN_PAGE (self));
 
-  gtk_label_set_text (self->message_label, message != NULL ? message : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->message_label), message != NULL && message[0]);
+  fd_form_set_message (self->message_label, message);
 }
 
 const char *
@@ -225,10 +226,7 @@ fd_signin_page_get_message (FdSigninPage *self)
 {
   g_return_val_if_fail (FD_IS_SIGNIN_PAGE (self), NULL);
 
-  if (!gtk_widget_get_visible (GTK_WIDGET (self->message_label)))
-    return NULL;
-
-  return gtk_label_get_text (self->message_label);
+  return fd_form_get_message (self->message_label);
 }
 
 void
