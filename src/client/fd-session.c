@@ -3,10 +3,10 @@
 #include "fd-session.h"
 
 #include <glib/gi18n.h>
-#include <string.h>
 
 #include "fd-error.h"
 #include "fd-field.h"
+#include "fd-wipe.h"
 
 #define DEFAULT_LOCK_AFTER_S 300
 #define MAX_LOCK_AFTER_S     3600
@@ -58,31 +58,10 @@ typedef struct
   gboolean    from_unlock;
 } Op;
 
-/* json-glib keeps its own copy of every string; overwrite it before the
- * node goes. */
-static void
-wipe_string_member (JsonNode   *node,
-                    const char *member)
-{
-  JsonNode *value;
-  char *text;
-
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    return;
-
-  value = json_object_get_member (json_node_get_object (node), member);
-  if (value == NULL || json_node_get_value_type (value) != G_TYPE_STRING)
-    return;
-
-  text = (char *) json_node_get_string (value);
-  if (text != NULL)
-    explicit_bzero (text, strlen (text));
-}
-
 static void
 op_free (Op *op)
 {
-  wipe_string_member (op->body, "password");
+  fd_wipe_json_string (op->body, "password");
   g_clear_pointer (&op->body, json_node_unref);
   g_clear_pointer (&op->password, fd_secret_free);
   g_clear_pointer (&op->token, fd_secret_free);
@@ -511,7 +490,7 @@ sign_in_cb (GObject      *source,
   self->busy--;
   root = fd_api_client_request_finish_full (FD_API_CLIENT (source), result,
                                             &op->error_object, &error);
-  wipe_string_member (op->body, "password");
+  fd_wipe_json_string (op->body, "password");
 
   if (error != NULL)
     {
@@ -533,7 +512,7 @@ sign_in_cb (GObject      *source,
   info = parse_info (root);
   if (token == NULL || token[0] == '\0' || info == NULL)
     {
-      wipe_string_member (root, "token");
+      fd_wipe_json_string (root, "token");
       g_clear_pointer (&info, json_object_unref);
       g_message ("Sign-in answer without token or user");
       g_task_return_error (task, protocol_error ());
@@ -541,7 +520,7 @@ sign_in_cb (GObject      *source,
     }
 
   op->token = g_strdup (token);
-  wipe_string_member (root, "token");
+  fd_wipe_json_string (root, "token");
   fd_api_client_set_token (self->api, op->token);
   set_info (self, info);
 
@@ -836,7 +815,7 @@ unlock_cb (GObject      *source,
   self->busy--;
   root = fd_api_client_request_finish_full (FD_API_CLIENT (source), result,
                                             &op->error_object, &error);
-  wipe_string_member (op->body, "password");
+  fd_wipe_json_string (op->body, "password");
 
   if (error != NULL && self->state != FD_SESSION_LOCKED)
     {
@@ -894,7 +873,7 @@ unlock_cb (GObject      *source,
     }
 
   op->token = g_strdup (token);
-  wipe_string_member (root, "token");
+  fd_wipe_json_string (root, "token");
   fd_api_client_set_token (self->api, op->token);
 
   if (self->info == NULL)
