@@ -163,9 +163,9 @@ chain_cb (GObject      *source,
     }
   else
     {
-      /* Translators: %s is the number of the first altered log entry */
       g_autofree char *seq = g_strdup_printf ("%" G_GINT64_FORMAT, bad);
 
+      /* Translators: %s is the number of the first altered log entry */
       text = g_strdup_printf (_("Audit chain broken at entry %s: the log was altered"), seq);
       gtk_image_set_from_icon_name (GTK_IMAGE (self->chain_icon), "dialog-error-symbolic");
       gtk_widget_add_css_class (self->chain_label, "error");
