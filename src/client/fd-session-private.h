@@ -1,0 +1,76 @@
+#pragma once
+
+#include "fd-session.h"
+
+G_BEGIN_DECLS
+
+/* What the parts of FdSession share: the object and the state machine
+ * live in fd-session.c; sign-in and sign-out in fd-session-signin.c,
+ * resume from the keyring in fd-session-resume.c, lock and unlock in
+ * fd-session-lock.c. */
+
+struct _FdSession
+{
+  GObject         parent_instance;
+
+  FdApiClient    *api;
+  FdSecretStore  *secrets;
+  GCancellable   *cancellable;
+  char           *workstation;
+  char           *username;
+  JsonObject     *info;
+  FdSessionState  state;
+  guint           unlock_failures;
+  /* The server ended the session while we were locked: the next unlock
+   * signs in anew with the same user. */
+  gboolean        server_gone;
+  /* Calls in flight that handle a 401 themselves. */
+  guint           busy;
+  guint           heartbeat_s;
+  guint           heartbeat_id;
+};
+
+/* The task data of every async call; secrets are wiped when it goes. */
+typedef struct
+{
+  char       *username;
+  char       *password;
+  char       *token;
+  JsonNode   *body;
+  JsonObject *error_object;
+  gboolean    from_unlock;
+} FdSessionOp;
+
+/* fd-session.c */
+FdSessionOp *fd_session_op_new                    (GTask          *task);
+const char  *fd_session_op_get_reason             (FdSessionOp    *op);
+void         fd_session_set_state                 (FdSession      *self,
+                                                   FdSessionState  state);
+void         fd_session_ignore_result_cb          (GObject        *source,
+                                                   GAsyncResult   *result,
+                                                   gpointer        user_data);
+void         fd_session_forget_token              (FdSession      *self);
+void         fd_session_reset                     (FdSession      *self);
+void         fd_session_end                       (FdSession      *self,
+                                                   const char     *reason);
+JsonObject  *fd_session_parse_info                (JsonNode       *root);
+void         fd_session_set_info                  (FdSession      *self,
+                                                   JsonObject     *info);
+char        *fd_session_steal_token               (JsonNode       *root);
+GError      *fd_session_protocol_error            (void);
+gboolean     fd_session_finish_with_error_object  (GAsyncResult   *result,
+                                                   JsonObject    **error_object,
+                                                   GError        **error);
+
+/* fd-session-signin.c */
+void         fd_session_start_sign_in             (FdSession      *self,
+                                                   GTask          *task);
+void         fd_session_store_token_and_activate  (FdSession      *self,
+                                                   GTask          *task);
+
+/* fd-session-lock.c */
+void         fd_session_enter_locked              (FdSession      *self);
+void         fd_session_fail_unlock_attempt       (FdSession      *self,
+                                                   gint64          attempts_left);
+
+G_END_DECLS
