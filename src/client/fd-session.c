@@ -394,6 +394,8 @@ fd_session_set_info (FdSession  *self,
 
   g_clear_pointer (&self->info, json_object_unref);
   self->info = info;
+  /* The server does not echo it; the watermark shows it. */
+  json_object_set_string_member (info, "workstation", self->workstation);
 
   username = fd_json_get_string (get_object_member (info, "user"), "username");
   if (username != NULL && g_strcmp0 (username, self->username) != 0)
