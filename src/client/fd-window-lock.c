@@ -183,16 +183,9 @@ fd_window_lock (FdWindow *self)
   g_free (self->drafts_owner);
   self->drafts_owner = g_strdup (fd_session_get_username (self->session));
 
-  fd_lock_page_set_user (self->lock_page,
-                         fd_session_get_display_name (self->session),
-                         fd_session_get_username (self->session));
-  fd_lock_page_clear_password (self->lock_page);
-  fd_lock_page_set_message (self->lock_page, NULL);
-  fd_lock_page_set_busy (self->lock_page, FALSE);
-
   /* The lock page first, without a crossfade that would keep a picture
    * of the view, then the view goes. */
-  fd_window_show_page (self, "lock", FALSE);
+  fd_window_show_lock (self);
   fd_window_tear_down (self);
   fd_session_lock (self->session);
 }

@@ -48,15 +48,42 @@ enum {
 extern guint fd_window_signals[FD_WINDOW_N_SIGNALS];
 
 /* fd-window.c */
-void      fd_window_show_page          (FdWindow   *self,
-                                        const char *name,
-                                        gboolean    animate);
-void      fd_window_enter_active       (FdWindow   *self);
+void        fd_window_show_page          (FdWindow   *self,
+                                          const char *name,
+                                          gboolean    animate);
+void        fd_window_show_busy          (FdWindow   *self,
+                                          const char *title);
+void        fd_window_show_signin        (FdWindow   *self,
+                                          const char *message);
+void        fd_window_show_lock          (FdWindow   *self);
+void        fd_window_enter_active       (FdWindow   *self);
+void        fd_window_update_actions     (FdWindow   *self);
+void        fd_window_toast              (FdWindow   *self,
+                                          const char *title,
+                                          guint       timeout);
+const char *fd_window_tls_message        (void);
+
+/* fd-window-connect.c */
+void        fd_window_setup_connection   (FdWindow   *self);
+void        fd_window_drop_connection    (FdWindow   *self);
+void        fd_window_connect_submit_cb  (FdWindow   *self);
+void        fd_window_retry_now_cb       (FdWindow   *self);
+
+/* fd-window-session.c */
+void        fd_window_signin_submit_cb   (FdWindow     *self);
+void        fd_window_unlock_submit_cb   (FdWindow     *self);
+void        fd_window_sign_out           (FdWindow     *self);
+void        fd_window_resume_cb          (GObject      *source,
+                                          GAsyncResult *result,
+                                          gpointer      user_data);
+void        fd_window_session_ended_cb   (FdSession    *session,
+                                          const char   *reason,
+                                          FdWindow     *self);
 
 /* fd-window-lock.c */
-void      fd_window_tear_down          (FdWindow   *self);
-void      fd_window_wipe_drafts        (FdWindow   *self);
-void      fd_window_init_drafts        (FdWindow   *self);
-guint     fd_window_count_drafts       (FdWindow   *self);
+void        fd_window_tear_down          (FdWindow   *self);
+void        fd_window_wipe_drafts        (FdWindow   *self);
+void        fd_window_init_drafts        (FdWindow   *self);
+guint       fd_window_count_drafts       (FdWindow   *self);
 
 G_END_DECLS

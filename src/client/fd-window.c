@@ -7,32 +7,29 @@
 
 #include "fd-client-resources.h"
 #include "fd-pages-resources.h"
-#include "fd-error.h"
-#include "fd-field.h"
 #include "fd-main-view.h"
 #include "fd-window-private.h"
 
-#define RETRY_FIRST_S 2
-#define RETRY_MAX_S   60
+/* The window: its pages, actions and life cycle. Connecting and the
+ * server's reachability are in fd-window-connect.c, signing in, unlocking
+ * and signing out in fd-window-session.c, locking in fd-window-lock.c. */
 
 G_DEFINE_FINAL_TYPE (FdWindow, fd_window, ADW_TYPE_APPLICATION_WINDOW)
 
 guint fd_window_signals[FD_WINDOW_N_SIGNALS];
 
-static void setup_connection (FdWindow *self);
-
 /* --- helpers --- */
 
-static const char *
-tls_message (void)
+const char *
+fd_window_tls_message (void)
 {
   return _("The server's certificate is not trusted. Do not continue; call your administrator.");
 }
 
-static void
-toast (FdWindow   *self,
-       const char *title,
-       guint       timeout)
+void
+fd_window_toast (FdWindow   *self,
+                 const char *title,
+                 guint       timeout)
 {
   AdwToast *t = adw_toast_new (title);
 
@@ -50,8 +47,8 @@ fd_window_add_toast (FdWindow *self,
   adw_toast_overlay_add_toast (self->toast_overlay, t);
 }
 
-static void
-update_actions (FdWindow *self)
+void
+fd_window_update_actions (FdWindow *self)
 {
   FdSessionState state = self->session != NULL
                          ? fd_session_get_state (self->session) : FD_SESSION_SIGNED_OUT;
@@ -80,7 +77,7 @@ fd_window_show_page (FdWindow   *self,
   gtk_stack_set_visible_child_full (self->stack, name,
                                     animate ? GTK_STACK_TRANSITION_TYPE_CROSSFADE
                                             : GTK_STACK_TRANSITION_TYPE_NONE);
-  update_actions (self);
+  fd_window_update_actions (self);
 
   if (g_str_equal (name, "signin"))
     fd_signin_page_focus (self->signin_page);
@@ -90,17 +87,17 @@ fd_window_show_page (FdWindow   *self,
     fd_connect_page_focus (self->connect_page);
 }
 
-static void
-show_busy (FdWindow   *self,
-           const char *title)
+void
+fd_window_show_busy (FdWindow   *self,
+                     const char *title)
 {
   adw_status_page_set_title (self->busy_page, title);
   fd_window_show_page (self, "busy", FALSE);
 }
 
-static void
-show_signin (FdWindow   *self,
-             const char *message)
+void
+fd_window_show_signin (FdWindow   *self,
+                       const char *message)
 {
   if (self->session != NULL && fd_session_get_username (self->session) != NULL &&
       fd_signin_page_get_username (self->signin_page)[0] == '\0')
@@ -111,8 +108,8 @@ show_signin (FdWindow   *self,
   fd_window_show_page (self, "signin", TRUE);
 }
 
-static void
-show_lock (FdWindow *self)
+void
+fd_window_show_lock (FdWindow *self)
 {
   fd_lock_page_set_user (self->lock_page,
                          fd_session_get_display_name (self->session),
@@ -138,486 +135,7 @@ fd_window_enter_active (FdWindow *self)
   fd_idle_monitor_start (self->idle, fd_session_get_lock_after (self->session));
 
   if (fd_window_count_drafts (self) > 0)
-    toast (self, _("Your unfinished form was kept"), 8);
-}
-
-/* --- messages for what the server said --- */
-
-static char *
-locked_message (JsonObject *error_object)
-{
-  const char *until = error_object != NULL
-                      ? fd_json_get_string (error_object, "locked_until") : NULL;
-  g_autoptr(GDateTime) utc = NULL;
-  g_autoptr(GDateTime) local = NULL;
-  g_autoptr(GDateTime) now = NULL;
-  g_autofree char *when = NULL;
-
-  if (until != NULL)
-    utc = g_date_time_new_from_iso8601 (until, NULL);
-  if (utc == NULL)
-    return g_strdup (_("This account is locked. Ask your administrator to unlock it."));
-
-  local = g_date_time_to_local (utc);
-  now = g_date_time_new_now_local ();
-  if (g_date_time_get_year (local) == g_date_time_get_year (now) &&
-      g_date_time_get_day_of_year (local) == g_date_time_get_day_of_year (now))
-    when = g_date_time_format (local, "%H:%M");
-  else
-    when = g_date_time_format (local, "%Y-%m-%d %H:%M");
-
-  /* Translators: %s is a local time such as 14:05 or 2026-03-01 14:05 */
-  return g_strdup_printf (_("This account is locked until %s. Try again then."), when);
-}
-
-static char *
-sign_in_error_message (const GError *error,
-                       JsonObject   *error_object)
-{
-  if (error->domain != FD_ERROR)
-    return g_strdup (_("Signing in failed. Try again."));
-
-  switch (error->code)
-    {
-    case FD_ERROR_BAD_CREDENTIALS:
-      return g_strdup (_("Wrong username or password."));
-    case FD_ERROR_ACCOUNT_LOCKED:
-      return locked_message (error_object);
-    case FD_ERROR_ACCOUNT_DISABLED:
-      return g_strdup (_("This account is disabled. Ask your administrator."));
-    case FD_ERROR_NETWORK:
-      return g_strdup (_("The office server cannot be reached. Check the network "
-                         "connection and try again."));
-    case FD_ERROR_TLS:
-      return g_strdup (tls_message ());
-    case FD_ERROR_RATE_LIMITED:
-      return g_strdup (_("Too many attempts. Wait a moment and try again."));
-    case FD_ERROR_PROTOCOL:
-      return g_strdup (_("The server sent an answer this app does not understand. "
-                         "Call your administrator."));
-    default:
-      return g_strdup (_("Signing in failed because of a problem on the server. "
-                         "Try again later."));
-    }
-}
-
-static const char *
-ended_message (const char *reason)
-{
-  if (g_strcmp0 (reason, "expired") == 0)
-    return _("Your session expired. Sign in again.");
-  if (g_strcmp0 (reason, "signed-out") == 0)
-    return _("You were signed out elsewhere. Sign in again.");
-  if (g_strcmp0 (reason, "disabled") == 0)
-    return _("Your account was disabled. Ask your administrator.");
-  if (g_strcmp0 (reason, "role-changed") == 0)
-    return _("Your role was changed. Sign in again to continue.");
-  if (g_strcmp0 (reason, "locked") == 0)
-    return _("Your account was locked after unusual activity. Ask your administrator.");
-  if (g_strcmp0 (reason, "unlock-failures") == 0)
-    return _("You were signed out after too many wrong passwords.");
-  return _("Your session has ended. Sign in again.");
-}
-
-/* --- connect --- */
-
-typedef struct
-{
-  FdWindow    *self;
-  FdApiClient *api;
-  char        *url;
-} Probe;
-
-static void
-probe_free (Probe *probe)
-{
-  g_clear_object (&probe->self);
-  g_clear_object (&probe->api);
-  g_free (probe->url);
-  g_free (probe);
-}
-
-static void
-connect_health_cb (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  Probe *probe = user_data;
-  FdWindow *self = probe->self;
-  g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GError) error = NULL;
-
-  root = fd_api_client_request_finish (FD_API_CLIENT (source), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      probe_free (probe);
-      return;
-    }
-
-  fd_connect_page_set_busy (self->connect_page, FALSE);
-
-  if (error != NULL || root == NULL || !JSON_NODE_HOLDS_OBJECT (root) ||
-      g_strcmp0 (fd_json_get_string (json_node_get_object (root), "status"), "ok") != 0)
-    {
-      const char *message;
-
-      if (g_error_matches (error, FD_ERROR, FD_ERROR_TLS))
-        message = tls_message ();
-      else if (g_error_matches (error, FD_ERROR, FD_ERROR_NETWORK))
-        message = _("The server cannot be reached. Check the address and the network connection.");
-      else
-        message = _("This address does not answer like a Front Desk office server.");
-
-      fd_connect_page_set_message (self->connect_page, message);
-      probe_free (probe);
-      return;
-    }
-
-  g_free (self->config->server_url);
-  self->config->server_url = g_strdup (probe->url);
-  if (self->settings != NULL)
-    g_settings_set_string (self->settings, "server-url", probe->url);
-
-  probe_free (probe);
-  setup_connection (self);
-}
-
-static void
-connect_submit_cb (FdWindow *self)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *url = g_strstrip (g_strdup (fd_connect_page_get_url (self->connect_page)));
-  FdApiClient *api;
-  Probe *probe;
-
-  api = fd_api_client_new (url, self->config->ca_file, self->config->pin, &error);
-  if (api == NULL)
-    {
-      fd_connect_page_set_message (self->connect_page, error->message);
-      return;
-    }
-
-  fd_connect_page_set_message (self->connect_page, NULL);
-  fd_connect_page_set_busy (self->connect_page, TRUE);
-
-  probe = g_new0 (Probe, 1);
-  probe->self = g_object_ref (self);
-  probe->api = api;
-  probe->url = g_strdup (fd_api_client_get_base_url (api));
-  fd_api_client_request_async (api, "GET", "/health", NULL, self->cancellable,
-                               connect_health_cb, probe);
-}
-
-/* --- sign-in --- */
-
-static void
-sign_in_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_autoptr(FdWindow) self = user_data;
-  g_autoptr(JsonObject) error_object = NULL;
-  g_autoptr(GError) error = NULL;
-  const char *username;
-
-  if (!fd_session_sign_in_finish (FD_SESSION (source), result, &error_object, &error))
-    {
-      g_autofree char *message = NULL;
-
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-
-      fd_signin_page_set_busy (self->signin_page, FALSE);
-      message = sign_in_error_message (error, error_object);
-      fd_signin_page_set_message (self->signin_page, message);
-      if (g_error_matches (error, FD_ERROR, FD_ERROR_BAD_CREDENTIALS))
-        {
-          fd_signin_page_clear_password (self->signin_page);
-          fd_signin_page_focus (self->signin_page);
-        }
-      return;
-    }
-
-  if (self->session != FD_SESSION (source))
-    return;
-
-  fd_signin_page_set_busy (self->signin_page, FALSE);
-  fd_signin_page_clear_password (self->signin_page);
-  fd_signin_page_set_message (self->signin_page, NULL);
-
-  username = fd_session_get_username (self->session);
-  if (self->settings != NULL && username != NULL)
-    g_settings_set_string (self->settings, "last-username", username);
-
-  /* Drafts belong to the user who left them. */
-  if (g_strcmp0 (self->drafts_owner, username) != 0)
-    fd_window_wipe_drafts (self);
-
-  fd_window_enter_active (self);
-}
-
-static void
-signin_submit_cb (FdWindow *self)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *username = NULL;
-  g_autofree char *workstation = NULL;
-  g_autofree char *host = NULL;
-
-  if (self->session == NULL || fd_session_get_state (self->session) != FD_SESSION_SIGNED_OUT)
-    return;
-
-  username = g_strstrip (g_strdup (fd_signin_page_get_username (self->signin_page)));
-  workstation = g_strstrip (g_strdup (fd_signin_page_get_workstation (self->signin_page)));
-
-  if (!fd_config_check_workstation (workstation, &error))
-    {
-      fd_signin_page_set_message (self->signin_page, error->message);
-      return;
-    }
-
-  fd_session_set_workstation (self->session, workstation);
-  host = fd_config_default_workstation ();
-  if (self->settings != NULL)
-    g_settings_set_string (self->settings, "workstation",
-                           g_str_equal (host, workstation) ? "" : workstation);
-
-  fd_signin_page_set_message (self->signin_page, NULL);
-  fd_signin_page_set_busy (self->signin_page, TRUE);
-  fd_session_sign_in_async (self->session, username,
-                            fd_signin_page_get_password (self->signin_page),
-                            self->cancellable, sign_in_cb, g_object_ref (self));
-}
-
-/* --- resume, unlock, sign-out, end --- */
-
-static void
-resume_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  g_autoptr(FdWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  gboolean resumed;
-
-  resumed = fd_session_resume_finish (FD_SESSION (source), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-      self->session != FD_SESSION (source))
-    return;
-
-  if (resumed && fd_session_get_state (self->session) == FD_SESSION_LOCKED)
-    {
-      show_lock (self);
-      return;
-    }
-
-  /* ::ended may already have shown the sign-in page with its reason. */
-  if (g_strcmp0 (fd_window_get_page_name (self), "busy") == 0)
-    {
-      g_autofree char *message = NULL;
-
-      if (error != NULL)
-        message = sign_in_error_message (error, NULL);
-      show_signin (self, message);
-    }
-}
-
-static void
-unlock_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  g_autoptr(FdWindow) self = user_data;
-  g_autoptr(JsonObject) error_object = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *message = NULL;
-
-  if (fd_session_unlock_finish (FD_SESSION (source), result, &error_object, &error))
-    {
-      if (self->session != FD_SESSION (source))
-        return;
-      fd_lock_page_set_busy (self->lock_page, FALSE);
-      fd_lock_page_clear_password (self->lock_page);
-      fd_lock_page_set_message (self->lock_page, NULL);
-      fd_window_enter_active (self);
-      return;
-    }
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-      self->session != FD_SESSION (source))
-    return;
-
-  fd_lock_page_set_busy (self->lock_page, FALSE);
-  fd_lock_page_clear_password (self->lock_page);
-
-  /* Signed out (too many failures, account disabled): ::ended moved on. */
-  if (fd_session_get_state (self->session) != FD_SESSION_LOCKED)
-    return;
-
-  if (g_error_matches (error, FD_ERROR, FD_ERROR_BAD_CREDENTIALS))
-    {
-      guint left = FD_SESSION_MAX_UNLOCK_FAILURES -
-                   MIN (fd_session_get_unlock_failures (self->session),
-                        FD_SESSION_MAX_UNLOCK_FAILURES);
-
-      /* Translators: %u is how many more wrong passwords end the session */
-      message = g_strdup_printf (ngettext ("Wrong password. %u more wrong password signs you out.",
-                                           "Wrong password. %u more wrong passwords sign you out.",
-                                           left),
-                                 left);
-    }
-  else if (g_error_matches (error, FD_ERROR, FD_ERROR_NETWORK))
-    message = g_strdup (_("The office server cannot be reached. Try again when the "
-                          "connection is back."));
-  else if (g_error_matches (error, FD_ERROR, FD_ERROR_TLS))
-    message = g_strdup (tls_message ());
-  else
-    message = sign_in_error_message (error, error_object);
-
-  fd_lock_page_set_message (self->lock_page, message);
-  fd_lock_page_focus (self->lock_page);
-}
-
-static void
-unlock_submit_cb (FdWindow *self)
-{
-  if (self->session == NULL || fd_session_get_state (self->session) != FD_SESSION_LOCKED)
-    return;
-
-  fd_lock_page_set_message (self->lock_page, NULL);
-  fd_lock_page_set_busy (self->lock_page, TRUE);
-  fd_session_unlock_async (self->session, fd_lock_page_get_password (self->lock_page),
-                           self->cancellable, unlock_cb, g_object_ref (self));
-}
-
-static void
-sign_out_cb (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  g_autoptr(FdWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  fd_session_sign_out_finish (FD_SESSION (source), result, &error);
-  if (self->session != FD_SESSION (source))
-    return;
-
-  fd_signin_page_clear_password (self->signin_page);
-  show_signin (self, NULL);
-}
-
-static void
-sign_out (FdWindow *self)
-{
-  if (self->session == NULL || fd_session_get_state (self->session) == FD_SESSION_SIGNED_OUT)
-    return;
-
-  fd_window_wipe_drafts (self);
-  show_busy (self, _("Signing Out…"));
-  fd_window_tear_down (self);
-  fd_lock_page_clear_password (self->lock_page);
-  /* Not cancelled with the window: the server must hear of it. */
-  fd_session_sign_out_async (self->session, NULL, sign_out_cb, g_object_ref (self));
-}
-
-static void
-lock_sign_out_cb (FdWindow *self)
-{
-  sign_out (self);
-}
-
-static void
-session_ended_cb (FdSession  *session,
-                  const char *reason,
-                  FdWindow   *self)
-{
-  fd_window_wipe_drafts (self);
-  fd_window_show_page (self, "busy", FALSE);
-  fd_window_tear_down (self);
-  fd_lock_page_clear_password (self->lock_page);
-  fd_signin_page_clear_password (self->signin_page);
-  fd_signin_page_set_username (self->signin_page, fd_session_get_username (session));
-  show_signin (self, ended_message (reason));
-}
-
-static void
-session_state_cb (FdWindow *self)
-{
-  update_actions (self);
-}
-
-/* --- reachability --- */
-
-static void schedule_retry (FdWindow *self);
-
-static void
-retry_done_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_autoptr(FdWindow) self = user_data;
-  g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GError) error = NULL;
-
-  root = fd_api_client_request_finish (FD_API_CLIENT (source), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-      self->api != FD_API_CLIENT (source))
-    return;
-
-  if (!fd_api_client_get_reachable (self->api))
-    schedule_retry (self);
-}
-
-static gboolean
-retry_cb (gpointer user_data)
-{
-  FdWindow *self = user_data;
-
-  self->retry_id = 0;
-  fd_api_client_request_async (self->api, "GET", "/health", NULL, self->cancellable,
-                               retry_done_cb, g_object_ref (self));
-  return G_SOURCE_REMOVE;
-}
-
-static void
-schedule_retry (FdWindow *self)
-{
-  g_clear_handle_id (&self->retry_id, g_source_remove);
-  self->retry_delay_s = self->retry_delay_s == 0
-                        ? RETRY_FIRST_S : MIN (self->retry_delay_s * 2, RETRY_MAX_S);
-  self->retry_id = g_timeout_add_seconds (self->retry_delay_s, retry_cb, self);
-  g_source_set_name_by_id (self->retry_id, "[frontdesk] reconnect");
-}
-
-static void
-retry_now_cb (FdWindow *self)
-{
-  if (self->api == NULL)
-    return;
-
-  g_clear_handle_id (&self->retry_id, g_source_remove);
-  retry_cb (self);
-}
-
-static void
-reachable_cb (FdWindow *self)
-{
-  gboolean reachable = fd_api_client_get_reachable (self->api);
-  gboolean was_shown = gtk_revealer_get_reveal_child (self->banner_revealer);
-
-  gtk_revealer_set_reveal_child (self->banner_revealer, !reachable);
-
-  if (reachable)
-    {
-      g_clear_handle_id (&self->retry_id, g_source_remove);
-      self->retry_delay_s = 0;
-      if (was_shown)
-        toast (self, _("Connected to the office server again"), 4);
-    }
-  else if (self->retry_id == 0)
-    {
-      schedule_retry (self);
-    }
+    fd_window_toast (self, _("Your unfinished form was kept"), 8);
 }
 
 static void
@@ -627,76 +145,8 @@ keyring_available_cb (FdWindow *self)
     return;
 
   self->keyring_warned = TRUE;
-  toast (self, _("The keyring is not available: you will have to sign in again "
+  fd_window_toast (self, _("The keyring is not available: you will have to sign in again "
                  "after restarting Front Desk"), 10);
-}
-
-/* --- setup --- */
-
-static void
-drop_connection (FdWindow *self)
-{
-  if (self->session != NULL)
-    g_signal_handlers_disconnect_by_data (self->session, self);
-  if (self->api != NULL)
-    g_signal_handlers_disconnect_by_data (self->api, self);
-  g_clear_object (&self->session);
-  g_clear_object (&self->api);
-  g_clear_handle_id (&self->retry_id, g_source_remove);
-  self->retry_delay_s = 0;
-  gtk_revealer_set_reveal_child (self->banner_revealer, FALSE);
-}
-
-static void
-setup_connection (FdWindow *self)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *last_username = NULL;
-
-  drop_connection (self);
-
-  fd_connect_page_set_trust (self->connect_page, self->config->ca_file, self->config->pin);
-  fd_signin_page_set_workstation (self->signin_page, self->config->workstation);
-
-  if (self->config->server_url == NULL)
-    {
-      fd_window_show_page (self, "connect", FALSE);
-      return;
-    }
-
-  self->api = fd_api_client_new (self->config->server_url, self->config->ca_file,
-                                 self->config->pin, &error);
-  if (self->api == NULL)
-    {
-      fd_connect_page_set_url (self->connect_page, self->config->server_url);
-      fd_connect_page_set_message (self->connect_page, error->message);
-      fd_window_show_page (self, "connect", FALSE);
-      return;
-    }
-
-  g_signal_connect_swapped (self->api, "notify::reachable", G_CALLBACK (reachable_cb), self);
-
-  self->session = fd_session_new (self->api, self->secrets, self->config->workstation);
-  g_signal_connect (self->session, "ended", G_CALLBACK (session_ended_cb), self);
-  g_signal_connect_swapped (self->session, "notify::state", G_CALLBACK (session_state_cb), self);
-
-  fd_signin_page_set_server (self->signin_page, fd_api_client_get_base_url (self->api));
-
-  if (self->settings != NULL)
-    last_username = g_settings_get_string (self->settings, "last-username");
-  if (last_username != NULL && last_username[0] != '\0')
-    fd_signin_page_set_username (self->signin_page, last_username);
-
-  if (last_username != NULL && last_username[0] != '\0')
-    {
-      show_busy (self, _("Connecting…"));
-      fd_session_resume_async (self->session, last_username, self->cancellable,
-                               resume_cb, g_object_ref (self));
-    }
-  else
-    {
-      show_signin (self, NULL);
-    }
 }
 
 /* --- actions --- */
@@ -714,7 +164,7 @@ sign_out_action (GSimpleAction *action,
                  GVariant      *parameter,
                  gpointer       user_data)
 {
-  sign_out (FD_WINDOW (user_data));
+  fd_window_sign_out (FD_WINDOW (user_data));
 }
 
 static void
@@ -773,7 +223,7 @@ fd_window_dispose (GObject *object)
     {
       fd_window_tear_down (self);
     }
-  drop_connection (self);
+  fd_window_drop_connection (self);
   if (self->secrets != NULL)
     g_signal_handlers_disconnect_by_data (self->secrets, self);
   g_clear_object (&self->secrets);
@@ -834,11 +284,16 @@ fd_window_class_init (FdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FdWindow, connect_page);
   gtk_widget_class_bind_template_child (widget_class, FdWindow, signin_page);
   gtk_widget_class_bind_template_child (widget_class, FdWindow, lock_page);
-  gtk_widget_class_bind_template_callback (widget_class, connect_submit_cb);
-  gtk_widget_class_bind_template_callback (widget_class, signin_submit_cb);
-  gtk_widget_class_bind_template_callback (widget_class, unlock_submit_cb);
-  gtk_widget_class_bind_template_callback (widget_class, lock_sign_out_cb);
-  gtk_widget_class_bind_template_callback (widget_class, retry_now_cb);
+  gtk_widget_class_bind_template_callback_full (widget_class, "connect_submit_cb",
+                                                G_CALLBACK (fd_window_connect_submit_cb));
+  gtk_widget_class_bind_template_callback_full (widget_class, "signin_submit_cb",
+                                                G_CALLBACK (fd_window_signin_submit_cb));
+  gtk_widget_class_bind_template_callback_full (widget_class, "unlock_submit_cb",
+                                                G_CALLBACK (fd_window_unlock_submit_cb));
+  gtk_widget_class_bind_template_callback_full (widget_class, "lock_sign_out_cb",
+                                                G_CALLBACK (fd_window_sign_out));
+  gtk_widget_class_bind_template_callback_full (widget_class, "retry_now_cb",
+                                                G_CALLBACK (fd_window_retry_now_cb));
 }
 
 static void
@@ -866,7 +321,7 @@ fd_window_init (FdWindow *self)
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions,
                                    G_N_ELEMENTS (win_actions), self);
-  update_actions (self);
+  fd_window_update_actions (self);
 }
 
 /* GtkWindow:application is not a construct property: it is set after
@@ -897,7 +352,7 @@ start (FdWindow *self)
         gtk_window_maximize (GTK_WINDOW (self));
     }
 
-  setup_connection (self);
+  fd_window_setup_connection (self);
 }
 
 FdWindow *

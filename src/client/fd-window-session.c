@@ -1,0 +1,314 @@
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "fd-error.h"
+#include "fd-field.h"
+#include "fd-window-private.h"
+
+/* Signing in, resuming, unlocking and signing out, and what the window
+ * says when the server refuses or ends the session. */
+
+/* --- messages for what the server said --- */
+
+static char *
+locked_message (JsonObject *error_object)
+{
+  const char *until = error_object != NULL
+                      ? fd_json_get_string (error_object, "locked_until") : NULL;
+  g_autoptr(GDateTime) utc = NULL;
+  g_autoptr(GDateTime) local = NULL;
+  g_autoptr(GDateTime) now = NULL;
+  g_autofree char *when = NULL;
+
+  if (until != NULL)
+    utc = g_date_time_new_from_iso8601 (until, NULL);
+  if (utc == NULL)
+    return g_strdup (_("This account is locked. Ask your administrator to unlock it."));
+
+  local = g_date_time_to_local (utc);
+  now = g_date_time_new_now_local ();
+  if (g_date_time_get_year (local) == g_date_time_get_year (now) &&
+      g_date_time_get_day_of_year (local) == g_date_time_get_day_of_year (now))
+    when = g_date_time_format (local, "%H:%M");
+  else
+    when = g_date_time_format (local, "%Y-%m-%d %H:%M");
+
+  /* Translators: %s is a local time such as 14:05 or 2026-03-01 14:05 */
+  return g_strdup_printf (_("This account is locked until %s. Try again then."), when);
+}
+
+static char *
+sign_in_error_message (const GError *error,
+                       JsonObject   *error_object)
+{
+  if (error->domain != FD_ERROR)
+    return g_strdup (_("Signing in failed. Try again."));
+
+  switch (error->code)
+    {
+    case FD_ERROR_BAD_CREDENTIALS:
+      return g_strdup (_("Wrong username or password."));
+    case FD_ERROR_ACCOUNT_LOCKED:
+      return locked_message (error_object);
+    case FD_ERROR_ACCOUNT_DISABLED:
+      return g_strdup (_("This account is disabled. Ask your administrator."));
+    case FD_ERROR_NETWORK:
+      return g_strdup (_("The office server cannot be reached. Check the network "
+                         "connection and try again."));
+    case FD_ERROR_TLS:
+      return g_strdup (fd_window_tls_message ());
+    case FD_ERROR_RATE_LIMITED:
+      return g_strdup (_("Too many attempts. Wait a moment and try again."));
+    case FD_ERROR_PROTOCOL:
+      return g_strdup (_("The server sent an answer this app does not understand. "
+                         "Call your administrator."));
+    default:
+      return g_strdup (_("Signing in failed because of a problem on the server. "
+                         "Try again later."));
+    }
+}
+
+static const char *
+ended_message (const char *reason)
+{
+  if (g_strcmp0 (reason, "expired") == 0)
+    return _("Your session expired. Sign in again.");
+  if (g_strcmp0 (reason, "signed-out") == 0)
+    return _("You were signed out elsewhere. Sign in again.");
+  if (g_strcmp0 (reason, "disabled") == 0)
+    return _("Your account was disabled. Ask your administrator.");
+  if (g_strcmp0 (reason, "role-changed") == 0)
+    return _("Your role was changed. Sign in again to continue.");
+  if (g_strcmp0 (reason, "locked") == 0)
+    return _("Your account was locked after unusual activity. Ask your administrator.");
+  if (g_strcmp0 (reason, "unlock-failures") == 0)
+    return _("You were signed out after too many wrong passwords.");
+  return _("Your session has ended. Sign in again.");
+}
+
+/* --- sign-in --- */
+
+static void
+sign_in_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(FdWindow) self = user_data;
+  g_autoptr(JsonObject) error_object = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *username;
+
+  if (!fd_session_sign_in_finish (FD_SESSION (source), result, &error_object, &error))
+    {
+      g_autofree char *message = NULL;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+
+      fd_signin_page_set_busy (self->signin_page, FALSE);
+      message = sign_in_error_message (error, error_object);
+      fd_signin_page_set_message (self->signin_page, message);
+      if (g_error_matches (error, FD_ERROR, FD_ERROR_BAD_CREDENTIALS))
+        {
+          fd_signin_page_clear_password (self->signin_page);
+          fd_signin_page_focus (self->signin_page);
+        }
+      return;
+    }
+
+  if (self->session != FD_SESSION (source))
+    return;
+
+  fd_signin_page_set_busy (self->signin_page, FALSE);
+  fd_signin_page_clear_password (self->signin_page);
+  fd_signin_page_set_message (self->signin_page, NULL);
+
+  username = fd_session_get_username (self->session);
+  if (self->settings != NULL && username != NULL)
+    g_settings_set_string (self->settings, "last-username", username);
+
+  /* Drafts belong to the user who left them. */
+  if (g_strcmp0 (self->drafts_owner, username) != 0)
+    fd_window_wipe_drafts (self);
+
+  fd_window_enter_active (self);
+}
+
+void
+fd_window_signin_submit_cb (FdWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *username = NULL;
+  g_autofree char *workstation = NULL;
+  g_autofree char *host = NULL;
+
+  if (self->session == NULL || fd_session_get_state (self->session) != FD_SESSION_SIGNED_OUT)
+    return;
+
+  username = g_strstrip (g_strdup (fd_signin_page_get_username (self->signin_page)));
+  workstation = g_strstrip (g_strdup (fd_signin_page_get_workstation (self->signin_page)));
+
+  if (!fd_config_check_workstation (workstation, &error))
+    {
+      fd_signin_page_set_message (self->signin_page, error->message);
+      return;
+    }
+
+  fd_session_set_workstation (self->session, workstation);
+  host = fd_config_default_workstation ();
+  if (self->settings != NULL)
+    g_settings_set_string (self->settings, "workstation",
+                           g_str_equal (host, workstation) ? "" : workstation);
+
+  fd_signin_page_set_message (self->signin_page, NULL);
+  fd_signin_page_set_busy (self->signin_page, TRUE);
+  fd_session_sign_in_async (self->session, username,
+                            fd_signin_page_get_password (self->signin_page),
+                            self->cancellable, sign_in_cb, g_object_ref (self));
+}
+
+/* --- resume, unlock, sign-out, end --- */
+
+void
+fd_window_resume_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(FdWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean resumed;
+
+  resumed = fd_session_resume_finish (FD_SESSION (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      self->session != FD_SESSION (source))
+    return;
+
+  if (resumed && fd_session_get_state (self->session) == FD_SESSION_LOCKED)
+    {
+      fd_window_show_lock (self);
+      return;
+    }
+
+  /* ::ended may already have shown the sign-in page with its reason. */
+  if (g_strcmp0 (fd_window_get_page_name (self), "busy") == 0)
+    {
+      g_autofree char *message = NULL;
+
+      if (error != NULL)
+        message = sign_in_error_message (error, NULL);
+      fd_window_show_signin (self, message);
+    }
+}
+
+static void
+unlock_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(FdWindow) self = user_data;
+  g_autoptr(JsonObject) error_object = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  if (fd_session_unlock_finish (FD_SESSION (source), result, &error_object, &error))
+    {
+      if (self->session != FD_SESSION (source))
+        return;
+      fd_lock_page_set_busy (self->lock_page, FALSE);
+      fd_lock_page_clear_password (self->lock_page);
+      fd_lock_page_set_message (self->lock_page, NULL);
+      fd_window_enter_active (self);
+      return;
+    }
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      self->session != FD_SESSION (source))
+    return;
+
+  fd_lock_page_set_busy (self->lock_page, FALSE);
+  fd_lock_page_clear_password (self->lock_page);
+
+  /* Signed out (too many failures, account disabled): ::ended moved on. */
+  if (fd_session_get_state (self->session) != FD_SESSION_LOCKED)
+    return;
+
+  if (g_error_matches (error, FD_ERROR, FD_ERROR_BAD_CREDENTIALS))
+    {
+      guint left = FD_SESSION_MAX_UNLOCK_FAILURES -
+                   MIN (fd_session_get_unlock_failures (self->session),
+                        FD_SESSION_MAX_UNLOCK_FAILURES);
+
+      /* Translators: %u is how many more wrong passwords end the session */
+      message = g_strdup_printf (ngettext ("Wrong password. %u more wrong password signs you out.",
+                                           "Wrong password. %u more wrong passwords sign you out.",
+                                           left),
+                                 left);
+    }
+  else if (g_error_matches (error, FD_ERROR, FD_ERROR_NETWORK))
+    message = g_strdup (_("The office server cannot be reached. Try again when the "
+                          "connection is back."));
+  else if (g_error_matches (error, FD_ERROR, FD_ERROR_TLS))
+    message = g_strdup (fd_window_tls_message ());
+  else
+    message = sign_in_error_message (error, error_object);
+
+  fd_lock_page_set_message (self->lock_page, message);
+  fd_lock_page_focus (self->lock_page);
+}
+
+void
+fd_window_unlock_submit_cb (FdWindow *self)
+{
+  if (self->session == NULL || fd_session_get_state (self->session) != FD_SESSION_LOCKED)
+    return;
+
+  fd_lock_page_set_message (self->lock_page, NULL);
+  fd_lock_page_set_busy (self->lock_page, TRUE);
+  fd_session_unlock_async (self->session, fd_lock_page_get_password (self->lock_page),
+                           self->cancellable, unlock_cb, g_object_ref (self));
+}
+
+static void
+sign_out_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(FdWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  fd_session_sign_out_finish (FD_SESSION (source), result, &error);
+  if (self->session != FD_SESSION (source))
+    return;
+
+  fd_signin_page_clear_password (self->signin_page);
+  fd_window_show_signin (self, NULL);
+}
+
+void
+fd_window_sign_out (FdWindow *self)
+{
+  if (self->session == NULL || fd_session_get_state (self->session) == FD_SESSION_SIGNED_OUT)
+    return;
+
+  fd_window_wipe_drafts (self);
+  fd_window_show_busy (self, _("Signing Out…"));
+  fd_window_tear_down (self);
+  fd_lock_page_clear_password (self->lock_page);
+  /* Not cancelled with the window: the server must hear of it. */
+  fd_session_sign_out_async (self->session, NULL, sign_out_cb, g_object_ref (self));
+}
+
+void
+fd_window_session_ended_cb (FdSession  *session,
+                            const char *reason,
+                            FdWindow   *self)
+{
+  fd_window_wipe_drafts (self);
+  fd_window_show_page (self, "busy", FALSE);
+  fd_window_tear_down (self);
+  fd_lock_page_clear_password (self->lock_page);
+  fd_signin_page_clear_password (self->signin_page);
+  fd_signin_page_set_username (self->signin_page, fd_session_get_username (session));
+  fd_window_show_signin (self, ended_message (reason));
+}
