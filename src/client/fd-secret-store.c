@@ -113,23 +113,32 @@ check_unavailable (FdSecretStore *self,
   return TRUE;
 }
 
+/* Ends a store or a clear; an error also tells whether there is a
+ * keyring at all. */
+static void
+return_done (GTask  *task,
+             GError *error)
+{
+  if (error != NULL)
+    {
+      check_unavailable (g_task_get_source_object (task), error);
+      g_task_return_error (task, error);
+      return;
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
 static void
 store_cb (GObject      *source,
           GAsyncResult *result,
           gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  FdSecretStore *self = g_task_get_source_object (task);
-  g_autoptr(GError) error = NULL;
+  GError *error = NULL;
 
-  if (!secret_password_store_finish (result, &error))
-    {
-      check_unavailable (self, error);
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  g_task_return_boolean (task, TRUE);
+  secret_password_store_finish (result, &error);
+  return_done (task, error);
 }
 
 void
@@ -259,18 +268,11 @@ clear_cb (GObject      *source,
           gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  FdSecretStore *self = g_task_get_source_object (task);
-  g_autoptr(GError) error = NULL;
+  GError *error = NULL;
 
   /* FALSE without an error: there was nothing to delete. */
-  if (!secret_password_clear_finish (result, &error) && error != NULL)
-    {
-      check_unavailable (self, error);
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  g_task_return_boolean (task, TRUE);
+  secret_password_clear_finish (result, &error);
+  return_done (task, error);
 }
 
 void
