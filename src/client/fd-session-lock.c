@@ -94,9 +94,7 @@ unlock_cb (GObject      *source,
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) error = NULL;
 
-  self->busy--;
-  root = fd_api_client_request_finish_full (FD_API_CLIENT (source), result,
-                                            &op->error_object, &error);
+  root = fd_session_call_finish (task, source, result, &error);
   fd_wipe_json_string (op->body, "password");
 
   if (error != NULL && self->state != FD_SESSION_LOCKED)
@@ -205,9 +203,7 @@ fd_session_unlock_async (FdSession           *self,
   json_builder_end_object (builder);
   op->body = json_builder_get_root (builder);
 
-  self->busy++;
-  fd_api_client_request_async (self->api, "POST", "/session/unlock", op->body,
-                               cancellable, unlock_cb, g_steal_pointer (&task));
+  fd_session_call_async (self, "POST", "/session/unlock", op->body, task, unlock_cb);
 }
 
 gboolean

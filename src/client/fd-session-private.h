@@ -58,6 +58,16 @@ void         fd_session_set_info                  (FdSession      *self,
                                                    JsonObject     *info);
 char        *fd_session_steal_token               (JsonNode       *root);
 GError      *fd_session_protocol_error            (void);
+void         fd_session_call_async                (FdSession           *self,
+                                                   const char          *method,
+                                                   const char          *path,
+                                                   JsonNode            *body,
+                                                   GTask               *task,
+                                                   GAsyncReadyCallback  callback);
+JsonNode    *fd_session_call_finish               (GTask               *task,
+                                                   GObject             *source,
+                                                   GAsyncResult        *result,
+                                                   GError             **error);
 gboolean     fd_session_finish_with_error_object  (GAsyncResult   *result,
                                                    JsonObject    **error_object,
                                                    GError        **error);

@@ -20,9 +20,7 @@ resume_get_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   JsonObject *info;
 
-  self->busy--;
-  root = fd_api_client_request_finish_full (FD_API_CLIENT (source), result,
-                                            &op->error_object, &error);
+  root = fd_session_call_finish (task, source, result, &error);
   if (error != NULL)
     {
       if (g_error_matches (error, FD_ERROR, FD_ERROR_NETWORK))
@@ -93,10 +91,7 @@ resume_lookup_cb (GObject      *source,
   self->username = g_strdup (op->username);
   fd_api_client_set_token (self->api, op->token);
 
-  self->busy++;
-  fd_api_client_request_async (self->api, "GET", "/session", NULL,
-                               g_task_get_cancellable (task),
-                               resume_get_cb, g_object_ref (task));
+  fd_session_call_async (self, "GET", "/session", NULL, task, resume_get_cb);
 }
 
 void

@@ -54,9 +54,7 @@ sign_in_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   JsonObject *info;
 
-  self->busy--;
-  root = fd_api_client_request_finish_full (FD_API_CLIENT (source), result,
-                                            &op->error_object, &error);
+  root = fd_session_call_finish (task, source, result, &error);
   fd_wipe_json_string (op->body, "password");
 
   if (error != NULL)
@@ -109,10 +107,7 @@ fd_session_start_sign_in (FdSession *self,
   g_clear_pointer (&op->body, json_node_unref);
   op->body = json_builder_get_root (builder);
 
-  self->busy++;
-  fd_api_client_request_async (self->api, "POST", "/session", op->body,
-                               g_task_get_cancellable (task),
-                               sign_in_cb, g_object_ref (task));
+  fd_session_call_async (self, "POST", "/session", op->body, task, sign_in_cb);
 }
 
 void

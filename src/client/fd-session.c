@@ -425,6 +425,37 @@ fd_session_protocol_error (void)
                               _("The server sent an answer this app does not understand."));
 }
 
+/* A request whose 401 the caller handles itself: the API client's
+ * ::session-ended is ignored until fd_session_call_finish(), which keeps
+ * the server's error object in the task's op. */
+void
+fd_session_call_async (FdSession           *self,
+                       const char          *method,
+                       const char          *path,
+                       JsonNode            *body,
+                       GTask               *task,
+                       GAsyncReadyCallback  callback)
+{
+  self->busy++;
+  fd_api_client_request_async (self->api, method, path, body,
+                               g_task_get_cancellable (task),
+                               callback, g_object_ref (task));
+}
+
+JsonNode *
+fd_session_call_finish (GTask         *task,
+                        GObject       *source,
+                        GAsyncResult  *result,
+                        GError       **error)
+{
+  FdSession *self = g_task_get_source_object (task);
+  FdSessionOp *op = g_task_get_task_data (task);
+
+  self->busy--;
+  return fd_api_client_request_finish_full (FD_API_CLIENT (source), result,
+                                            &op->error_object, error);
+}
+
 gboolean
 fd_session_finish_with_error_object (GAsyncResult  *result,
                                      JsonObject   **error_object,
