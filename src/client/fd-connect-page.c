@@ -128,10 +128,8 @@ fd_connect_page_set_busy (FdConnectPage *self,
   g_return_if_fail (FD_IS_CONNECT_PAGE (self));
 
   self->busy = !!busy;
-  gtk_spinner_set_spinning (self->spinner, self->busy);
-  gtk_widget_set_visible (GTK_WIDGET (self->spinner), self->busy);
-  gtk_label_set_text_with_mnemonic (self->connect_label,
-                                    self->busy ? _("Connecting…") : _("_Connect"));
+  fd_form_show_busy (self->spinner, self->connect_label, self->busy,
+                     _("Connecting…"), _("_Connect"));
   gtk_editable_set_editable (GTK_EDITABLE (self->url_entry), !self->busy);
   update_button (self);
 }

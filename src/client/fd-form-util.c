@@ -12,6 +12,21 @@ fd_form_set_message (GtkLabel   *label,
   gtk_widget_set_visible (GTK_WIDGET (label), message != NULL && message[0] != '\0');
 }
 
+void
+fd_form_show_busy (GtkSpinner *spinner,
+                   GtkLabel   *label,
+                   gboolean    busy,
+                   const char *busy_text,
+                   const char *idle_text)
+{
+  g_return_if_fail (GTK_IS_SPINNER (spinner));
+  g_return_if_fail (GTK_IS_LABEL (label));
+
+  gtk_spinner_set_spinning (spinner, busy);
+  gtk_widget_set_visible (GTK_WIDGET (spinner), busy);
+  gtk_label_set_text_with_mnemonic (label, busy ? busy_text : idle_text);
+}
+
 const char *
 fd_form_get_message (GtkLabel *label)
 {

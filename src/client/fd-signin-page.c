@@ -202,10 +202,8 @@ fd_signin_page_set_busy (FdSigninPage *self,
   g_return_if_fail (FD_IS_SIGNIN_PAGE (self));
 
   self->busy = !!busy;
-  gtk_spinner_set_spinning (self->spinner, self->busy);
-  gtk_widget_set_visible (GTK_WIDGET (self->spinner), self->busy);
-  gtk_label_set_text_with_mnemonic (self->sign_in_label,
-                                    self->busy ? _("Signing In…") : _("_Sign In"));
+  fd_form_show_busy (self->spinner, self->sign_in_label, self->busy,
+                     _("Signing In…"), _("_Sign In"));
   gtk_editable_set_editable (GTK_EDITABLE (self->username_entry), !self->busy);
   gtk_editable_set_editable (GTK_EDITABLE (self->password_entry), !self->busy);
   gtk_editable_set_editable (GTK_EDITABLE (self->workstation_entry), !self->busy);
