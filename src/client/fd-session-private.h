@@ -5,9 +5,9 @@
 G_BEGIN_DECLS
 
 /* What the parts of FdSession share: the object and the state machine
- * live in fd-session.c; sign-in and sign-out in fd-session-signin.c,
- * resume from the keyring in fd-session-resume.c, lock and unlock in
- * fd-session-lock.c. */
+ * live in fd-session.c, the requests' plumbing in fd-session-call.c;
+ * sign-in and sign-out in fd-session-signin.c, resume from the keyring
+ * in fd-session-resume.c, lock and unlock in fd-session-lock.c. */
 
 struct _FdSession
 {
@@ -42,22 +42,24 @@ typedef struct
 } FdSessionOp;
 
 /* fd-session.c */
-FdSessionOp *fd_session_op_new                    (GTask          *task);
-const char  *fd_session_op_get_reason             (FdSessionOp    *op);
-void         fd_session_set_state                 (FdSession      *self,
-                                                   FdSessionState  state);
-void         fd_session_ignore_result_cb          (GObject        *source,
-                                                   GAsyncResult   *result,
-                                                   gpointer        user_data);
-void         fd_session_forget_token              (FdSession      *self);
-void         fd_session_reset                     (FdSession      *self);
-void         fd_session_end                       (FdSession      *self,
-                                                   const char     *reason);
-JsonObject  *fd_session_parse_info                (JsonNode       *root);
-void         fd_session_set_info                  (FdSession      *self,
-                                                   JsonObject     *info);
-char        *fd_session_steal_token               (JsonNode       *root);
+void         fd_session_set_state                 (FdSession           *self,
+                                                   FdSessionState       state);
+void         fd_session_forget_token              (FdSession           *self);
+void         fd_session_reset                     (FdSession           *self);
+void         fd_session_end                       (FdSession           *self,
+                                                   const char          *reason);
+JsonObject  *fd_session_parse_info                (JsonNode            *root);
+void         fd_session_set_info                  (FdSession           *self,
+                                                   JsonObject          *info);
 GError      *fd_session_protocol_error            (void);
+
+/* fd-session-call.c */
+FdSessionOp *fd_session_op_new                    (GTask               *task);
+const char  *fd_session_op_get_reason             (FdSessionOp         *op);
+void         fd_session_ignore_result_cb          (GObject             *source,
+                                                   GAsyncResult        *result,
+                                                   gpointer             user_data);
+char        *fd_session_steal_token               (JsonNode            *root);
 void         fd_session_call_async                (FdSession           *self,
                                                    const char          *method,
                                                    const char          *path,
@@ -68,19 +70,19 @@ JsonNode    *fd_session_call_finish               (GTask               *task,
                                                    GObject             *source,
                                                    GAsyncResult        *result,
                                                    GError             **error);
-gboolean     fd_session_finish_with_error_object  (GAsyncResult   *result,
-                                                   JsonObject    **error_object,
-                                                   GError        **error);
+gboolean     fd_session_finish_with_error_object  (GAsyncResult        *result,
+                                                   JsonObject         **error_object,
+                                                   GError             **error);
 
 /* fd-session-signin.c */
-void         fd_session_start_sign_in             (FdSession      *self,
-                                                   GTask          *task);
-void         fd_session_store_token_and_activate  (FdSession      *self,
-                                                   GTask          *task);
+void         fd_session_start_sign_in             (FdSession           *self,
+                                                   GTask               *task);
+void         fd_session_store_token_and_activate  (FdSession           *self,
+                                                   GTask               *task);
 
 /* fd-session-lock.c */
-void         fd_session_enter_locked              (FdSession      *self);
-void         fd_session_fail_unlock_attempt       (FdSession      *self,
-                                                   gint64          attempts_left);
+void         fd_session_enter_locked              (FdSession           *self);
+void         fd_session_fail_unlock_attempt       (FdSession           *self,
+                                                   gint64               attempts_left);
 
 G_END_DECLS
