@@ -3,6 +3,7 @@
 #include "fd-dialog-util.h"
 
 #include "fd-main-view.h"
+#include "fd-sensitive-entry.h"
 
 void
 fd_dialog_unmap_returning_focus (GtkWidget      *dialog,
@@ -17,6 +18,17 @@ fd_dialog_unmap_returning_focus (GtkWidget      *dialog,
    * back: do it, or the keyboard goes nowhere. */
   if (was_active && parent != NULL && gtk_widget_get_mapped (GTK_WIDGET (parent)))
     fd_main_view_focus_window (parent);
+}
+
+void
+fd_dialog_cancel_and_wipe (GCancellable **cancellable,
+                           GtkWidget     *secret_entry)
+{
+  if (*cancellable != NULL)
+    g_cancellable_cancel (*cancellable);
+  g_clear_object (cancellable);
+  if (secret_entry != NULL)
+    fd_sensitive_entry_wipe (GTK_EDITABLE (secret_entry));
 }
 
 static void

@@ -10,6 +10,10 @@ G_BEGIN_DECLS
  * back to the window @dialog is transient for. */
 void fd_dialog_unmap_returning_focus      (GtkWidget      *dialog,
                                            GtkWidgetClass *parent_class);
+/* For dispose: cancels the dialog's request in flight and drops
+ * *@cancellable, and wipes @secret_entry (may be NULL) of what was typed. */
+void fd_dialog_cancel_and_wipe            (GCancellable  **cancellable,
+                                           GtkWidget      *secret_entry);
 /* Installs "pages.toast" (s) on an AdwWindow class whose content is an
  * AdwToastOverlay: the toasts of the dialog's widgets show there. */
 void fd_dialog_class_install_toast_action (GtkWidgetClass *widget_class);

@@ -284,12 +284,7 @@ fd_reveal_dialog_dispose (GObject *object)
 {
   FdRevealDialog *self = FD_REVEAL_DIALOG (object);
 
-  if (self->cancellable != NULL)
-    g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  if (self->password_row != NULL)
-    fd_sensitive_entry_wipe (GTK_EDITABLE (self->password_row));
-
+  fd_dialog_cancel_and_wipe (&self->cancellable, self->password_row);
   gtk_widget_dispose_template (GTK_WIDGET (self), FD_TYPE_REVEAL_DIALOG);
   self->password_row = NULL;
 

@@ -276,12 +276,7 @@ fd_verify_dialog_dispose (GObject *object)
 {
   FdVerifyDialog *self = FD_VERIFY_DIALOG (object);
 
-  if (self->cancellable != NULL)
-    g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  if (self->value_row != NULL)
-    fd_sensitive_entry_wipe (GTK_EDITABLE (self->value_row));
-
+  fd_dialog_cancel_and_wipe (&self->cancellable, self->value_row);
   gtk_widget_dispose_template (GTK_WIDGET (self), FD_TYPE_VERIFY_DIALOG);
   self->value_row = NULL;
   g_clear_object (&self->api);
