@@ -12,7 +12,7 @@ PACKAGES="
   xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools at-spi2-core
   openssl gnutls-bin sqlite3 curl
   imagemagick xclip xdotool x11-utils fonts-wqy-microhei libgtk-4-bin
-  flatpak-builder
+  flatpak-builder systemd
 "
 
 missing=""
