@@ -10,6 +10,7 @@ PACKAGES="
   libsecret-1-dev libjson-glib-dev libsqlite3-dev libsodium-dev libgnutls28-dev libicu-dev
   desktop-file-utils appstream libglib2.0-bin
   xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools at-spi2-core
+  python3-gi gir1.2-atspi-2.0
   openssl gnutls-bin sqlite3 curl
   imagemagick xclip xdotool x11-utils fonts-wqy-microhei libgtk-4-bin
   flatpak-builder systemd

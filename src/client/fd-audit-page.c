@@ -650,6 +650,9 @@ fd_audit_page_init (FdAuditPage *self)
   gtk_widget_set_margin_bottom (self->chain_label, 12);
   gtk_box_append (GTK_BOX (chain_box), self->chain_label);
   button = gtk_button_new_with_mnemonic (_("_Check Again"));
+  /* GTK 4.8 also copies the raw mnemonic text ("_Show") into the accessible
+   * label, ahead of the label's own text: let the mnemonic label name it. */
+  gtk_accessible_reset_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL);
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
   gtk_widget_set_margin_end (button, 12);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "audit.refresh");
@@ -665,6 +668,13 @@ fd_audit_page_init (FdAuditPage *self)
   self->action_dropdown = gtk_drop_down_new (G_LIST_MODEL (g_object_ref (action_names)), NULL);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->action_dropdown),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Filter by action"), -1);
+  /* GTK 4.8's drop-down takes the focus on an inner toggle button that has
+   * no name of its own: screen readers said only "toggle button". */
+  for (GtkWidget *child = gtk_widget_get_first_child (self->action_dropdown);
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_TOGGLE_BUTTON (child))
+      gtk_accessible_update_property (GTK_ACCESSIBLE (child),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("Filter by action"), -1);
   gtk_box_append (GTK_BOX (filters), self->action_dropdown);
   /* Translators: placeholder of a date entry; keep YYYY-MM-DD as is */
   self->since_entry = filter_entry (_("From YYYY-MM-DD"), _("From date"), 14);
@@ -673,6 +683,7 @@ fd_audit_page_init (FdAuditPage *self)
   self->until_entry = filter_entry (_("To YYYY-MM-DD"), _("To date"), 14);
   gtk_box_append (GTK_BOX (filters), self->until_entry);
   button = gtk_button_new_with_mnemonic (_("_Filter"));
+  gtk_accessible_reset_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "audit.filter");
   gtk_widget_add_css_class (button, "suggested-action");
   gtk_box_append (GTK_BOX (filters), button);

@@ -278,6 +278,10 @@ fd_curtain_init (FdCurtain *self)
   gtk_box_append (GTK_BOX (self->cover), label);
 
   self->cover_button = gtk_button_new_with_mnemonic (_("_Show"));
+  /* GTK 4.8 also copies the raw mnemonic text ("_Show") into the accessible
+   * label, ahead of the label's own text: let the mnemonic label name it. */
+  gtk_accessible_reset_property (GTK_ACCESSIBLE (self->cover_button),
+                                GTK_ACCESSIBLE_PROPERTY_LABEL);
   gtk_widget_set_halign (self->cover_button, GTK_ALIGN_CENTER);
   gtk_widget_set_valign (self->cover_button, GTK_ALIGN_START);
   gtk_widget_set_vexpand (self->cover_button, TRUE);

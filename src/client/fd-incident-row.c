@@ -254,8 +254,8 @@ fd_incident_row_init (FdIncidentRow *self)
   self->toggle = gtk_switch_new ();
   gtk_widget_set_valign (self->toggle, GTK_ALIGN_CENTER);
   gtk_widget_set_sensitive (self->toggle, FALSE);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->toggle),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Incident freeze"), -1);
+  /* No label of its own: the activatable widget of an action row is
+   * labelled by the row title, and both made screen readers say it twice. */
   g_signal_connect_object (self->toggle, "state-set", G_CALLBACK (state_set_cb), self, 0);
   adw_action_row_add_suffix (ADW_ACTION_ROW (self), self->toggle);
   adw_action_row_set_activatable_widget (ADW_ACTION_ROW (self), self->toggle);

@@ -382,6 +382,9 @@ build_rows (FdResidentDetail *self,
       GtkWidget *row = adw_action_row_new ();
       GtkWidget *button = gtk_button_new_with_mnemonic (_("_Verify…"));
 
+      /* GTK 4.8 also copies the raw mnemonic text ("_Show") into the accessible
+       * label, ahead of the label's own text: let the mnemonic label name it. */
+      gtk_accessible_reset_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
                                      _("Check a number the person presents"));
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row),

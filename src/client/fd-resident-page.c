@@ -6,6 +6,7 @@
 #include "fd-sensitive-entry.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 /* Fetch the next page when the view is this many screens from the end.
  * (Row binding is no guide: GtkListView 4.8 binds up to ~200 rows around
@@ -54,6 +55,45 @@ setup_cb (GtkSignalListItemFactory *factory,
   gtk_list_item_set_child (item, fd_resident_row_new ());
 }
 
+/* GTK 4.8 gives a list row (the row widget's parent) no accessible name, so
+ * a screen reader said only "list item": name it after the resident as the
+ * row shows them (already masked for the role), and drop it on unbind. */
+static void
+name_list_row (GtkWidget      *row,
+               FdResidentItem *resident)
+{
+  GtkWidget *cell = gtk_widget_get_parent (row);
+  const FdFieldValue *name_field = resident ? fd_resident_item_get_name (resident) : NULL;
+  const FdFieldValue *room_field = resident ? fd_resident_item_get_room (resident) : NULL;
+  const char *name = name_field ? name_field->value : NULL;
+  const char *room = room_field ? room_field->value : NULL;
+  char *label = NULL;
+
+  if (cell == NULL)
+    return;
+
+  if (name != NULL && room != NULL)
+    /* Translators: accessible name of a search result: a resident's name
+     * and room as the list shows them ("张*三, room 3-2-1502") */
+    label = g_strdup_printf (_("%s, room %s"), name, room);
+  else if (name != NULL || room != NULL)
+    label = g_strdup (name != NULL ? name : room);
+  else if (resident != NULL)
+    label = g_strdup (_("Resident"));
+
+  if (label != NULL)
+    {
+      gtk_accessible_update_property (GTK_ACCESSIBLE (cell),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+      explicit_bzero (label, strlen (label));
+      g_free (label);
+    }
+  else
+    {
+      gtk_accessible_reset_property (GTK_ACCESSIBLE (cell), GTK_ACCESSIBLE_PROPERTY_LABEL);
+    }
+}
+
 static void
 bind_cb (GtkSignalListItemFactory *factory,
          GtkListItem              *item,
@@ -61,6 +101,7 @@ bind_cb (GtkSignalListItemFactory *factory,
 {
   fd_resident_row_set_item (FD_RESIDENT_ROW (gtk_list_item_get_child (item)),
                             gtk_list_item_get_item (item));
+  name_list_row (gtk_list_item_get_child (item), gtk_list_item_get_item (item));
 }
 
 static void
@@ -83,6 +124,7 @@ unbind_cb (GtkSignalListItemFactory *factory,
            gpointer                  user_data)
 {
   fd_resident_row_set_item (FD_RESIDENT_ROW (gtk_list_item_get_child (item)), NULL);
+  name_list_row (gtk_list_item_get_child (item), NULL);
 }
 
 static void

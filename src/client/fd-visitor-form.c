@@ -710,6 +710,10 @@ fd_visitor_form_init (FdVisitorForm *self)
   gtk_box_append (GTK_BOX (self->box), self->form_error);
 
   self->submit_button = gtk_button_new_with_mnemonic (_("_Register Visitor"));
+  /* GTK 4.8 also copies the raw mnemonic text ("_Show") into the accessible
+   * label, ahead of the label's own text: let the mnemonic label name it. */
+  gtk_accessible_reset_property (GTK_ACCESSIBLE (self->submit_button),
+                                GTK_ACCESSIBLE_PROPERTY_LABEL);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->submit_button), "visitor.register");
   gtk_widget_set_halign (self->submit_button, GTK_ALIGN_END);
   gtk_widget_add_css_class (self->submit_button, "suggested-action");

@@ -144,6 +144,9 @@ add_visitor_row (FdVisitorPage *self,
     {
       GtkWidget *button = gtk_button_new_with_mnemonic (_("Check _Out"));
 
+      /* GTK 4.8 also copies the raw mnemonic text ("_Show") into the accessible
+       * label, ahead of the label's own text: let the mnemonic label name it. */
+      gtk_accessible_reset_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL);
       gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
       g_signal_connect_object (button, "clicked", G_CALLBACK (checkout_clicked_cb), self, 0);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
@@ -451,6 +454,8 @@ fd_visitor_page_init (FdVisitorPage *self)
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->list_group), self->error_label);
 
   self->more_button = gtk_button_new_with_mnemonic (_("Show _More"));
+  gtk_accessible_reset_property (GTK_ACCESSIBLE (self->more_button),
+                                GTK_ACCESSIBLE_PROPERTY_LABEL);
   gtk_widget_set_halign (self->more_button, GTK_ALIGN_CENTER);
   gtk_widget_set_margin_top (self->more_button, 12);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->more_button), "visitors.more");
@@ -493,6 +498,7 @@ fd_visitor_page_new (FdApiClient *api,
       GtkWidget *suffix = g_object_get_data (G_OBJECT (self), "fd-suffix");
       GtkWidget *button = gtk_button_new_with_mnemonic (_("_Export CSV…"));
 
+      gtk_accessible_reset_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL);
       gtk_widget_set_tooltip_text (button, _("Export today’s visitor log, masked values only"));
       gtk_widget_add_css_class (button, "flat");
       gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "visitors.export");
