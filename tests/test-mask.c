@@ -1,4 +1,5 @@
-/* test-mask.c: the masking formats of docs/security-baseline.md
+/* test-mask.c: the masking formats of docs/api.md ("Field values
+ * and the role table")
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

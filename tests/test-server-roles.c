@@ -26,7 +26,7 @@ typedef struct
   Pay         payments;
 } RoleSpec;
 
-/* docs/security-baseline.md, "Roles". */
+/* The role table of docs/api.md, "Field values and the role table". */
 static const RoleSpec specs[] = {
   { "reception", CLEAR, MASKED, MASKED, CLEAR, MASKED, MASKED,
     TRUE, TRUE, FALSE, TRUE, PAY_STATUS },

@@ -1,4 +1,5 @@
-/* fd-mask.c: the masking formats of docs/security-baseline.md
+/* fd-mask.c: the masking formats of docs/api.md ("Field values
+ * and the role table")
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

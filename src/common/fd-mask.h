@@ -4,7 +4,8 @@
 
 G_BEGIN_DECLS
 
-/* Masking formats of docs/security-baseline.md. Each returns a newly
+/* Masking formats of docs/api.md, "Field values and the role table".
+ * Each returns a newly
  * allocated string, or NULL when the input is NULL, empty or not valid
  * UTF-8. Inputs are expected already validated; a value of an unexpected
  * shape is masked entirely ("****") rather than leaked. */
