@@ -5,10 +5,9 @@
 G_BEGIN_DECLS
 
 /* Masking formats of docs/api.md, "Field values and the role table".
- * Each returns a newly
- * allocated string, or NULL when the input is NULL, empty or not valid
- * UTF-8. Inputs are expected already validated; a value of an unexpected
- * shape is masked entirely ("****") rather than leaked. */
+ * Each returns a newly allocated string, or NULL when the input is NULL,
+ * empty or not valid UTF-8. Inputs are expected already validated; a value
+ * of an unexpected shape is masked entirely ("****") rather than leaked. */
 char *fd_mask_name             (const char *name);     /* 张*三, 张*, 欧**明 */
 char *fd_mask_name_surname     (const char *name);     /* 张** (patrol) */
 char *fd_mask_mobile           (const char *mobile);   /* 138****5678 */
