@@ -423,10 +423,13 @@ read_file (const char     *file,
            GError        **error)
 {
   g_autoptr(GError) local = NULL;
-  g_autoptr(GMappedFile) mapped = g_mapped_file_new (file, FALSE, &local);
+  g_autofree char *contents = NULL;
+  gsize len = 0;
 
+  /* Whole: a year of records is a few tens of MB, read by audit verify,
+   * which walks the whole chain anyway. */
   mark->source = g_strdup (file);
-  if (mapped == NULL)
+  if (!g_file_get_contents (file, &contents, &len, &local))
     {
       if (g_error_matches (local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
         {
@@ -436,7 +439,7 @@ read_file (const char     *file,
       g_propagate_error (error, g_steal_pointer (&local));
       return FALSE;
     }
-  scan_text (g_mapped_file_get_contents (mapped), g_mapped_file_get_length (mapped), db_id, mark);
+  scan_text (contents, len, db_id, mark);
   return TRUE;
 }
 
