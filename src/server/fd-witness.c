@@ -1,14 +1,15 @@
 #include "config.h"
 
+#include "fd-witness.h"
+
+#include "fd-error.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
 #include <unistd.h>
-
-#include "fd-error.h"
-#include "fd-witness.h"
 
 #define RECORD_MARKER "audit-witness v1 "
 #define JOURNAL_DIR "/run/systemd/journal"
@@ -88,7 +89,8 @@ read_head (FdStore  *store,
   if (anchor == NULL)
     return TRUE;          /* an empty chain */
   parts = g_strsplit (anchor, ":", 3);
-  if (g_strv_length (parts) != 3 || !g_ascii_string_to_unsigned (parts[0], 10, 0, G_MAXINT64, &n, NULL))
+  if (g_strv_length (parts) != 3 ||
+      !g_ascii_string_to_unsigned (parts[0], 10, 0, G_MAXINT64, &n, NULL))
     return FALSE;
   *seq = n;
   *hash = g_strdup (parts[1]);
@@ -321,6 +323,18 @@ is_hex_hash (const char *s)
   return TRUE;
 }
 
+/* RFC 3339 as the server writes it: nothing else reaches a terminal. */
+static gboolean
+is_time (const char *s)
+{
+  if (*s == '\0' || strlen (s) > 32)
+    return FALSE;
+  for (const char *p = s; *p; p++)
+    if (!g_ascii_isdigit (*p) && strchr ("TZ:-", *p) == NULL)
+      return FALSE;
+  return TRUE;
+}
+
 /* One line: the record may sit anywhere in it (a syslog file prefixes
  * time, host and identifier). */
 static void
@@ -356,7 +370,7 @@ scan_line (const char    *line,
       else if (g_str_has_prefix (tokens[i], "at="))
         at = tokens[i] + 3;
     }
-  if (event == NULL || seq_text == NULL || hash == NULL || at == NULL ||
+  if (event == NULL || seq_text == NULL || hash == NULL || at == NULL || !is_time (at) ||
       !g_ascii_string_to_unsigned (seq_text, 10, 0, G_MAXINT64, &seq, NULL) ||
       !(is_hex_hash (hash) || (seq == 0 && g_str_equal (hash, "-"))))
     return;
@@ -379,7 +393,8 @@ scan_line (const char    *line,
       mark->problem_seq = seq;
     }
   else if (mark->problem == NULL && mark->seq >= 0 &&
-           ((gint64) seq < mark->seq || ((gint64) seq == mark->seq && !g_str_equal (hash, mark->hash))))
+           ((gint64) seq < mark->seq ||
+            ((gint64) seq == mark->seq && !g_str_equal (hash, mark->hash))))
     {
       /* The head went back (or forked): witnesses are appended in time
        * order, so a later record cannot hide an earlier, higher one. */

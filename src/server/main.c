@@ -336,7 +336,8 @@ audit_verify_with_witness (FdConfig   *config,
   fd_witness_mark_clear (&mark);
 
   if (!ok)
-    g_print ("broken at seq %" G_GINT64_FORMAT " (%" G_GINT64_FORMAT " entries)\n", first_bad, entries_n);
+    g_print ("broken at seq %" G_GINT64_FORMAT " (%" G_GINT64_FORMAT " entries)\n",
+             first_bad, entries_n);
   if (rollback != NULL)
     g_print ("%s\n", rollback);
   if (ok && rollback == NULL)
@@ -361,7 +362,8 @@ audit_accept_restore (FdConfig   *config,
     {
       if (first_bad == 0)
         {
-          g_printerr ("frontdesk-server: %s\n", error ? error->message : "cannot read the audit log");
+          g_printerr ("frontdesk-server: %s\n",
+                      error ? error->message : "cannot read the audit log");
           return EXIT_USAGE;
         }
       g_print ("broken at seq %" G_GINT64_FORMAT " (%" G_GINT64_FORMAT " entries): not accepted\n",
@@ -383,7 +385,8 @@ cmd_audit (int    argc,
            char **argv)
 {
   g_autoptr(FdConfig) config = fd_config_new_defaults ();
-  g_autoptr(GOptionContext) ctx = g_option_context_new ("verify|accept-restore - check the audit chain");
+  g_autoptr(GOptionContext) ctx =
+    g_option_context_new ("verify|accept-restore - check the audit chain");
   g_autoptr(GError) error = NULL;
   g_autofree char *data_dir = NULL, *config_file = NULL, *witness_file = NULL;
   FdStore *store;
