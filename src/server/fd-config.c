@@ -5,6 +5,7 @@
 
 #include "fd-config.h"
 #include "fd-error.h"
+#include "fd-witness.h"
 
 FdConfig *
 fd_config_new_defaults (void)
@@ -22,6 +23,8 @@ fd_config_new_defaults (void)
   config->watermark = TRUE;
   config->visitor_retention_days = 30;
   config->loopback_only = TRUE;
+  config->audit_witness = g_strdup ("journal");
+  config->audit_witness_interval_s = 60;
   return config;
 }
 
@@ -36,6 +39,7 @@ fd_config_free (FdConfig *config)
   g_free (config->key_file);
   g_free (config->certificate);
   g_free (config->private_key);
+  g_free (config->audit_witness);
   g_free (config);
 }
 
@@ -183,7 +187,7 @@ get_uint (GKeyFile    *kf,
 }
 
 static const char *known_server_keys[] = {
-  "listen", "data-dir", "database", "key-file", "certificate", "private-key", NULL
+  "listen", "data-dir", "database", "key-file", "certificate", "private-key", "audit-witness", NULL
 };
 static const char *known_policy_keys[] = {
   "off-hours", "lock-after", "idle-timeout", "max-age", "reveal-window", "watermark",
@@ -251,6 +255,17 @@ fd_config_load_file (FdConfig   *config,
   config->key_file = dup_path (kf, "server", "key-file");
   config->certificate = dup_path (kf, "server", "certificate");
   config->private_key = dup_path (kf, "server", "private-key");
+  {
+    g_autofree char *witness = dup_path (kf, "server", "audit-witness");
+    if (witness != NULL)
+      {
+        g_strstrip (witness);
+        if (!fd_witness_parse_destination (witness, NULL, NULL, error))
+          return FALSE;
+        g_free (config->audit_witness);
+        config->audit_witness = g_steal_pointer (&witness);
+      }
+  }
 
   off_hours = g_key_file_get_string (kf, "policy", "off-hours", NULL);
   if (off_hours != NULL && !fd_config_parse_off_hours (config, g_strstrip (off_hours), error))

@@ -27,6 +27,10 @@ typedef struct
   guint    reveal_window_s;
   gboolean watermark;
   guint    visitor_retention_days;
+
+  /* audit witness (fd-witness.h): "journal" | "syslog" | "file:PATH" | "off" */
+  char    *audit_witness;
+  guint    audit_witness_interval_s;   /* 60; demo --audit-witness-interval for tests */
 } FdConfig;
 
 FdConfig *fd_config_new_defaults   (void);

@@ -141,7 +141,22 @@ typedef struct
   gboolean failed;
   gint64   entries;
   gint64   first_bad;
+  /* the audit witness, read in the worker too (fd-witness.h) */
+  char    *witness_destination;
+  char    *witness_db_id;
+  FdWitnessMark witness;
 } VerifyJob;
+
+static void
+verify_job_free (gpointer data)
+{
+  VerifyJob *job = data;
+
+  g_free (job->witness_destination);
+  g_free (job->witness_db_id);
+  fd_witness_mark_clear (&job->witness);
+  g_free (job);
+}
 
 static gpointer
 verify_work (gpointer data)
@@ -155,6 +170,11 @@ verify_work (gpointer data)
       g_warning ("Audit verification failed: %s", error ? error->message : "unknown");
       job->failed = TRUE;
     }
+  if (!fd_witness_read (job->witness_destination, NULL, job->witness_db_id, &job->witness, &error))
+    {
+      g_warning ("Audit witness cannot be read: %s", error->message);
+      job->witness.state = FD_WITNESS_READ_UNAVAILABLE;
+    }
   return job;
 }
 
@@ -164,11 +184,22 @@ verify_done (FdRequest *req,
 {
   VerifyJob *job = result;
   g_autoptr(JsonBuilder) b = NULL;
+  g_autofree char *rollback = NULL;
+  gint64 witness_bad = 0;
 
   if (job->failed)
     {
       fd_reply_error (req, FD_ERROR_INTERNAL, "The audit log could not be read", NULL);
       return;
+    }
+  /* Two indexed lookups: the database must hold the witnessed head. */
+  rollback = fd_witness_check (req->server->store, &job->witness, &witness_bad);
+  if (rollback != NULL)
+    {
+      g_warning ("Audit verify: %s", rollback);
+      if (job->ok || witness_bad < job->first_bad)
+        job->first_bad = witness_bad;
+      job->ok = FALSE;
     }
   if (!fd_audit (req, "audit-verify", NULL, NULL, NULL, job->ok ? "ok" : "broken", TRUE))
     return;
@@ -183,6 +214,21 @@ verify_done (FdRequest *req,
     json_builder_add_null_value (b);
   else
     json_builder_add_int_value (b, job->first_bad);
+  /* null when no witness of this database could be read */
+  json_builder_set_member_name (b, "witness");
+  if (job->witness.state != FD_WITNESS_READ_FOUND)
+    json_builder_add_null_value (b);
+  else
+    {
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "seq");
+      json_builder_add_int_value (b, job->witness.seq);
+      json_builder_set_member_name (b, "at");
+      json_builder_add_string_value (b, job->witness.at);
+      json_builder_set_member_name (b, "rolled_back");
+      json_builder_add_boolean_value (b, rollback != NULL);
+      json_builder_end_object (b);
+    }
   json_builder_end_object (b);
   fd_reply_json (req, 200, b);
 }
@@ -196,7 +242,9 @@ fd_routes_audit_verify (FdRequest *req)
     return;
   job = g_new0 (VerifyJob, 1);
   job->store = req->server->store;
-  fd_request_run_in_thread (req, verify_work, job, g_free, verify_done);
+  job->witness_destination = g_strdup (req->server->config->audit_witness);
+  job->witness_db_id = fd_witness_db_id (req->server->store, req->server->config->db_path);
+  fd_request_run_in_thread (req, verify_work, job, verify_job_free, verify_done);
 }
 
 void

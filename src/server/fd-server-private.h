@@ -8,6 +8,7 @@
 #include "fd-policy.h"
 #include "fd-search.h"
 #include "fd-server.h"
+#include "fd-witness.h"
 
 G_BEGIN_DECLS
 
@@ -35,6 +36,9 @@ struct _FdServer
   gboolean       tx_open;
   GPtrArray     *awaiting_commit;   /* FdRequest*, paused */
   guint          commit_id;
+
+  /* The audit head written outside the database (fd-witness.h). */
+  FdWitness     *witness;
 };
 
 typedef struct _FdRequest FdRequest;

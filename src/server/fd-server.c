@@ -1274,6 +1274,8 @@ fd_server_new (FdConfig  *config,
 
   purge_visitors_cb (server);
   server->purge_id = g_timeout_add_seconds (3600, purge_visitors_cb, server);
+  server->witness = fd_witness_start (store, config->audit_witness, config->db_path,
+                                      config->audit_witness_interval_s);
   return server;
 }
 
@@ -1352,6 +1354,8 @@ fd_server_free (FdServer *server)
   if (server->awaiting_commit != NULL)
     fd_server_flush (server);
   g_clear_pointer (&server->awaiting_commit, g_ptr_array_unref);
+  /* After the last commit: the "stop" record names the final head. */
+  g_clear_pointer (&server->witness, fd_witness_stop);
   if (server->soup != NULL)
     {
       soup_server_disconnect (server->soup);

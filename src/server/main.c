@@ -17,6 +17,7 @@
 #include "fd-seed.h"
 #include "fd-server.h"
 #include "fd-store.h"
+#include "fd-witness.h"
 
 /* frontdesk-server: demo | serve | audit verify | user …
  * Exit codes: 0 ok, 1 a check failed (audit verify), 2 usage or I/O. */
@@ -28,8 +29,10 @@ static const char usage_text[] =
   "  frontdesk-server demo --data-dir DIR [--listen 127.0.0.1:PORT] [--residents N]\n"
   "                        [--demo-password PW] [--off-hours HH:MM-HH:MM] [--seed N]\n"
   "                        [--lock-after S] [--reveal-window S] [--no-watermark]\n"
+  "                        [--audit-witness journal|syslog|file:PATH|off]\n"
   "  frontdesk-server serve --config FILE\n"
-  "  frontdesk-server audit verify (--data-dir DIR | --config FILE)\n"
+  "  frontdesk-server audit verify (--data-dir DIR | --config FILE) [--witness FILE]\n"
+  "  frontdesk-server audit accept-restore (--data-dir DIR | --config FILE) [--witness FILE]\n"
   "  frontdesk-server user list (--data-dir DIR | --config FILE)\n"
   "  frontdesk-server user add (--data-dir DIR | --config FILE) --username U --role R\n"
   "                        [--display-name NAME]   (password read from standard input)\n"
@@ -153,7 +156,8 @@ cmd_demo (int    argc,
   g_autoptr(GOptionContext) ctx = g_option_context_new ("- run the demo office server");
   g_autoptr(GError) error = NULL;
   g_autofree char *data_dir = NULL, *listen = NULL, *password = NULL, *off_hours = NULL;
-  gint residents = 2000, lock_after = 300, reveal_window = 30;
+  g_autofree char *audit_witness = NULL;
+  gint residents = 2000, lock_after = 300, reveal_window = 30, witness_interval = 60;
   gint64 seed = 2026;
   gboolean no_watermark = FALSE;
   const char *hosts[] = { "127.0.0.1", "::1", "localhost", NULL };
@@ -167,6 +171,11 @@ cmd_demo (int    argc,
     { "lock-after", 0, 0, G_OPTION_ARG_INT, &lock_after, "Client auto-lock after S seconds idle", "S" },
     { "reveal-window", 0, 0, G_OPTION_ARG_INT, &reveal_window, "Seconds a revealed value shows", "S" },
     { "no-watermark", 0, 0, G_OPTION_ARG_NONE, &no_watermark, "Ask clients for no watermark", NULL },
+    { "audit-witness", 0, 0, G_OPTION_ARG_STRING, &audit_witness,
+      "Where the audit head is witnessed", "journal|syslog|file:PATH|off" },
+    /* tests: witness the head sooner than every minute */
+    { "audit-witness-interval", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT, &witness_interval,
+      NULL, "S" },
     { NULL }
   };
 
@@ -193,6 +202,16 @@ cmd_demo (int    argc,
     return usage_error ("demo mode listens on loopback only (127.0.0.1 or ::1)");
   if (off_hours != NULL && !fd_config_parse_off_hours (config, off_hours, &error))
     return usage_error (error->message);
+  if (audit_witness != NULL)
+    {
+      if (!fd_witness_parse_destination (audit_witness, NULL, NULL, &error))
+        return usage_error (error->message);
+      g_free (config->audit_witness);
+      config->audit_witness = g_steal_pointer (&audit_witness);
+    }
+  if (witness_interval < 1 || witness_interval > 3600)
+    return usage_error ("--audit-witness-interval must be from 1 to 3600 seconds");
+  config->audit_witness_interval_s = witness_interval;
 
   config->demo = TRUE;
   config->lock_after_s = lock_after;
@@ -272,28 +291,119 @@ cmd_serve (int    argc,
   return run_server (g_steal_pointer (&config));
 }
 
+/* Says on standard error what the witness check could not see. */
+static void
+note_witness (const FdWitnessMark *mark)
+{
+  if (mark->state == FD_WITNESS_READ_UNAVAILABLE)
+    g_printerr ("note: no audit witness read from %s; a rollback cannot be seen "
+                "(name the records with --witness FILE)\n", mark->source);
+  else if (mark->state == FD_WITNESS_READ_NONE)
+    g_printerr ("note: no audit witness of this database in %s; a rollback cannot be seen\n",
+                mark->source);
+  if (mark->accepted_seq >= 0)
+    g_printerr ("note: a restore was accepted at %s (seq %" G_GINT64_FORMAT "); witnesses "
+                "before it do not count\n", mark->accepted_at, mark->accepted_seq);
+}
+
+static int
+audit_verify_with_witness (FdConfig   *config,
+                           FdStore    *store,
+                           const char *witness_file)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *db_id = NULL;
+  g_autofree char *rollback = NULL;
+  FdWitnessMark mark = { 0 };
+  gint64 entries_n = 0, first_bad = 0, witness_bad = 0;
+  gboolean ok;
+
+  ok = FD_STORE_CALL (store, audit_verify, &entries_n, &first_bad, &error);
+  if (!ok && first_bad == 0)
+    {
+      g_printerr ("frontdesk-server: %s\n", error ? error->message : "cannot read the audit log");
+      return EXIT_USAGE;
+    }
+  db_id = fd_witness_db_id (store, config->db_path);
+  if (!fd_witness_read (config->audit_witness, witness_file, db_id, &mark, &error))
+    {
+      g_printerr ("frontdesk-server: cannot read the audit witness: %s\n", error->message);
+      fd_witness_mark_clear (&mark);
+      return EXIT_USAGE;
+    }
+  rollback = fd_witness_check (store, &mark, &witness_bad);
+  note_witness (&mark);
+  fd_witness_mark_clear (&mark);
+
+  if (!ok)
+    g_print ("broken at seq %" G_GINT64_FORMAT " (%" G_GINT64_FORMAT " entries)\n",
+             first_bad, entries_n);
+  if (rollback != NULL)
+    g_print ("%s\n", rollback);
+  if (ok && rollback == NULL)
+    {
+      g_print ("ok %" G_GINT64_FORMAT " entries\n", entries_n);
+      return 0;
+    }
+  return 1;
+}
+
+/* After a restore from a backup the database ends before the witnessed
+ * head, rightly: an operator records that this is the new start. */
+static int
+audit_accept_restore (FdConfig   *config,
+                      FdStore    *store,
+                      const char *witness_file)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 entries_n = 0, first_bad = 0;
+
+  if (!FD_STORE_CALL (store, audit_verify, &entries_n, &first_bad, &error))
+    {
+      if (first_bad == 0)
+        {
+          g_printerr ("frontdesk-server: %s\n",
+                      error ? error->message : "cannot read the audit log");
+          return EXIT_USAGE;
+        }
+      g_print ("broken at seq %" G_GINT64_FORMAT " (%" G_GINT64_FORMAT " entries): not accepted\n",
+               first_bad, entries_n);
+      return 1;
+    }
+  if (!fd_witness_accept (store, config->audit_witness, witness_file, config->db_path, &error))
+    {
+      g_printerr ("frontdesk-server: %s\n", error->message);
+      return EXIT_USAGE;
+    }
+  g_print ("accepted: the witness now starts at this database's %" G_GINT64_FORMAT " entries\n",
+           entries_n);
+  return 0;
+}
+
 static int
 cmd_audit (int    argc,
            char **argv)
 {
   g_autoptr(FdConfig) config = fd_config_new_defaults ();
-  g_autoptr(GOptionContext) ctx = g_option_context_new ("verify - check the audit chain");
+  g_autoptr(GOptionContext) ctx =
+    g_option_context_new ("verify|accept-restore - check the audit chain");
   g_autoptr(GError) error = NULL;
-  g_autofree char *data_dir = NULL, *config_file = NULL;
-  gint64 entries_n = 0, first_bad = 0;
+  g_autofree char *data_dir = NULL, *config_file = NULL, *witness_file = NULL;
   FdStore *store;
-  gboolean ok;
+  int rc;
   GOptionEntry entries[] = {
     { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, "Data directory", "DIR" },
     { "config", 0, 0, G_OPTION_ARG_FILENAME, &config_file, "Configuration file", "FILE" },
+    { "witness", 0, 0, G_OPTION_ARG_FILENAME, &witness_file,
+      "Read (or write) the audit witness records in FILE", "FILE" },
     { NULL }
   };
 
   g_option_context_add_main_entries (ctx, entries, NULL);
   if (!g_option_context_parse (ctx, &argc, &argv, &error))
     return usage_error (error->message);
-  if (argc != 2 || !g_str_equal (argv[1], "verify"))
-    return usage_error ("the audit command is: audit verify");
+  if (argc != 2 || !(g_str_equal (argv[1], "verify") || g_str_equal (argv[1], "accept-restore")))
+    return usage_error ("the audit commands are: audit verify, audit accept-restore");
   if (!load_config_or_dir (config_file, data_dir, config, &error))
     return usage_error (error->message);
   fd_config_resolve_paths (config);
@@ -308,20 +418,12 @@ cmd_audit (int    argc,
       g_printerr ("frontdesk-server: %s\n", error->message);
       return EXIT_USAGE;
     }
-  ok = FD_STORE_CALL (store, audit_verify, &entries_n, &first_bad, &error);
+  if (g_str_equal (argv[1], "verify"))
+    rc = audit_verify_with_witness (config, store, witness_file);
+  else
+    rc = audit_accept_restore (config, store, witness_file);
   fd_store_close (store);
-  if (ok)
-    {
-      g_print ("ok %" G_GINT64_FORMAT " entries\n", entries_n);
-      return 0;
-    }
-  if (first_bad == 0)
-    {
-      g_printerr ("frontdesk-server: %s\n", error ? error->message : "cannot read the audit log");
-      return EXIT_USAGE;
-    }
-  g_print ("broken at seq %" G_GINT64_FORMAT " (%" G_GINT64_FORMAT " entries)\n", first_bad, entries_n);
-  return 1;
+  return rc;
 }
 
 static char *
