@@ -77,7 +77,7 @@ fd_limits_note_listed (FdRequest    *req,
   n = MIN (n, ids->len);
   if (!fd_server_begin_write (server, &error) ||
       !FD_STORE_CALL (server->store, listed_note, req->user->id, (const gint64 *) ids->data, n,
-                      since, now, FD_LIST_IN_HOURS_ALERT + 1, &listed, &error))
+                      since, now, &listed, &error))
     {
       reply_store_failed (req, error);
       return FALSE;

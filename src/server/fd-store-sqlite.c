@@ -77,13 +77,15 @@ static const char *migrations[] = {
   "CREATE INDEX sessions_prev_token ON sessions (prev_token_hash);",
   /* 3: the keyed audit head anchor (written by anchor_existing_chain) */
   "SELECT 1;",
-  /* 4 (limits): events counted by limit_take, residents listed per user */
+  /* 4 (limits): events counted by limit_take; residents listed per user
+   * (listed_note), with their number kept beside them */
   "CREATE TABLE limit_events (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL,"
   "  kind TEXT NOT NULL, at INTEGER NOT NULL);"
   "CREATE INDEX limit_events_user ON limit_events (user_id, kind, at);"
   "CREATE TABLE listed_residents (user_id INTEGER NOT NULL, resident_id INTEGER NOT NULL,"
   "  at INTEGER NOT NULL, PRIMARY KEY (user_id, resident_id)) WITHOUT ROWID;"
-  "CREATE INDEX listed_residents_at ON listed_residents (user_id, at);",
+  "CREATE INDEX listed_residents_at ON listed_residents (user_id, at);"
+  "CREATE TABLE listed_counts (user_id INTEGER PRIMARY KEY, n INTEGER NOT NULL);",
 };
 
 static gboolean
@@ -1421,13 +1423,17 @@ limit_count (FdStore *store, gint64 user_id, const char *kind, gint64 since)
   return step_count (prep_limit (SELF (store), LIMIT_COUNT_SQL, user_id, kind, since));
 }
 
+/* Writes only for residents not yet in the window: a page of people
+ * listed again (a search narrowed as one types) costs index probes only,
+ * and the number comes from listed_counts, not from counting rows. */
 static gboolean
 listed_note (FdStore *store, gint64 user_id, const gint64 *ids, guint n_ids, gint64 since,
-             gint64 now, guint cap, guint *count, GError **error)
+             gint64 now, guint *count, GError **error)
 {
   FdStoreSqlite *self = SELF (store);
   sqlite3_stmt *stmt;
   gboolean own_tx, ok;
+  gint64 delta = 0;
   guint n = G_MAXUINT;
 
   *count = 0;
@@ -1436,25 +1442,20 @@ listed_note (FdStore *store, gint64 user_id, const gint64 *ids, guint n_ids, gin
 
   ok = step_done (prep_limit (self, "DELETE FROM listed_residents WHERE user_id = ?1 AND at < ?3",
                               user_id, NULL, since));
-  /* one statement per row: at most a page (100) of them */
+  delta -= ok ? sqlite3_changes (self->db) : 0;
   for (guint i = 0; ok && i < n_ids; i++)
     {
-      stmt = prep_limit (self, "INSERT INTO listed_residents (user_id, resident_id, at) "
-                               "VALUES (?1, ?2, ?3) ON CONFLICT (user_id, resident_id) "
-                               "DO UPDATE SET at = excluded.at", user_id, NULL, now);
+      stmt = prep_limit (self, "INSERT OR IGNORE INTO listed_residents (user_id, resident_id, at) "
+                               "VALUES (?1, ?2, ?3)", user_id, NULL, now);
       if (stmt != NULL)
         sqlite3_bind_int64 (stmt, 2, ids[i]);
       ok = step_done (stmt);
+      delta += ok ? sqlite3_changes (self->db) : 0;
     }
   if (ok)
-    {
-      /* Counting stops at @cap, so its cost does not grow with what was listed. */
-      stmt = prep_limit (self, "SELECT count(*) FROM (SELECT 1 FROM listed_residents "
-                               "WHERE user_id = ?1 AND at >= ?3 LIMIT ?4)", user_id, NULL, since);
-      if (stmt != NULL)
-        sqlite3_bind_int64 (stmt, 4, cap);
-      ok = (n = step_count (stmt)) != G_MAXUINT;
-    }
+    ok = (n = step_count (prep_limit (self, "INSERT INTO listed_counts (user_id, n) VALUES (?1, ?3) "
+                                            "ON CONFLICT (user_id) DO UPDATE SET n = n + ?3 "
+                                            "RETURNING n", user_id, NULL, delta))) != G_MAXUINT;
   if (!limits_end (self, own_tx, ok, error))
     return FALSE;
   *count = n;

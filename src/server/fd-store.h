@@ -250,14 +250,18 @@ struct _FdStoreBackend
    * locks, not for one that grants. G_MAXUINT on error. */
   guint       (*limit_count)       (FdStore *store, gint64 user_id, const char *kind,
                                     gint64 since);
-  /* Records that @user_id was shown the residents @ids at @now (a resident
-   * shown again gets the new time), forgets this user's records older than
-   * @since, and sets *count to how many distinct residents were shown to
-   * the user at or after @since, counting no further than @cap. One
-   * transaction as above; FALSE with @error set on failure. */
+  /* Records that @user_id was shown the residents @ids at @now, forgets
+   * this user's records older than @since, and sets *count to how many
+   * distinct residents are recorded for the user: each resident counts
+   * from the first listing in the window, for the window's length (a
+   * resident listed again meanwhile is not written again). Keep the
+   * number beside the rows (PostgreSQL: lock the user's counter row FOR
+   * UPDATE first, then DELETE, INSERT … ON CONFLICT DO NOTHING and add
+   * the row counts), so the cost follows the page, not the window.
+   * One transaction as above; FALSE with @error set on failure. */
   gboolean    (*listed_note)       (FdStore *store, gint64 user_id, const gint64 *ids,
-                                    guint n_ids, gint64 since, gint64 now, guint cap,
-                                    guint *count, GError **error);
+                                    guint n_ids, gint64 since, gint64 now, guint *count,
+                                    GError **error);
 };
 
 struct _FdStore
