@@ -508,6 +508,65 @@ fd_test_login (FdTestServer *self,
   return g_strdup (json_object_get_string_member (object, "token"));
 }
 
+guint
+fd_test_count_alerts (FdTestServer *server,
+                      SoupSession  *session,
+                      const char   *kind,
+                      const char   *actor)
+{
+  g_autofree char *manager = fd_test_login (server, session, "manager");
+  g_autoptr(JsonNode) node = NULL;
+  JsonArray *items;
+  g_autofree char *body = NULL;
+  guint status, count = 0;
+
+  node = fd_test_request (server, session, "GET", "/api/v1/alerts", manager, NULL, &status,
+                          &body);
+  g_assert_cmpuint (status, ==, 200);
+  /* Alerts name accounts and counts, never residents' data. */
+  fd_test_assert_no_clear_pii (body, FALSE);
+  items = json_object_get_array_member (fd_test_get_object (node), "items");
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonObject *item = json_array_get_object_element (items, i);
+
+      fd_test_get_string (item, "id");
+      fd_test_get_string (item, "at");
+      if (g_str_equal (fd_test_get_string (item, "kind"), kind)
+          && g_strcmp0 (json_object_get_string_member_with_default (item, "actor", NULL),
+                        actor) == 0)
+        count++;
+    }
+  return count;
+}
+
+void
+fd_test_assert_locked_out (FdTestServer *server,
+                           SoupSession  *session,
+                           const char   *token,
+                           const char   *username)
+{
+  g_autofree char *json = g_strdup_printf ("{\"username\": \"%s\", \"password\": \"%s\","
+                                           " \"workstation\": \"fd-test\"}", username,
+                                           fd_test_server_get_password (server));
+  g_autoptr(JsonNode) dead = NULL;
+  g_autoptr(JsonNode) login = NULL;
+  guint status;
+
+  dead = fd_test_request (server, session, "GET", "/api/v1/session", token, NULL, &status,
+                          NULL);
+  fd_test_assert_error (status, dead, 401, "unauthenticated", NULL);
+  g_assert_cmpstr (json_object_get_string_member_with_default (
+                     fd_test_get_object_member (fd_test_get_object (dead), "error"), "reason",
+                     NULL), ==, "locked");
+
+  login = fd_test_request (server, session, "POST", "/api/v1/session", NULL, json, &status,
+                           NULL);
+  fd_test_assert_error (status, login, 423, "account-locked", NULL);
+  g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (
+    fd_test_get_object_member (fd_test_get_object (login), "error"), "locked_until")));
+}
+
 char *
 fd_test_create_user (FdTestServer  *self,
                      SoupSession   *session,

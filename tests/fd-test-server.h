@@ -105,6 +105,21 @@ char         *fd_test_create_user            (FdTestServer  *server,
                                               const char    *role,
                                               char         **user_id);
 
+/* Signs in as manager and counts the alerts of @kind raised for @actor;
+ * asserts that the alerts hold no clear personal value. */
+guint         fd_test_count_alerts           (FdTestServer  *server,
+                                              SoupSession   *session,
+                                              const char    *kind,
+                                              const char    *actor);
+
+/* The account @username is locked until an admin lifts it: @token (a
+ * session it had) answers 401 with reason "locked", and signing in with
+ * the right password answers 423 with locked_until null. */
+void          fd_test_assert_locked_out      (FdTestServer  *server,
+                                              SoupSession   *session,
+                                              const char    *token,
+                                              const char    *username);
+
 /* Asserts @status and the contract's error body: error.code == @code and,
  * when @member is not NULL, error.member == @member. */
 #define fd_test_assert_error(status, node, expected_status, code, member) \

@@ -44,39 +44,6 @@ view (FdTestServer *server,
   return fd_test_request (server, session, "GET", path, token, NULL, status, NULL);
 }
 
-/* The alerts of @kind raised for @actor. */
-static guint
-count_alerts (FdTestServer *server,
-              SoupSession  *session,
-              const char   *kind,
-              const char   *actor)
-{
-  g_autofree char *manager = fd_test_login (server, session, "manager");
-  g_autoptr(JsonNode) node = NULL;
-  JsonArray *items;
-  g_autofree char *body = NULL;
-  guint status, count = 0;
-
-  node = fd_test_request (server, session, "GET", "/api/v1/alerts", manager, NULL, &status,
-                          &body);
-  g_assert_cmpuint (status, ==, 200);
-  /* Alerts name accounts and counts, never residents' data. */
-  fd_test_assert_no_clear_pii (body, FALSE);
-  items = json_object_get_array_member (fd_test_get_object (node), "items");
-  for (guint i = 0; i < json_array_get_length (items); i++)
-    {
-      JsonObject *item = json_array_get_object_element (items, i);
-
-      fd_test_get_string (item, "id");
-      fd_test_get_string (item, "at");
-      if (g_str_equal (fd_test_get_string (item, "kind"), kind)
-          && g_strcmp0 (json_object_get_string_member_with_default (item, "actor", NULL),
-                        actor) == 0)
-        count++;
-    }
-  return count;
-}
-
 /* The account is locked for good: its token is dead, sign-in gets 423
  * with locked_until null, until an admin lifts the lock. */
 static void
@@ -86,25 +53,9 @@ assert_locked_out (FdTestServer *server,
                    const char   *username,
                    const char   *user_id)
 {
-  g_autofree char *json = g_strdup_printf ("{\"username\": \"%s\", \"password\": \"%s\","
-                                           " \"workstation\": \"fd-test\"}", username,
-                                           fd_test_server_get_password (server));
-  g_autoptr(JsonNode) dead = NULL;
-  g_autoptr(JsonNode) login = NULL;
   guint status;
 
-  dead = fd_test_request (server, session, "GET", "/api/v1/session", token, NULL, &status,
-                          NULL);
-  fd_test_assert_error (status, dead, 401, "unauthenticated", NULL);
-  g_assert_cmpstr (json_object_get_string_member_with_default (
-                     fd_test_get_object_member (fd_test_get_object (dead), "error"), "reason",
-                     NULL), ==, "locked");
-
-  login = fd_test_request (server, session, "POST", "/api/v1/session", NULL, json, &status,
-                           NULL);
-  fd_test_assert_error (status, login, 423, "account-locked", NULL);
-  g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (
-    fd_test_get_object_member (fd_test_get_object (login), "error"), "locked_until")));
+  fd_test_assert_locked_out (server, session, token, username);
 
   /* An admin lifts the lock. */
   {
@@ -142,7 +93,7 @@ test_off_hours_bulk (void)
           g_assert_cmpuint (status, ==, 200);
         }
     }
-  g_assert_cmpuint (count_alerts (night, night_session, "off-hours-bulk", username), ==, 0);
+  g_assert_cmpuint (fd_test_count_alerts (night, night_session, "off-hours-bulk", username), ==, 0);
 
   /* The 21st distinct one. */
   last = view (night, night_session, token, ids->pdata[20], &status);
@@ -150,7 +101,7 @@ test_off_hours_bulk (void)
   g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (
     fd_test_get_object_member (fd_test_get_object (last), "error"), "locked_until")));
 
-  g_assert_cmpuint (count_alerts (night, night_session, "off-hours-bulk", username), ==, 1);
+  g_assert_cmpuint (fd_test_count_alerts (night, night_session, "off-hours-bulk", username), ==, 1);
   /* Every session of that account ended. */
   {
     g_autoptr(JsonNode) node = NULL;
@@ -190,7 +141,7 @@ test_reveal_burst (void)
       else
         fd_test_assert_error (status, node, 423, "account-locked", NULL);
     }
-  g_assert_cmpuint (count_alerts (night, night_session, "reveal-burst", username), ==, 1);
+  g_assert_cmpuint (fd_test_count_alerts (night, night_session, "reveal-burst", username), ==, 1);
   assert_locked_out (night, night_session, token, username, user_id);
 }
 
@@ -224,13 +175,13 @@ test_in_hours_bulk (void)
       g_autoptr(JsonNode) node = view (day, day_session, token, ids->pdata[i], &status);
       g_assert_cmpuint (status, ==, 200);
     }
-  g_assert_cmpuint (count_alerts (day, day_session, "in-hours-bulk", username), ==, 0);
+  g_assert_cmpuint (fd_test_count_alerts (day, day_session, "in-hours-bulk", username), ==, 0);
 
   {
     g_autoptr(JsonNode) node = view (day, day_session, token, ids->pdata[60], &status);
     g_assert_cmpuint (status, ==, 200);
   }
-  g_assert_cmpuint (count_alerts (day, day_session, "in-hours-bulk", username), ==, 1);
+  g_assert_cmpuint (fd_test_count_alerts (day, day_session, "in-hours-bulk", username), ==, 1);
 
   /* An alert only: the account keeps working, and in hours 21 residents
    * or 4 reveals lock nothing. */
@@ -250,8 +201,8 @@ test_in_hours_bulk (void)
                               NULL);
       g_assert_cmpuint (status, ==, 200);
     }
-  g_assert_cmpuint (count_alerts (day, day_session, "reveal-burst", username), ==, 0);
-  g_assert_cmpuint (count_alerts (day, day_session, "off-hours-bulk", username), ==, 0);
+  g_assert_cmpuint (fd_test_count_alerts (day, day_session, "reveal-burst", username), ==, 0);
+  g_assert_cmpuint (fd_test_count_alerts (day, day_session, "off-hours-bulk", username), ==, 0);
 }
 
 int

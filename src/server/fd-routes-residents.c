@@ -4,6 +4,7 @@
 
 #include "fd-crypto.h"
 #include "fd-field.h"
+#include "fd-limits.h"
 #include "fd-server-private.h"
 #include "fd-validate.h"
 
@@ -26,26 +27,27 @@ since_ago (gint64 usec)
   return fd_time_format_rfc3339 (fd_now () - usec);
 }
 
-/* Characters of @text without the white space of any script around it
- * (U+3000 and U+00A0 as well as ASCII spaces). */
+/* Visible characters of @text (contract v1.1): white space of any script,
+ * zero-width and other format characters and controls — Unicode
+ * categories Z*, Cf and Cc — do not count, wherever they are. */
 static glong
 visible_length (const char *text)
 {
-  const char *start = text, *end;
+  glong n = 0;
 
-  if (text == NULL)
-    return 0;
-  while (*start && g_unichar_isspace (g_utf8_get_char (start)))
-    start = g_utf8_next_char (start);
-  end = start + strlen (start);
-  while (end > start)
-    {
-      const char *prev = g_utf8_prev_char (end);
-      if (!g_unichar_isspace (g_utf8_get_char (prev)))
+  for (const char *p = text; p != NULL && *p != '\0'; p = g_utf8_next_char (p))
+    switch (g_unichar_type (g_utf8_get_char (p)))
+      {
+      case G_UNICODE_SPACE_SEPARATOR:
+      case G_UNICODE_LINE_SEPARATOR:
+      case G_UNICODE_PARAGRAPH_SEPARATOR:
+      case G_UNICODE_FORMAT:
+      case G_UNICODE_CONTROL:
         break;
-      end = prev;
-    }
-  return g_utf8_strlen (start, end - start);
+      default:
+        n++;
+      }
+  return n;
 }
 
 static void
@@ -121,6 +123,9 @@ fd_routes_residents_list (FdRequest *req)
   /* The query text may be a name: it is not written to the audit log. */
   if (!fd_audit (req, "search", NULL, NULL, NULL, NULL, TRUE))
     return;
+  /* Rows listed count toward the bulk rules (fd-limits.h). */
+  if (!fd_limits_note_listed (req, ids, limit))
+    return;
 
   /* List items come from the index's summaries: no row reads, nothing to open. */
   fd_json_writer_init (&w, 256 * MIN (ids->len, limit) + 64);
@@ -166,19 +171,6 @@ lookup_resident (FdRequest  *req,
   return r;
 }
 
-static void
-reply_anomaly_lock (FdRequest  *req,
-                    const char *kind,
-                    const char *detail)
-{
-  g_autoptr(JsonObject) extra = json_object_new ();
-
-  fd_server_lock_user (req, req->user, -1, kind, detail);
-  json_object_set_null_member (extra, "locked_until");
-  fd_reply_error_full (req, FD_ERROR_ACCOUNT_LOCKED,
-                       "Unusual activity: this account is locked; call your manager", NULL, extra);
-}
-
 void
 fd_routes_residents_get (FdRequest *req)
 {
@@ -207,8 +199,8 @@ fd_routes_residents_get (FdRequest *req)
   if (fd_server_is_off_hours (server) && viewed > OFF_HOURS_MAX_VIEWS)
     {
       if (fd_audit (req, "view", target, NULL, NULL, NULL, FALSE))
-        reply_anomaly_lock (req, "off-hours-bulk",
-                            "More than 20 residents viewed within 10 minutes off-hours");
+        fd_reply_anomaly_lock (req, "off-hours-bulk",
+                               "More than 20 residents viewed within 10 minutes off-hours");
       return;
     }
   if (!fd_audit (req, "view", target, NULL, NULL, NULL, TRUE))
@@ -338,13 +330,10 @@ fd_routes_residents_reveal (FdRequest *req)
   FdServer *server = req->server;
   g_autoptr(FdResidentRecord) r = NULL;
   g_autofree char *target = NULL;
-  g_autofree char *hour_ago = NULL;
-  g_autofree char *ten_min_ago = NULL;
   const char *field = NULL, *reason_code = NULL, *reason_text = NULL, *password = NULL;
   const FdFieldRule *rule;
   FdField f;
   RevealJob *job;
-  guint count;
 
   if (!require_resident_role (req, "reveal"))
     return;
@@ -371,6 +360,29 @@ fd_routes_residents_reveal (FdRequest *req)
   if (reason_code != NULL && !g_strv_contains (reason_codes, reason_code))
     reason_code = NULL;  /* never log arbitrary text as a code */
 
+  /* Both limits are taken in the store here, before anything can run on a
+   * worker thread, so reveals sent together are counted one by one; every
+   * reveal refused from here on has spent its unit. */
+  switch (fd_limit_take (req, "reveal", (gint64) 3600 * G_USEC_PER_SEC, REVEALS_PER_HOUR, NULL))
+    {
+    case FD_LIMIT_FAILED:
+      return;
+    case FD_LIMIT_REFUSED:
+      if (fd_audit (req, "reveal", target, field, reason_code, reason_text, FALSE))
+        fd_reply_error (req, FD_ERROR_RATE_LIMITED, "At most 10 reveals an hour", NULL);
+      return;
+    case FD_LIMIT_GRANTED:
+      break;
+    }
+  if (fd_server_is_off_hours (server) &&
+      fd_limit_count (req, "reveal", FD_TEN_MINUTES) > OFF_HOURS_MAX_REVEALS)
+    {
+      if (fd_audit (req, "reveal", target, field, reason_code, reason_text, FALSE))
+        fd_reply_anomaly_lock (req, "reveal-burst",
+                               "More than 3 reveals within 10 minutes off-hours");
+      return;
+    }
+
   rule = fd_policy_rule (req->role, f);
   if (!rule->revealable)
     {
@@ -382,24 +394,6 @@ fd_routes_residents_reveal (FdRequest *req)
     {
       if (fd_audit (req, "reveal", target, field, reason_code, reason_text, FALSE))
         fd_reply_frozen (req);
-      return;
-    }
-
-  /* Refused reveals count toward both limits. */
-  hour_ago = since_ago ((gint64) 3600 * G_USEC_PER_SEC);
-  count = FD_STORE_CALL (server->store, audit_count, req->user->id, "reveal", NULL, NULL, hour_ago, FALSE);
-  if (count >= REVEALS_PER_HOUR)
-    {
-      if (fd_audit (req, "reveal", target, field, reason_code, reason_text, FALSE))
-        fd_reply_error (req, FD_ERROR_RATE_LIMITED, "At most 10 reveals an hour", NULL);
-      return;
-    }
-  ten_min_ago = since_ago (FD_TEN_MINUTES);
-  count = FD_STORE_CALL (server->store, audit_count, req->user->id, "reveal", NULL, NULL, ten_min_ago, FALSE);
-  if (fd_server_is_off_hours (server) && count + 1 > OFF_HOURS_MAX_REVEALS)
-    {
-      if (fd_audit (req, "reveal", target, field, reason_code, reason_text, FALSE))
-        reply_anomaly_lock (req, "reveal-burst", "More than 3 reveals within 10 minutes off-hours");
       return;
     }
 
@@ -445,7 +439,6 @@ fd_routes_residents_verify (FdRequest *req)
   g_autoptr(FdResidentRecord) r = NULL;
   g_autoptr(JsonBuilder) b = NULL;
   g_autofree char *target = NULL;
-  g_autofree char *hour_ago = NULL;
   g_autofree char *value = NULL;
   const char *field = NULL, *raw = NULL;
   gboolean match;
@@ -472,13 +465,17 @@ fd_routes_residents_verify (FdRequest *req)
         fd_reply_error (req, FD_ERROR_FORBIDDEN, "Your role cannot verify this field", "field");
       return;
     }
-  hour_ago = since_ago ((gint64) 3600 * G_USEC_PER_SEC);
-  if (FD_STORE_CALL (server->store, audit_count, req->user->id, "verify", NULL, NULL, hour_ago, FALSE)
-      >= VERIFIES_PER_HOUR)
+  /* Taken in the store like the reveal limits, ahead of any later step. */
+  switch (fd_limit_take (req, "verify", (gint64) 3600 * G_USEC_PER_SEC, VERIFIES_PER_HOUR, NULL))
     {
+    case FD_LIMIT_FAILED:
+      return;
+    case FD_LIMIT_REFUSED:
       if (fd_audit (req, "verify", target, field, NULL, NULL, FALSE))
         fd_reply_error (req, FD_ERROR_RATE_LIMITED, "At most 30 checks an hour", NULL);
       return;
+    case FD_LIMIT_GRANTED:
+      break;
     }
 
   value = fd_input_normalize (raw, TRUE);

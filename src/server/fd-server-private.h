@@ -172,6 +172,11 @@ void        fd_server_lock_user    (FdRequest   *req,
                                     gint64        until,
                                     const char   *alert_kind,
                                     const char   *detail);
+/* Opens (or joins) the group-commit transaction for a write that is not
+ * an audit entry (a limit taken before the answer): the answer then waits
+ * for its commit like an audited one. */
+gboolean    fd_server_begin_write  (FdServer    *server,
+                                    GError     **error);
 /* Wipes a string member of a request body in place once read. */
 void        fd_body_wipe_member    (FdRequest   *req,
                                     const char  *member);

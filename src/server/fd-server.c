@@ -329,6 +329,13 @@ fd_server_flush (FdServer *server)
   commit_cb (server);
 }
 
+gboolean
+fd_server_begin_write (FdServer  *server,
+                       GError   **error)
+{
+  return open_transaction (server, error);
+}
+
 /* audit */
 
 static gboolean

@@ -77,6 +77,15 @@ static const char *migrations[] = {
   "CREATE INDEX sessions_prev_token ON sessions (prev_token_hash);",
   /* 3: the keyed audit head anchor (written by anchor_existing_chain) */
   "SELECT 1;",
+  /* 4 (limits): events counted by limit_take; residents listed per user
+   * (listed_note), with their number kept beside them */
+  "CREATE TABLE limit_events (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL,"
+  "  kind TEXT NOT NULL, at INTEGER NOT NULL);"
+  "CREATE INDEX limit_events_user ON limit_events (user_id, kind, at);"
+  "CREATE TABLE listed_residents (user_id INTEGER NOT NULL, resident_id INTEGER NOT NULL,"
+  "  at INTEGER NOT NULL, PRIMARY KEY (user_id, resident_id)) WITHOUT ROWID;"
+  "CREATE INDEX listed_residents_at ON listed_residents (user_id, at);"
+  "CREATE TABLE listed_counts (user_id INTEGER PRIMARY KEY, n INTEGER NOT NULL);",
 };
 
 static gboolean
@@ -1297,6 +1306,162 @@ alert_recent (FdStore *store, const char *kind, const char *actor, const char *s
   return fetch_one (stmt, read_true) != NULL;
 }
 
+/* limits (issue 9): each call is one transaction of its own, or part of
+ * the caller's open one; either way BEGIN IMMEDIATE holds the database's
+ * write lock from the count to the insert, so no other request (or
+ * process) can count in between. */
+
+static gboolean
+limits_begin (FdStoreSqlite  *self,
+              gboolean       *own_tx,
+              GError        **error)
+{
+  *own_tx = sqlite3_get_autocommit (self->db);
+  return !*own_tx || step_once (self, "BEGIN IMMEDIATE", error);
+}
+
+static gboolean
+limits_end (FdStoreSqlite  *self,
+            gboolean        own_tx,
+            gboolean        ok,
+            GError        **error)
+{
+  if (!ok)
+    {
+      set_sqlite_error (self, error, "limits");
+      if (own_tx)
+        exec (self, "ROLLBACK", NULL);
+      return FALSE;
+    }
+  if (own_tx && !step_once (self, "COMMIT", error))
+    {
+      exec (self, "ROLLBACK", NULL);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Steps @stmt (may be NULL) to completion, then resets it. */
+static gboolean
+step_done (sqlite3_stmt *stmt)
+{
+  int rc = stmt != NULL ? sqlite3_step (stmt) : SQLITE_ERROR;
+
+  if (stmt != NULL)
+    sqlite3_reset (stmt);
+  return rc == SQLITE_DONE;
+}
+
+/* The first column of a one-row count query; G_MAXUINT on error. */
+static guint
+step_count (sqlite3_stmt *stmt)
+{
+  guint n = G_MAXUINT;
+
+  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int (stmt, 0);
+  if (stmt != NULL)
+    sqlite3_reset (stmt);
+  return n;
+}
+
+/* Prepares @sql and binds ?1 a user id, ?2 @kind (unless NULL), ?3 a time. */
+static sqlite3_stmt *
+prep_limit (FdStoreSqlite *self,
+            const char    *sql,
+            gint64         user_id,
+            const char    *kind,
+            gint64         at)
+{
+  sqlite3_stmt *stmt = prep (self, sql);
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  if (kind != NULL)
+    bind_text (stmt, 2, kind);
+  sqlite3_bind_int64 (stmt, 3, at);
+  return stmt;
+}
+
+#define LIMIT_COUNT_SQL \
+  "SELECT count(*) FROM limit_events WHERE user_id = ?1 AND kind = ?2 AND at >= ?3"
+
+static gboolean
+limit_take (FdStore *store, gint64 user_id, const char *kind, gint64 since, gint64 now,
+            guint max, guint *count, GError **error)
+{
+  FdStoreSqlite *self = SELF (store);
+  gboolean own_tx, ok, granted = FALSE;
+  guint n = G_MAXUINT;
+
+  *count = 0;
+  if (!limits_begin (self, &own_tx, error))
+    return FALSE;
+
+  /* What no window looks at any more goes first. */
+  ok = step_done (prep_limit (self, "DELETE FROM limit_events "
+                                    "WHERE user_id = ?1 AND kind = ?2 AND at < ?3",
+                              user_id, kind, since));
+  if (ok)
+    ok = (n = step_count (prep_limit (self, LIMIT_COUNT_SQL, user_id, kind, since))) != G_MAXUINT;
+  if (ok && n < max)
+    {
+      ok = granted = step_done (prep_limit (self, "INSERT INTO limit_events (user_id, kind, at) "
+                                                  "VALUES (?1, ?2, ?3)", user_id, kind, now));
+      n++;
+    }
+  if (!limits_end (self, own_tx, ok, error))
+    return FALSE;
+  *count = n;
+  return granted;
+}
+
+static guint
+limit_count (FdStore *store, gint64 user_id, const char *kind, gint64 since)
+{
+  return step_count (prep_limit (SELF (store), LIMIT_COUNT_SQL, user_id, kind, since));
+}
+
+/* Writes only for residents not yet in the window: a page of people
+ * listed again (a search narrowed as one types) costs index probes only,
+ * and the number comes from listed_counts, not from counting rows. */
+static gboolean
+listed_note (FdStore *store, gint64 user_id, const gint64 *ids, guint n_ids, gint64 since,
+             gint64 now, guint *count, GError **error)
+{
+  FdStoreSqlite *self = SELF (store);
+  sqlite3_stmt *stmt;
+  gboolean own_tx, ok;
+  gint64 delta = 0;
+  guint n = G_MAXUINT;
+
+  *count = 0;
+  if (!limits_begin (self, &own_tx, error))
+    return FALSE;
+
+  ok = step_done (prep_limit (self, "DELETE FROM listed_residents WHERE user_id = ?1 AND at < ?3",
+                              user_id, NULL, since));
+  delta -= ok ? sqlite3_changes (self->db) : 0;
+  for (guint i = 0; ok && i < n_ids; i++)
+    {
+      stmt = prep_limit (self, "INSERT OR IGNORE INTO listed_residents (user_id, resident_id, at) "
+                               "VALUES (?1, ?2, ?3)", user_id, NULL, now);
+      if (stmt != NULL)
+        sqlite3_bind_int64 (stmt, 2, ids[i]);
+      ok = step_done (stmt);
+      delta += ok ? sqlite3_changes (self->db) : 0;
+    }
+  if (ok)
+    ok = (n = step_count (prep_limit (self, "INSERT INTO listed_counts (user_id, n) VALUES (?1, ?3) "
+                                            "ON CONFLICT (user_id) DO UPDATE SET n = n + ?3 "
+                                            "RETURNING n", user_id, NULL, delta))) != G_MAXUINT;
+  if (!limits_end (self, own_tx, ok, error))
+    return FALSE;
+  *count = n;
+  return TRUE;
+}
+
 static const FdStoreBackend sqlite_backend = {
   .name = "sqlite",
   .close = store_close,
@@ -1334,6 +1499,9 @@ static const FdStoreBackend sqlite_backend = {
   .alert_insert = alert_insert,
   .alert_list = alert_list,
   .alert_recent = alert_recent,
+  .limit_take = limit_take,
+  .limit_count = limit_count,
+  .listed_note = listed_note,
 };
 
 static void

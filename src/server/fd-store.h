@@ -215,6 +215,53 @@ struct _FdStoreBackend
                                     const char *detail, GError **error);
   GPtrArray  *(*alert_list)        (FdStore *store, guint limit);
   gboolean    (*alert_recent)      (FdStore *store, const char *kind, const char *actor, const char *since);
+
+  /* --- appended (issue 9, limits): limits taken atomically ---
+   *
+   * A limit or counter is taken here, in one store call, BEFORE any
+   * asynchronous step (a worker-thread password check) — never read by a
+   * handler and written after. Times are µs since the epoch.
+   *
+   * Contract for every engine: a call is one transaction, or part of the
+   * caller's open one (the server's group commit), and from its count to
+   * its insert no other caller — in this process or another server
+   * process on the same database — may count the same user's events.
+   * Two callers racing for the last unit must not both be granted.
+   * SQLite gets this from BEGIN IMMEDIATE (one writer at a time).
+   * PostgreSQL must serialise per user inside the transaction before it
+   * counts, e.g. "SELECT 1 FROM users WHERE id = $1 FOR UPDATE" (or
+   * pg_advisory_xact_lock on the user and kind), then count, then insert;
+   * READ COMMITTED alone lets two transactions count the same rows. An
+   * error rolls back whatever the call wrote (its own transaction) or is
+   * left to the caller's rollback (a joined one). */
+
+  /* Takes one unit of @kind for @user_id: forgets the user's @kind events
+   * older than @since, counts those left and, only when fewer than @max,
+   * records one at @now. *count gets the events in the window, the new one
+   * included when granted. TRUE when granted; FALSE when refused, or with
+   * @error set (nothing recorded) when the store failed. Always take a
+   * kind with the same (its longest) window. */
+  gboolean    (*limit_take)        (FdStore *store, gint64 user_id, const char *kind,
+                                    gint64 since, gint64 now, guint max, guint *count,
+                                    GError **error);
+  /* Counts @kind events of @user_id at or after @since (a window shorter
+   * than the one they are taken with). Read after the caller's own
+   * limit_take, racing callers can only over-count: fit for a rule that
+   * locks, not for one that grants. G_MAXUINT on error. */
+  guint       (*limit_count)       (FdStore *store, gint64 user_id, const char *kind,
+                                    gint64 since);
+  /* Records that @user_id was shown the residents @ids at @now, forgets
+   * this user's records older than @since, and sets *count to how many
+   * distinct residents are recorded for the user: each resident counts
+   * from the first listing in the window, for the window's length (a
+   * resident listed again meanwhile is not written again). Keep the
+   * number beside the rows (PostgreSQL: lock the user's counter row FOR
+   * UPDATE first, then DELETE, INSERT … ON CONFLICT DO NOTHING and add
+   * the row counts), so the cost follows the page, not the window.
+   * One transaction as above; FALSE with @error set on failure. */
+  gboolean    (*listed_note)       (FdStore *store, gint64 user_id, const gint64 *ids,
+                                    guint n_ids, gint64 since, gint64 now, guint *count,
+                                    GError **error);
 };
 
 struct _FdStore
