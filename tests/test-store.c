@@ -317,15 +317,40 @@ test_reopen (Fixture       *f,
   clear = FD_STORE_CALL (f->store, resident_secret, id, "phone", &error);
   g_assert_cmpstr (clear, ==, phone);
 
-  /* With another key nothing opens. */
+  /* Another key is refused at open (its check value differs), and so it
+   * is in a database from before check values (its sealed values fail). */
   fd_store_close (f->store);
+  f->store = NULL;
   keys = fd_keys_load (other_key, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_null (fd_store_sqlite_open (f->db_path, keys, &error));
+  g_assert_error (error, FD_STORE_WRONG_KEY_ERROR, 0);
+  g_clear_error (&error);
+  {
+    sqlite3 *db = NULL;
+
+    g_assert_cmpint (sqlite3_open (f->db_path, &db), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (db, "DELETE FROM settings WHERE key = 'key.check'",
+                                   NULL, NULL, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_changes (db), ==, 1);
+    sqlite3_close (db);
+  }
+  keys = fd_keys_load (other_key, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_null (fd_store_sqlite_open (f->db_path, keys, &error));
+  g_assert_error (error, FD_STORE_WRONG_KEY_ERROR, 0);
+  g_clear_error (&error);
+
+  /* The database's own key opens it and stores the check value again. */
+  keys = fd_keys_load (key, FALSE, &error);
   f->store = fd_store_sqlite_open (f->db_path, keys, &error);
   g_assert_no_error (error);
   g_clear_pointer (&clear, g_free);
   clear = FD_STORE_CALL (f->store, resident_secret, id, "phone", &error);
-  g_assert_null (clear);
-  g_assert_false (FD_STORE_CALL (f->store, resident_matches, id, "phone", phone));
+  g_assert_cmpstr (clear, ==, phone);
+  g_clear_pointer (&clear, g_free);
+  clear = FD_STORE_CALL (f->store, get_setting, "key.check");
+  g_assert_true (g_str_has_prefix (clear, "v1:"));
 }
 
 int

@@ -361,8 +361,10 @@ fd_application_startup (GApplication *application)
 
   G_APPLICATION_CLASS (fd_application_parent_class)->startup (application);
 
-#if FD_RELEASE
-  /* After gtk_init() (window classes need a display), before any window. */
+#if !FD_DEVELOPMENT_PROFILE
+  /* After gtk_init() (window classes need a display), before any window.
+   * Every build but -Dprofile=development: the demo's debugoptimized build
+   * and any source build must not open the Inspector either. */
   fd_application_lock_down_inspector ();
 #endif
 

@@ -464,3 +464,101 @@ out:
 
   return ok;
 }
+
+/* Reads @path into @out (gnutls_free()d by datum_wipe()). */
+static gboolean
+read_datum (const char      *path,
+            const char      *what,
+            gnutls_datum_t  *out,
+            GError         **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  char *contents = NULL;
+  gsize len = 0;
+
+  if (!g_file_get_contents (path, &contents, &len, &local_error))
+    {
+      g_set_error (error, FD_ERROR, FD_ERROR_CONFIG, "Cannot read the %s: %s", what,
+                   local_error->message);
+      return FALSE;
+    }
+  out->data = gnutls_malloc (len + 1);
+  memcpy (out->data, contents, len + 1);
+  out->size = len;
+  sodium_memzero (contents, len);
+  g_free (contents);
+  return TRUE;
+}
+
+gboolean
+fd_certs_check_pair (const char  *cert_path,
+                     const char  *key_path,
+                     GError     **error)
+{
+  gnutls_datum_t cert_pem = { NULL, 0 };
+  gnutls_datum_t key_pem = { NULL, 0 };
+  gnutls_x509_crt_t *crts = NULL;
+  unsigned int n_crts = 0;
+  gnutls_x509_privkey_t key = NULL;
+  guint8 cert_id[64], key_id[64];
+  size_t cert_id_size = sizeof cert_id, key_id_size = sizeof key_id;
+  gboolean ok = FALSE;
+  int ret;
+
+  g_return_val_if_fail (cert_path != NULL && key_path != NULL, FALSE);
+
+  if (!fd_crypto_init (error) ||
+      !read_datum (cert_path, "TLS certificate", &cert_pem, error) ||
+      !read_datum (key_path, "TLS private key", &key_pem, error))
+    goto out;
+
+  ret = gnutls_x509_crt_list_import2 (&crts, &n_crts, &cert_pem, GNUTLS_X509_FMT_PEM, 0);
+  if (ret < 0 || n_crts == 0)
+    {
+      g_set_error (error, FD_ERROR, FD_ERROR_CONFIG,
+                   "The TLS certificate %s holds no PEM certificate: %s", cert_path,
+                   ret < 0 ? gnutls_strerror (ret) : "empty");
+      goto out;
+    }
+  ret = gnutls_x509_privkey_init (&key);
+  if (ret >= 0)
+    ret = gnutls_x509_privkey_import2 (key, &key_pem, GNUTLS_X509_FMT_PEM, NULL, 0);
+  if (ret < 0)
+    {
+      g_set_error (error, FD_ERROR, FD_ERROR_CONFIG,
+                   "The TLS private key %s is not an unencrypted PEM private key: %s",
+                   key_path, gnutls_strerror (ret));
+      goto out;
+    }
+  /* Both identifiers are the SHA-256 of the SubjectPublicKeyInfo. */
+  ret = gnutls_x509_crt_get_key_id (crts[0], GNUTLS_KEYID_USE_SHA256, cert_id, &cert_id_size);
+  if (ret >= 0)
+    ret = gnutls_x509_privkey_get_key_id (key, GNUTLS_KEYID_USE_SHA256, key_id, &key_id_size);
+  if (ret < 0)
+    {
+      g_set_error (error, FD_ERROR, FD_ERROR_CONFIG,
+                   "Cannot compare the TLS certificate %s with its private key %s: %s",
+                   cert_path, key_path, gnutls_strerror (ret));
+      goto out;
+    }
+  if (cert_id_size != key_id_size || memcmp (cert_id, key_id, cert_id_size) != 0)
+    {
+      g_set_error (error, FD_ERROR, FD_ERROR_CONFIG,
+                   "The TLS certificate %s does not match the private key %s (the "
+                   "certificate's public key is not this key's), so every TLS handshake would "
+                   "fail. Refusing to start; install the certificate issued for this key, or "
+                   "the key this certificate was issued for",
+                   cert_path, key_path);
+      goto out;
+    }
+  ok = TRUE;
+
+out:
+  for (unsigned int i = 0; i < n_crts; i++)
+    gnutls_x509_crt_deinit (crts[i]);
+  gnutls_free (crts);
+  g_clear_pointer (&key, gnutls_x509_privkey_deinit);
+  datum_wipe (&cert_pem);
+  datum_wipe (&key_pem);
+  return ok;
+}

@@ -14,4 +14,11 @@ gboolean fd_certs_ensure_demo (const char          *dir,
                                const char * const  *hosts,
                                GError             **error);
 
+/* Refuses (FD_ERROR_CONFIG) a certificate file whose first certificate's
+ * public key is not the public half of the private key in @key_path: a
+ * server started with such a pair fails every TLS handshake. */
+gboolean fd_certs_check_pair  (const char          *cert_path,
+                               const char          *key_path,
+                               GError             **error);
+
 G_END_DECLS

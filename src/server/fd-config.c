@@ -211,6 +211,55 @@ check_keys (GKeyFile    *kf,
   return TRUE;
 }
 
+/* GKeyFile keeps the last of two equal keys without a word, so a policy
+ * set twice would silently take the second value: refuse it, naming both
+ * lines. Equal groups are merged by GKeyFile, so a key repeated in a
+ * second [server] is a duplicate too. */
+static gboolean
+check_duplicate_keys (const char  *path,
+                      const char  *text,
+                      GError     **error)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  g_autofree char *group = NULL;
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      char *line = g_strstrip (lines[i]);
+      char *eq;
+      char *id;
+      gpointer first;
+
+      if (*line == '\0' || *line == '#')
+        continue;
+      if (*line == '[')
+        {
+          char *close = strchr (line, ']');
+
+          g_free (group);
+          group = g_strndup (line + 1, close != NULL ? (gsize) (close - line - 1) : strlen (line + 1));
+          continue;
+        }
+      eq = strchr (line, '=');
+      if (eq == NULL)
+        continue;   /* GKeyFile reports it */
+      *eq = '\0';
+      g_strchomp (line);
+      id = g_strdup_printf ("[%s] %s", group != NULL ? group : "", line);
+      if (g_hash_table_lookup_extended (seen, id, NULL, &first))
+        {
+          g_set_error (error, FD_ERROR, FD_ERROR_CONFIG,
+                       "%s: %s is set twice, on lines %u and %u; keep only one", path, id,
+                       GPOINTER_TO_UINT (first), i + 1);
+          g_free (id);
+          return FALSE;
+        }
+      g_hash_table_insert (seen, id, GUINT_TO_POINTER (i + 1));
+    }
+  return TRUE;
+}
+
 gboolean
 fd_config_load_file (FdConfig   *config,
                      const char *path,
@@ -222,12 +271,18 @@ fd_config_load_file (FdConfig   *config,
   g_autofree char *listen = NULL;
   g_autofree char *off_hours = NULL;
   g_autofree char *watermark = NULL;
+  g_autofree char *text = NULL;
+  gsize len = 0;
 
-  if (!g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, &local_error))
+  /* Read once: the duplicate check and GKeyFile parse the same text. */
+  if (!g_file_get_contents (path, &text, &len, &local_error) ||
+      !g_key_file_load_from_data (kf, text, len, G_KEY_FILE_NONE, &local_error))
     {
       g_set_error (error, FD_ERROR, FD_ERROR_CONFIG, "Cannot read %s: %s", path, local_error->message);
       return FALSE;
     }
+  if (!check_duplicate_keys (path, text, error))
+    return FALSE;
   groups = g_key_file_get_groups (kf, NULL);
   for (guint i = 0; groups[i] != NULL; i++)
     if (!g_str_equal (groups[i], "server") && !g_str_equal (groups[i], "policy"))

@@ -549,6 +549,30 @@ fd_crypto_mac_hex (FdKeys     *keys,
   return hex;
 }
 
+char *
+fd_keys_check_value (FdKeys *keys)
+{
+  static const char label[] = "frontdesk key check value v1";
+  guint8 mac[crypto_auth_hmacsha256_BYTES];
+  crypto_auth_hmacsha256_state state;
+  g_autofree char *hex = NULL;
+
+  g_return_val_if_fail (keys != NULL, NULL);
+
+  fd_crypto_init (NULL);
+
+  /* Keyed with both halves, so a file whose data key or index key differs
+   * gives another value; no other MAC in the program uses this key. */
+  crypto_auth_hmacsha256_init (&state, (const guint8 *) keys, sizeof *keys);
+  crypto_auth_hmacsha256_update (&state, (const guint8 *) label, sizeof label - 1);
+  crypto_auth_hmacsha256_final (&state, mac);
+  hex = to_hex (mac, sizeof mac);
+  sodium_memzero (&state, sizeof state);
+  sodium_memzero (mac, sizeof mac);
+
+  return g_strconcat ("v1:", hex, NULL);
+}
+
 /* Passwords */
 
 char *

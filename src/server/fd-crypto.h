@@ -52,6 +52,13 @@ char     *fd_crypto_mac_hex         (FdKeys        *keys,
                                      const void    *data,
                                      gsize          len);
 
+/* The key check value stored with a database (settings "key.check"):
+ * "v1:" and the lowercase hex of HMAC-SHA-256 keyed with the whole key
+ * file (data key || index key) over a fixed label. It tells whether a key
+ * file is the one the database was made with, and says nothing that helps
+ * recover either key (HMAC is a pseudo-random function of the key). */
+char     *fd_keys_check_value       (FdKeys        *keys);
+
 /* Argon2id (libsodium crypto_pwhash_str, interactive limits): slow on
  * purpose (~50-100 ms): never call it on the main context. */
 char     *fd_password_hash          (const char    *password,

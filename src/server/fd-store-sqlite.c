@@ -1564,6 +1564,122 @@ migrate (FdStoreSqlite  *self,
   return TRUE;
 }
 
+/* The key check value (finding 5 of issue 9). A database remembers which
+ * key it was made with, so a foreign key file is refused at open instead of
+ * answering 500 to reveals, false to verify, and sealing new records under
+ * the wrong key. */
+
+#define KEY_CHECK_SETTING "key.check"
+
+G_DEFINE_QUARK (fd-store-wrong-key-error-quark, fd_store_wrong_key_error)
+
+/* One sealed value of each kind and the associated data it was sealed
+ * with; bidx_domain, when set, names the blind index in the third column
+ * (which checks the index key too). */
+static const struct
+{
+  const char *sql;
+  const char *table;
+  const char *field;
+  const char *bidx_domain;
+} key_probes[] = {
+  { "SELECT id, phone_enc, phone_bidx FROM residents WHERE phone_enc IS NOT NULL LIMIT 1",
+    "residents", "phone", "phone" },
+  { "SELECT id, id_enc, id_bidx FROM residents WHERE id_enc IS NOT NULL LIMIT 1",
+    "residents", "id_number", "id_number" },
+  { "SELECT id, address_enc, NULL FROM residents WHERE address_enc IS NOT NULL LIMIT 1",
+    "residents", "home_address", NULL },
+  { "SELECT resident_id, account_enc, NULL FROM payments WHERE account_enc IS NOT NULL LIMIT 1",
+    "payments", "account", NULL },
+  { "SELECT id, phone_enc, NULL FROM visitors WHERE phone_enc IS NOT NULL LIMIT 1",
+    "visitors", "phone", NULL },
+  { "SELECT id, id_enc, NULL FROM visitors WHERE id_enc IS NOT NULL LIMIT 1",
+    "visitors", "id_number", NULL },
+};
+
+/* A database written before the check value existed: try one sealed value
+ * of each kind (six at most, whatever the size of the data). Sets
+ * *n_tried and *n_opened, and adds the associated data of each value that
+ * did not open to @failed. */
+static gboolean
+probe_sealed_values (FdStoreSqlite  *self,
+                     guint          *n_tried,
+                     guint          *n_opened,
+                     GPtrArray      *failed,
+                     GError        **error)
+{
+  *n_tried = *n_opened = 0;
+  for (guint i = 0; i < G_N_ELEMENTS (key_probes); i++)
+    {
+      sqlite3_stmt *stmt = NULL;
+      g_autofree char *aad = NULL;
+      g_autofree char *bidx = NULL;
+      char *clear;
+
+      if (sqlite3_prepare_v2 (self->db, key_probes[i].sql, -1, &stmt, NULL) != SQLITE_OK)
+        {
+          sqlite3_finalize (stmt);
+          return set_sqlite_error (self, error, key_probes[i].table);
+        }
+      if (sqlite3_step (stmt) != SQLITE_ROW)
+        {
+          sqlite3_finalize (stmt);
+          continue;
+        }
+      aad = make_aad (key_probes[i].table, sqlite3_column_int64 (stmt, 0), key_probes[i].field);
+      (*n_tried)++;
+      clear = fd_crypto_open (self->parent.keys, sqlite3_column_blob (stmt, 1),
+                              sqlite3_column_bytes (stmt, 1), aad, NULL);
+      if (clear != NULL && key_probes[i].bidx_domain != NULL)
+        bidx = fd_crypto_blind_index (self->parent.keys, key_probes[i].bidx_domain, clear);
+      if (clear != NULL &&
+          (bidx == NULL || g_strcmp0 (bidx, (const char *) sqlite3_column_text (stmt, 2)) == 0))
+        (*n_opened)++;
+      else
+        g_ptr_array_add (failed, g_steal_pointer (&aad));
+      fd_secret_free (clear);
+      sqlite3_finalize (stmt);
+    }
+  return TRUE;
+}
+
+static gboolean
+check_data_key (FdStoreSqlite  *self,
+                GError        **error)
+{
+  g_autofree char *expected = fd_keys_check_value (self->parent.keys);
+  g_autofree char *stored = get_setting (&self->parent, KEY_CHECK_SETTING);
+  g_autoptr(GPtrArray) failed = g_ptr_array_new_with_free_func (g_free);
+  guint n_tried, n_opened;
+
+  if (stored != NULL)
+    {
+      if (fd_const_time_equal (stored, expected))
+        return TRUE;
+      g_set_error (error, FD_STORE_WRONG_KEY_ERROR, 0,
+                   "the key's check value differs from the one stored in the database");
+      return FALSE;
+    }
+
+  /* No check value: a new database, or one made by an older version. */
+  if (!probe_sealed_values (self, &n_tried, &n_opened, failed, error))
+    return FALSE;
+  if (n_tried > 0 && n_opened == 0)
+    {
+      g_set_error (error, FD_STORE_WRONG_KEY_ERROR, 0,
+                   "none of %u encrypted values tried opens with it", n_tried);
+      return FALSE;
+    }
+  /* The key opens the rest: these few were damaged or tampered with. */
+  for (guint i = 0; i < failed->len; i++)
+    g_warning ("The encrypted value %s does not open with the database's key",
+               (const char *) g_ptr_array_index (failed, i));
+  if (n_tried > 0)
+    g_message ("Stored the data key's check value (%u of %u encrypted values opened)",
+               n_opened, n_tried);
+  return set_setting (&self->parent, KEY_CHECK_SETTING, expected, error);
+}
+
 FdStore *
 fd_store_sqlite_open (const char  *path,
                       FdKeys      *keys,
@@ -1600,7 +1716,8 @@ fd_store_sqlite_open (const char  *path,
       !exec (self, "PRAGMA synchronous = NORMAL", error) ||
       !exec (self, "PRAGMA foreign_keys = ON", error) ||
       !exec (self, "PRAGMA secure_delete = ON", error) ||
-      !migrate (self, error))
+      !migrate (self, error) ||
+      !check_data_key (self, error))
     {
       store_close (&self->parent);
       return NULL;

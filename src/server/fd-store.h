@@ -278,6 +278,13 @@ FdStore *fd_store_sqlite_open (const char  *path,
 
 void     fd_store_close        (FdStore *store);
 
+/* fd_store_sqlite_open() fails in this domain (code 0) when its keys are
+ * not the database's: the key check value stored at creation differs, or,
+ * in a database made before check values existed, no encrypted value
+ * opens with them. (Issue 9, finding 5.) */
+#define FD_STORE_WRONG_KEY_ERROR (fd_store_wrong_key_error_quark ())
+GQuark   fd_store_wrong_key_error_quark (void);
+
 void     fd_user_record_free     (FdUserRecord     *user);
 void     fd_session_record_free  (FdSessionRecord  *session);
 void     fd_resident_record_free (FdResidentRecord *resident);

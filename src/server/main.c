@@ -13,9 +13,11 @@
 #include "fd-certs.h"
 #include "fd-config.h"
 #include "fd-crypto.h"
+#include "fd-error.h"
 #include "fd-field.h"
 #include "fd-seed.h"
 #include "fd-server.h"
+#include "fd-startup.h"
 #include "fd-store.h"
 #include "fd-witness.h"
 
@@ -81,12 +83,27 @@ ensure_private_dir (const char  *dir,
   return TRUE;
 }
 
+/* What `serve` and `demo` refuse before they open anything: a data
+ * directory others may write to, a TLS private key others may read, and a
+ * certificate that is not the key's. */
+static gboolean
+check_server_files (FdConfig  *config,
+                    GError   **error)
+{
+  fd_config_resolve_paths (config);
+  return fd_startup_check_data_dir (config->data_dir, error) &&
+         fd_startup_check_private_key (config->private_key, error) &&
+         fd_certs_check_pair (config->certificate, config->private_key, error);
+}
+
 static FdStore *
 open_store (FdConfig  *config,
             gboolean   create_key,
             GError   **error)
 {
   g_autoptr(FdKeys) keys = NULL;
+  g_autoptr(GError) local_error = NULL;
+  FdStore *store;
 
   if (!fd_crypto_init (error))
     return NULL;
@@ -105,7 +122,20 @@ open_store (FdConfig  *config,
   keys = fd_keys_load (config->key_file, create_key, error);
   if (keys == NULL)
     return NULL;
-  return fd_store_sqlite_open (config->db_path, g_steal_pointer (&keys), error);
+  store = fd_store_sqlite_open (config->db_path, g_steal_pointer (&keys), &local_error);
+  if (store == NULL && g_error_matches (local_error, FD_STORE_WRONG_KEY_ERROR, 0))
+    {
+      g_set_error (error, FD_ERROR, FD_ERROR_CONFIG,
+                   "The data key file %s is not the key of the database %s (%s). Refusing to "
+                   "start: with a foreign key no encrypted value can be read and new ones "
+                   "would be sealed under the wrong key. Restore this database's own key "
+                   "file from its backup (or point [server] key-file at it) and start again",
+                   config->key_file, config->db_path, local_error->message);
+      return NULL;
+    }
+  if (store == NULL)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  return store;
 }
 
 static int
@@ -221,7 +251,8 @@ cmd_demo (int    argc,
 
   if (!ensure_private_dir (config->data_dir, &error) ||
       !fd_crypto_init (&error) ||
-      !fd_certs_ensure_demo (config->data_dir, hosts, &error))
+      !fd_certs_ensure_demo (config->data_dir, hosts, &error) ||
+      !check_server_files (config, &error))
     {
       g_printerr ("frontdesk-server: %s\n", error->message);
       return EXIT_USAGE;
@@ -283,7 +314,8 @@ cmd_serve (int    argc,
   if (config_file == NULL || argc > 1)
     return usage_error ("serve needs --config FILE");
   if (!fd_config_load_file (config, config_file, &error) ||
-      !ensure_private_dir (config->data_dir, &error))
+      !ensure_private_dir (config->data_dir, &error) ||
+      !check_server_files (config, &error))
     {
       g_printerr ("frontdesk-server: %s\n", error->message);
       return EXIT_USAGE;
