@@ -54,6 +54,8 @@ const char   *fd_test_server_get_ca_path     (FdTestServer  *server);
 /* The demo password of every account. */
 const char   *fd_test_server_get_password    (FdTestServer  *server);
 guint16       fd_test_server_get_port        (FdTestServer  *server);
+/* The server process's id (to read /proc/PID/status); 0 when halted. */
+GPid          fd_test_server_get_pid         (FdTestServer  *server);
 /* $FD_SERVER_BINARY; aborts when unset. */
 const char   *fd_test_server_binary          (void);
 
@@ -91,6 +93,19 @@ JsonNode     *fd_test_request_full           (FdTestServer        *server,
                                               guint               *status,
                                               char               **body,
                                               GError             **error);
+
+/* Raw HTTP over TLS, for requests no client library would send. */
+/* A TLS connection that trusts only DIR/ca.pem; @timeout_s bounds every
+ * read and write. Asserts success. */
+GIOStream    *fd_test_raw_connect            (FdTestServer  *server,
+                                              guint          timeout_s);
+/* Reads until the peer closes, a read times out, or one whole answer
+ * (headers and Content-Length bytes) has arrived; returns what came.
+ * *@timed_out tells whether a read timed out. */
+char         *fd_test_raw_read_answer        (GIOStream     *stream,
+                                              gboolean      *timed_out);
+/* The status of a raw answer, 0 when it is not HTTP. */
+guint         fd_test_raw_status             (const char    *answer);
 
 /* Signs @username in with the demo password, asserts 201; returns the token. */
 char         *fd_test_login                  (FdTestServer  *server,

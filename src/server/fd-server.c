@@ -4,6 +4,7 @@
 
 #include "fd-crypto.h"
 #include "fd-field.h"
+#include "fd-framing.h"
 #include "fd-server-private.h"
 #include "fd-validate.h"
 
@@ -1109,10 +1110,10 @@ server_callback (SoupServer        *soup,
     release_when_committed (req, FALSE);
 }
 
-/* Refuses oversized bodies from the headers, before reading them. In
+/* Refuses oversized or badly framed bodies from the headers, before reading them. In
  * libsoup 3.2 a status set here does not stop the body from being read
- * (into memory), so the connection is taken over: the 413 is written
- * directly and the connection closed. */
+ * (into memory), so the connection is taken over: the 400 or 413 is
+ * written directly and the connection closed. */
 #define REFUSAL_DRAIN_MAX (4 * 1024 * 1024)
 #define REFUSAL_DRAIN_S   5
 
@@ -1197,22 +1198,28 @@ early_callback (SoupServer        *soup,
                 gpointer           user_data)
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  goffset length = soup_message_headers_get_content_length (headers);
-  SoupEncoding encoding = soup_message_headers_get_encoding (headers);
-  const char *body = "{\"error\":{\"code\":\"too-large\","
-                     "\"message\":\"The request body is larger than 64 KiB\"}}";
+  FdFraming framing;
+  const char *message;
+  const char *status_line = "413 Payload Too Large";
+  const char *code = "too-large";
+  g_autofree char *body = NULL;
   Refusal *r;
 
-  if (length <= FD_MAX_BODY && encoding != SOUP_ENCODING_CHUNKED && encoding != SOUP_ENCODING_EOF)
+  /* The raw header text, not libsoup's parse of it: see fd-framing.h. */
+  framing = fd_framing_check (headers, FD_MAX_BODY, &message);
+  if (framing == FD_FRAMING_OK)
     return;
-  if (encoding == SOUP_ENCODING_CHUNKED || encoding == SOUP_ENCODING_EOF)
-    body = "{\"error\":{\"code\":\"too-large\","
-           "\"message\":\"Send request bodies with a Content-Length of at most 64 KiB\"}}";
+  if (framing == FD_FRAMING_MALFORMED)
+    {
+      status_line = "400 Bad Request";
+      code = "bad-request";
+    }
+  body = g_strdup_printf ("{\"error\":{\"code\":\"%s\",\"message\":\"%s\"}}", code, message);
 
   r = g_new0 (Refusal, 1);
   r->cancellable = g_cancellable_new ();
   r->stream = soup_server_message_steal_connection (msg);
-  r->answer = g_strdup_printf ("HTTP/1.1 413 Payload Too Large\r\n"
+  r->answer = g_strdup_printf ("HTTP/1.1 %s\r\n"
                                "Content-Type: application/json; charset=utf-8\r\n"
                                "Content-Length: %zu\r\n"
                                "Connection: close\r\n"
@@ -1220,7 +1227,7 @@ early_callback (SoupServer        *soup,
                                "X-Content-Type-Options: nosniff\r\n"
                                "Strict-Transport-Security: max-age=31536000\r\n"
                                "Content-Security-Policy: default-src 'none'\r\n"
-                               "\r\n%s", strlen (body), body);
+                               "\r\n%s", status_line, strlen (body), body);
   g_output_stream_write_all_async (g_io_stream_get_output_stream (r->stream), r->answer,
                                    strlen (r->answer), G_PRIORITY_DEFAULT, NULL,
                                    refusal_written_cb, r);
