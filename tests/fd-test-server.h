@@ -21,7 +21,9 @@ typedef struct
    * hours from now, so that no test is "off hours" by accident whatever
    * the time of day; see fd_test_off_hours_around_now() for the opposite. */
   const char         *off_hours;
-  /* Further arguments for `frontdesk-server demo`, NULL-terminated. */
+  /* Further arguments for `frontdesk-server demo`, NULL-terminated.
+   * Unless they hold "--sign-in-rate", the server gets --sign-in-rate
+   * 100000: the suites sign in far more often than an office does. */
   const char * const *extra_args;
   /* Serve this directory (created if needed, reused if it holds a
    * database, never removed) instead of a new temporary one. */

@@ -27,6 +27,8 @@ typedef struct
   guint    reveal_window_s;
   gboolean watermark;
   guint    visitor_retention_days;
+  /* sign-in attempts a minute per source address (issue 9) */
+  guint    sign_in_rate;
 } FdConfig;
 
 FdConfig *fd_config_new_defaults   (void);

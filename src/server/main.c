@@ -28,6 +28,7 @@ static const char usage_text[] =
   "  frontdesk-server demo --data-dir DIR [--listen 127.0.0.1:PORT] [--residents N]\n"
   "                        [--demo-password PW] [--off-hours HH:MM-HH:MM] [--seed N]\n"
   "                        [--lock-after S] [--reveal-window S] [--no-watermark]\n"
+  "                        [--sign-in-rate N]\n"
   "  frontdesk-server serve --config FILE\n"
   "  frontdesk-server audit verify (--data-dir DIR | --config FILE)\n"
   "  frontdesk-server user list (--data-dir DIR | --config FILE)\n"
@@ -153,7 +154,7 @@ cmd_demo (int    argc,
   g_autoptr(GOptionContext) ctx = g_option_context_new ("- run the demo office server");
   g_autoptr(GError) error = NULL;
   g_autofree char *data_dir = NULL, *listen = NULL, *password = NULL, *off_hours = NULL;
-  gint residents = 2000, lock_after = 300, reveal_window = 30;
+  gint residents = 2000, lock_after = 300, reveal_window = 30, sign_in_rate = 30;
   gint64 seed = 2026;
   gboolean no_watermark = FALSE;
   const char *hosts[] = { "127.0.0.1", "::1", "localhost", NULL };
@@ -167,6 +168,7 @@ cmd_demo (int    argc,
     { "lock-after", 0, 0, G_OPTION_ARG_INT, &lock_after, "Client auto-lock after S seconds idle", "S" },
     { "reveal-window", 0, 0, G_OPTION_ARG_INT, &reveal_window, "Seconds a revealed value shows", "S" },
     { "no-watermark", 0, 0, G_OPTION_ARG_NONE, &no_watermark, "Ask clients for no watermark", NULL },
+    { "sign-in-rate", 0, 0, G_OPTION_ARG_INT, &sign_in_rate, "Sign-in attempts a minute per address", "N" },
     { NULL }
   };
 
@@ -187,6 +189,8 @@ cmd_demo (int    argc,
     }
   if (reveal_window < 1 || reveal_window > 120)
     return usage_error ("--reveal-window must be from 1 to 120 seconds");
+  if (sign_in_rate < 1 || sign_in_rate > 100000)
+    return usage_error ("--sign-in-rate must be from 1 to 100000");
   if (listen != NULL && !fd_config_parse_listen (config, listen, &error))
     return usage_error (error->message);
   if (!fd_host_is_loopback (config->listen_host))
@@ -197,6 +201,7 @@ cmd_demo (int    argc,
   config->demo = TRUE;
   config->lock_after_s = lock_after;
   config->reveal_window_s = reveal_window;
+  config->sign_in_rate = sign_in_rate;
   config->watermark = !no_watermark;
   config->data_dir = g_canonicalize_filename (data_dir, NULL);
 
@@ -464,6 +469,8 @@ cmd_user (int    argc,
       goto out;
     }
   if (!FD_STORE_CALL (store, user_update, user, &error) ||
+      ((g_str_equal (verb, "unlock") || g_str_equal (verb, "enable")) &&
+       !FD_STORE_CALL (store, login_attempt_clear, username, &error)) ||
       !fd_seed_audit_cli (store, "account-change", username, verb, &error))
     {
       g_printerr ("frontdesk-server: %s\n", error->message);
