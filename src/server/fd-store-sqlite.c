@@ -1322,6 +1322,7 @@ login_attempt_reserve (FdStore *store, const char *username, gint64 now, guint m
   sqlite3_stmt *stmt;
   gint64 failures = 0, until = 0;
   FdLoginAttempt result;
+  int rc;
 
   /* One savepoint: the read and the write are one step, whoever else
    * writes the database. */
@@ -1334,16 +1335,20 @@ login_attempt_reserve (FdStore *store, const char *username, gint64 now, guint m
   sqlite3_bind_int64 (stmt, 2, now);
   if (sqlite3_step (stmt) != SQLITE_DONE)
     goto failed;
+  sqlite3_reset (stmt);
 
   stmt = prep (self, "SELECT failures, locked_until FROM login_failures WHERE name_mac = ?");
   if (stmt == NULL)
     goto failed;
   bind_text (stmt, 1, mac);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
     {
       failures = sqlite3_column_int64 (stmt, 0);
       until = sqlite3_column_int64 (stmt, 1);
     }
+  else if (rc != SQLITE_DONE)
+    goto failed;
   sqlite3_reset (stmt);
 
   if (until > now)
@@ -1371,6 +1376,7 @@ login_attempt_reserve (FdStore *store, const char *username, gint64 now, guint m
       sqlite3_bind_int64 (stmt, 4, now);
       if (sqlite3_step (stmt) != SQLITE_DONE)
         goto failed;
+      sqlite3_reset (stmt);
     }
   if (!step_once (self, "RELEASE login_attempt", error))
     return FD_LOGIN_ATTEMPT_ERROR;
@@ -1378,6 +1384,9 @@ login_attempt_reserve (FdStore *store, const char *username, gint64 now, guint m
 
 failed:
   set_sqlite_error (self, error, "login_failures");
+  /* a statement left mid-step would keep the savepoint open */
+  if (stmt != NULL)
+    sqlite3_reset (stmt);
   exec (self, "ROLLBACK TO login_attempt; RELEASE login_attempt", NULL);
   return FD_LOGIN_ATTEMPT_ERROR;
 }
