@@ -8,6 +8,7 @@
 
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "fd-test-server.h"
 
@@ -304,6 +305,47 @@ send_parallel (FdTestServer  *target,
   *answers = p.bodies;
 }
 
+/* CPU time the server has used (user + system), in ms. */
+static guint64
+server_cpu_ms (FdTestServer *target)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", (int) fd_test_server_get_pid (target));
+  g_autofree char *text = NULL;
+  g_auto(GStrv) fields = NULL;
+  const char *after_name;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  /* fields after "(comm)": state is 3rd overall, utime 14th, stime 15th */
+  after_name = strrchr (text, ')');
+  g_assert_nonnull (after_name);
+  fields = g_strsplit (after_name + 2, " ", 0);
+  g_assert_cmpuint (g_strv_length (fields), >, 13);
+  return (g_ascii_strtoull (fields[11], NULL, 10) + g_ascii_strtoull (fields[12], NULL, 10)) *
+         1000 / sysconf (_SC_CLK_TCK);
+}
+
+/* The server CPU one password check costs (with its request), measured
+ * on sign-ins of names nobody has (each still runs Argon2). */
+static guint64
+hash_cpu_ms (void)
+{
+  guint64 start = server_cpu_ms (server);
+  static guint round;
+
+  round++;
+  for (guint i = 0; i < 6; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("cpu-probe-%u-%u", round, i);
+      g_autoptr(JsonNode) node = NULL;
+      g_autofree char *json = g_strdup_printf ("{\"username\": \"%s\", \"password\": \"x\"}", name);
+      guint status;
+
+      node = fd_test_request (server, session, "POST", "/api/v1/session", NULL, json, &status, NULL);
+      g_assert_cmpuint (status, ==, 401);
+    }
+  return MAX ((server_cpu_ms (server) - start) / 6, 1);
+}
+
 static char *
 login_json (const char *username,
             const char *password)
@@ -438,6 +480,35 @@ test_lockout_unknown_name (void)
   g_list_free (b);
 }
 
+/* While the lock lasts no password is checked at all: 20 attempts, right
+ * and wrong, cost the server less CPU than 4 password checks. */
+static void
+test_lockout_no_hash (void)
+{
+  g_autofree char *username = fd_test_create_user (server, session, "reception", NULL);
+  guint64 per_hash, start, used;
+  guint status;
+
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autoptr(JsonNode) node = login (server, username, "wrong-password", &status);
+      g_assert_cmpuint (status, ==, 401);
+    }
+  per_hash = hash_cpu_ms ();
+  start = server_cpu_ms (server);
+  for (guint i = 0; i < 20; i++)
+    {
+      g_autoptr(JsonNode) node = login (server, username,
+                                        i % 2 ? fd_test_server_get_password (server)
+                                              : "wrong-password", &status);
+      fd_test_assert_error (status, node, 423, "account-locked", NULL);
+    }
+  used = server_cpu_ms (server) - start;
+  g_test_message ("20 attempts on a locked account: %" G_GUINT64_FORMAT " ms of server CPU; "
+                  "one password check: %" G_GUINT64_FORMAT " ms", used, per_hash);
+  g_assert_cmpuint (used, <, 4 * per_hash);
+}
+
 /* `frontdesk-server user unlock` clears the name's count: the account
  * signs in again at once. */
 static void
@@ -467,8 +538,9 @@ test_lockout_cli_unlock (void)
 }
 
 /* 40 wrong unlock passwords sent together: at most 4 "bad-credentials"
- * (attempts left), every other answer ends the session; the right
- * password afterwards does not bring it back. */
+ * (attempts left), every other answer ends the session, at most 5 of them
+ * run a password check (server CPU); the right password afterwards does
+ * not bring the session back. */
 static void
 test_unlock_parallel (void)
 {
@@ -483,21 +555,28 @@ test_unlock_parallel (void)
   g_autofree char *right_json = g_strdup_printf ("{\"password\": \"%s\"}",
                                                  fd_test_server_get_password (server));
   guint status, n = 40, wrong = 0;
+  guint64 per_hash = hash_cpu_ms (), start, used;
 
   lock = fd_test_request (server, session, "POST", "/api/v1/session/lock", token, NULL, &status,
                           NULL);
   g_assert_cmpuint (status, ==, 204);
   for (guint i = 0; i < n; i++)
     g_ptr_array_add (bodies, g_strdup ("{\"password\": \"wrong-password\"}"));
+  start = server_cpu_ms (server);
   send_parallel (server, "/api/v1/session/unlock", token, (char **) bodies->pdata, n, &statuses,
                  &retry_after, &answers);
+  used = server_cpu_ms (server) - start;
   for (guint i = 0; i < n; i++)
     {
       g_assert_cmpuint (statuses[i], ==, 401);
       wrong += strstr (answers[i], "\"bad-credentials\"") != NULL;
     }
-  g_test_message ("40 parallel wrong unlocks: %u answered bad-credentials", wrong);
+  g_test_message ("40 parallel wrong unlocks: %u answered bad-credentials; %" G_GUINT64_FORMAT
+                  " ms of server CPU, one password check %" G_GUINT64_FORMAT " ms", wrong, used,
+                  per_hash);
   g_assert_cmpuint (wrong, <=, 4);
+  /* Counted before the hash: at most 5 of the 40 are checked. */
+  g_assert_cmpuint (used, <, 10 * per_hash);
 
   right = fd_test_request (server, session, "POST", "/api/v1/session/unlock", token, right_json,
                            &status, NULL);
@@ -598,6 +677,7 @@ main (int   argc,
   g_test_add_func ("/fd/server/wire/lockout-parallel", test_lockout_parallel);
   g_test_add_func ("/fd/server/wire/lockout-parallel-mixed", test_lockout_parallel_mixed);
   g_test_add_func ("/fd/server/wire/lockout-unknown-name", test_lockout_unknown_name);
+  g_test_add_func ("/fd/server/wire/lockout-no-hash", test_lockout_no_hash);
   g_test_add_func ("/fd/server/wire/lockout-cli-unlock", test_lockout_cli_unlock);
   g_test_add_func ("/fd/server/wire/unlock-parallel", test_unlock_parallel);
   g_test_add_func ("/fd/server/wire/password-flood", test_password_flood);
