@@ -194,7 +194,7 @@ def check_unit(path, sysusers):
 CONFIG_KEYS = {
     'server': ['listen', 'data-dir', 'certificate', 'private-key', 'key-file'],
     'policy': ['off-hours', 'lock-after', 'idle-timeout', 'max-age', 'reveal-window',
-               'watermark', 'visitor-retention-days'],
+               'watermark', 'visitor-retention-days', 'sign-in-rate'],
 }
 
 
@@ -222,7 +222,7 @@ def check_config(path):
     if not re.fullmatch(r'([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d', pol['off-hours']):
         fail('off-hours %r is not HH:MM-HH:MM' % pol['off-hours'])
     for key in ('lock-after', 'idle-timeout', 'max-age', 'reveal-window',
-                'visitor-retention-days'):
+                'visitor-retention-days', 'sign-in-rate'):
         if not pol[key].isdigit() or int(pol[key]) <= 0:
             fail('%s %r is not a positive integer' % (key, pol[key]))
     if pol['watermark'] not in ('true', 'false'):

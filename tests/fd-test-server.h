@@ -21,7 +21,9 @@ typedef struct
    * hours from now, so that no test is "off hours" by accident whatever
    * the time of day; see fd_test_off_hours_around_now() for the opposite. */
   const char         *off_hours;
-  /* Further arguments for `frontdesk-server demo`, NULL-terminated. */
+  /* Further arguments for `frontdesk-server demo`, NULL-terminated.
+   * Unless they hold "--sign-in-rate", the server gets --sign-in-rate
+   * 100000: the suites sign in far more often than an office does. */
   const char * const *extra_args;
   /* Serve this directory (created if needed, reused if it holds a
    * database, never removed) instead of a new temporary one. */
@@ -54,6 +56,8 @@ const char   *fd_test_server_get_ca_path     (FdTestServer  *server);
 /* The demo password of every account. */
 const char   *fd_test_server_get_password    (FdTestServer  *server);
 guint16       fd_test_server_get_port        (FdTestServer  *server);
+/* The server process's id (to read /proc/PID/status); 0 when halted. */
+GPid          fd_test_server_get_pid         (FdTestServer  *server);
 /* $FD_SERVER_BINARY; aborts when unset. */
 const char   *fd_test_server_binary          (void);
 
@@ -91,6 +95,19 @@ JsonNode     *fd_test_request_full           (FdTestServer        *server,
                                               guint               *status,
                                               char               **body,
                                               GError             **error);
+
+/* Raw HTTP over TLS, for requests no client library would send. */
+/* A TLS connection that trusts only DIR/ca.pem; @timeout_s bounds every
+ * read and write. Asserts success. */
+GIOStream    *fd_test_raw_connect            (FdTestServer  *server,
+                                              guint          timeout_s);
+/* Reads until the peer closes, a read times out, or one whole answer
+ * (headers and Content-Length bytes) has arrived; returns what came.
+ * *@timed_out tells whether a read timed out. */
+char         *fd_test_raw_read_answer        (GIOStream     *stream,
+                                              gboolean      *timed_out);
+/* The status of a raw answer, 0 when it is not HTTP. */
+guint         fd_test_raw_status             (const char    *answer);
 
 /* Signs @username in with the demo password, asserts 201; returns the token. */
 char         *fd_test_login                  (FdTestServer  *server,

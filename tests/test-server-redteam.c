@@ -30,32 +30,6 @@ token_of (const char *role)
 
 /* raw TLS */
 
-/* Opens a TLS connection that trusts only the server's CA; @timeout_s bounds every read. */
-static GIOStream *
-raw_connect (guint timeout_s)
-{
-  g_autoptr(GSocketClient) client = g_socket_client_new ();
-  g_autoptr(GSocketConnection) base = NULL;
-  g_autoptr(GSocketConnectable) identity = NULL;
-  g_autoptr(GTlsDatabase) database = NULL;
-  g_autoptr(GError) error = NULL;
-  GIOStream *tls;
-
-  base = g_socket_client_connect_to_host (client, "127.0.0.1", fd_test_server_get_port (server),
-                                          NULL, &error);
-  g_assert_no_error (error);
-  g_socket_set_timeout (g_socket_connection_get_socket (base), timeout_s);
-  database = g_tls_file_database_new (fd_test_server_get_ca_path (server), &error);
-  g_assert_no_error (error);
-  identity = g_network_address_new ("127.0.0.1", fd_test_server_get_port (server));
-  tls = g_tls_client_connection_new (G_IO_STREAM (base), identity, &error);
-  g_assert_no_error (error);
-  g_tls_connection_set_database (G_TLS_CONNECTION (tls), database);
-  g_tls_connection_handshake (G_TLS_CONNECTION (tls), NULL, &error);
-  g_assert_no_error (error);
-  return tls;
-}
-
 static void
 raw_send (GIOStream  *stream,
           const void *data,
@@ -68,64 +42,16 @@ raw_send (GIOStream  *stream,
   g_assert_no_error (error);
 }
 
-/* Reads until the peer closes, a read times out, or one whole answer (headers
- * and Content-Length bytes) has arrived. Returns what came; *@timed_out tells
- * whether a read timed out before anything useful. */
-static char *
-raw_read_answer (GIOStream *stream,
-                 gboolean  *timed_out)
-{
-  GString *answer = g_string_new (NULL);
-  GInputStream *in = g_io_stream_get_input_stream (stream);
-
-  *timed_out = FALSE;
-  for (guint rounds = 0; rounds < 1000; rounds++)
-    {
-      g_autoptr(GError) error = NULL;
-      char buffer[4096];
-      gssize n = g_input_stream_read (in, buffer, sizeof buffer, NULL, &error);
-      const char *end;
-
-      if (n < 0)
-        {
-          *timed_out = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
-          break;
-        }
-      if (n == 0)
-        break;
-      g_string_append_len (answer, buffer, n);
-      end = strstr (answer->str, "\r\n\r\n");
-      if (end != NULL)
-        {
-          g_autofree char *head = g_ascii_strdown (answer->str, end - answer->str);
-          const char *cl = strstr (head, "\r\ncontent-length:");
-          gsize want = cl != NULL ? g_ascii_strtoull (cl + 17, NULL, 10) : 0;
-
-          if (answer->len - (end + 4 - answer->str) >= want)
-            break;
-        }
-    }
-  return g_string_free (answer, FALSE);
-}
-
-static guint
-answer_status (const char *answer)
-{
-  if (!g_str_has_prefix (answer, "HTTP/1."))
-    return 0;
-  return (guint) g_ascii_strtoull (answer + 9, NULL, 10);
-}
-
 /* One request on a fresh TLS connection; returns the answer (may be ""). */
 static char *
 raw_exchange (const char *request,
               guint       timeout_s,
               gboolean   *timed_out)
 {
-  g_autoptr(GIOStream) stream = raw_connect (timeout_s);
+  g_autoptr(GIOStream) stream = fd_test_raw_connect (server, timeout_s);
 
   raw_send (stream, request, strlen (request));
-  return raw_read_answer (stream, timed_out);
+  return fd_test_raw_read_answer (stream, timed_out);
 }
 
 /* Counts sockets of the server's port in CLOSE_WAIT (state 08 in /proc/net/tcp):
@@ -179,13 +105,13 @@ test_closed_connections_released (void)
 
   for (guint i = 0; i < 40; i++)
     {
-      g_autoptr(GIOStream) stream = raw_connect (5);
+      g_autoptr(GIOStream) stream = fd_test_raw_connect (server, 5);
       g_autofree char *answer = NULL;
       gboolean timed_out;
 
       raw_send (stream, request, strlen (request));
-      answer = raw_read_answer (stream, &timed_out);
-      g_assert_cmpuint (answer_status (answer), ==, 200);
+      answer = fd_test_raw_read_answer (stream, &timed_out);
+      g_assert_cmpuint (fd_test_raw_status (answer), ==, 200);
       g_io_stream_close (stream, NULL, NULL);
     }
   /* Give the server up to 3 s to notice. */
@@ -216,7 +142,7 @@ test_too_large_before_body (void)
 
   answer = raw_exchange (request, 3, &timed_out);
   g_assert_false (timed_out);
-  g_assert_cmpuint (answer_status (answer), ==, 413);
+  g_assert_cmpuint (fd_test_raw_status (answer), ==, 413);
   g_assert_nonnull (strstr (answer, "\"too-large\""));
   assert_healthy ();
 }
@@ -231,7 +157,7 @@ test_too_large_headers (void)
                                            "Content-Type: application/json\r\n"
                                            "Content-Length: %" G_GSIZE_FORMAT "\r\n\r\n", size);
   g_autofree char *body = g_malloc (size);
-  g_autoptr(GIOStream) stream = raw_connect (5);
+  g_autoptr(GIOStream) stream = fd_test_raw_connect (server, 5);
   g_autofree char *answer = NULL;
   g_autofree char *lower = NULL;
   gboolean timed_out;
@@ -240,8 +166,8 @@ test_too_large_headers (void)
   body[0] = '{';
   raw_send (stream, head, strlen (head));
   raw_send (stream, body, size);
-  answer = raw_read_answer (stream, &timed_out);
-  g_assert_cmpuint (answer_status (answer), ==, 413);
+  answer = fd_test_raw_read_answer (stream, &timed_out);
+  g_assert_cmpuint (fd_test_raw_status (answer), ==, 413);
   lower = g_ascii_strdown (answer, -1);
   g_assert_nonnull (strstr (lower, "\r\ncache-control: no-store"));
   g_assert_nonnull (strstr (lower, "\r\nx-content-type-options: nosniff"));
@@ -264,8 +190,8 @@ test_duplicate_authorization (void)
   gboolean timed_out;
 
   answer = raw_exchange (first_bad, 5, &timed_out);
-  g_assert_cmpuint (answer_status (answer), >=, 400);
-  g_assert_cmpuint (answer_status (answer), <, 500);
+  g_assert_cmpuint (fd_test_raw_status (answer), >=, 400);
+  g_assert_cmpuint (fd_test_raw_status (answer), <, 500);
   g_assert_null (strstr (answer, "\"items\""));
 }
 
@@ -570,20 +496,20 @@ test_raw_oddities (void)
 
       answer = raw_exchange (raw[i], 5, &timed_out);
       g_assert_false (timed_out);
-      g_assert_cmpuint (answer_status (answer), >=, 400);
-      g_assert_cmpuint (answer_status (answer), <, 500);
+      g_assert_cmpuint (fd_test_raw_status (answer), >=, 400);
+      g_assert_cmpuint (fd_test_raw_status (answer), <, 500);
       assert_healthy ();
     }
   {
     const char nul[] = "GET /api/v1/resi\0dents HTTP/1.1\r\nHost: x\r\n\r\n";
-    g_autoptr(GIOStream) stream = raw_connect (5);
+    g_autoptr(GIOStream) stream = fd_test_raw_connect (server, 5);
     g_autofree char *answer = NULL;
     gboolean timed_out;
 
     raw_send (stream, nul, sizeof nul - 1);
-    answer = raw_read_answer (stream, &timed_out);
+    answer = fd_test_raw_read_answer (stream, &timed_out);
     g_assert_false (timed_out);
-    g_assert_cmpuint (answer_status (answer), ==, 400);
+    g_assert_cmpuint (fd_test_raw_status (answer), ==, 400);
     assert_healthy ();
   }
 }
@@ -597,18 +523,18 @@ test_http10_and_pipelining (void)
   gboolean timed_out;
 
   a = raw_exchange ("GET /api/v1/health HTTP/1.0\r\n\r\n", 5, &timed_out);
-  g_assert_cmpuint (answer_status (a), ==, 200);
+  g_assert_cmpuint (fd_test_raw_status (a), ==, 200);
   {
-    g_autoptr(GIOStream) stream = raw_connect (5);
+    g_autoptr(GIOStream) stream = fd_test_raw_connect (server, 5);
     const char two[] = "GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n"
                        "GET /api/v1/nothing-here HTTP/1.1\r\nHost: x\r\n\r\n";
     g_autofree char *first = NULL;
 
     raw_send (stream, two, strlen (two));
-    first = raw_read_answer (stream, &timed_out);
-    g_assert_cmpuint (answer_status (first), ==, 200);
-    b = raw_read_answer (stream, &timed_out);
-    g_assert_cmpuint (answer_status (b), ==, 404);
+    first = fd_test_raw_read_answer (stream, &timed_out);
+    g_assert_cmpuint (fd_test_raw_status (first), ==, 200);
+    b = fd_test_raw_read_answer (stream, &timed_out);
+    g_assert_cmpuint (fd_test_raw_status (b), ==, 404);
   }
 }
 

@@ -397,7 +397,8 @@ test_failed_logins (void)
       fd_test_assert_error (status, node, 401, "bad-credentials", NULL);
     }
 
-  /* Locked: the wrong password still gets 401, the right one 423. */
+  /* Locked: the wrong password and the right one both get 423 (contract
+   * v1.1: the lock answers nothing about the password). */
   {
     g_autoptr(JsonNode) wrong = NULL;
     g_autoptr(JsonNode) right = NULL;
@@ -407,7 +408,7 @@ test_failed_logins (void)
     guint status;
 
     wrong = login (username, "wrong-password", &status, NULL);
-    fd_test_assert_error (status, wrong, 401, "bad-credentials", NULL);
+    fd_test_assert_error (status, wrong, 423, "account-locked", NULL);
     right = login (username, password, &status, NULL);
     fd_test_assert_error (status, right, 423, "account-locked", NULL);
     error = fd_test_get_object_member (fd_test_get_object (right), "error");

@@ -25,6 +25,7 @@ fd_config_new_defaults (void)
   config->loopback_only = TRUE;
   config->audit_witness = g_strdup ("journal");
   config->audit_witness_interval_s = 60;
+  config->sign_in_rate = 30;
   return config;
 }
 
@@ -191,7 +192,7 @@ static const char *known_server_keys[] = {
 };
 static const char *known_policy_keys[] = {
   "off-hours", "lock-after", "idle-timeout", "max-age", "reveal-window", "watermark",
-  "visitor-retention-days", NULL
+  "visitor-retention-days", "sign-in-rate", NULL
 };
 
 static gboolean
@@ -329,7 +330,8 @@ fd_config_load_file (FdConfig   *config,
       !get_uint (kf, "idle-timeout", 60, 3600, &config->idle_timeout_s, error) ||
       !get_uint (kf, "max-age", 600, 12 * 3600, &config->max_age_s, error) ||
       !get_uint (kf, "reveal-window", 5, 120, &config->reveal_window_s, error) ||
-      !get_uint (kf, "visitor-retention-days", 1, 365, &config->visitor_retention_days, error))
+      !get_uint (kf, "visitor-retention-days", 1, 365, &config->visitor_retention_days, error) ||
+      !get_uint (kf, "sign-in-rate", 1, 100000, &config->sign_in_rate, error))
     return FALSE;
   if (config->lock_after_s >= config->idle_timeout_s)
     {

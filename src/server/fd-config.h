@@ -31,6 +31,8 @@ typedef struct
   /* audit witness (fd-witness.h): "journal" | "syslog" | "file:PATH" | "off" */
   char    *audit_witness;
   guint    audit_witness_interval_s;   /* 60; demo --audit-witness-interval for tests */
+  /* sign-in attempts a minute per source address (issue 9) */
+  guint    sign_in_rate;
 } FdConfig;
 
 FdConfig *fd_config_new_defaults   (void);

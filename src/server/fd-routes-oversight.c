@@ -560,6 +560,14 @@ patch_apply (FdRequest  *req,
       fd_reply_gerror (req, error);
       return;
     }
+  /* An unlock, an enable or a new password also forgets the name's failed
+   * sign-ins (issue 9), or the name would stay locked. */
+  if (((has_locked && !locked) || (has_disabled && !disabled) || new_hash != NULL) &&
+      !FD_STORE_CALL (server->store, login_attempt_clear, user->username, &error))
+    {
+      fd_reply_gerror (req, error);
+      return;
+    }
   /* Access follows the job at once: a role change or a disable ends every
    * session of that account. */
   if (end_reason != NULL)

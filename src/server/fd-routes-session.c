@@ -8,11 +8,19 @@
 
 /* Sign-in, lock, unlock, sign-out. Password checks (Argon2id) run in a
  * worker thread; everything that touches the store runs on the main
- * context before and after. */
+ * context before and after.
+ *
+ * Every attempt is counted in the store as a failure BEFORE its password
+ * is checked, and cleared when the password was right (contract v1.1):
+ * requests sent together cannot all pass the count while their hashes
+ * run, and a locked name is refused without any hash at all, so a lock
+ * answers nothing about the password. */
 
 #define MAX_FAILED_LOGINS 5
 #define MAX_UNLOCK_FAILURES 5
 #define LOGIN_LOCK_USEC ((gint64) 15 * 60 * G_USEC_PER_SEC)
+/* Failures of a name with no new one for a day are forgotten. */
+#define LOGIN_FORGET_USEC ((gint64) 24 * 3600 * G_USEC_PER_SEC)
 
 typedef struct
 {
@@ -20,6 +28,8 @@ typedef struct
   char *password;
   char *hash;        /* NULL: unknown user, verify against a dummy */
   char *workstation;
+  gint64 locked_until; /* not 0: this attempt, if wrong, locked the name until then */
+  gboolean ok;
 } PasswordJob;
 
 static void
@@ -64,6 +74,16 @@ verify_password_work (gpointer data)
   return GINT_TO_POINTER (ok);
 }
 
+/* For sign-in: the job itself comes back (valid until login_done returns). */
+static gpointer
+login_password_work (gpointer data)
+{
+  PasswordJob *job = data;
+
+  job->ok = GPOINTER_TO_INT (verify_password_work (job));
+  return job;
+}
+
 static gboolean
 account_locked (const FdUserRecord *user,
                 gint64              now)
@@ -71,17 +91,19 @@ account_locked (const FdUserRecord *user,
   return user->locked_until == -1 || user->locked_until > now;
 }
 
+/* The same shape for every name, known or not: "locked_until" is the
+ * time the lock ends, or null for a lock only an admin lifts. */
 static void
-reply_locked (FdRequest          *req,
-              const FdUserRecord *user)
+reply_locked (FdRequest *req,
+              gint64     locked_until)
 {
   g_autoptr(JsonObject) extra = json_object_new ();
 
-  if (user->locked_until == -1)
+  if (locked_until == -1)
     json_object_set_null_member (extra, "locked_until");
   else
     {
-      g_autofree char *until = fd_time_format_rfc3339 (user->locked_until);
+      g_autofree char *until = fd_time_format_rfc3339 (locked_until);
       json_object_set_string_member (extra, "locked_until", until);
     }
   fd_reply_error_full (req, FD_ERROR_ACCOUNT_LOCKED, "This account is locked", NULL, extra);
@@ -116,7 +138,8 @@ login_done (FdRequest *req,
   g_autofree char *token = NULL;
   g_autofree char *expires = NULL;
   const char *username = NULL, *workstation = NULL;
-  gboolean ok = GPOINTER_TO_INT (result);
+  PasswordJob *job = result;
+  gboolean ok = job->ok;
   FdSessionRecord session = { 0 };
   gint64 now = fd_now ();
 
@@ -125,28 +148,22 @@ login_done (FdRequest *req,
   /* Read the account again: it may have changed while we hashed. */
   user = FD_STORE_CALL (server->store, user_by_name, username);
 
-  if (user == NULL)
+  if (user == NULL || !ok)
     {
-      if (fd_audit_actor (req, NULL, "(unknown)", "login-failed", NULL, FALSE))
+      /* Already counted before the hash. The attempt that reached the
+       * limit locked the name; an account of that name is locked too. */
+      if (user != NULL && job->locked_until != 0 && !account_locked (user, now))
+        fd_server_lock_user (req, user, job->locked_until, "failed-logins",
+                             "5 failed sign-ins in a row; locked for 15 minutes");
+      if (fd_audit_actor (req, user, user ? NULL : "(unknown)", "login-failed", NULL, FALSE))
         fd_reply_error (req, FD_ERROR_BAD_CREDENTIALS, "Wrong username or password", NULL);
       return;
     }
 
-  if (!ok)
-    {
-      if (!account_locked (user, now) && !user->disabled)
-        {
-          user->failed_logins++;
-          if (user->failed_logins >= MAX_FAILED_LOGINS)
-            fd_server_lock_user (req, user, now + LOGIN_LOCK_USEC, "failed-logins",
-                                 "5 failed sign-ins in a row; locked for 15 minutes");
-          else if (!FD_STORE_CALL (server->store, user_update, user, &error))
-            g_warning ("Cannot count a failed sign-in: %s", error->message);
-        }
-      if (fd_audit_actor (req, user, NULL, "login-failed", NULL, FALSE))
-        fd_reply_error (req, FD_ERROR_BAD_CREDENTIALS, "Wrong username or password", NULL);
-      return;
-    }
+  /* The right password: the attempt was no failure. */
+  if (!FD_STORE_CALL (server->store, login_attempt_clear, username, &error))
+    g_warning ("Cannot clear failed sign-ins: %s", error->message);
+  g_clear_error (&error);
 
   if (user->disabled)
     {
@@ -156,8 +173,9 @@ login_done (FdRequest *req,
     }
   if (account_locked (user, now))
     {
+      /* locked while we hashed (an admin, a policy rule) */
       if (fd_audit_actor (req, user, NULL, "login", NULL, FALSE))
-        reply_locked (req, user);
+        reply_locked (req, user->locked_until);
       return;
     }
   if (user->failed_logins != 0 || user->locked_until != 0)
@@ -218,8 +236,13 @@ workstation_ok (const char *text)
 void
 fd_routes_session_login (FdRequest *req)
 {
+  FdServer *server = req->server;
   g_autoptr(FdUserRecord) user = NULL;
+  g_autoptr(GError) error = NULL;
   const char *username, *password, *workstation;
+  gint64 now = fd_now (), locked_until = 0;
+  FdLoginAttempt attempt;
+  guint retry_after = 0;
   PasswordJob *job;
 
   if (req->body == NULL)
@@ -238,12 +261,45 @@ fd_routes_session_login (FdRequest *req)
       return;
     }
 
-  user = FD_STORE_CALL (req->server->store, user_by_name, username);
+  /* Per source address first: a flood costs no store write and no hash. */
+  if (!fd_rate_limit_take (server->sign_in_limit, req->ip, g_get_monotonic_time (), &retry_after))
+    {
+      fd_reply_retry_later (req, FD_ERROR_RATE_LIMITED, retry_after,
+                            "Too many sign-in attempts from this address; try again later");
+      return;
+    }
+
+  user = FD_STORE_CALL (server->store, user_by_name, username);
+  /* A lock (the name's, or the account's) is answered without a hash. */
+  if (user != NULL && account_locked (user, now))
+    {
+      if (fd_audit_actor (req, user, NULL, "login", NULL, FALSE))
+        reply_locked (req, user->locked_until);
+      return;
+    }
+  if (fd_request_threads_busy (req))
+    return;
+  attempt = FD_STORE_CALL (server->store, login_attempt_reserve, username, now,
+                           MAX_FAILED_LOGINS, LOGIN_LOCK_USEC, now - LOGIN_FORGET_USEC,
+                           &locked_until, &error);
+  if (attempt == FD_LOGIN_ATTEMPT_ERROR)
+    {
+      fd_reply_gerror (req, error);
+      return;
+    }
+  if (attempt == FD_LOGIN_ATTEMPT_LOCKED)
+    {
+      if (fd_audit_actor (req, user, user ? NULL : "(unknown)", "login", NULL, FALSE))
+        reply_locked (req, locked_until);
+      return;
+    }
+
   job = g_new0 (PasswordJob, 1);
   job->password = g_strdup (password);
   job->hash = user ? g_strdup (user->password_hash) : NULL;
+  job->locked_until = attempt == FD_LOGIN_ATTEMPT_LAST ? locked_until : 0;
   fd_body_wipe_member (req, "password");
-  fd_request_run_in_thread (req, verify_password_work, job, password_job_free, login_done);
+  fd_request_run_in_thread (req, login_password_work, job, password_job_free, login_done);
 }
 
 void
@@ -317,7 +373,7 @@ unlock_done (FdRequest *req,
     {
       g_autoptr(JsonObject) extra = json_object_new ();
 
-      session->unlock_failures++;
+      /* Already counted before the hash (session_unlock_reserve). */
       if (session->unlock_failures >= MAX_UNLOCK_FAILURES)
         session->end_reason = g_strdup ("unlock-failures");
       if (!FD_STORE_CALL (server->store, session_update, session, &error))
@@ -375,11 +431,32 @@ unlock_done (FdRequest *req,
 void
 fd_routes_session_unlock (FdRequest *req)
 {
+  FdServer *server = req->server;
   const char *password;
   PasswordJob *job;
 
   if (!fd_body_string (req, "password", TRUE, 1024, &password))
     return;
+  if (fd_request_threads_busy (req))
+    return;
+  /* Counted before the hash: attempts sent together cannot all pass. */
+  if (FD_STORE_CALL (server->store, session_unlock_reserve, req->session->id,
+                     MAX_UNLOCK_FAILURES) == 0)
+    {
+      g_autoptr(JsonObject) extra = json_object_new ();
+
+      /* MAX_UNLOCK_FAILURES attempts are already counted (some may still
+       * be checked): the session ends. */
+      g_free (req->session->end_reason);
+      req->session->end_reason = g_strdup ("unlock-failures");
+      FD_STORE_CALL (server->store, session_update, req->session, NULL);
+      if (!fd_audit (req, "unlock", NULL, NULL, NULL, NULL, FALSE))
+        return;
+      json_object_set_string_member (extra, "reason", "unlock-failures");
+      fd_reply_error_full (req, FD_ERROR_UNAUTHENTICATED,
+                           "Too many wrong passwords; sign in again", NULL, extra);
+      return;
+    }
   job = g_new0 (PasswordJob, 1);
   job->password = g_strdup (password);
   job->hash = g_strdup (req->user->password_hash);

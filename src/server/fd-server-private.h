@@ -6,9 +6,11 @@
 #include "fd-connection-guard.h"
 #include "fd-error.h"
 #include "fd-policy.h"
+#include "fd-rate-limit.h"
 #include "fd-search.h"
 #include "fd-server.h"
 #include "fd-witness.h"
+#include "fd-work-pool.h"
 
 G_BEGIN_DECLS
 
@@ -39,6 +41,11 @@ struct _FdServer
 
   /* The audit head written outside the database (fd-witness.h). */
   FdWitness     *witness;
+  /* issue 9: worker-thread jobs (password hashes) are bounded; sign-in
+   * attempts are rate-limited per source address */
+  GMainContext  *context;
+  FdWorkPool    *work_pool;
+  FdRateLimit   *sign_in_limit;
 };
 
 typedef struct _FdRequest FdRequest;
@@ -97,6 +104,11 @@ void        fd_reply_error_full    (FdRequest   *req,
                                     JsonObject  *extra);
 void        fd_reply_gerror        (FdRequest   *req,
                                     const GError *error);
+/* An error with a Retry-After of @seconds (a 429 or a 503). */
+void        fd_reply_retry_later   (FdRequest   *req,
+                                    FdError      code,
+                                    guint        seconds,
+                                    const char  *message);
 
 /* Appends one audit entry for this request's actor. FALSE (and a 503
  * reply already sent) when the entry could not be written: the caller
@@ -117,14 +129,21 @@ gboolean    fd_audit_actor         (FdRequest          *req,
                                     gboolean            allowed);
 
 /* Runs @work in a worker thread (message paused), then @done back on the
- * main context. */
+ * main context. The worker pool is bounded: when it is full, @data is
+ * freed, @done is never called, a 503 with Retry-After is sent and FALSE
+ * returned. */
 typedef gpointer (*FdWorkFunc) (gpointer data);
 typedef void     (*FdDoneFunc) (FdRequest *req, gpointer result);
-void        fd_request_run_in_thread (FdRequest     *req,
+gboolean    fd_request_run_in_thread (FdRequest     *req,
                                       FdWorkFunc     work,
                                       gpointer       data,
                                       GDestroyNotify data_free,
                                       FdDoneFunc     done);
+
+/* TRUE when fd_request_run_in_thread() would be refused; then a 503 with
+ * Retry-After is already sent. Check it before counting an attempt that
+ * the worker would check, so that a busy server counts nothing. */
+gboolean    fd_request_threads_busy  (FdRequest     *req);
 
 /* Body and query readers. Each sends the 400 naming the member and
  * returns FALSE on a wrong type; absent optional members give NULL. */

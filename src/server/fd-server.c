@@ -4,6 +4,7 @@
 
 #include "fd-crypto.h"
 #include "fd-field.h"
+#include "fd-framing.h"
 #include "fd-server-private.h"
 #include "fd-validate.h"
 
@@ -198,7 +199,9 @@ fd_reply_error_full (FdRequest  *req,
     }
   json_builder_end_object (b);
   json_builder_end_object (b);
-  if (code == FD_ERROR_RATE_LIMITED)
+  if (code == FD_ERROR_RATE_LIMITED &&
+      soup_message_headers_get_one (soup_server_message_get_response_headers (req->msg),
+                                    "Retry-After") == NULL)
     soup_message_headers_replace (soup_server_message_get_response_headers (req->msg),
                                   "Retry-After", "3600");
   fd_reply_json (req, fd_error_to_status (code), b);
@@ -230,6 +233,19 @@ fd_reply_gerror (FdRequest    *req,
       g_warning ("Request failed: %s", error->message);
       fd_reply_error (req, FD_ERROR_INTERNAL, "The server could not complete the request", NULL);
     }
+}
+
+void
+fd_reply_retry_later (FdRequest  *req,
+                      FdError     code,
+                      guint       seconds,
+                      const char *message)
+{
+  g_autofree char *value = g_strdup_printf ("%u", seconds);
+
+  soup_message_headers_replace (soup_server_message_get_response_headers (req->msg),
+                                "Retry-After", value);
+  fd_reply_error (req, code, message, NULL);
 }
 
 static void
@@ -601,37 +617,53 @@ thread_job_free (ThreadJob *job)
   g_free (job);
 }
 
-static void
-thread_work (GTask        *task,
-             gpointer      source,
-             gpointer      task_data,
-             GCancellable *cancellable)
+static gboolean
+thread_done_cb (gpointer user_data)
 {
-  ThreadJob *job = task_data;
-  job->result = job->work (job->data);
-  g_task_return_boolean (task, TRUE);
-}
-
-static void
-thread_done (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  ThreadJob *job = g_task_get_task_data (G_TASK (result));
+  ThreadJob *job = user_data;
   FdRequest *req = job->req;
 
   job->done (req, job->result);
   release_when_committed (req, TRUE);
+  return G_SOURCE_REMOVE;
 }
 
-void
+static void
+thread_work (gpointer data,
+             gpointer unused)
+{
+  ThreadJob *job = data;
+
+  job->result = job->work (job->data);
+  g_main_context_invoke_full (job->req->server->context, G_PRIORITY_DEFAULT, thread_done_cb,
+                              job, (GDestroyNotify) thread_job_free);
+}
+
+#define BUSY_RETRY_S 2
+
+static void
+reply_busy (FdRequest *req)
+{
+  fd_reply_retry_later (req, FD_ERROR_UNAVAILABLE, BUSY_RETRY_S,
+                        "The server is busy; try again in a moment");
+}
+
+gboolean
+fd_request_threads_busy (FdRequest *req)
+{
+  if (!fd_work_pool_is_full (req->server->work_pool))
+    return FALSE;
+  reply_busy (req);
+  return TRUE;
+}
+
+gboolean
 fd_request_run_in_thread (FdRequest     *req,
                           FdWorkFunc     work,
                           gpointer       data,
                           GDestroyNotify data_free,
                           FdDoneFunc     done)
 {
-  g_autoptr(GTask) task = g_task_new (NULL, NULL, thread_done, NULL);
   ThreadJob *job = g_new0 (ThreadJob, 1);
 
   job->req = fd_request_ref (req);
@@ -639,10 +671,17 @@ fd_request_run_in_thread (FdRequest     *req,
   job->data = data;
   job->data_free = data_free;
   job->done = done;
-  g_task_set_task_data (task, job, (GDestroyNotify) thread_job_free);
+  if (!fd_work_pool_push (req->server->work_pool, thread_work, job))
+    {
+      /* Every worker busy and the queue full: a clear "try again"
+       * rather than an ever longer queue of 64 MiB password hashes. */
+      thread_job_free (job);
+      reply_busy (req);
+      return FALSE;
+    }
   req->in_thread = TRUE;
   soup_server_message_pause (req->msg);
-  g_task_run_in_thread (task, thread_work);
+  return TRUE;
 }
 
 /* policy helpers */
@@ -1116,10 +1155,10 @@ server_callback (SoupServer        *soup,
     release_when_committed (req, FALSE);
 }
 
-/* Refuses oversized bodies from the headers, before reading them. In
+/* Refuses oversized or badly framed bodies from the headers, before reading them. In
  * libsoup 3.2 a status set here does not stop the body from being read
- * (into memory), so the connection is taken over: the 413 is written
- * directly and the connection closed. */
+ * (into memory), so the connection is taken over: the 400 or 413 is
+ * written directly and the connection closed. */
 #define REFUSAL_DRAIN_MAX (4 * 1024 * 1024)
 #define REFUSAL_DRAIN_S   5
 
@@ -1204,22 +1243,28 @@ early_callback (SoupServer        *soup,
                 gpointer           user_data)
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  goffset length = soup_message_headers_get_content_length (headers);
-  SoupEncoding encoding = soup_message_headers_get_encoding (headers);
-  const char *body = "{\"error\":{\"code\":\"too-large\","
-                     "\"message\":\"The request body is larger than 64 KiB\"}}";
+  FdFraming framing;
+  const char *message;
+  const char *status_line = "413 Payload Too Large";
+  const char *code = "too-large";
+  g_autofree char *body = NULL;
   Refusal *r;
 
-  if (length <= FD_MAX_BODY && encoding != SOUP_ENCODING_CHUNKED && encoding != SOUP_ENCODING_EOF)
+  /* The raw header text, not libsoup's parse of it: see fd-framing.h. */
+  framing = fd_framing_check (headers, FD_MAX_BODY, &message);
+  if (framing == FD_FRAMING_OK)
     return;
-  if (encoding == SOUP_ENCODING_CHUNKED || encoding == SOUP_ENCODING_EOF)
-    body = "{\"error\":{\"code\":\"too-large\","
-           "\"message\":\"Send request bodies with a Content-Length of at most 64 KiB\"}}";
+  if (framing == FD_FRAMING_MALFORMED)
+    {
+      status_line = "400 Bad Request";
+      code = "bad-request";
+    }
+  body = g_strdup_printf ("{\"error\":{\"code\":\"%s\",\"message\":\"%s\"}}", code, message);
 
   r = g_new0 (Refusal, 1);
   r->cancellable = g_cancellable_new ();
   r->stream = soup_server_message_steal_connection (msg);
-  r->answer = g_strdup_printf ("HTTP/1.1 413 Payload Too Large\r\n"
+  r->answer = g_strdup_printf ("HTTP/1.1 %s\r\n"
                                "Content-Type: application/json; charset=utf-8\r\n"
                                "Content-Length: %zu\r\n"
                                "Connection: close\r\n"
@@ -1227,7 +1272,7 @@ early_callback (SoupServer        *soup,
                                "X-Content-Type-Options: nosniff\r\n"
                                "Strict-Transport-Security: max-age=31536000\r\n"
                                "Content-Security-Policy: default-src 'none'\r\n"
-                               "\r\n%s", strlen (body), body);
+                               "\r\n%s", status_line, strlen (body), body);
   g_output_stream_write_all_async (g_io_stream_get_output_stream (r->stream), r->answer,
                                    strlen (r->answer), G_PRIORITY_DEFAULT, NULL,
                                    refusal_written_cb, r);
@@ -1252,6 +1297,9 @@ purge_visitors_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Password hashes waiting for a worker (each running one holds 64 MiB). */
+#define WORK_QUEUE_MAX 32
+
 FdServer *
 fd_server_new (FdConfig  *config,
                FdStore   *store,
@@ -1264,6 +1312,9 @@ fd_server_new (FdConfig  *config,
   server->store = store;
   server->index = fd_search_index_new ();
   server->awaiting_commit = g_ptr_array_new_with_free_func ((GDestroyNotify) fd_request_unref);
+  server->context = g_main_context_ref_thread_default ();
+  server->work_pool = fd_work_pool_new (CLAMP (g_get_num_processors (), 1, 8), WORK_QUEUE_MAX);
+  server->sign_in_limit = fd_rate_limit_new (config->sign_in_rate);
   FD_STORE_CALL (store, resident_foreach, add_to_index, server->index);
 
   cert = g_tls_certificate_new_from_files (config->certificate, config->private_key, error);
@@ -1369,6 +1420,10 @@ fd_server_free (FdServer *server)
       g_clear_pointer (&server->guard, fd_connection_guard_free);
       g_clear_object (&server->soup);
     }
+  /* Lets running password checks end; their answers are never sent. */
+  g_clear_pointer (&server->work_pool, fd_work_pool_free);
+  g_clear_pointer (&server->sign_in_limit, fd_rate_limit_free);
+  g_clear_pointer (&server->context, g_main_context_unref);
   fd_search_index_free (server->index);
   fd_store_close (server->store);
   fd_config_free (server->config);

@@ -86,6 +86,11 @@ static const char *migrations[] = {
   "  at INTEGER NOT NULL, PRIMARY KEY (user_id, resident_id)) WITHOUT ROWID;"
   "CREATE INDEX listed_residents_at ON listed_residents (user_id, at);"
   "CREATE TABLE listed_counts (user_id INTEGER PRIMARY KEY, n INTEGER NOT NULL);",
+  /* 5 (issue 9): failed sign-ins per username, known or not; the name is
+   * kept as a keyed MAC (people type passwords into the name field) */
+  "CREATE TABLE login_failures (name_mac TEXT PRIMARY KEY, failures INTEGER NOT NULL,"
+  "  locked_until INTEGER NOT NULL DEFAULT 0, last_at INTEGER NOT NULL);"
+  "CREATE INDEX login_failures_last ON login_failures (last_at);",
 };
 
 static gboolean
@@ -1462,6 +1467,129 @@ listed_note (FdStore *store, gint64 user_id, const gint64 *ids, guint n_ids, gin
   return TRUE;
 }
 
+/* sign-in failures (issue 9) */
+
+static char *
+login_name_mac (FdStore    *store,
+                const char *username)
+{
+  g_autofree char *data = g_strconcat ("login\x1f", username, NULL);
+  return fd_crypto_mac_hex (store->keys, data, strlen (data));
+}
+
+static FdLoginAttempt
+login_attempt_reserve (FdStore *store, const char *username, gint64 now, guint max_failures,
+                       gint64 lock_usec, gint64 forget_before, gint64 *locked_until,
+                       GError **error)
+{
+  FdStoreSqlite *self = SELF (store);
+  g_autofree char *mac = login_name_mac (store, username);
+  sqlite3_stmt *stmt;
+  gint64 failures = 0, until = 0;
+  FdLoginAttempt result;
+  int rc;
+
+  /* One savepoint: the read and the write are one step, whoever else
+   * writes the database. */
+  if (!step_once (self, "SAVEPOINT login_attempt", error))
+    return FD_LOGIN_ATTEMPT_ERROR;
+  stmt = prep (self, "DELETE FROM login_failures WHERE last_at < ? AND locked_until <= ?");
+  if (stmt == NULL)
+    goto failed;
+  sqlite3_bind_int64 (stmt, 1, forget_before);
+  sqlite3_bind_int64 (stmt, 2, now);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    goto failed;
+  sqlite3_reset (stmt);
+
+  stmt = prep (self, "SELECT failures, locked_until FROM login_failures WHERE name_mac = ?");
+  if (stmt == NULL)
+    goto failed;
+  bind_text (stmt, 1, mac);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      failures = sqlite3_column_int64 (stmt, 0);
+      until = sqlite3_column_int64 (stmt, 1);
+    }
+  else if (rc != SQLITE_DONE)
+    goto failed;
+  sqlite3_reset (stmt);
+
+  if (until > now)
+    {
+      *locked_until = until;
+      result = FD_LOGIN_ATTEMPT_LOCKED;
+    }
+  else
+    {
+      if (until != 0)
+        failures = 0;   /* the last lock is over: count afresh */
+      failures++;
+      until = failures >= max_failures ? now + lock_usec : 0;
+      *locked_until = until;
+      result = until != 0 ? FD_LOGIN_ATTEMPT_LAST : FD_LOGIN_ATTEMPT_RESERVED;
+
+      stmt = prep (self, "INSERT INTO login_failures (name_mac, failures, locked_until, last_at) "
+                         "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (name_mac) DO UPDATE SET "
+                         "failures = ?2, locked_until = ?3, last_at = ?4");
+      if (stmt == NULL)
+        goto failed;
+      bind_text (stmt, 1, mac);
+      sqlite3_bind_int64 (stmt, 2, failures);
+      sqlite3_bind_int64 (stmt, 3, until);
+      sqlite3_bind_int64 (stmt, 4, now);
+      if (sqlite3_step (stmt) != SQLITE_DONE)
+        goto failed;
+      sqlite3_reset (stmt);
+    }
+  if (!step_once (self, "RELEASE login_attempt", error))
+    return FD_LOGIN_ATTEMPT_ERROR;
+  return result;
+
+failed:
+  set_sqlite_error (self, error, "login_failures");
+  /* a statement left mid-step would keep the savepoint open */
+  if (stmt != NULL)
+    sqlite3_reset (stmt);
+  exec (self, "ROLLBACK TO login_attempt; RELEASE login_attempt", NULL);
+  return FD_LOGIN_ATTEMPT_ERROR;
+}
+
+static gboolean
+login_attempt_clear (FdStore *store, const char *username, GError **error)
+{
+  FdStoreSqlite *self = SELF (store);
+  g_autofree char *mac = login_name_mac (store, username);
+  sqlite3_stmt *stmt = prep (self, "DELETE FROM login_failures WHERE name_mac = ?");
+
+  if (stmt == NULL)
+    return set_sqlite_error (self, error, "login_failures");
+  bind_text (stmt, 1, mac);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return set_sqlite_error (self, error, "login_failures");
+  return TRUE;
+}
+
+static guint
+session_unlock_reserve (FdStore *store, gint64 session_id, guint max_failures)
+{
+  sqlite3_stmt *stmt = prep (SELF (store),
+                             "UPDATE sessions SET unlock_failures = unlock_failures + 1 "
+                             "WHERE id = ? AND end_reason IS NULL AND unlock_failures < ? "
+                             "RETURNING unlock_failures");
+  guint count = 0;
+
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_int64 (stmt, 1, session_id);
+  sqlite3_bind_int64 (stmt, 2, max_failures);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    count = (guint) sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return count;
+}
+
 static const FdStoreBackend sqlite_backend = {
   .name = "sqlite",
   .close = store_close,
@@ -1502,6 +1630,10 @@ static const FdStoreBackend sqlite_backend = {
   .limit_take = limit_take,
   .limit_count = limit_count,
   .listed_note = listed_note,
+  /* issue 9 */
+  .login_attempt_reserve = login_attempt_reserve,
+  .login_attempt_clear = login_attempt_clear,
+  .session_unlock_reserve = session_unlock_reserve,
 };
 
 static void

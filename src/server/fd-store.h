@@ -142,6 +142,15 @@ typedef struct
   guint       limit;
 } FdAuditQuery;
 
+/* What fd_store_login_attempt_reserve() decided (issue 9). */
+typedef enum
+{
+  FD_LOGIN_ATTEMPT_ERROR,
+  FD_LOGIN_ATTEMPT_LOCKED,     /* the name is locked: do not check the password */
+  FD_LOGIN_ATTEMPT_RESERVED,   /* counted as a failure; check the password */
+  FD_LOGIN_ATTEMPT_LAST,       /* counted, and it locked the name: check the password */
+} FdLoginAttempt;
+
 /* Resident summary rows, for building the in-memory search index. */
 typedef void (*FdResidentFunc) (const FdResidentRecord *resident,
                                 gpointer                user_data);
@@ -262,6 +271,22 @@ struct _FdStoreBackend
   gboolean    (*listed_note)       (FdStore *store, gint64 user_id, const gint64 *ids,
                                     guint n_ids, gint64 since, gint64 now, guint *count,
                                     GError **error);
+  /* issue 9: sign-in failures per username, known or not, taken before
+   * the password is checked. Counts one attempt of @username as a
+   * failure, in one step: LOCKED (and *@locked_until) while the name is
+   * locked, else RESERVED, or LAST when this attempt is the
+   * @max_failures-th and locked the name until @now + @lock_usec.
+   * Failures older than @forget_before are forgotten. */
+  FdLoginAttempt (*login_attempt_reserve) (FdStore *store, const char *username, gint64 now,
+                                           guint max_failures, gint64 lock_usec,
+                                           gint64 forget_before, gint64 *locked_until,
+                                           GError **error);
+  /* Forgets the failures and lock of @username (a right password, an admin unlock). */
+  gboolean    (*login_attempt_clear) (FdStore *store, const char *username, GError **error);
+  /* Counts one unlock attempt of live session @session_id before its
+   * password check; returns the new count, or 0 when the session is not
+   * live or already has @max_failures. */
+  guint       (*session_unlock_reserve) (FdStore *store, gint64 session_id, guint max_failures);
 };
 
 struct _FdStore

@@ -32,6 +32,7 @@ static const char usage_text[] =
   "                        [--demo-password PW] [--off-hours HH:MM-HH:MM] [--seed N]\n"
   "                        [--lock-after S] [--reveal-window S] [--no-watermark]\n"
   "                        [--audit-witness journal|syslog|file:PATH|off]\n"
+  "                        [--sign-in-rate N]\n"
   "  frontdesk-server serve --config FILE\n"
   "  frontdesk-server audit verify (--data-dir DIR | --config FILE) [--witness FILE]\n"
   "  frontdesk-server audit accept-restore (--data-dir DIR | --config FILE) [--witness FILE]\n"
@@ -188,6 +189,7 @@ cmd_demo (int    argc,
   g_autofree char *data_dir = NULL, *listen = NULL, *password = NULL, *off_hours = NULL;
   g_autofree char *audit_witness = NULL;
   gint residents = 2000, lock_after = 300, reveal_window = 30, witness_interval = 60;
+  gint sign_in_rate = 30;
   gint64 seed = 2026;
   gboolean no_watermark = FALSE;
   const char *hosts[] = { "127.0.0.1", "::1", "localhost", NULL };
@@ -206,6 +208,7 @@ cmd_demo (int    argc,
     /* tests: witness the head sooner than every minute */
     { "audit-witness-interval", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT, &witness_interval,
       NULL, "S" },
+    { "sign-in-rate", 0, 0, G_OPTION_ARG_INT, &sign_in_rate, "Sign-in attempts a minute per address", "N" },
     { NULL }
   };
 
@@ -226,6 +229,8 @@ cmd_demo (int    argc,
     }
   if (reveal_window < 1 || reveal_window > 120)
     return usage_error ("--reveal-window must be from 1 to 120 seconds");
+  if (sign_in_rate < 1 || sign_in_rate > 100000)
+    return usage_error ("--sign-in-rate must be from 1 to 100000");
   if (listen != NULL && !fd_config_parse_listen (config, listen, &error))
     return usage_error (error->message);
   if (!fd_host_is_loopback (config->listen_host))
@@ -246,6 +251,7 @@ cmd_demo (int    argc,
   config->demo = TRUE;
   config->lock_after_s = lock_after;
   config->reveal_window_s = reveal_window;
+  config->sign_in_rate = sign_in_rate;
   config->watermark = !no_watermark;
   config->data_dir = g_canonicalize_filename (data_dir, NULL);
 
@@ -598,6 +604,8 @@ cmd_user (int    argc,
       goto out;
     }
   if (!FD_STORE_CALL (store, user_update, user, &error) ||
+      ((g_str_equal (verb, "unlock") || g_str_equal (verb, "enable")) &&
+       !FD_STORE_CALL (store, login_attempt_clear, username, &error)) ||
       !fd_seed_audit_cli (store, "account-change", username, verb, &error))
     {
       g_printerr ("frontdesk-server: %s\n", error->message);
