@@ -24,6 +24,8 @@ import xml.etree.ElementTree as ET
 
 APP_ID = 'io.github.frontdesk.FrontDesk'
 
+OLDEST_SUPPORTED_GNOME = 50
+
 FINISH_ARGS = [
     '--share=network',
     '--share=ipc',
@@ -93,8 +95,12 @@ def check_flatpak(manifest):
         if m.get('runtime') != 'org.gnome.Platform' or m.get('sdk') != 'org.gnome.Sdk':
             fail('%s: runtime/sdk must be org.gnome.Platform/org.gnome.Sdk' % name)
         try:
-            if int(str(m.get('runtime-version'))) < 47:
-                fail('%s: runtime-version %s < 47' % (name, m.get('runtime-version')))
+            # GNOME runtimes get security fixes for about a year: a release
+            # reaches its end of life when the second one after it is out
+            # (47 in October 2025). 50 is the oldest still supported.
+            if int(str(m.get('runtime-version'))) < OLDEST_SUPPORTED_GNOME:
+                fail('%s: runtime-version %s is past its end of life (< %d)'
+                     % (name, m.get('runtime-version'), OLDEST_SUPPORTED_GNOME))
         except ValueError:
             fail('%s: runtime-version %r is not a number' % (name, m.get('runtime-version')))
         if m.get('command') != 'frontdesk':
@@ -109,6 +115,11 @@ def check_flatpak(manifest):
             fail('%s: module frontdesk must use buildsystem meson' % name)
         if '-Dserver=false' not in mod.get('config-opts', []):
             fail('%s: module frontdesk must build the client only (-Dserver=false)' % name)
+        # flatpak-builder passes meson only --prefix and --libdir, so the
+        # project's default buildtype (debugoptimized) would apply; only a
+        # release build locks the GTK inspector down (FD_RELEASE).
+        if '--buildtype=release' not in mod.get('config-opts', []):
+            fail('%s: module frontdesk must be a release build (--buildtype=release)' % name)
         srcs = mod.get('sources', [])
         if not any(s.get('type') == 'dir' and s.get('path') == '..' for s in srcs):
             fail('%s: module frontdesk must build the source tree (type dir, path "..")' % name)
