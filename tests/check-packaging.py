@@ -710,6 +710,16 @@ def check_debian(srcdir, builddir):
                     owners.append(pkg)
                     used.add((pkg, pat))
         want = 'frontdesk-server' if is_server_file(rel) else 'frontdesk'
+        if rel.startswith('usr/bin/'):
+            page = 'debian/%s.1' % os.path.basename(rel)
+            manpages = os.path.join(deb, want + '.manpages')
+            listed = []
+            if os.path.isfile(manpages):
+                with open(manpages, encoding='utf-8') as f:
+                    listed = f.read().split()
+            if page not in listed or not os.path.isfile(os.path.join(srcdir, page)):
+                fail('%s needs a manual page %s, listed in debian/%s.manpages'
+                     % (rel, page, want))
         if owners != [want]:
             fail('%s (installed by meson) must be in debian/%s.install only; it is in %s'
                  % (rel, want, ', '.join('debian/%s.install' % o for o in owners) or 'none'))
