@@ -205,7 +205,7 @@ def check_unit(path, sysusers):
 # --- example server configuration ------------------------------------------
 
 CONFIG_KEYS = {
-    'server': ['listen', 'data-dir', 'certificate', 'private-key', 'key-file'],
+    'server': ['listen', 'data-dir', 'certificate', 'private-key', 'key-file', 'audit-witness'],
     'policy': ['off-hours', 'lock-after', 'idle-timeout', 'max-age', 'reveal-window',
                'watermark', 'visitor-retention-days'],
 }
