@@ -8,11 +8,13 @@
 #   check-packaging.py screenshots METAINFO SRCDIR
 #   check-packaging.py translations SRCDIR [LANG]
 #   check-packaging.py translatable-strings SRCDIR
+#   check-packaging.py debian SRCDIR BUILDDIR
 #   check-packaging.py options SRCDIR [--build]
 #   check-packaging.py missing PROGRAM
 # Each prints what it found wrong and exits 1, or exits 0.
 
 import configparser
+import fnmatch
 import json
 import os
 import re
@@ -23,6 +25,8 @@ import tempfile
 import xml.etree.ElementTree as ET
 
 APP_ID = 'io.github.frontdesk.FrontDesk'
+
+OLDEST_SUPPORTED_GNOME = 50
 
 FINISH_ARGS = [
     '--share=network',
@@ -93,8 +97,12 @@ def check_flatpak(manifest):
         if m.get('runtime') != 'org.gnome.Platform' or m.get('sdk') != 'org.gnome.Sdk':
             fail('%s: runtime/sdk must be org.gnome.Platform/org.gnome.Sdk' % name)
         try:
-            if int(str(m.get('runtime-version'))) < 47:
-                fail('%s: runtime-version %s < 47' % (name, m.get('runtime-version')))
+            # GNOME runtimes get security fixes for about a year: a release
+            # reaches its end of life when the second one after it is out
+            # (47 in October 2025). 50 is the oldest still supported.
+            if int(str(m.get('runtime-version'))) < OLDEST_SUPPORTED_GNOME:
+                fail('%s: runtime-version %s is past its end of life (< %d)'
+                     % (name, m.get('runtime-version'), OLDEST_SUPPORTED_GNOME))
         except ValueError:
             fail('%s: runtime-version %r is not a number' % (name, m.get('runtime-version')))
         if m.get('command') != 'frontdesk':
@@ -109,6 +117,11 @@ def check_flatpak(manifest):
             fail('%s: module frontdesk must use buildsystem meson' % name)
         if '-Dserver=false' not in mod.get('config-opts', []):
             fail('%s: module frontdesk must build the client only (-Dserver=false)' % name)
+        # flatpak-builder passes meson only --prefix and --libdir, so the
+        # project's default buildtype (debugoptimized) would apply; only a
+        # release build locks the GTK inspector down (FD_RELEASE).
+        if '--buildtype=release' not in mod.get('config-opts', []):
+            fail('%s: module frontdesk must be a release build (--buildtype=release)' % name)
         srcs = mod.get('sources', [])
         if not any(s.get('type') == 'dir' and s.get('path') == '..' for s in srcs):
             fail('%s: module frontdesk must build the source tree (type dir, path "..")' % name)
@@ -192,7 +205,7 @@ def check_unit(path, sysusers):
 # --- example server configuration ------------------------------------------
 
 CONFIG_KEYS = {
-    'server': ['listen', 'data-dir', 'certificate', 'private-key', 'key-file'],
+    'server': ['listen', 'data-dir', 'certificate', 'private-key', 'key-file', 'audit-witness'],
     'policy': ['off-hours', 'lock-after', 'idle-timeout', 'max-age', 'reveal-window',
                'watermark', 'visitor-retention-days', 'sign-in-rate'],
 }
@@ -522,6 +535,205 @@ def check_translator_comments(srcdir):
     print('%d strings checked, %d without a needed comment' % (len(entries), n))
 
 
+# --- Debian packaging -------------------------------------------------------
+
+# pkg-config name in meson's dependency() -> the Debian package providing it.
+# A new dependency() fails this check until it is mapped here and listed in
+# debian/control's Build-Depends.
+PC_TO_DEB = {
+    'glib-2.0': 'libglib2.0-dev',
+    'gio-2.0': 'libglib2.0-dev',
+    'json-glib-1.0': 'libjson-glib-dev',
+    'gnutls': 'libgnutls28-dev',
+    'libsoup-3.0': 'libsoup-3.0-dev',
+    'sqlite3': 'libsqlite3-dev',
+    'libsodium': 'libsodium-dev',
+    'icu-uc': 'libicu-dev',
+    'icu-i18n': 'libicu-dev',
+    'gtk4': 'libgtk-4-dev',
+    'gtk4-x11': 'libgtk-4-dev',
+    'x11': 'libx11-dev',
+    'libadwaita-1': 'libadwaita-1-dev',
+    'libsecret-1': 'libsecret-1-dev',
+    'systemd': 'systemd',
+}
+DEB_PACKAGES = {'frontdesk-server', 'frontdesk'}
+
+
+def parse_deb822(path):
+    """debian/control as a list of paragraphs ({field: value}); raises
+    ValueError on a line that is neither a field nor a continuation."""
+    paras, cur, last = [], {}, None
+    with open(path, encoding='utf-8') as f:
+        for n, line in enumerate(f, 1):
+            line = line.rstrip('\n')
+            if line.startswith('#'):
+                continue
+            if not line.strip():
+                if cur:
+                    paras.append(cur)
+                cur, last = {}, None
+                continue
+            if line[0] in ' \t':
+                if last is None:
+                    raise ValueError('%s:%d: continuation line outside a field' % (path, n))
+                cur[last] += '\n' + line.strip()
+                continue
+            m = re.match(r'^([A-Za-z0-9][A-Za-z0-9-]*):(.*)$', line)
+            if not m:
+                raise ValueError('%s:%d: not a field: %s' % (path, n, line))
+            last = m.group(1)
+            if last in cur:
+                raise ValueError('%s:%d: field %s given twice' % (path, n, last))
+            cur[last] = m.group(2).strip()
+    if cur:
+        paras.append(cur)
+    return paras
+
+
+def deb_relations(value):
+    """'a (>= 1), b | c,' -> [['a'], ['b', 'c']] (names only)."""
+    out = []
+    for group in value.replace('\n', ' ').split(','):
+        names = [re.sub(r'[\s(\[<].*$', '', alt.strip()) for alt in group.split('|')]
+        names = [x for x in names if x]
+        if names:
+            out.append(names)
+    return out
+
+
+def meson_dependencies(srcdir):
+    names = set()
+    for dirpath, dirnames, filenames in os.walk(srcdir):
+        dirnames[:] = [d for d in dirnames if not d.startswith(('.', 'build', 'obj-'))
+                       and d not in ('debian', 'subprojects')]
+        if 'meson.build' in filenames:
+            with open(os.path.join(dirpath, 'meson.build'), encoding='utf-8') as f:
+                names.update(re.findall(r"\bdependency\(\s*'([^']+)'", f.read()))
+    return names
+
+
+def is_server_file(rel):
+    return any(w in rel for w in ('frontdesk-server', 'server.conf', '/systemd/', 'sysusers.d'))
+
+
+def check_debian(srcdir, builddir):
+    deb = os.path.join(srcdir, 'debian')
+    try:
+        paras = parse_deb822(os.path.join(deb, 'control'))
+    except (OSError, ValueError) as e:
+        fail('debian/control: %s' % e)
+        return
+    if not paras or 'Source' not in paras[0]:
+        fail('debian/control: the first paragraph must be the Source paragraph')
+        return
+    source, binaries = paras[0], {p.get('Package'): p for p in paras[1:]}
+    if set(binaries) != DEB_PACKAGES:
+        fail('debian/control: binary packages are %s, expected %s'
+             % (sorted(map(str, binaries)), sorted(DEB_PACKAGES)))
+    for name, p in binaries.items():
+        for field in ('Architecture', 'Depends', 'Description'):
+            if field not in p:
+                fail('debian/control: %s has no %s' % (name, field))
+        if '${shlibs:Depends}' not in p.get('Depends', ''):
+            fail('debian/control: %s must depend on ${shlibs:Depends}' % name)
+        # libsoup's TLS comes from the GIO module in glib-networking.
+        if 'glib-networking' not in p.get('Depends', ''):
+            fail('debian/control: %s must depend on glib-networking (TLS)' % name)
+    build_deps = deb_relations(source.get('Build-Depends', ''))
+    if not re.search(r'debhelper-compat \(= 13\)', source.get('Build-Depends', '')):
+        fail('debian/control: Build-Depends needs debhelper-compat (= 13)')
+    provided = {n for group in build_deps for n in group}
+    for pc in sorted(meson_dependencies(srcdir)):
+        debname = PC_TO_DEB.get(pc)
+        if debname is None:
+            fail("meson dependency('%s') is not in PC_TO_DEB (tests/check-packaging.py): "
+                 'map it and add its -dev package to debian/control' % pc)
+        elif debname not in provided:
+            fail("debian/control: Build-Depends lacks %s (for dependency('%s'))" % (debname, pc))
+
+    # Version and format
+    with open(os.path.join(srcdir, 'meson.build'), encoding='utf-8') as f:
+        m = re.search(r"version:\s*'([^']+)'", f.read())
+    with open(os.path.join(deb, 'changelog'), encoding='utf-8') as f:
+        head = f.readline()
+    cm = re.match(r'^(\S+) \(([^)]+)\) ', head)
+    if not cm or cm.group(1) != source['Source']:
+        fail('debian/changelog: first line does not name source %s' % source['Source'])
+    elif m and cm.group(2) != m.group(1):
+        fail('debian/changelog: version %s, meson.build says %s' % (cm.group(2), m.group(1)))
+    with open(os.path.join(deb, 'source', 'format'), encoding='utf-8') as f:
+        if f.read().strip() != '3.0 (native)':
+            fail('debian/source/format must be 3.0 (native)')
+    rules = os.path.join(deb, 'rules')
+    if not os.access(rules, os.X_OK):
+        fail('debian/rules is not executable')
+    with open(rules, encoding='utf-8') as f:
+        text = f.read()
+    # The admin enables the service after writing the config and certificate.
+    if not re.search(r'dh_installsystemd\b.*--no-enable.*--no-start', text):
+        fail('debian/rules: dh_installsystemd must be given --no-enable --no-start')
+    for unit in re.findall(r'(\S+\.service)\b', text):
+        if not os.path.isfile(os.path.join(srcdir, 'data', unit)):
+            fail('debian/rules names %s, which is not in data/' % unit)
+
+    # Every file meson installs belongs to exactly one package, the right one.
+    patterns = {}
+    for pkg in DEB_PACKAGES:
+        path = os.path.join(deb, pkg + '.install')
+        if not os.path.isfile(path):
+            fail('debian/%s.install is missing' % pkg)
+            continue
+        with open(path, encoding='utf-8') as f:
+            patterns[pkg] = [l.split()[0].strip('/') for l in f
+                             if l.strip() and not l.startswith('#')]
+    info = os.path.join(builddir, 'meson-info')
+    try:
+        with open(os.path.join(info, 'intro-installed.json'), encoding='utf-8') as f:
+            installed = sorted(set(json.load(f).values()))
+        with open(os.path.join(info, 'intro-buildoptions.json'), encoding='utf-8') as f:
+            options = {o['name']: o['value'] for o in json.load(f)}
+    except (OSError, ValueError) as e:
+        fail('cannot read the build directory %s: %s' % (builddir, e))
+        return
+    prefix = options['prefix'].rstrip('/')
+    used = set()
+    for dest in installed:
+        if dest.startswith(prefix + '/'):
+            rel = 'usr/' + os.path.relpath(dest, prefix)
+        else:
+            rel = dest.lstrip('/')
+        owners = []
+        for pkg, pats in patterns.items():
+            for pat in pats:
+                if fnmatch.fnmatchcase(rel, pat) or rel.startswith(pat + '/'):
+                    owners.append(pkg)
+                    used.add((pkg, pat))
+        want = 'frontdesk-server' if is_server_file(rel) else 'frontdesk'
+        if rel.startswith('usr/bin/'):
+            page = 'debian/%s.1' % os.path.basename(rel)
+            manpages = os.path.join(deb, want + '.manpages')
+            listed = []
+            if os.path.isfile(manpages):
+                with open(manpages, encoding='utf-8') as f:
+                    listed = f.read().split()
+            if page not in listed or not os.path.isfile(os.path.join(srcdir, page)):
+                fail('%s needs a manual page %s, listed in debian/%s.manpages'
+                     % (rel, page, want))
+        if owners != [want]:
+            fail('%s (installed by meson) must be in debian/%s.install only; it is in %s'
+                 % (rel, want, ', '.join('debian/%s.install' % o for o in owners) or 'none'))
+    built = {'frontdesk-server': options.get('server', True),
+             'frontdesk': options.get('client', True)}
+    for pkg, pats in patterns.items():
+        if not built[pkg]:
+            continue
+        for pat in pats:
+            if (pkg, pat) not in used:
+                fail('debian/%s.install lists %s, which meson does not install' % (pkg, pat))
+    print('%d installed files checked against debian/*.install' % len(installed))
+
+
 # --- build options ----------------------------------------------------------
 
 def check_options(srcdir, build):
@@ -569,6 +781,8 @@ def main(argv):
         check_translations(args[0], args[1] if len(args) == 2 else 'zh_CN')
     elif cmd == 'translatable-strings' and len(args) == 1:
         check_translator_comments(args[0])
+    elif cmd == 'debian' and len(args) == 2:
+        check_debian(args[0], args[1])
     elif cmd == 'options' and len(args) in (1, 2):
         check_options(args[0], '--build' in args[1:])
     elif cmd == 'missing' and len(args) == 1:
