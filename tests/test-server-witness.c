@@ -348,6 +348,27 @@ test_rollback (void)
   g_assert_null (strstr (out, "ok "));
   g_clear_pointer (&out, g_free);
 
+  /* The same records piped in on standard input ("--witness -"), as the
+   * README's restore step does from journalctl. */
+  {
+    g_autofree char *bin = g_shell_quote (fd_test_server_binary ());
+    g_autofree char *dir = g_shell_quote (fd_test_server_get_data_dir (f.server));
+    g_autofree char *file = g_shell_quote (f.witness_file);
+    g_autofree char *cmd = g_strdup_printf ("cat %s | %s audit verify --data-dir %s --witness -",
+                                            file, bin, dir);
+    const char *argv[] = { "/bin/sh", "-c", cmd, NULL };
+    g_autoptr(GError) error = NULL;
+    int wait_status;
+
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL,
+                                 NULL, &out, NULL, &wait_status, &error));
+    g_assert_no_error (error);
+    g_assert_true (WIFEXITED (wait_status));
+    g_assert_cmpint (WEXITSTATUS (wait_status), ==, 1);
+    g_assert_nonnull (strstr (out, "rolled back: witness saw seq "));
+    g_clear_pointer (&out, g_free);
+  }
+
   /* Restarting the server writes a lower head: that does not hide it. */
   fd_test_server_restart (f.server);
   g_clear_object (&f.session);

@@ -444,9 +444,11 @@ read_file (const char     *file,
   ssize_t len;
   int saved;
 
-  /* Line by line: a year of records is about 100 MB. */
-  mark->source = g_strdup (file);
-  in = fopen (file, "re");
+  /* Line by line: a year of records is about 100 MB. "-" is standard
+   * input: a pipe from journalctl belongs to the calling user, so the
+   * service user could not reopen it as /dev/stdin. */
+  mark->source = g_strdup (g_str_equal (file, "-") ? "standard input" : file);
+  in = g_str_equal (file, "-") ? stdin : fopen (file, "re");
   if (in == NULL)
     {
       saved = errno;
@@ -465,12 +467,14 @@ read_file (const char     *file,
   free (line);
   if (ferror (in))
     {
-      fclose (in);
+      if (in != stdin)
+        fclose (in);
       g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
                    "Cannot read %s: %s", file, g_strerror (saved));
       return FALSE;
     }
-  fclose (in);
+  if (in != stdin)
+    fclose (in);
   return TRUE;
 }
 
