@@ -10,7 +10,7 @@
 #include <glib/gstdio.h>
 
 #include "fd-crypto.h"
-#include "fd-store.h"
+#include "fd-store-sqlite.h"
 
 #define MINUTE ((gint64) 60 * G_USEC_PER_SEC)
 #define T0     ((gint64) 1800000000 * G_USEC_PER_SEC)

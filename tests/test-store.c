@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "fd-crypto.h"
-#include "fd-store.h"
+#include "fd-store-sqlite.h"
 
 /* The SQLite engine: sealed columns, blind-index matching, the audit
  * chain and its verification, visitor retention, schema version. */

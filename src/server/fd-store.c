@@ -5,6 +5,8 @@
 #include "fd-field.h"
 #include "fd-store.h"
 
+G_DEFINE_QUARK (fd-store-wrong-key-error-quark, fd_store_wrong_key_error)
+
 void
 fd_store_close (FdStore *store)
 {

@@ -18,7 +18,7 @@
 #include "fd-seed.h"
 #include "fd-server.h"
 #include "fd-startup.h"
-#include "fd-store.h"
+#include "fd-store-sqlite.h"
 #include "fd-witness.h"
 
 /* frontdesk-server: demo | serve | audit verify | user …
