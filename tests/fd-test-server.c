@@ -323,6 +323,28 @@ fd_test_server_halt (FdTestServer *self)
 }
 
 void
+fd_test_server_kill (FdTestServer *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (self->process != NULL);
+
+  g_subprocess_send_signal (self->process, SIGKILL);
+  if (!g_subprocess_wait (self->process, NULL, &error))
+    g_error ("cannot wait for frontdesk-server: %s", error->message);
+  /* It may have died of something else first: that is a failure too. */
+  if (!g_subprocess_get_if_signaled (self->process)
+      || g_subprocess_get_term_sig (self->process) != SIGKILL)
+    g_error ("frontdesk-server ended before SIGKILL (%s %d)",
+             g_subprocess_get_if_signaled (self->process) ? "signal" : "exit status",
+             g_subprocess_get_if_signaled (self->process)
+               ? g_subprocess_get_term_sig (self->process)
+               : g_subprocess_get_exit_status (self->process));
+  g_clear_object (&self->process);
+}
+
+void
 fd_test_server_restart (FdTestServer *self)
 {
   g_return_if_fail (self != NULL);
