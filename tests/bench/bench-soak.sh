@@ -24,6 +24,7 @@ connections=50
 threads=2
 residents=100000
 segment="${FD_SOAK_SEGMENT:-60}"   # seconds per "minute" (shorter only to try the script)
+# FD_SOAK_MODE=visitors: visitor registrations only (write throughput).
 data_dir=""
 
 while [ $# -gt 0 ]; do
@@ -131,7 +132,7 @@ rss_warm=""
 m=1
 while [ "$m" -le "$minutes" ]; do
   wrk -t "$threads" -c "$connections" -d "${segment}s" --timeout 10s -s "$LUA" \
-    "https://127.0.0.1:$port" -- "$work" >"$work/wrk.out" 2>&1 || true
+    "https://127.0.0.1:$port" -- "$work" ${FD_SOAK_MODE:-} >"$work/wrk.out" 2>&1 || true
   line=$(grep '^SOAK ' "$work/wrk.out" || true)
   if [ -z "$line" ]; then
     echo "bench-soak: wrk printed no summary:" >&2

@@ -9,6 +9,8 @@
 --   queries    search texts (names, name parts, rooms, last-4), one a line
 --   rooms      rooms that exist on the estate, one a line
 --   max-id     the largest resident id
+-- A second argument "visitors" makes every request a visitor registration
+-- (the write throughput of docs/benchmarks.md).
 -- done() prints one "SOAK …" line that the driver parses. Nothing of the
 -- resident data is printed.
 --
@@ -40,7 +42,7 @@ local function urlencode(s)
   end))
 end
 
-local tokens, queries, rooms, max_id
+local tokens, queries, rooms, max_id, only_visitors
 local counter = 0
 local surnames = { "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "周", "吴" }
 local given = { "小明", "建国", "丽", "芳", "伟", "秀英", "磊", "静", "强", "敏" }
@@ -57,6 +59,7 @@ function init(args)
   end
   rooms = read_lines(dir .. "/rooms")
   max_id = tonumber(read_lines(dir .. "/max-id")[1])
+  only_visitors = args[2] == "visitors"
   math.randomseed(os.time() * 97 + thread_id)
   -- Connections of one thread start at different points of the cycle.
   counter = thread_id * 3
@@ -79,7 +82,7 @@ end
 
 function request()
   counter = counter + 1
-  local k = counter % 10
+  local k = only_visitors and 9 or counter % 10
   if k == 0 then
     return wrk.format("GET", "/api/v1/health")
   elseif k <= 4 then
