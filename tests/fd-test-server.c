@@ -25,6 +25,7 @@ struct _FdTestServer
   guint16      port;
   guint        residents;
   gboolean     keep_data_dir;
+  gboolean     same_port;     /* listen on @port again, not on port 0 */
   char        *off_hours;
   GStrv        extra_args;
 };
@@ -176,6 +177,8 @@ launch (FdTestServer *self)
   g_autoptr(GDataInputStream) out = NULL;
   g_autoptr(GMainContext) context = g_main_context_new ();
   g_autofree char *residents = g_strdup_printf ("%u", self->residents);
+  g_autofree char *listen = self->same_port ? g_strdup_printf ("127.0.0.1:%u", self->port)
+                                            : g_strdup ("127.0.0.1:0");
   gint64 deadline = g_get_monotonic_time () + START_TIMEOUT_S * G_USEC_PER_SEC;
   const char *prefix = "listening on https://127.0.0.1:";
 
@@ -184,7 +187,7 @@ launch (FdTestServer *self)
   g_ptr_array_add (argv, (char *) "--data-dir");
   g_ptr_array_add (argv, self->data_dir);
   g_ptr_array_add (argv, (char *) "--listen");
-  g_ptr_array_add (argv, (char *) "127.0.0.1:0");
+  g_ptr_array_add (argv, listen);
   g_ptr_array_add (argv, (char *) "--residents");
   g_ptr_array_add (argv, residents);
   g_ptr_array_add (argv, (char *) "--demo-password");
@@ -351,6 +354,17 @@ fd_test_server_restart (FdTestServer *self)
   g_return_if_fail (self->process == NULL);
 
   launch (self);
+}
+
+void
+fd_test_server_restart_same_port (FdTestServer *self)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (self->process == NULL);
+
+  self->same_port = TRUE;
+  launch (self);
+  self->same_port = FALSE;
 }
 
 void

@@ -49,6 +49,10 @@ void          fd_test_server_kill            (FdTestServer  *server);
  * (and so the base URL) usually changes. */
 void          fd_test_server_restart         (FdTestServer  *server);
 
+/* The same on the port it listened on before, so that a client keeps its
+ * base URL (an outage rather than a move). */
+void          fd_test_server_restart_same_port (FdTestServer *server);
+
 /* "https://127.0.0.1:PORT" (no trailing slash). */
 const char   *fd_test_server_get_base_url    (FdTestServer  *server);
 const char   *fd_test_server_get_data_dir    (FdTestServer  *server);
