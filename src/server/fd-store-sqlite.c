@@ -1433,7 +1433,7 @@ fd_store_sqlite_open (const char  *path,
   sqlite3_extended_result_codes (self->db, 0);
 
   if (!exec (self, "PRAGMA journal_mode = WAL", error) ||
-      !exec (self, "PRAGMA synchronous = NORMAL", error) ||
+      !exec (self, "PRAGMA synchronous = FULL", error) ||
       !exec (self, "PRAGMA foreign_keys = ON", error) ||
       !exec (self, "PRAGMA secure_delete = ON", error) ||
       !migrate (self, error))
