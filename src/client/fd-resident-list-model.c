@@ -106,6 +106,7 @@ struct _FdResidentListModel
   GCancellable *cancellable; /* of the current query and its pages */
   gboolean      loading;
   gboolean      replace_pending;  /* the next answer is a first page */
+  gboolean      failed;           /* the last query or page failed */
   guint         page_size;
 };
 
@@ -316,6 +317,7 @@ page_cb (GObject      *source,
     {
       if (error == NULL)
         error = g_error_new_literal (FD_ERROR, FD_ERROR_PROTOCOL, "malformed resident list");
+      self->failed = TRUE;
       g_signal_emit (self, signals[FAILED], 0, error);
       return;
     }
@@ -355,6 +357,7 @@ fetch (FdResidentListModel *self,
   else
     path = g_strdup_printf ("/residents?q=%s&limit=%u", escaped_query, self->page_size);
 
+  self->failed = FALSE;
   set_loading (self, TRUE);
   fd_api_client_request_async (self->api, "GET", path, NULL, self->cancellable,
                                page_cb, g_object_ref (self));
@@ -545,6 +548,20 @@ fd_resident_list_model_init (FdResidentListModel *self)
   g_array_set_clear_func (self->rows, row_clear);
 }
 
+/* The server is back after an outage: a query or page that failed runs
+ * again, so the search recovers without being typed again. */
+static void
+reachable_cb (FdResidentListModel *self)
+{
+  if (!self->failed || self->loading || !fd_api_client_get_reachable (self->api) ||
+      self->query == NULL || *self->query == '\0')
+    return;
+
+  if (self->cancellable == NULL)
+    self->cancellable = g_cancellable_new ();
+  fetch (self, self->replace_pending ? NULL : self->cursor);
+}
+
 FdResidentListModel *
 fd_resident_list_model_new (FdApiClient *api)
 {
@@ -554,5 +571,7 @@ fd_resident_list_model_new (FdApiClient *api)
 
   self = g_object_new (FD_TYPE_RESIDENT_LIST_MODEL, NULL);
   self->api = g_object_ref (api);
+  g_signal_connect_object (api, "notify::reachable", G_CALLBACK (reachable_cb), self,
+                           G_CONNECT_SWAPPED);
   return self;
 }

@@ -166,6 +166,18 @@ fd_audit_actor (FdRequest          *req,
   return audit_write (req, user, actor, action, target, NULL, NULL, NULL, allowed);
 }
 
+gboolean
+fd_begin_writes (FdRequest *req)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (open_transaction (req->server, &error))
+    return TRUE;
+  g_warning ("Cannot open a transaction, refusing a write: %s", error->message);
+  fd_reply_error (req, FD_ERROR_UNAVAILABLE, "The database cannot be written", NULL);
+  return FALSE;
+}
+
 void
 fd_raise_alert (FdRequest          *req,
                 const FdUserRecord *user,

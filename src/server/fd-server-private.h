@@ -130,6 +130,12 @@ gboolean    fd_audit_actor         (FdRequest          *req,
                                     const char         *action,
                                     const char         *target,
                                     gboolean            allowed);
+/* Opens the group-commit transaction before a write that precedes its
+ * audit entry (the entry needs the new row's id), so that the write and
+ * the entry commit together or not at all: a crash between them must not
+ * leave a record without its entry. FALSE (and a 503 reply already sent)
+ * when it cannot. */
+gboolean    fd_begin_writes        (FdRequest          *req);
 
 /* Runs @work in a worker thread (message paused), then @done back on the
  * main context. The worker pool is bounded: when it is full, @data is
