@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Tests the deterministic synthetic residents. */
+
 /* test-demo-data.c — deterministic synthetic residents
  *
  * SPDX-License-Identifier: GPL-3.0-or-later

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Tests the client while the office server is down. */
+
 /* test-pages-outage.c — the client while the office server is down
  *
  * The real window (FdWindow, signed in through its sign-in page) searches

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Tests the monitoring rules: off-hours and bulk access, reveal bursts. */
+
 /* test-server-anomaly.c — monitoring: off-hours bulk access, reveal bursts,
  * in-hours bulk access
  *

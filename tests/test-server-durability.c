@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Tests that kill -9 during writes loses nothing that was answered. */
+
 /* test-server-durability.c — kill -9 during a stream of writes loses nothing
  * that was answered
  *

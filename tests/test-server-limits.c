@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Tests limits under requests sent together. */
+
 /* test-server-limits.c — limits that must hold under requests sent together
  * (issue 9, findings 2, 4 and the reason text of 7)
  *

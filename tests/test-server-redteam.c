@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Tests an outsider's attacks on the office server, over the wire. */
+
 /* test-server-redteam.c — an outsider's attacks on the office server, over the wire
  *
  * Each case is something a user, an administrator or an attacker could try

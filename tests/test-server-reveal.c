@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Tests reveal, verify and the incident switch, over the wire. */
+
 /* test-server-reveal.c — reveal, verify and the incident switch, over the wire
  *
  * The cases share one server and run in order: reception's and manager's

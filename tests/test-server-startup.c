@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Tests what serve and demo refuse before they listen. */
+
 /* test-server-startup.c — what `serve` and `demo` refuse before they listen
  * (issue 9, findings 5 and 7): a data key that is not the database's, a
  * TLS private key others may read, a data directory others may write to, a

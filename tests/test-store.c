@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Tests the SQLite engine: sealed columns, blind indexes, the audit chain. */
+
 #define _GNU_SOURCE
 #include "config.h"
 

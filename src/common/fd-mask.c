@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The masking formats of docs/api.md. */
+
 /* fd-mask.c: the masking formats of docs/api.md ("Field values
  * and the role table")
  *

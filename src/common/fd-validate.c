@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Validators for resident ID numbers, mobiles, plates, rooms and names. */
+
 /* fd-validate.c: validators for resident ID numbers, mobiles, plates,
  * rooms and names
  *

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Deterministic synthetic residents for the demo office. */
+
 /* fd-demo-data.c — deterministic synthetic residents for the demo office
  *
  * SPDX-License-Identifier: GPL-3.0-or-later

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Pinyin initials of names, for search. */
+
 /* fd-pinyin.c — pinyin initials of names, for search
  *
  * SPDX-License-Identifier: GPL-3.0-or-later

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The storage interface's record types: freeing, audit hashes, times. */
+
 #include "config.h"
 
 #include <string.h>
