@@ -1,11 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Test helper: starts a real frontdesk-server on a loopback port. */
 
-/* fd-test-server.c — start a real frontdesk-server for tests
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
- */
-
 #include "config.h"
 
 #include "fd-test-server.h"

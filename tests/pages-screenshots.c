@@ -12,8 +12,6 @@
  * curtain}-SUFFIX.png. It starts a demo server (synthetic residents only),
  * builds the real FdMainView per role and takes each window with
  * ImageMagick's `import -window`.
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
 #include "config.h"

@@ -1,11 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests the demo CA and server certificate. */
 
-/* test-certs.c: the demo CA and server certificate
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
- */
-
 #include "config.h"
 
 #include "fd-certs.h"

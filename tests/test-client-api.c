@@ -3,8 +3,6 @@
 
 /* test-client-api.c — the client's connection, keyring and session logic
  * against a real frontdesk-server and a real gnome-keyring.
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
 #include "config.h"

@@ -4,8 +4,6 @@
 /* test-client-ui.c — the desktop client's window: sign-in, keyring,
  * restart, locking and what survives it, against a real server, a real
  * gnome-keyring and Xvfb (build-aux/headless-run.sh).
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
 #include "config.h"

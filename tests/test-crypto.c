@@ -1,11 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests key files, sealed values, blind indexes and passwords. */
 
-/* test-crypto.c: key files, AES-256-GCM blobs, blind indexes, passwords
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
- */
-
 #include "config.h"
 
 #include "fd-crypto.h"

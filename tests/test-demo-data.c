@@ -3,8 +3,6 @@
 
 /* test-demo-data.c — deterministic synthetic residents
  *
- * SPDX-License-Identifier: GPL-3.0-or-later
- *
  * The checks never print generated values: assertion messages name the
  * field, not its content.
  */

@@ -1,11 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests certificate pins against openssl's computation. */
 
-/* test-pin.c: certificate pins against openssl's computation
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
- */
-
 #include "config.h"
 
 #include <glib/gstdio.h>

@@ -6,8 +6,6 @@
  *
  * Two servers: one whose off-hours window is around now, one whose window
  * is hours away.
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
 #include "config.h"

@@ -1,11 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests the audit log: contents, access, hash chain, tampering. */
 
-/* test-server-audit.c — the audit log: contents, access, hash chain, tampering
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
- */
-
 #include "config.h"
 
 #include <glib/gstdio.h>

@@ -3,8 +3,6 @@
 
 /* test-server-db.c — data at rest: no clear mobile, ID number or address in
  * the database files
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
 #include "config.h"

@@ -5,8 +5,6 @@
  *
  * The cases share one server and run in order: reception's and manager's
  * hourly reveal budgets and reception's verify budget are spent on purpose.
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
 #include "config.h"

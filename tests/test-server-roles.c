@@ -1,11 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests what every role sees of residents, over the wire. */
 
-/* test-server-roles.c — what every role sees of residents, over the wire
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
- */
-
 #include "config.h"
 
 #include <string.h>

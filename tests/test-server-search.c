@@ -1,11 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests resident search and paging, over the wire. */
 
-/* test-server-search.c — resident search and paging, over the wire
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
- */
-
 #include "config.h"
 
 #include <string.h>

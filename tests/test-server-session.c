@@ -5,8 +5,6 @@
  *
  * One server; each case works on accounts of its own (created through the
  * admin API) so that lockouts and ended sessions stay inside the case.
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
 #include "config.h"

@@ -12,8 +12,6 @@
  * The real frontdesk-server ($FD_SERVER_BINARY): `demo` (through
  * fd-test-server) makes a data directory with its database, key and
  * certificates; then `serve --config FILE` is started on it directly.
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
 #include "config.h"

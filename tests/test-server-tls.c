@@ -1,11 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Tests the transport: TLS 1.2+ only, no plain HTTP, the demo PKI. */
 
-/* test-server-tls.c — transport: TLS 1.2+ only, no plain HTTP, the demo PKI
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
- */
-
 #include "config.h"
 
 #include <string.h>

@@ -3,8 +3,6 @@
 
 /* test-server-wire.c — request framing, sign-in lockout, password-work and
  * sign-in flood limits, over real TLS against the real server
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
 #include "config.h"

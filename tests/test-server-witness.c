@@ -8,8 +8,6 @@
  * entries and restoring the saved anchor made `audit verify` answer ok.
  * The server now writes its head to a witness (here file:PATH), and
  * `audit verify` names the rollback.
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
 #include "config.h"

@@ -4,8 +4,6 @@
 /* test-store-limits.c — the store's limit calls (issue 9): limit_take,
  * limit_count and listed_note on the SQLite engine, with explicit times so
  * that windows can pass without waiting.
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
 #include "config.h"

@@ -1,11 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Certificate pins in curl's --pinnedpubkey format. */
 
-/* fd-pin.c: certificate pins in curl's --pinnedpubkey format
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
- */
-
 #include "config.h"
 
 #include "fd-pin.h"

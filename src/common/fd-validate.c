@@ -3,8 +3,6 @@
 
 /* fd-validate.c: validators for resident ID numbers, mobiles, plates,
  * rooms and names
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
 #include "config.h"

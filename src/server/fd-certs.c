@@ -1,11 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The demo CA and server certificate, made in-process, and the key-pair check. */
 
-/* fd-certs.c: a private demo CA and a server certificate, made in-process
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
- */
-
 #include "config.h"
 
 #include "fd-certs.h"

@@ -1,11 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Encryption at rest, blind indexes, MACs and password hashing. */
 
-/* fd-crypto.c: encryption at rest, blind indexes, password hashing
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
- */
-
 #include "config.h"
 
 #include "fd-crypto.h"

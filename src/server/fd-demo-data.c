@@ -3,8 +3,6 @@
 
 /* fd-demo-data.c — deterministic synthetic residents for the demo office
  *
- * SPDX-License-Identifier: GPL-3.0-or-later
- *
  * Every value comes from a splitmix64 generator seeded from (seed, index)
  * and integer arithmetic only — never rand() or g_random_*(), whose output
  * may change between libc or GLib versions — so the same seed and index

@@ -3,8 +3,6 @@
 
 /* fd-pinyin.c — pinyin initials of names, for search
  *
- * SPDX-License-Identifier: GPL-3.0-or-later
- *
  * Each Han character is transliterated on its own with ICU's
  * "Han-Latin; Latin-ASCII" (张 → zhang), and the first letter of that
  * reading is the character's initial. ICU knows one reading per

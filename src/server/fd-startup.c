@@ -1,11 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Refusals at start-up: loose modes on the data directory and private key. */
 
-/* fd-startup.c: refusals at start-up for loose file modes
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
- */
-
 #include "config.h"
 
 #include "fd-startup.h"
