@@ -289,6 +289,7 @@ test_rekey (void)
   g_autoptr(GHashTable) sealed0 = sealed_snapshot (path);
   g_autofree char *out = NULL, *err = NULL;
   gint64 sealed_values;
+  int rc;
 
   /* Refused while the server has the database open. */
   {
@@ -349,7 +350,16 @@ test_rekey (void)
     g_autofree char *state = NULL;
     g_autoptr(GHashTable) after = NULL;
 
-    g_assert_cmpint (run_cli (args, NULL, NULL), ==, 128 + SIGKILL);
+    rc = run_cli (args, NULL, &err);
+    if (rc == 2 && strstr (err, "test-crash-after") != NULL)
+      {
+        /* a release build has no crash option: nothing to resume */
+        g_test_skip ("release build: no --test-crash-after");
+        fd_test_server_restart (server);
+        goto finish;
+      }
+    g_assert_cmpint (rc, ==, 128 + SIGKILL);
+    g_clear_pointer (&err, g_free);
     state = db_text (path, "SELECT value FROM settings WHERE key = 'key.check'");
     g_assert_cmpstr (state, ==, "rekey-in-progress");
     g_assert_cmpint (run_cli (verify_args, NULL, &err), ==, 2);
@@ -387,14 +397,17 @@ test_rekey (void)
   }
 
   /* --finish deletes the old keys, audited. */
+finish:
   fd_test_server_halt (server);
   {
     const char *args[] = { "rekey", "--data-dir", data_dir, "--finish", NULL };
+    gint64 rotations = db_int (path, "SELECT count(*) FROM audit_log WHERE action = 'rekey'");
 
-    g_assert_cmpuint (count_old_keys (data_dir), ==, 2);
+    g_assert_cmpuint (count_old_keys (data_dir), ==, rotations);
     g_assert_cmpint (run_cli (args, &out, NULL), ==, 0);
     g_assert_cmpuint (count_old_keys (data_dir), ==, 0);
-    g_assert_cmpint (db_int (path, "SELECT count(*) FROM audit_log WHERE action = 'rekey'"), ==, 3);
+    g_assert_cmpint (db_int (path, "SELECT count(*) FROM audit_log WHERE action = 'rekey'"), ==,
+                     rotations + 1);
   }
   g_unlink (loose_key);
   g_rmdir (keys_dir);

@@ -766,9 +766,11 @@ fd_cli_rekey (int    argc,
       "The new key file (made when missing)", "PATH" },
     { "finish", 0, 0, G_OPTION_ARG_NONE, &do_finish, "Delete the old keys kept by a rotation",
       NULL },
-    /* tests: small batches, and a crash half-way */
+    /* tests: small batches, and (not in release builds) a crash half-way */
     { "batch-size", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT, &batch_size, NULL, "N" },
+#if !FD_RELEASE
     { "test-crash-after", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT, &crash_after, NULL, "N" },
+#endif
     { NULL }
   };
 
