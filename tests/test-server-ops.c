@@ -413,6 +413,78 @@ finish:
   g_rmdir (keys_dir);
 }
 
+static guint
+sign_in (FdTestServer *server,
+         SoupSession  *session,
+         const char   *username,
+         const char   *password)
+{
+  g_autofree char *body = g_strdup_printf ("{\"username\": \"%s\", \"password\": \"%s\", "
+                                           "\"workstation\": \"fd-test\"}", username, password);
+  g_autoptr(JsonNode) node = NULL;
+  guint status;
+
+  node = fd_test_request (server, session, "POST", "/api/v1/session", NULL, body, &status, NULL);
+  return status;
+}
+
+/* The sign-in failures counted under a keyed MAC of the name carry over a
+ * rotation: four before it and one after lock the account. A column that
+ * looks keyed and that rekey does not know stops it before anything
+ * changes. */
+static void
+test_rekey_keeps_failures (void)
+{
+  FdTestServerOptions opts = { .residents = 10 };
+  g_autoptr(FdTestServer) server = fd_test_server_start (&opts);
+  g_autoptr(SoupSession) session = fd_test_server_new_session (server);
+  g_autofree char *user = fd_test_create_user (server, session, "reception", NULL);
+  g_autofree char *path = db_path (server);
+  g_autofree char *keys_dir = g_dir_make_tmp ("fd-test-keys-XXXXXX", NULL);
+  g_autofree char *new_key = g_build_filename (keys_dir, "new.key", NULL);
+  const char *data_dir = fd_test_server_get_data_dir (server);
+  const char *args[] = { "rekey", "--data-dir", data_dir, "--new-key", new_key, NULL };
+  g_autofree char *check = NULL, *err = NULL;
+
+  for (guint i = 0; i < 4; i++)
+    g_assert_cmpuint (sign_in (server, session, user, "not-the-password"), ==, 401);
+  g_assert_cmpuint (sign_in (server, session, "nobody-here", "not-the-password"), ==, 401);
+  fd_test_server_halt (server);
+  g_assert_cmpint (db_int (path, "SELECT count(*) FROM login_failures"), ==, 2);
+
+  /* e.g. a sealed column added by a later version */
+  {
+    sqlite3 *db = NULL;
+
+    check = db_text (path, "SELECT value FROM settings WHERE key = 'key.check'");
+    g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (db, "ALTER TABLE users ADD COLUMN totp_enc BLOB", NULL, NULL,
+                                   NULL), ==, SQLITE_OK);
+    sqlite3_close (db);
+    g_assert_cmpint (run_cli (args, NULL, &err), ==, 2);
+    g_assert_nonnull (strstr (err, "users.totp_enc"));
+    g_assert_false (g_file_test (new_key, G_FILE_TEST_EXISTS));
+    g_free (err);
+    err = db_text (path, "SELECT value FROM settings WHERE key = 'key.check'");
+    g_assert_cmpstr (err, ==, check);
+    g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (db, "ALTER TABLE users DROP COLUMN totp_enc", NULL, NULL,
+                                   NULL), ==, SQLITE_OK);
+    sqlite3_close (db);
+  }
+
+  g_assert_cmpint (run_cli (args, NULL, NULL), ==, 0);
+  /* the account's counter moved to the new key; the unknown name's went */
+  g_assert_cmpint (db_int (path, "SELECT count(*) FROM login_failures"), ==, 1);
+  fd_test_server_restart (server);
+  g_clear_object (&session);
+  session = fd_test_server_new_session (server);
+  sign_in (server, session, user, "not-the-password");
+  g_assert_cmpuint (sign_in (server, session, user, fd_test_server_get_password (server)), ==,
+                    423);
+  g_rmdir (keys_dir);
+}
+
 typedef struct
 {
   FdTestServer *server;
@@ -706,6 +778,7 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/fd/server/ops/rekey", test_rekey);
+  g_test_add_func ("/fd/server/ops/rekey-keeps-failures", test_rekey_keeps_failures);
   g_test_add_func ("/fd/server/ops/backup-under-load", test_backup_under_load);
   g_test_add_func ("/fd/server/ops/restore-refuses", test_restore_refuses);
   g_test_add_func ("/fd/server/ops/backup-keep", test_backup_keep);

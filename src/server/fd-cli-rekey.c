@@ -802,6 +802,9 @@ fd_cli_rekey (int    argc,
       !read_state (&self, old_check, new_key, &state, &error))
     goto failed;
 
+  /* Before anything is made or changed. */
+  if (state == STATE_UNDER_OLD && !check_known_columns (&self, &error))
+    goto failed;
   if (state == STATE_UNDER_OLD && !g_file_test (new_key, G_FILE_TEST_EXISTS))
     made_key = TRUE;
   /* The same rules as data.key: 64 bytes, 0600, a regular file. */
@@ -821,8 +824,7 @@ fd_cli_rekey (int    argc,
 
   if (state == STATE_UNDER_OLD)
     {
-      if (!check_known_columns (&self, &error) ||
-          !exec (&self, "BEGIN IMMEDIATE", &error) ||
+      if (!exec (&self, "BEGIN IMMEDIATE", &error) ||
           !set_setting (&self, "rekey.from", old_check, &error) ||
           !set_setting (&self, "rekey.to", new_check, &error) ||
           !set_setting (&self, "rekey.progress", "0:0", &error) ||
