@@ -485,6 +485,23 @@ fd_cli_backup (int    argc,
   return 0;
 }
 
+static gboolean
+leave_wal (sqlite3  *db,
+           GError  **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok = FALSE;
+
+  if (sqlite3_prepare_v2 (db, "PRAGMA journal_mode = MEMORY", -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    ok = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "memory") == 0;
+  sqlite3_finalize (stmt);
+  if (!ok)
+    g_set_error (error, FD_ERROR, FD_ERROR_INTERNAL,
+                 "Cannot checkpoint the database's write-ahead log: %s", sqlite3_errmsg (db));
+  return ok;
+}
+
 /* The checked copy @partial takes the place of the database at @db_path,
  * which is kept (renamed, never deleted) and sets *@aside; the caller
  * holds the database's exclusive lock (@db_path may not exist). */
@@ -590,8 +607,17 @@ fd_cli_restore (int    argc,
           remove_database_file (partial);
           return EXIT_USAGE;
         }
-      /* Everything in the old WAL goes into the file kept aside. */
-      sqlite3_exec (lock, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+      /* Everything in the old WAL goes into the file kept aside, and no
+       * file of the old database stays beside the new one: out of WAL into
+       * an in-memory journal, so closing this connection after the rename
+       * deletes no -wal or -journal by name. */
+      if (!leave_wal (lock, &error))
+        {
+          g_printerr ("frontdesk-server: refused: %s\n", error->message);
+          sqlite3_close_v2 (lock);
+          remove_database_file (partial);
+          return EXIT_USAGE;
+        }
       g_print ("restore: no server has the database open (SQLite's exclusive lock is held "
                "while the files move)\n");
     }
