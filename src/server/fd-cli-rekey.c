@@ -737,7 +737,15 @@ read_state (Rekey       *self,
       return TRUE;
     }
   *state = STATE_UNDER_NEW;
-  if (stored == NULL || !g_file_test (new_key, G_FILE_TEST_EXISTS))
+  if (stored == NULL)
+    {
+      g_set_error (error, FD_ERROR, FD_ERROR_CONFIG,
+                   "The database has no key check value yet (made by an older version): run "
+                   "`frontdesk-server audit verify` once with this version, which checks the "
+                   "key and stores it, then rekey");
+      return FALSE;
+    }
+  if (!g_file_test (new_key, G_FILE_TEST_EXISTS))
     {
       g_set_error (error, FD_STORE_WRONG_KEY_ERROR, 0,
                    "The data key file is not the key of this database (its key check value "
