@@ -85,38 +85,34 @@ require_resident_role (FdRequest  *req,
   return FALSE;
 }
 
-void
-fd_routes_residents_list (FdRequest *req)
+/* A search on its way through the pool. */
+typedef struct
+{
+  FdRequest *req;
+  char      *context;
+  guint      limit;
+} ListJob;
+
+static void
+list_job_free (gpointer data)
+{
+  ListJob *job = data;
+
+  fd_request_unref (job->req);
+  g_free (job->context);
+  g_free (job);
+}
+
+/* fd_routes_residents_list, continued on the main context once a search
+ * worker has the ids: the audit entry, then the answer. */
+static void
+residents_list_answer (FdRequest  *req,
+                       const char *context,
+                       guint       limit,
+                       GArray     *ids)
 {
   FdServer *server = req->server;
   g_auto(FdJsonWriter) w = { 0 };
-  g_autoptr(GArray) ids = NULL;
-  g_autofree char *q = NULL;
-  g_autofree char *context = NULL;
-  const char *cursor;
-  FdSearchScope scope;
-  gint64 after = 0;
-  guint limit;
-
-  if (!require_resident_role (req, "search") || !fd_query_limit (req, 50, &limit))
-    return;
-
-  q = fd_input_normalize (fd_query_get (req, "q") ? fd_query_get (req, "q") : "", FALSE);
-  if (q == NULL || g_utf8_strlen (q, -1) > 64)
-    {
-      fd_reply_error (req, FD_ERROR_BAD_REQUEST, "The search text is too long or not valid text", "q");
-      return;
-    }
-  context = g_strdup_printf ("residents\x1f%s\x1f%s", fd_role_to_string (req->role), q);
-  cursor = fd_query_get (req, "cursor");
-  if (cursor != NULL && !fd_cursor_decode (server, context, cursor, &after))
-    {
-      fd_reply_error (req, FD_ERROR_BAD_REQUEST, "The cursor is not valid for this query", "cursor");
-      return;
-    }
-
-  search_scope_for_role (req->role, &scope);
-  ids = fd_search_index_query (server->index, q, &scope, after, limit + 1);
 
   /* The query text may be a name: it is not written to the audit log. */
   if (!fd_audit (req, "search", NULL, NULL, NULL, NULL, TRUE))
@@ -144,6 +140,58 @@ fd_routes_residents_list (FdRequest *req)
     fd_json_writer_null (&w);
   fd_json_writer_end_object (&w);
   fd_reply_writer (req, 200, &w);
+}
+
+static void
+residents_list_searched (GArray   *found,
+                         gpointer  data)
+{
+  ListJob *job = data;
+  g_autoptr(GArray) ids = found;
+
+  residents_list_answer (job->req, job->context, job->limit, ids);
+  fd_request_resume (job->req);
+}
+
+void
+fd_routes_residents_list (FdRequest *req)
+{
+  FdServer *server = req->server;
+  g_autofree char *q = NULL;
+  g_autofree char *context = NULL;
+  const char *cursor;
+  FdSearchScope scope;
+  gint64 after = 0;
+  guint limit;
+  ListJob *job;
+
+  if (!require_resident_role (req, "search") || !fd_query_limit (req, 50, &limit))
+    return;
+
+  q = fd_input_normalize (fd_query_get (req, "q") ? fd_query_get (req, "q") : "", FALSE);
+  if (q == NULL || g_utf8_strlen (q, -1) > 64)
+    {
+      fd_reply_error (req, FD_ERROR_BAD_REQUEST, "The search text is too long or not valid text", "q");
+      return;
+    }
+  context = g_strdup_printf ("residents\x1f%s\x1f%s", fd_role_to_string (req->role), q);
+  cursor = fd_query_get (req, "cursor");
+  if (cursor != NULL && !fd_cursor_decode (server, context, cursor, &after))
+    {
+      fd_reply_error (req, FD_ERROR_BAD_REQUEST, "The cursor is not valid for this query", "cursor");
+      return;
+    }
+
+  search_scope_for_role (req->role, &scope);
+  /* The index query runs on a search worker; the main context goes on
+   * serving, and residents_list_answer() continues with its ids. */
+  job = g_new0 (ListJob, 1);
+  job->req = fd_request_ref (req);
+  job->context = g_steal_pointer (&context);
+  job->limit = limit;
+  fd_request_suspend (req);
+  fd_search_pool_query (server->search_pool, q, &scope, after, limit + 1,
+                        residents_list_searched, job, list_job_free);
 }
 
 static FdResidentRecord *

@@ -7,6 +7,7 @@
 #include "fd-error.h"
 #include "fd-policy.h"
 #include "fd-search.h"
+#include "fd-search-pool.h"
 #include "fd-server.h"
 
 G_BEGIN_DECLS
@@ -35,6 +36,9 @@ struct _FdServer
   gboolean       tx_open;
   GPtrArray     *awaiting_commit;   /* FdRequest*, paused */
   guint          commit_id;
+
+  /* Search queries run on these workers, off the main context (issue 13). */
+  FdSearchPool  *search_pool;
 };
 
 typedef struct _FdRequest FdRequest;
@@ -121,6 +125,11 @@ void        fd_request_run_in_thread (FdRequest     *req,
                                       gpointer       data,
                                       GDestroyNotify data_free,
                                       FdDoneFunc     done);
+/* For a handler whose work runs on a pool of its own (search): pauses the
+ * message. Once the answer is set, on the main context,
+ * fd_request_resume() sends it when its writes have committed. */
+void        fd_request_suspend     (FdRequest   *req);
+void        fd_request_resume      (FdRequest   *req);
 
 /* Body and query readers. Each sends the 400 naming the member and
  * returns FALSE on a wrong type; absent optional members give NULL. */
