@@ -215,6 +215,12 @@ struct _FdStoreBackend
                                     const char *detail, GError **error);
   GPtrArray  *(*alert_list)        (FdStore *store, guint limit);
   gboolean    (*alert_recent)      (FdStore *store, const char *kind, const char *actor, const char *since);
+
+  /* Appended (issue 13): @n residents at once, inside the caller's
+   * transaction, for seeding; NULL in engines without it (callers then
+   * use resident_insert). */
+  gboolean    (*resident_insert_many) (FdStore *store, const FdResidentInput *inputs, guint n,
+                                       GError **error);
 };
 
 struct _FdStore
