@@ -44,11 +44,29 @@ typedef struct
   FdResidentRecord *summary;  /* name, room, masked phone, plates (clear and masked) */
 } Entry;
 
+/* Three tables of keys, of about the same work to fill, so that loading
+ * fills them on three threads. */
+#define N_TABLES 3
+
+static guint
+table_of (char kind)
+{
+  switch (kind)
+    {
+    case 'P':
+      return 0;
+    case 'n': case 's': case 'p':
+      return 1;
+    default:   /* 'r', 'l', 'M' */
+      return 2;
+    }
+}
+
 struct _FdSearchIndex
 {
   GRWLock     lock;        /* readers: queries and lookups; writer: add */
   GArray     *entries;     /* Entry, ascending id */
-  GHashTable *postings;    /* set of Postings*, by key */
+  GHashTable *postings[N_TABLES];   /* sets of Postings*, by key */
 };
 
 static guint
@@ -88,15 +106,55 @@ fd_search_index_new (void)
   g_rw_lock_init (&self->lock);
   self->entries = g_array_new (FALSE, TRUE, sizeof (Entry));
   g_array_set_clear_func (self->entries, entry_clear);
-  self->postings = g_hash_table_new_full (postings_hash, postings_equal, postings_free, NULL);
+  for (guint t = 0; t < N_TABLES; t++)
+    self->postings[t] = g_hash_table_new_full (postings_hash, postings_equal, postings_free, NULL);
   return self;
 }
 
+static Entry entry_new  (const FdResidentRecord *r);
+static void  post_entry (FdSearchIndex          *self,
+                         guint32                 pos,
+                         guint                   tables);
+
 static void
-add_store_resident (const FdResidentRecord *resident,
-                    gpointer                user_data)
+add_store_entry (const FdResidentRecord *resident,
+                 gpointer                user_data)
 {
-  fd_search_index_add (user_data, resident);
+  GArray *entries = user_data;
+  Entry e;
+
+  if (entries->len > 0 && g_array_index (entries, Entry, entries->len - 1).id >= resident->id)
+    g_return_if_reached ();
+  e = entry_new (resident);
+  g_array_append_val (entries, e);
+}
+
+typedef struct
+{
+  FdSearchIndex *index;
+  guint          table;
+} Filler;
+
+/* Fills one table from every entry, then trims its lists: they grew by
+ * doubling. */
+static gpointer
+fill_table (gpointer data)
+{
+  Filler *filler = data;
+  FdSearchIndex *self = filler->index;
+  GHashTableIter iter;
+  gpointer p;
+
+  for (guint32 pos = 0; pos < self->entries->len; pos++)
+    post_entry (self, pos, 1u << filler->table);
+  g_hash_table_iter_init (&iter, self->postings[filler->table]);
+  while (g_hash_table_iter_next (&iter, &p, NULL))
+    {
+      Postings *list = p;
+      list->data = g_renew (guint32, list->data, list->len);
+      list->cap = list->len;
+    }
+  return NULL;
 }
 
 FdSearchIndex *
@@ -104,24 +162,26 @@ fd_search_index_new_from_store (FdStore *store)
 {
   FdSearchIndex *self = fd_search_index_new ();
   g_autoptr(GTimer) timer = g_timer_new ();
-  GHashTableIter iter;
-  gpointer p;
+  Filler fillers[N_TABLES];
+  GThread *threads[N_TABLES];
+  guint keys = 0;
 
-  FD_STORE_CALL (store, resident_foreach, add_store_resident, self);
-
-  /* The lists grew by doubling: give back what they will not use. */
   g_rw_lock_writer_lock (&self->lock);
-  g_hash_table_iter_init (&iter, self->postings);
-  while (g_hash_table_iter_next (&iter, &p, NULL))
+  FD_STORE_CALL (store, resident_foreach, add_store_entry, self->entries);
+  for (guint t = 0; t < N_TABLES; t++)
     {
-      Postings *list = p;
-      list->data = g_renew (guint32, list->data, list->len);
-      list->cap = list->len;
+      fillers[t] = (Filler) { self, t };
+      threads[t] = g_thread_new ("fd-index", fill_table, &fillers[t]);
+    }
+  for (guint t = 0; t < N_TABLES; t++)
+    {
+      g_thread_join (threads[t]);
+      keys += g_hash_table_size (self->postings[t]);
     }
   g_rw_lock_writer_unlock (&self->lock);
 
   g_message ("Search index of %u residents (%u keys) built in %.1f s", self->entries->len,
-             g_hash_table_size (self->postings), g_timer_elapsed (timer, NULL));
+             keys, g_timer_elapsed (timer, NULL));
   return self;
 }
 
@@ -131,7 +191,8 @@ fd_search_index_free (FdSearchIndex *self)
   if (self == NULL)
     return;
   g_array_unref (self->entries);
-  g_hash_table_unref (self->postings);
+  for (guint t = 0; t < N_TABLES; t++)
+    g_hash_table_unref (self->postings[t]);
   g_rw_lock_clear (&self->lock);
   g_free (self);
 }
@@ -167,7 +228,7 @@ lookup_key (FdSearchIndex *self,
   probe.probe.key[0] = kind;
   memcpy (probe.probe.key + 1, text, len);
   probe.probe.key[len + 1] = '\0';
-  return g_hash_table_lookup (self->postings, &probe.probe);
+  return g_hash_table_lookup (self->postings[table_of (kind)], &probe.probe);
 }
 
 /* Appends @pos to the list of the key (@kind, @text[0..len)) unless it
@@ -189,7 +250,7 @@ post (FdSearchIndex *self,
       list = g_malloc0 (sizeof (Postings) + len + 2);
       list->key[0] = kind;
       memcpy (list->key + 1, text, len);
-      g_hash_table_add (self->postings, list);
+      g_hash_table_add (self->postings[table_of (kind)], list);
     }
   if (list->len > 0 && list->data[list->len - 1] == pos)
     return;
@@ -251,22 +312,13 @@ post_room (FdSearchIndex *self,
       post (self, 'r', room, p + 1 - room, pos);
 }
 
-void
-fd_search_index_add (FdSearchIndex          *self,
-                     const FdResidentRecord *r)
+/* The entry (and its list-item summary) of @r. */
+static Entry
+entry_new (const FdResidentRecord *r)
 {
   Entry e = { 0 };
   FdResidentRecord *s;
   guint n_plates = r->plates ? g_strv_length (r->plates) : 0;
-  guint32 pos;
-
-  g_rw_lock_writer_lock (&self->lock);
-  pos = self->entries->len;
-  if (pos > 0 && g_array_index (self->entries, Entry, pos - 1).id >= r->id)
-    {
-      g_rw_lock_writer_unlock (&self->lock);
-      g_return_if_reached ();
-    }
 
   s = e.summary = g_new0 (FdResidentRecord, 1);
   s->id = e.id = r->id;
@@ -286,26 +338,62 @@ fd_search_index_add (FdSearchIndex          *self,
   e.initials = g_strdup (r->initials ? r->initials : "");
   if (r->phone_last4 && strlen (r->phone_last4) == 4)
     memcpy (e.last4, r->phone_last4, 4);
+  return e;
+}
 
-  post_grams (self, 'n', s->name, NAME_GRAM, pos);
-  if (e.surname)
+/* Posts the keys of entry @pos that belong to the tables in @tables (a
+ * bit per table): each table can be filled by a thread of its own. */
+static void
+post_entry (FdSearchIndex *self,
+            guint32        pos,
+            guint          tables)
+{
+  const Entry *e = &g_array_index (self->entries, Entry, pos);
+  const FdResidentRecord *s = e->summary;
+
+#define WANT(kind) ((tables & (1u << table_of (kind))) != 0)
+  if (WANT ('n'))
+    post_grams (self, 'n', s->name, NAME_GRAM, pos);
+  if (WANT ('s') && e->surname)
     post (self, 's', s->name, g_utf8_next_char (s->name) - s->name, pos);
-  post_room (self, s->room, pos);
-  if (e.last4[0])
-    post (self, 'l', e.last4, 4, pos);
-  {
-    g_auto(GStrv) initials = g_strsplit (e.initials, ",", 0);
-    for (guint i = 0; initials[i] != NULL; i++)
-      for (gsize n = 2; n <= 4 && n <= strlen (initials[i]); n++)
-        post (self, 'p', initials[i], n, pos);
-  }
-  for (guint i = 0; i < n_plates; i++)
+  if (WANT ('r'))
+    post_room (self, s->room, pos);
+  if (WANT ('l') && e->last4[0])
+    post (self, 'l', e->last4, 4, pos);
+  if (WANT ('p'))
     {
-      post_grams (self, 'P', s->plates[i], PLATE_GRAM, pos);
-      post_grams (self, 'M', s->plates_masked[i], PLATE_GRAM, pos);
+      g_auto(GStrv) initials = g_strsplit (e->initials, ",", 0);
+      for (guint i = 0; initials[i] != NULL; i++)
+        for (gsize n = 2; n <= 4 && n <= strlen (initials[i]); n++)
+          post (self, 'p', initials[i], n, pos);
     }
+  for (guint i = 0; s->plates[i] != NULL; i++)
+    {
+      if (WANT ('P'))
+        post_grams (self, 'P', s->plates[i], PLATE_GRAM, pos);
+      if (WANT ('M'))
+        post_grams (self, 'M', s->plates_masked[i], PLATE_GRAM, pos);
+    }
+#undef WANT
+}
 
+void
+fd_search_index_add (FdSearchIndex          *self,
+                     const FdResidentRecord *r)
+{
+  Entry e;
+  guint32 pos;
+
+  g_rw_lock_writer_lock (&self->lock);
+  pos = self->entries->len;
+  if (pos > 0 && g_array_index (self->entries, Entry, pos - 1).id >= r->id)
+    {
+      g_rw_lock_writer_unlock (&self->lock);
+      g_return_if_reached ();
+    }
+  e = entry_new (r);
   g_array_append_val (self->entries, e);
+  post_entry (self, pos, (1u << N_TABLES) - 1);
   g_rw_lock_writer_unlock (&self->lock);
 }
 
