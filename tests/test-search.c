@@ -373,9 +373,14 @@ test_cost_follows_page (void)
       for (gint64 after = 0; after <= n / 2; after += n / 2)
         {
           guint steps = 0;
-          g_autoptr(GArray) ids = fd_search_index_query_counted (big, queries->pdata[q], &scopes[s],
-                                                                 after, limit + 1, &steps);
+          g_autoptr(GPtrArray) summaries = g_ptr_array_new ();
+          g_autoptr(GArray) ids = fd_search_index_query_full (big, queries->pdata[q], &scopes[s],
+                                                              after, limit + 1, &steps, summaries);
           worst = MAX (worst, steps);
+          g_assert_cmpuint (summaries->len, ==, ids->len);
+          for (guint k = 0; k < ids->len; k++)
+            g_assert_true (summaries->pdata[k] ==
+                           fd_search_index_lookup (big, g_array_index (ids, gint64, k)));
           if (steps > 8 * (limit + 1))
             g_error ("query %u (%u bytes), scope %u: %u steps for %u results", q,
                      (guint) strlen (queries->pdata[q]), s, steps, ids->len);

@@ -91,6 +91,9 @@ typedef struct
   FdRequest *req;
   char      *context;
   guint      limit;
+  FdRole     role;
+  char      *items;       /* the page's items as a JSON array, written on the worker */
+  gsize      items_len;
 } ListJob;
 
 static void
@@ -100,7 +103,27 @@ list_job_free (gpointer data)
 
   fd_request_unref (job->req);
   g_free (job->context);
+  g_free (job->items);
   g_free (job);
+}
+
+/* On the search worker: list items come from the index's summaries, as
+ * the role may see them: no row reads, nothing to open. They are sent
+ * only once the audit entry is written (residents_list_answer). */
+static void
+residents_list_render (GArray    *ids,
+                       GPtrArray *summaries,
+                       gpointer   data)
+{
+  ListJob *job = data;
+  FdJsonWriter w;
+
+  fd_json_writer_init (&w, 256 * MIN (summaries->len, job->limit) + 16);
+  fd_json_writer_begin_array (&w);
+  for (guint i = 0; i < MIN (summaries->len, job->limit); i++)
+    fd_policy_write_resident (&w, job->role, summaries->pdata[i], FALSE);
+  fd_json_writer_end_array (&w);
+  job->items = fd_json_writer_steal (&w, &job->items_len);
 }
 
 /* fd_routes_residents_list, continued on the main context once a search
@@ -109,7 +132,9 @@ static void
 residents_list_answer (FdRequest  *req,
                        const char *context,
                        guint       limit,
-                       GArray     *ids)
+                       GArray     *ids,
+                       const char *items,
+                       gsize       items_len)
 {
   FdServer *server = req->server;
   g_auto(FdJsonWriter) w = { 0 };
@@ -118,18 +143,11 @@ residents_list_answer (FdRequest  *req,
   if (!fd_audit (req, "search", NULL, NULL, NULL, NULL, TRUE))
     return;
 
-  /* List items come from the index's summaries: no row reads, nothing to open. */
-  fd_json_writer_init (&w, 256 * MIN (ids->len, limit) + 64);
+  /* The items were written on the search worker (residents_list_render). */
+  fd_json_writer_init (&w, items_len + 128);
   fd_json_writer_begin_object (&w);
   fd_json_writer_member (&w, "items");
-  fd_json_writer_begin_array (&w);
-  for (guint i = 0; i < MIN (ids->len, limit); i++)
-    {
-      const FdResidentRecord *r = fd_search_index_lookup (server->index, g_array_index (ids, gint64, i));
-      if (r != NULL)
-        fd_policy_write_resident (&w, req->role, r, FALSE);
-    }
-  fd_json_writer_end_array (&w);
+  fd_json_writer_raw (&w, items, items_len);
   fd_json_writer_member (&w, "next_cursor");
   if (ids->len > limit)
     {
@@ -149,7 +167,7 @@ residents_list_searched (GArray   *found,
   ListJob *job = data;
   g_autoptr(GArray) ids = found;
 
-  residents_list_answer (job->req, job->context, job->limit, ids);
+  residents_list_answer (job->req, job->context, job->limit, ids, job->items, job->items_len);
   fd_request_resume (job->req);
 }
 
@@ -189,9 +207,10 @@ fd_routes_residents_list (FdRequest *req)
   job->req = fd_request_ref (req);
   job->context = g_steal_pointer (&context);
   job->limit = limit;
+  job->role = req->role;
   fd_request_suspend (req);
   fd_search_pool_query (server->search_pool, q, &scope, after, limit + 1,
-                        residents_list_searched, job, list_job_free);
+                        residents_list_render, residents_list_searched, job, list_job_free);
 }
 
 static FdResidentRecord *

@@ -9,6 +9,7 @@ typedef struct
   gint64           after_id;
   guint            limit;
   GArray          *ids;
+  FdSearchPoolRender render;
   FdSearchPoolDone done;
   gpointer         user_data;
   GDestroyNotify   user_data_free;
@@ -47,7 +48,12 @@ work (gpointer data,
   Job *job = data;
   FdSearchPool *pool = user_data;
 
-  job->ids = fd_search_index_query (pool->index, job->q, &job->scope, job->after_id, job->limit);
+  g_autoptr(GPtrArray) summaries = g_ptr_array_sized_new (job->limit);
+
+  job->ids = fd_search_index_query_full (pool->index, job->q, &job->scope, job->after_id,
+                                         job->limit, NULL, summaries);
+  if (job->render != NULL)
+    job->render (job->ids, summaries, job->user_data);
   g_mutex_lock (&pool->mutex);
   g_queue_push_tail (&pool->finished, job);
   g_mutex_unlock (&pool->mutex);
@@ -123,6 +129,7 @@ fd_search_pool_query (FdSearchPool        *pool,
                       const FdSearchScope *scope,
                       gint64               after_id,
                       guint                limit,
+                      FdSearchPoolRender   render,
                       FdSearchPoolDone     done,
                       gpointer             user_data,
                       GDestroyNotify       user_data_free)
@@ -133,6 +140,7 @@ fd_search_pool_query (FdSearchPool        *pool,
   job->scope = *scope;
   job->after_id = after_id;
   job->limit = limit;
+  job->render = render;
   job->done = done;
   job->user_data = user_data;
   job->user_data_free = user_data_free;

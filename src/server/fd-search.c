@@ -804,7 +804,8 @@ compare_uint32 (gconstpointer a,
 static GArray *
 positions_to_ids (FdSearchIndex *self,
                   GArray        *hits,
-                  guint          limit)
+                  guint          limit,
+                  GPtrArray     *summaries)
 {
   GArray *ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   guint32 last = G_MAXUINT32;
@@ -817,6 +818,8 @@ positions_to_ids (FdSearchIndex *self,
         continue;
       last = pos;
       g_array_append_val (ids, g_array_index (self->entries, Entry, pos).id);
+      if (summaries != NULL)
+        g_ptr_array_add (summaries, g_array_index (self->entries, Entry, pos).summary);
     }
   return ids;
 }
@@ -827,7 +830,8 @@ query_locked (FdSearchIndex       *self,
               const FdSearchScope *scope,
               gint64               after_id,
               guint                limit,
-              guint               *steps)
+              guint               *steps,
+              GPtrArray           *summaries)
 {
   g_autoptr(GArray) hits = g_array_new (FALSE, FALSE, sizeof (guint32));
   guint32 start = first_after (self, after_id);
@@ -838,7 +842,11 @@ query_locked (FdSearchIndex       *self,
     {
       ids = g_array_new (FALSE, FALSE, sizeof (gint64));
       for (guint i = start; i < self->entries->len && ids->len < limit; i++, (*steps)++)
-        g_array_append_val (ids, g_array_index (self->entries, Entry, i).id);
+        {
+          g_array_append_val (ids, g_array_index (self->entries, Entry, i).id);
+          if (summaries != NULL)
+            g_ptr_array_add (summaries, g_array_index (self->entries, Entry, i).summary);
+        }
       return ids;
     }
 
@@ -863,18 +871,19 @@ query_locked (FdSearchIndex       *self,
     collect_substring (self, steps, 'M', qp.plate_q, PLATE_GRAM, start, match_masked_plates, &qp,
                        limit, hits);
 
-  ids = positions_to_ids (self, hits, limit);
+  ids = positions_to_ids (self, hits, limit, summaries);
   query_clear (&qp);
   return ids;
 }
 
 GArray *
-fd_search_index_query_counted (FdSearchIndex       *self,
-                               const char          *q,
-                               const FdSearchScope *scope,
-                               gint64               after_id,
-                               guint                limit,
-                               guint               *steps)
+fd_search_index_query_full (FdSearchIndex       *self,
+                            const char          *q,
+                            const FdSearchScope *scope,
+                            gint64               after_id,
+                            guint                limit,
+                            guint               *steps,
+                            GPtrArray           *summaries)
 {
   guint ignored = 0;
   GArray *ids;
@@ -885,7 +894,7 @@ fd_search_index_query_counted (FdSearchIndex       *self,
     steps = &ignored;
   *steps = 0;
   g_rw_lock_reader_lock (&self->lock);
-  ids = query_locked (self, q, scope, after_id, limit, steps);
+  ids = query_locked (self, q, scope, after_id, limit, steps, summaries);
   g_rw_lock_reader_unlock (&self->lock);
   return ids;
 }
@@ -897,7 +906,7 @@ fd_search_index_query (FdSearchIndex       *self,
                        gint64               after_id,
                        guint                limit)
 {
-  return fd_search_index_query_counted (self, q, scope, after_id, limit, NULL);
+  return fd_search_index_query_full (self, q, scope, after_id, limit, NULL, NULL);
 }
 
 GArray *

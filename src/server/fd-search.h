@@ -56,14 +56,17 @@ GArray        *fd_search_index_query  (FdSearchIndex          *index,
                                        const FdSearchScope    *scope,
                                        gint64                  after_id,
                                        guint                   limit);
-/* The same, counting in @steps the list skips and matcher tests it took:
- * the measure of its cost that the tests bound by the page. */
-GArray        *fd_search_index_query_counted (FdSearchIndex       *index,
-                                              const char          *q,
-                                              const FdSearchScope *scope,
-                                              gint64               after_id,
-                                              guint                limit,
-                                              guint               *steps);
+/* The same, counting in @steps (may be NULL) the list skips and matcher
+ * tests it took: the measure of its cost that the tests bound by the
+ * page; and appending to @summaries (may be NULL) the list-item summary
+ * of each id (owned by the index, as fd_search_index_lookup's). */
+GArray        *fd_search_index_query_full (FdSearchIndex       *index,
+                                           const char          *q,
+                                           const FdSearchScope *scope,
+                                           gint64               after_id,
+                                           guint                limit,
+                                           guint               *steps,
+                                           GPtrArray           *summaries);
 /* The same answer by a plain scan of every resident: the reference the
  * tests hold the index to. */
 GArray        *fd_search_index_query_scan (FdSearchIndex       *index,

@@ -111,10 +111,10 @@ main (int   argc,
       g_printerr ("%s\n", error->message);
       return 2;
     }
-  if (connections < 1 || seconds < 1 || rounds < 1 || kind_seconds < 0 || accounts < 1 ||
+  if (connections < 1 || seconds < 1 || rounds < 0 || kind_seconds < 0 || accounts < 1 ||
       limit < 1 || limit > 100 || residents < 1 || residents > 1000000)
     {
-      g_printerr ("connections, duration, rounds, accounts >= 1; limit 1-100; "
+      g_printerr ("connections, duration, accounts >= 1; rounds >= 0; limit 1-100; "
                   "residents 1-1000000\n");
       return 2;
     }
@@ -156,7 +156,9 @@ main (int   argc,
 
   if (kind_seconds > 0)
     {
-      g_print ("each kind alone, wrk -t1 -c1, %d s:\n", kind_seconds);
+      g_print ("each kind alone, wrk -t1 -c1, %d s (after a %d s warm-up of the mix):\n",
+               kind_seconds, kind_seconds);
+      bench_run_wrk (server, mix_script, 1, (guint) kind_seconds);
       for (BenchKind kind = 0; kind < BENCH_N_KINDS; kind++)
         {
           g_autofree char *script = bench_write_script (mix, kind);
