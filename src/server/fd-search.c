@@ -801,6 +801,19 @@ compare_uint32 (gconstpointer a,
   return x < y ? -1 : x > y;
 }
 
+static void
+add_result (FdSearchIndex *self,
+            guint32        pos,
+            GArray        *ids,
+            GPtrArray     *summaries)
+{
+  const Entry *e = &g_array_index (self->entries, Entry, pos);
+
+  g_array_append_val (ids, e->id);
+  if (summaries != NULL)
+    g_ptr_array_add (summaries, e->summary);
+}
+
 static GArray *
 positions_to_ids (FdSearchIndex *self,
                   GArray        *hits,
@@ -817,9 +830,7 @@ positions_to_ids (FdSearchIndex *self,
       if (pos == last)
         continue;
       last = pos;
-      g_array_append_val (ids, g_array_index (self->entries, Entry, pos).id);
-      if (summaries != NULL)
-        g_ptr_array_add (summaries, g_array_index (self->entries, Entry, pos).summary);
+      add_result (self, pos, ids, summaries);
     }
   return ids;
 }
@@ -842,11 +853,7 @@ query_locked (FdSearchIndex       *self,
     {
       ids = g_array_new (FALSE, FALSE, sizeof (gint64));
       for (guint i = start; i < self->entries->len && ids->len < limit; i++, (*steps)++)
-        {
-          g_array_append_val (ids, g_array_index (self->entries, Entry, i).id);
-          if (summaries != NULL)
-            g_ptr_array_add (summaries, g_array_index (self->entries, Entry, i).summary);
-        }
+        add_result (self, i, ids, summaries);
       return ids;
     }
 
