@@ -1384,8 +1384,52 @@ write_sealed_resident (FdStoreSqlite         *self,
   return TRUE;
 }
 
+/* Starts sealing @from…@to on @n_threads threads (none: here and now). */
+static void
+seal_start (FdStoreSqlite          *self,
+            const FdResidentInput  *inputs,
+            SealedResident         *sealed,
+            gint64                  first_id,
+            guint                   from,
+            guint                   to,
+            SealChunk              *chunks,
+            GThread               **threads,
+            guint                   n_threads)
+{
+  for (guint t = 0; t < n_threads; t++)
+    {
+      chunks[t] = (SealChunk) { self->parent.keys, inputs, sealed, first_id,
+                                from + (guint) ((guint64) (to - from) * t / n_threads),
+                                from + (guint) ((guint64) (to - from) * (t + 1) / n_threads),
+                                FALSE };
+      threads[t] = n_threads > 1 ? g_thread_new ("fd-seal", seal_chunk, &chunks[t])
+                                 : (seal_chunk (&chunks[t]), NULL);
+    }
+}
+
+static gboolean
+seal_finish (SealChunk  *chunks,
+             GThread   **threads,
+             guint       n_threads)
+{
+  gboolean ok = TRUE;
+
+  for (guint t = 0; t < n_threads; t++)
+    {
+      if (threads[t] != NULL)
+        g_thread_join (threads[t]);
+      threads[t] = NULL;
+      ok &= !chunks[t].failed;
+    }
+  return ok;
+}
+
 /* Writes @n residents with the ids that follow the largest one (the first
- * in @first_id); a batch of 64 or more is sealed on worker threads. */
+ * in @first_id). A batch of 64 or more is sealed on worker threads, a
+ * slice ahead of the writing: while this thread writes slice k, the
+ * workers seal slice k+1. */
+#define SEAL_SLICE 1024
+
 static gboolean
 insert_residents (FdStoreSqlite          *self,
                   const FdResidentInput  *inputs,
@@ -1405,28 +1449,30 @@ insert_residents (FdStoreSqlite          *self,
     return set_sqlite_error (self, error, "residents"), FALSE;
   first_id = sqlite3_column_int64 (stmt, 0);
   sqlite3_reset (stmt);
-
   *first_id_out = first_id;
-  for (guint t = 0; t < n_threads; t++)
-    {
-      chunks[t] = (SealChunk) { self->parent.keys, inputs, sealed, first_id,
-                                (guint) ((guint64) n * t / n_threads),
-                                (guint) ((guint64) n * (t + 1) / n_threads), FALSE };
-      threads[t] = n_threads > 1 ? g_thread_new ("fd-seal", seal_chunk, &chunks[t])
-                                 : (seal_chunk (&chunks[t]), NULL);
-    }
-  for (guint t = 0; t < n_threads; t++)
-    {
-      if (threads[t] != NULL)
-        g_thread_join (threads[t]);
-      if (chunks[t].failed)
-        ok = FALSE;
-    }
-  if (!ok)
-    g_set_error (error, FD_ERROR, FD_ERROR_INTERNAL, "Cannot seal resident data");
 
-  for (guint i = 0; i < n && ok; i++)
-    ok = write_sealed_resident (self, first_id + i, &inputs[i], &sealed[i], error);
+  seal_start (self, inputs, sealed, first_id, 0, MIN (n, SEAL_SLICE), chunks, threads, n_threads);
+  for (guint from = 0; from < n; from += SEAL_SLICE)
+    {
+      guint to = MIN (n, from + SEAL_SLICE);
+
+      if (!seal_finish (chunks, threads, n_threads))
+        {
+          g_set_error (error, FD_ERROR, FD_ERROR_INTERNAL, "Cannot seal resident data");
+          ok = FALSE;
+          break;
+        }
+      if (to < n)
+        seal_start (self, inputs, sealed, first_id, to, MIN (n, to + SEAL_SLICE), chunks,
+                    threads, n_threads);
+      for (guint i = from; i < to && ok; i++)
+        ok = write_sealed_resident (self, first_id + i, &inputs[i], &sealed[i], error);
+      if (!ok)
+        {
+          seal_finish (chunks, threads, n_threads);
+          break;
+        }
+    }
   for (guint i = 0; i < n; i++)
     sealed_resident_clear (&sealed[i]);
   return ok;
