@@ -88,9 +88,9 @@ static const struct {
   { "admin",     "管理员 Admin" },
 };
 
-/* Residents generated and written a batch at a time: the store seals a
- * batch on its worker threads (resident_insert_many). */
-#define SEED_BATCH 4096
+/* Residents generated and written a batch at a time (about 15 MiB): the
+ * store seals a batch on its worker threads (resident_insert_many). */
+#define SEED_BATCH 16384
 
 static gboolean
 seed_batch (FdStore     *store,
