@@ -103,6 +103,9 @@ list_job_free (gpointer data)
 
   fd_request_unref (job->req);
   g_free (job->context);
+  /* names and masked values: this copy goes once the answer has its own */
+  if (job->items != NULL)
+    explicit_bzero (job->items, job->items_len);
   g_free (job->items);
   g_free (job);
 }
