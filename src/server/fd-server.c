@@ -696,6 +696,19 @@ fd_request_run_in_thread (FdRequest     *req,
   return TRUE;
 }
 
+void
+fd_request_suspend (FdRequest *req)
+{
+  req->in_thread = TRUE;
+  soup_server_message_pause (req->msg);
+}
+
+void
+fd_request_resume (FdRequest *req)
+{
+  release_when_committed (req, TRUE);
+}
+
 /* policy helpers */
 
 gboolean
@@ -1290,13 +1303,6 @@ early_callback (SoupServer        *soup,
                                    refusal_written_cb, r);
 }
 
-static void
-add_to_index (const FdResidentRecord *resident,
-              gpointer                user_data)
-{
-  fd_search_index_add (user_data, resident);
-}
-
 static gboolean
 purge_visitors_cb (gpointer user_data)
 {
@@ -1322,12 +1328,12 @@ fd_server_new (FdConfig  *config,
 
   server->config = config;
   server->store = store;
-  server->index = fd_search_index_new ();
+  server->index = fd_search_index_new_from_store (store);
+  server->search_pool = fd_search_pool_new (server->index, 0);
   server->awaiting_commit = g_ptr_array_new_with_free_func ((GDestroyNotify) fd_request_unref);
   server->context = g_main_context_ref_thread_default ();
   server->work_pool = fd_work_pool_new (CLAMP (g_get_num_processors (), 1, 8), WORK_QUEUE_MAX);
   server->sign_in_limit = fd_rate_limit_new (config->sign_in_rate);
-  FD_STORE_CALL (store, resident_foreach, add_to_index, server->index);
 
   cert = g_tls_certificate_new_from_files (config->certificate, config->private_key, error);
   if (cert == NULL)
@@ -1436,6 +1442,7 @@ fd_server_free (FdServer *server)
   g_clear_pointer (&server->work_pool, fd_work_pool_free);
   g_clear_pointer (&server->sign_in_limit, fd_rate_limit_free);
   g_clear_pointer (&server->context, g_main_context_unref);
+  fd_search_pool_free (server->search_pool);
   fd_search_index_free (server->index);
   fd_store_close (server->store);
   fd_config_free (server->config);
