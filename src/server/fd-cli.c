@@ -27,7 +27,11 @@ const char fd_cli_usage_text[] =
   "  frontdesk-server user add (--data-dir DIR | --config FILE) --username U --role R\n"
   "                        [--display-name NAME]   (password read from standard input)\n"
   "  frontdesk-server user disable|enable|unlock (--data-dir DIR | --config FILE) --username U\n"
-  "  frontdesk-server user set-role (--data-dir DIR | --config FILE) --username U --role R\n";
+  "  frontdesk-server user set-role (--data-dir DIR | --config FILE) --username U --role R\n"
+  "  frontdesk-server backup (--data-dir DIR | --config FILE) --to DIR [--keep N]\n"
+  "  frontdesk-server restore (--data-dir DIR | --config FILE) --from FILE\n"
+  "  frontdesk-server rekey (--data-dir DIR | --config FILE) --new-key PATH\n"
+  "  frontdesk-server rekey (--data-dir DIR | --config FILE) --finish\n";
 
 int
 fd_cli_usage_error (const char *message)

@@ -90,3 +90,16 @@ fd_request_run_in_thread (FdRequest     *req,
   soup_server_message_pause (req->msg);
   return TRUE;
 }
+
+void
+fd_request_suspend (FdRequest *req)
+{
+  req->in_thread = TRUE;
+  soup_server_message_pause (req->msg);
+}
+
+void
+fd_request_resume (FdRequest *req)
+{
+  fd_request_release_when_committed (req, TRUE);
+}

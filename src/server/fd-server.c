@@ -69,13 +69,6 @@ fd_server_track_message (FdServer          *server,
   g_signal_connect (msg, "finished", G_CALLBACK (message_finished_cb), server);
 }
 
-static void
-add_to_index (const FdResidentRecord *resident,
-              gpointer                user_data)
-{
-  fd_search_index_add (user_data, resident);
-}
-
 static gboolean
 purge_visitors_cb (gpointer user_data)
 {
@@ -101,12 +94,12 @@ fd_server_new (FdConfig  *config,
 
   server->config = config;
   server->store = store;
-  server->index = fd_search_index_new ();
+  server->index = fd_search_index_new_from_store (store);
+  server->search_pool = fd_search_pool_new (server->index, 0);
   server->awaiting_commit = g_ptr_array_new_with_free_func ((GDestroyNotify) fd_request_unref);
   server->context = g_main_context_ref_thread_default ();
   server->work_pool = fd_work_pool_new (CLAMP (g_get_num_processors (), 1, 8), WORK_QUEUE_MAX);
   server->sign_in_limit = fd_rate_limit_new (config->sign_in_rate);
-  FD_STORE_CALL (store, resident_foreach, add_to_index, server->index);
 
   cert = g_tls_certificate_new_from_files (config->certificate, config->private_key, error);
   if (cert == NULL)
@@ -215,6 +208,7 @@ fd_server_free (FdServer *server)
   g_clear_pointer (&server->work_pool, fd_work_pool_free);
   g_clear_pointer (&server->sign_in_limit, fd_rate_limit_free);
   g_clear_pointer (&server->context, g_main_context_unref);
+  fd_search_pool_free (server->search_pool);
   fd_search_index_free (server->index);
   fd_store_close (server->store);
   fd_config_free (server->config);

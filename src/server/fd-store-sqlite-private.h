@@ -214,6 +214,8 @@ gboolean fd_sqlite_resident_matches (FdStore *store, gint64 id, const char *fiel
                                      const char *value);
 gboolean fd_sqlite_room_exists (FdStore *store, const char *room);
 GPtrArray *fd_sqlite_room_search (FdStore *store, const char *prefix, guint limit);
+gboolean fd_sqlite_resident_insert_many (FdStore *store, const FdResidentInput *inputs, guint n,
+                                         GError **error);
 
 /* fd-store-sqlite-visitors.c */
 gint64 fd_sqlite_visitor_insert (FdStore *store, const char *name, const char *phone,

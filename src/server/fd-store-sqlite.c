@@ -195,6 +195,7 @@ static const FdStoreBackend sqlite_backend = {
   .login_attempt_reserve = fd_sqlite_login_attempt_reserve,
   .login_attempt_clear = fd_sqlite_login_attempt_clear,
   .session_unlock_reserve = fd_sqlite_session_unlock_reserve,
+  .resident_insert_many = fd_sqlite_resident_insert_many,
 };
 
 static void
@@ -347,6 +348,14 @@ check_data_key (FdStoreSqlite  *self,
     {
       if (fd_const_time_equal (stored, expected))
         return TRUE;
+      /* set by fd-cli-rekey.c until every row is under the new key */
+      if (g_str_equal (stored, "rekey-in-progress"))
+        {
+          g_set_error (error, FD_ERROR, FD_ERROR_CONFIG,
+                       "A data key rotation (frontdesk-server rekey) is half-way on this "
+                       "database: run the same rekey command again to finish it");
+          return FALSE;
+        }
       g_set_error (error, FD_STORE_WRONG_KEY_ERROR, 0,
                    "the key's check value differs from the one stored in the database");
       return FALSE;

@@ -9,7 +9,7 @@
 
 #include "fd-cli.h"
 
-/* frontdesk-server: demo | serve | audit verify | user …
+/* frontdesk-server: demo | serve | audit verify | user | backup | restore | rekey …
  * Exit codes: 0 ok, 1 a check failed (audit verify), 2 usage or I/O.
  * Each command lives in the server library as fd_cli_NAME() (fd-cli-*.c,
  * declared in fd-cli.h), where tests can call it; this file only sets up
@@ -58,5 +58,11 @@ main (int   argc,
     return fd_cli_audit (argc, argv);
   if (g_str_equal (command, "user"))
     return fd_cli_user (argc, argv);
+  if (g_str_equal (command, "backup"))
+    return fd_cli_backup (argc, argv);
+  if (g_str_equal (command, "restore"))
+    return fd_cli_restore (argc, argv);
+  if (g_str_equal (command, "rekey"))
+    return fd_cli_rekey (argc, argv);
   return fd_cli_usage_error ("unknown command");
 }
