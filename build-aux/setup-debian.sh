@@ -14,6 +14,7 @@ PACKAGES="
   openssl gnutls-bin sqlite3 curl wrk
   imagemagick xclip xdotool x11-utils fonts-wqy-microhei libgtk-4-bin
   flatpak-builder systemd
+  gcovr clang-tools
 "
 
 missing=""

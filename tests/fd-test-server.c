@@ -1,7 +1,5 @@
-/* fd-test-server.c — start a real frontdesk-server for tests
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
- */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Test helper: starts a real frontdesk-server on a loopback port. */
 
 #include "config.h"
 

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Screenshots of every main data page, for the docs. */
+
 /* pages-screenshots.c — pictures of every main data page for docs/.
  *
  * Not a test: build-aux/screenshots-pages runs it under Xvfb, once with
@@ -9,8 +12,6 @@
  * curtain}-SUFFIX.png. It starts a demo server (synthetic residents only),
  * builds the real FdMainView per role and takes each window with
  * ImageMagick's `import -window`.
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
 #include "config.h"

@@ -1,7 +1,5 @@
-/* test-certs.c: the demo CA and server certificate
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
- */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Tests the demo CA and server certificate. */
 
 #include "config.h"
 

@@ -1,7 +1,8 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Tests the client's connection, keyring and session logic against a real server. */
+
 /* test-client-api.c — the client's connection, keyring and session logic
  * against a real frontdesk-server and a real gnome-keyring.
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
 #include "config.h"

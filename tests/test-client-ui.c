@@ -1,8 +1,9 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Tests the client window: sign-in, keyring, restart and locking. */
+
 /* test-client-ui.c — the desktop client's window: sign-in, keyring,
  * restart, locking and what survives it, against a real server, a real
  * gnome-keyring and Xvfb (build-aux/headless-run.sh).
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
 #include "config.h"

@@ -1,7 +1,5 @@
-/* test-crypto.c: key files, AES-256-GCM blobs, blind indexes, passwords
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
- */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Tests key files, sealed values, blind indexes and passwords. */
 
 #include "config.h"
 

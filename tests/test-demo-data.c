@@ -1,6 +1,7 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Tests the deterministic synthetic residents. */
+
 /* test-demo-data.c — deterministic synthetic residents
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The checks never print generated values: assertion messages name the
  * field, not its content.

@@ -1,7 +1,5 @@
-/* test-field.c: the contract's field value and typed JSON readers
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
- */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Tests the contract's field value and typed JSON readers. */
 
 #include "config.h"
 

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Tests that no clear value reaches the clipboard or the primary selection. */
+
 #include "config.h"
 
 #include <adwaita.h>

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Tests the privacy curtain and the watermark. */
+
 #include "config.h"
 
 #include <adwaita.h>

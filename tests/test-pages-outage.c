@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Tests the client while the office server is down. */
+
 /* test-pages-outage.c — the client while the office server is down
  *
  * The real window (FdWindow, signed in through its sign-in page) searches
@@ -9,8 +12,6 @@
  * failed shows its results without being typed again, the session goes on
  * (the same token, the main view still there) and the half-filled form,
  * finished, registers its visitor.
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
 #include "config.h"

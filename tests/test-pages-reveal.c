@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Tests reveal, verify and the incident switch in the client. */
+
 #include "config.h"
 
 #include <adwaita.h>

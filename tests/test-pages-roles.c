@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Tests which pages and fields each role sees in the client. */
+
 #include "config.h"
 
 #include <adwaita.h>

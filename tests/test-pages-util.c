@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Helpers for the page tests: a real server, a signed-in window. */
+
 #include "config.h"
 
 #include "test-pages-util.h"

@@ -1,7 +1,5 @@
-/* test-pin.c: certificate pins against openssl's computation
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
- */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Tests certificate pins against openssl's computation. */
 
 #include "config.h"
 

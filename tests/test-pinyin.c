@@ -1,7 +1,5 @@
-/* test-pinyin.c — pinyin initials of names
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
- */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Tests pinyin initials of names. */
 
 #include "config.h"
 

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Tests the role x field table against the baseline. */
+
 #include "config.h"
 
 #include <string.h>

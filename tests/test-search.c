@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Tests the search index against a plain scan for every role. */
+
 #include "config.h"
 
 #include <string.h>

@@ -1,7 +1,8 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Tests hostile and broken requests: clear 4xx, never a 500. */
+
 /* test-server-abuse.c — hostile and broken requests: clear 4xx, never a 500,
  * and the server keeps serving
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
 #include "config.h"

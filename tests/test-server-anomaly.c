@@ -1,10 +1,11 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Tests the monitoring rules: off-hours and bulk access, reveal bursts. */
+
 /* test-server-anomaly.c — monitoring: off-hours bulk access, reveal bursts,
  * in-hours bulk access
  *
  * Two servers: one whose off-hours window is around now, one whose window
  * is hours away.
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
 #include "config.h"

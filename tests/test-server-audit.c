@@ -1,7 +1,5 @@
-/* test-server-audit.c — the audit log: contents, access, hash chain, tampering
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
- */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Tests the audit log: contents, access, hash chain, tampering. */
 
 #include "config.h"
 

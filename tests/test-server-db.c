@@ -1,7 +1,8 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Tests that no clear sensitive value is in the database files. */
+
 /* test-server-db.c — data at rest: no clear mobile, ID number or address in
  * the database files
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
 #include "config.h"

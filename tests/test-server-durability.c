@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Tests that kill -9 during writes loses nothing that was answered. */
+
 /* test-server-durability.c — kill -9 during a stream of writes loses nothing
  * that was answered
  *
@@ -10,8 +13,6 @@
  * chain verifies over the API and with `frontdesk-server audit verify`; and
  * at the end SQLite's integrity_check is ok. Requests whose answer was lost
  * to the kill may or may not be there: both are right.
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
 #include "config.h"

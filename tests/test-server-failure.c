@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Tests that access is denied when the audit log cannot be written. */
+
 #include "config.h"
 
 #include <sqlite3.h>

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Tests limits under requests sent together. */
+
 /* test-server-limits.c — limits that must hold under requests sent together
  * (issue 9, findings 2, 4 and the reason text of 7)
  *
@@ -5,8 +8,6 @@
  * SoupSession and so its own TLS connection, opened before a common start
  * line so that all of them are in flight together. Two servers: one whose
  * off-hours window is around now, one whose window is hours away.
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
 #include "config.h"

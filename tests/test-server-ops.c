@@ -1,10 +1,11 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Tests key rotation, backups and restores on a served office. */
+
 /* test-server-ops.c — key rotation, backups and restores (issue 15)
  *
  * The real frontdesk-server: a demo office served over TLS, and the
  * `rekey`, `backup` and `restore` commands run on its data directory as an
  * operator would, with the server stopped or serving.
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
 #include "config.h"

@@ -1,10 +1,11 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Tests an outsider's attacks on the office server, over the wire. */
+
 /* test-server-redteam.c — an outsider's attacks on the office server, over the wire
  *
  * Each case is something a user, an administrator or an attacker could try
  * against a running server: the raw-socket ones speak TLS by hand so that
  * nothing in a client library smooths the request over.
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
 #include "config.h"

@@ -1,9 +1,10 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Tests reveal, verify and the incident switch, over the wire. */
+
 /* test-server-reveal.c — reveal, verify and the incident switch, over the wire
  *
  * The cases share one server and run in order: reception's and manager's
  * hourly reveal budgets and reception's verify budget are spent on purpose.
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
 #include "config.h"

@@ -1,7 +1,5 @@
-/* test-server-roles.c — what every role sees of residents, over the wire
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
- */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Tests what every role sees of residents, over the wire. */
 
 #include "config.h"
 

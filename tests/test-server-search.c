@@ -1,7 +1,5 @@
-/* test-server-search.c — resident search and paging, over the wire
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
- */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Tests resident search and paging, over the wire. */
 
 #include "config.h"
 

@@ -1,9 +1,10 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Tests sign-in, lock, unlock, sign-out and account changes. */
+
 /* test-server-session.c — sign-in, lock, unlock, logout and account changes
  *
  * One server; each case works on accounts of its own (created through the
  * admin API) so that lockouts and ended sessions stay inside the case.
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
 #include "config.h"

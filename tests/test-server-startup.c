@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Tests what serve and demo refuse before they listen. */
+
 /* test-server-startup.c — what `serve` and `demo` refuse before they listen
  * (issue 9, findings 5 and 7): a data key that is not the database's, a
  * TLS private key others may read, a data directory others may write to, a
@@ -9,8 +12,6 @@
  * The real frontdesk-server ($FD_SERVER_BINARY): `demo` (through
  * fd-test-server) makes a data directory with its database, key and
  * certificates; then `serve --config FILE` is started on it directly.
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
 #include "config.h"

@@ -1,7 +1,5 @@
-/* test-server-tls.c — transport: TLS 1.2+ only, no plain HTTP, the demo PKI
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
- */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Tests the transport: TLS 1.2+ only, no plain HTTP, the demo PKI. */
 
 #include "config.h"
 

@@ -1,7 +1,5 @@
-/* test-server-visitors.c — the visitor log, over the wire
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
- */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Tests the visitor log, over the wire. */
 
 #include "config.h"
 

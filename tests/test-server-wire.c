@@ -1,7 +1,8 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Tests request framing, sign-in lockout and flood limits, over the wire. */
+
 /* test-server-wire.c — request framing, sign-in lockout, password-work and
  * sign-in flood limits, over real TLS against the real server
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
 #include "config.h"

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Tests the audit head witnessed outside the database. */
+
 /* test-server-witness.c — the audit head witnessed outside the database
  *
  * Issue 9, finding 6: with write access to the database (no key), saving
@@ -5,8 +8,6 @@
  * entries and restoring the saved anchor made `audit verify` answer ok.
  * The server now writes its head to a witness (here file:PATH), and
  * `audit verify` names the rollback.
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
 #include "config.h"

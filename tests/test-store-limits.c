@@ -1,8 +1,9 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Tests the store's limit calls on the SQLite engine. */
+
 /* test-store-limits.c — the store's limit calls (issue 9): limit_take,
  * limit_count and listed_note on the SQLite engine, with explicit times so
  * that windows can pass without waiting.
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
 #include "config.h"
@@ -10,7 +11,7 @@
 #include <glib/gstdio.h>
 
 #include "fd-crypto.h"
-#include "fd-store.h"
+#include "fd-store-sqlite.h"
 
 #define MINUTE ((gint64) 60 * G_USEC_PER_SEC)
 #define T0     ((gint64) 1800000000 * G_USEC_PER_SEC)

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Tests the SQLite engine: sealed columns, blind indexes, the audit chain. */
+
 #define _GNU_SOURCE
 #include "config.h"
 
@@ -6,7 +9,7 @@
 #include <string.h>
 
 #include "fd-crypto.h"
-#include "fd-store.h"
+#include "fd-store-sqlite.h"
 
 /* The SQLite engine: sealed columns, blind-index matching, the audit
  * chain and its verification, visitor retention, schema version. */

@@ -1,7 +1,5 @@
-/* test-validate.c: validators and input normalisation
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
- */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Tests validators and input normalisation. */
 
 #include "config.h"
 

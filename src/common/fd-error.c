@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The FD_ERROR domain and its mapping onto the API's codes and statuses. */
+
 #include "config.h"
 
 #include "fd-error.h"

@@ -1,7 +1,8 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The masking formats of docs/api.md. */
+
 /* fd-mask.c: the masking formats of docs/api.md ("Field values
  * and the role table")
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
 #include "config.h"

@@ -1,7 +1,5 @@
-/* fd-pin.c: certificate pins in curl's --pinnedpubkey format
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
- */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Certificate pins in curl's --pinnedpubkey format. */
 
 #include "config.h"
 

@@ -1,7 +1,8 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Validators for resident ID numbers, mobiles, plates, rooms and names. */
+
 /* fd-validate.c: validators for resident ID numbers, mobiles, plates,
  * rooms and names
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
 #include "config.h"

@@ -1,7 +1,5 @@
-/* fd-certs.c: a private demo CA and a server certificate, made in-process
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
- */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The demo CA and server certificate, made in-process, and the key-pair check. */
 
 #include "config.h"
 

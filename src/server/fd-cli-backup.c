@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The backup and restore commands: checked online copies of the database. */
+
 /* fd-cli-backup.c: frontdesk-server backup and restore
  *
  * backup: a consistent copy of the live database through SQLite's online
@@ -10,8 +13,6 @@
  * key, takes the live database's exclusive lock (so no server has it
  * open), keeps the current database under another name and renames the
  * checked copy into place.
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
 #include "config.h"

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The rekey command: rotates the data key over every sealed column. */
+
 /* fd-cli-rekey.c: frontdesk-server rekey — rotate the data key
  *
  * Runs with the service stopped: it holds SQLite's exclusive lock on the
@@ -17,8 +20,6 @@
  * is audited through the store under the new key (which anchors the audit
  * head with it), and the key files move: data.key is kept as
  * data.key.old-STAMP and the new key takes its name by rename().
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
 #include "config.h"

@@ -1,9 +1,12 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The frontdesk-server commands, callable from main.c and from tests. */
+
 #pragma once
 
 #include <sqlite3.h>
 
 #include "fd-config.h"
-#include "fd-store.h"
+#include "fd-store-sqlite.h"
 
 G_BEGIN_DECLS
 
@@ -12,6 +15,22 @@ G_BEGIN_DECLS
  * command name (argv[0] is the program), prints what it did on standard
  * output and returns the exit status: 0 done, 1 a check failed, 2 usage,
  * configuration or I/O error. */
+
+#define FD_CLI_EXIT_USAGE 2
+
+/* fd-cli-demo.c */
+int       fd_cli_demo             (int           argc,
+                                   char        **argv);
+/* fd-cli-serve.c */
+int       fd_cli_serve            (int           argc,
+                                   char        **argv);
+/* fd-cli-audit.c: audit verify | audit accept-restore */
+int       fd_cli_audit            (int           argc,
+                                   char        **argv);
+/* fd-cli-user.c: user list | add | disable | enable | unlock | set-role;
+ * add reads the password from standard input. */
+int       fd_cli_user             (int           argc,
+                                   char        **argv);
 
 /* fd-cli-backup.c */
 int       fd_cli_backup           (int           argc,
@@ -22,7 +41,9 @@ int       fd_cli_restore          (int           argc,
 int       fd_cli_rekey            (int           argc,
                                    char        **argv);
 
-/* Shared by the commands. Defined in main.c: */
+/* Shared by the commands (fd-cli.c): */
+
+extern const char fd_cli_usage_text[];
 
 /* Fills @config from --config FILE or --data-dir DIR (exactly one). */
 gboolean  fd_cli_load_config      (const char   *config_file,
@@ -36,6 +57,17 @@ FdStore  *fd_cli_open_store       (FdConfig     *config,
                                    GError      **error);
 /* Prints @message (may be NULL) and the usage text; returns 2. */
 int       fd_cli_usage_error      (const char   *message);
+/* Creates @dir (mode 0700) and its parents. */
+gboolean  fd_cli_ensure_private_dir (const char  *dir,
+                                     GError     **error);
+/* What serve and demo refuse before they open anything: a data directory
+ * others may write to, a TLS private key others may read, and a
+ * certificate that is not the key's. */
+gboolean  fd_cli_check_server_files (FdConfig  *config,
+                                     GError   **error);
+/* fd-cli-serve.c: opens the store, serves until SIGTERM or SIGINT. Takes
+ * @config. */
+int       fd_cli_run_server       (FdConfig     *config);
 
 /* Defined in fd-cli-backup.c: */
 

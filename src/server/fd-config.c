@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The server configuration: defaults, the key file format, policy values. */
+
 #include "config.h"
 
 #include <gio/gio.h>

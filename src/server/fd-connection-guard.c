@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Closes idle and slow connections libsoup 3.2 would keep open. */
+
 #include "config.h"
 
 #include <linux/tcp.h>

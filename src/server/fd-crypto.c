@@ -1,7 +1,5 @@
-/* fd-crypto.c: encryption at rest, blind indexes, password hashing
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
- */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Encryption at rest, blind indexes, MACs and password hashing. */
 
 #include "config.h"
 

@@ -1,6 +1,7 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Deterministic synthetic residents for the demo office. */
+
 /* fd-demo-data.c — deterministic synthetic residents for the demo office
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Every value comes from a splitmix64 generator seeded from (seed, index)
  * and integer arithmetic only — never rand() or g_random_*(), whose output

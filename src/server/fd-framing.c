@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Checks a request's framing headers (Content-Length, Transfer-Encoding) as sent. */
+
 #include "config.h"
 
 #include "fd-framing.h"

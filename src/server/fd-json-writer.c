@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* A small streaming JSON writer for the server's answers. */
+
 #include "config.h"
 
 #include "fd-json-writer.h"

@@ -1,6 +1,7 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Pinyin initials of names, for search. */
+
 /* fd-pinyin.c — pinyin initials of names, for search
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Each Han character is transliterated on its own with ICU's
  * "Han-Latin; Latin-ASCII" (张 → zhang), and the first letter of that

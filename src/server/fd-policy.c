@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The role table: which role sees which resident field, and how masked. */
+
 #include "config.h"
 
 #include <string.h>

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* A per-address token-bucket rate limit (sign-in attempts). */
+
 #include "config.h"
 
 #include "fd-rate-limit.h"

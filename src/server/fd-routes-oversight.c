@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Routes: the audit log, alerts, the incident switch and accounts. */
+
 #include "config.h"
 
 #include <string.h>

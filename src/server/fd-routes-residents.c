@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Routes: resident search, detail, reveal and verify. */
+
 #include "config.h"
 
 #include <string.h>

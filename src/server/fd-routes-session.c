@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Routes: sign-in, lock, unlock and sign-out. */
+
 #include "config.h"
 
 #include <string.h>

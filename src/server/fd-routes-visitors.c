@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Routes: the visitor log, registration, check-out and export. */
+
 #include "config.h"
 
 #include <string.h>

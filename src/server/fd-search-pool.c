@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Runs search queries on worker threads, off the main context. */
+
 #include "config.h"
 
 #include "fd-search-pool.h"

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The in-memory resident search index (names, initials, rooms, plates). */
+
 #include "config.h"
 
 #include <string.h>

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Seeds a store: demo accounts and residents, accounts from the command line. */
+
 #include "config.h"
 
 #include "fd-crypto.h"

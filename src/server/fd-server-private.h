@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* What the parts of the HTTP core (fd-server-*.c) and the route groups share. */
+
 #pragma once
 
 #include <libsoup/soup.h>
@@ -213,6 +216,36 @@ gboolean    fd_server_begin_write  (FdServer    *server,
 /* Wipes a string member of a request body in place once read. */
 void        fd_body_wipe_member    (FdRequest   *req,
                                     const char  *member);
+
+/* Between the parts of the core (fd-server-*.c). */
+/* fd-server.c: counts @msg in flight until it is finished. */
+void        fd_server_track_message  (FdServer          *server,
+                                      SoupServerMessage *msg);
+/* fd-server-dispatch.c: the soup handlers. */
+void        fd_server_dispatch_cb    (SoupServer        *soup,
+                                      SoupServerMessage *msg,
+                                      const char        *path,
+                                      GHashTable        *query,
+                                      gpointer           user_data);
+void        fd_server_early_cb       (SoupServer        *soup,
+                                      SoupServerMessage *msg,
+                                      const char        *path,
+                                      GHashTable        *query,
+                                      gpointer           user_data);
+/* fd-server-auth.c: checks the bearer token; FALSE with the answer sent. */
+gboolean    fd_request_authenticate  (FdRequest         *req,
+                                      gboolean           allow_locked);
+/* fd-server-input.c: parses the body (a JSON object or nothing); FALSE
+ * with the 400 or 413 sent. */
+gboolean    fd_request_parse_body    (FdRequest         *req);
+/* fd-server-reply.c: a 401 with "reason". */
+void        fd_reply_unauthenticated (FdRequest         *req,
+                                      const char        *reason);
+/* fd-server-commit.c: once a request's answer is set, holds it (message
+ * paused) until its writes commit. @paused: already paused (a
+ * worker-thread request). */
+void        fd_request_release_when_committed (FdRequest *req,
+                                               gboolean   paused);
 
 /* route groups (fd-routes-*.c) */
 void fd_routes_session_login   (FdRequest *req);

@@ -1,7 +1,5 @@
-/* fd-startup.c: refusals at start-up for loose file modes
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
- */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Refusals at start-up: loose modes on the data directory and private key. */
 
 #include "config.h"
 

@@ -1,9 +1,14 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The storage interface's record types: freeing, audit hashes, times. */
+
 #include "config.h"
 
 #include <string.h>
 
 #include "fd-field.h"
 #include "fd-store.h"
+
+G_DEFINE_QUARK (fd-store-wrong-key-error-quark, fd_store_wrong_key_error)
 
 void
 fd_store_close (FdStore *store)

@@ -7,8 +7,8 @@
 G_BEGIN_DECLS
 
 /* The storage interface. Handlers only ever call the fd_store_*()
- * functions below; an engine is one FdStoreBackend table (SQLite is
- * fd-store-sqlite.c). Sensitive values cross this interface in clear and
+ * functions below; an engine is one FdStoreBackend table and an open
+ * function in a header of its own (SQLite: fd-store-sqlite.h). Sensitive values cross this interface in clear and
  * are sealed/opened by the engine with the FdKeys it was opened with.
  *
  * Threading: a store is used from the thread that opened it, except
@@ -300,18 +300,12 @@ struct _FdStore
   FdKeys               *keys;     /* owned */
 };
 
-/* Opens (creating and migrating as needed) the SQLite store at @path.
- * Takes ownership of @keys. */
-FdStore *fd_store_sqlite_open (const char  *path,
-                               FdKeys      *keys,
-                               GError     **error);
-
 void     fd_store_close        (FdStore *store);
 
-/* fd_store_sqlite_open() fails in this domain (code 0) when its keys are
- * not the database's: the key check value stored at creation differs, or,
- * in a database made before check values existed, no encrypted value
- * opens with them. (Issue 9, finding 5.) */
+/* An engine's open function (fd_store_sqlite_open()) fails in this domain
+ * (code 0) when its keys are not the database's: the key check value
+ * stored at creation differs, or, in a database made before check values
+ * existed, no encrypted value opens with them. (Issue 9, finding 5.) */
 #define FD_STORE_WRONG_KEY_ERROR (fd_store_wrong_key_error_quark ())
 GQuark   fd_store_wrong_key_error_quark (void);
 

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The audit head witnessed outside the database (journal, syslog, file). */
+
 #include "config.h"
 
 #include "fd-witness.h"

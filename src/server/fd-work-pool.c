@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* A bounded pool of worker threads for slow request steps. */
+
 #include "config.h"
 
 #include "fd-work-pool.h"

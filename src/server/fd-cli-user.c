@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The user commands: list, add, disable, enable, unlock and set-role staff accounts. */
+
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "fd-cli.h"
+#include "fd-field.h"
+#include "fd-seed.h"
+
+static char *
+read_password (void)
+{
+  struct termios old, quiet;
+  gboolean tty = isatty (STDIN_FILENO);
+  char buf[1025];
+  size_t len;
+
+  if (tty)
+    {
+      g_printerr ("Password: ");
+      tcgetattr (STDIN_FILENO, &old);
+      quiet = old;
+      quiet.c_lflag &= ~ECHO;
+      tcsetattr (STDIN_FILENO, TCSANOW, &quiet);
+    }
+  if (fgets (buf, sizeof buf, stdin) == NULL)
+    buf[0] = '\0';
+  if (tty)
+    {
+      tcsetattr (STDIN_FILENO, TCSANOW, &old);
+      g_printerr ("\n");
+    }
+  len = strlen (buf);
+  while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
+    buf[--len] = '\0';
+  {
+    char *password = g_strdup (buf);
+    explicit_bzero (buf, sizeof buf);
+    return password;
+  }
+}
+
+int
+fd_cli_user (int    argc,
+             char **argv)
+{
+  g_autoptr(FdConfig) config = fd_config_new_defaults ();
+  g_autoptr(GOptionContext) ctx = g_option_context_new ("list|add|disable|enable|unlock|set-role");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data_dir = NULL, *config_file = NULL, *username = NULL, *role = NULL;
+  g_autofree char *display_name = NULL;
+  g_autoptr(FdUserRecord) user = NULL;
+  const char *verb;
+  FdStore *store;
+  int rc = 0;
+  GOptionEntry entries[] = {
+    { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, "Data directory", "DIR" },
+    { "config", 0, 0, G_OPTION_ARG_FILENAME, &config_file, "Configuration file", "FILE" },
+    { "username", 0, 0, G_OPTION_ARG_STRING, &username, "Account name", "U" },
+    { "role", 0, 0, G_OPTION_ARG_STRING, &role, "Role", "ROLE" },
+    { "display-name", 0, 0, G_OPTION_ARG_STRING, &display_name, "Name shown in the app", "NAME" },
+    { NULL }
+  };
+
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  if (!g_option_context_parse (ctx, &argc, &argv, &error))
+    return fd_cli_usage_error (error->message);
+  if (argc != 2)
+    return fd_cli_usage_error ("name one user command");
+  verb = argv[1];
+  if (!fd_cli_load_config (config_file, data_dir, config, &error))
+    return fd_cli_usage_error (error->message);
+  if (!g_str_equal (verb, "list") && username == NULL)
+    return fd_cli_usage_error ("--username is required");
+
+  if (g_str_equal (verb, "add") && config->data_dir != NULL &&
+      !fd_cli_ensure_private_dir (config->data_dir, &error))
+    {
+      g_printerr ("frontdesk-server: %s\n", error->message);
+      return FD_CLI_EXIT_USAGE;
+    }
+  store = fd_cli_open_store (config, g_str_equal (verb, "add"), &error);
+  if (store == NULL)
+    {
+      g_printerr ("frontdesk-server: %s\n", error->message);
+      return FD_CLI_EXIT_USAGE;
+    }
+
+  if (g_str_equal (verb, "list"))
+    {
+      g_autoptr(GPtrArray) users = FD_STORE_CALL0 (store, user_list);
+      for (guint i = 0; i < users->len; i++)
+        {
+          FdUserRecord *u = g_ptr_array_index (users, i);
+          gboolean locked = u->locked_until == -1 || u->locked_until > g_get_real_time ();
+          g_print ("%-16s %-10s %s%s\n", u->username, u->role, u->disabled ? "disabled" : "active",
+                   locked ? ", locked" : "");
+        }
+      goto out;
+    }
+  if (g_str_equal (verb, "add"))
+    {
+      char *password = NULL;
+
+      if (role == NULL)
+        {
+          rc = fd_cli_usage_error ("--role is required");
+          goto out;
+        }
+      password = read_password ();
+      if (!fd_seed_add_user (store, username, display_name ? display_name : username, role,
+                             password, "(command line)", &error))
+        {
+          g_printerr ("frontdesk-server: %s\n", error->message);
+          rc = FD_CLI_EXIT_USAGE;
+        }
+      fd_secret_free (password);
+      goto out;
+    }
+
+  user = FD_STORE_CALL (store, user_by_name, username);
+  if (user == NULL)
+    {
+      g_printerr ("frontdesk-server: no such account\n");
+      rc = FD_CLI_EXIT_USAGE;
+      goto out;
+    }
+  if (g_str_equal (verb, "disable") || g_str_equal (verb, "enable"))
+    user->disabled = g_str_equal (verb, "disable");
+  else if (g_str_equal (verb, "unlock"))
+    user->locked_until = 0, user->failed_logins = 0;
+  else if (g_str_equal (verb, "set-role"))
+    {
+      if (role == NULL || !(g_str_equal (role, "reception") || g_str_equal (role, "patrol") ||
+                            g_str_equal (role, "finance") || g_str_equal (role, "manager") ||
+                            g_str_equal (role, "auditor") || g_str_equal (role, "admin")))
+        {
+          rc = fd_cli_usage_error ("--role must be reception, patrol, finance, manager, auditor or admin");
+          goto out;
+        }
+      g_free (user->role);
+      user->role = g_strdup (role);
+    }
+  else
+    {
+      rc = fd_cli_usage_error ("unknown user command");
+      goto out;
+    }
+  if (!FD_STORE_CALL (store, user_update, user, &error) ||
+      ((g_str_equal (verb, "unlock") || g_str_equal (verb, "enable")) &&
+       !FD_STORE_CALL (store, login_attempt_clear, username, &error)) ||
+      !fd_seed_audit_cli (store, "account-change", username, verb, &error))
+    {
+      g_printerr ("frontdesk-server: %s\n", error->message);
+      rc = FD_CLI_EXIT_USAGE;
+      goto out;
+    }
+  if (!g_str_equal (verb, "enable") && !g_str_equal (verb, "unlock"))
+    FD_STORE_CALL (store, sessions_end_for_user, user->id,
+                   g_str_equal (verb, "disable") ? "disabled" : "role-changed", g_get_real_time ());
+
+out:
+  fd_store_close (store);
+  return rc;
+}

@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* What the frontdesk-server commands share: usage, configuration, opening the store. */
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+
+#include "fd-certs.h"
+#include "fd-cli.h"
+#include "fd-crypto.h"
+#include "fd-error.h"
+#include "fd-startup.h"
+#include "fd-store-sqlite.h"
+
+const char fd_cli_usage_text[] =
+  "Usage:\n"
+  "  frontdesk-server demo --data-dir DIR [--listen 127.0.0.1:PORT] [--residents N]\n"
+  "                        [--demo-password PW] [--off-hours HH:MM-HH:MM] [--seed N]\n"
+  "                        [--lock-after S] [--reveal-window S] [--no-watermark]\n"
+  "                        [--audit-witness journal|syslog|file:PATH|off]\n"
+  "                        [--sign-in-rate N]\n"
+  "  frontdesk-server serve --config FILE\n"
+  "  frontdesk-server audit verify (--data-dir DIR | --config FILE) [--witness FILE]\n"
+  "  frontdesk-server audit accept-restore (--data-dir DIR | --config FILE) [--witness FILE]\n"
+  "  frontdesk-server user list (--data-dir DIR | --config FILE)\n"
+  "  frontdesk-server user add (--data-dir DIR | --config FILE) --username U --role R\n"
+  "                        [--display-name NAME]   (password read from standard input)\n"
+  "  frontdesk-server user disable|enable|unlock (--data-dir DIR | --config FILE) --username U\n"
+  "  frontdesk-server user set-role (--data-dir DIR | --config FILE) --username U --role R\n"
+  "  frontdesk-server backup (--data-dir DIR | --config FILE) --to DIR [--keep N]\n"
+  "  frontdesk-server restore (--data-dir DIR | --config FILE) --from FILE\n"
+  "  frontdesk-server rekey (--data-dir DIR | --config FILE) --new-key PATH\n"
+  "  frontdesk-server rekey (--data-dir DIR | --config FILE) --finish\n";
+
+int
+fd_cli_usage_error (const char *message)
+{
+  if (message != NULL)
+    g_printerr ("frontdesk-server: %s\n", message);
+  g_printerr ("%s", fd_cli_usage_text);
+  return FD_CLI_EXIT_USAGE;
+}
+
+gboolean
+fd_cli_ensure_private_dir (const char  *dir,
+                           GError     **error)
+{
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                   "Cannot create %s: %s", dir, g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* What `serve` and `demo` refuse before they open anything: a data
+ * directory others may write to, a TLS private key others may read, and a
+ * certificate that is not the key's. */
+gboolean
+fd_cli_check_server_files (FdConfig  *config,
+                           GError   **error)
+{
+  fd_config_resolve_paths (config);
+  return fd_startup_check_data_dir (config->data_dir, error) &&
+         fd_startup_check_private_key (config->private_key, error) &&
+         fd_certs_check_pair (config->certificate, config->private_key, error);
+}
+
+FdStore *
+fd_cli_open_store (FdConfig  *config,
+                   gboolean   create_key,
+                   GError   **error)
+{
+  g_autoptr(FdKeys) keys = NULL;
+  g_autoptr(GError) local_error = NULL;
+  FdStore *store;
+
+  if (!fd_crypto_init (error))
+    return NULL;
+  fd_config_resolve_paths (config);
+  /* A new key only for a new database: a missing key next to an existing
+   * database means the sealed columns would become unreadable. */
+  if (create_key && g_file_test (config->db_path, G_FILE_TEST_EXISTS) &&
+      !g_file_test (config->key_file, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
+                   "The database %s exists but its key file %s is missing; restore the key "
+                   "from its backup (a new key could not open the sealed columns)",
+                   config->db_path, config->key_file);
+      return NULL;
+    }
+  keys = fd_keys_load (config->key_file, create_key, error);
+  if (keys == NULL)
+    return NULL;
+  store = fd_store_sqlite_open (config->db_path, g_steal_pointer (&keys), &local_error);
+  if (store == NULL && g_error_matches (local_error, FD_STORE_WRONG_KEY_ERROR, 0))
+    {
+      g_set_error (error, FD_ERROR, FD_ERROR_CONFIG,
+                   "The data key file %s is not the key of the database %s (%s). Refusing to "
+                   "start: with a foreign key no encrypted value can be read and new ones "
+                   "would be sealed under the wrong key. Restore this database's own key "
+                   "file from its backup (or point [server] key-file at it) and start again",
+                   config->key_file, config->db_path, local_error->message);
+      return NULL;
+    }
+  if (store == NULL)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  return store;
+}
+
+gboolean
+fd_cli_load_config (const char  *config_file,
+                    const char  *data_dir,
+                    FdConfig    *config,
+                    GError     **error)
+{
+  if ((config_file == NULL) == (data_dir == NULL))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, "give --config FILE or --data-dir DIR");
+      return FALSE;
+    }
+  if (config_file != NULL)
+    return fd_config_load_file (config, config_file, error);
+  config->data_dir = g_canonicalize_filename (data_dir, NULL);
+  return TRUE;
+}

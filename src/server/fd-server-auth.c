@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Authentication of a request's session, roles and account locks. */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "fd-crypto.h"
+#include "fd-server-private.h"
+
+gboolean
+fd_request_authenticate (FdRequest *req,
+                         gboolean   allow_locked)
+{
+  FdServer *server = req->server;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (req->msg);
+  const char *auth = soup_message_headers_get_one (headers, "Authorization");
+  g_autofree char *token_hash = NULL;
+  g_autoptr(GError) error = NULL;
+  FdSessionRecord *session;
+  FdUserRecord *user;
+  gint64 now = fd_now ();
+  const char *token;
+  gsize len;
+
+  if (auth == NULL || g_ascii_strncasecmp (auth, "Bearer ", 7) != 0)
+    {
+      fd_reply_unauthenticated (req, "missing");
+      return FALSE;
+    }
+  /* One Authorization header only: a proxy might read another copy. */
+  {
+    const char *all = soup_message_headers_get_list (headers, "Authorization");
+    if (all != NULL && strchr (all, ',') != NULL)
+      {
+        fd_reply_error (req, FD_ERROR_BAD_REQUEST, "Send one Authorization header", NULL);
+        return FALSE;
+      }
+  }
+  token = auth + 7;
+  len = strlen (token);
+  if (len < 16 || len > 128)
+    {
+      fd_reply_unauthenticated (req, "invalid");
+      return FALSE;
+    }
+  for (gsize i = 0; i < len; i++)
+    if (!g_ascii_isalnum (token[i]) && token[i] != '-' && token[i] != '_')
+      {
+        fd_reply_unauthenticated (req, "invalid");
+        return FALSE;
+      }
+
+  token_hash = fd_sha256_hex (token, len);
+  session = FD_STORE_CALL (server->store, session_by_token_hash, token_hash);
+  if (session == NULL)
+    {
+      fd_reply_unauthenticated (req, "invalid");
+      return FALSE;
+    }
+  req->session = session;
+  req->session_hash = g_strndup (token_hash, 16);
+
+  if (session->end_reason != NULL)
+    {
+      fd_reply_unauthenticated (req, session->end_reason);
+      return FALSE;
+    }
+  if (now - session->last_seen > (gint64) server->config->idle_timeout_s * G_USEC_PER_SEC ||
+      now >= session->expires_at)
+    {
+      session->end_reason = g_strdup ("expired");
+      FD_STORE_CALL (server->store, session_update, session, NULL);
+      fd_reply_unauthenticated (req, "expired");
+      return FALSE;
+    }
+
+  user = FD_STORE_CALL (server->store, user_by_id, session->user_id);
+  if (user == NULL || user->disabled)
+    {
+      g_free (session->end_reason);
+      session->end_reason = g_strdup ("disabled");
+      FD_STORE_CALL (server->store, session_update, session, NULL);
+      fd_user_record_free (user);
+      fd_reply_unauthenticated (req, "disabled");
+      return FALSE;
+    }
+  req->user = user;
+  req->role = fd_role_from_string (user->role);
+  if (user->locked_until == -1 || user->locked_until > now)
+    {
+      FD_STORE_CALL (server->store, sessions_end_for_user, user->id, "locked", now);
+      fd_reply_unauthenticated (req, "locked");
+      return FALSE;
+    }
+
+  if (session->locked && !allow_locked)
+    {
+      fd_reply_error (req, FD_ERROR_REAUTH_REQUIRED, "The session is locked; unlock it first", NULL);
+      return FALSE;
+    }
+
+  /* Idle bookkeeping: one write every few seconds is enough. */
+  if (now - session->last_seen > 5 * G_USEC_PER_SEC)
+    {
+      session->last_seen = now;
+      if (!FD_STORE_CALL (server->store, session_update, session, &error))
+        g_warning ("Cannot record session activity: %s", error->message);
+    }
+  return TRUE;
+}
+
+gboolean
+fd_require_role (FdRequest  *req,
+                 const char *action,
+                 ...)
+{
+  va_list args;
+  int role;
+
+  va_start (args, action);
+  while ((role = va_arg (args, int)) != FD_N_ROLES)
+    if (role == (int) req->role)
+      {
+        va_end (args);
+        return TRUE;
+      }
+  va_end (args);
+
+  if (fd_audit (req, action, NULL, NULL, NULL, NULL, FALSE))
+    fd_reply_error (req, FD_ERROR_FORBIDDEN, "Your role does not allow this", NULL);
+  return FALSE;
+}
+
+/* account policy */
+
+gboolean
+fd_server_is_off_hours (FdServer *server)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  guint minute = g_date_time_get_hour (now) * 60 + g_date_time_get_minute (now);
+
+  return fd_config_is_off_hours (server->config, minute);
+}
+
+void
+fd_server_lock_user (FdRequest    *req,
+                     FdUserRecord *user,
+                     gint64        until,
+                     const char   *alert_kind,
+                     const char   *detail)
+{
+  FdServer *server = req->server;
+  g_autoptr(GError) error = NULL;
+
+  user->locked_until = until;
+  user->failed_logins = 0;
+  if (!FD_STORE_CALL (server->store, user_update, user, &error))
+    g_warning ("Cannot lock account %" G_GINT64_FORMAT ": %s", user->id, error->message);
+  FD_STORE_CALL (server->store, sessions_end_for_user, user->id, "locked", fd_now ());
+  if (alert_kind != NULL)
+    fd_raise_alert (req, user, alert_kind, detail);
+}
+
+gboolean
+fd_incident_frozen (FdServer *server)
+{
+  g_autofree char *frozen = FD_STORE_CALL (server->store, get_setting, "incident.frozen");
+  return g_strcmp0 (frozen, "true") == 0;
+}

@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Group commit of the requests' writes, and the audit entries they write. */
+
+#include "config.h"
+
+#include "fd-server-private.h"
+
+/* group commit */
+
+static void
+reply_commit_failed (FdRequest *req)
+{
+  fd_reply_error (req, FD_ERROR_UNAVAILABLE,
+                  "The audit log cannot be written; access is refused", NULL);
+}
+
+static gboolean
+commit_cb (gpointer user_data)
+{
+  FdServer *server = user_data;
+  g_autoptr(GPtrArray) waiting = g_steal_pointer (&server->awaiting_commit);
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  server->commit_id = 0;
+  server->awaiting_commit = g_ptr_array_new_with_free_func ((GDestroyNotify) fd_request_unref);
+  if (!server->tx_open)
+    ok = TRUE;
+  else
+    {
+      server->tx_open = FALSE;
+      ok = FD_STORE_CALL (server->store, commit, &error);
+      if (!ok)
+        {
+          g_warning ("Commit failed, refusing %u answers: %s", waiting->len, error->message);
+          FD_STORE_CALL0 (server->store, rollback);
+        }
+    }
+  for (guint i = 0; i < waiting->len; i++)
+    {
+      FdRequest *req = g_ptr_array_index (waiting, i);
+      if (!ok)
+        reply_commit_failed (req);
+      soup_server_message_unpause (req->msg);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+open_transaction (FdServer  *server,
+                  GError   **error)
+{
+  if (server->tx_open)
+    return TRUE;
+  if (!FD_STORE_CALL (server->store, begin, error))
+    return FALSE;
+  server->tx_open = TRUE;
+  if (server->commit_id == 0)
+    server->commit_id = g_timeout_add (1, commit_cb, server);
+  return TRUE;
+}
+
+/* Called once a request's answer is set: while its writes are not yet
+ * committed, the answer waits (message paused). @paused: already paused
+ * (a worker-thread request). */
+void
+fd_request_release_when_committed (FdRequest *req,
+                                   gboolean   paused)
+{
+  FdServer *server = req->server;
+
+  if (!server->tx_open)
+    {
+      if (paused)
+        soup_server_message_unpause (req->msg);
+      return;
+    }
+  if (!paused)
+    soup_server_message_pause (req->msg);
+  g_ptr_array_add (server->awaiting_commit, fd_request_ref (req));
+  if (server->awaiting_commit->len >= 256)
+    {
+      g_clear_handle_id (&server->commit_id, g_source_remove);
+      commit_cb (server);
+    }
+}
+
+void
+fd_server_flush (FdServer *server)
+{
+  g_clear_handle_id (&server->commit_id, g_source_remove);
+  commit_cb (server);
+}
+
+gboolean
+fd_server_begin_write (FdServer  *server,
+                       GError   **error)
+{
+  return open_transaction (server, error);
+}
+
+/* audit */
+
+static gboolean
+audit_write (FdRequest          *req,
+             const FdUserRecord *user,
+             const char         *actor,
+             const char         *action,
+             const char         *target,
+             const char         *field,
+             const char         *reason_code,
+             const char         *reason_text,
+             gboolean            allowed)
+{
+  g_autoptr(GError) error = NULL;
+  FdAuditEntry entry = { 0 };
+  gboolean ok;
+
+  entry.at = fd_time_format_rfc3339 (fd_now ());
+  entry.actor = g_strdup (user ? user->username : actor ? actor : "-");
+  entry.actor_id = user ? user->id : 0;
+  entry.role = g_strdup (user ? user->role : NULL);
+  entry.session_hash = g_strdup (req->session_hash);
+  entry.workstation = g_strdup (req->session ? req->session->workstation : NULL);
+  entry.ip = g_strdup (req->ip);
+  entry.action = g_strdup (action);
+  entry.target = g_strdup (target);
+  entry.field = g_strdup (field);
+  entry.reason_code = g_strdup (reason_code);
+  entry.reason_text = g_strdup (reason_text);
+  entry.outcome = g_strdup (allowed ? "allowed" : "denied");
+
+  ok = open_transaction (req->server, &error) &&
+       FD_STORE_CALL (req->server->store, audit_append, &entry, &error);
+  fd_audit_entry_clear (&entry);
+  if (!ok)
+    {
+      /* No audit, no access. */
+      g_warning ("Audit write failed, denying access: %s", error->message);
+      fd_reply_error (req, FD_ERROR_UNAVAILABLE,
+                      "The audit log cannot be written; access is refused", NULL);
+    }
+  return ok;
+}
+
+gboolean
+fd_audit (FdRequest  *req,
+          const char *action,
+          const char *target,
+          const char *field,
+          const char *reason_code,
+          const char *reason_text,
+          gboolean    allowed)
+{
+  return audit_write (req, req->user, NULL, action, target, field, reason_code, reason_text, allowed);
+}
+
+gboolean
+fd_audit_actor (FdRequest          *req,
+                const FdUserRecord *user,
+                const char         *actor,
+                const char         *action,
+                const char         *target,
+                gboolean            allowed)
+{
+  return audit_write (req, user, actor, action, target, NULL, NULL, NULL, allowed);
+}
+
+gboolean
+fd_begin_writes (FdRequest *req)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (open_transaction (req->server, &error))
+    return TRUE;
+  g_warning ("Cannot open a transaction, refusing a write: %s", error->message);
+  fd_reply_error (req, FD_ERROR_UNAVAILABLE, "The database cannot be written", NULL);
+  return FALSE;
+}
+
+void
+fd_raise_alert (FdRequest          *req,
+                const FdUserRecord *user,
+                const char         *kind,
+                const char         *detail)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!FD_STORE_CALL (req->server->store, alert_insert, kind, user->username, detail, &error))
+    g_warning ("Cannot record alert: %s", error->message);
+  /* The alert is in the audit log too, with the account as its target. */
+  audit_write (req, user, NULL, "alert", user->username, NULL, kind, detail, TRUE);
+}
