@@ -29,7 +29,7 @@ const char *fuzz_server_token     (const char *role);
  * runs the main context until the server has closed its end. Returns
  * what the server wrote, and lifts an incident freeze the input may have
  * set. Aborts when the server answers 500 (bad input
- * must get a clear 4xx) or nothing within 30 s. */
+ * must get a clear 4xx) or nothing within 300 s. */
 GBytes     *fuzz_server_exchange  (const guint8 *data,
                                    gsize         len);
 
