@@ -2,7 +2,6 @@
 
 #include "fd-alerts-page.h"
 
-#include "fd-field.h"
 #include "fd-main-view.h"
 
 #include <glib/gi18n.h>
@@ -45,13 +44,13 @@ kind_label (const char *kind)
 }
 
 static void
-add_alert_row (FdAlertsPage *self,
-               JsonObject   *object)
+add_alert_row (FdAlertsPage  *self,
+               const FdAlert *alert)
 {
-  const char *kind = fd_json_get_string (object, "kind");
-  const char *actor = fd_json_get_string (object, "actor");
-  const char *detail = fd_json_get_string (object, "detail");
-  g_autofree char *when = fd_main_view_format_time (fd_json_get_string (object, "at"), TRUE);
+  const char *kind = alert->kind;
+  const char *actor = alert->actor;
+  const char *detail = alert->detail;
+  g_autofree char *when = fd_main_view_format_time (alert->at, TRUE);
   g_autoptr(GString) subtitle = g_string_new (when);
   GtkWidget *row, *icon;
 
@@ -78,13 +77,11 @@ alerts_cb (GObject      *source,
            gpointer      user_data)
 {
   g_autoptr(FdAlertsPage) self = user_data;
-  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(FdPage) page = NULL;
   g_autoptr(GError) error = NULL;
   GtkWidget *child;
-  JsonNode *items;
-  JsonArray *array;
 
-  root = fd_api_client_request_finish (FD_API_CLIENT (source), result, &error);
+  page = fd_api_client_list_alerts_finish (FD_API_CLIENT (source), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
@@ -93,26 +90,17 @@ alerts_cb (GObject      *source,
     gtk_list_box_remove (GTK_LIST_BOX (self->list), child);
   self->n_alerts = 0;
 
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root) ||
-      (items = json_object_get_member (json_node_get_object (root), "items")) == NULL ||
-      !JSON_NODE_HOLDS_ARRAY (items))
+  if (page == NULL)
     {
-      gtk_label_set_text (GTK_LABEL (self->error_label),
-                          error ? error->message : _("The alerts could not be read."));
+      gtk_label_set_text (GTK_LABEL (self->error_label), error->message);
       gtk_widget_set_visible (self->error_label, TRUE);
       g_signal_emit (self, signals[LOADED], 0);
       return;
     }
 
   gtk_widget_set_visible (self->error_label, FALSE);
-  array = json_node_get_array (items);
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonNode *node = json_array_get_element (array, i);
-
-      if (JSON_NODE_HOLDS_OBJECT (node))
-        add_alert_row (self, json_node_get_object (node));
-    }
+  for (guint i = 0; i < page->items->len; i++)
+    add_alert_row (self, g_ptr_array_index (page->items, i));
   g_signal_emit (self, signals[LOADED], 0);
 }
 
@@ -127,8 +115,8 @@ fd_alerts_page_refresh (FdAlertsPage *self)
   self->cancellable = g_cancellable_new ();
 
   fd_incident_row_refresh (self->incident_row);
-  fd_api_client_request_async (self->api, "GET", "/alerts", NULL, self->cancellable,
-                               alerts_cb, g_object_ref (self));
+  fd_api_client_list_alerts_async (self->api, self->cancellable,
+                                   alerts_cb, g_object_ref (self));
 }
 
 guint

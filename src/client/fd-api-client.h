@@ -3,6 +3,9 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "fd-api-path.h"
+#include "fd-record.h"
+
 G_BEGIN_DECLS
 
 #define FD_TYPE_API_CLIENT (fd_api_client_get_type ())
@@ -64,5 +67,134 @@ GBytes      *fd_api_client_get_bytes_finish (FdApiClient        *self,
  *      "signed-out", "disabled", "role-changed", "locked", …).
  *  ::notify::reachable — the server answered / stopped answering. */
 gboolean     fd_api_client_get_reachable  (FdApiClient          *self);
+
+/* ---- typed calls (fd-api-client-calls.c) --------------------------------
+ * Each builds its path with fd-api-path.h, sends the request and parses
+ * the answer with the record parsers of fd-record.h. A malformed answer
+ * fails with FD_ERROR_PROTOCOL. Where @detail is offered it receives the
+ * server's error object on failure (or NULL). Pages call these and never
+ * build a path or read raw JSON themselves. */
+
+#define FD_API_CLIENT_CALL_ARGS  GCancellable        *cancellable, \
+                                 GAsyncReadyCallback  callback,    \
+                                 gpointer             user_data
+
+/* A page (FdPage) of FdResident summaries. */
+void           fd_api_client_search_residents_async  (FdApiClient   *self,
+                                                      const char    *query,
+                                                      guint          limit,
+                                                      const char    *cursor,
+                                                      FD_API_CLIENT_CALL_ARGS);
+FdPage        *fd_api_client_search_residents_finish (FdApiClient   *self,
+                                                      GAsyncResult  *result,
+                                                      GError       **error);
+void           fd_api_client_get_resident_async      (FdApiClient   *self,
+                                                      const char    *id,
+                                                      FD_API_CLIENT_CALL_ARGS);
+FdResident    *fd_api_client_get_resident_finish     (FdApiClient   *self,
+                                                      GAsyncResult  *result,
+                                                      GError       **error);
+/* @reason_text and @password may be NULL; the body is wiped once sent. */
+void           fd_api_client_reveal_async            (FdApiClient   *self,
+                                                      const char    *id,
+                                                      const char    *field,
+                                                      const char    *reason_code,
+                                                      const char    *reason_text,
+                                                      const char    *password,
+                                                      FD_API_CLIENT_CALL_ARGS);
+FdRevealed    *fd_api_client_reveal_finish           (FdApiClient    *self,
+                                                      GAsyncResult   *result,
+                                                      FdErrorDetail **detail,
+                                                      GError        **error);
+void           fd_api_client_verify_async            (FdApiClient   *self,
+                                                      const char    *id,
+                                                      const char    *field,
+                                                      const char    *value,
+                                                      FD_API_CLIENT_CALL_ARGS);
+/* TRUE with *@match set, or FALSE with @error set. */
+gboolean       fd_api_client_verify_finish           (FdApiClient    *self,
+                                                      GAsyncResult   *result,
+                                                      gboolean       *match,
+                                                      GError        **error);
+/* A page of FdRoom. */
+void           fd_api_client_list_rooms_async        (FdApiClient   *self,
+                                                      const char    *prefix,
+                                                      guint          limit,
+                                                      FD_API_CLIENT_CALL_ARGS);
+FdPage        *fd_api_client_list_rooms_finish       (FdApiClient   *self,
+                                                      GAsyncResult  *result,
+                                                      GError       **error);
+/* A page of FdVisitor for @date ("YYYY-MM-DD"). */
+void           fd_api_client_list_visitors_async     (FdApiClient   *self,
+                                                      const char    *date,
+                                                      guint          limit,
+                                                      const char    *cursor,
+                                                      FD_API_CLIENT_CALL_ARGS);
+FdPage        *fd_api_client_list_visitors_finish    (FdApiClient   *self,
+                                                      GAsyncResult  *result,
+                                                      GError       **error);
+/* @members: NULL-terminated pairs of member name and value ("name", "张三",
+ * …); empty values are left out. The body is wiped once sent. */
+void           fd_api_client_register_visitor_async  (FdApiClient        *self,
+                                                      const char *const  *members,
+                                                      FD_API_CLIENT_CALL_ARGS);
+FdVisitor     *fd_api_client_register_visitor_finish (FdApiClient    *self,
+                                                      GAsyncResult   *result,
+                                                      FdErrorDetail **detail,
+                                                      GError        **error);
+void           fd_api_client_checkout_visitor_async  (FdApiClient   *self,
+                                                      const char    *id,
+                                                      FD_API_CLIENT_CALL_ARGS);
+FdVisitor     *fd_api_client_checkout_visitor_finish (FdApiClient   *self,
+                                                      GAsyncResult  *result,
+                                                      GError       **error);
+/* The CSV of GET /visitors/export. */
+void           fd_api_client_export_visitors_async   (FdApiClient   *self,
+                                                      const char    *date,
+                                                      FD_API_CLIENT_CALL_ARGS);
+GBytes        *fd_api_client_export_visitors_finish  (FdApiClient   *self,
+                                                      GAsyncResult  *result,
+                                                      GError       **error);
+/* A page of FdAuditEntry; @query may be NULL. */
+void           fd_api_client_list_audit_async        (FdApiClient        *self,
+                                                      const FdAuditQuery *query,
+                                                      guint               limit,
+                                                      const char         *cursor,
+                                                      FD_API_CLIENT_CALL_ARGS);
+FdPage        *fd_api_client_list_audit_finish       (FdApiClient   *self,
+                                                      GAsyncResult  *result,
+                                                      GError       **error);
+void           fd_api_client_verify_audit_async      (FdApiClient   *self,
+                                                      FD_API_CLIENT_CALL_ARGS);
+FdChainStatus *fd_api_client_verify_audit_finish     (FdApiClient   *self,
+                                                      GAsyncResult  *result,
+                                                      GError       **error);
+/* A page of FdAlert. */
+void           fd_api_client_list_alerts_async       (FdApiClient   *self,
+                                                      FD_API_CLIENT_CALL_ARGS);
+FdPage        *fd_api_client_list_alerts_finish      (FdApiClient   *self,
+                                                      GAsyncResult  *result,
+                                                      GError       **error);
+void           fd_api_client_get_incident_async      (FdApiClient   *self,
+                                                      FD_API_CLIENT_CALL_ARGS);
+/* PUT /incident; finish with fd_api_client_get_incident_finish(). */
+void           fd_api_client_set_incident_async      (FdApiClient   *self,
+                                                      gboolean       frozen,
+                                                      FD_API_CLIENT_CALL_ARGS);
+FdIncident    *fd_api_client_get_incident_finish     (FdApiClient   *self,
+                                                      GAsyncResult  *result,
+                                                      GError       **error);
+/* A page of FdUser (admin). */
+void           fd_api_client_list_users_async        (FdApiClient   *self,
+                                                      FD_API_CLIENT_CALL_ARGS);
+FdPage        *fd_api_client_list_users_finish       (FdApiClient   *self,
+                                                      GAsyncResult  *result,
+                                                      GError       **error);
+/* GET /health: TRUE when the server answered. */
+void           fd_api_client_check_health_async      (FdApiClient   *self,
+                                                      FD_API_CLIENT_CALL_ARGS);
+gboolean       fd_api_client_check_health_finish     (FdApiClient   *self,
+                                                      GAsyncResult  *result,
+                                                      GError       **error);
 
 G_END_DECLS

@@ -19,8 +19,8 @@ G_DECLARE_FINAL_TYPE (FdAuditItem, fd_audit_item, FD, AUDIT_ITEM, GObject)
 
 struct _FdAuditItem
 {
-  GObject     parent_instance;
-  JsonObject *object;
+  GObject       parent_instance;
+  FdAuditEntry *entry;
 };
 
 G_DEFINE_FINAL_TYPE (FdAuditItem, fd_audit_item, G_TYPE_OBJECT)
@@ -28,7 +28,7 @@ G_DEFINE_FINAL_TYPE (FdAuditItem, fd_audit_item, G_TYPE_OBJECT)
 static void
 fd_audit_item_finalize (GObject *object)
 {
-  g_clear_pointer (&FD_AUDIT_ITEM (object)->object, json_object_unref);
+  g_clear_pointer (&FD_AUDIT_ITEM (object)->entry, fd_audit_entry_free);
   G_OBJECT_CLASS (fd_audit_item_parent_class)->finalize (object);
 }
 
@@ -86,7 +86,7 @@ struct _FdAuditPage
   GListStore   *entries;
   GCancellable *cancellable;
   GCancellable *chain_cancellable;
-  char         *query;       /* "&actor=…&since=…" */
+  FdAuditQuery *query;
   char         *cursor;
   gboolean      loading;
   gboolean      chain_ok;
@@ -120,13 +120,12 @@ chain_cb (GObject      *source,
           gpointer      user_data)
 {
   g_autoptr(FdAuditPage) self = user_data;
-  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(FdChainStatus) status = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
-  JsonObject *object;
   gint64 entries, bad;
 
-  root = fd_api_client_request_finish (FD_API_CLIENT (source), result, &error);
+  status = fd_api_client_verify_audit_finish (FD_API_CLIENT (source), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
@@ -134,19 +133,17 @@ chain_cb (GObject      *source,
   gtk_widget_remove_css_class (self->chain_label, "error");
   self->chain_ok = FALSE;
 
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  if (status == NULL)
     {
-      gtk_label_set_text (GTK_LABEL (self->chain_label),
-                          error ? error->message : _("The chain status could not be read."));
+      gtk_label_set_text (GTK_LABEL (self->chain_label), error->message);
       gtk_image_set_from_icon_name (GTK_IMAGE (self->chain_icon), "dialog-warning-symbolic");
       g_signal_emit (self, signals[CHAIN_CHECKED], 0);
       return;
     }
 
-  object = json_node_get_object (root);
-  entries = fd_json_get_int (object, "entries", 0);
-  bad = fd_json_get_int (object, "first_bad_seq", -1);
-  self->chain_ok = fd_json_get_bool (object, "ok", FALSE);
+  entries = status->entries;
+  bad = status->first_bad_seq;
+  self->chain_ok = status->ok;
 
   if (self->chain_ok)
     {
@@ -185,8 +182,8 @@ fd_audit_page_check_chain (FdAuditPage *self)
   self->chain_cancellable = g_cancellable_new ();
 
   gtk_label_set_text (GTK_LABEL (self->chain_label), _("Checking the audit chain…"));
-  fd_api_client_request_async (self->api, "GET", "/audit/verify", NULL,
-                               self->chain_cancellable, chain_cb, g_object_ref (self));
+  fd_api_client_verify_audit_async (self->api, self->chain_cancellable,
+                                    chain_cb, g_object_ref (self));
 }
 
 static void
@@ -195,40 +192,30 @@ list_cb (GObject      *source,
          gpointer      user_data)
 {
   g_autoptr(FdAuditPage) self = user_data;
-  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(FdPage) page = NULL;
   g_autoptr(GError) error = NULL;
   gboolean first = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (self), "fd-first"));
   g_autoptr(GPtrArray) added = g_ptr_array_new_with_free_func (g_object_unref);
-  JsonNode *items;
-  JsonArray *array;
 
-  root = fd_api_client_request_finish (FD_API_CLIENT (source), result, &error);
+  page = fd_api_client_list_audit_finish (FD_API_CLIENT (source), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
   self->loading = FALSE;
 
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root) ||
-      (items = json_object_get_member (json_node_get_object (root), "items")) == NULL ||
-      !JSON_NODE_HOLDS_ARRAY (items))
+  if (page == NULL)
     {
-      gtk_label_set_text (GTK_LABEL (self->filter_error),
-                          error ? error->message : _("The audit log could not be read."));
+      gtk_label_set_text (GTK_LABEL (self->filter_error), error->message);
       gtk_widget_set_visible (self->filter_error, TRUE);
       g_signal_emit (self, signals[LOADED], 0);
       return;
     }
 
-  array = json_node_get_array (items);
-  for (guint i = 0; i < json_array_get_length (array); i++)
+  for (guint i = 0; i < page->items->len; i++)
     {
-      JsonNode *node = json_array_get_element (array, i);
-      FdAuditItem *item;
+      FdAuditItem *item = g_object_new (FD_TYPE_AUDIT_ITEM, NULL);
 
-      if (!JSON_NODE_HOLDS_OBJECT (node))
-        continue;
-      item = g_object_new (FD_TYPE_AUDIT_ITEM, NULL);
-      item->object = json_object_ref (json_node_get_object (node));
+      item->entry = g_steal_pointer (&page->items->pdata[i]);
       g_ptr_array_add (added, item);
     }
 
@@ -241,7 +228,7 @@ list_cb (GObject      *source,
   }
 
   g_free (self->cursor);
-  self->cursor = g_strdup (fd_json_get_string (json_node_get_object (root), "next_cursor"));
+  self->cursor = g_strdup (page->next_cursor);
   gtk_widget_set_visible (self->empty_label,
                           g_list_model_get_n_items (G_LIST_MODEL (self->entries)) == 0);
   g_signal_emit (self, signals[LOADED], 0);
@@ -251,8 +238,6 @@ static void
 fetch (FdAuditPage *self,
        gboolean     first)
 {
-  g_autofree char *path = NULL;
-
   if (!first && (self->cursor == NULL || self->loading))
     return;
 
@@ -264,20 +249,10 @@ fetch (FdAuditPage *self,
       self->cancellable = g_cancellable_new ();
     }
 
-  if (!first)
-    {
-      g_autofree char *escaped = g_uri_escape_string (self->cursor, NULL, FALSE);
-
-      path = g_strdup_printf ("/audit?limit=%d%s&cursor=%s", PAGE_SIZE,
-                              self->query ? self->query : "", escaped);
-    }
-  else
-    path = g_strdup_printf ("/audit?limit=%d%s", PAGE_SIZE, self->query ? self->query : "");
-
   self->loading = TRUE;
   g_object_set_data (G_OBJECT (self), "fd-first", GINT_TO_POINTER (first));
-  fd_api_client_request_async (self->api, "GET", path, NULL, self->cancellable,
-                               list_cb, g_object_ref (self));
+  fd_api_client_list_audit_async (self->api, self->query, PAGE_SIZE, first ? NULL : self->cursor,
+                                  self->cancellable, list_cb, g_object_ref (self));
 }
 
 void
@@ -313,19 +288,6 @@ day_to_utc (const char *text,
   return g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ");
 }
 
-static void
-append_param (GString    *query,
-              const char *name,
-              const char *value)
-{
-  g_autofree char *escaped = NULL;
-
-  if (value == NULL || *value == '\0')
-    return;
-  escaped = g_uri_escape_string (value, NULL, FALSE);
-  g_string_append_printf (query, "&%s=%s", name, escaped);
-}
-
 gboolean
 fd_audit_page_set_filters (FdAuditPage *self,
                            const char  *actor,
@@ -333,7 +295,7 @@ fd_audit_page_set_filters (FdAuditPage *self,
                            const char  *since,
                            const char  *until)
 {
-  g_autoptr(GString) query = g_string_new (NULL);
+  g_autoptr(FdAuditQuery) query = g_new0 (FdAuditQuery, 1);
   g_autofree char *since_utc = NULL;
   g_autofree char *until_utc = NULL;
   g_autofree char *actor_trimmed = g_strstrip (g_strdup (actor ? actor : ""));
@@ -356,13 +318,13 @@ fd_audit_page_set_filters (FdAuditPage *self,
     }
   gtk_widget_set_visible (self->filter_error, FALSE);
 
-  append_param (query, "actor", actor_trimmed);
-  append_param (query, "action", action);
-  append_param (query, "since", since_utc);
-  append_param (query, "until", until_utc);
+  query->actor = g_steal_pointer (&actor_trimmed);
+  query->action = g_strdup (action);
+  query->since = g_steal_pointer (&since_utc);
+  query->until = g_steal_pointer (&until_utc);
 
-  g_free (self->query);
-  self->query = g_string_free (g_steal_pointer (&query), FALSE);
+  g_clear_pointer (&self->query, fd_audit_query_free);
+  self->query = g_steal_pointer (&query);
   g_clear_pointer (&self->cursor, g_free);
   fetch (self, TRUE);
   return TRUE;
@@ -409,7 +371,7 @@ fd_audit_page_get_entry_field (FdAuditPage *self,
 
   item = g_list_model_get_item (G_LIST_MODEL (self->entries), index);
   /* The store keeps its own reference, so the string outlives ours. */
-  return item ? fd_json_get_string (item->object, member) : NULL;
+  return item ? fd_audit_entry_get_member (item->entry, member) : NULL;
 }
 
 const char *
@@ -486,15 +448,15 @@ bind_cb (GtkSignalListItemFactory *factory,
 {
   FdAuditItem *item = gtk_list_item_get_item (list_item);
   GtkWidget *label = gtk_widget_get_first_child (gtk_list_item_get_child (list_item));
-  JsonObject *o = item->object;
-  const char *outcome = fd_json_get_string (o, "outcome");
-  const char *target = fd_json_get_string (o, "target");
-  const char *field = fd_json_get_string (o, "field");
-  const char *reason_code = fd_json_get_string (o, "reason_code");
-  const char *reason_text = fd_json_get_string (o, "reason_text");
-  const char *role = fd_json_get_string (o, "role");
-  const char *actor = fd_json_get_string (o, "actor");
-  g_autofree char *time = fd_main_view_format_time (fd_json_get_string (o, "at"), TRUE);
+  const FdAuditEntry *o = item->entry;
+  const char *outcome = o->outcome;
+  const char *target = o->target;
+  const char *field = o->field;
+  const char *reason_code = o->reason_code;
+  const char *reason_text = o->reason_text;
+  const char *role = o->role;
+  const char *actor = o->actor;
+  g_autofree char *time = fd_main_view_format_time (o->at, TRUE);
   g_autofree char *who = NULL;
   g_autofree char *what = NULL;
   g_autofree char *why = NULL;
@@ -510,7 +472,7 @@ bind_cb (GtkSignalListItemFactory *factory,
 
   texts[COL_TIME] = time;
   texts[COL_ACTOR] = who;
-  texts[COL_ACTION] = action_label (fd_json_get_string (o, "action"));
+  texts[COL_ACTION] = action_label (o->action);
   texts[COL_TARGET] = what;
   texts[COL_REASON] = why;
   texts[COL_OUTCOME] = g_strcmp0 (outcome, "denied") == 0 ? _("Denied") : _("Allowed");
@@ -567,7 +529,7 @@ fd_audit_page_finalize (GObject *object)
 {
   FdAuditPage *self = FD_AUDIT_PAGE (object);
 
-  g_free (self->query);
+  g_clear_pointer (&self->query, fd_audit_query_free);
   g_free (self->cursor);
 
   G_OBJECT_CLASS (fd_audit_page_parent_class)->finalize (object);

@@ -32,7 +32,7 @@ bytes_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   GFile *file = g_task_get_task_data (task);
 
-  bytes = fd_api_client_get_bytes_finish (FD_API_CLIENT (source), result, &error);
+  bytes = fd_api_client_export_visitors_finish (FD_API_CLIENT (source), result, &error);
   if (bytes == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -54,8 +54,6 @@ fd_export_visitors_async (FdApiClient         *api,
                           gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autofree char *escaped = NULL;
-  g_autofree char *path = NULL;
 
   g_return_if_fail (FD_IS_API_CLIENT (api));
   g_return_if_fail (date != NULL);
@@ -65,9 +63,7 @@ fd_export_visitors_async (FdApiClient         *api,
   g_task_set_source_tag (task, fd_export_visitors_async);
   g_task_set_task_data (task, g_object_ref (file), g_object_unref);
 
-  escaped = g_uri_escape_string (date, NULL, FALSE);
-  path = g_strdup_printf ("/visitors/export?date=%s", escaped);
-  fd_api_client_get_bytes_async (api, path, cancellable, bytes_cb, g_object_ref (task));
+  fd_api_client_export_visitors_async (api, date, cancellable, bytes_cb, g_object_ref (task));
 }
 
 gboolean

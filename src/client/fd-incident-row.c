@@ -38,11 +38,11 @@ sync_switch (FdIncidentRow *self)
 }
 
 static void
-show_state (FdIncidentRow *self,
-            JsonObject    *object)
+show_state (FdIncidentRow    *self,
+            const FdIncident *incident)
 {
-  const char *since = object ? fd_json_get_string (object, "since") : NULL;
-  const char *by = object ? fd_json_get_string (object, "by") : NULL;
+  const char *since = incident ? incident->since : NULL;
+  const char *by = incident ? incident->by : NULL;
   g_autofree char *subtitle = NULL;
 
   if (self->frozen)
@@ -70,27 +70,26 @@ state_cb (GObject      *source,
           gpointer      user_data)
 {
   g_autoptr(FdIncidentRow) self = user_data;
-  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(FdIncident) incident = NULL;
   g_autoptr(GError) error = NULL;
 
-  root = fd_api_client_request_finish (FD_API_CLIENT (source), result, &error);
+  incident = fd_api_client_get_incident_finish (FD_API_CLIENT (source), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
   gtk_widget_set_sensitive (self->toggle, self->can_switch);
 
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  if (incident == NULL)
     {
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (self),
-                                   error ? error->message : _("The state could not be read."));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (self), error->message);
       sync_switch (self);
       g_signal_emit (self, signals[CHANGED], 0);
       return;
     }
 
   self->known = TRUE;
-  self->frozen = fd_json_get_bool (json_node_get_object (root), "frozen", FALSE);
-  show_state (self, json_node_get_object (root));
+  self->frozen = incident->frozen;
+  show_state (self, incident);
   g_signal_emit (self, signals[CHANGED], 0);
 }
 
@@ -99,26 +98,17 @@ fd_incident_row_refresh (FdIncidentRow *self)
 {
   g_return_if_fail (FD_IS_INCIDENT_ROW (self));
 
-  fd_api_client_request_async (self->api, "GET", "/incident", NULL, self->cancellable,
-                               state_cb, g_object_ref (self));
+  fd_api_client_get_incident_async (self->api, self->cancellable,
+                                    state_cb, g_object_ref (self));
 }
 
 static void
 apply (FdIncidentRow *self,
        gboolean       frozen)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) body = NULL;
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "frozen");
-  json_builder_add_boolean_value (builder, frozen);
-  json_builder_end_object (builder);
-  body = json_builder_get_root (builder);
-
   gtk_widget_set_sensitive (self->toggle, FALSE);
-  fd_api_client_request_async (self->api, "PUT", "/incident", body, self->cancellable,
-                               state_cb, g_object_ref (self));
+  fd_api_client_set_incident_async (self->api, frozen, self->cancellable,
+                                    state_cb, g_object_ref (self));
 }
 
 static void

@@ -39,7 +39,7 @@ struct _FdMainView
 
   FdApiClient   *api;
   JsonObject    *session;
-  char          *role;
+  FdRole         role;
   char          *watermark_base;   /* "name · workstation" */
   guint          reveal_window_s;
 
@@ -428,12 +428,12 @@ add_page (FdMainView *self,
 static void
 build_pages (FdMainView *self)
 {
-  const char *role = self->role;
-  gboolean desk = g_str_equal (role, "reception");
-  gboolean manager = g_str_equal (role, "manager");
-  gboolean patrol = g_str_equal (role, "patrol");
-  gboolean finance = g_str_equal (role, "finance");
-  gboolean auditor = g_str_equal (role, "auditor");
+  FdRole role = self->role;
+  gboolean desk = role == FD_ROLE_RECEPTION;
+  gboolean manager = role == FD_ROLE_MANAGER;
+  gboolean patrol = role == FD_ROLE_PATROL;
+  gboolean finance = role == FD_ROLE_FINANCE;
+  gboolean auditor = role == FD_ROLE_AUDITOR;
 
   if (desk || finance || manager)
     add_page (self, GTK_WIDGET (fd_resident_page_new (self->api, FALSE, self->reveal_window_s)),
@@ -651,7 +651,6 @@ fd_main_view_finalize (GObject *object)
   FdMainView *self = FD_MAIN_VIEW (object);
 
   g_hash_table_unref (self->watched);
-  g_free (self->role);
   g_free (self->watermark_base);
   g_free (self->last_toast);
 
@@ -817,8 +816,7 @@ fd_main_view_new (FdApiClient *api,
   if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
     policy = json_node_get_object (node);
 
-  self->role = g_strdup (user && fd_json_get_string (user, "role")
-                           ? fd_json_get_string (user, "role") : "");
+  self->role = fd_role_from_string (user ? fd_json_get_string (user, "role") : NULL);
   self->reveal_window_s = (guint) CLAMP (policy ? fd_json_get_int (policy, "reveal_window_s", 30)
                                                 : 30, 1, 600);
 

@@ -258,49 +258,6 @@ add_plain_row (FdResidentDetail *self,
     }
 }
 
-static FdFieldValue *
-parse_field (JsonObject *object,
-             const char *member)
-{
-  JsonNode *node = object ? json_object_get_member (object, member) : NULL;
-
-  return node != NULL ? fd_field_value_parse (node, NULL) : NULL;
-}
-
-static FdFieldValue *
-join_plates (JsonObject *object)
-{
-  JsonNode *node = json_object_get_member (object, "plates");
-  g_autoptr(GString) joined = g_string_new (NULL);
-  gboolean masked = FALSE, revealable = FALSE;
-  FdFieldValue *result;
-  JsonArray *array;
-
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
-    return NULL;
-  array = json_node_get_array (node);
-
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      g_autoptr(FdFieldValue) plate = fd_field_value_parse (json_array_get_element (array, i),
-                                                            NULL);
-      if (plate == NULL)
-        continue;
-      if (joined->len > 0)
-        g_string_append (joined, ", ");
-      g_string_append (joined, plate->value);
-      masked |= plate->masked;
-      revealable |= plate->revealable;
-    }
-
-  if (joined->len == 0)
-    return NULL;
-
-  result = fd_field_value_new (joined->str, masked, revealable);
-  explicit_bzero (joined->str, joined->len);
-  return result;
-}
-
 static char *
 format_money (gint64 cents)
 {
@@ -315,44 +272,44 @@ format_money (gint64 cents)
 
 static void
 build_rows (FdResidentDetail *self,
-            JsonObject       *object)
+            const FdResident *resident)
 {
-  static const char *personal[] = { "name", "room", "phone", "id_number", "home_address" };
-  JsonNode *payments_node;
+  static const FdField personal[] = {
+    FD_FIELD_NAME, FD_FIELD_ROOM, FD_FIELD_PHONE, FD_FIELD_ID_NUMBER, FD_FIELD_HOME_ADDRESS,
+  };
+  const FdPayments *payments = resident->payments;
 
   for (guint i = 0; i < G_N_ELEMENTS (personal); i++)
     {
-      g_autoptr(FdFieldValue) value = parse_field (object, personal[i]);
+      const FdFieldValue *value = fd_resident_get_field (resident, personal[i]);
+      const char *key = fd_field_to_string (personal[i]);
 
       if (value == NULL)
         continue;
 
-      if (g_str_equal (personal[i], "room") && !value->masked)
-        add_plain_row (self, 0, "room", value->value, TRUE);
+      if (personal[i] == FD_FIELD_ROOM && !value->masked)
+        add_plain_row (self, 0, key, value->value, TRUE);
       else
-        add_sensitive_row (self, 0, personal[i], personal[i], value);
+        add_sensitive_row (self, 0, key, key, value);
 
       /* Verify is open to the roles that see the field masked. */
-      if ((g_str_equal (personal[i], "phone") || g_str_equal (personal[i], "id_number")) &&
+      if ((personal[i] == FD_FIELD_PHONE || personal[i] == FD_FIELD_ID_NUMBER) &&
           value->masked)
-        g_ptr_array_add (self->verify_fields, g_strdup (personal[i]));
+        g_ptr_array_add (self->verify_fields, g_strdup (key));
     }
 
   {
-    g_autoptr(FdFieldValue) plates = join_plates (object);
+    g_autoptr(FdFieldValue) plates = fd_resident_join_plates (resident);
 
     if (plates != NULL)
       add_sensitive_row (self, 0, "plates", "plates", plates);
   }
 
-  payments_node = json_object_get_member (object, "payments");
-  if (payments_node != NULL && JSON_NODE_HOLDS_OBJECT (payments_node))
+  if (payments != NULL)
     {
-      JsonObject *payments = json_node_get_object (payments_node);
-      const char *status = fd_json_get_string (payments, "status");
-      g_autoptr(FdFieldValue) account = parse_field (payments, "account");
-      JsonNode *balance = json_object_get_member (payments, "balance_cents");
-      const char *last_paid = fd_json_get_string (payments, "last_paid_at");
+      const char *status = payments->status;
+      const FdFieldValue *account = payments->account;
+      const char *last_paid = payments->last_paid_at;
 
       if (status != NULL)
         add_plain_row (self, 1, "payment_status",
@@ -361,10 +318,9 @@ build_rows (FdResidentDetail *self,
                        FALSE);
       if (account != NULL)
         add_sensitive_row (self, 1, "account", "account", account);
-      if (balance != NULL && JSON_NODE_HOLDS_VALUE (balance) &&
-          json_node_get_value_type (balance) == G_TYPE_INT64)
+      if (payments->has_balance)
         {
-          g_autofree char *money = format_money (json_node_get_int (balance));
+          g_autofree char *money = format_money (payments->balance_cents);
           g_autoptr(FdFieldValue) value = fd_field_value_new (money, FALSE, FALSE);
 
           add_sensitive_row (self, 1, "balance", NULL, value);
@@ -412,29 +368,28 @@ load_cb (GObject      *source,
          gpointer      user_data)
 {
   g_autoptr(FdResidentDetail) self = user_data;
-  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(FdResident) resident = NULL;
   g_autoptr(GError) error = NULL;
 
-  root = fd_api_client_request_finish (FD_API_CLIENT (source), result, &error);
+  resident = fd_api_client_get_resident_finish (FD_API_CLIENT (source), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
   set_loading (self, FALSE);
 
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  if (resident == NULL)
     {
       if (g_error_matches (error, FD_ERROR, FD_ERROR_ACCOUNT_LOCKED))
         gtk_label_set_text (GTK_LABEL (self->error_label),
                             _("Your account has been locked because of unusual activity."));
       else
-        gtk_label_set_text (GTK_LABEL (self->error_label),
-                            error ? error->message : _("The record could not be read."));
+        gtk_label_set_text (GTK_LABEL (self->error_label), error->message);
       gtk_widget_set_visible (self->error_label, TRUE);
       g_signal_emit (self, signals[LOADED], 0, FALSE);
       return;
     }
 
-  build_rows (self, json_node_get_object (root));
+  build_rows (self, resident);
   g_signal_emit (self, signals[LOADED], 0, TRUE);
 }
 
@@ -442,9 +397,6 @@ void
 fd_resident_detail_load (FdResidentDetail *self,
                          const char       *resident_id)
 {
-  g_autofree char *escaped = NULL;
-  g_autofree char *path = NULL;
-
   g_return_if_fail (FD_IS_RESIDENT_DETAIL (self));
   g_return_if_fail (resident_id != NULL);
 
@@ -457,11 +409,9 @@ fd_resident_detail_load (FdResidentDetail *self,
   self->resident_id = g_strdup (resident_id);
   self->cancellable = g_cancellable_new ();
 
-  escaped = g_uri_escape_string (resident_id, NULL, FALSE);
-  path = g_strdup_printf ("/residents/%s", escaped);
   set_loading (self, TRUE);
-  fd_api_client_request_async (self->api, "GET", path, NULL, self->cancellable,
-                               load_cb, g_object_ref (self));
+  fd_api_client_get_resident_async (self->api, resident_id, self->cancellable,
+                                    load_cb, g_object_ref (self));
 }
 
 static void

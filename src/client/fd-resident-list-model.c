@@ -86,21 +86,12 @@ fd_resident_item_get_plates (FdResidentItem *self)
 
 /* ---- FdResidentListModel ----------------------------------------------- */
 
-typedef struct
-{
-  char         *id;
-  FdFieldValue *name;
-  FdFieldValue *room;
-  FdFieldValue *phone;
-  FdFieldValue *plates;
-} Row;
-
 struct _FdResidentListModel
 {
   GObject       parent_instance;
 
   FdApiClient  *api;
-  GArray       *rows;        /* Row */
+  GPtrArray    *rows;        /* FdResident */
   char         *query;
   char         *cursor;      /* next_cursor of the last page, or NULL */
   GCancellable *cancellable; /* of the current query and its pages */
@@ -132,18 +123,6 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-static void
-row_clear (gpointer data)
-{
-  Row *row = data;
-
-  g_clear_pointer (&row->id, g_free);
-  g_clear_pointer (&row->name, fd_field_value_free);
-  g_clear_pointer (&row->room, fd_field_value_free);
-  g_clear_pointer (&row->phone, fd_field_value_free);
-  g_clear_pointer (&row->plates, fd_field_value_free);
-}
-
 static GType
 fd_resident_list_model_get_item_type (GListModel *model)
 {
@@ -162,18 +141,18 @@ fd_resident_list_model_get_item (GListModel *model,
 {
   FdResidentListModel *self = FD_RESIDENT_LIST_MODEL (model);
   FdResidentItem *item;
-  Row *row;
+  const FdResident *row;
 
   if (position >= self->rows->len)
     return NULL;
 
-  row = &g_array_index (self->rows, Row, position);
+  row = g_ptr_array_index (self->rows, position);
   item = g_object_new (FD_TYPE_RESIDENT_ITEM, NULL);
   item->id = g_strdup (row->id);
   item->name = row->name ? fd_field_value_copy (row->name) : NULL;
   item->room = row->room ? fd_field_value_copy (row->room) : NULL;
   item->phone = row->phone ? fd_field_value_copy (row->phone) : NULL;
-  item->plates = row->plates ? fd_field_value_copy (row->plates) : NULL;
+  item->plates = fd_resident_join_plates (row);
 
   return item;
 }
@@ -208,87 +187,15 @@ set_cursor (FdResidentListModel *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_MORE]);
 }
 
-static FdFieldValue *
-parse_field (JsonObject *object,
-             const char *member)
-{
-  g_autoptr(GError) error = NULL;
-  JsonNode *node = json_object_get_member (object, member);
-  FdFieldValue *field;
-
-  if (node == NULL)
-    return NULL;
-  field = fd_field_value_parse (node, &error);
-  if (field == NULL)
-    g_warning ("Resident field %s malformed: %s", member, error->message);
-  return field;
-}
-
-static FdFieldValue *
-parse_plates (JsonObject *object)
-{
-  JsonNode *node = json_object_get_member (object, "plates");
-  g_autoptr(GString) joined = NULL;
-  gboolean masked = FALSE, revealable = FALSE;
-  JsonArray *array;
-  FdFieldValue *result;
-
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
-    return NULL;
-
-  array = json_node_get_array (node);
-  if (json_array_get_length (array) == 0)
-    return NULL;
-
-  joined = g_string_new (NULL);
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      g_autoptr(FdFieldValue) plate = fd_field_value_parse (json_array_get_element (array, i),
-                                                            NULL);
-
-      if (plate == NULL)
-        continue;
-      if (joined->len > 0)
-        g_string_append (joined, ", ");
-      g_string_append (joined, plate->value);
-      masked |= plate->masked;
-      revealable |= plate->revealable;
-    }
-
-  result = fd_field_value_new (joined->str, masked, revealable);
-  explicit_bzero (joined->str, joined->len);
-  return result;
-}
-
 static guint
 append_items (FdResidentListModel *self,
-              JsonArray           *items)
+              FdPage              *page)
 {
-  guint added = 0;
+  guint added = page->items->len;
 
-  for (guint i = 0; i < json_array_get_length (items); i++)
-    {
-      JsonNode *node = json_array_get_element (items, i);
-      JsonObject *object;
-      const char *id;
-      Row row = { 0 };
-
-      if (!JSON_NODE_HOLDS_OBJECT (node))
-        continue;
-      object = json_node_get_object (node);
-      id = fd_json_get_string (object, "id");
-      if (id == NULL)
-        continue;
-
-      row.id = g_strdup (id);
-      row.name = parse_field (object, "name");
-      row.room = parse_field (object, "room");
-      row.phone = parse_field (object, "phone");
-      row.plates = parse_plates (object);
-      g_array_append_val (self->rows, row);
-      added++;
-    }
-
+  for (guint i = 0; i < added; i++)
+    g_ptr_array_add (self->rows, g_steal_pointer (&page->items->pdata[i]));
+  g_ptr_array_set_size (page->items, 0);
   return added;
 }
 
@@ -298,42 +205,35 @@ page_cb (GObject      *source,
          gpointer      user_data)
 {
   g_autoptr(FdResidentListModel) self = user_data;
-  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(FdPage) page = NULL;
   g_autoptr(GError) error = NULL;
-  JsonObject *object;
-  JsonNode *items;
   guint old_n, added;
 
-  root = fd_api_client_request_finish (FD_API_CLIENT (source), result, &error);
+  page = fd_api_client_search_residents_finish (FD_API_CLIENT (source), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
   set_loading (self, FALSE);
 
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root) ||
-      (items = json_object_get_member (json_node_get_object (root), "items")) == NULL ||
-      !JSON_NODE_HOLDS_ARRAY (items))
+  if (page == NULL)
     {
-      if (error == NULL)
-        error = g_error_new_literal (FD_ERROR, FD_ERROR_PROTOCOL, "malformed resident list");
       g_signal_emit (self, signals[FAILED], 0, error);
       return;
     }
 
-  object = json_node_get_object (root);
   old_n = self->rows->len;
   if (self->replace_pending)
     {
       self->replace_pending = FALSE;
-      g_array_set_size (self->rows, 0);
-      added = append_items (self, json_node_get_array (items));
-      set_cursor (self, fd_json_get_string (object, "next_cursor"));
+      g_ptr_array_set_size (self->rows, 0);
+      added = append_items (self, page);
+      set_cursor (self, page->next_cursor);
       g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n, added);
     }
   else
     {
-      added = append_items (self, json_node_get_array (items));
-      set_cursor (self, fd_json_get_string (object, "next_cursor"));
+      added = append_items (self, page);
+      set_cursor (self, page->next_cursor);
       if (added > 0)
         g_list_model_items_changed (G_LIST_MODEL (self), old_n, 0, added);
     }
@@ -345,19 +245,9 @@ static void
 fetch (FdResidentListModel *self,
        const char          *cursor)
 {
-  g_autofree char *escaped_query = g_uri_escape_string (self->query, NULL, FALSE);
-  g_autofree char *escaped_cursor = cursor ? g_uri_escape_string (cursor, NULL, FALSE) : NULL;
-  g_autofree char *path = NULL;
-
-  if (escaped_cursor != NULL)
-    path = g_strdup_printf ("/residents?q=%s&limit=%u&cursor=%s",
-                            escaped_query, self->page_size, escaped_cursor);
-  else
-    path = g_strdup_printf ("/residents?q=%s&limit=%u", escaped_query, self->page_size);
-
   set_loading (self, TRUE);
-  fd_api_client_request_async (self->api, "GET", path, NULL, self->cancellable,
-                               page_cb, g_object_ref (self));
+  fd_api_client_search_residents_async (self->api, self->query, self->page_size, cursor,
+                                        self->cancellable, page_cb, g_object_ref (self));
 }
 
 static void
@@ -379,7 +269,7 @@ fd_resident_list_model_clear (FdResidentListModel *self)
   cancel_pending (self);
   set_cursor (self, NULL);
   old_n = self->rows->len;
-  g_array_set_size (self->rows, 0);
+  g_ptr_array_set_size (self->rows, 0);
   if (old_n > 0)
     g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n, 0);
 }
@@ -478,7 +368,7 @@ fd_resident_list_model_finalize (GObject *object)
 {
   FdResidentListModel *self = FD_RESIDENT_LIST_MODEL (object);
 
-  g_array_unref (self->rows);
+  g_ptr_array_unref (self->rows);
   g_clear_pointer (&self->query, fd_secret_free);
   g_free (self->cursor);
 
@@ -541,8 +431,7 @@ static void
 fd_resident_list_model_init (FdResidentListModel *self)
 {
   self->page_size = PAGE_SIZE;
-  self->rows = g_array_new (FALSE, TRUE, sizeof (Row));
-  g_array_set_clear_func (self->rows, row_clear);
+  self->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) fd_resident_free);
 }
 
 FdResidentListModel *

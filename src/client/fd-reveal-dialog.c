@@ -7,7 +7,6 @@
 #include "fd-field.h"
 #include "fd-form-util.h"
 #include "fd-sensitive-entry.h"
-#include "fd-wipe.h"
 
 #include <glib/gi18n.h>
 
@@ -65,10 +64,10 @@ set_busy (FdRevealDialog *self,
 static const char *
 message_for_failure (FdRevealDialog *self,
                      const GError   *error,
-                     JsonObject     *error_object)
+                     FdErrorDetail  *error_detail)
 {
-  const char *detail = error_object ? fd_json_get_string (error_object, "detail") : NULL;
-  const char *member = error_object ? fd_json_get_string (error_object, "member") : NULL;
+  const char *detail = error_detail ? error_detail->detail : NULL;
+  const char *member = error_detail ? error_detail->member : NULL;
 
   if (error->domain != FD_ERROR)
     return _("The value could not be revealed.");
@@ -104,43 +103,31 @@ reveal_cb (GObject      *source,
            gpointer      user_data)
 {
   g_autoptr(FdRevealDialog) self = user_data;
-  g_autoptr(JsonObject) error_object = NULL;
-  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(FdErrorDetail) detail = NULL;
+  g_autoptr(FdRevealed) revealed = NULL;
   g_autoptr(GError) error = NULL;
-  JsonObject *object;
-  const char *value;
   gint64 seconds;
 
-  root = fd_api_client_request_finish_full (FD_API_CLIENT (source), result,
-                                            &error_object, &error);
+  revealed = fd_api_client_reveal_finish (FD_API_CLIENT (source), result, &detail, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
   set_busy (self, FALSE);
 
-  if (root == NULL)
+  if (revealed == NULL)
     {
       if (g_error_matches (error, FD_ERROR, FD_ERROR_REAUTH_REQUIRED))
         fd_sensitive_entry_wipe (GTK_EDITABLE (self->password_row));
-      show_error (self, message_for_failure (self, error, error_object));
+      show_error (self, message_for_failure (self, error, detail));
       return;
     }
 
-  object = JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
-  value = object ? fd_json_get_string (object, "value") : NULL;
-  if (value == NULL)
-    {
-      show_error (self, _("The server sent an answer this app does not understand."));
-      return;
-    }
-
-  seconds = fd_json_get_int (object, "expires_in_s", 0);
+  seconds = revealed->expires_in_s;
   if (seconds < 0 || seconds > 3600)
     seconds = 0;
 
   fd_sensitive_entry_wipe (GTK_EDITABLE (self->password_row));
-  g_signal_emit (self, signals[REVEALED], 0, value, (guint) seconds);
-  fd_wipe_json_string (root, "value");
+  g_signal_emit (self, signals[REVEALED], 0, revealed->value, (guint) seconds);
 
   gtk_window_destroy (GTK_WINDOW (self));
 }
@@ -154,11 +141,7 @@ trimmed_text (GtkWidget *editable)
 void
 fd_reveal_dialog_submit (FdRevealDialog *self)
 {
-  g_autoptr(JsonBuilder) builder = NULL;
-  g_autoptr(JsonNode) body = NULL;
   g_autofree char *details = NULL;
-  g_autofree char *escaped = NULL;
-  g_autofree char *path = NULL;
   const char *password;
   guint reason;
 
@@ -193,35 +176,11 @@ fd_reveal_dialog_submit (FdRevealDialog *self)
 
   show_error (self, NULL);
 
-  builder = json_builder_new ();
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "field");
-  json_builder_add_string_value (builder, self->field);
-  json_builder_set_member_name (builder, "reason_code");
-  json_builder_add_string_value (builder, reason_codes[reason]);
-  if (*details != '\0')
-    {
-      json_builder_set_member_name (builder, "reason_text");
-      json_builder_add_string_value (builder, details);
-    }
-  if (self->needs_password)
-    {
-      json_builder_set_member_name (builder, "password");
-      json_builder_add_string_value (builder, password);
-    }
-  json_builder_end_object (builder);
-  body = json_builder_get_root (builder);
-
-  escaped = g_uri_escape_string (self->resident_id, NULL, FALSE);
-  path = g_strdup_printf ("/residents/%s/reveal", escaped);
-
   set_busy (self, TRUE);
-  fd_api_client_request_async (self->api, "POST", path, body, self->cancellable,
-                               reveal_cb, g_object_ref (self));
-
-  /* The request body was serialised above; the password copy in the
-   * JSON tree goes now. */
-  fd_wipe_json_string (body, "password");
+  /* The call wipes its copy of the password once the body is sent. */
+  fd_api_client_reveal_async (self->api, self->resident_id, self->field, reason_codes[reason],
+                              details, self->needs_password ? password : NULL,
+                              self->cancellable, reveal_cb, g_object_ref (self));
 }
 
 void

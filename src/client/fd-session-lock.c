@@ -20,7 +20,7 @@ fd_session_fail_unlock_attempt (FdSession *self,
 
   /* The server ends it on the fifth failure too; make sure, and forget. */
   if (fd_api_client_has_token (self->api))
-    fd_api_client_request_async (self->api, "DELETE", "/session", NULL, NULL,
+    fd_api_client_request_async (self->api, "DELETE", FD_API_PATH_SESSION, NULL, NULL,
                                  fd_session_ignore_result_cb, NULL);
   fd_session_end (self, "unlock-failures");
 }
@@ -30,7 +30,7 @@ void
 fd_session_enter_locked (FdSession *self)
 {
   fd_session_set_state (self, FD_SESSION_LOCKED);
-  fd_api_client_request_async (self->api, "POST", "/session/lock", NULL,
+  fd_api_client_request_async (self->api, "POST", FD_API_PATH_SESSION_LOCK, NULL,
                                self->cancellable, fd_session_ignore_result_cb, NULL);
 }
 
@@ -154,7 +154,7 @@ unlock_cb (GObject      *source,
 
   if (self->info == NULL)
     {
-      fd_api_client_request_async (self->api, "GET", "/session", NULL,
+      fd_api_client_request_async (self->api, "GET", FD_API_PATH_SESSION, NULL,
                                    g_task_get_cancellable (task),
                                    unlock_info_cb, g_object_ref (task));
       return;
@@ -203,7 +203,7 @@ fd_session_unlock_async (FdSession           *self,
   json_builder_end_object (builder);
   op->body = json_builder_get_root (builder);
 
-  fd_session_call_async (self, "POST", "/session/unlock", op->body, task, unlock_cb);
+  fd_session_call_async (self, "POST", FD_API_PATH_SESSION_UNLOCK, op->body, task, unlock_cb);
 }
 
 gboolean

@@ -91,7 +91,7 @@ resume_lookup_cb (GObject      *source,
   self->username = g_strdup (op->username);
   fd_api_client_set_token (self->api, op->token);
 
-  fd_session_call_async (self, "GET", "/session", NULL, task, resume_get_cb);
+  fd_session_call_async (self, "GET", FD_API_PATH_SESSION, NULL, task, resume_get_cb);
 }
 
 void

@@ -107,7 +107,7 @@ fd_session_start_sign_in (FdSession *self,
   g_clear_pointer (&op->body, json_node_unref);
   op->body = json_builder_get_root (builder);
 
-  fd_session_call_async (self, "POST", "/session", op->body, task, sign_in_cb);
+  fd_session_call_async (self, "POST", FD_API_PATH_SESSION, op->body, task, sign_in_cb);
 }
 
 void
@@ -218,7 +218,7 @@ fd_session_sign_out_async (FdSession           *self,
   g_clear_handle_id (&self->heartbeat_id, g_source_remove);
   self->busy++;
   /* Not cancellable: the revocation must go out even if the window goes. */
-  fd_api_client_request_async (self->api, "DELETE", "/session", NULL, NULL,
+  fd_api_client_request_async (self->api, "DELETE", FD_API_PATH_SESSION, NULL, NULL,
                                sign_out_deleted_cb, g_steal_pointer (&task));
 }
 

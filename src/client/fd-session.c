@@ -308,7 +308,7 @@ fd_session_check (FdSession *self)
   /* A 401 reaches us through ::session-ended, an unreachable server
    * through the API client's :reachable. */
   if (self->state == FD_SESSION_ACTIVE)
-    fd_api_client_request_async (self->api, "GET", "/session", NULL,
+    fd_api_client_request_async (self->api, "GET", FD_API_PATH_SESSION, NULL,
                                  self->cancellable, fd_session_ignore_result_cb, NULL);
 }
 

@@ -8,7 +8,6 @@
 #include "fd-form-util.h"
 #include "fd-sensitive-entry.h"
 #include "fd-validate.h"
-#include "fd-wipe.h"
 
 #include <glib/gi18n.h>
 
@@ -98,19 +97,16 @@ verify_cb (GObject      *source,
            gpointer      user_data)
 {
   g_autoptr(FdVerifyDialog) self = user_data;
-  g_autoptr(JsonObject) error_object = NULL;
-  g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) error = NULL;
-  JsonNode *match;
+  gboolean match = FALSE;
 
-  root = fd_api_client_request_finish_full (FD_API_CLIENT (source), result,
-                                            &error_object, &error);
+  fd_api_client_verify_finish (FD_API_CLIENT (source), result, &match, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
   set_busy (self, FALSE);
 
-  if (root == NULL)
+  if (error != NULL)
     {
       if (g_error_matches (error, FD_ERROR, FD_ERROR_RATE_LIMITED))
         show_error (self, _("Verify limit reached: at most 30 checks an hour. "
@@ -124,27 +120,14 @@ verify_cb (GObject      *source,
       return;
     }
 
-  match = JSON_NODE_HOLDS_OBJECT (root)
-            ? json_object_get_member (json_node_get_object (root), "match") : NULL;
-  if (match == NULL || !JSON_NODE_HOLDS_VALUE (match) ||
-      json_node_get_value_type (match) != G_TYPE_BOOLEAN)
-    {
-      show_error (self, _("The server sent an answer this app does not understand."));
-      return;
-    }
-
-  show_result (self, json_node_get_boolean (match) ? FD_VERIFY_MATCH : FD_VERIFY_NO_MATCH);
+  show_result (self, match ? FD_VERIFY_MATCH : FD_VERIFY_NO_MATCH);
   g_signal_emit (self, signals[CHECKED], 0, self->result == FD_VERIFY_MATCH);
 }
 
 void
 fd_verify_dialog_submit (FdVerifyDialog *self)
 {
-  g_autoptr(JsonBuilder) builder = NULL;
-  g_autoptr(JsonNode) body = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *escaped = NULL;
-  g_autofree char *path = NULL;
   char *value;
   const char *field;
   guint selected;
@@ -181,25 +164,12 @@ fd_verify_dialog_submit (FdVerifyDialog *self)
     }
   show_error (self, NULL);
 
-  builder = json_builder_new ();
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "field");
-  json_builder_add_string_value (builder, field);
-  json_builder_set_member_name (builder, "value");
-  json_builder_add_string_value (builder, value);
-  json_builder_end_object (builder);
-  body = json_builder_get_root (builder);
-  fd_secret_free (value);
-
-  escaped = g_uri_escape_string (self->resident_id, NULL, FALSE);
-  path = g_strdup_printf ("/residents/%s/verify", escaped);
-
   set_busy (self, TRUE);
-  fd_api_client_request_async (self->api, "POST", path, body, self->cancellable,
-                               verify_cb, g_object_ref (self));
+  fd_api_client_verify_async (self->api, self->resident_id, field, value, self->cancellable,
+                              verify_cb, g_object_ref (self));
 
-  /* The request is serialised: wipe what was typed, here and in the tree. */
-  fd_wipe_json_string (body, "value");
+  /* The request is serialised (and its tree wiped): wipe what was typed. */
+  fd_secret_free (value);
   fd_sensitive_entry_wipe (GTK_EDITABLE (self->value_row));
 }
 

@@ -263,20 +263,20 @@ register_cb (GObject      *source,
              gpointer      user_data)
 {
   g_autoptr(FdVisitorForm) self = user_data;
-  g_autoptr(JsonObject) error_object = NULL;
-  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(FdErrorDetail) detail = NULL;
+  g_autoptr(FdVisitor) visitor = NULL;
   g_autoptr(GError) error = NULL;
 
-  root = fd_api_client_request_finish_full (FD_API_CLIENT (source), result,
-                                            &error_object, &error);
+  visitor = fd_api_client_register_visitor_finish (FD_API_CLIENT (source), result,
+                                                   &detail, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
   set_busy (self, FALSE);
 
-  if (error != NULL)
+  if (visitor == NULL)
     {
-      const char *member = error_object ? fd_json_get_string (error_object, "member") : NULL;
+      const char *member = detail ? detail->member : NULL;
       int id = field_for_key (member);
 
       if (g_error_matches (error, FD_ERROR, FD_ERROR_BAD_REQUEST) && id >= 0)
@@ -296,25 +296,11 @@ register_cb (GObject      *source,
   g_signal_emit (self, signals[REGISTERED], 0);
 }
 
-static void
-wipe_member (JsonObject *object,
-             const char *member)
-{
-  JsonNode *node = json_object_get_member (object, member);
-
-  if (node != NULL && json_node_get_value_type (node) == G_TYPE_STRING)
-    {
-      char *text = (char *) json_node_get_string (node);
-
-      explicit_bzero (text, strlen (text));
-    }
-}
-
 void
 fd_visitor_form_submit (FdVisitorForm *self)
 {
-  g_autoptr(JsonBuilder) builder = NULL;
-  g_autoptr(JsonNode) body = NULL;
+  const char *members[2 * N_FIELDS + 1] = { NULL };
+  char *values[N_FIELDS];
 
   g_return_if_fail (FD_IS_VISITOR_FORM (self));
 
@@ -325,29 +311,19 @@ fd_visitor_form_submit (FdVisitorForm *self)
   if (!fd_visitor_form_validate (self))
     return;
 
-  builder = json_builder_new ();
-  json_builder_begin_object (builder);
   for (int i = 0; i < N_FIELDS; i++)
     {
-      char *value = field_value (self, i);
-
-      if (*value != '\0')
-        {
-          json_builder_set_member_name (builder, specs[i].key);
-          json_builder_add_string_value (builder, value);
-        }
-      fd_secret_free (value);
+      values[i] = field_value (self, i);
+      members[2 * i] = specs[i].key;
+      members[2 * i + 1] = values[i];
     }
-  json_builder_end_object (builder);
-  body = json_builder_get_root (builder);
 
   set_busy (self, TRUE);
-  fd_api_client_request_async (self->api, "POST", "/visitors", body, self->cancellable,
-                               register_cb, g_object_ref (self));
+  fd_api_client_register_visitor_async (self->api, members, self->cancellable,
+                                        register_cb, g_object_ref (self));
 
   for (int i = 0; i < N_FIELDS; i++)
-    if (specs[i].sensitive)
-      wipe_member (json_node_get_object (body), specs[i].key);
+    fd_secret_free (values[i]);
 }
 
 gboolean
@@ -476,14 +452,12 @@ rooms_cb (GObject      *source,
           gpointer      user_data)
 {
   g_autoptr(FdVisitorForm) self = user_data;
-  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(FdPage) page = NULL;
   g_autoptr(GError) error = NULL;
-  JsonNode *items;
-  JsonArray *array;
   GtkWidget *child;
   guint shown = 0;
 
-  root = fd_api_client_request_finish (FD_API_CLIENT (source), result, &error);
+  page = fd_api_client_list_rooms_finish (FD_API_CLIENT (source), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
@@ -491,26 +465,16 @@ rooms_cb (GObject      *source,
   while ((child = GTK_WIDGET (gtk_list_box_get_row_at_index (GTK_LIST_BOX (self->room_list), 0))) != NULL)
     gtk_list_box_remove (GTK_LIST_BOX (self->room_list), child);
 
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root) ||
-      (items = json_object_get_member (json_node_get_object (root), "items")) == NULL ||
-      !JSON_NODE_HOLDS_ARRAY (items))
+  if (page == NULL)
     {
       gtk_popover_popdown (GTK_POPOVER (self->room_popover));
       return;
     }
 
-  array = json_node_get_array (items);
-  for (guint i = 0; i < json_array_get_length (array) && shown < ROOM_SUGGESTIONS; i++)
+  for (guint i = 0; i < page->items->len && shown < ROOM_SUGGESTIONS; i++)
     {
-      JsonNode *node = json_array_get_element (array, i);
-      const char *room;
+      const char *room = ((FdRoom *) g_ptr_array_index (page->items, i))->room;
       GtkWidget *row, *label;
-
-      if (!JSON_NODE_HOLDS_OBJECT (node))
-        continue;
-      room = fd_json_get_string (json_node_get_object (node), "room");
-      if (room == NULL)
-        continue;
 
       label = gtk_label_new (room);
       gtk_label_set_xalign (GTK_LABEL (label), 0.0f);
@@ -534,8 +498,6 @@ room_search_cb (gpointer user_data)
 {
   FdVisitorForm *self = user_data;
   g_autofree char *query = field_value (self, FIELD_ROOM);
-  g_autofree char *escaped = NULL;
-  g_autofree char *path = NULL;
 
   self->room_timeout_id = 0;
 
@@ -550,10 +512,8 @@ room_search_cb (gpointer user_data)
     }
 
   self->room_cancellable = g_cancellable_new ();
-  escaped = g_uri_escape_string (query, NULL, FALSE);
-  path = g_strdup_printf ("/rooms?q=%s&limit=%d", escaped, ROOM_SUGGESTIONS);
-  fd_api_client_request_async (self->api, "GET", path, NULL, self->room_cancellable,
-                               rooms_cb, g_object_ref (self));
+  fd_api_client_list_rooms_async (self->api, query, ROOM_SUGGESTIONS, self->room_cancellable,
+                                  rooms_cb, g_object_ref (self));
   return G_SOURCE_REMOVE;
 }
 

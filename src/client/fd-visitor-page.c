@@ -4,7 +4,6 @@
 
 #include "fd-error.h"
 #include "fd-export-visitors.h"
-#include "fd-field.h"
 #include "fd-main-view.h"
 #include "fd-sensitive-field.h"
 
@@ -51,19 +50,18 @@ fd_visitor_page_today (void)
 }
 
 static GtkWidget *
-add_field (GtkWidget    *row,
-           JsonObject   *object,
-           const char   *member,
-           const char   *title,
-           gboolean      prefix)
+add_field (GtkWidget          *row,
+           const FdFieldValue *given,
+           const char         *title,
+           gboolean            prefix)
 {
   g_autoptr(FdFieldValue) value = NULL;
-  JsonNode *node = json_object_get_member (object, member);
   FdSensitiveField *field;
 
-  if (node == NULL || (value = fd_field_value_parse (node, NULL)) == NULL)
+  if (given == NULL)
     return NULL;
 
+  value = fd_field_value_copy (given);
   /* Visitors' values are never revealed here. */
   value->revealable = FALSE;
   field = fd_sensitive_field_new (title, value);
@@ -91,20 +89,15 @@ checkout_clicked_cb (GtkButton     *button,
 }
 
 static void
-add_visitor_row (FdVisitorPage *self,
-                 JsonObject    *object)
+add_visitor_row (FdVisitorPage   *self,
+                 const FdVisitor *visitor)
 {
-  const char *id = fd_json_get_string (object, "id");
-  const char *purpose = fd_json_get_string (object, "purpose");
-  const char *arrived = fd_json_get_string (object, "arrived_at");
-  const char *left = fd_json_get_string (object, "left_at");
-  g_autoptr(FdFieldValue) room = NULL;
+  const char *id = visitor->id;
+  const char *purpose = visitor->purpose;
+  const char *arrived = visitor->arrived_at;
+  const char *left = visitor->left_at;
   g_autoptr(GString) subtitle = g_string_new (NULL);
-  JsonNode *room_node;
   GtkWidget *row;
-
-  if (id == NULL)
-    return;
 
   row = adw_action_row_new ();
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
@@ -112,10 +105,9 @@ add_visitor_row (FdVisitorPage *self,
                                  purpose && *purpose ? purpose : _("Visit"));
   g_object_set_data_full (G_OBJECT (row), "fd-visitor-id", g_strdup (id), g_free);
 
-  room_node = json_object_get_member (object, "room");
-  if (room_node != NULL && (room = fd_field_value_parse (room_node, NULL)) != NULL)
+  if (visitor->room != NULL)
     /* Translators: part of a visitor row; %s is a room such as 3-2-1502 */
-    g_string_append_printf (subtitle, _("Room %s"), room->value);
+    g_string_append_printf (subtitle, _("Room %s"), visitor->room->value);
   if (arrived != NULL)
     {
       g_autofree char *when = fd_main_view_format_time (arrived, FALSE);
@@ -136,9 +128,9 @@ add_visitor_row (FdVisitorPage *self,
     }
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle->str);
 
-  add_field (row, object, "name", _("Name"), TRUE);
-  add_field (row, object, "phone", _("Mobile"), FALSE);
-  add_field (row, object, "plate", _("Licence plate"), FALSE);
+  add_field (row, visitor->name, _("Name"), TRUE);
+  add_field (row, visitor->phone, _("Mobile"), FALSE);
+  add_field (row, visitor->plate, _("Licence plate"), FALSE);
 
   if (self->can_checkout && left == NULL)
     {
@@ -180,42 +172,31 @@ list_cb (GObject      *source,
          gpointer      user_data)
 {
   g_autoptr(FdVisitorPage) self = user_data;
-  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(FdPage) page = NULL;
   g_autoptr(GError) error = NULL;
   gboolean first = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (self), "fd-first"));
-  JsonNode *items;
-  JsonArray *array;
 
-  root = fd_api_client_request_finish (FD_API_CLIENT (source), result, &error);
+  page = fd_api_client_list_visitors_finish (FD_API_CLIENT (source), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
   if (first)
     clear_list (self);
 
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root) ||
-      (items = json_object_get_member (json_node_get_object (root), "items")) == NULL ||
-      !JSON_NODE_HOLDS_ARRAY (items))
+  if (page == NULL)
     {
-      gtk_label_set_text (GTK_LABEL (self->error_label),
-                          error ? error->message : _("The visitor list could not be read."));
+      gtk_label_set_text (GTK_LABEL (self->error_label), error->message);
       gtk_widget_set_visible (self->error_label, TRUE);
       g_signal_emit (self, signals[REFRESHED], 0);
       return;
     }
 
   gtk_widget_set_visible (self->error_label, FALSE);
-  array = json_node_get_array (items);
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonNode *node = json_array_get_element (array, i);
-
-      if (JSON_NODE_HOLDS_OBJECT (node))
-        add_visitor_row (self, json_node_get_object (node));
-    }
+  for (guint i = 0; i < page->items->len; i++)
+    add_visitor_row (self, g_ptr_array_index (page->items, i));
 
   g_free (self->cursor);
-  self->cursor = g_strdup (fd_json_get_string (json_node_get_object (root), "next_cursor"));
+  self->cursor = g_strdup (page->next_cursor);
   gtk_widget_set_visible (self->more_button, self->cursor != NULL);
   gtk_widget_set_visible (self->placeholder, self->n_visitors == 0);
   g_signal_emit (self, signals[REFRESHED], 0);
@@ -226,25 +207,15 @@ fetch (FdVisitorPage *self,
        gboolean       first)
 {
   g_autofree char *today = fd_visitor_page_today ();
-  g_autofree char *path = NULL;
 
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
 
-  if (!first && self->cursor != NULL)
-    {
-      g_autofree char *escaped = g_uri_escape_string (self->cursor, NULL, FALSE);
-
-      path = g_strdup_printf ("/visitors?date=%s&limit=%d&cursor=%s", today, PAGE_SIZE, escaped);
-    }
-  else
-    path = g_strdup_printf ("/visitors?date=%s&limit=%d", today, PAGE_SIZE);
-
   g_object_set_data (G_OBJECT (self), "fd-first", GINT_TO_POINTER (first));
-  fd_api_client_request_async (self->api, "GET", path, NULL, self->cancellable,
-                               list_cb, g_object_ref (self));
+  fd_api_client_list_visitors_async (self->api, today, PAGE_SIZE, first ? NULL : self->cursor,
+                                     self->cancellable, list_cb, g_object_ref (self));
 }
 
 void
@@ -260,14 +231,14 @@ checkout_cb (GObject      *source,
              gpointer      user_data)
 {
   g_autoptr(FdVisitorPage) self = user_data;
-  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(FdVisitor) visitor = NULL;
   g_autoptr(GError) error = NULL;
 
-  root = fd_api_client_request_finish (FD_API_CLIENT (source), result, &error);
+  visitor = fd_api_client_checkout_visitor_finish (FD_API_CLIENT (source), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
-  if (error != NULL)
+  if (visitor == NULL)
     gtk_widget_activate_action (GTK_WIDGET (self), "pages.toast", "s", error->message);
   else
     gtk_widget_activate_action (GTK_WIDGET (self), "pages.toast", "s", _("Checked out"));
@@ -280,8 +251,6 @@ fd_visitor_page_checkout (FdVisitorPage *self,
 {
   GtkListBoxRow *row;
   const char *id;
-  g_autofree char *escaped = NULL;
-  g_autofree char *path = NULL;
 
   g_return_if_fail (FD_IS_VISITOR_PAGE (self));
 
@@ -290,11 +259,9 @@ fd_visitor_page_checkout (FdVisitorPage *self,
   if (id == NULL || !self->can_checkout)
     return;
 
-  escaped = g_uri_escape_string (id, NULL, FALSE);
-  path = g_strdup_printf ("/visitors/%s/checkout", escaped);
   gtk_widget_set_sensitive (GTK_WIDGET (row), FALSE);
-  fd_api_client_request_async (self->api, "POST", path, NULL, self->cancellable,
-                               checkout_cb, g_object_ref (self));
+  fd_api_client_checkout_visitor_async (self->api, id, self->cancellable,
+                                        checkout_cb, g_object_ref (self));
 }
 
 FdVisitorForm *
