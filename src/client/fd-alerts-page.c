@@ -2,7 +2,7 @@
 
 #include "fd-alerts-page.h"
 
-#include "fd-main-view.h"
+#include "fd-view-util.h"
 
 #include <glib/gi18n.h>
 
@@ -50,7 +50,7 @@ add_alert_row (FdAlertsPage  *self,
   const char *kind = alert->kind;
   const char *actor = alert->actor;
   const char *detail = alert->detail;
-  g_autofree char *when = fd_main_view_format_time (alert->at, TRUE);
+  g_autofree char *when = fd_view_format_time (alert->at, TRUE);
   g_autoptr(GString) subtitle = g_string_new (when);
   GtkWidget *row, *icon;
 

@@ -3,7 +3,7 @@
 #include "fd-audit-page.h"
 
 #include "fd-field.h"
-#include "fd-main-view.h"
+#include "fd-view-util.h"
 
 #include <glib/gi18n.h>
 #include <stdio.h>
@@ -456,7 +456,7 @@ bind_cb (GtkSignalListItemFactory *factory,
   const char *reason_text = o->reason_text;
   const char *role = o->role;
   const char *actor = o->actor;
-  g_autofree char *time = fd_main_view_format_time (o->at, TRUE);
+  g_autofree char *time = fd_view_format_time (o->at, TRUE);
   g_autofree char *who = NULL;
   g_autofree char *what = NULL;
   g_autofree char *why = NULL;

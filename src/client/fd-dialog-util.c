@@ -2,8 +2,8 @@
 
 #include "fd-dialog-util.h"
 
-#include "fd-main-view.h"
 #include "fd-sensitive-entry.h"
+#include "fd-view-util.h"
 
 void
 fd_dialog_unmap_returning_focus (GtkWidget      *dialog,
@@ -17,7 +17,7 @@ fd_dialog_unmap_returning_focus (GtkWidget      *dialog,
   /* Without a window manager (a kiosk session) nobody hands the focus
    * back: do it, or the keyboard goes nowhere. */
   if (was_active && parent != NULL && gtk_widget_get_mapped (GTK_WIDGET (parent)))
-    fd_main_view_focus_window (parent);
+    fd_view_focus_window (parent);
 }
 
 void

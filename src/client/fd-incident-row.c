@@ -3,7 +3,7 @@
 #include "fd-incident-row.h"
 
 #include "fd-field.h"
-#include "fd-main-view.h"
+#include "fd-view-util.h"
 
 #include <glib/gi18n.h>
 
@@ -47,7 +47,7 @@ show_state (FdIncidentRow    *self,
 
   if (self->frozen)
     {
-      g_autofree char *when = fd_main_view_format_time (since, TRUE);
+      g_autofree char *when = fd_view_format_time (since, TRUE);
 
       /* Translators: first %s is a date and time, second a user name */
       subtitle = g_strdup_printf (_("On since %s by %s: every reveal and export is refused"),
@@ -121,7 +121,7 @@ response_cb (AdwMessageDialog *dialog,
 
   /* Without a window manager nobody hands the focus back. */
   if (GTK_IS_WINDOW (root) && gtk_window_is_active (GTK_WINDOW (dialog)))
-    fd_main_view_focus_window (GTK_WINDOW (root));
+    fd_view_focus_window (GTK_WINDOW (root));
 
   if (g_strcmp0 (response, "apply") == 0)
     apply (self, frozen);

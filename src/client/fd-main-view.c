@@ -5,18 +5,15 @@
 #include "fd-alerts-page.h"
 #include "fd-audit-page.h"
 #include "fd-curtain.h"
+#include "fd-draft-keeper.h"
 #include "fd-field.h"
+#include "fd-pages-resources.h"
 #include "fd-resident-page.h"
 #include "fd-visitor-page.h"
 #include "fd-watermark.h"
-#include "fd-window.h"
 
 #include <glib/gi18n.h>
 #include <string.h>
-
-#ifdef GDK_WINDOWING_X11
-#include <gdk/x11/gdkx.h>
-#endif
 
 #define DRAFTS_ID "pages"
 /* How long no window of ours may be active before the curtain falls. */
@@ -67,48 +64,6 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
-
-char *
-fd_main_view_format_time (const char *rfc3339,
-                          gboolean    with_date)
-{
-  g_autoptr(GDateTime) utc = NULL;
-  g_autoptr(GDateTime) local = NULL;
-
-  if (rfc3339 != NULL)
-    utc = g_date_time_new_from_iso8601 (rfc3339, NULL);
-  if (utc == NULL)
-    {
-      /* A bare date ("2026-08-23") is shown as it is. */
-      if (rfc3339 != NULL && strlen (rfc3339) == 10 &&
-          strspn (rfc3339, "0123456789-") == 10 && rfc3339[4] == '-' && rfc3339[7] == '-')
-        return g_strdup (rfc3339);
-      return g_strdup ("—");
-    }
-
-  local = g_date_time_to_local (utc);
-  return g_date_time_format (local, with_date ? "%Y-%m-%d %H:%M" : "%H:%M");
-}
-
-void
-fd_main_view_focus_window (GtkWindow *window)
-{
-  g_return_if_fail (GTK_IS_WINDOW (window));
-
-#ifdef GDK_WINDOWING_X11
-  {
-    GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
-
-    if (surface != NULL && GDK_IS_X11_SURFACE (surface))
-      {
-        gtk_window_present_with_time (window, gdk_x11_get_server_time (surface));
-        return;
-      }
-  }
-#endif
-
-  gtk_window_present (window);
-}
 
 /* ---- toasts ---------------------------------------------------------------- */
 
@@ -572,7 +527,7 @@ collect_drafts_cb (GtkWidget  *window,
   g_autoptr(GVariant) drafts = fd_main_view_save_drafts (self);
 
   if (drafts != NULL)
-    fd_window_stash_draft (FD_WINDOW (window), DRAFTS_ID, drafts);
+    fd_draft_keeper_stash_draft (FD_DRAFT_KEEPER (window), DRAFTS_ID, drafts);
 }
 
 /* ---- GtkWidget --------------------------------------------------------------- */
@@ -593,9 +548,9 @@ fd_main_view_root (GtkWidget *widget)
   toplevels_changed_cb (self->toplevels, 0, 0, g_list_model_get_n_items (self->toplevels), self);
   self->was_active = family_active (self);
 
-  if (FD_IS_WINDOW (root))
+  if (FD_IS_DRAFT_KEEPER (root))
     {
-      g_autoptr(GVariant) drafts = fd_window_take_draft (FD_WINDOW (root), DRAFTS_ID);
+      g_autoptr(GVariant) drafts = fd_draft_keeper_take_draft (FD_DRAFT_KEEPER (root), DRAFTS_ID);
 
       self->drafts_id = g_signal_connect (root, "collect-drafts",
                                          G_CALLBACK (collect_drafts_cb), self);
@@ -726,6 +681,9 @@ fd_main_view_class_init (FdMainViewClass *klass)
 
   g_type_ensure (FD_TYPE_CURTAIN);
   g_type_ensure (FD_TYPE_WATERMARK);
+  /* Links the compiled resources in even where nothing else (FdWindow)
+   * does; the resource registers itself when loaded. */
+  g_return_if_fail (fd_pages_get_resource () != NULL);
 
   gtk_widget_class_set_template_from_resource (widget_class,
     "/io/github/frontdesk/FrontDesk/pages/fd-main-view.ui");

@@ -5,7 +5,7 @@
 #include "fd-clipboard.h"
 #include "fd-error.h"
 #include "fd-field.h"
-#include "fd-main-view.h"
+#include "fd-view-util.h"
 
 #include <glib/gi18n.h>
 
@@ -327,7 +327,7 @@ build_rows (FdResidentDetail *self,
         }
       if (last_paid != NULL)
         {
-          g_autofree char *when = fd_main_view_format_time (last_paid, TRUE);
+          g_autofree char *when = fd_view_format_time (last_paid, TRUE);
 
           add_plain_row (self, 1, "last_paid", when, FALSE);
         }

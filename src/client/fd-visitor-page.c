@@ -4,8 +4,8 @@
 
 #include "fd-error.h"
 #include "fd-export-visitors.h"
-#include "fd-main-view.h"
 #include "fd-sensitive-field.h"
+#include "fd-view-util.h"
 
 #include <glib/gi18n.h>
 
@@ -110,7 +110,7 @@ add_visitor_row (FdVisitorPage   *self,
     g_string_append_printf (subtitle, _("Room %s"), visitor->room->value);
   if (arrived != NULL)
     {
-      g_autofree char *when = fd_main_view_format_time (arrived, FALSE);
+      g_autofree char *when = fd_view_format_time (arrived, FALSE);
 
       if (subtitle->len > 0)
         g_string_append (subtitle, " · ");
@@ -119,7 +119,7 @@ add_visitor_row (FdVisitorPage   *self,
     }
   if (left != NULL)
     {
-      g_autofree char *when = fd_main_view_format_time (left, FALSE);
+      g_autofree char *when = fd_view_format_time (left, FALSE);
 
       if (subtitle->len > 0)
         g_string_append (subtitle, " · ");

@@ -14,7 +14,16 @@
  * server's reachability are in fd-window-connect.c, signing in, unlocking
  * and signing out in fd-window-session.c, locking in fd-window-lock.c. */
 
-G_DEFINE_FINAL_TYPE (FdWindow, fd_window, ADW_TYPE_APPLICATION_WINDOW)
+static void
+draft_keeper_iface_init (FdDraftKeeperInterface *iface)
+{
+  iface->stash_draft = (gpointer) fd_window_stash_draft;
+  iface->take_draft = (gpointer) fd_window_take_draft;
+}
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (FdWindow, fd_window, ADW_TYPE_APPLICATION_WINDOW,
+                               G_IMPLEMENT_INTERFACE (FD_TYPE_DRAFT_KEEPER,
+                                                      draft_keeper_iface_init))
 
 guint fd_window_signals[FD_WINDOW_N_SIGNALS];
 
