@@ -1,59 +1,20 @@
+/* fd-main-view.c: the data views of the signed-in role, their toasts and watermark
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
 #include "config.h"
 
-#include "fd-main-view.h"
+#include "fd-main-view-private.h"
 
 #include "fd-alerts-page.h"
 #include "fd-audit-page.h"
-#include "fd-curtain.h"
-#include "fd-draft-keeper.h"
 #include "fd-field.h"
 #include "fd-pages-resources.h"
 #include "fd-resident-page.h"
 #include "fd-visitor-page.h"
-#include "fd-watermark.h"
 
 #include <glib/gi18n.h>
-#include <string.h>
-
-#define DRAFTS_ID "pages"
-/* How long no window of ours may be active before the curtain falls. */
-#define FOCUS_GRACE_MS 200
-
-struct _FdMainView
-{
-  GtkWidget      parent_instance;
-
-  AdwToastOverlay *toasts;
-  GtkWidget     *overlay;
-  FdCurtain     *curtain;
-  FdWatermark   *watermark;
-  AdwViewSwitcherBar *switcher_bar;
-
-  AdwViewStack  *stack;
-  GtkWidget     *title_box;
-  GtkWidget     *switcher_title;
-  GtkWidget     *curtain_button;
-
-  FdApiClient   *api;
-  JsonObject    *session;
-  FdRole         role;
-  char          *watermark_base;   /* "name · workstation" */
-  guint          reveal_window_s;
-
-  GHashTable    *pages;            /* name → page widget (borrowed) */
-  char          *last_toast;
-  guint          watermark_id;
-
-  /* Focus: the curtain goes up when none of our windows is active. */
-  GListModel    *toplevels;
-  GHashTable    *watched;          /* GtkWindow * → handler id */
-  gulong         toplevels_id;
-  gulong         drafts_id;
-  guint          focus_check_id;
-  guint          focus_grace_id;
-  gboolean       was_active;
-  gboolean       auto_curtain;
-};
 
 G_DEFINE_FINAL_TYPE (FdMainView, fd_main_view, GTK_TYPE_WIDGET)
 
@@ -99,213 +60,10 @@ toast_action (GtkWidget  *widget,
   fd_main_view_toast (FD_MAIN_VIEW (widget), g_variant_get_string (parameter, NULL));
 }
 
-/* ---- re-mask, curtain ------------------------------------------------------ */
-
-void
-fd_main_view_remask_all (FdMainView *self)
-{
-  GHashTableIter iter;
-  gpointer page;
-
-  g_return_if_fail (FD_IS_MAIN_VIEW (self));
-
-  if (self->pages == NULL)
-    return;
-
-  g_hash_table_iter_init (&iter, self->pages);
-  while (g_hash_table_iter_next (&iter, NULL, &page))
-    if (FD_IS_RESIDENT_PAGE (page))
-      fd_resident_page_remask_all (page);
-}
-
-void
-fd_main_view_set_curtain (FdMainView *self,
-                          gboolean    curtain)
-{
-  g_return_if_fail (FD_IS_MAIN_VIEW (self));
-
-  curtain = !!curtain;
-  if (curtain)
-    fd_main_view_remask_all (self);
-  else
-    self->auto_curtain = FALSE;
-
-  if (fd_curtain_get_active (self->curtain) == curtain)
-    return;
-
-  fd_curtain_set_active (self->curtain, curtain);
-}
-
-gboolean
-fd_main_view_get_curtain (FdMainView *self)
-{
-  g_return_val_if_fail (FD_IS_MAIN_VIEW (self), FALSE);
-  return fd_curtain_get_active (self->curtain);
-}
-
 static void
 curtain_notify_cb (FdMainView *self)
 {
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CURTAIN]);
-}
-
-static void
-toggle_curtain_action (GtkWidget  *widget,
-                       const char *action_name,
-                       GVariant   *parameter)
-{
-  FdMainView *self = FD_MAIN_VIEW (widget);
-
-  fd_main_view_set_curtain (self, !fd_main_view_get_curtain (self));
-}
-
-/* TRUE when our toplevel, or a window that belongs to it (a dialog, a
- * dialog's dialog), has the focus. */
-static gboolean
-family_active (FdMainView *self)
-{
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-
-  if (!GTK_IS_WINDOW (root) || self->toplevels == NULL)
-    return FALSE;
-
-  for (guint i = 0; i < g_list_model_get_n_items (self->toplevels); i++)
-    {
-      g_autoptr(GtkWindow) window = g_list_model_get_item (self->toplevels, i);
-      GtkWindow *w = window;
-
-      if (!gtk_window_is_active (window))
-        continue;
-      for (guint depth = 0; w != NULL && depth < 8; depth++, w = gtk_window_get_transient_for (w))
-        if (w == GTK_WINDOW (root))
-          return TRUE;
-    }
-
-  return FALSE;
-}
-
-static gboolean
-focus_grace_cb (gpointer user_data)
-{
-  FdMainView *self = user_data;
-
-  self->focus_grace_id = 0;
-  if (family_active (self))
-    return G_SOURCE_REMOVE;
-
-  /* Someone looks away: blur and re-mask. */
-  g_debug ("Focus left the application: curtain");
-  self->was_active = FALSE;
-  if (!fd_main_view_get_curtain (self))
-    {
-      fd_main_view_set_curtain (self, TRUE);
-      self->auto_curtain = TRUE;
-    }
-  fd_main_view_remask_all (self);
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-focus_check_cb (gpointer user_data)
-{
-  FdMainView *self = user_data;
-  gboolean active;
-
-  self->focus_check_id = 0;
-  active = family_active (self);
-
-  if (active)
-    {
-      g_clear_handle_id (&self->focus_grace_id, g_source_remove);
-      if (!self->was_active && self->auto_curtain)
-        fd_main_view_set_curtain (self, FALSE);
-      self->was_active = TRUE;
-    }
-  else if (self->was_active && self->focus_grace_id == 0)
-    {
-      /* Focus passing between our own windows (a dialog closing, its
-       * parent taking over) leaves a moment with no active window: only
-       * a focus that stays away counts. */
-      self->focus_grace_id = g_timeout_add (FOCUS_GRACE_MS, focus_grace_cb, self);
-    }
-
-  return G_SOURCE_REMOVE;
-}
-
-static void
-active_changed_cb (FdMainView *self)
-{
-  /* Focus moves in two steps (out of one window, into the next): decide
-   * once both have arrived. */
-  if (self->focus_check_id == 0)
-    self->focus_check_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE, focus_check_cb, self, NULL);
-}
-
-static void
-watch_window (FdMainView *self,
-              GtkWindow  *window)
-{
-  gulong id;
-
-  if (g_hash_table_contains (self->watched, window))
-    return;
-
-  id = g_signal_connect_swapped (window, "notify::is-active",
-                                 G_CALLBACK (active_changed_cb), self);
-  g_hash_table_insert (self->watched, window, GSIZE_TO_POINTER (id));
-}
-
-static void
-toplevels_changed_cb (GListModel *list,
-                      guint       position,
-                      guint       removed,
-                      guint       added,
-                      FdMainView *self)
-{
-  GHashTableIter iter;
-  gpointer window;
-
-  /* Forget windows that went away. */
-  g_hash_table_iter_init (&iter, self->watched);
-  while (g_hash_table_iter_next (&iter, &window, NULL))
-    {
-      gboolean present = FALSE;
-
-      for (guint i = 0; i < g_list_model_get_n_items (list) && !present; i++)
-        {
-          g_autoptr(GObject) item = g_list_model_get_item (list, i);
-
-          present = item == window;
-        }
-      if (!present)
-        g_hash_table_iter_remove (&iter);
-    }
-
-  for (guint i = position; i < position + added; i++)
-    {
-      g_autoptr(GtkWindow) item = g_list_model_get_item (list, i);
-
-      watch_window (self, item);
-    }
-  active_changed_cb (self);
-}
-
-static void
-unwatch_all (FdMainView *self)
-{
-  GHashTableIter iter;
-  gpointer window, id;
-
-  g_clear_handle_id (&self->focus_check_id, g_source_remove);
-  g_clear_handle_id (&self->focus_grace_id, g_source_remove);
-  if (self->toplevels != NULL)
-    g_clear_signal_handler (&self->toplevels_id, self->toplevels);
-  self->toplevels = NULL;
-
-  g_hash_table_iter_init (&iter, self->watched);
-  while (g_hash_table_iter_next (&iter, &window, &id))
-    g_signal_handler_disconnect (window, GPOINTER_TO_SIZE (id));
-  g_hash_table_remove_all (self->watched);
 }
 
 /* ---- watermark -------------------------------------------------------------- */
@@ -431,132 +189,17 @@ visible_page_cb (FdMainView *self)
   fd_main_view_remask_all (self);
 }
 
-/* ---- drafts ----------------------------------------------------------------- */
-
-GVariant *
-fd_main_view_save_drafts (FdMainView *self)
-{
-  FdVisitorPage *visitors;
-  FdResidentPage *residents;
-  GVariantBuilder builder;
-  gboolean any = FALSE;
-
-  g_return_val_if_fail (FD_IS_MAIN_VIEW (self), NULL);
-
-  g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
-
-  visitors = (FdVisitorPage *) fd_main_view_get_page (self, "visitors");
-  if (visitors != NULL && fd_visitor_page_get_form (visitors) != NULL)
-    {
-      GVariant *form = fd_visitor_form_save (fd_visitor_page_get_form (visitors));
-
-      if (form != NULL)
-        {
-          g_variant_builder_add (&builder, "{sv}", "visitor-form", form);
-          any = TRUE;
-        }
-    }
-
-  residents = (FdResidentPage *) fd_main_view_get_page (self, "residents");
-  if (residents == NULL)
-    residents = (FdResidentPage *) fd_main_view_get_page (self, "lookup");
-  if (residents != NULL)
-    {
-      const char *query =
-        gtk_editable_get_text (GTK_EDITABLE (fd_resident_page_get_search_entry (residents)));
-
-      if (*query != '\0')
-        {
-          g_variant_builder_add (&builder, "{sv}", "search", g_variant_new_string (query));
-          any = TRUE;
-        }
-    }
-
-  if (any)
-    {
-      const char *page = adw_view_stack_get_visible_child_name (self->stack);
-
-      if (page != NULL)
-        g_variant_builder_add (&builder, "{sv}", "page", g_variant_new_string (page));
-      return g_variant_ref_sink (g_variant_builder_end (&builder));
-    }
-
-  g_variant_builder_clear (&builder);
-  return NULL;
-}
-
-void
-fd_main_view_restore_drafts (FdMainView *self,
-                             GVariant   *drafts)
-{
-  g_autoptr(GVariant) form = NULL;
-  const char *text;
-
-  g_return_if_fail (FD_IS_MAIN_VIEW (self));
-
-  if (drafts == NULL || !g_variant_is_of_type (drafts, G_VARIANT_TYPE_VARDICT))
-    return;
-
-  form = g_variant_lookup_value (drafts, "visitor-form", G_VARIANT_TYPE ("a{ss}"));
-  if (form != NULL)
-    {
-      FdVisitorPage *visitors = (FdVisitorPage *) fd_main_view_get_page (self, "visitors");
-
-      if (visitors != NULL && fd_visitor_page_get_form (visitors) != NULL)
-        fd_visitor_form_restore (fd_visitor_page_get_form (visitors), form);
-    }
-
-  if (g_variant_lookup (drafts, "search", "&s", &text))
-    {
-      FdResidentPage *residents = (FdResidentPage *) fd_main_view_get_page (self, "residents");
-
-      if (residents == NULL)
-        residents = (FdResidentPage *) fd_main_view_get_page (self, "lookup");
-      if (residents != NULL)
-        gtk_editable_set_text (GTK_EDITABLE (fd_resident_page_get_search_entry (residents)), text);
-    }
-
-  if (g_variant_lookup (drafts, "page", "&s", &text))
-    fd_main_view_show_page (self, text);
-}
-
-static void
-collect_drafts_cb (GtkWidget  *window,
-                   FdMainView *self)
-{
-  g_autoptr(GVariant) drafts = fd_main_view_save_drafts (self);
-
-  if (drafts != NULL)
-    fd_draft_keeper_stash_draft (FD_DRAFT_KEEPER (window), DRAFTS_ID, drafts);
-}
-
 /* ---- GtkWidget --------------------------------------------------------------- */
 
 static void
 fd_main_view_root (GtkWidget *widget)
 {
   FdMainView *self = FD_MAIN_VIEW (widget);
-  GtkRoot *root;
 
   GTK_WIDGET_CLASS (fd_main_view_parent_class)->root (widget);
 
-  root = gtk_widget_get_root (widget);
-
-  self->toplevels = gtk_window_get_toplevels ();
-  self->toplevels_id = g_signal_connect (self->toplevels, "items-changed",
-                                         G_CALLBACK (toplevels_changed_cb), self);
-  toplevels_changed_cb (self->toplevels, 0, 0, g_list_model_get_n_items (self->toplevels), self);
-  self->was_active = family_active (self);
-
-  if (FD_IS_DRAFT_KEEPER (root))
-    {
-      g_autoptr(GVariant) drafts = fd_draft_keeper_take_draft (FD_DRAFT_KEEPER (root), DRAFTS_ID);
-
-      self->drafts_id = g_signal_connect (root, "collect-drafts",
-                                         G_CALLBACK (collect_drafts_cb), self);
-      if (drafts != NULL)
-        fd_main_view_restore_drafts (self, drafts);
-    }
+  fd_main_view_watch_focus (self);
+  fd_main_view_keep_drafts (self, gtk_widget_get_root (widget));
 }
 
 static void
@@ -565,9 +208,8 @@ fd_main_view_unroot (GtkWidget *widget)
   FdMainView *self = FD_MAIN_VIEW (widget);
   GtkRoot *root = gtk_widget_get_root (widget);
 
-  unwatch_all (self);
-  if (root != NULL && self->drafts_id != 0)
-    g_clear_signal_handler (&self->drafts_id, root);
+  fd_main_view_unwatch_focus (self);
+  fd_main_view_forget_drafts (self, root);
 
   GTK_WIDGET_CLASS (fd_main_view_parent_class)->unroot (widget);
 }
@@ -578,7 +220,7 @@ fd_main_view_dispose (GObject *object)
   FdMainView *self = FD_MAIN_VIEW (object);
 
   fd_main_view_remask_all (self);
-  unwatch_all (self);
+  fd_main_view_unwatch_focus (self);
   g_clear_handle_id (&self->watermark_id, g_source_remove);
 
   /* The title widget lives in the window's header bar, not under us. */
@@ -695,7 +337,7 @@ fd_main_view_class_init (FdMainViewClass *klass)
 
   gtk_widget_class_install_action (widget_class, "pages.toast", "s", toast_action);
   gtk_widget_class_install_action (widget_class, "pages.toggle-curtain", NULL,
-                                   toggle_curtain_action);
+                                   fd_main_view_toggle_curtain_action);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "fd-main-view");
