@@ -13,7 +13,7 @@
 #include <sys/wait.h>
 
 #include "fd-api-client.h"
-#include "fd-config.h"
+#include "fd-client-config.h"
 #include "fd-error.h"
 #include "fd-field.h"
 #include "fd-pin.h"
@@ -155,45 +155,45 @@ test_config_server_url (void)
 {
   g_autoptr(GError) error = NULL;
 
-  g_assert_false (fd_config_check_server_url ("http://frontdesk.example", &error));
+  g_assert_false (fd_client_config_check_server_url ("http://frontdesk.example", &error));
   g_assert_error (error, FD_ERROR, FD_ERROR_CONFIG);
   g_assert_nonnull (strstr (error->message, "https://"));
   g_clear_error (&error);
 
-  g_assert_false (fd_config_check_server_url ("HTTP://frontdesk.example", &error));
+  g_assert_false (fd_client_config_check_server_url ("HTTP://frontdesk.example", &error));
   g_assert_error (error, FD_ERROR, FD_ERROR_CONFIG);
   g_clear_error (&error);
 
-  g_assert_false (fd_config_check_server_url ("ftp://frontdesk.example", NULL));
-  g_assert_false (fd_config_check_server_url ("frontdesk.example", NULL));
-  g_assert_false (fd_config_check_server_url ("", NULL));
-  g_assert_false (fd_config_check_server_url ("https://", NULL));
-  g_assert_false (fd_config_check_server_url ("https://user:pw@host", NULL));
-  g_assert_false (fd_config_check_server_url ("https://host/?q=1", NULL));
-  g_assert_true (fd_config_check_server_url ("https://frontdesk.example:8443", NULL));
-  g_assert_true (fd_config_check_server_url ("https://127.0.0.1:1/", NULL));
+  g_assert_false (fd_client_config_check_server_url ("ftp://frontdesk.example", NULL));
+  g_assert_false (fd_client_config_check_server_url ("frontdesk.example", NULL));
+  g_assert_false (fd_client_config_check_server_url ("", NULL));
+  g_assert_false (fd_client_config_check_server_url ("https://", NULL));
+  g_assert_false (fd_client_config_check_server_url ("https://user:pw@host", NULL));
+  g_assert_false (fd_client_config_check_server_url ("https://host/?q=1", NULL));
+  g_assert_true (fd_client_config_check_server_url ("https://frontdesk.example:8443", NULL));
+  g_assert_true (fd_client_config_check_server_url ("https://127.0.0.1:1/", NULL));
 }
 
 static void
 test_config_other (void)
 {
   g_autofree char *absolute = NULL;
-  g_autofree char *host = fd_config_default_workstation ();
+  g_autofree char *host = fd_client_config_default_workstation ();
 
-  g_assert_true (fd_config_check_pin ("sha256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", NULL));
-  g_assert_false (fd_config_check_pin ("sha1:AAAA", NULL));
-  g_assert_false (fd_config_check_pin ("sha256:not base64!", NULL));
+  g_assert_true (fd_client_config_check_pin ("sha256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", NULL));
+  g_assert_false (fd_client_config_check_pin ("sha1:AAAA", NULL));
+  g_assert_false (fd_client_config_check_pin ("sha256:not base64!", NULL));
 
-  g_assert_true (fd_config_check_workstation ("前台-1", NULL));
-  g_assert_false (fd_config_check_workstation ("", NULL));
-  g_assert_false (fd_config_check_workstation (" desk", NULL));
-  g_assert_false (fd_config_check_workstation ("desk\n2", NULL));
-  g_assert_false (fd_config_check_workstation ("\xff\xfe", NULL));
-  g_assert_true (fd_config_check_workstation (host, NULL));
+  g_assert_true (fd_client_config_check_workstation ("前台-1", NULL));
+  g_assert_false (fd_client_config_check_workstation ("", NULL));
+  g_assert_false (fd_client_config_check_workstation (" desk", NULL));
+  g_assert_false (fd_client_config_check_workstation ("desk\n2", NULL));
+  g_assert_false (fd_client_config_check_workstation ("\xff\xfe", NULL));
+  g_assert_true (fd_client_config_check_workstation (host, NULL));
 
-  g_assert_false (fd_config_check_ca_file ("/nonexistent/ca.pem", NULL, NULL));
-  g_assert_true (fd_config_check_ca_file (fd_test_server_get_ca_path (get_server ()),
-                                          &absolute, NULL));
+  g_assert_false (fd_client_config_check_ca_file ("/nonexistent/ca.pem", NULL, NULL));
+  g_assert_true (fd_client_config_check_ca_file (fd_test_server_get_ca_path (get_server ()),
+                                                 &absolute, NULL));
   g_assert_true (g_path_is_absolute (absolute));
 }
 

@@ -6,7 +6,7 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
-#include "fd-config.h"
+#include "fd-client-config.h"
 #include "fd-error.h"
 #include "fd-field.h"
 #include "fd-pin.h"
@@ -193,12 +193,12 @@ fd_api_client_new (const char  *base_url,
   g_autofree char *url = NULL;
   gsize len;
 
-  if (!fd_config_check_server_url (base_url, error))
+  if (!fd_client_config_check_server_url (base_url, error))
     return NULL;
 
   if (pin != NULL && pin[0] != '\0')
     {
-      if (!fd_config_check_pin (pin, error))
+      if (!fd_client_config_check_pin (pin, error))
         return NULL;
     }
   else if (ca_file != NULL && ca_file[0] != '\0')
@@ -206,7 +206,7 @@ fd_api_client_new (const char  *base_url,
       g_autofree char *absolute = NULL;
       g_autoptr(GError) local_error = NULL;
 
-      if (!fd_config_check_ca_file (ca_file, &absolute, error))
+      if (!fd_client_config_check_ca_file (ca_file, &absolute, error))
         return NULL;
 
       database = g_tls_file_database_new (absolute, &local_error);

@@ -251,7 +251,7 @@ fd_window_finalize (GObject *object)
   FdWindow *self = FD_WINDOW (object);
 
   g_clear_pointer (&self->drafts, g_hash_table_unref);
-  g_clear_pointer (&self->config, fd_config_free);
+  g_clear_pointer (&self->config, fd_client_config_free);
   g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (fd_window_parent_class)->finalize (object);
@@ -349,7 +349,7 @@ start (FdWindow *self)
     }
   else
     {
-      self->config = fd_config_new ();
+      self->config = fd_client_config_new ();
     }
 
   if (self->settings != NULL)

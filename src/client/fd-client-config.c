@@ -1,6 +1,6 @@
 #include "config.h"
 
-#include "fd-config.h"
+#include "fd-client-config.h"
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
@@ -11,12 +11,12 @@
 
 #define WORKSTATION_MAX_CHARS 64
 
-FdConfig *
-fd_config_new (void)
+FdClientConfig *
+fd_client_config_new (void)
 {
-  FdConfig *config = g_new0 (FdConfig, 1);
+  FdClientConfig *config = g_new0 (FdClientConfig, 1);
 
-  config->workstation = fd_config_default_workstation ();
+  config->workstation = fd_client_config_default_workstation ();
   return config;
 }
 
@@ -30,36 +30,36 @@ dup_setting (GSettings  *settings,
   return value[0] != '\0' ? g_steal_pointer (&value) : NULL;
 }
 
-FdConfig *
-fd_config_new_from_settings (GSettings *settings)
+FdClientConfig *
+fd_client_config_new_from_settings (GSettings *settings)
 {
-  FdConfig *config;
+  FdClientConfig *config;
   g_autofree char *workstation = NULL;
 
   g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
 
-  config = g_new0 (FdConfig, 1);
+  config = g_new0 (FdClientConfig, 1);
   config->server_url = dup_setting (settings, "server-url");
   config->ca_file = dup_setting (settings, "ca-file");
   config->pin = dup_setting (settings, "pin");
 
   workstation = dup_setting (settings, "workstation");
-  if (workstation != NULL && fd_config_check_workstation (workstation, NULL))
+  if (workstation != NULL && fd_client_config_check_workstation (workstation, NULL))
     config->workstation = g_steal_pointer (&workstation);
   else
-    config->workstation = fd_config_default_workstation ();
+    config->workstation = fd_client_config_default_workstation ();
 
   return config;
 }
 
-FdConfig *
-fd_config_copy (const FdConfig *config)
+FdClientConfig *
+fd_client_config_copy (const FdClientConfig *config)
 {
-  FdConfig *copy;
+  FdClientConfig *copy;
 
   g_return_val_if_fail (config != NULL, NULL);
 
-  copy = g_new0 (FdConfig, 1);
+  copy = g_new0 (FdClientConfig, 1);
   copy->server_url = g_strdup (config->server_url);
   copy->ca_file = g_strdup (config->ca_file);
   copy->pin = g_strdup (config->pin);
@@ -68,7 +68,7 @@ fd_config_copy (const FdConfig *config)
 }
 
 void
-fd_config_free (FdConfig *config)
+fd_client_config_free (FdClientConfig *config)
 {
   if (config == NULL)
     return;
@@ -81,8 +81,8 @@ fd_config_free (FdConfig *config)
 }
 
 gboolean
-fd_config_check_server_url (const char  *url,
-                            GError     **error)
+fd_client_config_check_server_url (const char  *url,
+                                   GError     **error)
 {
   g_autoptr(GUri) uri = NULL;
   const char *scheme;
@@ -132,9 +132,9 @@ fd_config_check_server_url (const char  *url,
 }
 
 gboolean
-fd_config_check_ca_file (const char  *path,
-                         char       **absolute,
-                         GError     **error)
+fd_client_config_check_ca_file (const char  *path,
+                                char       **absolute,
+                                GError     **error)
 {
   g_autofree char *canonical = NULL;
 
@@ -160,8 +160,8 @@ fd_config_check_ca_file (const char  *path,
 }
 
 gboolean
-fd_config_check_pin (const char  *pin,
-                     GError     **error)
+fd_client_config_check_pin (const char  *pin,
+                            GError     **error)
 {
   if (pin == NULL || !fd_pin_is_valid (pin))
     {
@@ -174,8 +174,8 @@ fd_config_check_pin (const char  *pin,
 }
 
 gboolean
-fd_config_check_workstation (const char  *name,
-                             GError     **error)
+fd_client_config_check_workstation (const char  *name,
+                                    GError     **error)
 {
   glong n_chars;
 
@@ -206,11 +206,11 @@ invalid:
 }
 
 char *
-fd_config_default_workstation (void)
+fd_client_config_default_workstation (void)
 {
   const char *host = g_get_host_name ();
 
-  if (host != NULL && fd_config_check_workstation (host, NULL))
+  if (host != NULL && fd_client_config_check_workstation (host, NULL))
     return g_strdup (host);
 
   return g_strdup ("workstation");
