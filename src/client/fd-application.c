@@ -6,7 +6,6 @@
 #include <stdio.h>
 
 #include "fd-client-resources.h"
-#include "fd-pages-resources.h"
 #include "fd-system-watch.h"
 #include "fd-window.h"
 
@@ -421,7 +420,7 @@ fd_application_class_init (FdApplicationClass *klass)
   /* The resources live in a static library: referencing them here links
    * them in (and their constructor registers them) before startup loads
    * style.css from the resource base path. */
-  if (fd_client_get_resource () == NULL || fd_pages_get_resource () == NULL)
+  if (fd_client_get_resource () == NULL)
     g_error ("Front Desk resources are missing");
 
   object_class->finalize = fd_application_finalize;

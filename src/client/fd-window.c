@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "fd-client-resources.h"
-#include "fd-pages-resources.h"
 #include "fd-main-view.h"
 #include "fd-window-private.h"
 
@@ -275,7 +274,7 @@ fd_window_class_init (FdWindowClass *klass)
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 0);
 
-  if (fd_client_get_resource () == NULL || fd_pages_get_resource () == NULL)
+  if (fd_client_get_resource () == NULL)
     g_error ("Front Desk resources are missing");
   g_type_ensure (FD_TYPE_CONNECT_PAGE);
   g_type_ensure (FD_TYPE_SIGNIN_PAGE);

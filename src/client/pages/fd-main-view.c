@@ -9,8 +9,8 @@
 
 #include "fd-alerts-page.h"
 #include "fd-audit-page.h"
+#include "fd-client-resources.h"
 #include "fd-field.h"
-#include "fd-pages-resources.h"
 #include "fd-resident-page.h"
 #include "fd-visitor-page.h"
 
@@ -325,7 +325,7 @@ fd_main_view_class_init (FdMainViewClass *klass)
   g_type_ensure (FD_TYPE_WATERMARK);
   /* Links the compiled resources in even where nothing else (FdWindow)
    * does; the resource registers itself when loaded. */
-  g_return_if_fail (fd_pages_get_resource () != NULL);
+  g_return_if_fail (fd_client_get_resource () != NULL);
 
   gtk_widget_class_set_template_from_resource (widget_class,
     "/io/github/frontdesk/FrontDesk/pages/fd-main-view.ui");
