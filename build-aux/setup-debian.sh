@@ -11,7 +11,7 @@ PACKAGES="
   desktop-file-utils appstream libglib2.0-bin
   xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools at-spi2-core
   python3-gi gir1.2-atspi-2.0
-  openssl gnutls-bin sqlite3 curl
+  openssl gnutls-bin sqlite3 curl wrk
   imagemagick xclip xdotool x11-utils fonts-wqy-microhei libgtk-4-bin
   flatpak-builder systemd
 "

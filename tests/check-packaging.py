@@ -3,6 +3,7 @@
 #   check-packaging.py desktop DESKTOP-FILE
 #   check-packaging.py flatpak MANIFEST
 #   check-packaging.py unit SERVICE-FILE SYSUSERS-FILE
+#   check-packaging.py backup-units SERVICE-FILE TIMER-FILE
 #   check-packaging.py config SERVER-CONF
 #   check-packaging.py icons ICONDIR APP-ID
 #   check-packaging.py screenshots METAINFO SRCDIR
@@ -152,19 +153,7 @@ UNIT_REQUIRED = {
 
 
 def check_unit(path, sysusers):
-    values = {}
-    section = None
-    with open(path, encoding='utf-8') as f:
-        for line in f:
-            line = line.strip()
-            if not line or line[0] in '#;':
-                continue
-            if line.startswith('['):
-                section = line
-                continue
-            key, _, value = line.partition('=')
-            if section == '[Service]':
-                values.setdefault(key.strip(), []).append(value.strip())
+    values = unit_values(path, '[Service]')
     for key, want in UNIT_REQUIRED.items():
         if want not in values.get(key, []):
             fail('%s: [Service] needs %s=%s' % (path, key, want))
@@ -184,22 +173,71 @@ def check_unit(path, sysusers):
     if values.get('AmbientCapabilities', ['']) != ['']:
         fail('%s: the server needs no capabilities' % path)
 
+    analyze_verify([path])
+
+
+def analyze_verify(paths):
+    """systemd-analyze verify on copies of @paths (in one directory, so a
+    timer finds its service) whose frontdesk-server binary exists; any
+    diagnostic is a failure."""
     analyze = shutil.which('systemd-analyze')
     if analyze is None:
         fail('systemd-analyze is not installed')
         return
-    # systemd-analyze verify insists on an existing ExecStart binary; check a
-    # copy whose binary exists, and treat any diagnostic as a failure.
+    # systemd-analyze verify insists on an existing ExecStart binary.
     with tempfile.TemporaryDirectory() as tmp:
-        copy = os.path.join(tmp, os.path.basename(path))
-        with open(path, encoding='utf-8') as src, open(copy, 'w', encoding='utf-8') as dst:
-            for line in src:
-                dst.write(line.replace('ExecStart=/usr/bin/frontdesk-server',
-                                       'ExecStart=' + shutil.which('true')))
-        r = run([analyze, 'verify', '--man=no', copy])
+        copies = []
+        for path in paths:
+            copy = os.path.join(tmp, os.path.basename(path))
+            with open(path, encoding='utf-8') as src, open(copy, 'w', encoding='utf-8') as dst:
+                for line in src:
+                    dst.write(line.replace('ExecStart=/usr/bin/frontdesk-server',
+                                           'ExecStart=' + shutil.which('true')))
+            copies.append(copy)
+        r = run([analyze, 'verify', '--man=no'] + copies)
         out = (r.stdout + r.stderr).strip()
         if r.returncode != 0 or out:
             fail('systemd-analyze verify: ' + (out or 'exit %d' % r.returncode))
+
+
+def unit_values(path, wanted_section):
+    values = {}
+    section = None
+    with open(path, encoding='utf-8') as f:
+        for line in f:
+            line = line.strip()
+            if not line or line[0] in '#;':
+                continue
+            if line.startswith('['):
+                section = line
+                continue
+            key, _, value = line.partition('=')
+            if section == wanted_section:
+                values.setdefault(key.strip(), []).append(value.strip())
+    return values
+
+
+def check_backup_units(service, timer):
+    """The example backup timer: a oneshot `frontdesk-server backup` as the
+    service user, sandboxed, without network, started daily and catching up
+    after downtime."""
+    values = unit_values(service, '[Service]')
+    for key, want in (('Type', 'oneshot'), ('User', 'frontdesk'), ('UMask', '0077'),
+                      ('NoNewPrivileges', 'yes'), ('ProtectSystem', 'strict'),
+                      ('PrivateNetwork', 'yes'), ('StateDirectory', 'frontdesk'),
+                      ('CapabilityBoundingSet', '')):
+        if want not in values.get(key, []):
+            fail('%s: [Service] needs %s=%s' % (service, key, want))
+    starts = values.get('ExecStart', [])
+    if len(starts) != 1 or not re.match(r'/usr/bin/frontdesk-server backup --config \S+ --to \S+',
+                                        starts[0]):
+        fail('%s: ExecStart must run frontdesk-server backup --config FILE --to DIR' % service)
+    timer_values = unit_values(timer, '[Timer]')
+    if not timer_values.get('OnCalendar') or timer_values.get('Persistent') != ['true']:
+        fail('%s: [Timer] needs OnCalendar= and Persistent=true' % timer)
+    if 'timers.target' not in unit_values(timer, '[Install]').get('WantedBy', []):
+        fail('%s: [Install] needs WantedBy=timers.target' % timer)
+    analyze_verify([service, timer])
 
 
 # --- example server configuration ------------------------------------------
@@ -771,6 +809,8 @@ def main(argv):
         check_flatpak(args[0])
     elif cmd == 'unit' and len(args) == 2:
         check_unit(args[0], args[1])
+    elif cmd == 'backup-units' and len(args) == 2:
+        check_backup_units(*args)
     elif cmd == 'config' and len(args) == 1:
         check_config(args[0])
     elif cmd == 'icons' and len(args) == 2:

@@ -25,6 +25,7 @@ struct _FdTestServer
   guint16      port;
   guint        residents;
   gboolean     keep_data_dir;
+  gboolean     same_port;     /* listen on @port again, not on port 0 */
   char        *off_hours;
   GStrv        extra_args;
 };
@@ -176,6 +177,8 @@ launch (FdTestServer *self)
   g_autoptr(GDataInputStream) out = NULL;
   g_autoptr(GMainContext) context = g_main_context_new ();
   g_autofree char *residents = g_strdup_printf ("%u", self->residents);
+  g_autofree char *listen = self->same_port ? g_strdup_printf ("127.0.0.1:%u", self->port)
+                                            : g_strdup ("127.0.0.1:0");
   gint64 deadline = g_get_monotonic_time () + START_TIMEOUT_S * G_USEC_PER_SEC;
   const char *prefix = "listening on https://127.0.0.1:";
 
@@ -184,7 +187,7 @@ launch (FdTestServer *self)
   g_ptr_array_add (argv, (char *) "--data-dir");
   g_ptr_array_add (argv, self->data_dir);
   g_ptr_array_add (argv, (char *) "--listen");
-  g_ptr_array_add (argv, (char *) "127.0.0.1:0");
+  g_ptr_array_add (argv, listen);
   g_ptr_array_add (argv, (char *) "--residents");
   g_ptr_array_add (argv, residents);
   g_ptr_array_add (argv, (char *) "--demo-password");
@@ -331,12 +334,45 @@ fd_test_server_halt (FdTestServer *self)
 }
 
 void
+fd_test_server_kill (FdTestServer *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (self->process != NULL);
+
+  g_subprocess_send_signal (self->process, SIGKILL);
+  if (!g_subprocess_wait (self->process, NULL, &error))
+    g_error ("cannot wait for frontdesk-server: %s", error->message);
+  /* It may have died of something else first: that is a failure too. */
+  if (!g_subprocess_get_if_signaled (self->process)
+      || g_subprocess_get_term_sig (self->process) != SIGKILL)
+    g_error ("frontdesk-server ended before SIGKILL (%s %d)",
+             g_subprocess_get_if_signaled (self->process) ? "signal" : "exit status",
+             g_subprocess_get_if_signaled (self->process)
+               ? g_subprocess_get_term_sig (self->process)
+               : g_subprocess_get_exit_status (self->process));
+  g_clear_object (&self->process);
+}
+
+void
 fd_test_server_restart (FdTestServer *self)
 {
   g_return_if_fail (self != NULL);
   g_return_if_fail (self->process == NULL);
 
   launch (self);
+}
+
+void
+fd_test_server_restart_same_port (FdTestServer *self)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (self->process == NULL);
+
+  self->same_port = TRUE;
+  launch (self);
+  self->same_port = FALSE;
 }
 
 void

@@ -44,9 +44,16 @@ void          fd_test_server_stop            (FdTestServer  *server);
 /* SIGTERM, waits, asserts exit status 0, keeps the data directory (to
  * inspect or tamper with it); fd_test_server_restart() serves it again. */
 void          fd_test_server_halt            (FdTestServer  *server);
+/* SIGKILL (a crash: no shutdown code runs), waits, asserts the server died
+ * of it, keeps the data directory; fd_test_server_restart() serves it again. */
+void          fd_test_server_kill            (FdTestServer  *server);
 /* Starts the server again on the same data directory and options; the port
  * (and so the base URL) usually changes. */
 void          fd_test_server_restart         (FdTestServer  *server);
+
+/* The same on the port it listened on before, so that a client keeps its
+ * base URL (an outage rather than a move). */
+void          fd_test_server_restart_same_port (FdTestServer *server);
 
 /* "https://127.0.0.1:PORT" (no trailing slash). */
 const char   *fd_test_server_get_base_url    (FdTestServer  *server);

@@ -478,6 +478,65 @@ test_paging (void)
   fd_pages_test_view_close (&v);
 }
 
+static void
+drain_ready_sources (void)
+{
+  /* Only what is ready now: a search delay would still wait on its timer. */
+  for (guint i = 0; i < 5; i++)
+    while (g_main_context_iteration (NULL, FALSE))
+      ;
+}
+
+typedef struct
+{
+  FdResidentListModel *model;
+  const char          *query;
+} QueryIs;
+
+static gboolean
+query_is_cond (gpointer data)
+{
+  QueryIs *q = data;
+
+  return g_strcmp0 (fd_resident_list_model_get_query (q->model), q->query) == 0;
+}
+
+/* Issue 13: an edit after a pause searches at once (the entry has no
+ * search delay), and an edit that follows within the burst window is
+ * coalesced into one search at its end, so typing is not one search a
+ * key. */
+static void
+test_search_at_once (void)
+{
+  FdPagesTestView v = { 0 };
+  FdResidentPage *page;
+  FdResidentListModel *model;
+  GtkWidget *entry;
+  QueryIs second;
+  gint64 t0;
+
+  fd_pages_test_view_open (&v, server, "reception");
+  page = FD_RESIDENT_PAGE (fd_main_view_get_page (v.view, "residents"));
+  model = fd_resident_page_get_model (page);
+  entry = fd_resident_page_get_search_entry (page);
+  fd_pages_test_wait (200);
+
+  t0 = g_get_monotonic_time ();
+  gtk_editable_set_text (GTK_EDITABLE (entry), "1-1");
+  drain_ready_sources ();
+  g_assert_cmpstr (fd_resident_list_model_get_query (model), ==, "1-1");
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), "1-2");
+  drain_ready_sources ();
+  if (g_get_monotonic_time () - t0 < 40 * 1000)
+    g_assert_cmpstr (fd_resident_list_model_get_query (model), ==, "1-1");
+  else
+    g_test_message ("the machine was too slow to check the coalescing window");
+  second = (QueryIs) { model, "1-2" };
+  g_assert_true (fd_pages_test_wait_until (query_is_cond, &second, 2000));
+  fd_pages_test_view_close (&v);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -499,6 +558,7 @@ main (int   argc,
     }
 
   g_test_add_func ("/fd/pages/roles/paging", test_paging);
+  g_test_add_func ("/fd/pages/roles/search-at-once", test_search_at_once);
 
   status = g_test_run ();
   fd_test_server_stop (server);

@@ -142,6 +142,14 @@ room_segments (JsonObject *resident,
          || visible_plate_contains (resident, q);
 }
 
+/* Contract v1.1: the room number matches as a prefix ("3-2-15"). */
+static gboolean
+room_prefix (JsonObject *resident,
+             const char *q)
+{
+  return g_str_has_prefix (field_value (resident, "room"), q) || visible_plate_contains (resident, q);
+}
+
 static gboolean
 phone_last4 (JsonObject *resident,
              const char *q)
@@ -374,6 +382,32 @@ test_room (void)
       }
   if (!collision)
     g_test_message ("no building or unit in the data is a string prefix of another");
+
+  /* The room number as a prefix, so results narrow while typing; patrol,
+   * who sees only the building-unit, gets nothing for a room-number part. */
+  for (guint i = 0; i < 3; i++)
+    {
+      const char *r = field_value (everyone->pdata[i * 29], "room");
+      const char *number = strrchr (r, '-') + 1;
+
+      for (gsize n = 1; n < strlen (number); n++)
+        {
+          g_autofree char *q = g_strndup (r, number + n - r);
+          g_autoptr(GHashTable) by_patrol = search_ids (patrol, q, 100);
+
+          assert_search_equals (q, room_prefix, 100);
+          g_assert_cmpuint (g_hash_table_size (by_patrol), ==, 0);
+        }
+    }
+  {
+    g_autofree char *unit_dash = g_strndup (room, strrchr (room, '-') + 1 - room);
+    g_autoptr(GHashTable) by_patrol = search_ids (patrol, unit_dash, 100);
+    g_autoptr(GHashTable) by_patrol_unit = search_ids (patrol, unit, 100);
+
+    assert_search_equals (unit_dash, room_prefix, 100);
+    g_assert_cmpuint (g_hash_table_size (by_patrol), >, 0);
+    g_assert_cmpuint (g_hash_table_size (by_patrol), ==, g_hash_table_size (by_patrol_unit));
+  }
 }
 
 static void

@@ -120,12 +120,34 @@ retry_done_cb (GObject      *source,
     schedule_retry (self);
 }
 
+/* The banner says when the next try comes, so that the backoff shows. */
+static void
+set_banner_delay (FdWindow *self,
+                  guint     delay_s)
+{
+  g_autofree char *text = NULL;
+
+  if (delay_s == 0)
+    text = g_strdup (_("The office server cannot be reached. Trying again now; nothing "
+                       "you entered is lost."));
+  else
+    /* Translators: %u is a number of seconds */
+    text = g_strdup_printf (ngettext ("The office server cannot be reached. Next try in %u s; "
+                                      "nothing you entered is lost.",
+                                      "The office server cannot be reached. Next try in %u s; "
+                                      "nothing you entered is lost.",
+                                      delay_s),
+                            delay_s);
+  gtk_label_set_text (self->banner_label, text);
+}
+
 static gboolean
 retry_cb (gpointer user_data)
 {
   FdWindow *self = user_data;
 
   self->retry_id = 0;
+  set_banner_delay (self, 0);
   fd_api_client_check_health_async (self->api, self->cancellable,
                                     retry_done_cb, g_object_ref (self));
   return G_SOURCE_REMOVE;
@@ -139,6 +161,7 @@ schedule_retry (FdWindow *self)
                         ? RETRY_FIRST_S : MIN (self->retry_delay_s * 2, RETRY_MAX_S);
   self->retry_id = g_timeout_add_seconds (self->retry_delay_s, retry_cb, self);
   g_source_set_name_by_id (self->retry_id, "[frontdesk] reconnect");
+  set_banner_delay (self, self->retry_delay_s);
 }
 
 void

@@ -19,6 +19,7 @@ struct _FdWindow
   GtkWidget            *window_title;
   GtkWidget            *lock_button;
   GtkRevealer          *banner_revealer;
+  GtkLabel             *banner_label;
   GtkStack             *stack;
   AdwStatusPage        *busy_page;
   FdConnectPage        *connect_page;

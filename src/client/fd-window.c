@@ -287,6 +287,7 @@ fd_window_class_init (FdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FdWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, FdWindow, lock_button);
   gtk_widget_class_bind_template_child (widget_class, FdWindow, banner_revealer);
+  gtk_widget_class_bind_template_child (widget_class, FdWindow, banner_label);
   gtk_widget_class_bind_template_child (widget_class, FdWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, FdWindow, busy_page);
   gtk_widget_class_bind_template_child (widget_class, FdWindow, connect_page);

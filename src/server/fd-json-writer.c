@@ -193,3 +193,12 @@ fd_json_writer_field (FdJsonWriter *w,
   fd_json_writer_bool (w, revealable);
   fd_json_writer_end_object (w);
 }
+
+void
+fd_json_writer_raw (FdJsonWriter *w,
+                    const char   *json,
+                    gsize         len)
+{
+  value_prefix (w);
+  g_string_append_len (w->out, json, len);
+}

@@ -45,6 +45,12 @@ void   fd_json_writer_field        (FdJsonWriter *w,
                                     gboolean      masked,
                                     gboolean      revealable);
 
+/* A whole JSON value written elsewhere (by another writer), as the next
+ * value. */
+void   fd_json_writer_raw          (FdJsonWriter *w,
+                                    const char   *json,
+                                    gsize         len);
+
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (FdJsonWriter, fd_json_writer_clear)
 
 G_END_DECLS

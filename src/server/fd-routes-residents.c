@@ -87,18 +87,109 @@ require_resident_role (FdRequest  *req,
   return FALSE;
 }
 
+/* A search on its way through the pool. */
+typedef struct
+{
+  FdRequest *req;
+  char      *context;
+  guint      limit;
+  FdRole     role;
+  char      *items;       /* the page's items as a JSON array, written on the worker */
+  gsize      items_len;
+} ListJob;
+
+static void
+list_job_free (gpointer data)
+{
+  ListJob *job = data;
+
+  fd_request_unref (job->req);
+  g_free (job->context);
+  /* names and masked values: this copy goes once the answer has its own */
+  if (job->items != NULL)
+    explicit_bzero (job->items, job->items_len);
+  g_free (job->items);
+  g_free (job);
+}
+
+/* On the search worker: list items come from the index's summaries, as
+ * the role may see them: no row reads, nothing to open. They are sent
+ * only once the audit entry is written (residents_list_answer). */
+static void
+residents_list_render (GArray    *ids,
+                       GPtrArray *summaries,
+                       gpointer   data)
+{
+  ListJob *job = data;
+  FdJsonWriter w;
+
+  fd_json_writer_init (&w, 256 * MIN (summaries->len, job->limit) + 16);
+  fd_json_writer_begin_array (&w);
+  for (guint i = 0; i < MIN (summaries->len, job->limit); i++)
+    fd_policy_write_resident (&w, job->role, summaries->pdata[i], FALSE);
+  fd_json_writer_end_array (&w);
+  job->items = fd_json_writer_steal (&w, &job->items_len);
+}
+
+/* fd_routes_residents_list, continued on the main context once a search
+ * worker has the ids: the audit entry, then the answer. */
+static void
+residents_list_answer (FdRequest  *req,
+                       const char *context,
+                       guint       limit,
+                       GArray     *ids,
+                       const char *items,
+                       gsize       items_len)
+{
+  FdServer *server = req->server;
+  g_auto(FdJsonWriter) w = { 0 };
+
+  /* The query text may be a name: it is not written to the audit log. */
+  if (!fd_audit (req, "search", NULL, NULL, NULL, NULL, TRUE))
+    return;
+  /* Rows listed count toward the bulk rules (fd-limits.h). */
+  if (!fd_limits_note_listed (req, ids, limit))
+    return;
+
+  /* The items were written on the search worker (residents_list_render). */
+  fd_json_writer_init (&w, items_len + 128);
+  fd_json_writer_begin_object (&w);
+  fd_json_writer_member (&w, "items");
+  fd_json_writer_raw (&w, items, items_len);
+  fd_json_writer_member (&w, "next_cursor");
+  if (ids->len > limit)
+    {
+      g_autofree char *next = fd_cursor_encode (server, context, g_array_index (ids, gint64, limit - 1));
+      fd_json_writer_string (&w, next);
+    }
+  else
+    fd_json_writer_null (&w);
+  fd_json_writer_end_object (&w);
+  fd_reply_writer (req, 200, &w);
+}
+
+static void
+residents_list_searched (GArray   *found,
+                         gpointer  data)
+{
+  ListJob *job = data;
+  g_autoptr(GArray) ids = found;
+
+  residents_list_answer (job->req, job->context, job->limit, ids, job->items, job->items_len);
+  fd_request_resume (job->req);
+}
+
 void
 fd_routes_residents_list (FdRequest *req)
 {
   FdServer *server = req->server;
-  g_auto(FdJsonWriter) w = { 0 };
-  g_autoptr(GArray) ids = NULL;
   g_autofree char *q = NULL;
   g_autofree char *context = NULL;
   const char *cursor;
   FdSearchScope scope;
   gint64 after = 0;
   guint limit;
+  ListJob *job;
 
   if (!require_resident_role (req, "search") || !fd_query_limit (req, 50, &limit))
     return;
@@ -118,37 +209,16 @@ fd_routes_residents_list (FdRequest *req)
     }
 
   search_scope_for_role (req->role, &scope);
-  ids = fd_search_index_query (server->index, q, &scope, after, limit + 1);
-
-  /* The query text may be a name: it is not written to the audit log. */
-  if (!fd_audit (req, "search", NULL, NULL, NULL, NULL, TRUE))
-    return;
-  /* Rows listed count toward the bulk rules (fd-limits.h). */
-  if (!fd_limits_note_listed (req, ids, limit))
-    return;
-
-  /* List items come from the index's summaries: no row reads, nothing to open. */
-  fd_json_writer_init (&w, 256 * MIN (ids->len, limit) + 64);
-  fd_json_writer_begin_object (&w);
-  fd_json_writer_member (&w, "items");
-  fd_json_writer_begin_array (&w);
-  for (guint i = 0; i < MIN (ids->len, limit); i++)
-    {
-      const FdResidentRecord *r = fd_search_index_lookup (server->index, g_array_index (ids, gint64, i));
-      if (r != NULL)
-        fd_policy_write_resident (&w, req->role, r, FALSE);
-    }
-  fd_json_writer_end_array (&w);
-  fd_json_writer_member (&w, "next_cursor");
-  if (ids->len > limit)
-    {
-      g_autofree char *next = fd_cursor_encode (server, context, g_array_index (ids, gint64, limit - 1));
-      fd_json_writer_string (&w, next);
-    }
-  else
-    fd_json_writer_null (&w);
-  fd_json_writer_end_object (&w);
-  fd_reply_writer (req, 200, &w);
+  /* The index query runs on a search worker; the main context goes on
+   * serving, and residents_list_answer() continues with its ids. */
+  job = g_new0 (ListJob, 1);
+  job->req = fd_request_ref (req);
+  job->context = g_steal_pointer (&context);
+  job->limit = limit;
+  job->role = req->role;
+  fd_request_suspend (req);
+  fd_search_pool_query (server->search_pool, q, &scope, after, limit + 1,
+                        residents_list_render, residents_list_searched, job, list_job_free);
 }
 
 static FdResidentRecord *

@@ -185,6 +185,10 @@ login_done (FdRequest *req,
       FD_STORE_CALL (server->store, user_update, user, NULL);
     }
 
+  /* The session and its "login" entry commit together (a crash between
+   * them must not leave a session nobody logged). */
+  if (!fd_begin_writes (req))
+    return;
   token = fd_random_token (32);
   session.token_hash = fd_sha256_hex (token, strlen (token));
   session.user_id = user->id;
@@ -321,6 +325,8 @@ fd_routes_session_delete (FdRequest *req)
 {
   g_autoptr(GError) error = NULL;
 
+  if (!fd_begin_writes (req))
+    return;
   req->session->end_reason = g_strdup ("signed-out");
   req->session->last_seen = fd_now ();
   if (!FD_STORE_CALL (req->server->store, session_update, req->session, &error))
@@ -337,6 +343,8 @@ fd_routes_session_lock (FdRequest *req)
 {
   g_autoptr(GError) error = NULL;
 
+  if (!fd_begin_writes (req))
+    return;
   req->session->locked = TRUE;
   if (!FD_STORE_CALL (req->server->store, session_update, req->session, &error))
     {
@@ -373,6 +381,8 @@ unlock_done (FdRequest *req,
     {
       g_autoptr(JsonObject) extra = json_object_new ();
 
+      if (!fd_begin_writes (req))
+        return;
       /* Already counted before the hash (session_unlock_reserve). */
       if (session->unlock_failures >= MAX_UNLOCK_FAILURES)
         session->end_reason = g_strdup ("unlock-failures");
@@ -398,6 +408,8 @@ unlock_done (FdRequest *req,
       return;
     }
 
+  if (!fd_begin_writes (req))
+    return;
   /* A new token at every unlock; the old one stops working. */
   token = fd_random_token (32);
   g_free (session->token_hash);
@@ -447,6 +459,8 @@ fd_routes_session_unlock (FdRequest *req)
 
       /* MAX_UNLOCK_FAILURES attempts are already counted (some may still
        * be checked): the session ends. */
+      if (!fd_begin_writes (req))
+        return;
       g_free (req->session->end_reason);
       req->session->end_reason = g_strdup ("unlock-failures");
       FD_STORE_CALL (server->store, session_update, req->session, NULL);

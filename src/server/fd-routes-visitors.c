@@ -229,6 +229,9 @@ fd_routes_visitors_create (FdRequest *req)
       goto out;
     }
 
+  /* The visitor and its visitor-create entry commit together. */
+  if (!fd_begin_writes (req))
+    goto out;
   id = FD_STORE_CALL (server->store, visitor_insert, name, phone, id_number, room, purpose, plate,
                       fd_now (), req->user->username, &error);
   if (id == 0)
@@ -272,6 +275,8 @@ fd_routes_visitors_checkout (FdRequest *req)
     }
   if (v->left_at == 0)
     {
+      if (!fd_begin_writes (req))
+        return;
       if (!FD_STORE_CALL (server->store, visitor_checkout, id, fd_now (), &error))
         {
           fd_reply_gerror (req, error);

@@ -7,11 +7,12 @@
 G_BEGIN_DECLS
 
 /* In-memory search over the residents' searchable parts, built once at
- * start-up from the store (and kept current on insert). It answers in
- * microseconds so that search can run on the server's main context:
- * posting lists per character for substrings (names, plates), hash maps
- * for room prefixes, mobile last-4 and 2-letter pinyin prefixes. SQLite
- * 3.40's trigram index cannot serve 1–2 character Chinese queries. */
+ * start-up from the store. Every query kind is answered from sorted
+ * posting lists in time that follows the page it returns, not the number
+ * of residents (see fd-search.c). SQLite 3.40's trigram index cannot
+ * serve 1–2 character Chinese queries. Thread-safe: queries and lookups
+ * take a reader lock, additions the writer lock, so that queries can run
+ * on worker threads (fd-search-pool.h) while residents are added. */
 
 typedef enum
 {
@@ -34,13 +35,16 @@ typedef struct
 typedef struct _FdSearchIndex FdSearchIndex;
 
 FdSearchIndex *fd_search_index_new    (void);
+/* Every resident of @store, with the lists trimmed to size. */
+FdSearchIndex *fd_search_index_new_from_store (FdStore *store);
 void           fd_search_index_free   (FdSearchIndex          *index);
 /* Residents must be added in ascending id order. */
 void           fd_search_index_add    (FdSearchIndex          *index,
                                        const FdResidentRecord *resident);
 guint          fd_search_index_size   (FdSearchIndex          *index);
 /* The list-item summary of resident @id (name, room, masked phone,
- * plates; nothing else filled), or NULL. Owned by the index. */
+ * plates; nothing else filled), or NULL. Owned by the index and valid as
+ * long as it lives (entries are never removed). */
 const FdResidentRecord *fd_search_index_lookup (FdSearchIndex *index,
                                                 gint64         id);
 
@@ -52,6 +56,17 @@ GArray        *fd_search_index_query  (FdSearchIndex          *index,
                                        const FdSearchScope    *scope,
                                        gint64                  after_id,
                                        guint                   limit);
+/* The same, counting in @steps (may be NULL) the list skips and matcher
+ * tests it took: the measure of its cost that the tests bound by the
+ * page; and appending to @summaries (may be NULL) the list-item summary
+ * of each id (owned by the index, as fd_search_index_lookup's). */
+GArray        *fd_search_index_query_full (FdSearchIndex       *index,
+                                           const char          *q,
+                                           const FdSearchScope *scope,
+                                           gint64               after_id,
+                                           guint                limit,
+                                           guint               *steps,
+                                           GPtrArray           *summaries);
 /* The same answer by a plain scan of every resident: the reference the
  * tests hold the index to. */
 GArray        *fd_search_index_query_scan (FdSearchIndex       *index,

@@ -88,6 +88,59 @@ static const struct {
   { "admin",     "管理员 Admin" },
 };
 
+/* Residents generated and written a batch at a time (about 15 MiB): the
+ * store seals a batch on its worker threads (resident_insert_many). */
+#define SEED_BATCH 16384
+
+static gboolean
+seed_batch (FdStore     *store,
+            FdPinyin    *pinyin,
+            guint64      seed,
+            guint        first,
+            guint        n,
+            GError     **error)
+{
+  g_autofree FdDemoResident *demo = g_new0 (FdDemoResident, n);
+  g_autofree FdResidentInput *inputs = g_new0 (FdResidentInput, n);
+  g_autofree char **initials = g_new0 (char *, n);
+  gboolean ok = TRUE;
+
+  for (guint i = 0; i < n; i++)
+    {
+      FdDemoResident *d = &demo[i];
+      FdResidentInput *in = &inputs[i];
+      g_auto(GStrv) all = NULL;
+
+      fd_demo_resident_generate (seed, first + i, d);
+      all = fd_pinyin_initials (pinyin, d->name);
+      initials[i] = g_strjoinv (",", all);
+      in->name = d->name;
+      in->room = d->room;
+      in->initials = initials[i];
+      in->phone = d->phone;
+      in->id_number = d->id_number;
+      in->home_address = d->home_address;
+      in->plates = (const char * const *) d->plates;
+      in->payment_account = d->payment_account;
+      in->balance_cents = d->balance_cents;
+      in->overdue = d->overdue;
+      in->last_paid_at = d->last_paid_at;
+    }
+
+  if (store->backend->resident_insert_many != NULL)
+    ok = FD_STORE_CALL (store, resident_insert_many, inputs, n, error);
+  else
+    for (guint i = 0; i < n && ok; i++)
+      ok = FD_STORE_CALL (store, resident_insert, &inputs[i], error) != 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      fd_demo_resident_clear (&demo[i]);
+      g_free (initials[i]);
+    }
+  return ok;
+}
+
 gboolean
 fd_seed_demo (FdStore     *store,
               guint        n_residents,
@@ -112,36 +165,12 @@ fd_seed_demo (FdStore     *store,
     return FALSE;
   if (!FD_STORE_CALL (store, begin, error))
     return FALSE;
-  for (guint i = 0; i < n_residents; i++)
-    {
-      FdDemoResident d = { 0 };
-      g_auto(GStrv) initials = NULL;
-      g_autofree char *joined = NULL;
-      FdResidentInput in = { 0 };
-      gint64 id;
-
-      fd_demo_resident_generate (seed, i, &d);
-      initials = fd_pinyin_initials (pinyin, d.name);
-      joined = g_strjoinv (",", initials);
-      in.name = d.name;
-      in.room = d.room;
-      in.initials = joined;
-      in.phone = d.phone;
-      in.id_number = d.id_number;
-      in.home_address = d.home_address;
-      in.plates = (const char * const *) d.plates;
-      in.payment_account = d.payment_account;
-      in.balance_cents = d.balance_cents;
-      in.overdue = d.overdue;
-      in.last_paid_at = d.last_paid_at;
-      id = FD_STORE_CALL (store, resident_insert, &in, error);
-      fd_demo_resident_clear (&d);
-      if (id == 0)
-        {
-          FD_STORE_CALL0 (store, rollback);
-          return FALSE;
-        }
-    }
+  for (guint first = 0; first < n_residents; first += SEED_BATCH)
+    if (!seed_batch (store, pinyin, seed, first, MIN (SEED_BATCH, n_residents - first), error))
+      {
+        FD_STORE_CALL0 (store, rollback);
+        return FALSE;
+      }
 
   /* A few of today's visitors so the demo log is not empty. */
   for (guint i = 0; i < 5; i++)

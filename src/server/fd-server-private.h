@@ -8,6 +8,7 @@
 #include "fd-policy.h"
 #include "fd-rate-limit.h"
 #include "fd-search.h"
+#include "fd-search-pool.h"
 #include "fd-server.h"
 #include "fd-witness.h"
 #include "fd-work-pool.h"
@@ -46,6 +47,8 @@ struct _FdServer
   GMainContext  *context;
   FdWorkPool    *work_pool;
   FdRateLimit   *sign_in_limit;
+  /* Search queries run on these workers, off the main context (issue 13). */
+  FdSearchPool  *search_pool;
 };
 
 typedef struct _FdRequest FdRequest;
@@ -127,6 +130,12 @@ gboolean    fd_audit_actor         (FdRequest          *req,
                                     const char         *action,
                                     const char         *target,
                                     gboolean            allowed);
+/* Opens the group-commit transaction before a write that precedes its
+ * audit entry (the entry needs the new row's id), so that the write and
+ * the entry commit together or not at all: a crash between them must not
+ * leave a record without its entry. FALSE (and a 503 reply already sent)
+ * when it cannot. */
+gboolean    fd_begin_writes        (FdRequest          *req);
 
 /* Runs @work in a worker thread (message paused), then @done back on the
  * main context. The worker pool is bounded: when it is full, @data is
@@ -139,6 +148,11 @@ gboolean    fd_request_run_in_thread (FdRequest     *req,
                                       gpointer       data,
                                       GDestroyNotify data_free,
                                       FdDoneFunc     done);
+/* For a handler whose work runs on a pool of its own (search): pauses the
+ * message. Once the answer is set, on the main context,
+ * fd_request_resume() sends it when its writes have committed. */
+void        fd_request_suspend     (FdRequest   *req);
+void        fd_request_resume      (FdRequest   *req);
 
 /* TRUE when fd_request_run_in_thread() would be refused; then a 503 with
  * Retry-After is already sent. Check it before counting an attempt that

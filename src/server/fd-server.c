@@ -420,6 +420,18 @@ fd_audit_actor (FdRequest          *req,
 }
 
 gboolean
+fd_begin_writes (FdRequest *req)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (open_transaction (req->server, &error))
+    return TRUE;
+  g_warning ("Cannot open a transaction, refusing a write: %s", error->message);
+  fd_reply_error (req, FD_ERROR_UNAVAILABLE, "The database cannot be written", NULL);
+  return FALSE;
+}
+
+gboolean
 fd_require_role (FdRequest  *req,
                  const char *action,
                  ...)
@@ -682,6 +694,19 @@ fd_request_run_in_thread (FdRequest     *req,
   req->in_thread = TRUE;
   soup_server_message_pause (req->msg);
   return TRUE;
+}
+
+void
+fd_request_suspend (FdRequest *req)
+{
+  req->in_thread = TRUE;
+  soup_server_message_pause (req->msg);
+}
+
+void
+fd_request_resume (FdRequest *req)
+{
+  release_when_committed (req, TRUE);
 }
 
 /* policy helpers */
@@ -1278,13 +1303,6 @@ early_callback (SoupServer        *soup,
                                    refusal_written_cb, r);
 }
 
-static void
-add_to_index (const FdResidentRecord *resident,
-              gpointer                user_data)
-{
-  fd_search_index_add (user_data, resident);
-}
-
 static gboolean
 purge_visitors_cb (gpointer user_data)
 {
@@ -1310,12 +1328,12 @@ fd_server_new (FdConfig  *config,
 
   server->config = config;
   server->store = store;
-  server->index = fd_search_index_new ();
+  server->index = fd_search_index_new_from_store (store);
+  server->search_pool = fd_search_pool_new (server->index, 0);
   server->awaiting_commit = g_ptr_array_new_with_free_func ((GDestroyNotify) fd_request_unref);
   server->context = g_main_context_ref_thread_default ();
   server->work_pool = fd_work_pool_new (CLAMP (g_get_num_processors (), 1, 8), WORK_QUEUE_MAX);
   server->sign_in_limit = fd_rate_limit_new (config->sign_in_rate);
-  FD_STORE_CALL (store, resident_foreach, add_to_index, server->index);
 
   cert = g_tls_certificate_new_from_files (config->certificate, config->private_key, error);
   if (cert == NULL)
@@ -1424,6 +1442,7 @@ fd_server_free (FdServer *server)
   g_clear_pointer (&server->work_pool, fd_work_pool_free);
   g_clear_pointer (&server->sign_in_limit, fd_rate_limit_free);
   g_clear_pointer (&server->context, g_main_context_unref);
+  fd_search_pool_free (server->search_pool);
   fd_search_index_free (server->index);
   fd_store_close (server->store);
   fd_config_free (server->config);

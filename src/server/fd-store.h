@@ -287,6 +287,11 @@ struct _FdStoreBackend
    * password check; returns the new count, or 0 when the session is not
    * live or already has @max_failures. */
   guint       (*session_unlock_reserve) (FdStore *store, gint64 session_id, guint max_failures);
+  /* Appended (issue 13): @n residents at once, inside the caller's
+   * transaction, for seeding; NULL in engines without it (callers then
+   * use resident_insert). */
+  gboolean    (*resident_insert_many) (FdStore *store, const FdResidentInput *inputs, guint n,
+                                       GError **error);
 };
 
 struct _FdStore

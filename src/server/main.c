@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "fd-certs.h"
+#include "fd-cli.h"
 #include "fd-config.h"
 #include "fd-crypto.h"
 #include "fd-error.h"
@@ -21,7 +22,7 @@
 #include "fd-store.h"
 #include "fd-witness.h"
 
-/* frontdesk-server: demo | serve | audit verify | user …
+/* frontdesk-server: demo | serve | audit verify | user | backup | restore | rekey …
  * Exit codes: 0 ok, 1 a check failed (audit verify), 2 usage or I/O. */
 
 #define EXIT_USAGE 2
@@ -40,7 +41,11 @@ static const char usage_text[] =
   "  frontdesk-server user add (--data-dir DIR | --config FILE) --username U --role R\n"
   "                        [--display-name NAME]   (password read from standard input)\n"
   "  frontdesk-server user disable|enable|unlock (--data-dir DIR | --config FILE) --username U\n"
-  "  frontdesk-server user set-role (--data-dir DIR | --config FILE) --username U --role R\n";
+  "  frontdesk-server user set-role (--data-dir DIR | --config FILE) --username U --role R\n"
+  "  frontdesk-server backup (--data-dir DIR | --config FILE) --to DIR [--keep N]\n"
+  "  frontdesk-server restore (--data-dir DIR | --config FILE) --from FILE\n"
+  "  frontdesk-server rekey (--data-dir DIR | --config FILE) --new-key PATH\n"
+  "  frontdesk-server rekey (--data-dir DIR | --config FILE) --finish\n";
 
 static GMainLoop *main_loop;
 
@@ -621,6 +626,30 @@ out:
   return rc;
 }
 
+/* fd-cli.h: what the fd-cli-*.c commands share with the ones here. */
+gboolean
+fd_cli_load_config (const char  *config_file,
+                    const char  *data_dir,
+                    FdConfig    *config,
+                    GError     **error)
+{
+  return load_config_or_dir (config_file, data_dir, config, error);
+}
+
+FdStore *
+fd_cli_open_store (FdConfig  *config,
+                   gboolean   create_key,
+                   GError   **error)
+{
+  return open_store (config, create_key, error);
+}
+
+int
+fd_cli_usage_error (const char *message)
+{
+  return usage_error (message);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -664,5 +693,11 @@ main (int   argc,
     return cmd_audit (argc, argv);
   if (g_str_equal (command, "user"))
     return cmd_user (argc, argv);
+  if (g_str_equal (command, "backup"))
+    return fd_cli_backup (argc, argv);
+  if (g_str_equal (command, "restore"))
+    return fd_cli_restore (argc, argv);
+  if (g_str_equal (command, "rekey"))
+    return fd_cli_rekey (argc, argv);
   return usage_error ("unknown command");
 }

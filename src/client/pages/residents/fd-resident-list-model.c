@@ -97,6 +97,7 @@ struct _FdResidentListModel
   GCancellable *cancellable; /* of the current query and its pages */
   gboolean      loading;
   gboolean      replace_pending;  /* the next answer is a first page */
+  gboolean      failed;           /* the last query or page failed */
   guint         page_size;
 };
 
@@ -217,6 +218,7 @@ page_cb (GObject      *source,
 
   if (page == NULL)
     {
+      self->failed = TRUE;
       g_signal_emit (self, signals[FAILED], 0, error);
       return;
     }
@@ -245,6 +247,7 @@ static void
 fetch (FdResidentListModel *self,
        const char          *cursor)
 {
+  self->failed = FALSE;
   set_loading (self, TRUE);
   fd_api_client_search_residents_async (self->api, self->query, self->page_size, cursor,
                                         self->cancellable, page_cb, g_object_ref (self));
@@ -434,6 +437,20 @@ fd_resident_list_model_init (FdResidentListModel *self)
   self->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) fd_resident_free);
 }
 
+/* The server is back after an outage: a query or page that failed runs
+ * again, so the search recovers without being typed again. */
+static void
+reachable_cb (FdResidentListModel *self)
+{
+  if (!self->failed || self->loading || !fd_api_client_get_reachable (self->api) ||
+      self->query == NULL || *self->query == '\0')
+    return;
+
+  if (self->cancellable == NULL)
+    self->cancellable = g_cancellable_new ();
+  fetch (self, self->replace_pending ? NULL : self->cursor);
+}
+
 FdResidentListModel *
 fd_resident_list_model_new (FdApiClient *api)
 {
@@ -443,5 +460,7 @@ fd_resident_list_model_new (FdApiClient *api)
 
   self = g_object_new (FD_TYPE_RESIDENT_LIST_MODEL, NULL);
   self->api = g_object_ref (api);
+  g_signal_connect_object (api, "notify::reachable", G_CALLBACK (reachable_cb), self,
+                           G_CONNECT_SWAPPED);
   return self;
 }

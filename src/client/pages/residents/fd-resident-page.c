@@ -13,6 +13,13 @@
  * the view, so it would page through everything.) */
 #define LOAD_MORE_SCREENS 1.0
 
+/* The search entry reports every edit on the next main-loop iteration
+ * (search-delay 0: the delete and insert of one input-method commit are
+ * one edit). A search goes out at once unless one went out less than
+ * SEARCH_BURST_MS ago; edits within that window (a burst of typing) are
+ * coalesced into one search at its end. */
+#define SEARCH_BURST_MS 50
+
 struct _FdResidentPage
 {
   GtkWidget            parent_instance;
@@ -33,6 +40,8 @@ struct _FdResidentPage
   FdResidentListModel *model;
   FdResidentDetail    *detail;
   guint                load_more_id;
+  guint                search_id;        /* a coalesced search waiting */
+  gint64               last_search_at;   /* monotonic µs */
 };
 
 G_DEFINE_FINAL_TYPE (FdResidentPage, fd_resident_page, GTK_TYPE_WIDGET)
@@ -156,11 +165,39 @@ model_failed_cb (FdResidentPage *self,
 }
 
 static void
-search_changed_cb (FdResidentPage *self)
+run_search (FdResidentPage *self)
 {
+  g_clear_handle_id (&self->search_id, g_source_remove);
+  self->last_search_at = g_get_monotonic_time ();
   fd_resident_list_model_set_query (self->model,
                                     gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
   update_results_page (self);
+}
+
+static gboolean
+coalesced_search_cb (gpointer user_data)
+{
+  FdResidentPage *self = user_data;
+
+  self->search_id = 0;
+  run_search (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+search_changed_cb (FdResidentPage *self)
+{
+  gint64 since_ms = (g_get_monotonic_time () - self->last_search_at) / 1000;
+
+  /* A pending search will read the text when it runs. */
+  if (self->search_id != 0 &&
+      *gtk_editable_get_text (GTK_EDITABLE (self->search_entry)) != '\0')
+    return;
+  if (since_ms >= SEARCH_BURST_MS ||
+      *gtk_editable_get_text (GTK_EDITABLE (self->search_entry)) == '\0')
+    run_search (self);
+  else
+    self->search_id = g_timeout_add (SEARCH_BURST_MS - since_ms, coalesced_search_cb, self);
 }
 
 static void
@@ -272,6 +309,7 @@ fd_resident_page_dispose (GObject *object)
   FdResidentPage *self = FD_RESIDENT_PAGE (object);
 
   g_clear_handle_id (&self->load_more_id, g_source_remove);
+  g_clear_handle_id (&self->search_id, g_source_remove);
   if (self->model != NULL)
     fd_resident_list_model_clear (self->model);
   if (self->detail != NULL)

@@ -1,0 +1,71 @@
+#pragma once
+
+#include <sqlite3.h>
+
+#include "fd-config.h"
+#include "fd-store.h"
+
+G_BEGIN_DECLS
+
+/* The command-line subcommands of frontdesk-server, one file each
+ * (fd-cli-*.c), dispatched by main.c. Each takes the arguments after the
+ * command name (argv[0] is the program), prints what it did on standard
+ * output and returns the exit status: 0 done, 1 a check failed, 2 usage,
+ * configuration or I/O error. */
+
+/* fd-cli-backup.c */
+int       fd_cli_backup           (int           argc,
+                                   char        **argv);
+int       fd_cli_restore          (int           argc,
+                                   char        **argv);
+/* fd-cli-rekey.c */
+int       fd_cli_rekey            (int           argc,
+                                   char        **argv);
+
+/* Shared by the commands. Defined in main.c: */
+
+/* Fills @config from --config FILE or --data-dir DIR (exactly one). */
+gboolean  fd_cli_load_config      (const char   *config_file,
+                                   const char   *data_dir,
+                                   FdConfig     *config,
+                                   GError      **error);
+/* Opens the configured database with the configured key file, refusing a
+ * key that is not the database's. */
+FdStore  *fd_cli_open_store       (FdConfig     *config,
+                                   gboolean      create_key,
+                                   GError      **error);
+/* Prints @message (may be NULL) and the usage text; returns 2. */
+int       fd_cli_usage_error      (const char   *message);
+
+/* Defined in fd-cli-backup.c: */
+
+/* Parses --data-dir DIR | --config FILE and @entries from @argv, loads
+ * the configuration into @config (paths resolved) and, when
+ * @need_database, checks that the database exists. Returns -1 when the
+ * command goes on, else the exit status to return (the error printed). */
+int       fd_cli_begin            (const char          *summary,
+                                   const GOptionEntry  *entries,
+                                   gboolean             need_database,
+                                   int                  argc,
+                                   char               **argv,
+                                   FdConfig            *config);
+
+/* Opens @db_path and takes SQLite's exclusive lock (locking_mode
+ * EXCLUSIVE, BEGIN EXCLUSIVE) for the life of the connection. Fails when
+ * any other connection has the database open — a running server, a
+ * `user` command — and while it is held no other can open it. */
+sqlite3  *fd_cli_lock_database    (const char   *db_path,
+                                   GError      **error);
+/* Checks the database at @path: PRAGMA integrity_check, the key check
+ * value against the key file @key_file, the audit chain. *@entries gets
+ * the chain's length. FD_STORE_WRONG_KEY_ERROR for a foreign key. */
+gboolean  fd_cli_verify_database  (const char   *path,
+                                   const char   *key_file,
+                                   gint64       *entries,
+                                   GError      **error);
+/* "YYYYMMDD-HHMMSS", UTC, now. */
+char     *fd_cli_timestamp        (void);
+/* fsync()s the directory holding @path, so a rename in it is durable. */
+void      fd_cli_sync_parent      (const char   *path);
+
+G_END_DECLS
