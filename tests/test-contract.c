@@ -426,10 +426,27 @@ test_paths (void)
   g_assert_cmpstr (user, ==, "/users/7");
 }
 
+static void
+test_day_to_utc (void)
+{
+  g_autofree char *since = fd_api_day_to_utc ("2026-11-25", 0);
+  g_autofree char *until = fd_api_day_to_utc ("2026-12-31", 1);
+
+  /* main() runs this test in UTC. */
+  g_assert_cmpstr (since, ==, "2026-11-25T00:00:00Z");
+  g_assert_cmpstr (until, ==, "2027-01-01T00:00:00Z");
+  g_assert_null (fd_api_day_to_utc ("2026-02-30", 0));
+  g_assert_null (fd_api_day_to_utc ("2026-11-25x", 0));
+  g_assert_null (fd_api_day_to_utc ("26-11-25", 0));
+  g_assert_null (fd_api_day_to_utc ("", 0));
+  g_assert_null (fd_api_day_to_utc (NULL, 0));
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  g_setenv ("TZ", "UTC", TRUE);
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/fd/contract/role-names", test_role_names);
@@ -443,6 +460,7 @@ main (int   argc,
   g_test_add_func ("/fd/contract/alert-and-user", test_alert_and_user);
   g_test_add_func ("/fd/contract/small-answers", test_small_answers);
   g_test_add_func ("/fd/contract/paths", test_paths);
+  g_test_add_func ("/fd/contract/day-to-utc", test_day_to_utc);
 
   return g_test_run ();
 }

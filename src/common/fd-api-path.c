@@ -7,6 +7,7 @@
 
 #include "fd-api-path.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "fd-field.h"
@@ -153,4 +154,28 @@ char *
 fd_api_path_user (const char *id)
 {
   return with_id (FD_API_PATH_USERS, id, NULL);
+}
+
+/* "YYYY-MM-DD" (local) → RFC 3339 UTC of that day's start (+@days). */
+char *
+fd_api_day_to_utc (const char *text,
+                   int         days)
+{
+  g_autoptr(GTimeZone) local = g_time_zone_new_local ();
+  g_autoptr(GDateTime) start = NULL;
+  g_autoptr(GDateTime) shifted = NULL;
+  g_autoptr(GDateTime) utc = NULL;
+  int y, m, d;
+  char tail;
+
+  if (text == NULL || sscanf (text, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 ||
+      strlen (text) != 10 || !g_date_valid_dmy (d, m, y))
+    return NULL;
+
+  start = g_date_time_new (local, y, m, d, 0, 0, 0);
+  if (start == NULL)
+    return NULL;
+  shifted = g_date_time_add_days (start, days);
+  utc = g_date_time_to_utc (shifted);
+  return g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ");
 }

@@ -53,5 +53,10 @@ char  *fd_api_path_audit               (const FdAuditQuery *query,
                                         const char         *cursor);
 /* /users/{id} */
 char  *fd_api_path_user                (const char         *id);
+/* "YYYY-MM-DD", a day in local time → RFC 3339 UTC of the start of that
+ * day plus @days (the audit filter's since and until); NULL when @text is
+ * not a valid date. */
+char  *fd_api_day_to_utc               (const char         *text,
+                                        int                 days);
 
 G_END_DECLS

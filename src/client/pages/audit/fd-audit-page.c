@@ -6,7 +6,6 @@
 #include "fd-view-util.h"
 
 #include <glib/gi18n.h>
-#include <stdio.h>
 #include <string.h>
 
 #define PAGE_SIZE        100
@@ -264,30 +263,6 @@ fd_audit_page_refresh (FdAuditPage *self)
   fd_audit_page_check_chain (self);
 }
 
-/* "YYYY-MM-DD" (local) → RFC 3339 UTC of that day's start (+@days). */
-static char *
-day_to_utc (const char *text,
-            int         days)
-{
-  g_autoptr(GTimeZone) local = g_time_zone_new_local ();
-  g_autoptr(GDateTime) start = NULL;
-  g_autoptr(GDateTime) shifted = NULL;
-  g_autoptr(GDateTime) utc = NULL;
-  int y, m, d;
-  char tail;
-
-  if (text == NULL || sscanf (text, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 ||
-      strlen (text) != 10 || !g_date_valid_dmy (d, m, y))
-    return NULL;
-
-  start = g_date_time_new (local, y, m, d, 0, 0, 0);
-  if (start == NULL)
-    return NULL;
-  shifted = g_date_time_add_days (start, days);
-  utc = g_date_time_to_utc (shifted);
-  return g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ");
-}
-
 gboolean
 fd_audit_page_set_filters (FdAuditPage *self,
                            const char  *actor,
@@ -302,14 +277,14 @@ fd_audit_page_set_filters (FdAuditPage *self,
 
   g_return_val_if_fail (FD_IS_AUDIT_PAGE (self), FALSE);
 
-  if (since != NULL && *since != '\0' && (since_utc = day_to_utc (since, 0)) == NULL)
+  if (since != NULL && *since != '\0' && (since_utc = fd_api_day_to_utc (since, 0)) == NULL)
     {
       gtk_label_set_text (GTK_LABEL (self->filter_error),
                           _("Write the start date as YYYY-MM-DD."));
       gtk_widget_set_visible (self->filter_error, TRUE);
       return FALSE;
     }
-  if (until != NULL && *until != '\0' && (until_utc = day_to_utc (until, 1)) == NULL)
+  if (until != NULL && *until != '\0' && (until_utc = fd_api_day_to_utc (until, 1)) == NULL)
     {
       gtk_label_set_text (GTK_LABEL (self->filter_error),
                           _("Write the end date as YYYY-MM-DD."));

@@ -31,15 +31,29 @@ typedef struct
   gboolean    optional;
   gboolean    sensitive;   /* personal data: no copy, private hint */
   gboolean    upper;       /* normalise to upper case (ID X, plates) */
+  const char *title;
+  /* What we say when the server refuses the member: our own words,
+   * never the server's text. */
+  const char *server_message;
+  const char *required_message;
 } FieldSpec;
 
 static const FieldSpec specs[N_FIELDS] = {
-  [FIELD_NAME]      = { "name",      FALSE, TRUE,  FALSE },
-  [FIELD_PHONE]     = { "phone",     FALSE, TRUE,  FALSE },
-  [FIELD_ID_NUMBER] = { "id_number", TRUE,  TRUE,  TRUE },
-  [FIELD_ROOM]      = { "room",      FALSE, FALSE, FALSE },
-  [FIELD_PURPOSE]   = { "purpose",   FALSE, FALSE, FALSE },
-  [FIELD_PLATE]     = { "plate",     TRUE,  TRUE,  TRUE },
+  [FIELD_NAME]      = { "name", FALSE, TRUE, FALSE, N_("Name"),
+                        N_("Enter the visitor’s name as on their ID."),
+                        N_("Enter the visitor’s name.") },
+  [FIELD_PHONE]     = { "phone", FALSE, TRUE, FALSE, N_("Mobile"),
+                        N_("Enter an 11-digit mainland mobile number starting with 1."),
+                        N_("Enter the visitor’s mobile number.") },
+  [FIELD_ID_NUMBER] = { "id_number", TRUE, TRUE, TRUE, N_("ID number (optional)"),
+                        N_("This ID number is not valid: check every digit."), NULL },
+  [FIELD_ROOM]      = { "room", FALSE, FALSE, FALSE, N_("Room visited"),
+                        N_("There is no such room on this estate."),
+                        N_("Choose the room being visited.") },
+  [FIELD_PURPOSE]   = { "purpose", FALSE, FALSE, FALSE, N_("Purpose"),
+                        N_("Say what the visit is for."), N_("Say what the visit is for.") },
+  [FIELD_PLATE]     = { "plate", TRUE, TRUE, TRUE, N_("Licence plate (optional)"),
+                        N_("This is not a valid licence plate."), NULL },
 };
 
 struct _FdVisitorForm
@@ -76,51 +90,20 @@ static guint signals[N_SIGNALS];
 static const char *
 field_title (FieldId id)
 {
-  switch (id)
-    {
-    case FIELD_NAME: return _("Name");
-    case FIELD_PHONE: return _("Mobile");
-    case FIELD_ID_NUMBER: return _("ID number (optional)");
-    case FIELD_ROOM: return _("Room visited");
-    case FIELD_PURPOSE: return _("Purpose");
-    case FIELD_PLATE: return _("Licence plate (optional)");
-    case N_FIELDS:
-    default: return "";
-    }
+  return id < N_FIELDS ? _(specs[id].title) : "";
 }
 
-/* What we say when the server refuses a member: our own words, never the
- * server's text. */
 static const char *
 server_message (FieldId id)
 {
-  switch (id)
-    {
-    case FIELD_NAME: return _("Enter the visitor’s name as on their ID.");
-    case FIELD_PHONE: return _("Enter an 11-digit mainland mobile number starting with 1.");
-    case FIELD_ID_NUMBER: return _("This ID number is not valid: check every digit.");
-    case FIELD_ROOM: return _("There is no such room on this estate.");
-    case FIELD_PURPOSE: return _("Say what the visit is for.");
-    case FIELD_PLATE: return _("This is not a valid licence plate.");
-    case N_FIELDS:
-    default: return _("Check this field.");
-    }
+  return id < N_FIELDS ? _(specs[id].server_message) : _("Check this field.");
 }
 
 static const char *
 required_message (FieldId id)
 {
-  switch (id)
-    {
-    case FIELD_NAME: return _("Enter the visitor’s name.");
-    case FIELD_PHONE: return _("Enter the visitor’s mobile number.");
-    case FIELD_ROOM: return _("Choose the room being visited.");
-    case FIELD_PURPOSE: return _("Say what the visit is for.");
-    case FIELD_ID_NUMBER:
-    case FIELD_PLATE:
-    case N_FIELDS:
-    default: return NULL;
-    }
+  return id < N_FIELDS && specs[id].required_message != NULL
+         ? _(specs[id].required_message) : NULL;
 }
 
 static int
