@@ -5,6 +5,7 @@
 #include "fd-certs.h"
 #include "fd-crypto.h"
 #include "fd-server.h"
+#include "fd-store-sqlite.h"
 
 /* FdServer in this process: made, listening on a free loopback port, and
  * freed again without leaving anything behind. The leak check is the

@@ -14,6 +14,7 @@
 #include "fd-crypto.h"
 #include "fd-seed.h"
 #include "fd-server-private.h"
+#include "fd-store-sqlite.h"
 #include "fuzz-server.h"
 
 #define FUZZ_RESIDENTS   40
