@@ -72,6 +72,8 @@ fuzz_server_init (void)
   config = fd_config_new_defaults ();
   config->demo = TRUE;
   config->data_dir = g_strdup (data_dir);
+  g_free (config->audit_witness);
+  config->audit_witness = g_strdup ("off");
   fd_config_resolve_paths (config);
 
   if (!fd_crypto_init (&error) ||
