@@ -138,14 +138,20 @@ keyring_lookup (const char *username)
   return secret;
 }
 
+static JsonNode *
+get_session (const char *token,
+             guint      *status)
+{
+  return fd_test_request (get_server (), test_session, "GET", "/api/v1/session",
+                          token, NULL, status, NULL);
+}
+
 static guint
 token_status (const char *token)
 {
-  g_autoptr(JsonNode) answer = NULL;
   guint status = 0;
+  g_autoptr(JsonNode) answer = get_session (token, &status);
 
-  answer = fd_test_request (get_server (), test_session, "GET", "/api/v1/session",
-                            token, NULL, &status, NULL);
   return status;
 }
 
@@ -644,6 +650,91 @@ test_session_resume_nothing (SessionFixture *f,
 }
 
 static void
+state_seen_cb (FdSession  *session,
+               GParamSpec *pspec,
+               GArray     *states)
+{
+  FdSessionState state = fd_session_get_state (session);
+
+  g_array_append_val (states, state);
+}
+
+static gboolean
+server_says_locked (const char *token)
+{
+  guint status = 0;
+  g_autoptr(JsonNode) answer = get_session (token, &status);
+
+  g_assert_cmpuint (status, ==, 200);
+  return json_object_get_boolean_member (fd_test_get_object (answer), "locked");
+}
+
+/* A new window resumes the last user's session while another user signs
+ * in on it: the sign-in wins, whatever answer comes first. */
+static void
+test_session_sign_in_during_resume (SessionFixture *f,
+                                    gconstpointer   data)
+{
+  const char *password = fd_test_server_get_password (get_server ());
+  g_autoptr(GAsyncResult) resumed = NULL;
+  g_autoptr(GAsyncResult) signed_in = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdApiClient) api = trusted_client ();
+  g_autoptr(FdSession) next = NULL;
+  g_autoptr(GArray) states = g_array_new (FALSE, FALSE, sizeof (FdSessionState));
+  g_autofree char *other = fd_test_create_user (get_server (), test_session, "reception", NULL);
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  g_autofree char *kept = NULL;
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  /* The last user closed the window without signing out. */
+  g_assert_true (sign_in (f->session, f->username, password, &error));
+  first = keyring_lookup (f->username);
+  g_assert_nonnull (first);
+
+  next = fd_session_new (api, f->store, "test-desk");
+  g_signal_connect (next, "notify::state", G_CALLBACK (state_seen_cb), states);
+  fd_session_resume_async (next, f->username, NULL, store_result_cb, &resumed);
+
+  /* The resume found the token and asks the server about it. */
+  while (!fd_api_client_has_token (api) && resumed == NULL)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_assert_null (resumed);
+  fd_session_sign_in_async (next, other, password, NULL, store_result_cb, &signed_in);
+
+  g_assert_true (fd_session_sign_in_finish (next, wait_result (&signed_in), NULL, &error));
+  g_assert_no_error (error);
+  wait_result (&resumed);
+
+  /* The new user's session, never the resumed one behind its lock. */
+  g_assert_cmpint (fd_session_get_state (next), ==, FD_SESSION_ACTIVE);
+  g_assert_cmpstr (fd_session_get_username (next), ==, other);
+  for (guint i = 0; i < states->len; i++)
+    g_assert_cmpint (g_array_index (states, FdSessionState, i), !=, FD_SESSION_LOCKED);
+  g_assert_false (fd_session_resume_finish (next, resumed, &error));
+  g_assert_no_error (error);
+  second = keyring_lookup (other);
+  g_assert_nonnull (second);
+  g_assert_false (server_says_locked (second));
+
+  /* Nothing was done to the last user's session either. */
+  g_assert_false (server_says_locked (first));
+  kept = keyring_lookup (f->username);
+  g_assert_cmpstr (kept, ==, first);
+
+  sign_out (next);
+  sign_out (f->session);
+  g_signal_handlers_disconnect_by_data (next, states);
+  g_clear_object (&resumed);
+  g_clear_object (&signed_in);
+  g_assert_finalize_object (g_steal_pointer (&next));
+}
+
+static void
 test_session_unlock_failures (SessionFixture *f,
                               gconstpointer   data)
 {
@@ -909,6 +1000,8 @@ main (int   argc,
               session_setup, test_session_resume_unlock, session_teardown);
   g_test_add ("/fd/client/session/resume-nothing", SessionFixture, NULL,
               session_setup, test_session_resume_nothing, session_teardown);
+  g_test_add ("/fd/client/session/sign-in-during-resume", SessionFixture, NULL,
+              session_setup, test_session_sign_in_during_resume, session_teardown);
   g_test_add ("/fd/client/session/unlock-failures", SessionFixture, NULL,
               session_setup, test_session_unlock_failures, session_teardown);
   g_test_add ("/fd/client/session/expired-unlock", SessionFixture, NULL,

@@ -11,7 +11,8 @@
  * the same port and data directory: the banner goes, the search that
  * failed shows its results without being typed again, the session goes on
  * (the same token, the main view still there) and the half-filled form,
- * finished, registers its visitor.
+ * finished, registers its visitor. The user then signs out, so that the
+ * next window starts from its sign-in page.
  */
 
 #include "config.h"
@@ -49,6 +50,17 @@ page_is_cb (gpointer data)
   PageWait *w = data;
 
   return g_strcmp0 (fd_window_get_page_name (w->window), w->page) == 0;
+}
+
+/* Waits for @window to show @page; fails naming the page it shows instead. */
+static void
+assert_page (FdWindow   *window,
+             const char *page)
+{
+  PageWait w = { window, page };
+
+  fd_pages_test_wait_until (page_is_cb, &w, TIMEOUT_MS);
+  g_assert_cmpstr (fd_window_get_page_name (window), ==, page);
 }
 
 static GtkRevealer *
@@ -158,11 +170,15 @@ signed_in_window (const char *username)
   FdWindow *window;
   GtkWidget *signin, *entry, *button = NULL;
   g_autoptr(GPtrArray) buttons = NULL;
-  PageWait main_page;
 
   fd_application_set_overrides (app, &overrides);
   window = fd_window_new (app);
   fd_pages_test_show_window (GTK_WINDOW (window));
+
+  /* A user types once the sign-in page is there: a new window first
+   * looks in the keyring for the last user's session ("busy"), and had
+   * it found one it would show the lock page instead. */
+  assert_page (window, "signin");
 
   signin = fd_pages_test_find (GTK_WIDGET (window), FD_TYPE_SIGNIN_PAGE);
   g_assert_nonnull (signin);
@@ -176,8 +192,7 @@ signed_in_window (const char *username)
   g_assert_nonnull (button);
   g_signal_emit_by_name (button, "clicked");
 
-  main_page = (PageWait) { window, "main" };
-  g_assert_true (fd_pages_test_wait_until (page_is_cb, &main_page, TIMEOUT_MS));
+  assert_page (window, "main");
   return window;
 }
 
@@ -300,6 +315,13 @@ run_outage (gboolean hard,
   g_signal_connect (form, "registered", G_CALLBACK (registered_cb), &registered);
   fd_visitor_form_submit (form);
   g_assert_true (fd_pages_test_wait_for_flag (&registered, TIMEOUT_MS));
+
+  /* The user signs out: nothing is left in the keyring for the next
+   * window to resume, which then offers its sign-in page. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sign-out", NULL));
+  assert_page (window, "signin");
+  g_assert_cmpint (fd_session_get_state (fd_window_get_session (window)), ==,
+                   FD_SESSION_SIGNED_OUT);
 
   gtk_window_destroy (GTK_WINDOW (window));
   fd_pages_test_wait (200);

@@ -28,6 +28,9 @@ struct _FdSession
   guint           busy;
   guint           heartbeat_s;
   guint           heartbeat_id;
+  /* Counts sign-ins started: a resume begun before the last one is
+   * stale and must not touch the session it finds. */
+  guint           sign_in_serial;
 };
 
 /* The task data of every async call; secrets are wiped when it goes. */
@@ -39,6 +42,8 @@ typedef struct
   JsonNode   *body;
   JsonObject *error_object;
   gboolean    from_unlock;
+  /* A resume: the sign_in_serial it started under. */
+  guint       sign_in_serial;
 } FdSessionOp;
 
 /* fd-session.c */

@@ -6,7 +6,16 @@
 #include "fd-session-private.h"
 
 /* Resume after a restart: the token from the keyring, checked with the
- * server, and the session comes up LOCKED, never unlocked. */
+ * server, and the session comes up LOCKED, never unlocked. A sign-in
+ * started meanwhile wins: the resume then ends with FALSE and leaves the
+ * state, the token and the keyring to it. */
+
+static gboolean
+superseded (FdSession   *self,
+            FdSessionOp *op)
+{
+  return op->sign_in_serial != self->sign_in_serial;
+}
 
 static void
 resume_get_cb (GObject      *source,
@@ -21,6 +30,13 @@ resume_get_cb (GObject      *source,
   JsonObject *info;
 
   root = fd_session_call_finish (task, source, result, &error);
+  if (superseded (self, op))
+    {
+      g_debug ("Resume dropped: a sign-in started meanwhile");
+      g_task_return_boolean (task, FALSE);
+      return;
+    }
+
   if (error != NULL)
     {
       if (g_error_matches (error, FD_ERROR, FD_ERROR_NETWORK))
@@ -81,7 +97,7 @@ resume_lookup_cb (GObject      *source,
       return;
     }
 
-  if (self->state != FD_SESSION_SIGNED_OUT)
+  if (self->state != FD_SESSION_SIGNED_OUT || superseded (self, op))
     {
       g_task_return_boolean (task, FALSE);
       return;
@@ -110,6 +126,7 @@ fd_session_resume_async (FdSession           *self,
   g_task_set_source_tag (task, fd_session_resume_async);
   op = fd_session_op_new (task);
   op->username = g_strdup (username);
+  op->sign_in_serial = self->sign_in_serial;
 
   if (username == NULL || username[0] == '\0' || self->state != FD_SESSION_SIGNED_OUT)
     {

@@ -136,6 +136,11 @@ fd_session_sign_in_async (FdSession           *self,
       return;
     }
 
+  /* A resume still in flight is stale from now on; the token it may have
+   * set is not ours to send. */
+  self->sign_in_serial++;
+  fd_api_client_set_token (self->api, NULL);
+
   /* A different user starts from nothing. */
   if (g_strcmp0 (self->username, username) != 0)
     {
