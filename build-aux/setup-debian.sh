@@ -1,6 +1,9 @@
 #!/bin/sh
 # Installs every package Front Desk needs to build, test and run on Debian 12
 # (bookworm) or newer. Run as root; idempotent (a few seconds when all is there).
+# clang, libclang-rt-dev (libFuzzer and the sanitizer runtimes) and llvm
+# (llvm-symbolizer) build and run the fuzzers: build-aux/run-fuzz. The
+# sanitizer test stage uses gcc's (libasan, libubsan come with gcc).
 set -eu
 export DEBIAN_FRONTEND=noninteractive
 
@@ -15,6 +18,7 @@ PACKAGES="
   imagemagick xclip xdotool x11-utils fonts-wqy-microhei libgtk-4-bin
   flatpak-builder systemd
   gcovr clang-tools
+  clang libclang-rt-dev llvm
 "
 
 missing=""

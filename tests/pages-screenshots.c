@@ -23,6 +23,7 @@
 #include "fd-alerts-page.h"
 #include "fd-audit-page.h"
 #include "fd-main-view.h"
+#include "fd-view-util.h"
 #include "fd-resident-page.h"
 #include "fd-reveal-dialog.h"
 #include "fd-sensitive-field.h"
@@ -107,7 +108,7 @@ reception (void)
   fd_reveal_dialog_set_reason (reveal, 0, NULL);
   shoot (GTK_WIDGET (reveal), "reveal");
   gtk_window_destroy (GTK_WINDOW (reveal));
-  fd_main_view_focus_window (v.window);
+  fd_view_focus_window (v.window);
 
   reveal = fd_resident_detail_reveal (detail, "phone");
   fd_reveal_dialog_set_reason (reveal, 0, NULL);
@@ -131,7 +132,7 @@ reception (void)
   fd_pages_test_wait_until (verify_idle_cond, verify, 15000);
   shoot (GTK_WIDGET (verify), "verify");
   gtk_window_destroy (GTK_WINDOW (verify));
-  fd_main_view_focus_window (v.window);
+  fd_view_focus_window (v.window);
 
   /* Visitors, with a mistake under its field. */
   fd_main_view_show_page (v.view, "visitors");

@@ -14,7 +14,7 @@
 #include <sys/wait.h>
 
 #include "fd-api-client.h"
-#include "fd-config.h"
+#include "fd-client-config.h"
 #include "fd-error.h"
 #include "fd-field.h"
 #include "fd-pin.h"
@@ -156,45 +156,45 @@ test_config_server_url (void)
 {
   g_autoptr(GError) error = NULL;
 
-  g_assert_false (fd_config_check_server_url ("http://frontdesk.example", &error));
+  g_assert_false (fd_client_config_check_server_url ("http://frontdesk.example", &error));
   g_assert_error (error, FD_ERROR, FD_ERROR_CONFIG);
   g_assert_nonnull (strstr (error->message, "https://"));
   g_clear_error (&error);
 
-  g_assert_false (fd_config_check_server_url ("HTTP://frontdesk.example", &error));
+  g_assert_false (fd_client_config_check_server_url ("HTTP://frontdesk.example", &error));
   g_assert_error (error, FD_ERROR, FD_ERROR_CONFIG);
   g_clear_error (&error);
 
-  g_assert_false (fd_config_check_server_url ("ftp://frontdesk.example", NULL));
-  g_assert_false (fd_config_check_server_url ("frontdesk.example", NULL));
-  g_assert_false (fd_config_check_server_url ("", NULL));
-  g_assert_false (fd_config_check_server_url ("https://", NULL));
-  g_assert_false (fd_config_check_server_url ("https://user:pw@host", NULL));
-  g_assert_false (fd_config_check_server_url ("https://host/?q=1", NULL));
-  g_assert_true (fd_config_check_server_url ("https://frontdesk.example:8443", NULL));
-  g_assert_true (fd_config_check_server_url ("https://127.0.0.1:1/", NULL));
+  g_assert_false (fd_client_config_check_server_url ("ftp://frontdesk.example", NULL));
+  g_assert_false (fd_client_config_check_server_url ("frontdesk.example", NULL));
+  g_assert_false (fd_client_config_check_server_url ("", NULL));
+  g_assert_false (fd_client_config_check_server_url ("https://", NULL));
+  g_assert_false (fd_client_config_check_server_url ("https://user:pw@host", NULL));
+  g_assert_false (fd_client_config_check_server_url ("https://host/?q=1", NULL));
+  g_assert_true (fd_client_config_check_server_url ("https://frontdesk.example:8443", NULL));
+  g_assert_true (fd_client_config_check_server_url ("https://127.0.0.1:1/", NULL));
 }
 
 static void
 test_config_other (void)
 {
   g_autofree char *absolute = NULL;
-  g_autofree char *host = fd_config_default_workstation ();
+  g_autofree char *host = fd_client_config_default_workstation ();
 
-  g_assert_true (fd_config_check_pin ("sha256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", NULL));
-  g_assert_false (fd_config_check_pin ("sha1:AAAA", NULL));
-  g_assert_false (fd_config_check_pin ("sha256:not base64!", NULL));
+  g_assert_true (fd_client_config_check_pin ("sha256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", NULL));
+  g_assert_false (fd_client_config_check_pin ("sha1:AAAA", NULL));
+  g_assert_false (fd_client_config_check_pin ("sha256:not base64!", NULL));
 
-  g_assert_true (fd_config_check_workstation ("前台-1", NULL));
-  g_assert_false (fd_config_check_workstation ("", NULL));
-  g_assert_false (fd_config_check_workstation (" desk", NULL));
-  g_assert_false (fd_config_check_workstation ("desk\n2", NULL));
-  g_assert_false (fd_config_check_workstation ("\xff\xfe", NULL));
-  g_assert_true (fd_config_check_workstation (host, NULL));
+  g_assert_true (fd_client_config_check_workstation ("前台-1", NULL));
+  g_assert_false (fd_client_config_check_workstation ("", NULL));
+  g_assert_false (fd_client_config_check_workstation (" desk", NULL));
+  g_assert_false (fd_client_config_check_workstation ("desk\n2", NULL));
+  g_assert_false (fd_client_config_check_workstation ("\xff\xfe", NULL));
+  g_assert_true (fd_client_config_check_workstation (host, NULL));
 
-  g_assert_false (fd_config_check_ca_file ("/nonexistent/ca.pem", NULL, NULL));
-  g_assert_true (fd_config_check_ca_file (fd_test_server_get_ca_path (get_server ()),
-                                          &absolute, NULL));
+  g_assert_false (fd_client_config_check_ca_file ("/nonexistent/ca.pem", NULL, NULL));
+  g_assert_true (fd_client_config_check_ca_file (fd_test_server_get_ca_path (get_server ()),
+                                                 &absolute, NULL));
   g_assert_true (g_path_is_absolute (absolute));
 }
 
@@ -789,6 +789,91 @@ test_cli_refuses (void)
     }
 }
 
+/* The typed calls: each builds its path, parses its record, and hands a
+ * server error's detail back where the caller needs it. */
+static void
+test_api_typed_calls (void)
+{
+  g_autoptr(FdApiClient) api = trusted_client ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(FdPage) page = NULL;
+  g_autoptr(FdPage) next = NULL;
+  g_autoptr(FdResident) resident = NULL;
+  g_autoptr(FdChainStatus) chain = NULL;
+  g_autoptr(FdIncident) incident = NULL;
+  g_autoptr(FdRevealed) revealed = NULL;
+  g_autoptr(FdErrorDetail) detail = NULL;
+  const FdResident *first;
+
+  g_autofree char *token = fd_test_login (get_server (), test_session, "manager");
+
+  fd_api_client_set_token (api, token);
+
+  fd_api_client_search_residents_async (api, "3-2", 1, NULL, NULL, store_result_cb, &result);
+  page = fd_api_client_search_residents_finish (api, wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (page->items->len, ==, 1);
+  g_assert_nonnull (page->next_cursor);
+  first = page->items->pdata[0];
+  g_assert_nonnull (first->id);
+  g_assert_nonnull (first->name);
+  g_clear_object (&result);
+
+  fd_api_client_search_residents_async (api, "3-2", 1, page->next_cursor, NULL,
+                                        store_result_cb, &result);
+  next = fd_api_client_search_residents_finish (api, wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (next->items->len, ==, 1);
+  g_assert_cmpstr (((FdResident *) next->items->pdata[0])->id, !=, first->id);
+  g_clear_object (&result);
+
+  fd_api_client_get_resident_async (api, first->id, NULL, store_result_cb, &result);
+  resident = fd_api_client_get_resident_finish (api, wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (resident->id, ==, first->id);
+  g_assert_nonnull (resident->payments);
+  g_clear_object (&result);
+
+  fd_api_client_verify_audit_async (api, NULL, store_result_cb, &result);
+  chain = fd_api_client_verify_audit_finish (api, wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_true (chain->ok);
+  g_assert_cmpint (chain->entries, >, 0);
+  g_clear_object (&result);
+
+  fd_api_client_get_incident_async (api, NULL, store_result_cb, &result);
+  incident = fd_api_client_get_incident_finish (api, wait_result (&result), &error);
+  g_assert_no_error (error);
+  g_assert_false (incident->frozen);
+  g_clear_object (&result);
+
+  /* A refused reveal: the error's member comes back typed. */
+  fd_api_client_reveal_async (api, first->id, "phone", "no-such-reason", NULL, NULL, NULL,
+                              store_result_cb, &result);
+  revealed = fd_api_client_reveal_finish (api, wait_result (&result), &detail, &error);
+  g_assert_null (revealed);
+  g_assert_error (error, FD_ERROR, FD_ERROR_BAD_REQUEST);
+  g_assert_nonnull (detail);
+  g_assert_cmpstr (detail->code, ==, "bad-request");
+  g_assert_cmpstr (detail->member, ==, "reason_code");
+  g_clear_error (&error);
+  g_clear_object (&result);
+
+  /* Accounts are the admin's: a manager is refused, with no record. */
+  g_clear_pointer (&page, fd_page_free);
+  fd_api_client_list_users_async (api, NULL, store_result_cb, &result);
+  page = fd_api_client_list_users_finish (api, wait_result (&result), &error);
+  g_assert_null (page);
+  g_assert_error (error, FD_ERROR, FD_ERROR_FORBIDDEN);
+  g_clear_error (&error);
+  g_clear_object (&result);
+
+  fd_api_client_check_health_async (api, NULL, store_result_cb, &result);
+  g_assert_true (fd_api_client_check_health_finish (api, wait_result (&result), &error));
+  g_assert_no_error (error);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -813,6 +898,7 @@ main (int   argc,
   g_test_add_func ("/fd/client/api/pin", test_api_pin);
   g_test_add_func ("/fd/client/api/unreachable", test_api_unreachable);
   g_test_add_func ("/fd/client/api/errors", test_api_errors);
+  g_test_add_func ("/fd/client/api/typed-calls", test_api_typed_calls);
   g_test_add_func ("/fd/client/secret/store", test_secret_store);
   g_test_add_func ("/fd/client/secret/unavailable", test_secret_store_unavailable);
   g_test_add ("/fd/client/session/sign-in-out", SessionFixture, NULL,

@@ -289,7 +289,7 @@ open_window_full (const char *url,
                   const char *ca,
                   const char *pin)
 {
-  FdConfig overrides = {
+  FdClientConfig overrides = {
     .server_url = (char *) url,
     .ca_file = (char *) ca,
     .pin = (char *) pin,

@@ -150,7 +150,7 @@ failed_cb (FdResidentListModel *model,
 static FdWindow *
 signed_in_window (const char *username)
 {
-  FdConfig overrides = {
+  FdClientConfig overrides = {
     .server_url = (char *) fd_test_server_get_base_url (server),
     .ca_file = (char *) fd_test_server_get_ca_path (server),
     .workstation = (char *) "test-desk",

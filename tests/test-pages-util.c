@@ -11,6 +11,7 @@
 #include "fd-api-client.h"
 #include "fd-field.h"
 #include "fd-main-view.h"
+#include "fd-view-util.h"
 #include "fd-resident-page.h"
 #include "fd-test-server.h"
 
@@ -190,7 +191,7 @@ fd_pages_test_show_window (GtkWindow *window)
    * focus comes back even after xdotool's events. */
   gtk_window_present (window);
   fd_pages_test_wait_until ((FdPagesTestCond) gtk_widget_get_mapped, window, 5000);
-  fd_main_view_focus_window (window);
+  fd_view_focus_window (window);
   fd_pages_test_wait_until (window_ready, window, 5000);
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (window)));
 

@@ -6,7 +6,6 @@
 #include <stdio.h>
 
 #include "fd-client-resources.h"
-#include "fd-pages-resources.h"
 #include "fd-system-watch.h"
 #include "fd-window.h"
 
@@ -15,7 +14,7 @@ struct _FdApplication
   AdwApplication  parent_instance;
 
   GSettings      *settings;
-  FdConfig       *overrides;
+  FdClientConfig       *overrides;
   FdSystemWatch  *system_watch;
   GHashTable     *notifications;
 };
@@ -129,15 +128,15 @@ override (char       **value,
   *value = replacement[0] != '\0' ? g_strdup (replacement) : NULL;
 }
 
-FdConfig *
+FdClientConfig *
 fd_application_dup_config (FdApplication *self)
 {
-  FdConfig *config;
+  FdClientConfig *config;
 
   g_return_val_if_fail (FD_IS_APPLICATION (self), NULL);
 
-  config = self->settings != NULL ? fd_config_new_from_settings (self->settings)
-                                  : fd_config_new ();
+  config = self->settings != NULL ? fd_client_config_new_from_settings (self->settings)
+                                  : fd_client_config_new ();
 
   if (self->overrides != NULL)
     {
@@ -155,13 +154,13 @@ fd_application_dup_config (FdApplication *self)
 
 void
 fd_application_set_overrides (FdApplication  *self,
-                              const FdConfig *overrides)
+                              const FdClientConfig *overrides)
 {
   g_return_if_fail (FD_IS_APPLICATION (self));
 
-  g_clear_pointer (&self->overrides, fd_config_free);
+  g_clear_pointer (&self->overrides, fd_client_config_free);
   if (overrides != NULL)
-    self->overrides = fd_config_copy (overrides);
+    self->overrides = fd_client_config_copy (overrides);
 }
 
 void
@@ -272,7 +271,7 @@ fd_application_handle_local_options (GApplication *application,
                                      GVariantDict *options)
 {
   FdApplication *self = FD_APPLICATION (application);
-  g_autoptr(FdConfig) overrides = g_new0 (FdConfig, 1);
+  g_autoptr(FdClientConfig) overrides = g_new0 (FdClientConfig, 1);
   g_autoptr(GError) error = NULL;
   const char *value = NULL;
 
@@ -284,27 +283,27 @@ fd_application_handle_local_options (GApplication *application,
 
   if (g_variant_dict_lookup (options, "server", "&s", &value))
     {
-      if (!fd_config_check_server_url (value, &error))
+      if (!fd_client_config_check_server_url (value, &error))
         goto fail;
       overrides->server_url = g_strdup (value);
     }
 
   if (g_variant_dict_lookup (options, "ca", "^&ay", &value))
     {
-      if (!fd_config_check_ca_file (value, &overrides->ca_file, &error))
+      if (!fd_client_config_check_ca_file (value, &overrides->ca_file, &error))
         goto fail;
     }
 
   if (g_variant_dict_lookup (options, "pin", "&s", &value))
     {
-      if (!fd_config_check_pin (value, &error))
+      if (!fd_client_config_check_pin (value, &error))
         goto fail;
       overrides->pin = g_strdup (value);
     }
 
   if (g_variant_dict_lookup (options, "workstation", "&s", &value))
     {
-      if (!fd_config_check_workstation (value, &error))
+      if (!fd_client_config_check_workstation (value, &error))
         goto fail;
       overrides->workstation = g_strdup (value);
     }
@@ -406,7 +405,7 @@ fd_application_finalize (GObject *object)
 
   g_clear_object (&self->system_watch);
   g_clear_object (&self->settings);
-  g_clear_pointer (&self->overrides, fd_config_free);
+  g_clear_pointer (&self->overrides, fd_client_config_free);
   g_clear_pointer (&self->notifications, g_hash_table_unref);
 
   G_OBJECT_CLASS (fd_application_parent_class)->finalize (object);
@@ -421,7 +420,7 @@ fd_application_class_init (FdApplicationClass *klass)
   /* The resources live in a static library: referencing them here links
    * them in (and their constructor registers them) before startup loads
    * style.css from the resource base path. */
-  if (fd_client_get_resource () == NULL || fd_pages_get_resource () == NULL)
+  if (fd_client_get_resource () == NULL)
     g_error ("Front Desk resources are missing");
 
   object_class->finalize = fd_application_finalize;

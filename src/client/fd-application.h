@@ -2,7 +2,7 @@
 
 #include <adwaita.h>
 
-#include "fd-config.h"
+#include "fd-client-config.h"
 
 G_BEGIN_DECLS
 
@@ -14,10 +14,10 @@ FdApplication *fd_application_new                     (void);
 GSettings     *fd_application_get_settings            (FdApplication  *self);
 /* The settings with the command line's --server/--ca/--pin/--workstation
  * applied. */
-FdConfig      *fd_application_dup_config              (FdApplication  *self);
+FdClientConfig      *fd_application_dup_config              (FdApplication  *self);
 /* For tests and the command line: NULL leaves a value alone. */
 void           fd_application_set_overrides           (FdApplication  *self,
-                                                       const FdConfig *overrides);
+                                                       const FdClientConfig *overrides);
 /* Locks every FdWindow (screen saver, sleep). */
 void           fd_application_lock_all                (FdApplication  *self);
 /* Notifications that show anything of a session go through here, so a

@@ -37,10 +37,10 @@ connect_health_cb (GObject      *source,
 {
   Probe *probe = user_data;
   FdWindow *self = probe->self;
-  g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) error = NULL;
+  gboolean healthy;
 
-  root = fd_api_client_request_finish (FD_API_CLIENT (source), result, &error);
+  healthy = fd_api_client_check_health_finish (FD_API_CLIENT (source), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       probe_free (probe);
@@ -49,8 +49,7 @@ connect_health_cb (GObject      *source,
 
   fd_connect_page_set_busy (self->connect_page, FALSE);
 
-  if (error != NULL || root == NULL || !JSON_NODE_HOLDS_OBJECT (root) ||
-      g_strcmp0 (fd_json_get_string (json_node_get_object (root), "status"), "ok") != 0)
+  if (!healthy)
     {
       const char *message;
 
@@ -97,8 +96,7 @@ fd_window_connect_submit_cb (FdWindow *self)
   probe->self = g_object_ref (self);
   probe->api = api;
   probe->url = g_strdup (fd_api_client_get_base_url (api));
-  fd_api_client_request_async (api, "GET", "/health", NULL, self->cancellable,
-                               connect_health_cb, probe);
+  fd_api_client_check_health_async (api, self->cancellable, connect_health_cb, probe);
 }
 
 /* --- reachability --- */
@@ -111,10 +109,9 @@ retry_done_cb (GObject      *source,
                gpointer      user_data)
 {
   g_autoptr(FdWindow) self = user_data;
-  g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) error = NULL;
 
-  root = fd_api_client_request_finish (FD_API_CLIENT (source), result, &error);
+  fd_api_client_check_health_finish (FD_API_CLIENT (source), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
       self->api != FD_API_CLIENT (source))
     return;
@@ -151,8 +148,8 @@ retry_cb (gpointer user_data)
 
   self->retry_id = 0;
   set_banner_delay (self, 0);
-  fd_api_client_request_async (self->api, "GET", "/health", NULL, self->cancellable,
-                               retry_done_cb, g_object_ref (self));
+  fd_api_client_check_health_async (self->api, self->cancellable,
+                                    retry_done_cb, g_object_ref (self));
   return G_SOURCE_REMOVE;
 }
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "fd-config.h"
+#include "fd-client-config.h"
 #include "fd-connect-page.h"
 #include "fd-lock-page.h"
 #include "fd-secret-store.h"
@@ -27,7 +27,7 @@ struct _FdWindow
   FdLockPage           *lock_page;
 
   GSettings            *settings;
-  FdConfig             *config;
+  FdClientConfig             *config;
   FdApiClient          *api;
   FdSecretStore        *secrets;
   FdSession            *session;

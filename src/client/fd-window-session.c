@@ -149,14 +149,14 @@ fd_window_signin_submit_cb (FdWindow *self)
   username = g_strstrip (g_strdup (fd_signin_page_get_username (self->signin_page)));
   workstation = g_strstrip (g_strdup (fd_signin_page_get_workstation (self->signin_page)));
 
-  if (!fd_config_check_workstation (workstation, &error))
+  if (!fd_client_config_check_workstation (workstation, &error))
     {
       fd_signin_page_set_message (self->signin_page, error->message);
       return;
     }
 
   fd_session_set_workstation (self->session, workstation);
-  host = fd_config_default_workstation ();
+  host = fd_client_config_default_workstation ();
   if (self->settings != NULL)
     g_settings_set_string (self->settings, "workstation",
                            g_str_equal (host, workstation) ? "" : workstation);

@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "fd-client-resources.h"
-#include "fd-pages-resources.h"
 #include "fd-main-view.h"
 #include "fd-window-private.h"
 
@@ -14,7 +13,16 @@
  * server's reachability are in fd-window-connect.c, signing in, unlocking
  * and signing out in fd-window-session.c, locking in fd-window-lock.c. */
 
-G_DEFINE_FINAL_TYPE (FdWindow, fd_window, ADW_TYPE_APPLICATION_WINDOW)
+static void
+draft_keeper_iface_init (FdDraftKeeperInterface *iface)
+{
+  iface->stash_draft = (gpointer) fd_window_stash_draft;
+  iface->take_draft = (gpointer) fd_window_take_draft;
+}
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (FdWindow, fd_window, ADW_TYPE_APPLICATION_WINDOW,
+                               G_IMPLEMENT_INTERFACE (FD_TYPE_DRAFT_KEEPER,
+                                                      draft_keeper_iface_init))
 
 guint fd_window_signals[FD_WINDOW_N_SIGNALS];
 
@@ -242,7 +250,7 @@ fd_window_finalize (GObject *object)
   FdWindow *self = FD_WINDOW (object);
 
   g_clear_pointer (&self->drafts, g_hash_table_unref);
-  g_clear_pointer (&self->config, fd_config_free);
+  g_clear_pointer (&self->config, fd_client_config_free);
   g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (fd_window_parent_class)->finalize (object);
@@ -266,7 +274,7 @@ fd_window_class_init (FdWindowClass *klass)
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 0);
 
-  if (fd_client_get_resource () == NULL || fd_pages_get_resource () == NULL)
+  if (fd_client_get_resource () == NULL)
     g_error ("Front Desk resources are missing");
   g_type_ensure (FD_TYPE_CONNECT_PAGE);
   g_type_ensure (FD_TYPE_SIGNIN_PAGE);
@@ -341,7 +349,7 @@ start (FdWindow *self)
     }
   else
     {
-      self->config = fd_config_new ();
+      self->config = fd_client_config_new ();
     }
 
   if (self->settings != NULL)

@@ -4,6 +4,7 @@
 
 #include "fd-api-client.h"
 #include "fd-application.h"
+#include "fd-draft-keeper.h"
 #include "fd-idle-monitor.h"
 #include "fd-session.h"
 

@@ -27,29 +27,6 @@ static const FdFieldRule policy[FD_N_ROLES][FD_N_FIELDS] = {
   [FD_ROLE_ADMIN]     = { ABSENT,  ABSENT,        ABSENT,        ABSENT,  ABSENT,        ABSENT,        ABSENT  },
 };
 
-static const char *role_names[FD_N_ROLES] = {
-  "reception", "patrol", "finance", "manager", "auditor", "admin",
-};
-
-static const char *field_names[FD_N_FIELDS] = {
-  "name", "phone", "id_number", "room", "home_address", "plates", "payments",
-};
-
-FdRole
-fd_role_from_string (const char *role)
-{
-  for (guint i = 0; role != NULL && i < FD_N_ROLES; i++)
-    if (g_str_equal (role, role_names[i]))
-      return i;
-  return FD_ROLE_INVALID;
-}
-
-const char *
-fd_role_to_string (FdRole role)
-{
-  return role >= 0 && role < FD_N_ROLES ? role_names[role] : "invalid";
-}
-
 const FdFieldRule *
 fd_policy_rule (FdRole  role,
                 FdField field)
@@ -59,19 +36,6 @@ fd_policy_rule (FdRole  role,
   if (role < 0 || role >= FD_N_ROLES || field >= FD_N_FIELDS)
     return &absent;
   return &policy[role][field];
-}
-
-gboolean
-fd_field_from_string (const char *name,
-                      FdField    *field)
-{
-  for (guint i = 0; name != NULL && i < FD_N_FIELDS; i++)
-    if (g_str_equal (name, field_names[i]))
-      {
-        *field = i;
-        return TRUE;
-      }
-  return FALSE;
 }
 
 gboolean

@@ -3,6 +3,7 @@
 #include <json-glib/json-glib.h>
 
 #include "fd-json-writer.h"
+#include "fd-role.h"
 #include "fd-store.h"
 
 G_BEGIN_DECLS
@@ -10,30 +11,6 @@ G_BEGIN_DECLS
 /* The role × field policy of docs/security.md, in one table. The server
  * builds every resident and visitor answer through it: a field the role
  * may not see is never added, a masked one is added masked. */
-
-typedef enum
-{
-  FD_ROLE_RECEPTION,
-  FD_ROLE_PATROL,
-  FD_ROLE_FINANCE,
-  FD_ROLE_MANAGER,
-  FD_ROLE_AUDITOR,
-  FD_ROLE_ADMIN,
-  FD_N_ROLES,
-  FD_ROLE_INVALID = -1,
-} FdRole;
-
-typedef enum
-{
-  FD_FIELD_NAME,
-  FD_FIELD_PHONE,
-  FD_FIELD_ID_NUMBER,
-  FD_FIELD_ROOM,
-  FD_FIELD_HOME_ADDRESS,
-  FD_FIELD_PLATES,
-  FD_FIELD_PAYMENTS,
-  FD_N_FIELDS,
-} FdField;
 
 typedef enum
 {
@@ -50,13 +27,8 @@ typedef struct
   gboolean needs_password;  /* reveal also re-checks the password */
 } FdFieldRule;
 
-FdRole             fd_role_from_string      (const char  *role);
-const char        *fd_role_to_string        (FdRole       role);
 const FdFieldRule *fd_policy_rule           (FdRole       role,
                                              FdField      field);
-/* "phone", "id_number", "home_address", "plates", … → field; FALSE if unknown. */
-gboolean           fd_field_from_string     (const char  *name,
-                                             FdField     *field);
 gboolean           fd_role_sees_residents   (FdRole       role);
 /* 2–32 of a–z, 0–9, '.', '_', '-', starting with a letter or digit. */
 gboolean           fd_username_valid        (const char  *username);

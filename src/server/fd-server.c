@@ -127,7 +127,7 @@ fd_server_listen (FdServer  *server,
 {
   g_autoptr(GInetAddress) addr = NULL;
   g_autoptr(GSocketAddress) saddr = NULL;
-  GSList *uris;
+  GSList *listeners;
 
   if (g_strcmp0 (server->config->listen_host, "localhost") == 0)
     addr = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
@@ -143,10 +143,17 @@ fd_server_listen (FdServer  *server,
   if (!soup_server_listen (server->soup, saddr, SOUP_SERVER_LISTEN_HTTPS, error))
     return FALSE;
 
-  uris = soup_server_get_uris (server->soup);
-  if (uris != NULL)
-    server->port = g_uri_get_port (uris->data);
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  /* The port from the listening socket: soup_server_get_uris() of libsoup
+   * 3.2 leaks the socket address it reads (LeakSanitizer). */
+  listeners = soup_server_get_listeners (server->soup);
+  if (listeners != NULL)
+    {
+      g_autoptr(GSocketAddress) local = g_socket_get_local_address (listeners->data, NULL);
+
+      if (G_IS_INET_SOCKET_ADDRESS (local))
+        server->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
+    }
+  g_slist_free (listeners);
   return TRUE;
 }
 

@@ -121,7 +121,7 @@ run_rss (const char *url,
   const char *password = g_getenv ("FD_BENCH_PASSWORD");
   g_autoptr(FdApplication) app = NULL;
   g_autoptr(GError) error = NULL;
-  FdConfig overrides = { .server_url = (char *) url, .ca_file = (char *) ca };
+  FdClientConfig overrides = { .server_url = (char *) url, .ca_file = (char *) ca };
   FdSigninPage *page;
   FdWindow *window;
   gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;

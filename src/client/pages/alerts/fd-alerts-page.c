@@ -1,0 +1,251 @@
+#include "config.h"
+
+#include "fd-alerts-page.h"
+
+#include "fd-view-util.h"
+
+#include <glib/gi18n.h>
+
+struct _FdAlertsPage
+{
+  GtkWidget      parent_instance;
+
+  GtkWidget     *scroller;
+  FdIncidentRow *incident_row;
+  GtkWidget     *list;
+  GtkWidget     *error_label;
+
+  FdApiClient   *api;
+  GCancellable  *cancellable;
+  guint          n_alerts;
+};
+
+G_DEFINE_FINAL_TYPE (FdAlertsPage, fd_alerts_page, GTK_TYPE_WIDGET)
+
+enum {
+  LOADED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static const char *
+kind_label (const char *kind)
+{
+  if (g_strcmp0 (kind, "off-hours-bulk") == 0)
+    return _("Many residents viewed off hours (account locked)");
+  if (g_strcmp0 (kind, "reveal-burst") == 0)
+    return _("Many reveals off hours (account locked)");
+  if (g_strcmp0 (kind, "in-hours-bulk") == 0)
+    return _("Many residents viewed");
+  if (g_strcmp0 (kind, "failed-logins") == 0)
+    return _("Repeated failed sign-ins (account locked for 15 minutes)");
+  return kind ? kind : _("Alert");
+}
+
+static void
+add_alert_row (FdAlertsPage  *self,
+               const FdAlert *alert)
+{
+  const char *kind = alert->kind;
+  const char *actor = alert->actor;
+  const char *detail = alert->detail;
+  g_autofree char *when = fd_view_format_time (alert->at, TRUE);
+  g_autoptr(GString) subtitle = g_string_new (when);
+  GtkWidget *row, *icon;
+
+  if (actor != NULL)
+    /* Translators: part of an alert row; %s is a user name */
+    g_string_append_printf (subtitle, _(" · user %s"), actor);
+  if (detail != NULL && *detail != '\0')
+    g_string_append_printf (subtitle, " · %s", detail);
+
+  row = adw_action_row_new ();
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), kind_label (kind));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle->str);
+  icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+  gtk_widget_add_css_class (icon, "warning");
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+  gtk_list_box_append (GTK_LIST_BOX (self->list), row);
+  self->n_alerts++;
+}
+
+static void
+alerts_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(FdAlertsPage) self = user_data;
+  g_autoptr(FdPage) page = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *child;
+
+  page = fd_api_client_list_alerts_finish (FD_API_CLIENT (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  /* Rows only: the placeholder is a child of the list too. */
+  while ((child = GTK_WIDGET (gtk_list_box_get_row_at_index (GTK_LIST_BOX (self->list), 0))) != NULL)
+    gtk_list_box_remove (GTK_LIST_BOX (self->list), child);
+  self->n_alerts = 0;
+
+  if (page == NULL)
+    {
+      gtk_label_set_text (GTK_LABEL (self->error_label), error->message);
+      gtk_widget_set_visible (self->error_label, TRUE);
+      g_signal_emit (self, signals[LOADED], 0);
+      return;
+    }
+
+  gtk_widget_set_visible (self->error_label, FALSE);
+  for (guint i = 0; i < page->items->len; i++)
+    add_alert_row (self, g_ptr_array_index (page->items, i));
+  g_signal_emit (self, signals[LOADED], 0);
+}
+
+void
+fd_alerts_page_refresh (FdAlertsPage *self)
+{
+  g_return_if_fail (FD_IS_ALERTS_PAGE (self));
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+
+  fd_incident_row_refresh (self->incident_row);
+  fd_api_client_list_alerts_async (self->api, self->cancellable,
+                                   alerts_cb, g_object_ref (self));
+}
+
+guint
+fd_alerts_page_get_n_alerts (FdAlertsPage *self)
+{
+  g_return_val_if_fail (FD_IS_ALERTS_PAGE (self), 0);
+  return self->n_alerts;
+}
+
+FdIncidentRow *
+fd_alerts_page_get_incident_row (FdAlertsPage *self)
+{
+  g_return_val_if_fail (FD_IS_ALERTS_PAGE (self), NULL);
+  return self->incident_row;
+}
+
+static void
+refresh_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  fd_alerts_page_refresh (FD_ALERTS_PAGE (widget));
+}
+
+static void
+fd_alerts_page_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (fd_alerts_page_parent_class)->map (widget);
+  fd_alerts_page_refresh (FD_ALERTS_PAGE (widget));
+}
+
+static void
+fd_alerts_page_dispose (GObject *object)
+{
+  FdAlertsPage *self = FD_ALERTS_PAGE (object);
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->scroller, gtk_widget_unparent);
+  g_clear_object (&self->api);
+
+  G_OBJECT_CLASS (fd_alerts_page_parent_class)->dispose (object);
+}
+
+static void
+fd_alerts_page_class_init (FdAlertsPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = fd_alerts_page_dispose;
+  widget_class->map = fd_alerts_page_map;
+
+  signals[LOADED] =
+    g_signal_new ("loaded", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  gtk_widget_class_install_action (widget_class, "alerts.refresh", NULL, refresh_action);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "fd-alerts-page");
+}
+
+static void
+fd_alerts_page_init (FdAlertsPage *self)
+{
+}
+
+FdAlertsPage *
+fd_alerts_page_new (FdApiClient *api,
+                    gboolean     can_switch)
+{
+  FdAlertsPage *self;
+  GtkWidget *clamp, *box, *group, *button, *placeholder;
+
+  g_return_val_if_fail (FD_IS_API_CLIENT (api), NULL);
+
+  self = g_object_new (FD_TYPE_ALERTS_PAGE, NULL);
+  self->api = g_object_ref (api);
+
+  self->scroller = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->scroller),
+                                  GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_widget_set_parent (self->scroller, GTK_WIDGET (self));
+  clamp = adw_clamp_new ();
+  adw_clamp_set_maximum_size (ADW_CLAMP (clamp), 760);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scroller), clamp);
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 24);
+  gtk_widget_set_margin_top (box, 18);
+  gtk_widget_set_margin_bottom (box, 18);
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  adw_clamp_set_child (ADW_CLAMP (clamp), box);
+
+  group = adw_preferences_group_new ();
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Incident Response"));
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
+    can_switch ? _("Freeze every reveal and export at once when data may have leaked.")
+               : _("Only a manager can switch the freeze."));
+  self->incident_row = fd_incident_row_new (api, can_switch);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->incident_row));
+  gtk_box_append (GTK_BOX (box), group);
+
+  group = adw_preferences_group_new ();
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Alerts"));
+  button = gtk_button_new_from_icon_name ("view-refresh-symbolic");
+  gtk_widget_set_tooltip_text (button, _("Refresh"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Refresh alerts"), -1);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "alerts.refresh");
+  adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group), button);
+  self->list = gtk_list_box_new ();
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (self->list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (self->list, "boxed-list");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->list),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Alerts"), -1);
+  placeholder = gtk_label_new (_("No alerts"));
+  gtk_widget_add_css_class (placeholder, "dim-label");
+  gtk_widget_set_margin_top (placeholder, 18);
+  gtk_widget_set_margin_bottom (placeholder, 18);
+  gtk_list_box_set_placeholder (GTK_LIST_BOX (self->list), placeholder);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->list);
+  self->error_label = gtk_label_new (NULL);
+  gtk_label_set_wrap (GTK_LABEL (self->error_label), TRUE);
+  gtk_widget_add_css_class (self->error_label, "error");
+  gtk_widget_set_visible (self->error_label, FALSE);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->error_label);
+  gtk_box_append (GTK_BOX (box), group);
+
+  return self;
+}

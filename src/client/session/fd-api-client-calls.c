@@ -1,0 +1,539 @@
+/* fd-api-client-calls.c: the typed calls of FdApiClient, one per endpoint
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "fd-api-client.h"
+
+#include "fd-error.h"
+#include "fd-wipe.h"
+
+/* One typed call: the raw request, then one parser over its answer. */
+typedef struct
+{
+  FdRecordParseFunc  parse;        /* the record, or NULL for a page of… */
+  FdRecordParseFunc  item_parse;   /* …these items */
+  GDestroyNotify     item_free;
+  GDestroyNotify     free_func;    /* of what parse returns */
+  FdErrorDetail     *detail;       /* of a failed call */
+} Call;
+
+static void
+call_free (Call *call)
+{
+  g_clear_pointer (&call->detail, fd_error_detail_free);
+  g_free (call);
+}
+
+static gpointer
+parse_answer (Call      *call,
+              JsonNode  *root,
+              GError   **error)
+{
+  if (call->parse != NULL)
+    return call->parse (root, error);
+  return fd_page_parse (root, call->item_parse, call->item_free, error);
+}
+
+static void
+call_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Call *call = g_task_get_task_data (task);
+  g_autoptr(JsonObject) error_object = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+  gpointer value;
+
+  root = fd_api_client_request_finish_full (FD_API_CLIENT (source), result,
+                                            &error_object, &error);
+  if (error != NULL)
+    {
+      if (error_object != NULL)
+        {
+          g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), error_object);
+
+          call->detail = fd_error_detail_parse (node, NULL);
+        }
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  value = parse_answer (call, root, &error);
+  if (call->parse == (FdRecordParseFunc) fd_revealed_parse)
+    fd_wipe_json_string (root, "value");
+  if (value == NULL)
+    {
+      g_message ("Malformed answer from the server");
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_pointer (task, value, call->free_func);
+}
+
+static void
+start_call (FdApiClient       *self,
+            const char        *method,
+            const char        *path,
+            JsonNode          *body,
+            Call              *call,
+            gpointer           source_tag,
+            GCancellable      *cancellable,
+            GAsyncReadyCallback callback,
+            gpointer           user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, call, (GDestroyNotify) call_free);
+  fd_api_client_request_async (self, method, path, body, cancellable,
+                               call_cb, g_steal_pointer (&task));
+}
+
+static Call *
+record_call (FdRecordParseFunc parse,
+             GDestroyNotify    free_func)
+{
+  Call *call = g_new0 (Call, 1);
+
+  call->parse = parse;
+  call->free_func = free_func;
+  return call;
+}
+
+static Call *
+page_call (FdRecordParseFunc parse,
+           GDestroyNotify    item_free)
+{
+  Call *call = g_new0 (Call, 1);
+
+  call->item_parse = parse;
+  call->item_free = item_free;
+  call->free_func = (GDestroyNotify) fd_page_free;
+  return call;
+}
+
+static gpointer
+finish_call (FdApiClient    *self,
+             GAsyncResult   *result,
+             gpointer        source_tag,
+             FdErrorDetail **detail,
+             GError        **error)
+{
+  Call *call;
+
+  g_return_val_if_fail (FD_IS_API_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, NULL);
+
+  call = g_task_get_task_data (G_TASK (result));
+  if (detail != NULL)
+    *detail = g_steal_pointer (&call->detail);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Type *fd_api_client_NAME_finish (self, result, error) of the call
+ * started by fd_api_client_NAME_async(). */
+#define DEFINE_FINISH(Type, name)                                              \
+  Type *                                                                       \
+  fd_api_client_##name##_finish (FdApiClient   *self,                          \
+                                 GAsyncResult  *result,                        \
+                                 GError       **error)                         \
+  {                                                                            \
+    return finish_call (self, result, fd_api_client_##name##_async, NULL, error); \
+  }
+
+/* Builds a flat object of string members from NULL-terminated pairs,
+ * leaving out NULL and empty values. */
+static JsonNode *
+string_body (const char *first_member,
+             ...)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  const char *member = first_member;
+  va_list args;
+
+  json_builder_begin_object (builder);
+  va_start (args, first_member);
+  while (member != NULL)
+    {
+      const char *value = va_arg (args, const char *);
+
+      if (value != NULL && *value != '\0')
+        {
+          json_builder_set_member_name (builder, member);
+          json_builder_add_string_value (builder, value);
+        }
+      member = va_arg (args, const char *);
+    }
+  va_end (args);
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+/* The request has its own copy of the body: wipe json-glib's. */
+static void
+wipe_body (JsonNode *body)
+{
+  JsonObject *object = json_node_get_object (body);
+  g_autoptr(GList) members = json_object_get_members (object);
+
+  for (GList *l = members; l != NULL; l = l->next)
+    fd_wipe_json_string (body, l->data);
+}
+
+/* ---- residents ------------------------------------------------------------ */
+
+void
+fd_api_client_search_residents_async (FdApiClient         *self,
+                                      const char          *query,
+                                      guint                limit,
+                                      const char          *cursor,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  g_autofree char *path = fd_api_path_residents (query, limit, cursor);
+
+  start_call (self, "GET", path, NULL,
+              page_call ((FdRecordParseFunc) fd_resident_parse,
+                         (GDestroyNotify) fd_resident_free),
+              fd_api_client_search_residents_async, cancellable, callback, user_data);
+  fd_secret_free (g_steal_pointer (&path));
+}
+
+DEFINE_FINISH (FdPage, search_residents)
+
+void
+fd_api_client_get_resident_async (FdApiClient         *self,
+                                  const char          *id,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autofree char *path = fd_api_path_resident (id, NULL);
+
+  start_call (self, "GET", path, NULL,
+              record_call ((FdRecordParseFunc) fd_resident_parse,
+                           (GDestroyNotify) fd_resident_free),
+              fd_api_client_get_resident_async, cancellable, callback, user_data);
+}
+
+DEFINE_FINISH (FdResident, get_resident)
+
+void
+fd_api_client_reveal_async (FdApiClient         *self,
+                            const char          *id,
+                            const char          *field,
+                            const char          *reason_code,
+                            const char          *reason_text,
+                            const char          *password,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autofree char *path = fd_api_path_resident (id, "reveal");
+  g_autoptr(JsonNode) body = string_body ("field", field, "reason_code", reason_code,
+                                          "reason_text", reason_text,
+                                          "password", password, NULL);
+
+  start_call (self, "POST", path, body,
+              record_call ((FdRecordParseFunc) fd_revealed_parse,
+                           (GDestroyNotify) fd_revealed_free),
+              fd_api_client_reveal_async, cancellable, callback, user_data);
+  wipe_body (body);
+}
+
+FdRevealed *
+fd_api_client_reveal_finish (FdApiClient    *self,
+                             GAsyncResult   *result,
+                             FdErrorDetail **detail,
+                             GError        **error)
+{
+  return finish_call (self, result, fd_api_client_reveal_async, detail, error);
+}
+
+static gpointer
+verify_parse (JsonNode  *node,
+              GError   **error)
+{
+  gboolean match = FALSE;
+
+  if (!fd_verify_match_parse (node, &match, error))
+    return NULL;
+  return GINT_TO_POINTER (match ? 2 : 1);
+}
+
+void
+fd_api_client_verify_async (FdApiClient         *self,
+                            const char          *id,
+                            const char          *field,
+                            const char          *value,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autofree char *path = fd_api_path_resident (id, "verify");
+  g_autoptr(JsonNode) body = string_body ("field", field, "value", value, NULL);
+
+  start_call (self, "POST", path, body, record_call (verify_parse, NULL),
+              fd_api_client_verify_async, cancellable, callback, user_data);
+  wipe_body (body);
+}
+
+gboolean
+fd_api_client_verify_finish (FdApiClient   *self,
+                             GAsyncResult  *result,
+                             gboolean      *match,
+                             GError       **error)
+{
+  int answer = GPOINTER_TO_INT (finish_call (self, result, fd_api_client_verify_async,
+                                             NULL, error));
+
+  if (match != NULL)
+    *match = answer == 2;
+  return answer != 0;
+}
+
+/* ---- rooms and visitors -------------------------------------------------- */
+
+void
+fd_api_client_list_rooms_async (FdApiClient         *self,
+                                const char          *prefix,
+                                guint                limit,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autofree char *path = fd_api_path_rooms (prefix, limit);
+
+  start_call (self, "GET", path, NULL,
+              page_call ((FdRecordParseFunc) fd_room_parse, (GDestroyNotify) fd_room_free),
+              fd_api_client_list_rooms_async, cancellable, callback, user_data);
+}
+
+DEFINE_FINISH (FdPage, list_rooms)
+
+void
+fd_api_client_list_visitors_async (FdApiClient         *self,
+                                   const char          *date,
+                                   guint                limit,
+                                   const char          *cursor,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autofree char *path = fd_api_path_visitors (date, limit, cursor);
+
+  start_call (self, "GET", path, NULL,
+              page_call ((FdRecordParseFunc) fd_visitor_parse,
+                         (GDestroyNotify) fd_visitor_free),
+              fd_api_client_list_visitors_async, cancellable, callback, user_data);
+}
+
+DEFINE_FINISH (FdPage, list_visitors)
+
+void
+fd_api_client_register_visitor_async (FdApiClient         *self,
+                                      const char *const   *members,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) body = NULL;
+
+  g_return_if_fail (members != NULL);
+
+  json_builder_begin_object (builder);
+  for (guint i = 0; members[i] != NULL && members[i + 1] != NULL; i += 2)
+    if (*members[i + 1] != '\0')
+      {
+        json_builder_set_member_name (builder, members[i]);
+        json_builder_add_string_value (builder, members[i + 1]);
+      }
+  json_builder_end_object (builder);
+  body = json_builder_get_root (builder);
+
+  start_call (self, "POST", FD_API_PATH_VISITORS, body,
+              record_call ((FdRecordParseFunc) fd_visitor_parse,
+                           (GDestroyNotify) fd_visitor_free),
+              fd_api_client_register_visitor_async, cancellable, callback, user_data);
+  wipe_body (body);
+}
+
+FdVisitor *
+fd_api_client_register_visitor_finish (FdApiClient    *self,
+                                       GAsyncResult   *result,
+                                       FdErrorDetail **detail,
+                                       GError        **error)
+{
+  return finish_call (self, result, fd_api_client_register_visitor_async, detail, error);
+}
+
+void
+fd_api_client_checkout_visitor_async (FdApiClient         *self,
+                                      const char          *id,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  g_autofree char *path = fd_api_path_visitor_checkout (id);
+
+  start_call (self, "POST", path, NULL,
+              record_call ((FdRecordParseFunc) fd_visitor_parse,
+                           (GDestroyNotify) fd_visitor_free),
+              fd_api_client_checkout_visitor_async, cancellable, callback, user_data);
+}
+
+DEFINE_FINISH (FdVisitor, checkout_visitor)
+
+void
+fd_api_client_export_visitors_async (FdApiClient         *self,
+                                     const char          *date,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autofree char *path = fd_api_path_visitors_export (date);
+
+  fd_api_client_get_bytes_async (self, path, cancellable, callback, user_data);
+}
+
+GBytes *
+fd_api_client_export_visitors_finish (FdApiClient   *self,
+                                      GAsyncResult  *result,
+                                      GError       **error)
+{
+  return fd_api_client_get_bytes_finish (self, result, error);
+}
+
+/* ---- oversight ------------------------------------------------------------ */
+
+void
+fd_api_client_list_audit_async (FdApiClient         *self,
+                                const FdAuditQuery  *query,
+                                guint                limit,
+                                const char          *cursor,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autofree char *path = fd_api_path_audit (query, limit, cursor);
+
+  start_call (self, "GET", path, NULL,
+              page_call ((FdRecordParseFunc) fd_audit_entry_parse,
+                         (GDestroyNotify) fd_audit_entry_free),
+              fd_api_client_list_audit_async, cancellable, callback, user_data);
+}
+
+DEFINE_FINISH (FdPage, list_audit)
+
+void
+fd_api_client_verify_audit_async (FdApiClient         *self,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  start_call (self, "GET", FD_API_PATH_AUDIT_VERIFY, NULL,
+              record_call ((FdRecordParseFunc) fd_chain_status_parse,
+                           (GDestroyNotify) fd_chain_status_free),
+              fd_api_client_verify_audit_async, cancellable, callback, user_data);
+}
+
+DEFINE_FINISH (FdChainStatus, verify_audit)
+
+void
+fd_api_client_list_alerts_async (FdApiClient         *self,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  start_call (self, "GET", FD_API_PATH_ALERTS, NULL,
+              page_call ((FdRecordParseFunc) fd_alert_parse, (GDestroyNotify) fd_alert_free),
+              fd_api_client_list_alerts_async, cancellable, callback, user_data);
+}
+
+DEFINE_FINISH (FdPage, list_alerts)
+
+void
+fd_api_client_get_incident_async (FdApiClient         *self,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  start_call (self, "GET", FD_API_PATH_INCIDENT, NULL,
+              record_call ((FdRecordParseFunc) fd_incident_parse,
+                           (GDestroyNotify) fd_incident_free),
+              fd_api_client_get_incident_async, cancellable, callback, user_data);
+}
+
+void
+fd_api_client_set_incident_async (FdApiClient         *self,
+                                  gboolean             frozen,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(JsonNode) body = json_node_init_object (json_node_alloc (), json_object_new ());
+
+  json_object_set_boolean_member (json_node_get_object (body), "frozen", frozen);
+  json_object_unref (json_node_get_object (body));
+  start_call (self, "PUT", FD_API_PATH_INCIDENT, body,
+              record_call ((FdRecordParseFunc) fd_incident_parse,
+                           (GDestroyNotify) fd_incident_free),
+              fd_api_client_get_incident_async, cancellable, callback, user_data);
+}
+
+DEFINE_FINISH (FdIncident, get_incident)
+
+void
+fd_api_client_list_users_async (FdApiClient         *self,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  start_call (self, "GET", FD_API_PATH_USERS, NULL,
+              page_call ((FdRecordParseFunc) fd_user_parse, (GDestroyNotify) fd_user_free),
+              fd_api_client_list_users_async, cancellable, callback, user_data);
+}
+
+DEFINE_FINISH (FdPage, list_users)
+
+/* ---- health --------------------------------------------------------------- */
+
+static gpointer
+health_parse (JsonNode  *node,
+              GError   **error)
+{
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node) ||
+      g_strcmp0 (fd_json_get_string (json_node_get_object (node), "status"), "ok") != 0)
+    {
+      g_set_error_literal (error, FD_ERROR, FD_ERROR_PROTOCOL,
+                           "not a Front Desk health answer");
+      return NULL;
+    }
+  return GINT_TO_POINTER (1);
+}
+
+void
+fd_api_client_check_health_async (FdApiClient         *self,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  start_call (self, "GET", FD_API_PATH_HEALTH, NULL, record_call (health_parse, NULL),
+              fd_api_client_check_health_async, cancellable, callback, user_data);
+}
+
+gboolean
+fd_api_client_check_health_finish (FdApiClient   *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  return finish_call (self, result, fd_api_client_check_health_async, NULL, error) != NULL;
+}

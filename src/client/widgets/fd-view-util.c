@@ -1,0 +1,56 @@
+/* fd-view-util.c: small helpers every page and dialog shares
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "fd-view-util.h"
+
+#include <string.h>
+
+#ifdef GDK_WINDOWING_X11
+#include <gdk/x11/gdkx.h>
+#endif
+
+char *
+fd_view_format_time (const char *rfc3339,
+                     gboolean    with_date)
+{
+  g_autoptr(GDateTime) utc = NULL;
+  g_autoptr(GDateTime) local = NULL;
+
+  if (rfc3339 != NULL)
+    utc = g_date_time_new_from_iso8601 (rfc3339, NULL);
+  if (utc == NULL)
+    {
+      /* A bare date ("2026-08-23") is shown as it is. */
+      if (rfc3339 != NULL && strlen (rfc3339) == 10 &&
+          strspn (rfc3339, "0123456789-") == 10 && rfc3339[4] == '-' && rfc3339[7] == '-')
+        return g_strdup (rfc3339);
+      return g_strdup ("—");
+    }
+
+  local = g_date_time_to_local (utc);
+  return g_date_time_format (local, with_date ? "%Y-%m-%d %H:%M" : "%H:%M");
+}
+
+void
+fd_view_focus_window (GtkWindow *window)
+{
+  g_return_if_fail (GTK_IS_WINDOW (window));
+
+#ifdef GDK_WINDOWING_X11
+  {
+    GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
+
+    if (surface != NULL && GDK_IS_X11_SURFACE (surface))
+      {
+        gtk_window_present_with_time (window, gdk_x11_get_server_time (surface));
+        return;
+      }
+  }
+#endif
+
+  gtk_window_present (window);
+}

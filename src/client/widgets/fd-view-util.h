@@ -1,0 +1,21 @@
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+/* Helpers the pages, dialogs and the main view share. They live here, not
+ * in the main view, so that a page never includes the view that holds it. */
+
+/* Gives @window the focus now. gtk_window_present() stamps the request
+ * with the last user event, which an X server without a window manager
+ * ignores once another window took the focus later; this one asks the
+ * server for its current time first. */
+void  fd_view_focus_window (GtkWindow  *window);
+
+/* An RFC 3339 time from the server in local time: "14:05", or with
+ * @with_date "2026-03-01 14:05"; "—" when missing or malformed. */
+char *fd_view_format_time  (const char *rfc3339,
+                            gboolean    with_date);
+
+G_END_DECLS

@@ -1,0 +1,476 @@
+/* fd-record.c: the contract's records and their parsers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "fd-record.h"
+
+#include <glib/gi18n-lib.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "fd-error.h"
+
+/* Each record is described by a table of its members; one walker reads
+ * them all with the same type checks, one frees them. */
+
+typedef enum
+{
+  MEMBER_STRING,   /* string; null counts as absent */
+  MEMBER_INT,      /* integer; null counts as absent */
+  MEMBER_BOOL,
+  MEMBER_FIELD,    /* field value object */
+  MEMBER_ROLE,     /* a role's wire name */
+} MemberKind;
+
+typedef struct
+{
+  const char *name;
+  MemberKind  kind;
+  gboolean    required;
+  gsize       offset;
+} MemberSpec;
+
+#define STR(type, member, req)   { #member, MEMBER_STRING, req, offsetof (type, member) }
+#define INT(type, member, req)   { #member, MEMBER_INT, req, offsetof (type, member) }
+#define BOOL(type, member, req)  { #member, MEMBER_BOOL, req, offsetof (type, member) }
+#define FIELD(type, member)      { #member, MEMBER_FIELD, FALSE, offsetof (type, member) }
+#define ROLE(type, member)       { #member, MEMBER_ROLE, TRUE, offsetof (type, member) }
+
+static gboolean
+malformed (const char  *what,
+           const char  *member,
+           GError     **error)
+{
+  /* Member names only: a value may be personal data. */
+  g_debug ("Malformed %s answer at member %s", what, member ? member : "(root)");
+  g_set_error_literal (error, FD_ERROR, FD_ERROR_PROTOCOL,
+                       _("The server sent an answer this app does not understand."));
+  return FALSE;
+}
+
+static gboolean
+node_is (JsonNode *node,
+         GType     type)
+{
+  return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == type;
+}
+
+static gboolean
+read_member (JsonObject       *object,
+             const MemberSpec *spec,
+             gpointer          record,
+             const char       *what,
+             GError          **error)
+{
+  JsonNode *node = json_object_get_member (object, spec->name);
+  gpointer slot = (char *) record + spec->offset;
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return spec->required ? malformed (what, spec->name, error) : TRUE;
+
+  switch (spec->kind)
+    {
+    case MEMBER_STRING:
+      if (!node_is (node, G_TYPE_STRING))
+        return malformed (what, spec->name, error);
+      *(char **) slot = g_strdup (json_node_get_string (node));
+      return TRUE;
+    case MEMBER_INT:
+      if (!node_is (node, G_TYPE_INT64))
+        return malformed (what, spec->name, error);
+      *(gint64 *) slot = json_node_get_int (node);
+      return TRUE;
+    case MEMBER_BOOL:
+      if (!node_is (node, G_TYPE_BOOLEAN))
+        return malformed (what, spec->name, error);
+      *(gboolean *) slot = json_node_get_boolean (node);
+      return TRUE;
+    case MEMBER_FIELD:
+      *(FdFieldValue **) slot = fd_field_value_parse (node, error);
+      return *(FdFieldValue **) slot != NULL;
+    case MEMBER_ROLE:
+      if (!node_is (node, G_TYPE_STRING) ||
+          fd_role_from_string (json_node_get_string (node)) == FD_ROLE_INVALID)
+        return malformed (what, spec->name, error);
+      *(FdRole *) slot = fd_role_from_string (json_node_get_string (node));
+      return TRUE;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+free_members (const MemberSpec *specs,
+              guint             n_specs,
+              gpointer          record)
+{
+  for (guint i = 0; i < n_specs; i++)
+    {
+      gpointer slot = (char *) record + specs[i].offset;
+
+      if (specs[i].kind == MEMBER_STRING)
+        g_clear_pointer ((char **) slot, fd_secret_free);
+      else if (specs[i].kind == MEMBER_FIELD)
+        g_clear_pointer ((FdFieldValue **) slot, fd_field_value_free);
+    }
+}
+
+/* Reads every member of @specs from the object @node into @record. */
+static gboolean
+read_members (JsonNode         *node,
+              const MemberSpec *specs,
+              guint             n_specs,
+              gpointer          record,
+              const char       *what,
+              GError          **error)
+{
+  JsonObject *object;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return malformed (what, NULL, error);
+
+  object = json_node_get_object (node);
+  for (guint i = 0; i < n_specs; i++)
+    if (!read_member (object, &specs[i], record, what, error))
+      return FALSE;
+  return TRUE;
+}
+
+/* Defines fd_THING_parse () and fd_THING_free () from a member table;
+ * @init sets the defaults a missing member leaves. */
+#define DEFINE_RECORD(Type, thing, specs, init)                          \
+  void                                                                   \
+  fd_##thing##_free (Type *record)                                       \
+  {                                                                      \
+    if (record == NULL)                                                  \
+      return;                                                            \
+    free_members (specs, G_N_ELEMENTS (specs), record);                  \
+    g_free (record);                                                     \
+  }                                                                      \
+                                                                         \
+  Type *                                                                 \
+  fd_##thing##_parse (JsonNode  *node,                                   \
+                      GError   **error)                                  \
+  {                                                                      \
+    Type *record = g_new0 (Type, 1);                                     \
+                                                                         \
+    init;                                                                \
+    if (!read_members (node, specs, G_N_ELEMENTS (specs), record,        \
+                       #thing, error))                                   \
+      {                                                                  \
+        fd_##thing##_free (record);                                      \
+        return NULL;                                                     \
+      }                                                                  \
+    return record;                                                       \
+  }
+
+static const MemberSpec visitor_members[] = {
+  STR (FdVisitor, id, TRUE),
+  FIELD (FdVisitor, name),
+  FIELD (FdVisitor, phone),
+  FIELD (FdVisitor, id_number),
+  FIELD (FdVisitor, room),
+  FIELD (FdVisitor, plate),
+  STR (FdVisitor, purpose, FALSE),
+  STR (FdVisitor, arrived_at, FALSE),
+  STR (FdVisitor, left_at, FALSE),
+  STR (FdVisitor, registered_by, FALSE),
+};
+DEFINE_RECORD (FdVisitor, visitor, visitor_members, (void) 0)
+
+static const MemberSpec audit_entry_members[] = {
+  INT (FdAuditEntry, seq, TRUE),
+  STR (FdAuditEntry, at, TRUE),
+  STR (FdAuditEntry, actor, FALSE),
+  STR (FdAuditEntry, role, FALSE),
+  STR (FdAuditEntry, workstation, FALSE),
+  STR (FdAuditEntry, ip, FALSE),
+  STR (FdAuditEntry, action, TRUE),
+  STR (FdAuditEntry, target, FALSE),
+  STR (FdAuditEntry, field, FALSE),
+  STR (FdAuditEntry, reason_code, FALSE),
+  STR (FdAuditEntry, reason_text, FALSE),
+  STR (FdAuditEntry, outcome, FALSE),
+  STR (FdAuditEntry, session, FALSE),
+};
+DEFINE_RECORD (FdAuditEntry, audit_entry, audit_entry_members, (void) 0)
+
+const char *
+fd_audit_entry_get_member (const FdAuditEntry *entry,
+                           const char         *member)
+{
+  g_return_val_if_fail (entry != NULL, NULL);
+
+  for (guint i = 0; member != NULL && i < G_N_ELEMENTS (audit_entry_members); i++)
+    if (audit_entry_members[i].kind == MEMBER_STRING &&
+        g_str_equal (audit_entry_members[i].name, member))
+      return *(char **) ((const char *) entry + audit_entry_members[i].offset);
+  return NULL;
+}
+
+static const MemberSpec alert_members[] = {
+  STR (FdAlert, id, TRUE),
+  STR (FdAlert, at, TRUE),
+  STR (FdAlert, kind, TRUE),
+  STR (FdAlert, actor, FALSE),
+  STR (FdAlert, detail, FALSE),
+};
+DEFINE_RECORD (FdAlert, alert, alert_members, (void) 0)
+
+static const MemberSpec user_members[] = {
+  STR (FdUser, id, TRUE),
+  STR (FdUser, username, TRUE),
+  STR (FdUser, display_name, TRUE),
+  ROLE (FdUser, role),
+  BOOL (FdUser, disabled, TRUE),
+  BOOL (FdUser, locked, TRUE),
+};
+DEFINE_RECORD (FdUser, user, user_members, (void) 0)
+
+static const MemberSpec room_members[] = {
+  STR (FdRoom, room, TRUE),
+  INT (FdRoom, residents, FALSE),
+};
+DEFINE_RECORD (FdRoom, room, room_members, (void) 0)
+
+static const MemberSpec chain_status_members[] = {
+  BOOL (FdChainStatus, ok, TRUE),
+  INT (FdChainStatus, entries, TRUE),
+  INT (FdChainStatus, first_bad_seq, FALSE),
+};
+DEFINE_RECORD (FdChainStatus, chain_status, chain_status_members,
+               record->first_bad_seq = -1)
+
+static const MemberSpec incident_members[] = {
+  BOOL (FdIncident, frozen, TRUE),
+  STR (FdIncident, since, FALSE),
+  STR (FdIncident, by, FALSE),
+};
+DEFINE_RECORD (FdIncident, incident, incident_members, (void) 0)
+
+static const MemberSpec revealed_members[] = {
+  STR (FdRevealed, field, FALSE),
+  STR (FdRevealed, value, TRUE),
+  INT (FdRevealed, expires_in_s, FALSE),
+};
+DEFINE_RECORD (FdRevealed, revealed, revealed_members, (void) 0)
+
+static const MemberSpec error_detail_members[] = {
+  STR (FdErrorDetail, code, FALSE),
+  STR (FdErrorDetail, member, FALSE),
+  STR (FdErrorDetail, reason, FALSE),
+  STR (FdErrorDetail, detail, FALSE),
+  STR (FdErrorDetail, locked_until, FALSE),
+  INT (FdErrorDetail, attempts_left, FALSE),
+};
+DEFINE_RECORD (FdErrorDetail, error_detail, error_detail_members,
+               record->attempts_left = -1)
+
+gboolean
+fd_verify_match_parse (JsonNode  *node,
+                       gboolean  *match,
+                       GError   **error)
+{
+  static const MemberSpec specs[] = { { "match", MEMBER_BOOL, TRUE, 0 } };
+
+  g_return_val_if_fail (match != NULL, FALSE);
+
+  return read_members (node, specs, G_N_ELEMENTS (specs), match, "verify", error);
+}
+
+/* ---- residents ----------------------------------------------------------- */
+
+static const MemberSpec payments_members[] = {
+  STR (FdPayments, status, FALSE),
+  FIELD (FdPayments, account),
+  INT (FdPayments, balance_cents, FALSE),
+  STR (FdPayments, last_paid_at, FALSE),
+};
+
+static void
+payments_free (FdPayments *payments)
+{
+  free_members (payments_members, G_N_ELEMENTS (payments_members), payments);
+  g_free (payments);
+}
+
+static FdPayments *
+payments_parse (JsonNode  *node,
+                GError   **error)
+{
+  g_autofree FdPayments *payments = g_new0 (FdPayments, 1);
+  JsonNode *balance;
+
+  if (!read_members (node, payments_members, G_N_ELEMENTS (payments_members), payments,
+                     "payments", error))
+    {
+      payments_free (g_steal_pointer (&payments));
+      return NULL;
+    }
+  balance = json_object_get_member (json_node_get_object (node), "balance_cents");
+  payments->has_balance = balance != NULL && node_is (balance, G_TYPE_INT64);
+  return g_steal_pointer (&payments);
+}
+
+static const MemberSpec resident_members[] = {
+  STR (FdResident, id, TRUE),
+  FIELD (FdResident, name),
+  FIELD (FdResident, room),
+  FIELD (FdResident, phone),
+  FIELD (FdResident, id_number),
+  FIELD (FdResident, home_address),
+};
+
+void
+fd_resident_free (FdResident *resident)
+{
+  if (resident == NULL)
+    return;
+  free_members (resident_members, G_N_ELEMENTS (resident_members), resident);
+  g_clear_pointer (&resident->plates, g_ptr_array_unref);
+  g_clear_pointer (&resident->payments, payments_free);
+  g_free (resident);
+}
+
+FdResident *
+fd_resident_parse (JsonNode  *node,
+                   GError   **error)
+{
+  g_autoptr(FdResident) resident = g_new0 (FdResident, 1);
+  JsonObject *object;
+  JsonNode *plates, *payments;
+
+  resident->plates = g_ptr_array_new_with_free_func ((GDestroyNotify) fd_field_value_free);
+  if (!read_members (node, resident_members, G_N_ELEMENTS (resident_members), resident,
+                     "resident", error))
+    return NULL;
+
+  object = json_node_get_object (node);
+  plates = json_object_get_member (object, "plates");
+  if (plates != NULL)
+    {
+      JsonArray *array;
+
+      if (!JSON_NODE_HOLDS_ARRAY (plates))
+        return (malformed ("resident", "plates", error), NULL);
+      array = json_node_get_array (plates);
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          FdFieldValue *plate = fd_field_value_parse (json_array_get_element (array, i), error);
+
+          if (plate == NULL)
+            return NULL;
+          g_ptr_array_add (resident->plates, plate);
+        }
+    }
+
+  payments = json_object_get_member (object, "payments");
+  if (payments != NULL && (resident->payments = payments_parse (payments, error)) == NULL)
+    return NULL;
+
+  return g_steal_pointer (&resident);
+}
+
+FdFieldValue *
+fd_resident_join_plates (const FdResident *resident)
+{
+  g_autoptr(GString) joined = NULL;
+  gboolean masked = FALSE, revealable = FALSE;
+  FdFieldValue *result;
+
+  g_return_val_if_fail (resident != NULL, NULL);
+
+  if (resident->plates == NULL || resident->plates->len == 0)
+    return NULL;
+
+  joined = g_string_new (NULL);
+  for (guint i = 0; i < resident->plates->len; i++)
+    {
+      const FdFieldValue *plate = g_ptr_array_index (resident->plates, i);
+
+      if (joined->len > 0)
+        g_string_append (joined, ", ");
+      g_string_append (joined, plate->value);
+      masked |= plate->masked;
+      revealable |= plate->revealable;
+    }
+
+  result = fd_field_value_new (joined->str, masked, revealable);
+  explicit_bzero (joined->str, joined->len);
+  return result;
+}
+
+const FdFieldValue *
+fd_resident_get_field (const FdResident *resident,
+                       FdField           field)
+{
+  g_return_val_if_fail (resident != NULL, NULL);
+
+  switch (field)
+    {
+    case FD_FIELD_NAME:
+      return resident->name;
+    case FD_FIELD_ROOM:
+      return resident->room;
+    case FD_FIELD_PHONE:
+      return resident->phone;
+    case FD_FIELD_ID_NUMBER:
+      return resident->id_number;
+    case FD_FIELD_HOME_ADDRESS:
+      return resident->home_address;
+    case FD_FIELD_PLATES:
+    case FD_FIELD_PAYMENTS:
+    case FD_N_FIELDS:
+    default:
+      return NULL;
+    }
+}
+
+/* ---- pages ---------------------------------------------------------------- */
+
+void
+fd_page_free (FdPage *page)
+{
+  if (page == NULL)
+    return;
+  g_clear_pointer (&page->items, g_ptr_array_unref);
+  g_free (page->next_cursor);
+  g_free (page);
+}
+
+FdPage *
+fd_page_parse (JsonNode          *node,
+               FdRecordParseFunc  parse,
+               GDestroyNotify     free_item,
+               GError           **error)
+{
+  static const MemberSpec specs[] = { STR (FdPage, next_cursor, FALSE) };
+  g_autoptr(FdPage) page = g_new0 (FdPage, 1);
+  JsonNode *items;
+  JsonArray *array;
+
+  g_return_val_if_fail (parse != NULL, NULL);
+
+  page->items = g_ptr_array_new_with_free_func (free_item);
+  if (!read_members (node, specs, G_N_ELEMENTS (specs), page, "page", error))
+    return NULL;
+
+  items = json_object_get_member (json_node_get_object (node), "items");
+  if (items == NULL || !JSON_NODE_HOLDS_ARRAY (items))
+    return (malformed ("page", "items", error), NULL);
+
+  array = json_node_get_array (items);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      gpointer item = parse (json_array_get_element (array, i), error);
+
+      if (item == NULL)
+        return NULL;
+      g_ptr_array_add (page->items, item);
+    }
+
+  return g_steal_pointer (&page);
+}

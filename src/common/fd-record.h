@@ -1,0 +1,205 @@
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "fd-field.h"
+#include "fd-role.h"
+
+G_BEGIN_DECLS
+
+/* The contract's records, one parser each (docs/api.md). A parser checks
+ * every node's type and fails with FD_ERROR_PROTOCOL on anything else;
+ * it never crashes and never keeps a partial record. A member the role
+ * may not see is absent: its pointer is NULL. Strings that may carry
+ * resident data are wiped when the record is freed. */
+
+typedef gpointer (*FdRecordParseFunc) (JsonNode  *node,
+                                       GError   **error);
+
+/* {"status", "account", "balance_cents", "last_paid_at"}, members per role. */
+typedef struct
+{
+  char         *status;         /* "paid", "overdue" */
+  FdFieldValue *account;
+  gboolean      has_balance;
+  gint64        balance_cents;
+  char         *last_paid_at;
+} FdPayments;
+
+/* A search summary or a detail (which adds id_number, home_address, payments). */
+typedef struct
+{
+  char         *id;
+  FdFieldValue *name;
+  FdFieldValue *room;
+  FdFieldValue *phone;
+  FdFieldValue *id_number;
+  FdFieldValue *home_address;
+  GPtrArray    *plates;         /* FdFieldValue; empty when none or absent */
+  FdPayments   *payments;
+} FdResident;
+
+typedef struct
+{
+  char         *id;
+  FdFieldValue *name;
+  FdFieldValue *phone;
+  FdFieldValue *id_number;
+  FdFieldValue *room;
+  FdFieldValue *plate;
+  char         *purpose;
+  char         *arrived_at;
+  char         *left_at;        /* NULL while on the estate */
+  char         *registered_by;
+} FdVisitor;
+
+typedef struct
+{
+  gint64  seq;
+  char   *at;
+  char   *actor;
+  char   *role;
+  char   *workstation;
+  char   *ip;
+  char   *action;
+  char   *target;
+  char   *field;
+  char   *reason_code;
+  char   *reason_text;
+  char   *outcome;
+  char   *session;
+} FdAuditEntry;
+
+typedef struct
+{
+  char *id;
+  char *at;
+  char *kind;
+  char *actor;
+  char *detail;
+} FdAlert;
+
+typedef struct
+{
+  char     *id;
+  char     *username;
+  char     *display_name;
+  FdRole    role;
+  gboolean  disabled;
+  gboolean  locked;
+} FdUser;
+
+/* One room of the visitor form's picker. */
+typedef struct
+{
+  char   *room;
+  gint64  residents;
+} FdRoom;
+
+/* GET /audit/verify */
+typedef struct
+{
+  gboolean ok;
+  gint64   entries;
+  gint64   first_bad_seq;       /* -1 when none */
+} FdChainStatus;
+
+/* GET/PUT /incident */
+typedef struct
+{
+  gboolean  frozen;
+  char     *since;
+  char     *by;
+} FdIncident;
+
+/* POST /residents/{id}/reveal: @value is the clear value, wiped on free. */
+typedef struct
+{
+  char   *field;
+  char   *value;
+  gint64  expires_in_s;
+} FdRevealed;
+
+/* An error answer's {"error": {…}}: what the client may act on. */
+typedef struct
+{
+  char   *code;
+  char   *member;
+  char   *reason;
+  char   *detail;
+  char   *locked_until;
+  gint64  attempts_left;        /* -1 when absent */
+} FdErrorDetail;
+
+/* {"items": […], "next_cursor": "…"|null}; items parsed by @parse. */
+typedef struct
+{
+  GPtrArray *items;
+  char      *next_cursor;
+} FdPage;
+
+FdResident    *fd_resident_parse        (JsonNode *node, GError **error);
+void           fd_resident_free         (FdResident *resident);
+/* Every plate joined with ", " (as reveal answers them), masked or
+ * revealable when any one is; NULL when there is none. */
+FdFieldValue  *fd_resident_join_plates  (const FdResident *resident);
+/* name, room, phone, id_number or home_address; NULL when absent. */
+const FdFieldValue *fd_resident_get_field (const FdResident *resident,
+                                           FdField           field);
+
+FdVisitor     *fd_visitor_parse         (JsonNode *node, GError **error);
+void           fd_visitor_free          (FdVisitor *visitor);
+
+FdAuditEntry  *fd_audit_entry_parse     (JsonNode *node, GError **error);
+void           fd_audit_entry_free      (FdAuditEntry *entry);
+/* A string member by its wire name ("actor", "reason_code", …); NULL when
+ * null or not a string member. */
+const char    *fd_audit_entry_get_member (const FdAuditEntry *entry,
+                                          const char         *member);
+
+FdAlert       *fd_alert_parse           (JsonNode *node, GError **error);
+void           fd_alert_free            (FdAlert *alert);
+
+FdUser        *fd_user_parse            (JsonNode *node, GError **error);
+void           fd_user_free             (FdUser *user);
+
+FdRoom        *fd_room_parse            (JsonNode *node, GError **error);
+void           fd_room_free             (FdRoom *room);
+
+FdChainStatus *fd_chain_status_parse    (JsonNode *node, GError **error);
+void           fd_chain_status_free     (FdChainStatus *status);
+
+FdIncident    *fd_incident_parse        (JsonNode *node, GError **error);
+void           fd_incident_free         (FdIncident *incident);
+
+FdRevealed    *fd_revealed_parse        (JsonNode *node, GError **error);
+void           fd_revealed_free         (FdRevealed *revealed);
+
+/* Parses the object inside "error" (not the whole answer). */
+FdErrorDetail *fd_error_detail_parse    (JsonNode *node, GError **error);
+void           fd_error_detail_free     (FdErrorDetail *detail);
+
+/* POST /residents/{id}/verify → {"match": bool} */
+gboolean       fd_verify_match_parse    (JsonNode *node,
+                                         gboolean *match,
+                                         GError  **error);
+
+FdPage        *fd_page_parse            (JsonNode          *node,
+                                         FdRecordParseFunc  parse,
+                                         GDestroyNotify     free_item,
+                                         GError           **error);
+void           fd_page_free             (FdPage *page);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdResident, fd_resident_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdVisitor, fd_visitor_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdAuditEntry, fd_audit_entry_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdAlert, fd_alert_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdUser, fd_user_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdRoom, fd_room_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdChainStatus, fd_chain_status_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdIncident, fd_incident_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdRevealed, fd_revealed_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdErrorDetail, fd_error_detail_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdPage, fd_page_free)
+
+G_END_DECLS
