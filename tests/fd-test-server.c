@@ -938,3 +938,20 @@ fd_test_fetch_all (FdTestServer *self,
   g_assertion_message (DOMAIN, __FILE__, __LINE__, G_STRFUNC, "list never ends");
   return items;
 }
+
+void
+fd_test_fixture_setup (FdTestFixture *fixture,
+                       gconstpointer  server)
+{
+  g_assert_nonnull (server);
+  fixture->server = (FdTestServer *) server;
+  fixture->session = fd_test_server_new_session (fixture->server);
+}
+
+void
+fd_test_fixture_teardown (FdTestFixture *fixture,
+                          gconstpointer  server)
+{
+  g_clear_object (&fixture->session);
+  fixture->server = NULL;
+}

@@ -193,6 +193,26 @@ GPtrArray    *fd_test_fetch_all              (FdTestServer  *server,
 char         *fd_test_off_hours_around_now   (guint          before,
                                               guint          after);
 
+/* The shared fixture of the integration tests. A test file starts its one
+ * server in main() (one server per test would make the suite much slower)
+ * and adds its tests with fd_test_add(); each test gets that server and a
+ * session of its own, closed after it. */
+typedef struct
+{
+  FdTestServer *server;
+  SoupSession  *session;
+} FdTestFixture;
+
+/* @server: the FdTestServer given to fd_test_add(). */
+void          fd_test_fixture_setup          (FdTestFixture *fixture,
+                                              gconstpointer  server);
+void          fd_test_fixture_teardown       (FdTestFixture *fixture,
+                                              gconstpointer  server);
+
+#define fd_test_add(path, server, func) \
+  g_test_add ((path), FdTestFixture, (server), fd_test_fixture_setup, (func), \
+              fd_test_fixture_teardown)
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdTestServer, fd_test_server_stop)
 
 G_END_DECLS

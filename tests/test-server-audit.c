@@ -10,9 +10,6 @@
 
 #include "fd-test-server.h"
 
-static FdTestServer *server;
-static SoupSession *session;
-
 static JsonArray *
 audit_items (JsonNode *node)
 {
@@ -20,11 +17,15 @@ audit_items (JsonNode *node)
 }
 
 static JsonNode *
-get (const char *path,
-     const char *token,
-     guint      *status,
-     char      **body)
+get (FdTestFixture  *fx,
+     const char     *path,
+     const char     *token,
+     guint          *status,
+     char          **body)
 {
+  FdTestServer *server = fx->server;
+  SoupSession *session = fx->session;
+
   return fd_test_request (server, session, "GET", path, token, NULL, status, body);
 }
 
@@ -50,8 +51,11 @@ has_entry (JsonArray  *items,
 }
 
 static void
-test_entries (void)
+test_entries (FdTestFixture *fx,
+              gconstpointer  data)
 {
+  FdTestServer *server = fx->server;
+  SoupSession *session = fx->session;
   g_autofree char *reception = fd_test_login (server, session, "reception");
   g_autofree char *manager = fd_test_login (server, session, "manager");
   g_autofree char *auditor = fd_test_login (server, session, "auditor");
@@ -65,15 +69,15 @@ test_entries (void)
   gint64 last = G_MAXINT64;
   guint status;
 
-  list = get ("/api/v1/residents?q=1&limit=3", reception, &status, NULL);
+  list = get (fx, "/api/v1/residents?q=1&limit=3", reception, &status, NULL);
   g_assert_cmpuint (status, ==, 200);
   id = json_object_get_string_member (json_array_get_object_element (audit_items (list), 0),
                                       "id");
   path = g_strdup_printf ("/api/v1/residents/%s", id);
-  detail = get (path, reception, &status, NULL);
+  detail = get (fx, path, reception, &status, NULL);
   g_assert_cmpuint (status, ==, 200);
 
-  audit = get ("/api/v1/audit?actor=reception&limit=50", auditor, &status, &body);
+  audit = get (fx, "/api/v1/audit?actor=reception&limit=50", auditor, &status, &body);
   g_assert_cmpuint (status, ==, 200);
   items = audit_items (audit);
   g_assert_true (has_entry (items, "login", NULL, "allowed"));
@@ -105,35 +109,38 @@ test_entries (void)
 
   /* Manager reads too; desk, finance and admin do not. */
   {
-    g_autoptr(JsonNode) m = get ("/api/v1/audit?limit=5", manager, &status, NULL);
+    g_autoptr(JsonNode) m = get (fx, "/api/v1/audit?limit=5", manager, &status, NULL);
     const char *denied[] = { "reception", "patrol", "finance", "admin" };
 
     g_assert_cmpuint (status, ==, 200);
     {
-      g_autoptr(JsonNode) alerts = get ("/api/v1/alerts", auditor, &status, NULL);
+      g_autoptr(JsonNode) alerts = get (fx, "/api/v1/alerts", auditor, &status, NULL);
 
       g_assert_cmpuint (status, ==, 200);
     }
     for (guint i = 0; i < G_N_ELEMENTS (denied); i++)
       {
         g_autofree char *token = fd_test_login (server, session, denied[i]);
-        g_autoptr(JsonNode) a = get ("/api/v1/audit", token, &status, NULL);
+        g_autoptr(JsonNode) a = get (fx, "/api/v1/audit", token, &status, NULL);
         g_autoptr(JsonNode) b = NULL;
         g_autoptr(JsonNode) c = NULL;
 
         g_test_message ("%s reads the audit log", denied[i]);
         fd_test_assert_error (status, a, 403, "forbidden", NULL);
-        b = get ("/api/v1/audit/verify", token, &status, NULL);
+        b = get (fx, "/api/v1/audit/verify", token, &status, NULL);
         fd_test_assert_error (status, b, 403, "forbidden", NULL);
-        c = get ("/api/v1/alerts", token, &status, NULL);
+        c = get (fx, "/api/v1/alerts", token, &status, NULL);
         fd_test_assert_error (status, c, 403, "forbidden", NULL);
       }
   }
 }
 
 static void
-test_filters_and_paging (void)
+test_filters_and_paging (FdTestFixture *fx,
+                         gconstpointer  data)
 {
+  FdTestServer *server = fx->server;
+  SoupSession *session = fx->session;
   g_autofree char *auditor = fd_test_login (server, session, "auditor");
   g_autoptr(GPtrArray) logins = fd_test_fetch_all (server, session, auditor,
                                                    "/api/v1/audit?action=login&limit=2");
@@ -165,39 +172,42 @@ test_filters_and_paging (void)
     g_autoptr(JsonNode) future = NULL;
     guint status;
 
-    future = get ("/api/v1/audit?since=2999-01-01T00:00:00Z", auditor, &status, NULL);
+    future = get (fx, "/api/v1/audit?since=2999-01-01T00:00:00Z", auditor, &status, NULL);
     g_assert_cmpuint (status, ==, 200);
     g_assert_cmpuint (json_array_get_length (audit_items (future)), ==, 0);
     g_clear_pointer (&future, json_node_unref);
-    future = get ("/api/v1/audit?until=2000-01-01T00:00:00Z", auditor, &status, NULL);
+    future = get (fx, "/api/v1/audit?until=2000-01-01T00:00:00Z", auditor, &status, NULL);
     g_assert_cmpuint (status, ==, 200);
     g_assert_cmpuint (json_array_get_length (audit_items (future)), ==, 0);
     g_clear_pointer (&future, json_node_unref);
-    future = get ("/api/v1/audit?since=yesterday", auditor, &status, NULL);
+    future = get (fx, "/api/v1/audit?since=yesterday", auditor, &status, NULL);
     fd_test_assert_error (status, future, 400, "bad-request", "since");
     g_clear_pointer (&future, json_node_unref);
-    future = get ("/api/v1/audit?limit=0", auditor, &status, NULL);
+    future = get (fx, "/api/v1/audit?limit=0", auditor, &status, NULL);
     fd_test_assert_error (status, future, 400, "bad-request", "limit");
     g_clear_pointer (&future, json_node_unref);
-    future = get ("/api/v1/audit?cursor=AAAA.forged", auditor, &status, NULL);
+    future = get (fx, "/api/v1/audit?cursor=AAAA.forged", auditor, &status, NULL);
     fd_test_assert_error (status, future, 400, "bad-request", "cursor");
     g_clear_pointer (&future, json_node_unref);
-    future = get ("/api/v1/audit?actor=nobody-at-all", auditor, &status, NULL);
+    future = get (fx, "/api/v1/audit?actor=nobody-at-all", auditor, &status, NULL);
     g_assert_cmpuint (status, ==, 200);
     g_assert_cmpuint (json_array_get_length (audit_items (future)), ==, 0);
   }
 }
 
 static gint64
-verify_api (gint64 *first_bad)
+verify_api (FdTestFixture *fx,
+            gint64        *first_bad)
 {
+  FdTestServer *server = fx->server;
+  SoupSession *session = fx->session;
   g_autofree char *auditor = fd_test_login (server, session, "auditor");
   g_autoptr(JsonNode) node = NULL;
   JsonObject *object;
   JsonNode *bad;
   guint status;
 
-  node = get ("/api/v1/audit/verify", auditor, &status, NULL);
+  node = get (fx, "/api/v1/audit/verify", auditor, &status, NULL);
   g_assert_cmpuint (status, ==, 200);
   object = fd_test_get_object (node);
   bad = json_object_get_member (object, "first_bad_seq");
@@ -234,8 +244,11 @@ exec_sql (sqlite3    *db,
 }
 
 static void
-test_tamper (void)
+test_tamper (FdTestFixture *fx,
+             gconstpointer  data)
 {
+  FdTestServer *server = fx->server;
+  SoupSession *session = fx->session;
   const char *dir = fd_test_server_get_data_dir (server);
   g_autofree char *db_path = g_build_filename (dir, "frontdesk.db", NULL);
   g_autofree char *out = NULL;
@@ -244,7 +257,7 @@ test_tamper (void)
   sqlite3 *db = NULL;
   sqlite3_stmt *stmt = NULL;
   gint64 first_bad = -1;
-  gint64 entries = verify_api (&first_bad);
+  gint64 entries = verify_api (fx, &first_bad);
   gint64 target;
 
   g_autofree char *first_id = NULL;
@@ -258,14 +271,14 @@ test_tamper (void)
     JsonObject *item;
     guint status;
 
-    node = get ("/api/v1/residents?limit=1", reception, &status, NULL);
+    node = get (fx, "/api/v1/residents?limit=1", reception, &status, NULL);
     g_assert_cmpuint (status, ==, 200);
     item = json_array_get_object_element (audit_items (node), 0);
     first_id = g_strdup (json_object_get_string_member (item, "id"));
     first_name = g_strdup (json_object_get_string_member (json_object_get_object_member (
                                                             item, "name"), "value"));
     /* The entries of this login and search come after the count. */
-    entries = verify_api (&first_bad);
+    entries = verify_api (fx, &first_bad);
   }
 
   fd_test_server_halt (server);
@@ -328,9 +341,9 @@ test_tamper (void)
 
   /* The server still serves, and says where the chain breaks. */
   fd_test_server_restart (server);
-  g_clear_object (&session);
-  session = fd_test_server_new_session (server);
-  verify_api (&first_bad);
+  g_clear_object (&fx->session);
+  fx->session = session = fd_test_server_new_session (server);
+  verify_api (fx, &first_bad);
   g_assert_cmpint (first_bad, ==, target);
 
   /* Same database, not reseeded. */
@@ -347,7 +360,8 @@ test_tamper (void)
 }
 
 static void
-test_cli_usage (void)
+test_cli_usage (FdTestFixture *fx,
+                gconstpointer  data)
 {
   g_autofree char *missing = g_build_filename (g_get_tmp_dir (), "fd-no-such-dir-XXXXXX", NULL);
   const char *no_dir[] = { fd_test_server_binary (), "audit", "verify", NULL };
@@ -372,21 +386,20 @@ int
 main (int   argc,
       char *argv[])
 {
+  FdTestServer *server;
   int ret;
 
   g_test_init (&argc, &argv, NULL);
 
   server = fd_test_server_start (NULL);
-  session = fd_test_server_new_session (server);
 
-  g_test_add_func ("/fd/server/audit/entries", test_entries);
-  g_test_add_func ("/fd/server/audit/filters-and-paging", test_filters_and_paging);
-  g_test_add_func ("/fd/server/audit/tamper", test_tamper);
-  g_test_add_func ("/fd/server/audit/cli-usage", test_cli_usage);
+  fd_test_add ("/fd/server/audit/entries", server, test_entries);
+  fd_test_add ("/fd/server/audit/filters-and-paging", server, test_filters_and_paging);
+  fd_test_add ("/fd/server/audit/tamper", server, test_tamper);
+  fd_test_add ("/fd/server/audit/cli-usage", server, test_cli_usage);
 
   ret = g_test_run ();
 
-  g_clear_object (&session);
   fd_test_server_stop (server);
   return ret;
 }

@@ -11,8 +11,6 @@
 
 #include "fd-test-server.h"
 
-static FdTestServer *server;
-static SoupSession *session;
 /* Clear values obtained through reveal; wiped at the end. */
 static GPtrArray *secrets;
 
@@ -26,11 +24,14 @@ wipe (gpointer data)
 }
 
 static char *
-reveal (const char *token,
-        const char *id,
-        const char *field,
-        const char *password)
+reveal (FdTestFixture *fx,
+        const char    *token,
+        const char    *id,
+        const char    *field,
+        const char    *password)
 {
+  FdTestServer *server = fx->server;
+  SoupSession *session = fx->session;
   g_autofree char *path = g_strdup_printf ("/api/v1/residents/%s/reveal", id);
   g_autofree char *json = NULL;
   g_autoptr(JsonNode) node = NULL;
@@ -68,8 +69,10 @@ contains (const char *haystack,
 
 /* Counts the files of the database (main, -wal, -journal) that hold @needle. */
 static guint
-occurrences (const char *needle)
+occurrences (FdTestFixture *fx,
+             const char    *needle)
 {
+  FdTestServer *server = fx->server;
   const char *dir = fd_test_server_get_data_dir (server);
   const char *names[] = { "frontdesk.db", "frontdesk.db-wal", "frontdesk.db-journal" };
   guint found = 0;
@@ -92,8 +95,9 @@ occurrences (const char *needle)
 }
 
 static void
-scan_all (void)
+scan_all (FdTestFixture *fx)
 {
+  FdTestServer *server = fx->server;
   g_autofree char *db = g_build_filename (fd_test_server_get_data_dir (server), "frontdesk.db",
                                           NULL);
   g_autofree char *key = g_build_filename (fd_test_server_get_data_dir (server), "data.key",
@@ -103,9 +107,9 @@ scan_all (void)
 
   g_assert_true (g_file_test (db, G_FILE_TEST_IS_REGULAR));
   for (guint i = 0; i < secrets->len; i++)
-    g_assert_cmpuint (occurrences (secrets->pdata[i]), ==, 0);
+    g_assert_cmpuint (occurrences (fx, secrets->pdata[i]), ==, 0);
   /* Neither the password nor the data key. */
-  g_assert_cmpuint (occurrences (fd_test_server_get_password (server)), ==, 0);
+  g_assert_cmpuint (occurrences (fx, fd_test_server_get_password (server)), ==, 0);
   g_assert_true (g_file_get_contents (key, &key_bytes, &key_size, NULL));
   g_assert_cmpuint (key_size, ==, 64);
   {
@@ -113,14 +117,17 @@ scan_all (void)
 
     /* 16 raw key bytes as a needle (a NUL inside only shortens it). */
     if (strlen (half) >= 8)
-      g_assert_cmpuint (occurrences (half), ==, 0);
+      g_assert_cmpuint (occurrences (fx, half), ==, 0);
   }
   explicit_bzero (key_bytes, key_size);
 }
 
 static void
-test_at_rest (void)
+test_at_rest (FdTestFixture *fx,
+              gconstpointer  data)
 {
+  FdTestServer *server = fx->server;
+  SoupSession *session = fx->session;
   const char *password = fd_test_server_get_password (server);
   g_autofree char *reception = fd_test_login (server, session, "reception");
   g_autofree char *manager = fd_test_login (server, session, "manager");
@@ -131,18 +138,18 @@ test_at_rest (void)
   /* Reception: four mobiles and three ID numbers; manager: three addresses
    * and three more mobiles. Within both hourly budgets. */
   for (guint i = 0; i < 4; i++)
-    g_ptr_array_add (secrets, reveal (reception, json_object_get_string_member (
+    g_ptr_array_add (secrets, reveal (fx, reception, json_object_get_string_member (
                                        residents->pdata[i * 11], "id"), "phone", NULL));
   for (guint i = 0; i < 3; i++)
-    g_ptr_array_add (secrets, reveal (reception, json_object_get_string_member (
+    g_ptr_array_add (secrets, reveal (fx, reception, json_object_get_string_member (
                                        residents->pdata[i * 13 + 1], "id"), "id_number",
                                      password));
   for (guint i = 0; i < 3; i++)
-    g_ptr_array_add (secrets, reveal (manager, json_object_get_string_member (
+    g_ptr_array_add (secrets, reveal (fx, manager, json_object_get_string_member (
                                        residents->pdata[i * 7 + 2], "id"), "home_address",
                                      NULL));
   for (guint i = 0; i < 3; i++)
-    g_ptr_array_add (secrets, reveal (manager, json_object_get_string_member (
+    g_ptr_array_add (secrets, reveal (fx, manager, json_object_get_string_member (
                                        residents->pdata[i * 5 + 3], "id"), "phone", NULL));
 
   for (guint i = 0; i < secrets->len; i++)
@@ -170,14 +177,14 @@ test_at_rest (void)
       const char *masked = json_object_get_string_member (json_object_get_object_member (
                                                             residents->pdata[i], "phone"),
                                                           "value");
-      masked_found += occurrences (masked) > 0;
+      masked_found += occurrences (fx, masked) > 0;
     }
   g_assert_cmpuint (masked_found, >, 0);
 
   /* While running (WAL) and after a clean stop (checkpointed). */
-  scan_all ();
+  scan_all (fx);
   fd_test_server_halt (server);
-  scan_all ();
+  scan_all (fx);
   fd_test_server_restart (server);
 }
 
@@ -185,20 +192,19 @@ int
 main (int   argc,
       char *argv[])
 {
+  FdTestServer *server;
   int ret;
 
   g_test_init (&argc, &argv, NULL);
 
   server = fd_test_server_start (NULL);
-  session = fd_test_server_new_session (server);
   secrets = g_ptr_array_new_with_free_func (wipe);
 
-  g_test_add_func ("/fd/server/db/at-rest", test_at_rest);
+  fd_test_add ("/fd/server/db/at-rest", server, test_at_rest);
 
   ret = g_test_run ();
 
   g_clear_pointer (&secrets, g_ptr_array_unref);
-  g_clear_object (&session);
   fd_test_server_stop (server);
   return ret;
 }

@@ -49,8 +49,6 @@ typedef struct
   volatile gint *stop;
 } Worker;
 
-static FdTestServer *server;
-static SoupSession *session;
 static Account accounts[WORKERS];
 static GPtrArray *rooms;
 static GPtrArray *visitors;          /* every id answered 201, all rounds */
@@ -149,10 +147,13 @@ worker_run (gpointer data)
 }
 
 static GHashTable *
-audit_targets (const char *token,
-               const char *action,
-               const char *actor)
+audit_targets (FdTestFixture *fx,
+               const char    *token,
+               const char    *action,
+               const char    *actor)
 {
+  FdTestServer *server = fx->server;
+  SoupSession *session = fx->session;
   g_autofree char *path = NULL;
   g_autoptr(GPtrArray) items = NULL;
   GHashTable *targets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -184,12 +185,15 @@ audit_targets (const char *token,
 /* Everything answered so far is on file, nothing is half-written, the
  * chain verifies. */
 static void
-check_store (guint round)
+check_store (FdTestFixture *fx,
+             guint          round)
 {
+  FdTestServer *server = fx->server;
+  SoupSession *session = fx->session;
   g_autofree char *auditor = fd_test_login (server, session, "auditor");
   g_autofree char *manager = fd_test_login (server, session, "manager");
   g_autoptr(GHashTable) listed = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GHashTable) created = audit_targets (auditor, "visitor-create", NULL);
+  g_autoptr(GHashTable) created = audit_targets (fx, auditor, "visitor-create", NULL);
   g_autoptr(GPtrArray) lists = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
   g_autoptr(JsonNode) verify = NULL;
   g_autofree char *command = NULL;
@@ -258,7 +262,7 @@ check_store (guint round)
   /* Every answered reveal has its allowed audit entry. */
   for (guint a = 0; a < WORKERS; a++)
     {
-      g_autoptr(GHashTable) audited = audit_targets (auditor, "reveal", accounts[a].username);
+      g_autoptr(GHashTable) audited = audit_targets (fx, auditor, "reveal", accounts[a].username);
       g_autofree char *prefix = g_strconcat (accounts[a].username, " ", NULL);
       g_autoptr(GHashTable) answered = g_hash_table_new (g_str_hash, g_str_equal);
 
@@ -291,8 +295,9 @@ check_store (guint round)
 }
 
 static void
-check_integrity (void)
+check_integrity (FdTestFixture *fx)
 {
+  FdTestServer *server = fx->server;
   g_autofree char *path = g_build_filename (fd_test_server_get_data_dir (server),
                                             "frontdesk.db", NULL);
   sqlite3 *db = NULL;
@@ -309,8 +314,10 @@ check_integrity (void)
 }
 
 static void
-test_kill_rounds (void)
+test_kill_rounds (FdTestFixture *fx,
+                  gconstpointer  data)
 {
+  FdTestServer *server = fx->server;
   guint answered_total = 0, lost_total = 0;
 
   for (guint round = 1; round <= ROUNDS; round++)
@@ -352,7 +359,7 @@ test_kill_rounds (void)
 
       fd_test_server_restart (server);
       note_date ();
-      check_store (round);
+      check_store (fx, round);
     }
 
   g_test_message ("%u answered 2xx, %u requests cut by the kills", answered_total, lost_total);
@@ -361,7 +368,7 @@ test_kill_rounds (void)
   g_assert_cmpuint (lost_total, >, 0);
 
   fd_test_server_halt (server);
-  check_integrity ();
+  check_integrity (fx);
   fd_test_server_restart (server);
 }
 
@@ -369,6 +376,8 @@ int
 main (int   argc,
       char *argv[])
 {
+  FdTestServer *server;
+  SoupSession *session;
   g_autoptr(JsonNode) answer = NULL;
   g_autofree char *reception = NULL;
   JsonArray *items;
@@ -402,7 +411,7 @@ main (int   argc,
                                         json_array_get_object_element (items, i), "room")));
   g_assert_cmpuint (rooms->len, >, 0);
 
-  g_test_add_func ("/fd/server/durability/kill-rounds", test_kill_rounds);
+  fd_test_add ("/fd/server/durability/kill-rounds", server, test_kill_rounds);
   result = g_test_run ();
 
   for (guint w = 0; w < WORKERS; w++)

@@ -13,12 +13,10 @@
  * disk would), and the server must answer 503 without the data, then
  * recover when the lock goes. */
 
-static FdTestServer *server;
-static SoupSession *session;
-
 static sqlite3 *
-hold_write_lock (void)
+hold_write_lock (FdTestFixture *fx)
 {
+  FdTestServer *server = fx->server;
   g_autofree char *path = g_build_filename (fd_test_server_get_data_dir (server), "frontdesk.db", NULL);
   sqlite3 *db = NULL;
 
@@ -35,8 +33,11 @@ release (sqlite3 *db)
 }
 
 static void
-test_audit_failure_denies (void)
+test_audit_failure_denies (FdTestFixture *fx,
+                           gconstpointer  data)
 {
+  FdTestServer *server = fx->server;
+  SoupSession *session = fx->session;
   g_autofree char *token = fd_test_login (server, session, "reception");
   g_autoptr(JsonNode) denied = NULL;
   g_autoptr(JsonNode) allowed = NULL;
@@ -44,7 +45,7 @@ test_audit_failure_denies (void)
   guint status = 0;
   sqlite3 *db;
 
-  db = hold_write_lock ();
+  db = hold_write_lock (fx);
   denied = fd_test_request (server, session, "GET", "/api/v1/residents?q=%E7%8E%8B&limit=5", token,
                             NULL, &status, &body);
   fd_test_assert_error (status, denied, 503, "unavailable", NULL);
@@ -59,13 +60,16 @@ test_audit_failure_denies (void)
 }
 
 static void
-test_sign_in_while_storage_busy (void)
+test_sign_in_while_storage_busy (FdTestFixture *fx,
+                                 gconstpointer  data)
 {
+  FdTestServer *server = fx->server;
+  SoupSession *session = fx->session;
   g_autoptr(JsonNode) node = NULL;
   g_autofree char *body = g_strdup_printf ("{\"username\": \"manager\", \"password\": \"%s\"}",
                                            fd_test_server_get_password (server));
   guint status = 0;
-  sqlite3 *db = hold_write_lock ();
+  sqlite3 *db = hold_write_lock (fx);
 
   node = fd_test_request (server, session, "POST", "/api/v1/session", NULL, body, &status, NULL);
   release (db);
@@ -74,8 +78,11 @@ test_sign_in_while_storage_busy (void)
 }
 
 static void
-test_chain_intact_after (void)
+test_chain_intact_after (FdTestFixture *fx,
+                         gconstpointer  data)
 {
+  FdTestServer *server = fx->server;
+  SoupSession *session = fx->session;
   g_autofree char *token = fd_test_login (server, session, "auditor");
   g_autoptr(JsonNode) node = NULL;
   JsonObject *o;
@@ -91,16 +98,15 @@ int
 main (int   argc,
       char *argv[])
 {
+  FdTestServer *server;
   int rc;
 
   g_test_init (&argc, &argv, NULL);
   server = fd_test_server_start (NULL);
-  session = fd_test_server_new_session (server);
-  g_test_add_func ("/fd/server/failure/audit-denies", test_audit_failure_denies);
-  g_test_add_func ("/fd/server/failure/sign-in-busy", test_sign_in_while_storage_busy);
-  g_test_add_func ("/fd/server/failure/chain-intact", test_chain_intact_after);
+  fd_test_add ("/fd/server/failure/audit-denies", server, test_audit_failure_denies);
+  fd_test_add ("/fd/server/failure/sign-in-busy", server, test_sign_in_while_storage_busy);
+  fd_test_add ("/fd/server/failure/chain-intact", server, test_chain_intact_after);
   rc = g_test_run ();
-  g_object_unref (session);
   fd_test_server_stop (server);
   return rc;
 }

@@ -14,9 +14,6 @@
 
 #include "fd-test-server.h"
 
-static FdTestServer *server;
-static SoupSession *session;
-
 static const char *roles[] = { "reception", "patrol", "finance", "manager", "auditor", "admin" };
 static char *tokens[G_N_ELEMENTS (roles)];
 
@@ -45,10 +42,12 @@ raw_send (GIOStream  *stream,
 
 /* One request on a fresh TLS connection; returns the answer (may be ""). */
 static char *
-raw_exchange (const char *request,
-              guint       timeout_s,
-              gboolean   *timed_out)
+raw_exchange (FdTestFixture *fx,
+              const char    *request,
+              guint          timeout_s,
+              gboolean      *timed_out)
 {
+  FdTestServer *server = fx->server;
   g_autoptr(GIOStream) stream = fd_test_raw_connect (server, timeout_s);
 
   raw_send (stream, request, strlen (request));
@@ -58,8 +57,9 @@ raw_exchange (const char *request,
 /* Counts sockets of the server's port in CLOSE_WAIT (state 08 in /proc/net/tcp):
  * the client has closed them and the server has not. */
 static guint
-count_close_wait (void)
+count_close_wait (FdTestFixture *fx)
 {
+  FdTestServer *server = fx->server;
   g_autofree char *text = NULL;
   g_auto(GStrv) lines = NULL;
   g_autofree char *local = g_strdup_printf ("0100007F:%04X", fd_test_server_get_port (server));
@@ -83,8 +83,10 @@ count_close_wait (void)
 }
 
 static void
-assert_healthy (void)
+assert_healthy (FdTestFixture *fx)
 {
+  FdTestServer *server = fx->server;
+  SoupSession *session = fx->session;
   g_autoptr(JsonNode) node = NULL;
   guint status;
 
@@ -98,10 +100,12 @@ assert_healthy (void)
  * by the server too, or every connection leaks a descriptor until the server
  * can accept no more (libsoup 3.2.x leaves idle connections in CLOSE_WAIT). */
 static void
-test_closed_connections_released (void)
+test_closed_connections_released (FdTestFixture *fx,
+                                  gconstpointer  data)
 {
+  FdTestServer *server = fx->server;
   const char request[] = "GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
-  guint before = count_close_wait ();
+  guint before = count_close_wait (fx);
   guint after = 0;
 
   for (guint i = 0; i < 40; i++)
@@ -118,7 +122,7 @@ test_closed_connections_released (void)
   /* Give the server up to 3 s to notice. */
   for (guint i = 0; i < 30; i++)
     {
-      after = count_close_wait ();
+      after = count_close_wait (fx);
       if (after <= before + 2)
         break;
       g_usleep (100 * 1000);
@@ -126,7 +130,7 @@ test_closed_connections_released (void)
   g_test_message ("CLOSE_WAIT sockets on the server's port: %u before, %u after 40 closed "
                   "connections", before, after);
   g_assert_cmpuint (after, <=, before + 2);
-  assert_healthy ();
+  assert_healthy (fx);
 }
 
 /* api.md: "With Content-Length this happens before the body is read, and the
@@ -134,25 +138,28 @@ test_closed_connections_released (void)
  * the server buffers it in memory meanwhile (a 1 GB Content-Length lets an
  * unauthenticated client grow the server by what it sends). */
 static void
-test_too_large_before_body (void)
+test_too_large_before_body (FdTestFixture *fx,
+                            gconstpointer  data)
 {
   const char request[] = "POST /api/v1/session HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                          "Content-Type: application/json\r\nContent-Length: 1000000000\r\n\r\n";
   g_autofree char *answer = NULL;
   gboolean timed_out;
 
-  answer = raw_exchange (request, 3, &timed_out);
+  answer = raw_exchange (fx, request, 3, &timed_out);
   g_assert_false (timed_out);
   g_assert_cmpuint (fd_test_raw_status (answer), ==, 413);
   g_assert_nonnull (strstr (answer, "\"too-large\""));
-  assert_healthy ();
+  assert_healthy (fx);
 }
 
 /* api.md: every JSON answer carries Cache-Control: no-store, nosniff, HSTS and
  * CSP. The early 413 (Content-Length over 64 KiB) carries none of them. */
 static void
-test_too_large_headers (void)
+test_too_large_headers (FdTestFixture *fx,
+                        gconstpointer  data)
 {
+  FdTestServer *server = fx->server;
   gsize size = 70000;
   g_autofree char *head = g_strdup_printf ("POST /api/v1/session HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                                            "Content-Type: application/json\r\n"
@@ -179,7 +186,8 @@ test_too_large_headers (void)
  * ambiguity a proxy and the server may settle differently; today the server
  * quietly takes the last one. */
 static void
-test_duplicate_authorization (void)
+test_duplicate_authorization (FdTestFixture *fx,
+                              gconstpointer  data)
 {
   const char *token = token_of ("reception");
   g_autofree char *first_bad = g_strdup_printf ("GET /api/v1/residents?limit=1 HTTP/1.1\r\n"
@@ -190,7 +198,7 @@ test_duplicate_authorization (void)
   g_autofree char *answer = NULL;
   gboolean timed_out;
 
-  answer = raw_exchange (first_bad, 5, &timed_out);
+  answer = raw_exchange (fx, first_bad, 5, &timed_out);
   g_assert_cmpuint (fd_test_raw_status (answer), >=, 400);
   g_assert_cmpuint (fd_test_raw_status (answer), <, 500);
   g_assert_null (strstr (answer, "\"items\""));
@@ -200,8 +208,11 @@ test_duplicate_authorization (void)
  * "reception\u0000anything" signs in as reception, and the password is only
  * compared up to the NUL. Such a string is not valid text: 400 naming the member. */
 static void
-test_nul_in_members (void)
+test_nul_in_members (FdTestFixture *fx,
+                     gconstpointer  data)
 {
+  FdTestServer *server = fx->server;
+  SoupSession *session = fx->session;
   g_autofree char *login = g_strdup_printf ("{\"username\": \"reception\\u0000x\", "
                                             "\"password\": \"%s\"}",
                                             fd_test_server_get_password (server));
@@ -222,8 +233,11 @@ test_nul_in_members (void)
  * server trims ASCII white space only, so ideographic (U+3000) or no-break
  * (U+00A0) spaces around two letters pass as a reason, and the phone is revealed. */
 static void
-test_other_reason_unicode_space (void)
+test_other_reason_unicode_space (FdTestFixture *fx,
+                                 gconstpointer  data)
 {
+  FdTestServer *server = fx->server;
+  SoupSession *session = fx->session;
   const char *texts[] = { "\\u3000\\u3000ab\\u3000\\u3000",
                           "\\u00a0\\u00a0\\u00a0ab\\u00a0\\u00a0" };
 
@@ -253,8 +267,11 @@ typedef struct
 } RouteCase;
 
 static void
-test_route_matrix (void)
+test_route_matrix (FdTestFixture *fx,
+                   gconstpointer  data)
 {
+  FdTestServer *server = fx->server;
+  SoupSession *session = fx->session;
   const RouteCase cases[] = {
     { "GET", "/api/v1/residents?limit=1", NULL, "reception patrol finance manager" },
     { "GET", "/api/v1/residents/1", NULL, "reception patrol finance manager" },
@@ -301,9 +318,12 @@ test_route_matrix (void)
 }
 
 static guint
-count_hits (const char *role,
-            const char *q)
+count_hits (FdTestFixture *fx,
+            const char    *role,
+            const char    *q)
 {
+  FdTestServer *server = fx->server;
+  SoupSession *session = fx->session;
   g_autofree char *escaped = g_uri_escape_string (q, NULL, FALSE);
   g_autofree char *path = g_strdup_printf ("/api/v1/residents?limit=100&q=%s", escaped);
   g_autoptr(JsonNode) node = NULL;
@@ -315,9 +335,12 @@ count_hits (const char *role,
 }
 
 static char *
-reveal (const char *resident,
-        const char *field)
+reveal (FdTestFixture *fx,
+        const char    *resident,
+        const char    *field)
 {
+  FdTestServer *server = fx->server;
+  SoupSession *session = fx->session;
   g_autofree char *path = g_strdup_printf ("/api/v1/residents/%s/reveal", resident);
   g_autofree char *json = g_strdup_printf ("{\"field\": \"%s\","
                                            " \"reason_code\": \"verify-identity\","
@@ -333,8 +356,11 @@ reveal (const char *resident,
 
 /* Search must not be an oracle for what a role sees masked or not at all. */
 static void
-test_search_oracle (void)
+test_search_oracle (FdTestFixture *fx,
+                    gconstpointer  data)
 {
+  FdTestServer *server = fx->server;
+  SoupSession *session = fx->session;
   g_autoptr(GPtrArray) all = fd_test_fetch_all (server, session, token_of ("manager"),
                                                 "/api/v1/residents?limit=100");
   JsonObject *with_plate = NULL, *three_chars = NULL;
@@ -364,17 +390,17 @@ test_search_oracle (void)
     g_autofree char *hidden = g_strndup (mid, g_utf8_offset_to_pointer (plate, 6) - mid);
     g_autofree char *head_mid = g_strndup (plate, g_utf8_offset_to_pointer (plate, 5) - plate);
 
-    g_assert_cmpuint (count_hits ("patrol", plate), >=, 1);
-    g_assert_cmpuint (count_hits ("manager", plate), >=, 1);
+    g_assert_cmpuint (count_hits (fx, "patrol", plate), >=, 1);
+    g_assert_cmpuint (count_hits (fx, "manager", plate), >=, 1);
     for (guint r = 0; r < 2; r++)
       {
         const char *role = r == 0 ? "reception" : "finance";
 
-        g_assert_cmpuint (count_hits (role, plate), ==, 0);
-        g_assert_cmpuint (count_hits (role, head_mid), ==, 0);
+        g_assert_cmpuint (count_hits (fx, role, plate), ==, 0);
+        g_assert_cmpuint (count_hits (fx, role, head_mid), ==, 0);
         /* only letters and digits can come back, never a plate match for the hidden part */
         if (strspn (hidden, "0123456789") != 3)
-          g_assert_cmpuint (count_hits (role, hidden), ==, 0);
+          g_assert_cmpuint (count_hits (fx, role, hidden), ==, 0);
       }
   }
 
@@ -384,10 +410,10 @@ test_search_oracle (void)
     const char *name = json_object_get_string_member (field, "value");
     const char *given = g_utf8_next_char (name);
 
-    g_assert_cmpuint (count_hits ("reception", name), >=, 1);
-    g_assert_cmpuint (count_hits ("patrol", name), ==, 0);
-    g_assert_cmpuint (count_hits ("patrol", given), ==, 0);
-    g_assert_cmpuint (count_hits ("patrol", g_utf8_offset_to_pointer (name, 2)), ==, 0);
+    g_assert_cmpuint (count_hits (fx, "reception", name), >=, 1);
+    g_assert_cmpuint (count_hits (fx, "patrol", name), ==, 0);
+    g_assert_cmpuint (count_hits (fx, "patrol", given), ==, 0);
+    g_assert_cmpuint (count_hits (fx, "patrol", g_utf8_offset_to_pointer (name, 2)), ==, 0);
   }
 
   /* room: patrol sees building-unit only */
@@ -395,26 +421,26 @@ test_search_oracle (void)
     JsonObject *field = json_object_get_object_member (three_chars, "room");
     const char *room = json_object_get_string_member (field, "value");
 
-    g_assert_cmpuint (count_hits ("reception", room), >=, 1);
-    g_assert_cmpuint (count_hits ("patrol", room), ==, 0);
+    g_assert_cmpuint (count_hits (fx, "reception", room), >=, 1);
+    g_assert_cmpuint (count_hits (fx, "patrol", room), ==, 0);
   }
 
   /* ID digits and mobile prefixes: nobody */
   {
     const char *id = json_object_get_string_member (three_chars, "id");
-    g_autofree char *phone = reveal (id, "phone");
-    g_autofree char *id_number = reveal (id, "id_number");
+    g_autofree char *phone = reveal (fx, id, "phone");
+    g_autofree char *id_number = reveal (fx, id, "id_number");
     g_autofree char *phone7 = g_strndup (phone, 7);
     g_autofree char *birth = g_strndup (id_number + 6, 8);
     g_autofree char *id_head = g_strndup (id_number, 6);
 
     for (guint r = 0; r < 4; r++)
       {
-        g_assert_cmpuint (count_hits (roles[r], phone), ==, 0);
-        g_assert_cmpuint (count_hits (roles[r], phone7), ==, 0);
-        g_assert_cmpuint (count_hits (roles[r], id_number), ==, 0);
-        g_assert_cmpuint (count_hits (roles[r], birth), ==, 0);
-        g_assert_cmpuint (count_hits (roles[r], id_head), ==, 0);
+        g_assert_cmpuint (count_hits (fx, roles[r], phone), ==, 0);
+        g_assert_cmpuint (count_hits (fx, roles[r], phone7), ==, 0);
+        g_assert_cmpuint (count_hits (fx, roles[r], id_number), ==, 0);
+        g_assert_cmpuint (count_hits (fx, roles[r], birth), ==, 0);
+        g_assert_cmpuint (count_hits (fx, roles[r], id_head), ==, 0);
       }
     explicit_bzero (phone, strlen (phone));
     explicit_bzero (id_number, strlen (id_number));
@@ -423,8 +449,11 @@ test_search_oracle (void)
 
 /* A cursor belongs to one role and one query. */
 static void
-test_cursor_scope (void)
+test_cursor_scope (FdTestFixture *fx,
+                   gconstpointer  data)
 {
+  FdTestServer *server = fx->server;
+  SoupSession *session = fx->session;
   g_autoptr(JsonNode) node = NULL;
   g_autofree char *cursor = NULL;
   guint status;
@@ -463,8 +492,11 @@ test_cursor_scope (void)
 /* Authorization header forms that must not authenticate, and raw oddities
  * that must get a 4xx and leave the server serving. */
 static void
-test_raw_oddities (void)
+test_raw_oddities (FdTestFixture *fx,
+                   gconstpointer  data)
 {
+  FdTestServer *server = fx->server;
+  SoupSession *session = fx->session;
   const char *token = token_of ("reception");
   g_autofree char *extra = g_strdup_printf ("Bearer %sx", token);
   g_autofree char *two_spaces = g_strdup_printf ("Bearer  %s", token);
@@ -495,11 +527,11 @@ test_raw_oddities (void)
       g_autofree char *answer = NULL;
       gboolean timed_out;
 
-      answer = raw_exchange (raw[i], 5, &timed_out);
+      answer = raw_exchange (fx, raw[i], 5, &timed_out);
       g_assert_false (timed_out);
       g_assert_cmpuint (fd_test_raw_status (answer), >=, 400);
       g_assert_cmpuint (fd_test_raw_status (answer), <, 500);
-      assert_healthy ();
+      assert_healthy (fx);
     }
   {
     const char nul[] = "GET /api/v1/resi\0dents HTTP/1.1\r\nHost: x\r\n\r\n";
@@ -511,19 +543,21 @@ test_raw_oddities (void)
     answer = fd_test_raw_read_answer (stream, &timed_out);
     g_assert_false (timed_out);
     g_assert_cmpuint (fd_test_raw_status (answer), ==, 400);
-    assert_healthy ();
+    assert_healthy (fx);
   }
 }
 
 /* HTTP/1.0 and pipelined requests are answered in order. */
 static void
-test_http10_and_pipelining (void)
+test_http10_and_pipelining (FdTestFixture *fx,
+                            gconstpointer  data)
 {
+  FdTestServer *server = fx->server;
   g_autofree char *a = NULL;
   g_autofree char *b = NULL;
   gboolean timed_out;
 
-  a = raw_exchange ("GET /api/v1/health HTTP/1.0\r\n\r\n", 5, &timed_out);
+  a = raw_exchange (fx, "GET /api/v1/health HTTP/1.0\r\n\r\n", 5, &timed_out);
   g_assert_cmpuint (fd_test_raw_status (a), ==, 200);
   {
     g_autoptr(GIOStream) stream = fd_test_raw_connect (server, 5);
@@ -566,8 +600,10 @@ burst_done (GObject      *source,
 }
 
 static void
-test_concurrent_burst (void)
+test_concurrent_burst (FdTestFixture *fx,
+                       gconstpointer  data)
 {
+  FdTestServer *server = fx->server;
   g_autoptr(SoupSession) many = fd_test_server_new_session (server);
   g_autofree char *authorization = g_strdup_printf ("Bearer %s", token_of ("patrol"));
   Burst burst = { 0 };
@@ -589,13 +625,15 @@ test_concurrent_burst (void)
   g_assert_cmpuint (burst.pending, ==, 0);
   g_assert_cmpuint (burst.ok, ==, 300);
   g_assert_cmpuint (burst.bad, ==, 0);
-  assert_healthy ();
+  assert_healthy (fx);
 }
 
 int
 main (int   argc,
       char *argv[])
 {
+  FdTestServer *server;
+  SoupSession *session;
   int ret;
 
   g_test_init (&argc, &argv, NULL);
@@ -606,21 +644,19 @@ main (int   argc,
     tokens[i] = fd_test_login (server, session, roles[i]);
 
   /* passing: regression guards */
-  g_test_add_func ("/fd/server/redteam/route-matrix", test_route_matrix);
-  g_test_add_func ("/fd/server/redteam/search-oracle", test_search_oracle);
-  g_test_add_func ("/fd/server/redteam/cursor-scope", test_cursor_scope);
-  g_test_add_func ("/fd/server/redteam/raw-oddities", test_raw_oddities);
-  g_test_add_func ("/fd/server/redteam/http10-pipelining", test_http10_and_pipelining);
-  g_test_add_func ("/fd/server/redteam/concurrent-burst", test_concurrent_burst);
+  fd_test_add ("/fd/server/redteam/route-matrix", server, test_route_matrix);
+  fd_test_add ("/fd/server/redteam/search-oracle", server, test_search_oracle);
+  fd_test_add ("/fd/server/redteam/cursor-scope", server, test_cursor_scope);
+  fd_test_add ("/fd/server/redteam/raw-oddities", server, test_raw_oddities);
+  fd_test_add ("/fd/server/redteam/http10-pipelining", server, test_http10_and_pipelining);
+  fd_test_add ("/fd/server/redteam/concurrent-burst", server, test_concurrent_burst);
   /* failing today: problems reported to the lead */
-  g_test_add_func ("/fd/server/redteam/closed-connections-released",
-                   test_closed_connections_released);
-  g_test_add_func ("/fd/server/redteam/too-large-before-body", test_too_large_before_body);
-  g_test_add_func ("/fd/server/redteam/too-large-headers", test_too_large_headers);
-  g_test_add_func ("/fd/server/redteam/duplicate-authorization", test_duplicate_authorization);
-  g_test_add_func ("/fd/server/redteam/nul-in-members", test_nul_in_members);
-  g_test_add_func ("/fd/server/redteam/other-reason-unicode-space",
-                   test_other_reason_unicode_space);
+  fd_test_add ("/fd/server/redteam/closed-connections-released", server, test_closed_connections_released);
+  fd_test_add ("/fd/server/redteam/too-large-before-body", server, test_too_large_before_body);
+  fd_test_add ("/fd/server/redteam/too-large-headers", server, test_too_large_headers);
+  fd_test_add ("/fd/server/redteam/duplicate-authorization", server, test_duplicate_authorization);
+  fd_test_add ("/fd/server/redteam/nul-in-members", server, test_nul_in_members);
+  fd_test_add ("/fd/server/redteam/other-reason-unicode-space", server, test_other_reason_unicode_space);
 
   ret = g_test_run ();
 

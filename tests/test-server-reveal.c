@@ -13,8 +13,6 @@
 
 #include "fd-test-server.h"
 
-static FdTestServer *server;
-static SoupSession *session;
 static char *reception;
 static char *manager;
 static char *finance;
@@ -39,13 +37,16 @@ field_value (JsonObject *resident,
 }
 
 static JsonNode *
-post (const char *token,
-      const char *id,
-      const char *action,
-      const char *json,
-      guint      *status,
-      char      **body)
+post (FdTestFixture  *fx,
+      const char     *token,
+      const char     *id,
+      const char     *action,
+      const char     *json,
+      guint          *status,
+      char          **body)
 {
+  FdTestServer *server = fx->server;
+  SoupSession *session = fx->session;
   g_autofree char *path = g_strdup_printf ("/api/v1/residents/%s/%s", id, action);
 
   return fd_test_request (server, session, "POST", path, token, json, status, body);
@@ -85,10 +86,13 @@ reveal_body (const char *field,
 
 /* Audit entries of @actor and @action, newest first, read as manager. */
 static GPtrArray *
-audit_entries (const char *actor,
-               const char *action,
-               char      **body)
+audit_entries (FdTestFixture  *fx,
+               const char     *actor,
+               const char     *action,
+               char          **body)
 {
+  FdTestServer *server = fx->server;
+  SoupSession *session = fx->session;
   g_autofree char *path = g_strdup_printf ("/api/v1/audit?actor=%s&action=%s&limit=100",
                                            actor, action);
   g_autoptr(JsonNode) node = NULL;
@@ -128,15 +132,16 @@ string_or_null (JsonObject *object,
 /* Asserts that an audit entry for @target and @field with @outcome exists
  * (newest first: the first match counts). */
 static void
-assert_audited (const char *actor,
-                const char *action,
-                const char *target,
-                const char *field,
-                const char *reason_code,
-                const char *outcome)
+assert_audited (FdTestFixture *fx,
+                const char    *actor,
+                const char    *action,
+                const char    *target,
+                const char    *field,
+                const char    *reason_code,
+                const char    *outcome)
 {
   g_autofree char *body = NULL;
-  g_autoptr(GPtrArray) items = audit_entries (actor, action, &body);
+  g_autoptr(GPtrArray) items = audit_entries (fx, actor, action, &body);
 
   for (guint i = 0; i < items->len; i++)
     {
@@ -183,7 +188,8 @@ id_number_valid (const char *id)
 }
 
 static void
-test_reveal_phone (void)
+test_reveal_phone (FdTestFixture *fx,
+                   gconstpointer  data)
 {
   g_autofree char *json = reveal_body ("phone", "verify-identity", NULL, NULL);
   g_autoptr(JsonNode) node = NULL;
@@ -192,7 +198,7 @@ test_reveal_phone (void)
   const char *value;
   guint status;
 
-  node = post (reception, resident_id (0), "reveal", json, &status, NULL);
+  node = post (fx, reception, resident_id (0), "reveal", json, &status, NULL);
   g_assert_cmpuint (status, ==, 200);
   object = fd_test_get_object (node);
   g_assert_cmpstr (fd_test_get_string (object, "field"), ==, "phone");
@@ -203,12 +209,16 @@ test_reveal_phone (void)
   g_assert_true (g_str_has_suffix (value, masked + 7));
   clear_phone = g_strdup (value);
 
-  assert_audited ("reception", "reveal", resident_id (0), "phone", "verify-identity", "allowed");
+  assert_audited (fx, "reception", "reveal", resident_id (0), "phone", "verify-identity", "allowed");
 }
 
 static void
-test_reveal_reason (void)
+test_reveal_reason (FdTestFixture *fx,
+                    gconstpointer  data)
 {
+  FdTestServer *server = fx->server;
+  SoupSession *session = fx->session;
+
   /* A fresh account: refused reveals may count toward the hourly limit. */
   g_autofree char *username = fd_test_create_user (server, session, "reception", NULL);
   g_autofree char *token = fd_test_login (server, session, username);
@@ -228,7 +238,7 @@ test_reveal_reason (void)
       guint status;
 
       g_test_message ("reason_code %s, text %s", bad[i].code, bad[i].text);
-      node = post (token, resident_id (1), "reveal", json, &status, &body);
+      node = post (fx, token, resident_id (1), "reveal", json, &status, &body);
       fd_test_assert_error (status, node, 400, "bad-request", bad[i].member);
       fd_test_assert_no_clear_pii (body, FALSE);
     }
@@ -239,7 +249,7 @@ test_reveal_reason (void)
     g_autoptr(JsonNode) node = NULL;
     guint status;
 
-    node = post (token, resident_id (1), "reveal", json, &status, NULL);
+    node = post (fx, token, resident_id (1), "reveal", json, &status, NULL);
     fd_test_assert_error (status, node, 400, "bad-request", "field");
   }
 
@@ -249,15 +259,17 @@ test_reveal_reason (void)
     g_autoptr(JsonNode) node = NULL;
     guint status;
 
-    node = post (token, resident_id (1), "reveal", json, &status, NULL);
+    node = post (fx, token, resident_id (1), "reveal", json, &status, NULL);
     g_assert_cmpuint (status, ==, 200);
-    assert_audited (username, "reveal", resident_id (1), "phone", "other", "allowed");
+    assert_audited (fx, username, "reveal", resident_id (1), "phone", "other", "allowed");
   }
 }
 
 static void
-test_reveal_id_number (void)
+test_reveal_id_number (FdTestFixture *fx,
+                       gconstpointer  data)
 {
+  FdTestServer *server = fx->server;
   const char *password = fd_test_server_get_password (server);
   g_autofree char *none = reveal_body ("id_number", "verify-identity", NULL, NULL);
   g_autofree char *wrong = reveal_body ("id_number", "verify-identity", NULL, "not-it-123");
@@ -270,14 +282,14 @@ test_reveal_id_number (void)
   const char *value;
   guint status;
 
-  a = post (reception, resident_id (0), "reveal", none, &status, &body);
+  a = post (fx, reception, resident_id (0), "reveal", none, &status, &body);
   fd_test_assert_error (status, a, 401, "reauth-required", NULL);
   fd_test_assert_no_clear_pii (body, FALSE);
-  b = post (reception, resident_id (0), "reveal", wrong, &status, NULL);
+  b = post (fx, reception, resident_id (0), "reveal", wrong, &status, NULL);
   fd_test_assert_error (status, b, 401, "reauth-required", NULL);
 
   /* The session survives a wrong reveal password. */
-  c = post (reception, resident_id (0), "reveal", right, &status, NULL);
+  c = post (fx, reception, resident_id (0), "reveal", right, &status, NULL);
   g_assert_cmpuint (status, ==, 200);
   value = fd_test_get_string (fd_test_get_object (c), "value");
   g_assert_cmpstr (fd_test_get_string (fd_test_get_object (c), "field"), ==, "id_number");
@@ -285,13 +297,14 @@ test_reveal_id_number (void)
   g_assert_true (g_str_has_suffix (masked, value + 14));
   clear_id_number = g_strdup (value);
 
-  assert_audited ("reception", "reveal", resident_id (0), "id_number", "verify-identity",
+  assert_audited (fx, "reception", "reveal", resident_id (0), "id_number", "verify-identity",
                   "allowed");
 }
 
 /* Plates: reception reveals them (all of them, clear); finance may not. */
 static void
-test_reveal_plates (void)
+test_reveal_plates (FdTestFixture *fx,
+                    gconstpointer  data)
 {
   g_autofree char *json = reveal_body ("plates", "verify-identity", NULL, NULL);
   JsonObject *resident = NULL;
@@ -313,7 +326,7 @@ test_reveal_plates (void)
     const char *value;
     guint status;
 
-    node = post (reception, resident_id (index), "reveal", json, &status, &body);
+    node = post (fx, reception, resident_id (index), "reveal", json, &status, &body);
     g_assert_cmpuint (status, ==, 200);
     value = fd_test_get_string (fd_test_get_object (node), "value");
     for (guint j = 0; j < json_array_get_length (masked); j++)
@@ -326,21 +339,24 @@ test_reveal_plates (void)
         g_assert_nonnull (strstr (value, head));
       }
     g_assert_null (strchr (value, '*'));
-    assert_audited ("reception", "reveal", resident_id (index), "plates", "verify-identity",
+    assert_audited (fx, "reception", "reveal", resident_id (index), "plates", "verify-identity",
                     "allowed");
   }
   {
     g_autoptr(JsonNode) node = NULL;
     guint status;
 
-    node = post (finance, resident_id (index), "reveal", json, &status, NULL);
+    node = post (fx, finance, resident_id (index), "reveal", json, &status, NULL);
     fd_test_assert_error (status, node, 403, "forbidden", NULL);
   }
 }
 
 static void
-test_reveal_denied (void)
+test_reveal_denied (FdTestFixture *fx,
+                    gconstpointer  data)
 {
+  FdTestServer *server = fx->server;
+  SoupSession *session = fx->session;
   const char *password = fd_test_server_get_password (server);
   g_autofree char *id_number = reveal_body ("id_number", "refund", NULL, password);
   g_autofree char *address = reveal_body ("home_address", "refund", NULL, NULL);
@@ -361,10 +377,10 @@ test_reveal_denied (void)
       guint status;
 
       g_test_message ("%s reveals %s", cases[i].actor, cases[i].field);
-      node = post (*cases[i].token, resident_id (2), "reveal", cases[i].json, &status, &body);
+      node = post (fx, *cases[i].token, resident_id (2), "reveal", cases[i].json, &status, &body);
       fd_test_assert_error (status, node, 403, "forbidden", NULL);
       fd_test_assert_no_clear_pii (body, FALSE);
-      assert_audited (cases[i].actor, "reveal", resident_id (2), cases[i].field, NULL, "denied");
+      assert_audited (fx, cases[i].actor, "reveal", resident_id (2), cases[i].field, NULL, "denied");
     }
 
   /* Unknown resident. */
@@ -372,13 +388,14 @@ test_reveal_denied (void)
     g_autoptr(JsonNode) node = NULL;
     guint status;
 
-    node = post (desk_token, "no-such-resident", "reveal", phone, &status, NULL);
+    node = post (fx, desk_token, "no-such-resident", "reveal", phone, &status, NULL);
     fd_test_assert_error (status, node, 404, "not-found", NULL);
   }
 }
 
 static void
-test_reveal_limit (void)
+test_reveal_limit (FdTestFixture *fx,
+                   gconstpointer  data)
 {
   g_autofree char *address = reveal_body ("home_address", "emergency-contact", NULL, NULL);
   g_autofree char *phone = reveal_body ("phone", "emergency-contact", NULL, NULL);
@@ -389,13 +406,13 @@ test_reveal_limit (void)
   guint status;
 
   /* Manager's first reveal: the address, whose district is what the mask shows. */
-  node = post (manager, resident_id (3), "reveal", address, &status, NULL);
+  node = post (fx, manager, resident_id (3), "reveal", address, &status, NULL);
   g_assert_cmpuint (status, ==, 200);
   value = fd_test_get_string (fd_test_get_object (node), "value");
   district = g_strndup (masked, strlen (masked) - 4);
   g_assert_true (g_str_has_prefix (value, district));
   g_assert_cmpuint (strlen (value), >, strlen (masked) - 4);
-  assert_audited ("manager", "reveal", resident_id (3), "home_address", "emergency-contact",
+  assert_audited (fx, "manager", "reveal", resident_id (3), "home_address", "emergency-contact",
                   "allowed");
 
   for (guint i = 2; i <= 11; i++)
@@ -403,13 +420,13 @@ test_reveal_limit (void)
       g_autoptr(JsonNode) answer = NULL;
 
       g_test_message ("manager reveal %u", i);
-      answer = post (manager, resident_id (3 + i), "reveal", phone, &status, NULL);
+      answer = post (fx, manager, resident_id (3 + i), "reveal", phone, &status, NULL);
       if (i <= 10)
         g_assert_cmpuint (status, ==, 200);
       else
         {
           fd_test_assert_error (status, answer, 429, "rate-limited", NULL);
-          assert_audited ("manager", "reveal", resident_id (3 + i), "phone", NULL, "denied");
+          assert_audited (fx, "manager", "reveal", resident_id (3 + i), "phone", NULL, "denied");
         }
     }
 }
@@ -422,7 +439,8 @@ verify_body (const char *field,
 }
 
 static void
-test_verify (void)
+test_verify (FdTestFixture *fx,
+             gconstpointer  data)
 {
   g_autofree char *wrong_phone = g_strdup (clear_phone);
   g_autofree char *wrong_id = g_strdup (clear_id_number);
@@ -457,7 +475,7 @@ test_verify (void)
       guint status;
 
       g_test_message ("verify %s, expect %d", cases[i].field, cases[i].match);
-      node = post (reception, resident_id (0), "verify", json, &status, &body);
+      node = post (fx, reception, resident_id (0), "verify", json, &status, &body);
       calls++;
       g_assert_cmpuint (status, ==, 200);
       g_assert_true (json_object_has_member (fd_test_get_object (node), "match"));
@@ -466,7 +484,7 @@ test_verify (void)
       /* The answer is yes or no, never a value. */
       g_assert_null (strstr (body, clear_phone));
       g_assert_null (strstr (body, clear_id_number));
-      assert_audited ("reception", "verify", resident_id (0), cases[i].field, NULL, "allowed");
+      assert_audited (fx, "reception", "verify", resident_id (0), cases[i].field, NULL, "allowed");
     }
 
   /* Roles that do not see the ID number cannot probe it; patrol sees the
@@ -479,12 +497,12 @@ test_verify (void)
     g_autoptr(JsonNode) c = NULL;
     guint status;
 
-    a = post (patrol, resident_id (0), "verify", json, &status, NULL);
+    a = post (fx, patrol, resident_id (0), "verify", json, &status, NULL);
     fd_test_assert_error (status, a, 403, "forbidden", NULL);
-    assert_audited ("patrol", "verify", resident_id (0), "id_number", NULL, "denied");
-    b = post (finance, resident_id (0), "verify", json, &status, NULL);
+    assert_audited (fx, "patrol", "verify", resident_id (0), "id_number", NULL, "denied");
+    b = post (fx, finance, resident_id (0), "verify", json, &status, NULL);
     fd_test_assert_error (status, b, 403, "forbidden", NULL);
-    c = post (patrol, resident_id (0), "verify", phone, &status, NULL);
+    c = post (fx, patrol, resident_id (0), "verify", phone, &status, NULL);
     g_assert_cmpuint (status, ==, 200);
     g_assert_true (json_object_get_boolean_member (fd_test_get_object (c), "match"));
   }
@@ -502,7 +520,7 @@ test_verify (void)
         g_autoptr(JsonNode) node = NULL;
         guint status;
 
-        node = post (reception, resident_id (0), "verify", bad[i][0], &status, NULL);
+        node = post (fx, reception, resident_id (0), "verify", bad[i][0], &status, NULL);
         calls++;
         fd_test_assert_error (status, node, 400, "bad-request", bad[i][1]);
       }
@@ -520,7 +538,7 @@ test_verify (void)
         g_autoptr(JsonNode) node = NULL;
         guint status;
 
-        node = post (reception, resident_id (0), "verify", json, &status, NULL);
+        node = post (fx, reception, resident_id (0), "verify", json, &status, NULL);
         if (status == 200)
           ok++;
         else
@@ -533,13 +551,16 @@ test_verify (void)
     g_assert_true (limited);
     g_assert_cmpuint (ok, <=, 30);
     g_assert_cmpuint (ok, >=, 30 - 3);
-    assert_audited ("reception", "verify", resident_id (0), "phone", NULL, "denied");
+    assert_audited (fx, "reception", "verify", resident_id (0), "phone", NULL, "denied");
   }
 }
 
 static void
-test_freeze (void)
+test_freeze (FdTestFixture *fx,
+             gconstpointer  data)
 {
+  FdTestServer *server = fx->server;
+  SoupSession *session = fx->session;
   g_autofree char *phone = reveal_body ("phone", "refund", NULL, NULL);
   g_autoptr(JsonNode) state = NULL;
   g_autoptr(JsonNode) frozen = NULL;
@@ -582,12 +603,12 @@ test_freeze (void)
   g_assert_cmpstr (fd_test_get_string (object, "by"), ==, "manager");
   fd_test_get_string (object, "since");
 
-  refused = post (cashier_token, resident_id (20), "reveal", phone, &status, NULL);
+  refused = post (fx, cashier_token, resident_id (20), "reveal", phone, &status, NULL);
   fd_test_assert_error (status, refused, 403, "forbidden", NULL);
   g_assert_cmpstr (json_object_get_string_member_with_default (
                      fd_test_get_object_member (fd_test_get_object (refused), "error"),
                      "detail", NULL), ==, "incident-freeze");
-  assert_audited (cashier, "reveal", resident_id (20), "phone", NULL, "denied");
+  assert_audited (fx, cashier, "reveal", resident_id (20), "phone", NULL, "denied");
 
   export = fd_test_request (server, session, "GET", export_path, manager, NULL, &status, NULL);
   fd_test_assert_error (status, export, 403, "forbidden", NULL);
@@ -597,12 +618,12 @@ test_freeze (void)
   g_assert_cmpuint (status, ==, 200);
   g_assert_false (json_object_get_boolean_member (fd_test_get_object (thawed), "frozen"));
 
-  allowed = post (cashier_token, resident_id (20), "reveal", phone, &status, NULL);
+  allowed = post (fx, cashier_token, resident_id (20), "reveal", phone, &status, NULL);
   g_assert_cmpuint (status, ==, 200);
 
   {
     g_autofree char *body = NULL;
-    g_autoptr(GPtrArray) changes = audit_entries ("manager", "policy-change", &body);
+    g_autoptr(GPtrArray) changes = audit_entries (fx, "manager", "policy-change", &body);
 
     g_assert_cmpuint (changes->len, >=, 2);
   }
@@ -612,6 +633,8 @@ int
 main (int   argc,
       char *argv[])
 {
+  FdTestServer *server;
+  SoupSession *session;
   int ret;
 
   g_test_init (&argc, &argv, NULL);
@@ -642,14 +665,14 @@ main (int   argc,
       }
   }
 
-  g_test_add_func ("/fd/server/reveal/phone", test_reveal_phone);
-  g_test_add_func ("/fd/server/reveal/reason", test_reveal_reason);
-  g_test_add_func ("/fd/server/reveal/id-number", test_reveal_id_number);
-  g_test_add_func ("/fd/server/reveal/plates", test_reveal_plates);
-  g_test_add_func ("/fd/server/reveal/denied", test_reveal_denied);
-  g_test_add_func ("/fd/server/reveal/limit", test_reveal_limit);
-  g_test_add_func ("/fd/server/reveal/verify", test_verify);
-  g_test_add_func ("/fd/server/reveal/freeze", test_freeze);
+  fd_test_add ("/fd/server/reveal/phone", server, test_reveal_phone);
+  fd_test_add ("/fd/server/reveal/reason", server, test_reveal_reason);
+  fd_test_add ("/fd/server/reveal/id-number", server, test_reveal_id_number);
+  fd_test_add ("/fd/server/reveal/plates", server, test_reveal_plates);
+  fd_test_add ("/fd/server/reveal/denied", server, test_reveal_denied);
+  fd_test_add ("/fd/server/reveal/limit", server, test_reveal_limit);
+  fd_test_add ("/fd/server/reveal/verify", server, test_verify);
+  fd_test_add ("/fd/server/reveal/freeze", server, test_freeze);
 
   ret = g_test_run ();
 

@@ -7,8 +7,6 @@
 
 #include "fd-test-server.h"
 
-static FdTestServer *server;
-static SoupSession *session;
 static char *reception;
 static char *patrol;
 /* Every resident as reception sees it (clear names and rooms). */
@@ -75,10 +73,13 @@ initial_of (const char *han)
 
 /* The ids a search returns, every page followed (@limit per page). */
 static GHashTable *
-search_ids (const char *token,
-            const char *q,
-            guint       limit)
+search_ids (FdTestFixture *fx,
+            const char    *token,
+            const char    *q,
+            guint          limit)
 {
+  FdTestServer *server = fx->server;
+  SoupSession *session = fx->session;
   g_autofree char *escaped = g_uri_escape_string (q, NULL, FALSE);
   g_autofree char *path = g_strdup_printf ("/api/v1/residents?q=%s&limit=%u", escaped, limit);
   g_autoptr(GPtrArray) items = fd_test_fetch_all (server, session, token, path);
@@ -99,11 +100,12 @@ typedef gboolean (*Predicate) (JsonObject *resident, const char *q);
 /* Asserts that reception's search for @q returns exactly the residents
  * @matches selects from the full list. */
 static void
-assert_search_equals (const char *q,
-                      Predicate   matches,
-                      guint       limit)
+assert_search_equals (FdTestFixture *fx,
+                      const char    *q,
+                      Predicate      matches,
+                      guint          limit)
 {
-  g_autoptr(GHashTable) got = search_ids (reception, q, limit);
+  g_autoptr(GHashTable) got = search_ids (fx, reception, q, limit);
   guint expected = 0;
 
   g_test_message ("q=%s (%s)", q, "reception");
@@ -201,18 +203,20 @@ common_surname (guint nth)
 }
 
 static void
-test_name_one (void)
+test_name_one (FdTestFixture *fx,
+               gconstpointer  data)
 {
   g_autofree char *surname = common_surname (0);
   g_autofree char *second = common_surname (1);
 
-  assert_search_equals (surname, name_contains, 100);
+  assert_search_equals (fx, surname, name_contains, 100);
   /* Every page, small pages. */
-  assert_search_equals (second, name_contains, 3);
+  assert_search_equals (fx, second, name_contains, 3);
 }
 
 static void
-test_name_two (void)
+test_name_two (FdTestFixture *fx,
+               gconstpointer  data)
 {
   guint done = 0;
 
@@ -232,16 +236,17 @@ test_name_two (void)
       if (province)
         continue;
       /* A prefix, and (for 3-character names) the given name: a substring. */
-      assert_search_equals (head, name_contains, 50);
+      assert_search_equals (fx, head, name_contains, 50);
       if (len >= 3)
-        assert_search_equals (tail, name_contains, 50);
+        assert_search_equals (fx, tail, name_contains, 50);
       done++;
     }
   g_assert_cmpuint (done, ==, 4);
 }
 
 static void
-test_pinyin (void)
+test_pinyin (FdTestFixture *fx,
+             gconstpointer  data)
 {
   guint checked = 0;
 
@@ -258,7 +263,7 @@ test_pinyin (void)
       for (char l = 'a'; l <= 'z'; l++)
         {
           char q[3] = { s[0], l, '\0' };
-          g_autoptr(GHashTable) ids = search_ids (reception, q, 100);
+          g_autoptr(GHashTable) ids = search_ids (fx, reception, q, 100);
           GHashTableIter iter;
           gpointer id;
 
@@ -301,7 +306,8 @@ test_pinyin (void)
 /* A three- and four-letter prefix of the initials, derived from the
  * two-letter answer: each such resident must be found again. */
 static void
-test_pinyin_longer (void)
+test_pinyin_longer (FdTestFixture *fx,
+                    gconstpointer  data)
 {
   for (guint i = 0; i < everyone->len; i++)
     {
@@ -321,7 +327,7 @@ test_pinyin_longer (void)
 
           q[1] = l;
           q[2] = '\0';
-          ids = search_ids (reception, q, 100);
+          ids = search_ids (fx, reception, q, 100);
           if (!g_hash_table_contains (ids, id))
             continue;
           for (char m = 'a'; m <= 'z' && !hit; m++)
@@ -329,7 +335,7 @@ test_pinyin_longer (void)
               g_autoptr(GHashTable) three = NULL;
 
               q[2] = m;
-              three = search_ids (reception, q, 100);
+              three = search_ids (fx, reception, q, 100);
               hit = g_hash_table_contains (three, id);
               g_assert_cmpuint (g_hash_table_size (three), <=, g_hash_table_size (ids));
             }
@@ -341,16 +347,17 @@ test_pinyin_longer (void)
 }
 
 static void
-test_room (void)
+test_room (FdTestFixture *fx,
+           gconstpointer  data)
 {
   const char *room = field_value (everyone->pdata[0], "room");
   g_autofree char *unit = g_strndup (room, strrchr (room, '-') - room);
   g_autofree char *building = g_strndup (room, strchr (room, '-') - room);
   gboolean collision = FALSE;
 
-  assert_search_equals (room, room_segments, 100);
-  assert_search_equals (unit, room_segments, 100);
-  assert_search_equals (building, room_segments, 100);
+  assert_search_equals (fx, room, room_segments, 100);
+  assert_search_equals (fx, unit, room_segments, 100);
+  assert_search_equals (fx, building, room_segments, 100);
 
   /* Whole segments: "1" must not find building 12, "3-2" not unit 21. */
   for (guint i = 0; i < everyone->len && !collision; i++)
@@ -368,13 +375,13 @@ test_room (void)
           q = a_building;
         if (q != NULL)
           {
-            g_autoptr(GHashTable) ids = search_ids (reception, q, 100);
+            g_autoptr(GHashTable) ids = search_ids (fx, reception, q, 100);
 
             g_test_message ("segment check: q=%s against a longer segment", q);
             g_assert_false (g_hash_table_contains (ids,
                                                    json_object_get_string_member (
                                                      everyone->pdata[j], "id")));
-            assert_search_equals (q, room_segments, 100);
+            assert_search_equals (fx, q, room_segments, 100);
             collision = TRUE;
           }
       }
@@ -391,38 +398,42 @@ test_room (void)
       for (gsize n = 1; n < strlen (number); n++)
         {
           g_autofree char *q = g_strndup (r, number + n - r);
-          g_autoptr(GHashTable) by_patrol = search_ids (patrol, q, 100);
+          g_autoptr(GHashTable) by_patrol = search_ids (fx, patrol, q, 100);
 
-          assert_search_equals (q, room_prefix, 100);
+          assert_search_equals (fx, q, room_prefix, 100);
           g_assert_cmpuint (g_hash_table_size (by_patrol), ==, 0);
         }
     }
   {
     g_autofree char *unit_dash = g_strndup (room, strrchr (room, '-') + 1 - room);
-    g_autoptr(GHashTable) by_patrol = search_ids (patrol, unit_dash, 100);
-    g_autoptr(GHashTable) by_patrol_unit = search_ids (patrol, unit, 100);
+    g_autoptr(GHashTable) by_patrol = search_ids (fx, patrol, unit_dash, 100);
+    g_autoptr(GHashTable) by_patrol_unit = search_ids (fx, patrol, unit, 100);
 
-    assert_search_equals (unit_dash, room_prefix, 100);
+    assert_search_equals (fx, unit_dash, room_prefix, 100);
     g_assert_cmpuint (g_hash_table_size (by_patrol), >, 0);
     g_assert_cmpuint (g_hash_table_size (by_patrol), ==, g_hash_table_size (by_patrol_unit));
   }
 }
 
 static void
-test_last4 (void)
+test_last4 (FdTestFixture *fx,
+            gconstpointer  data)
 {
   for (guint i = 0; i < 5; i++)
     {
       const char *phone = field_value (everyone->pdata[i * 17], "phone");
 
-      assert_search_equals (phone + strlen (phone) - 4, phone_last4, 100);
+      assert_search_equals (fx, phone + strlen (phone) - 4, phone_last4, 100);
     }
 }
 
 /* Reception sees plates masked (粤B1***5): the hidden part is no search key. */
 static void
-test_masked_plate_no_oracle (void)
+test_masked_plate_no_oracle (FdTestFixture *fx,
+                             gconstpointer  data)
 {
+  FdTestServer *server = fx->server;
+  SoupSession *session = fx->session;
   g_autofree char *manager = fd_test_login (server, session, "manager");
   g_autoptr(GPtrArray) clear = fd_test_fetch_all (server, session, manager,
                                                   "/api/v1/residents?limit=100");
@@ -446,8 +457,8 @@ test_masked_plate_no_oracle (void)
         continue;
 
       {
-        g_autoptr(GHashTable) by_patrol = search_ids (patrol, q, 100);
-        g_autoptr(GHashTable) by_reception = search_ids (reception, q, 100);
+        g_autoptr(GHashTable) by_patrol = search_ids (fx, patrol, q, 100);
+        g_autoptr(GHashTable) by_reception = search_ids (fx, reception, q, 100);
 
         g_test_message ("hidden plate part of resident %s", id);
         g_assert_true (g_hash_table_contains (by_patrol, id));
@@ -460,7 +471,8 @@ test_masked_plate_no_oracle (void)
 
 /* Patrol sees 张** and 3-2-****: given names and room numbers are no keys. */
 static void
-test_patrol (void)
+test_patrol (FdTestFixture *fx,
+             gconstpointer  data)
 {
   guint checked = 0;
 
@@ -480,7 +492,7 @@ test_patrol (void)
           || strstr (provinces, given) != NULL || strstr (provinces, surname) != NULL)
         continue;
 
-      ids = search_ids (patrol, given, 100);
+      ids = search_ids (fx, patrol, given, 100);
       g_assert_false (g_hash_table_contains (ids, id));
       g_hash_table_iter_init (&iter, ids);
       while (g_hash_table_iter_next (&iter, &hit, NULL))
@@ -489,27 +501,27 @@ test_patrol (void)
                    (const char *) hit);
       g_clear_pointer (&ids, g_hash_table_unref);
 
-      ids = search_ids (patrol, given_all, 100);
+      ids = search_ids (fx, patrol, given_all, 100);
       g_assert_false (g_hash_table_contains (ids, id));
       g_clear_pointer (&ids, g_hash_table_unref);
 
-      ids = search_ids (patrol, name, 100);
+      ids = search_ids (fx, patrol, name, 100);
       g_assert_false (g_hash_table_contains (ids, id));
       g_clear_pointer (&ids, g_hash_table_unref);
 
       /* The surname is visible: it matches. */
-      ids = search_ids (patrol, surname, 100);
+      ids = search_ids (fx, patrol, surname, 100);
       g_assert_true (g_hash_table_contains (ids, id));
       g_clear_pointer (&ids, g_hash_table_unref);
 
       /* The whole room is not visible; its building-unit is. */
-      ids = search_ids (patrol, room, 100);
+      ids = search_ids (fx, patrol, room, 100);
       g_assert_false (g_hash_table_contains (ids, id));
       g_clear_pointer (&ids, g_hash_table_unref);
       {
         g_autofree char *unit = g_strndup (room, strrchr (room, '-') - room);
 
-        ids = search_ids (patrol, unit, 100);
+        ids = search_ids (fx, patrol, unit, 100);
         g_assert_true (g_hash_table_contains (ids, id));
       }
       checked++;
@@ -518,10 +530,13 @@ test_patrol (void)
 }
 
 static char *
-reveal (const char *token,
-        const char *id,
-        const char *field)
+reveal (FdTestFixture *fx,
+        const char    *token,
+        const char    *id,
+        const char    *field)
 {
+  FdTestServer *server = fx->server;
+  SoupSession *session = fx->session;
   g_autofree char *path = g_strdup_printf ("/api/v1/residents/%s/reveal", id);
   g_autofree char *json = g_strdup_printf ("{\"field\": \"%s\", \"reason_code\": \"refund\","
                                            " \"password\": \"%s\"}", field,
@@ -538,16 +553,19 @@ reveal (const char *token,
  * numbers, their hidden digits, and (for patrol) given-name initials find
  * nothing. */
 static void
-test_no_oracle (void)
+test_no_oracle (FdTestFixture *fx,
+                gconstpointer  data)
 {
+  FdTestServer *server = fx->server;
+  SoupSession *session = fx->session;
   g_autofree char *manager = fd_test_login (server, session, "manager");
   const char *tokens[] = { reception, manager, patrol };
 
   for (guint i = 0; i < 3; i++)
     {
       const char *id = json_object_get_string_member (everyone->pdata[i * 9], "id");
-      g_autofree char *phone = reveal (manager, id, "phone");
-      g_autofree char *id_number = reveal (manager, id, "id_number");
+      g_autofree char *phone = reveal (fx, manager, id, "phone");
+      g_autofree char *id_number = reveal (fx, manager, id, "id_number");
       g_autofree char *phone_middle = g_strndup (phone + 3, 4);
       g_autofree char *phone_head = g_strndup (phone, 7);
       g_autofree char *id_head = g_strndup (id_number, 6);
@@ -569,7 +587,7 @@ test_no_oracle (void)
              * either; four digits are a mobile's last 4, which may match. */
             if (q == 6)
               {
-                g_autoptr(GHashTable) ids = search_ids (tokens[t], queries[q], 100);
+                g_autoptr(GHashTable) ids = search_ids (fx, tokens[t], queries[q], 100);
                 GHashTableIter iter;
                 gpointer hit;
 
@@ -610,12 +628,12 @@ test_no_oracle (void)
         for (char l = 'a'; l <= 'z'; l++)
           {
             char q[3] = { s[0], l, '\0' };
-            g_autoptr(GHashTable) desk = search_ids (reception, q, 100);
+            g_autoptr(GHashTable) desk = search_ids (fx, reception, q, 100);
             g_autoptr(GHashTable) guard = NULL;
 
             if (!g_hash_table_contains (desk, id))
               continue;
-            guard = search_ids (patrol, q, 100);
+            guard = search_ids (fx, patrol, q, 100);
             g_test_message ("patrol initials probe %s", q);
             g_assert_false (g_hash_table_contains (guard, id));
             probed++;
@@ -627,9 +645,12 @@ test_no_oracle (void)
 }
 
 static GPtrArray *
-page_ids (const char *path,
-          char      **next_cursor)
+page_ids (FdTestFixture  *fx,
+          const char     *path,
+          char          **next_cursor)
 {
+  FdTestServer *server = fx->server;
+  SoupSession *session = fx->session;
   g_autoptr(JsonNode) node = NULL;
   GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
   JsonObject *object;
@@ -652,8 +673,9 @@ page_ids (const char *path,
 
 /* Walks a listing page by page; returns the ids in order. */
 static GPtrArray *
-walk (const char *base,
-      guint       limit)
+walk (FdTestFixture *fx,
+      const char    *base,
+      guint          limit)
 {
   GPtrArray *all = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
@@ -673,7 +695,7 @@ walk (const char *base,
         }
       else
         path = g_strdup_printf ("%slimit=%u", base, limit);
-      ids = page_ids (path, &next);
+      ids = page_ids (fx, path, &next);
       g_assert_cmpuint (ids->len, <=, limit);
       if (next != NULL)
         g_assert_cmpuint (ids->len, ==, limit);
@@ -695,18 +717,19 @@ walk (const char *base,
 }
 
 static void
-test_paging (void)
+test_paging (FdTestFixture *fx,
+             gconstpointer  data)
 {
-  g_autoptr(GPtrArray) first = walk ("/api/v1/residents?", 7);
-  g_autoptr(GPtrArray) again = walk ("/api/v1/residents?", 7);
-  g_autoptr(GPtrArray) big = walk ("/api/v1/residents?", 100);
+  g_autoptr(GPtrArray) first = walk (fx, "/api/v1/residents?", 7);
+  g_autoptr(GPtrArray) again = walk (fx, "/api/v1/residents?", 7);
+  g_autoptr(GPtrArray) big = walk (fx, "/api/v1/residents?", 100);
   g_autofree char *surname = common_surname (0);
   g_autofree char *escaped = g_uri_escape_string (surname, NULL, FALSE);
   g_autofree char *base = g_strdup_printf ("/api/v1/residents?q=%s&", escaped);
-  g_autoptr(GPtrArray) small = walk (base, 2);
-  g_autoptr(GPtrArray) small_again = walk (base, 2);
+  g_autoptr(GPtrArray) small = walk (fx, base, 2);
+  g_autoptr(GPtrArray) small_again = walk (fx, base, 2);
   g_autofree char *next = NULL;
-  g_autoptr(GPtrArray) defaults = page_ids ("/api/v1/residents", &next);
+  g_autoptr(GPtrArray) defaults = page_ids (fx, "/api/v1/residents", &next);
 
   g_assert_cmpuint (first->len, ==, 200);
   g_assert_cmpuint (big->len, ==, 200);
@@ -723,8 +746,11 @@ test_paging (void)
 }
 
 static void
-test_bad_limit (void)
+test_bad_limit (FdTestFixture *fx,
+                gconstpointer  data)
 {
+  FdTestServer *server = fx->server;
+  SoupSession *session = fx->session;
   const char *limits[] = { "0", "101", "-1", "abc", "1e2", "99999999999999999999", "5x",
                            "1000000" };
 
@@ -741,10 +767,13 @@ test_bad_limit (void)
 }
 
 static void
-test_bad_cursor (void)
+test_bad_cursor (FdTestFixture *fx,
+                 gconstpointer  data)
 {
+  FdTestServer *server = fx->server;
+  SoupSession *session = fx->session;
   g_autofree char *cursor = NULL;
-  g_autoptr(GPtrArray) ids = page_ids ("/api/v1/residents?limit=5", &cursor);
+  g_autoptr(GPtrArray) ids = page_ids (fx, "/api/v1/residents?limit=5", &cursor);
   g_autoptr(GPtrArray) forged = g_ptr_array_new_with_free_func (g_free);
   gsize len;
 
@@ -785,7 +814,7 @@ test_bad_cursor (void)
     g_autofree char *escaped = g_uri_escape_string (cursor, NULL, FALSE);
     g_autofree char *path = g_strdup_printf ("/api/v1/residents?limit=5&cursor=%s", escaped);
     g_autofree char *next = NULL;
-    g_autoptr(GPtrArray) second = page_ids (path, &next);
+    g_autoptr(GPtrArray) second = page_ids (fx, path, &next);
 
     g_assert_cmpuint (second->len, ==, 5);
     for (guint i = 0; i < 5; i++)
@@ -823,6 +852,8 @@ int
 main (int   argc,
       char *argv[])
 {
+  FdTestServer *server;
+  SoupSession *session;
   int ret;
 
   g_test_init (&argc, &argv, NULL);
@@ -844,18 +875,18 @@ main (int   argc,
                            g_strdup (field_value (seen->pdata[i], "name")));
   }
 
-  g_test_add_func ("/fd/server/search/name-one", test_name_one);
-  g_test_add_func ("/fd/server/search/name-two", test_name_two);
-  g_test_add_func ("/fd/server/search/pinyin", test_pinyin);
-  g_test_add_func ("/fd/server/search/pinyin-longer", test_pinyin_longer);
-  g_test_add_func ("/fd/server/search/room", test_room);
-  g_test_add_func ("/fd/server/search/last4", test_last4);
-  g_test_add_func ("/fd/server/search/masked-plate", test_masked_plate_no_oracle);
-  g_test_add_func ("/fd/server/search/patrol", test_patrol);
-  g_test_add_func ("/fd/server/search/no-oracle", test_no_oracle);
-  g_test_add_func ("/fd/server/search/paging", test_paging);
-  g_test_add_func ("/fd/server/search/bad-limit", test_bad_limit);
-  g_test_add_func ("/fd/server/search/bad-cursor", test_bad_cursor);
+  fd_test_add ("/fd/server/search/name-one", server, test_name_one);
+  fd_test_add ("/fd/server/search/name-two", server, test_name_two);
+  fd_test_add ("/fd/server/search/pinyin", server, test_pinyin);
+  fd_test_add ("/fd/server/search/pinyin-longer", server, test_pinyin_longer);
+  fd_test_add ("/fd/server/search/room", server, test_room);
+  fd_test_add ("/fd/server/search/last4", server, test_last4);
+  fd_test_add ("/fd/server/search/masked-plate", server, test_masked_plate_no_oracle);
+  fd_test_add ("/fd/server/search/patrol", server, test_patrol);
+  fd_test_add ("/fd/server/search/no-oracle", server, test_no_oracle);
+  fd_test_add ("/fd/server/search/paging", server, test_paging);
+  fd_test_add ("/fd/server/search/bad-limit", server, test_bad_limit);
+  fd_test_add ("/fd/server/search/bad-cursor", server, test_bad_cursor);
 
   ret = g_test_run ();
 

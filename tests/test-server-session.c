@@ -13,9 +13,6 @@
 
 #include "fd-test-server.h"
 
-static FdTestServer *server;
-static SoupSession *session;
-
 static char *
 login_body (const char *username,
             const char *password)
@@ -36,11 +33,14 @@ login_body (const char *username,
 }
 
 static JsonNode *
-login (const char *username,
-       const char *password,
-       guint      *status,
-       char      **body)
+login (FdTestFixture  *fx,
+       const char     *username,
+       const char     *password,
+       guint          *status,
+       char          **body)
 {
+  FdTestServer *server = fx->server;
+  SoupSession *session = fx->session;
   g_autofree char *json = login_body (username, password);
 
   return fd_test_request (server, session, "POST", "/api/v1/session", NULL, json, status, body);
@@ -58,9 +58,12 @@ error_member (JsonNode   *node,
 
 /* Asserts that @token is refused with 401 unauthenticated and @reason. */
 static void
-assert_token_dead (const char *token,
-                   const char *reason)
+assert_token_dead (FdTestFixture *fx,
+                   const char    *token,
+                   const char    *reason)
 {
+  FdTestServer *server = fx->server;
+  SoupSession *session = fx->session;
   g_autoptr(JsonNode) node = NULL;
   guint status;
 
@@ -71,9 +74,12 @@ assert_token_dead (const char *token,
 }
 
 static guint
-get_status (const char *path,
-            const char *token)
+get_status (FdTestFixture *fx,
+            const char    *path,
+            const char    *token)
 {
+  FdTestServer *server = fx->server;
+  SoupSession *session = fx->session;
   g_autoptr(JsonNode) node = NULL;
   guint status;
 
@@ -89,8 +95,11 @@ is_utc_time (const char *text)
 }
 
 static void
-test_answer (void)
+test_answer (FdTestFixture *fx,
+             gconstpointer  data)
 {
+  FdTestServer *server = fx->server;
+  SoupSession *session = fx->session;
   g_autofree char *username = fd_test_create_user (server, session, "reception", NULL);
   g_autoptr(JsonNode) first = NULL;
   g_autoptr(JsonNode) second = NULL;
@@ -101,7 +110,7 @@ test_answer (void)
   const char *token;
   guint status;
 
-  first = login (username, fd_test_server_get_password (server), &status, NULL);
+  first = login (fx, username, fd_test_server_get_password (server), &status, NULL);
   g_assert_cmpuint (status, ==, 201);
   object = fd_test_get_object (first);
   token = fd_test_get_string (object, "token");
@@ -138,14 +147,17 @@ test_answer (void)
   g_assert_nonnull (fd_test_get_object_member (fd_test_get_object (current), "policy"));
   g_assert_false (json_object_has_member (fd_test_get_object (current), "token"));
 
-  second = login (username, fd_test_server_get_password (server), &status, NULL);
+  second = login (fx, username, fd_test_server_get_password (server), &status, NULL);
   g_assert_cmpuint (status, ==, 201);
   g_assert_cmpstr (fd_test_get_string (fd_test_get_object (second), "token"), !=, token);
 }
 
 static void
-test_bad_credentials (void)
+test_bad_credentials (FdTestFixture *fx,
+                      gconstpointer  data)
 {
+  FdTestServer *server = fx->server;
+  SoupSession *session = fx->session;
   g_autofree char *username = fd_test_create_user (server, session, "reception", NULL);
   g_autofree char *wrong_body = NULL;
   g_autofree char *unknown_body = NULL;
@@ -154,15 +166,15 @@ test_bad_credentials (void)
   g_autoptr(JsonNode) empty = NULL;
   guint status;
 
-  wrong = login (username, "not-the-password", &status, &wrong_body);
+  wrong = login (fx, username, "not-the-password", &status, &wrong_body);
   fd_test_assert_error (status, wrong, 401, "bad-credentials", NULL);
-  unknown = login ("nobody-here", "not-the-password", &status, &unknown_body);
+  unknown = login (fx, "nobody-here", "not-the-password", &status, &unknown_body);
   fd_test_assert_error (status, unknown, 401, "bad-credentials", NULL);
   /* Byte for byte the same: no user enumeration. */
   g_assert_cmpstr (wrong_body, ==, unknown_body);
   g_assert_null (strstr (wrong_body, username));
 
-  empty = login (username, "", &status, NULL);
+  empty = login (fx, username, "", &status, NULL);
   g_assert_true (status == 400 || status == 401);
   g_assert_cmpuint (status, !=, 201);
 
@@ -192,8 +204,11 @@ test_bad_credentials (void)
 }
 
 static void
-test_logout (void)
+test_logout (FdTestFixture *fx,
+             gconstpointer  data)
 {
+  FdTestServer *server = fx->server;
+  SoupSession *session = fx->session;
   g_autofree char *username = fd_test_create_user (server, session, "reception", NULL);
   g_autofree char *token = fd_test_login (server, session, username);
   g_autofree char *other = fd_test_login (server, session, username);
@@ -201,13 +216,13 @@ test_logout (void)
   g_autofree char *body = NULL;
   guint status;
 
-  g_assert_cmpuint (get_status ("/api/v1/residents?limit=1", token), ==, 200);
+  g_assert_cmpuint (get_status (fx, "/api/v1/residents?limit=1", token), ==, 200);
   node = fd_test_request (server, session, "DELETE", "/api/v1/session", token, NULL, &status,
                           &body);
   g_assert_cmpuint (status, ==, 204);
   g_assert_cmpstr (body, ==, "");
-  assert_token_dead (token, "signed-out");
-  g_assert_cmpuint (get_status ("/api/v1/residents?limit=1", token), ==, 401);
+  assert_token_dead (fx, token, "signed-out");
+  g_assert_cmpuint (get_status (fx, "/api/v1/residents?limit=1", token), ==, 401);
 
   g_clear_pointer (&node, json_node_unref);
   node = fd_test_request (server, session, "DELETE", "/api/v1/session", token, NULL, &status,
@@ -215,15 +230,18 @@ test_logout (void)
   fd_test_assert_error (status, node, 401, "unauthenticated", NULL);
 
   /* Only that session ends. */
-  g_assert_cmpuint (get_status ("/api/v1/residents?limit=1", other), ==, 200);
+  g_assert_cmpuint (get_status (fx, "/api/v1/residents?limit=1", other), ==, 200);
 }
 
 static char *
-unlock (const char *token,
-        const char *password,
-        guint      *status,
-        JsonNode  **answer)
+unlock (FdTestFixture  *fx,
+        const char     *token,
+        const char     *password,
+        guint          *status,
+        JsonNode      **answer)
 {
+  FdTestServer *server = fx->server;
+  SoupSession *session = fx->session;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) request = NULL;
   g_autofree char *json = NULL;
@@ -245,8 +263,11 @@ unlock (const char *token,
 }
 
 static void
-test_lock_unlock (void)
+test_lock_unlock (FdTestFixture *fx,
+                  gconstpointer  data)
 {
+  FdTestServer *server = fx->server;
+  SoupSession *session = fx->session;
   g_autofree char *username = fd_test_create_user (server, session, "reception", NULL);
   g_autofree char *token = fd_test_login (server, session, username);
   g_autofree char *fresh = NULL;
@@ -262,16 +283,16 @@ test_lock_unlock (void)
   refused = fd_test_request (server, session, "GET", "/api/v1/residents?limit=1", token, NULL,
                              &status, NULL);
   fd_test_assert_error (status, refused, 401, "reauth-required", NULL);
-  g_assert_cmpuint (get_status ("/api/v1/visitors", token), ==, 401);
+  g_assert_cmpuint (get_status (fx, "/api/v1/visitors", token), ==, 401);
   /* GET /session still answers while locked. */
-  g_assert_cmpuint (get_status ("/api/v1/session", token), ==, 200);
+  g_assert_cmpuint (get_status (fx, "/api/v1/session", token), ==, 200);
 
-  fresh = unlock (token, fd_test_server_get_password (server), &status, &answer);
+  fresh = unlock (fx, token, fd_test_server_get_password (server), &status, &answer);
   g_assert_cmpuint (status, ==, 200);
   g_assert_nonnull (fresh);
   g_assert_cmpstr (fresh, !=, token);
-  assert_token_dead (token, "signed-out");
-  g_assert_cmpuint (get_status ("/api/v1/residents?limit=1", fresh), ==, 200);
+  assert_token_dead (fx, token, "signed-out");
+  g_assert_cmpuint (get_status (fx, "/api/v1/residents?limit=1", fresh), ==, 200);
 
   /* Signing out works while locked. */
   {
@@ -285,7 +306,7 @@ test_lock_unlock (void)
     out = fd_test_request (server, session, "DELETE", "/api/v1/session", other, NULL, &status,
                            NULL);
     g_assert_cmpuint (status, ==, 204);
-    assert_token_dead (other, "signed-out");
+    assert_token_dead (fx, other, "signed-out");
   }
 
   /* Audited as lock and unlock. */
@@ -313,8 +334,11 @@ test_lock_unlock (void)
 }
 
 static void
-test_unlock_failures (void)
+test_unlock_failures (FdTestFixture *fx,
+                      gconstpointer  data)
 {
+  FdTestServer *server = fx->server;
+  SoupSession *session = fx->session;
   g_autofree char *username = fd_test_create_user (server, session, "reception", NULL);
   g_autofree char *token = fd_test_login (server, session, username);
   gint64 last_left = G_MAXINT64;
@@ -326,7 +350,7 @@ test_unlock_failures (void)
       g_autofree char *fresh = NULL;
       guint status;
 
-      fresh = unlock (token, "wrong-password", &status, &answer);
+      fresh = unlock (fx, token, "wrong-password", &status, &answer);
       g_assert_null (fresh);
       g_assert_cmpuint (status, ==, 401);
       if (g_strcmp0 (error_member (answer, "code"), "bad-credentials") == 0)
@@ -346,7 +370,7 @@ test_unlock_failures (void)
         }
     }
   (void) ended;
-  assert_token_dead (token, "unlock-failures");
+  assert_token_dead (fx, token, "unlock-failures");
 
   /* The right password no longer helps that session. */
   {
@@ -354,7 +378,7 @@ test_unlock_failures (void)
     g_autofree char *fresh = NULL;
     guint status;
 
-    fresh = unlock (token, fd_test_server_get_password (server), &status, &answer);
+    fresh = unlock (fx, token, fd_test_server_get_password (server), &status, &answer);
     g_assert_null (fresh);
     fd_test_assert_error (status, answer, 401, "unauthenticated", NULL);
   }
@@ -363,17 +387,23 @@ test_unlock_failures (void)
 }
 
 static char *
-admin_token (void)
+admin_token (FdTestFixture *fx)
 {
+  FdTestServer *server = fx->server;
+  SoupSession *session = fx->session;
+
   return fd_test_login (server, session, "admin");
 }
 
 static void
-patch_user (const char *id,
-            const char *json,
-            guint       expected)
+patch_user (FdTestFixture *fx,
+            const char    *id,
+            const char    *json,
+            guint          expected)
 {
-  g_autofree char *admin = admin_token ();
+  FdTestServer *server = fx->server;
+  SoupSession *session = fx->session;
+  g_autofree char *admin = admin_token (fx);
   g_autofree char *path = g_strdup_printf ("/api/v1/users/%s", id);
   g_autoptr(JsonNode) node = NULL;
   guint status;
@@ -383,8 +413,11 @@ patch_user (const char *id,
 }
 
 static void
-test_failed_logins (void)
+test_failed_logins (FdTestFixture *fx,
+                    gconstpointer  data)
 {
+  FdTestServer *server = fx->server;
+  SoupSession *session = fx->session;
   g_autofree char *id = NULL;
   g_autofree char *username = fd_test_create_user (server, session, "finance", &id);
   const char *password = fd_test_server_get_password (server);
@@ -394,7 +427,7 @@ test_failed_logins (void)
       g_autoptr(JsonNode) node = NULL;
       guint status;
 
-      node = login (username, "wrong-password", &status, NULL);
+      node = login (fx, username, "wrong-password", &status, NULL);
       fd_test_assert_error (status, node, 401, "bad-credentials", NULL);
     }
 
@@ -408,9 +441,9 @@ test_failed_logins (void)
     JsonObject *error;
     guint status;
 
-    wrong = login (username, "wrong-password", &status, NULL);
+    wrong = login (fx, username, "wrong-password", &status, NULL);
     fd_test_assert_error (status, wrong, 423, "account-locked", NULL);
-    right = login (username, password, &status, NULL);
+    right = login (fx, username, password, &status, NULL);
     fd_test_assert_error (status, right, 423, "account-locked", NULL);
     error = fd_test_get_object_member (fd_test_get_object (right), "error");
     g_assert_true (is_utc_time (fd_test_get_string (error, "locked_until")));
@@ -444,13 +477,16 @@ test_failed_logins (void)
   }
 
   /* An admin lifts the lock. */
-  patch_user (id, "{\"locked\": false}", 200);
+  patch_user (fx, id, "{\"locked\": false}", 200);
   g_free (fd_test_login (server, session, username));
 }
 
 static void
-test_disable (void)
+test_disable (FdTestFixture *fx,
+              gconstpointer  data)
 {
+  FdTestServer *server = fx->server;
+  SoupSession *session = fx->session;
   g_autofree char *id = NULL;
   g_autofree char *username = fd_test_create_user (server, session, "reception", &id);
   g_autofree char *token = fd_test_login (server, session, username);
@@ -458,17 +494,17 @@ test_disable (void)
   g_autoptr(JsonNode) right = NULL;
   g_autoptr(JsonNode) wrong = NULL;
   g_autoptr(JsonNode) users = NULL;
-  g_autofree char *admin = admin_token ();
+  g_autofree char *admin = admin_token (fx);
   JsonArray *items;
   gboolean listed = FALSE;
   guint status;
 
-  patch_user (id, "{\"disabled\": true}", 200);
-  assert_token_dead (token, "disabled");
+  patch_user (fx, id, "{\"disabled\": true}", 200);
+  assert_token_dead (fx, token, "disabled");
 
-  right = login (username, password, &status, NULL);
+  right = login (fx, username, password, &status, NULL);
   fd_test_assert_error (status, right, 403, "account-disabled", NULL);
-  wrong = login (username, "wrong-password", &status, NULL);
+  wrong = login (fx, username, "wrong-password", &status, NULL);
   fd_test_assert_error (status, wrong, 401, "bad-credentials", NULL);
 
   users = fd_test_request (server, session, "GET", "/api/v1/users", admin, NULL, &status, NULL);
@@ -489,7 +525,7 @@ test_disable (void)
     }
   g_assert_true (listed);
 
-  patch_user (id, "{\"disabled\": false}", 200);
+  patch_user (fx, id, "{\"disabled\": false}", 200);
   g_free (fd_test_login (server, session, username));
 
   /* Account changes are audited, with the account's id as the target. */
@@ -519,8 +555,11 @@ test_disable (void)
 }
 
 static void
-test_role_change (void)
+test_role_change (FdTestFixture *fx,
+                  gconstpointer  data)
 {
+  FdTestServer *server = fx->server;
+  SoupSession *session = fx->session;
   g_autofree char *id = NULL;
   g_autofree char *username = fd_test_create_user (server, session, "patrol", &id);
   g_autofree char *token = fd_test_login (server, session, username);
@@ -528,8 +567,8 @@ test_role_change (void)
   g_autoptr(JsonNode) node = NULL;
   guint status;
 
-  patch_user (id, "{\"role\": \"reception\"}", 200);
-  assert_token_dead (token, "role-changed");
+  patch_user (fx, id, "{\"role\": \"reception\"}", 200);
+  assert_token_dead (fx, token, "role-changed");
 
   again = fd_test_login (server, session, username);
   node = fd_test_request (server, session, "GET", "/api/v1/session", again, NULL, &status, NULL);
@@ -540,11 +579,14 @@ test_role_change (void)
 }
 
 static void
-test_admin_only (void)
+test_admin_only (FdTestFixture *fx,
+                 gconstpointer  data)
 {
+  FdTestServer *server = fx->server;
+  SoupSession *session = fx->session;
   g_autofree char *reception = fd_test_login (server, session, "reception");
   g_autofree char *manager = fd_test_login (server, session, "manager");
-  g_autofree char *admin = admin_token ();
+  g_autofree char *admin = admin_token (fx);
   g_autofree char *id = NULL;
   g_autofree char *username = fd_test_create_user (server, session, "patrol", &id);
   g_autofree char *path = g_strdup_printf ("/api/v1/users/%s", id);
@@ -590,8 +632,11 @@ test_admin_only (void)
 }
 
 static void
-test_garbage_tokens (void)
+test_garbage_tokens (FdTestFixture *fx,
+                     gconstpointer  data)
 {
+  FdTestServer *server = fx->server;
+  SoupSession *session = fx->session;
   const char *headers[] = { "Bearer", "Bearer ", "Bearer x", "Basic YWRtaW46YWRtaW4=",
                             "bearer AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
                             "Bearer AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" };
@@ -613,7 +658,8 @@ test_garbage_tokens (void)
 
 /* --lock-after and --reveal-window reach the session policy and reveal. */
 static void
-test_policy_flags (void)
+test_policy_flags (FdTestFixture *fx,
+                   gconstpointer  data)
 {
   const char * const args[] = { "--lock-after", "60", "--reveal-window", "10", NULL };
   FdTestServerOptions options = { .residents = 20, .extra_args = args };
@@ -653,28 +699,27 @@ int
 main (int   argc,
       char *argv[])
 {
+  FdTestServer *server;
   int ret;
 
   g_test_init (&argc, &argv, NULL);
 
   server = fd_test_server_start (NULL);
-  session = fd_test_server_new_session (server);
 
-  g_test_add_func ("/fd/server/session/answer", test_answer);
-  g_test_add_func ("/fd/server/session/bad-credentials", test_bad_credentials);
-  g_test_add_func ("/fd/server/session/logout", test_logout);
-  g_test_add_func ("/fd/server/session/lock-unlock", test_lock_unlock);
-  g_test_add_func ("/fd/server/session/unlock-failures", test_unlock_failures);
-  g_test_add_func ("/fd/server/session/failed-logins", test_failed_logins);
-  g_test_add_func ("/fd/server/session/disable", test_disable);
-  g_test_add_func ("/fd/server/session/role-change", test_role_change);
-  g_test_add_func ("/fd/server/session/admin-only", test_admin_only);
-  g_test_add_func ("/fd/server/session/garbage-tokens", test_garbage_tokens);
-  g_test_add_func ("/fd/server/session/policy-flags", test_policy_flags);
+  fd_test_add ("/fd/server/session/answer", server, test_answer);
+  fd_test_add ("/fd/server/session/bad-credentials", server, test_bad_credentials);
+  fd_test_add ("/fd/server/session/logout", server, test_logout);
+  fd_test_add ("/fd/server/session/lock-unlock", server, test_lock_unlock);
+  fd_test_add ("/fd/server/session/unlock-failures", server, test_unlock_failures);
+  fd_test_add ("/fd/server/session/failed-logins", server, test_failed_logins);
+  fd_test_add ("/fd/server/session/disable", server, test_disable);
+  fd_test_add ("/fd/server/session/role-change", server, test_role_change);
+  fd_test_add ("/fd/server/session/admin-only", server, test_admin_only);
+  fd_test_add ("/fd/server/session/garbage-tokens", server, test_garbage_tokens);
+  fd_test_add ("/fd/server/session/policy-flags", server, test_policy_flags);
 
   ret = g_test_run ();
 
-  g_clear_object (&session);
   fd_test_server_stop (server);
   return ret;
 }

@@ -7,8 +7,6 @@
 
 #include "fd-test-server.h"
 
-static FdTestServer *server;
-static SoupSession *session;
 static char *reception;
 static char *room;          /* a room that exists */
 static char *visitor_id;    /* created by /create */
@@ -88,8 +86,11 @@ is_utc_time (const char *text)
 }
 
 static void
-test_create (void)
+test_create (FdTestFixture *fx,
+             gconstpointer  data)
 {
+  FdTestServer *server = fx->server;
+  SoupSession *session = fx->session;
   g_autofree char *json = visitor_body ("王小明", phone, id_number, room, plate);
   g_autofree char *body = NULL;
   g_autoptr(JsonNode) node = NULL;
@@ -135,8 +136,11 @@ test_create (void)
 }
 
 static void
-test_invalid (void)
+test_invalid (FdTestFixture *fx,
+              gconstpointer  data)
 {
+  FdTestServer *server = fx->server;
+  SoupSession *session = fx->session;
   g_autofree char *bad_id = g_strdup (id_number);
   struct { char *json; const char *member; } cases[] = {
     { visitor_body ("王小明", "12345678901", NULL, room, NULL), "phone" },
@@ -173,8 +177,11 @@ test_invalid (void)
 }
 
 static GPtrArray *
-list_today (const char *token)
+list_today (FdTestFixture *fx,
+            const char    *token)
 {
+  FdTestServer *server = fx->server;
+  SoupSession *session = fx->session;
   g_autofree char *path = g_strdup_printf ("/api/v1/visitors?date=%s&limit=100", today);
 
   return fd_test_fetch_all (server, session, token, path);
@@ -191,12 +198,15 @@ find_visitor (GPtrArray  *items,
 }
 
 static void
-test_list (void)
+test_list (FdTestFixture *fx,
+           gconstpointer  data)
 {
-  g_autoptr(GPtrArray) desk = list_today (reception);
+  FdTestServer *server = fx->server;
+  SoupSession *session = fx->session;
+  g_autoptr(GPtrArray) desk = list_today (fx, reception);
   g_autofree char *patrol = fd_test_login (server, session, "patrol");
   g_autofree char *finance = fd_test_login (server, session, "finance");
-  g_autoptr(GPtrArray) guard = list_today (patrol);
+  g_autoptr(GPtrArray) guard = list_today (fx, patrol);
   JsonObject *mine;
   g_autoptr(JsonNode) refused = NULL;
   g_autoptr(JsonNode) create = NULL;
@@ -240,8 +250,11 @@ test_list (void)
 }
 
 static void
-test_checkout (void)
+test_checkout (FdTestFixture *fx,
+               gconstpointer  data)
 {
+  FdTestServer *server = fx->server;
+  SoupSession *session = fx->session;
   g_autofree char *path = g_strdup_printf ("/api/v1/visitors/%s/checkout", visitor_id);
   g_autoptr(JsonNode) node = NULL;
   g_autoptr(JsonNode) missing = NULL;
@@ -262,7 +275,7 @@ test_checkout (void)
   g_assert_cmpstr (fd_test_get_string (visitor, "left_at"), >=,
                    fd_test_get_string (visitor, "arrived_at"));
 
-  after = list_today (reception);
+  after = list_today (fx, reception);
   g_assert_true (is_utc_time (fd_test_get_string (find_visitor (after, visitor_id), "left_at")));
 
   missing = fd_test_request (server, session, "POST", "/api/v1/visitors/nope/checkout",
@@ -274,8 +287,11 @@ test_checkout (void)
 static const char *formulas[] = { "=1+2", "@SUM(A1)", "+cmd", "-2+3", "=HYPERLINK(\"x\")" };
 
 static void
-test_export (void)
+test_export (FdTestFixture *fx,
+             gconstpointer  data)
 {
+  FdTestServer *server = fx->server;
+  SoupSession *session = fx->session;
   g_autofree char *manager = fd_test_login (server, session, "manager");
   g_autofree char *uri = g_strdup_printf ("%s/api/v1/visitors/export?date=%s",
                                           fd_test_server_get_base_url (server), today);
@@ -373,6 +389,8 @@ int
 main (int   argc,
       char *argv[])
 {
+  FdTestServer *server;
+  SoupSession *session;
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   int ret;
 
@@ -396,11 +414,11 @@ main (int   argc,
                        json_array_get_object_element (items, 0), "room"), "value"));
   }
 
-  g_test_add_func ("/fd/server/visitors/create", test_create);
-  g_test_add_func ("/fd/server/visitors/invalid", test_invalid);
-  g_test_add_func ("/fd/server/visitors/list", test_list);
-  g_test_add_func ("/fd/server/visitors/checkout", test_checkout);
-  g_test_add_func ("/fd/server/visitors/export", test_export);
+  fd_test_add ("/fd/server/visitors/create", server, test_create);
+  fd_test_add ("/fd/server/visitors/invalid", server, test_invalid);
+  fd_test_add ("/fd/server/visitors/list", server, test_list);
+  fd_test_add ("/fd/server/visitors/checkout", server, test_checkout);
+  fd_test_add ("/fd/server/visitors/export", server, test_export);
 
   ret = g_test_run ();
 

@@ -13,9 +13,6 @@
 
 #include "fd-test-server.h"
 
-static FdTestServer *server;
-static SoupSession *session;
-
 /* raw TLS */
 
 static GSocket *
@@ -44,8 +41,10 @@ server_status_kib (FdTestServer *target,
 }
 
 static void
-assert_healthy (void)
+assert_healthy (FdTestFixture *fx)
 {
+  FdTestServer *server = fx->server;
+  SoupSession *session = fx->session;
   g_autoptr(JsonNode) node = NULL;
   guint status;
 
@@ -86,8 +85,11 @@ static const FramingCase framing_cases[] = {
 /* Each bad framing gets its 4xx at once (no body read first), with the
  * contract's error body, and the connection is closed. */
 static void
-test_framing (void)
+test_framing (FdTestFixture *fx,
+              gconstpointer  data)
 {
+  FdTestServer *server = fx->server;
+
   for (guint i = 0; i < G_N_ELEMENTS (framing_cases); i++)
     {
       const FramingCase *c = &framing_cases[i];
@@ -126,15 +128,17 @@ test_framing (void)
       g_assert_cmpint (n, <=, 0);
       g_assert_false (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT));
     }
-  assert_healthy ();
+  assert_healthy (fx);
 }
 
 /* Streams up to @total bytes of body after @headers on one connection,
  * stopping when the server closes it. Returns the bytes sent. */
 static guint64
-stream_body (const char *headers,
-             guint64     total)
+stream_body (FdTestFixture *fx,
+             const char    *headers,
+             guint64        total)
 {
+  FdTestServer *server = fx->server;
   g_autofree char *request = g_strdup_printf ("POST /api/v1/session HTTP/1.1\r\n"
                                               "Host: 127.0.0.1\r\n"
                                               "Content-Type: application/json\r\n"
@@ -162,21 +166,23 @@ stream_body (const char *headers,
 /* Several hundred MB streamed behind lengths libsoup misreads: the server
  * stays within 64 MB of where it started. */
 static void
-test_framing_memory (void)
+test_framing_memory (FdTestFixture *fx,
+                     gconstpointer  data)
 {
+  FdTestServer *server = fx->server;
   const char *lengths[] = { "-1", "99999999999999999999", "18446744073709551615",
                             "18446744073709551616" };
   guint64 before, after, sent = 0;
 
-  assert_healthy ();
+  assert_healthy (fx);
   before = server_status_kib (server, "VmRSS");
   for (guint i = 0; i < G_N_ELEMENTS (lengths); i++)
     {
       g_autofree char *headers = g_strdup_printf ("Content-Length: %s\r\n", lengths[i]);
-      sent += stream_body (headers, (guint64) 128 * 1024 * 1024);
+      sent += stream_body (fx, headers, (guint64) 128 * 1024 * 1024);
     }
-  sent += stream_body ("Transfer-Encoding: chunked\r\n", (guint64) 64 * 1024 * 1024);
-  assert_healthy ();
+  sent += stream_body (fx, "Transfer-Encoding: chunked\r\n", (guint64) 64 * 1024 * 1024);
+  assert_healthy (fx);
   after = server_status_kib (server, "VmRSS");
   g_test_message ("streamed %" G_GUINT64_FORMAT " MiB; server RSS %" G_GUINT64_FORMAT
                   " MiB before, %" G_GUINT64_FORMAT " MiB after", sent >> 20, before >> 10,
@@ -328,8 +334,10 @@ server_cpu_ms (FdTestServer *target)
 /* The server CPU one password check costs (with its request), measured
  * on sign-ins of names nobody has (each still runs Argon2). */
 static guint64
-hash_cpu_ms (void)
+hash_cpu_ms (FdTestFixture *fx)
 {
+  FdTestServer *server = fx->server;
+  SoupSession *session = fx->session;
   guint64 start = server_cpu_ms (server);
   static guint round;
 
@@ -355,11 +363,13 @@ login_json (const char *username,
 }
 
 static JsonNode *
-login (FdTestServer *target,
-       const char   *username,
-       const char   *password,
-       guint        *status)
+login (FdTestFixture *fx,
+       FdTestServer  *target,
+       const char    *username,
+       const char    *password,
+       guint         *status)
 {
+  SoupSession *session = fx->session;
   g_autofree char *json = login_json (username, password);
 
   return fd_test_request (target, session, "POST", "/api/v1/session", NULL, json, status, NULL);
@@ -381,8 +391,11 @@ count_status (const guint *statuses,
  * (401), the rest meet the lock (423); then the right password gets 423
  * too. The count is taken before the hash, so they cannot all pass. */
 static void
-test_lockout_parallel (void)
+test_lockout_parallel (FdTestFixture *fx,
+                       gconstpointer  data)
 {
+  FdTestServer *server = fx->server;
+  SoupSession *session = fx->session;
   g_autofree char *username = fd_test_create_user (server, session, "reception", NULL);
   g_autoptr(GPtrArray) bodies = g_ptr_array_new_with_free_func (g_free);
   g_autofree guint *statuses = NULL;
@@ -403,15 +416,18 @@ test_lockout_parallel (void)
     if (statuses[i] == 423)
       g_assert_nonnull (strstr (answers[i], "\"account-locked\""));
 
-  right = login (server, username, fd_test_server_get_password (server), &status);
+  right = login (fx, server, username, fd_test_server_get_password (server), &status);
   fd_test_assert_error (status, right, 423, "account-locked", NULL);
 }
 
 /* Right and wrong passwords mixed, sent together: only 201, 401 and 423,
  * never a 5xx, and still at most 5 wrong ones checked before a lock. */
 static void
-test_lockout_parallel_mixed (void)
+test_lockout_parallel_mixed (FdTestFixture *fx,
+                             gconstpointer  data)
 {
+  FdTestServer *server = fx->server;
+  SoupSession *session = fx->session;
   g_autofree char *username = fd_test_create_user (server, session, "reception", NULL);
   g_autoptr(GPtrArray) bodies = g_ptr_array_new_with_free_func (g_free);
   g_autofree guint *statuses = NULL;
@@ -445,8 +461,11 @@ member_names (JsonNode *node)
 /* A name nobody has locks after 5 failures like an account does, and its
  * 423 has the same shape: the lock tells nothing about who exists. */
 static void
-test_lockout_unknown_name (void)
+test_lockout_unknown_name (FdTestFixture *fx,
+                           gconstpointer  data)
 {
+  FdTestServer *server = fx->server;
+  SoupSession *session = fx->session;
   g_autofree char *known = fd_test_create_user (server, session, "patrol", NULL);
   const char *unknown = "nobody-by-this-name";
   g_autoptr(JsonNode) known_locked = NULL;
@@ -456,16 +475,16 @@ test_lockout_unknown_name (void)
 
   for (guint i = 0; i < 5; i++)
     {
-      g_autoptr(JsonNode) k = login (server, known, "wrong-password", &status);
+      g_autoptr(JsonNode) k = login (fx, server, known, "wrong-password", &status);
       g_autoptr(JsonNode) u = NULL;
 
       fd_test_assert_error (status, k, 401, "bad-credentials", NULL);
-      u = login (server, unknown, "wrong-password", &status);
+      u = login (fx, server, unknown, "wrong-password", &status);
       fd_test_assert_error (status, u, 401, "bad-credentials", NULL);
     }
-  known_locked = login (server, known, fd_test_server_get_password (server), &status);
+  known_locked = login (fx, server, known, fd_test_server_get_password (server), &status);
   fd_test_assert_error (status, known_locked, 423, "account-locked", NULL);
-  unknown_locked = login (server, unknown, "wrong-password", &status);
+  unknown_locked = login (fx, server, unknown, "wrong-password", &status);
   fd_test_assert_error (status, unknown_locked, 423, "account-locked", NULL);
 
   a = member_names (known_locked);
@@ -484,22 +503,25 @@ test_lockout_unknown_name (void)
 /* While the lock lasts no password is checked at all: 20 attempts, right
  * and wrong, cost the server less CPU than 4 password checks. */
 static void
-test_lockout_no_hash (void)
+test_lockout_no_hash (FdTestFixture *fx,
+                      gconstpointer  data)
 {
+  FdTestServer *server = fx->server;
+  SoupSession *session = fx->session;
   g_autofree char *username = fd_test_create_user (server, session, "reception", NULL);
   guint64 per_hash, start, used;
   guint status;
 
   for (guint i = 0; i < 5; i++)
     {
-      g_autoptr(JsonNode) node = login (server, username, "wrong-password", &status);
+      g_autoptr(JsonNode) node = login (fx, server, username, "wrong-password", &status);
       g_assert_cmpuint (status, ==, 401);
     }
-  per_hash = hash_cpu_ms ();
+  per_hash = hash_cpu_ms (fx);
   start = server_cpu_ms (server);
   for (guint i = 0; i < 20; i++)
     {
-      g_autoptr(JsonNode) node = login (server, username,
+      g_autoptr(JsonNode) node = login (fx, server, username,
                                         i % 2 ? fd_test_server_get_password (server)
                                               : "wrong-password", &status);
       fd_test_assert_error (status, node, 423, "account-locked", NULL);
@@ -513,8 +535,11 @@ test_lockout_no_hash (void)
 /* `frontdesk-server user unlock` clears the name's count: the account
  * signs in again at once. */
 static void
-test_lockout_cli_unlock (void)
+test_lockout_cli_unlock (FdTestFixture *fx,
+                         gconstpointer  data)
 {
+  FdTestServer *server = fx->server;
+  SoupSession *session = fx->session;
   g_autofree char *username = fd_test_create_user (server, session, "finance", NULL);
   g_autoptr(GSubprocess) cli = NULL;
   g_autoptr(GError) error = NULL;
@@ -523,10 +548,10 @@ test_lockout_cli_unlock (void)
 
   for (guint i = 0; i < 5; i++)
     {
-      g_autoptr(JsonNode) node = login (server, username, "wrong-password", &status);
+      g_autoptr(JsonNode) node = login (fx, server, username, "wrong-password", &status);
       g_assert_cmpuint (status, ==, 401);
     }
-  locked = login (server, username, fd_test_server_get_password (server), &status);
+  locked = login (fx, server, username, fd_test_server_get_password (server), &status);
   fd_test_assert_error (status, locked, 423, "account-locked", NULL);
 
   cli = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, fd_test_server_binary (),
@@ -543,8 +568,11 @@ test_lockout_cli_unlock (void)
  * run a password check (server CPU); the right password afterwards does
  * not bring the session back. */
 static void
-test_unlock_parallel (void)
+test_unlock_parallel (FdTestFixture *fx,
+                      gconstpointer  data)
 {
+  FdTestServer *server = fx->server;
+  SoupSession *session = fx->session;
   g_autofree char *username = fd_test_create_user (server, session, "reception", NULL);
   g_autofree char *token = fd_test_login (server, session, username);
   g_autoptr(GPtrArray) bodies = g_ptr_array_new_with_free_func (g_free);
@@ -556,7 +584,7 @@ test_unlock_parallel (void)
   g_autofree char *right_json = g_strdup_printf ("{\"password\": \"%s\"}",
                                                  fd_test_server_get_password (server));
   guint status, n = 40, wrong = 0;
-  guint64 per_hash = hash_cpu_ms (), start, used;
+  guint64 per_hash = hash_cpu_ms (fx), start, used;
 
   lock = fd_test_request (server, session, "POST", "/api/v1/session/lock", token, NULL, &status,
                           NULL);
@@ -591,8 +619,10 @@ test_unlock_parallel (void)
  * peak memory grows by at most one Argon2 hash (64 MiB) per worker and
  * some slack, not one per request in flight. */
 static void
-test_password_flood (void)
+test_password_flood (FdTestFixture *fx,
+                     gconstpointer  data)
 {
+  FdTestServer *server = fx->server;
   g_autoptr(GPtrArray) bodies = g_ptr_array_new_with_free_func (g_free);
   g_autofree guint *statuses = NULL;
   g_auto(GStrv) retry_after = NULL;
@@ -623,13 +653,14 @@ test_password_flood (void)
         g_assert_nonnull (strstr (answers[i], "\"unavailable\""));
       }
   g_assert_cmpuint (peak_after, <, MAX (peak_before, 64 * 1024) + (workers + 1) * 64 * 1024);
-  assert_healthy ();
+  assert_healthy (fx);
 }
 
 /* With --sign-in-rate 5, the sixth attempt within a minute from one
  * address gets 429 rate-limited with a Retry-After of at most a minute. */
 static void
-test_sign_in_rate (void)
+test_sign_in_rate (FdTestFixture *fx,
+                   gconstpointer  data)
 {
   const char * const args[] = { "--sign-in-rate", "5", NULL };
   FdTestServerOptions opts = { .extra_args = args };
@@ -666,26 +697,25 @@ int
 main (int   argc,
       char *argv[])
 {
+  FdTestServer *server;
   int ret;
 
   g_test_init (&argc, &argv, NULL);
 
   server = fd_test_server_start (NULL);
-  session = fd_test_server_new_session (server);
 
-  g_test_add_func ("/fd/server/wire/framing", test_framing);
-  g_test_add_func ("/fd/server/wire/framing-memory", test_framing_memory);
-  g_test_add_func ("/fd/server/wire/lockout-parallel", test_lockout_parallel);
-  g_test_add_func ("/fd/server/wire/lockout-parallel-mixed", test_lockout_parallel_mixed);
-  g_test_add_func ("/fd/server/wire/lockout-unknown-name", test_lockout_unknown_name);
-  g_test_add_func ("/fd/server/wire/lockout-no-hash", test_lockout_no_hash);
-  g_test_add_func ("/fd/server/wire/lockout-cli-unlock", test_lockout_cli_unlock);
-  g_test_add_func ("/fd/server/wire/unlock-parallel", test_unlock_parallel);
-  g_test_add_func ("/fd/server/wire/password-flood", test_password_flood);
-  g_test_add_func ("/fd/server/wire/sign-in-rate", test_sign_in_rate);
+  fd_test_add ("/fd/server/wire/framing", server, test_framing);
+  fd_test_add ("/fd/server/wire/framing-memory", server, test_framing_memory);
+  fd_test_add ("/fd/server/wire/lockout-parallel", server, test_lockout_parallel);
+  fd_test_add ("/fd/server/wire/lockout-parallel-mixed", server, test_lockout_parallel_mixed);
+  fd_test_add ("/fd/server/wire/lockout-unknown-name", server, test_lockout_unknown_name);
+  fd_test_add ("/fd/server/wire/lockout-no-hash", server, test_lockout_no_hash);
+  fd_test_add ("/fd/server/wire/lockout-cli-unlock", server, test_lockout_cli_unlock);
+  fd_test_add ("/fd/server/wire/unlock-parallel", server, test_unlock_parallel);
+  fd_test_add ("/fd/server/wire/password-flood", server, test_password_flood);
+  fd_test_add ("/fd/server/wire/sign-in-rate", server, test_sign_in_rate);
 
   ret = g_test_run ();
-  g_object_unref (session);
   fd_test_server_stop (server);
   return ret;
 }

@@ -328,6 +328,7 @@ fd_keys_free (FdKeys *keys)
 
 /* AES-256-GCM */
 
+/* Initialises the library first (once). */
 static gnutls_aead_cipher_hd_t
 open_cipher (FdKeys  *keys,
              GError **error)
@@ -336,6 +337,8 @@ open_cipher (FdKeys  *keys,
   gnutls_datum_t key = { keys->data_key, FD_KEY_PART_SIZE };
   int ret;
 
+  if (!fd_crypto_init (error))
+    return NULL;
   ret = gnutls_aead_cipher_init (&handle, GNUTLS_CIPHER_AES_256_GCM, &key);
   if (ret < 0)
     {
@@ -373,9 +376,6 @@ fd_crypto_seal (FdKeys      *keys,
       g_set_error (error, FD_ERROR, FD_ERROR_TOO_LARGE, "Value too large to encrypt");
       return NULL;
     }
-
-  if (!fd_crypto_init (error))
-    return NULL;
 
   handle = open_cipher (keys, error);
   if (handle == NULL)
@@ -439,9 +439,6 @@ fd_crypto_open (FdKeys        *keys,
                    "Encrypted value has unknown format version %u", (guint) blob[0]);
       return NULL;
     }
-
-  if (!fd_crypto_init (error))
-    return NULL;
 
   handle = open_cipher (keys, error);
   if (handle == NULL)

@@ -44,7 +44,7 @@ separate (FdJsonWriter *w)
 
 static void
 open_container (FdJsonWriter *w,
-      char          c)
+                char          c)
 {
   g_string_append_c (w->out, c);
   w->depth++;
@@ -53,7 +53,7 @@ open_container (FdJsonWriter *w,
 
 static void
 close_container (FdJsonWriter *w,
-       char          c)
+                 char          c)
 {
   g_string_append_c (w->out, c);
   w->depth--;
@@ -177,6 +177,33 @@ fd_json_writer_null (FdJsonWriter *w)
 }
 
 void
+fd_json_writer_string_member (FdJsonWriter *w,
+                              const char   *name,
+                              const char   *value)
+{
+  fd_json_writer_member (w, name);
+  fd_json_writer_string (w, value);
+}
+
+void
+fd_json_writer_int_member (FdJsonWriter *w,
+                           const char   *name,
+                           gint64        value)
+{
+  fd_json_writer_member (w, name);
+  fd_json_writer_int (w, value);
+}
+
+void
+fd_json_writer_bool_member (FdJsonWriter *w,
+                            const char   *name,
+                            gboolean      value)
+{
+  fd_json_writer_member (w, name);
+  fd_json_writer_bool (w, value);
+}
+
+void
 fd_json_writer_field (FdJsonWriter *w,
                       const char   *name,
                       const char   *value,
@@ -204,4 +231,16 @@ fd_json_writer_raw (FdJsonWriter *w,
 {
   value_prefix (w);
   g_string_append_len (w->out, json, len);
+}
+
+void
+fd_json_writer_splice_members (FdJsonWriter *w,
+                               FdJsonWriter *members)
+{
+  if (members == NULL || members->out == NULL || members->out->len == 0)
+    return;
+  g_return_if_fail (members->depth == 0 && !members->pending_member);
+  separate (w);
+  g_string_append_len (w->out, members->out->str, members->out->len);
+  fd_json_writer_clear (members);
 }

@@ -58,12 +58,8 @@ fd_reply_anomaly_lock (FdRequest  *req,
                        const char *kind,
                        const char *detail)
 {
-  g_autoptr(JsonObject) extra = json_object_new ();
-
   fd_server_lock_user (req, req->user, -1, kind, detail);
-  json_object_set_null_member (extra, "locked_until");
-  fd_reply_error_full (req, FD_ERROR_ACCOUNT_LOCKED,
-                       "Unusual activity: this account is locked; call your manager", NULL, extra);
+  fd_reply_locked (req, "Unusual activity: this account is locked; call your manager", -1);
 }
 
 gboolean

@@ -13,18 +13,6 @@
  * incident switch (manager, auditor) and accounts (admin). None of these
  * answers carries resident data. */
 
-static void
-add_string_or_null (JsonBuilder *b,
-                    const char  *member,
-                    const char  *value)
-{
-  json_builder_set_member_name (b, member);
-  if (value != NULL)
-    json_builder_add_string_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
-
 /* RFC 3339 in → the log's own format (UTC, seconds), for comparisons. */
 static gboolean
 normalise_time (FdRequest   *req,
@@ -71,7 +59,7 @@ fd_routes_audit_list (FdRequest *req)
 {
   FdServer *server = req->server;
   g_autoptr(GPtrArray) items = NULL;
-  g_autoptr(JsonBuilder) b = NULL;
+  g_auto(FdJsonWriter) w = { 0 };
   g_autofree char *since = NULL, *until = NULL, *context = NULL;
   FdAuditQuery q = { 0 };
   const char *cursor;
@@ -98,43 +86,41 @@ fd_routes_audit_list (FdRequest *req)
   if (!fd_audit (req, "audit-read", NULL, NULL, NULL, NULL, TRUE))
     return;
 
-  b = json_builder_new ();
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "items");
-  json_builder_begin_array (b);
+  fd_json_writer_init (&w, 384 * MIN (items->len, limit) + 64);
+  fd_json_writer_begin_object (&w);
+  fd_json_writer_member (&w, "items");
+  fd_json_writer_begin_array (&w);
   for (guint i = 0; i < MIN (items->len, limit); i++)
     {
       FdAuditEntry *e = g_ptr_array_index (items, i);
 
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "seq");
-      json_builder_add_int_value (b, e->seq);
-      add_string_or_null (b, "at", e->at);
-      add_string_or_null (b, "actor", e->actor);
-      add_string_or_null (b, "role", e->role);
-      add_string_or_null (b, "workstation", e->workstation);
-      add_string_or_null (b, "ip", e->ip);
-      add_string_or_null (b, "action", e->action);
-      add_string_or_null (b, "target", e->target);
-      add_string_or_null (b, "field", e->field);
-      add_string_or_null (b, "reason_code", e->reason_code);
-      add_string_or_null (b, "reason_text", e->reason_text);
-      add_string_or_null (b, "outcome", e->outcome);
-      add_string_or_null (b, "session", e->session_hash);
-      json_builder_end_object (b);
+      fd_json_writer_begin_object (&w);
+      fd_json_writer_int_member (&w, "seq", e->seq);
+      fd_json_writer_string_member (&w, "at", e->at);
+      fd_json_writer_string_member (&w, "actor", e->actor);
+      fd_json_writer_string_member (&w, "role", e->role);
+      fd_json_writer_string_member (&w, "workstation", e->workstation);
+      fd_json_writer_string_member (&w, "ip", e->ip);
+      fd_json_writer_string_member (&w, "action", e->action);
+      fd_json_writer_string_member (&w, "target", e->target);
+      fd_json_writer_string_member (&w, "field", e->field);
+      fd_json_writer_string_member (&w, "reason_code", e->reason_code);
+      fd_json_writer_string_member (&w, "reason_text", e->reason_text);
+      fd_json_writer_string_member (&w, "outcome", e->outcome);
+      fd_json_writer_string_member (&w, "session", e->session_hash);
+      fd_json_writer_end_object (&w);
     }
-  json_builder_end_array (b);
-  json_builder_set_member_name (b, "next_cursor");
+  fd_json_writer_end_array (&w);
   if (items->len > limit)
     {
       FdAuditEntry *last = g_ptr_array_index (items, limit - 1);
       g_autofree char *next = fd_cursor_encode (server, context, last->seq);
-      json_builder_add_string_value (b, next);
+      fd_json_writer_string_member (&w, "next_cursor", next);
     }
   else
-    json_builder_add_null_value (b);
-  json_builder_end_object (b);
-  fd_reply_json (req, 200, b);
+    fd_json_writer_string_member (&w, "next_cursor", NULL);
+  fd_json_writer_end_object (&w);
+  fd_reply_writer (req, 200, &w);
 }
 
 typedef struct
@@ -186,7 +172,7 @@ verify_done (FdRequest *req,
              gpointer   result)
 {
   VerifyJob *job = result;
-  g_autoptr(JsonBuilder) b = NULL;
+  g_auto(FdJsonWriter) w = { 0 };
   g_autofree char *rollback = NULL;
   gint64 witness_bad = 0;
 
@@ -206,34 +192,29 @@ verify_done (FdRequest *req,
     }
   if (!fd_audit (req, "audit-verify", NULL, NULL, NULL, job->ok ? "ok" : "broken", TRUE))
     return;
-  b = json_builder_new ();
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "ok");
-  json_builder_add_boolean_value (b, job->ok);
-  json_builder_set_member_name (b, "entries");
-  json_builder_add_int_value (b, job->entries);
-  json_builder_set_member_name (b, "first_bad_seq");
+  fd_json_writer_init (&w, 256);
+  fd_json_writer_begin_object (&w);
+  fd_json_writer_bool_member (&w, "ok", job->ok);
+  fd_json_writer_int_member (&w, "entries", job->entries);
+  fd_json_writer_member (&w, "first_bad_seq");
   if (job->ok)
-    json_builder_add_null_value (b);
+    fd_json_writer_null (&w);
   else
-    json_builder_add_int_value (b, job->first_bad);
+    fd_json_writer_int (&w, job->first_bad);
   /* null when no witness of this database could be read */
-  json_builder_set_member_name (b, "witness");
+  fd_json_writer_member (&w, "witness");
   if (job->witness.state != FD_WITNESS_READ_FOUND)
-    json_builder_add_null_value (b);
+    fd_json_writer_null (&w);
   else
     {
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "seq");
-      json_builder_add_int_value (b, job->witness.seq);
-      json_builder_set_member_name (b, "at");
-      json_builder_add_string_value (b, job->witness.at);
-      json_builder_set_member_name (b, "rolled_back");
-      json_builder_add_boolean_value (b, rollback != NULL);
-      json_builder_end_object (b);
+      fd_json_writer_begin_object (&w);
+      fd_json_writer_int_member (&w, "seq", job->witness.seq);
+      fd_json_writer_string_member (&w, "at", job->witness.at);
+      fd_json_writer_bool_member (&w, "rolled_back", rollback != NULL);
+      fd_json_writer_end_object (&w);
     }
-  json_builder_end_object (b);
-  fd_reply_json (req, 200, b);
+  fd_json_writer_end_object (&w);
+  fd_reply_writer (req, 200, &w);
 }
 
 void
@@ -254,51 +235,51 @@ void
 fd_routes_alerts_list (FdRequest *req)
 {
   g_autoptr(GPtrArray) items = NULL;
-  g_autoptr(JsonBuilder) b = NULL;
+  g_auto(FdJsonWriter) w = { 0 };
   guint limit;
 
   if (!fd_require_role (req, "alerts-read", FD_ROLE_MANAGER, FD_ROLE_AUDITOR, FD_N_ROLES) ||
       !fd_query_limit (req, 100, &limit))
     return;
   items = FD_STORE_CALL (req->server->store, alert_list, limit);
-  b = json_builder_new ();
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "items");
-  json_builder_begin_array (b);
+  fd_json_writer_init (&w, 192 * items->len + 16);
+  fd_json_writer_begin_object (&w);
+  fd_json_writer_member (&w, "items");
+  fd_json_writer_begin_array (&w);
   for (guint i = 0; i < items->len; i++)
     {
       FdAlertRecord *a = g_ptr_array_index (items, i);
       g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, a->id);
 
-      json_builder_begin_object (b);
-      add_string_or_null (b, "id", id);
-      add_string_or_null (b, "at", a->at);
-      add_string_or_null (b, "kind", a->kind);
-      add_string_or_null (b, "actor", a->actor);
-      add_string_or_null (b, "detail", a->detail);
-      json_builder_end_object (b);
+      fd_json_writer_begin_object (&w);
+      fd_json_writer_string_member (&w, "id", id);
+      fd_json_writer_string_member (&w, "at", a->at);
+      fd_json_writer_string_member (&w, "kind", a->kind);
+      fd_json_writer_string_member (&w, "actor", a->actor);
+      fd_json_writer_string_member (&w, "detail", a->detail);
+      fd_json_writer_end_object (&w);
     }
-  json_builder_end_array (b);
-  json_builder_end_object (b);
-  fd_reply_json (req, 200, b);
+  fd_json_writer_end_array (&w);
+  fd_json_writer_end_object (&w);
+  fd_reply_writer (req, 200, &w);
 }
 
 static void
 reply_incident (FdRequest *req)
 {
   FdStore *store = req->server->store;
-  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_auto(FdJsonWriter) w = { 0 };
   g_autofree char *since = FD_STORE_CALL (store, get_setting, "incident.since");
   g_autofree char *by = FD_STORE_CALL (store, get_setting, "incident.by");
   gboolean frozen = fd_incident_frozen (req->server);
 
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "frozen");
-  json_builder_add_boolean_value (b, frozen);
-  add_string_or_null (b, "since", frozen ? since : NULL);
-  add_string_or_null (b, "by", frozen ? by : NULL);
-  json_builder_end_object (b);
-  fd_reply_json (req, 200, b);
+  fd_json_writer_init (&w, 128);
+  fd_json_writer_begin_object (&w);
+  fd_json_writer_bool_member (&w, "frozen", frozen);
+  fd_json_writer_string_member (&w, "since", frozen ? since : NULL);
+  fd_json_writer_string_member (&w, "by", frozen ? by : NULL);
+  fd_json_writer_end_object (&w);
+  fd_reply_writer (req, 200, &w);
 }
 
 void
@@ -341,36 +322,47 @@ fd_routes_incident_put (FdRequest *req)
 /* accounts */
 
 static void
-build_account (JsonBuilder        *b,
+write_account (FdJsonWriter       *w,
                const FdUserRecord *user)
 {
-  json_builder_begin_object (b);
-  fd_build_user (b, user);
-  json_builder_set_member_name (b, "disabled");
-  json_builder_add_boolean_value (b, user->disabled);
-  json_builder_set_member_name (b, "locked");
-  json_builder_add_boolean_value (b, user->locked_until == -1 || user->locked_until > fd_now ());
-  json_builder_end_object (b);
+  fd_json_writer_begin_object (w);
+  fd_write_user (w, user);
+  fd_json_writer_bool_member (w, "disabled", user->disabled);
+  fd_json_writer_bool_member (w, "locked",
+                              user->locked_until == -1 || user->locked_until > fd_now ());
+  fd_json_writer_end_object (w);
+}
+
+static void
+reply_account (FdRequest          *req,
+               guint               status,
+               const FdUserRecord *user)
+{
+  g_auto(FdJsonWriter) w = { 0 };
+
+  fd_json_writer_init (&w, 192);
+  write_account (&w, user);
+  fd_reply_writer (req, status, &w);
 }
 
 void
 fd_routes_users_list (FdRequest *req)
 {
   g_autoptr(GPtrArray) users = NULL;
-  g_autoptr(JsonBuilder) b = NULL;
+  g_auto(FdJsonWriter) w = { 0 };
 
   if (!fd_require_role (req, "account-read", FD_ROLE_ADMIN, FD_N_ROLES))
     return;
   users = FD_STORE_CALL0 (req->server->store, user_list);
-  b = json_builder_new ();
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "items");
-  json_builder_begin_array (b);
+  fd_json_writer_init (&w, 192 * users->len + 16);
+  fd_json_writer_begin_object (&w);
+  fd_json_writer_member (&w, "items");
+  fd_json_writer_begin_array (&w);
   for (guint i = 0; i < users->len; i++)
-    build_account (b, g_ptr_array_index (users, i));
-  json_builder_end_array (b);
-  json_builder_end_object (b);
-  fd_reply_json (req, 200, b);
+    write_account (&w, g_ptr_array_index (users, i));
+  fd_json_writer_end_array (&w);
+  fd_json_writer_end_object (&w);
+  fd_reply_writer (req, 200, &w);
 }
 
 static gboolean
@@ -426,7 +418,6 @@ create_done (FdRequest *req,
              gpointer   result)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonBuilder) b = NULL;
   g_autofree char *target = NULL;
   const char *username = NULL, *display_name = NULL, *role = NULL;
   FdUserRecord user = { 0 };
@@ -455,9 +446,7 @@ create_done (FdRequest *req,
   target = g_strdup_printf ("%" G_GINT64_FORMAT, user.id);
   if (!fd_audit (req, "account-change", target, "role", NULL, role, TRUE))
     return;
-  b = json_builder_new ();
-  build_account (b, &user);
-  fd_reply_json (req, 201, b);
+  reply_account (req, 201, &user);
 }
 
 void
@@ -505,7 +494,6 @@ patch_apply (FdRequest  *req,
   FdServer *server = req->server;
   g_autoptr(FdUserRecord) user = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonBuilder) b = NULL;
   g_autoptr(GString) change = g_string_new (NULL);
   const char *role = NULL, *display_name = NULL;
   gboolean has_disabled = FALSE, disabled = FALSE, has_locked = FALSE, locked = FALSE;
@@ -579,9 +567,7 @@ patch_apply (FdRequest  *req,
       !fd_audit (req, "account-change", req->segments[1], NULL, NULL, change->str, TRUE))
     return;
 
-  b = json_builder_new ();
-  build_account (b, user);
-  fd_reply_json (req, 200, b);
+  reply_account (req, 200, user);
 }
 
 static void

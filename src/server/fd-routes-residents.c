@@ -328,7 +328,7 @@ reveal_finish (FdRequest  *req,
 {
   FdServer *server = req->server;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonBuilder) b = NULL;
+  g_auto(FdJsonWriter) w = { 0 };
   g_autofree char *target = g_strdup_printf ("%" G_GINT64_FORMAT, resident_id);
   char *value = NULL;
 
@@ -360,17 +360,14 @@ reveal_finish (FdRequest  *req,
       return;
     }
 
-  b = json_builder_new ();
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "field");
-  json_builder_add_string_value (b, field);
-  json_builder_set_member_name (b, "value");
-  json_builder_add_string_value (b, value);
-  json_builder_set_member_name (b, "expires_in_s");
-  json_builder_add_int_value (b, server->config->reveal_window_s);
-  json_builder_end_object (b);
+  fd_json_writer_init (&w, 128);
+  fd_json_writer_begin_object (&w);
+  fd_json_writer_string_member (&w, "field", field);
+  fd_json_writer_string_member (&w, "value", value);
+  fd_json_writer_int_member (&w, "expires_in_s", server->config->reveal_window_s);
+  fd_json_writer_end_object (&w);
   fd_secret_free (value);
-  fd_reply_json (req, 200, b);
+  fd_reply_writer_secret (req, 200, &w);
 }
 
 static void
@@ -510,7 +507,7 @@ fd_routes_residents_verify (FdRequest *req)
 {
   FdServer *server = req->server;
   g_autoptr(FdResidentRecord) r = NULL;
-  g_autoptr(JsonBuilder) b = NULL;
+  g_auto(FdJsonWriter) w = { 0 };
   g_autofree char *target = NULL;
   g_autofree char *value = NULL;
   const char *field = NULL, *raw = NULL;
@@ -559,19 +556,18 @@ fd_routes_residents_verify (FdRequest *req)
   if (!fd_audit (req, "verify", target, field, NULL, match ? "match" : "no match", TRUE))
     return;
 
-  b = json_builder_new ();
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "match");
-  json_builder_add_boolean_value (b, match);
-  json_builder_end_object (b);
-  fd_reply_json (req, 200, b);
+  fd_json_writer_init (&w, 32);
+  fd_json_writer_begin_object (&w);
+  fd_json_writer_bool_member (&w, "match", match);
+  fd_json_writer_end_object (&w);
+  fd_reply_writer (req, 200, &w);
 }
 
 void
 fd_routes_rooms_list (FdRequest *req)
 {
   g_autoptr(GPtrArray) rooms = NULL;
-  g_autoptr(JsonBuilder) b = NULL;
+  g_auto(FdJsonWriter) w = { 0 };
   g_autofree char *q = NULL;
   guint limit;
 
@@ -586,22 +582,20 @@ fd_routes_rooms_list (FdRequest *req)
       return;
     }
   rooms = FD_STORE_CALL (req->server->store, room_search, q, limit);
-  b = json_builder_new ();
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "items");
-  json_builder_begin_array (b);
+  fd_json_writer_init (&w, 64 * rooms->len + 16);
+  fd_json_writer_begin_object (&w);
+  fd_json_writer_member (&w, "items");
+  fd_json_writer_begin_array (&w);
   for (guint i = 0; i < rooms->len; i++)
     {
       FdRoomRecord *room = g_ptr_array_index (rooms, i);
 
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "room");
-      json_builder_add_string_value (b, room->room);
-      json_builder_set_member_name (b, "residents");
-      json_builder_add_int_value (b, room->residents);
-      json_builder_end_object (b);
+      fd_json_writer_begin_object (&w);
+      fd_json_writer_string_member (&w, "room", room->room);
+      fd_json_writer_int_member (&w, "residents", room->residents);
+      fd_json_writer_end_object (&w);
     }
-  json_builder_end_array (b);
-  json_builder_end_object (b);
-  fd_reply_json (req, 200, b);
+  fd_json_writer_end_array (&w);
+  fd_json_writer_end_object (&w);
+  fd_reply_writer (req, 200, &w);
 }

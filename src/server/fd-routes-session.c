@@ -100,34 +100,49 @@ static void
 reply_locked (FdRequest *req,
               gint64     locked_until)
 {
-  g_autoptr(JsonObject) extra = json_object_new ();
-
-  if (locked_until == -1)
-    json_object_set_null_member (extra, "locked_until");
-  else
-    {
-      g_autofree char *until = fd_time_format_rfc3339 (locked_until);
-      json_object_set_string_member (extra, "locked_until", until);
-    }
-  fd_reply_error_full (req, FD_ERROR_ACCOUNT_LOCKED, "This account is locked", NULL, extra);
+  fd_reply_locked (req, "This account is locked", locked_until);
 }
 
 static void
-build_session (JsonBuilder        *b,
-               FdServer           *server,
+reply_unlock_failures (FdRequest *req)
+{
+  fd_reply_unauthenticated_full (req, "Too many wrong passwords; sign in again",
+                                 "unlock-failures");
+}
+
+/* {"token"?, "expires_at", then with @user: "user", "policy", "locked"}:
+ * the answers of sign-in, session and unlock. */
+static void
+reply_session (FdRequest          *req,
+               guint               status,
+               const char         *token,
+               gint64              expires_at,
                const FdUserRecord *user,
                gboolean            locked)
 {
-  json_builder_set_member_name (b, "user");
-  json_builder_begin_object (b);
-  fd_build_user (b, user);
-  json_builder_end_object (b);
-  json_builder_set_member_name (b, "policy");
-  json_builder_begin_object (b);
-  fd_build_policy (b, server);
-  json_builder_end_object (b);
-  json_builder_set_member_name (b, "locked");
-  json_builder_add_boolean_value (b, locked);
+  g_auto(FdJsonWriter) w = { 0 };
+  g_autofree char *expires = fd_time_format_rfc3339 (expires_at);
+
+  fd_json_writer_init (&w, 512);
+  fd_json_writer_begin_object (&w);
+  if (token != NULL)
+    fd_json_writer_string_member (&w, "token", token);
+  fd_json_writer_string_member (&w, "expires_at", expires);
+  if (user != NULL)
+    {
+      fd_json_writer_member (&w, "user");
+      fd_json_writer_begin_object (&w);
+      fd_write_user (&w, user);
+      fd_json_writer_end_object (&w);
+      fd_json_writer_member (&w, "policy");
+      fd_json_writer_begin_object (&w);
+      fd_write_policy (&w, req->server);
+      fd_json_writer_end_object (&w);
+      fd_json_writer_bool_member (&w, "locked", locked);
+    }
+  fd_json_writer_end_object (&w);
+  /* the token is in the text: wipe it once the message has its copy */
+  fd_reply_writer_secret (req, status, &w);
 }
 
 static void
@@ -137,9 +152,7 @@ login_done (FdRequest *req,
   FdServer *server = req->server;
   g_autoptr(FdUserRecord) user = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonBuilder) b = NULL;
   g_autofree char *token = NULL;
-  g_autofree char *expires = NULL;
   const char *username = NULL, *workstation = NULL;
   PasswordJob *job = result;
   gboolean ok = job->ok;
@@ -218,16 +231,7 @@ login_done (FdRequest *req,
       return;
     }
 
-  expires = fd_time_format_rfc3339 (session.expires_at);
-  b = json_builder_new ();
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "token");
-  json_builder_add_string_value (b, token);
-  json_builder_set_member_name (b, "expires_at");
-  json_builder_add_string_value (b, expires);
-  build_session (b, server, user, FALSE);
-  json_builder_end_object (b);
-  fd_reply_json (req, 201, b);
+  reply_session (req, 201, token, session.expires_at, user, FALSE);
   fd_secret_free (g_steal_pointer (&token));
 }
 
@@ -312,15 +316,7 @@ fd_routes_session_login (FdRequest *req)
 void
 fd_routes_session_get (FdRequest *req)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autofree char *expires = fd_time_format_rfc3339 (req->session->expires_at);
-
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "expires_at");
-  json_builder_add_string_value (b, expires);
-  build_session (b, req->server, req->user, req->session->locked);
-  json_builder_end_object (b);
-  fd_reply_json (req, 200, b);
+  reply_session (req, 200, NULL, req->session->expires_at, req->user, req->session->locked);
 }
 
 void
@@ -365,24 +361,20 @@ unlock_done (FdRequest *req,
   FdServer *server = req->server;
   g_autoptr(FdSessionRecord) session = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonBuilder) b = NULL;
   g_autofree char *token = NULL;
-  g_autofree char *expires = NULL;
   gboolean ok = GPOINTER_TO_INT (result);
 
   /* The session may have ended while we hashed. */
   session = FD_STORE_CALL (server->store, session_by_token_hash, req->session->token_hash);
   if (session == NULL || session->end_reason != NULL)
     {
-      g_autoptr(JsonObject) extra = json_object_new ();
-      json_object_set_string_member (extra, "reason", session ? session->end_reason : "invalid");
-      fd_reply_error_full (req, FD_ERROR_UNAUTHENTICATED, "Sign in again", NULL, extra);
+      fd_reply_unauthenticated (req, session ? session->end_reason : "invalid");
       return;
     }
 
   if (!ok)
     {
-      g_autoptr(JsonObject) extra = json_object_new ();
+      g_auto(FdJsonWriter) extra = { 0 };
 
       if (!fd_begin_writes (req))
         return;
@@ -397,16 +389,13 @@ unlock_done (FdRequest *req,
       if (!fd_audit (req, "unlock", NULL, NULL, NULL, NULL, FALSE))
         return;
       if (session->end_reason != NULL)
-        {
-          json_object_set_string_member (extra, "reason", "unlock-failures");
-          fd_reply_error_full (req, FD_ERROR_UNAUTHENTICATED,
-                               "Too many wrong passwords; sign in again", NULL, extra);
-        }
+        reply_unlock_failures (req);
       else
         {
-          json_object_set_int_member (extra, "attempts_left",
-                                      MAX_UNLOCK_FAILURES - session->unlock_failures);
-          fd_reply_error_full (req, FD_ERROR_BAD_CREDENTIALS, "Wrong password", NULL, extra);
+          fd_json_writer_init (&extra, 32);
+          fd_json_writer_int_member (&extra, "attempts_left",
+                                     MAX_UNLOCK_FAILURES - session->unlock_failures);
+          fd_reply_error_full (req, FD_ERROR_BAD_CREDENTIALS, "Wrong password", NULL, &extra);
         }
       return;
     }
@@ -431,15 +420,7 @@ unlock_done (FdRequest *req,
       fd_secret_free (g_steal_pointer (&token));
       return;
     }
-  expires = fd_time_format_rfc3339 (session->expires_at);
-  b = json_builder_new ();
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "token");
-  json_builder_add_string_value (b, token);
-  json_builder_set_member_name (b, "expires_at");
-  json_builder_add_string_value (b, expires);
-  json_builder_end_object (b);
-  fd_reply_json (req, 200, b);
+  reply_session (req, 200, token, session->expires_at, NULL, FALSE);
   fd_secret_free (g_steal_pointer (&token));
 }
 
@@ -458,8 +439,6 @@ fd_routes_session_unlock (FdRequest *req)
   if (FD_STORE_CALL (server->store, session_unlock_reserve, req->session->id,
                      MAX_UNLOCK_FAILURES) == 0)
     {
-      g_autoptr(JsonObject) extra = json_object_new ();
-
       /* MAX_UNLOCK_FAILURES attempts are already counted (some may still
        * be checked): the session ends. */
       if (!fd_begin_writes (req))
@@ -469,9 +448,7 @@ fd_routes_session_unlock (FdRequest *req)
       FD_STORE_CALL (server->store, session_update, req->session, NULL);
       if (!fd_audit (req, "unlock", NULL, NULL, NULL, NULL, FALSE))
         return;
-      json_object_set_string_member (extra, "reason", "unlock-failures");
-      fd_reply_error_full (req, FD_ERROR_UNAUTHENTICATED,
-                           "Too many wrong passwords; sign in again", NULL, extra);
+      reply_unlock_failures (req);
       return;
     }
   job = g_new0 (PasswordJob, 1);

@@ -54,15 +54,14 @@ static const Route routes[] = {
 static void
 health (FdRequest *req)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_auto(FdJsonWriter) w = { 0 };
 
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "status");
-  json_builder_add_string_value (b, "ok");
-  json_builder_set_member_name (b, "version");
-  json_builder_add_string_value (b, PACKAGE_VERSION);
-  json_builder_end_object (b);
-  fd_reply_json (req, 200, b);
+  fd_json_writer_init (&w, 64);
+  fd_json_writer_begin_object (&w);
+  fd_json_writer_string_member (&w, "status", "ok");
+  fd_json_writer_string_member (&w, "version", PACKAGE_VERSION);
+  fd_json_writer_end_object (&w);
+  fd_reply_writer (req, 200, &w);
 }
 
 static gboolean

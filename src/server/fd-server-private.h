@@ -83,12 +83,14 @@ void        fd_request_unref       (FdRequest  *req);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdRequest, fd_request_unref)
 
 /* Replies. Every reply goes through these; they also set the security
- * headers. @extra (may be NULL) adds members to the error object. */
-void        fd_reply_json          (FdRequest   *req,
-                                    guint        status,
-                                    JsonBuilder *builder);
+ * headers. Every JSON answer is written with an FdJsonWriter. */
 /* Sends (and clears) what @writer holds. */
 void        fd_reply_writer        (FdRequest    *req,
+                                    guint         status,
+                                    FdJsonWriter *writer);
+/* The same for an answer that holds a secret (a token, a revealed
+ * value): its text is wiped once the message is done with it. */
+void        fd_reply_writer_secret (FdRequest    *req,
                                     guint         status,
                                     FdJsonWriter *writer);
 /* Takes @data (g_malloc'd). */
@@ -103,11 +105,13 @@ void        fd_reply_error         (FdRequest   *req,
                                     FdError      code,
                                     const char  *message,
                                     const char  *member);
-void        fd_reply_error_full    (FdRequest   *req,
-                                    FdError      code,
-                                    const char  *message,
-                                    const char  *member,
-                                    JsonObject  *extra);
+/* @extra (may be NULL): members written at the top level of their own
+ * writer (fd_json_writer_splice_members), added to the error object. */
+void        fd_reply_error_full    (FdRequest    *req,
+                                    FdError       code,
+                                    const char   *message,
+                                    const char   *member,
+                                    FdJsonWriter *extra);
 void        fd_reply_gerror        (FdRequest   *req,
                                     const GError *error);
 /* An error with a Retry-After of @seconds (a 429 or a 503). */
@@ -241,6 +245,9 @@ gboolean    fd_request_parse_body    (FdRequest         *req);
 /* fd-server-reply.c: a 401 with "reason". */
 void        fd_reply_unauthenticated (FdRequest         *req,
                                       const char        *reason);
+void        fd_reply_unauthenticated_full (FdRequest    *req,
+                                           const char   *message,
+                                           const char   *reason);
 /* fd-server-commit.c: once a request's answer is set, holds it (message
  * paused) until its writes commit. @paused: already paused (a
  * worker-thread request). */
@@ -272,12 +279,19 @@ void fd_routes_users_create    (FdRequest *req);
 void fd_routes_users_patch     (FdRequest *req);
 
 /* helpers shared by route groups */
-void        fd_build_user          (JsonBuilder *builder,
+/* The members of a user ("id", "username", "display_name", "role") and
+ * of the session policy, into the object @w is in. */
+void        fd_write_user          (FdJsonWriter       *w,
                                     const FdUserRecord *user);
-void        fd_build_policy        (JsonBuilder *builder,
-                                    FdServer    *server);
+void        fd_write_policy        (FdJsonWriter *w,
+                                    FdServer     *server);
 gboolean    fd_incident_frozen     (FdServer    *server);
 /* 403 with "detail": "incident-freeze". */
 void        fd_reply_frozen        (FdRequest   *req);
+/* 423 with "locked_until": the time the lock ends, or null (-1) for a
+ * lock only an admin lifts. */
+void        fd_reply_locked        (FdRequest   *req,
+                                    const char  *message,
+                                    gint64       locked_until);
 
 G_END_DECLS

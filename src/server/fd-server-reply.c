@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "fd-server-private.h"
 
 /* replies */
@@ -20,32 +22,6 @@ set_common_headers (FdRequest *req)
     soup_message_headers_replace (headers, "Connection", "close");
 }
 
-static void
-reply_node (FdRequest *req,
-            guint      status,
-            JsonNode  *root)
-{
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
-  gsize len = 0;
-  char *data;
-
-  json_generator_set_root (gen, root);
-  data = json_generator_to_data (gen, &len);
-  set_common_headers (req);
-  soup_server_message_set_status (req->msg, status, NULL);
-  soup_server_message_set_response (req->msg, "application/json; charset=utf-8",
-                                    SOUP_MEMORY_TAKE, data, len);
-}
-
-void
-fd_reply_json (FdRequest   *req,
-               guint        status,
-               JsonBuilder *builder)
-{
-  g_autoptr(JsonNode) root = json_builder_get_root (builder);
-  reply_node (req, status, root);
-}
-
 void
 fd_reply_writer (FdRequest    *req,
                  guint         status,
@@ -58,6 +34,33 @@ fd_reply_writer (FdRequest    *req,
   soup_server_message_set_status (req->msg, status, NULL);
   soup_server_message_set_response (req->msg, "application/json; charset=utf-8",
                                     SOUP_MEMORY_TAKE, data, len);
+}
+
+static void
+wipe_and_free (gpointer data)
+{
+  GString *text = data;
+
+  explicit_bzero (text->str, text->len);
+  g_string_free (text, TRUE);
+}
+
+void
+fd_reply_writer_secret (FdRequest    *req,
+                        guint         status,
+                        FdJsonWriter *writer)
+{
+  SoupMessageBody *body = soup_server_message_get_response_body (req->msg);
+  GString *text = g_steal_pointer (&writer->out);
+  g_autoptr(GBytes) bytes = g_bytes_new_with_free_func (text->str, text->len,
+                                                         wipe_and_free, text);
+
+  set_common_headers (req);
+  soup_server_message_set_status (req->msg, status, NULL);
+  soup_message_headers_replace (soup_server_message_get_response_headers (req->msg),
+                                "Content-Type", "application/json; charset=utf-8");
+  soup_message_body_truncate (body);
+  soup_message_body_append_bytes (body, bytes);
 }
 
 void
@@ -82,47 +85,31 @@ fd_reply_empty (FdRequest *req,
 }
 
 void
-fd_reply_error_full (FdRequest  *req,
-                     FdError     code,
-                     const char *message,
-                     const char *member,
-                     JsonObject *extra)
+fd_reply_error_full (FdRequest    *req,
+                     FdError       code,
+                     const char   *message,
+                     const char   *member,
+                     FdJsonWriter *extra)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_auto(FdJsonWriter) w = { 0 };
 
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "error");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "code");
-  json_builder_add_string_value (b, fd_error_to_code (code));
-  json_builder_set_member_name (b, "message");
-  json_builder_add_string_value (b, message);
+  fd_json_writer_init (&w, 256);
+  fd_json_writer_begin_object (&w);
+  fd_json_writer_member (&w, "error");
+  fd_json_writer_begin_object (&w);
+  fd_json_writer_string_member (&w, "code", fd_error_to_code (code));
+  fd_json_writer_string_member (&w, "message", message);
   if (member != NULL)
-    {
-      json_builder_set_member_name (b, "member");
-      json_builder_add_string_value (b, member);
-    }
-  if (extra != NULL)
-    {
-      JsonObjectIter iter;
-      const char *name;
-      JsonNode *node;
-
-      json_object_iter_init (&iter, extra);
-      while (json_object_iter_next (&iter, &name, &node))
-        {
-          json_builder_set_member_name (b, name);
-          json_builder_add_value (b, json_node_copy (node));
-        }
-    }
-  json_builder_end_object (b);
-  json_builder_end_object (b);
+    fd_json_writer_string_member (&w, "member", member);
+  fd_json_writer_splice_members (&w, extra);
+  fd_json_writer_end_object (&w);
+  fd_json_writer_end_object (&w);
   if (code == FD_ERROR_RATE_LIMITED &&
       soup_message_headers_get_one (soup_server_message_get_response_headers (req->msg),
                                     "Retry-After") == NULL)
     soup_message_headers_replace (soup_server_message_get_response_headers (req->msg),
                                   "Retry-After", "3600");
-  fd_reply_json (req, fd_error_to_status (code), b);
+  fd_reply_writer (req, fd_error_to_status (code), &w);
 }
 
 void
@@ -166,56 +153,77 @@ fd_reply_retry_later (FdRequest  *req,
   fd_reply_error (req, code, message, NULL);
 }
 
+/* An error whose object has one more string member. */
+static void
+reply_error_with (FdRequest  *req,
+                  FdError     code,
+                  const char *message,
+                  const char *name,
+                  const char *value)
+{
+  g_auto(FdJsonWriter) extra = { 0 };
+
+  fd_json_writer_init (&extra, 64);
+  fd_json_writer_string_member (&extra, name, value);
+  fd_reply_error_full (req, code, message, NULL, &extra);
+}
+
 void
 fd_reply_unauthenticated (FdRequest  *req,
                           const char *reason)
 {
-  g_autoptr(JsonObject) extra = json_object_new ();
+  fd_reply_unauthenticated_full (req, "Sign in again", reason);
+}
 
-  json_object_set_string_member (extra, "reason", reason);
-  fd_reply_error_full (req, FD_ERROR_UNAUTHENTICATED, "Sign in again", NULL, extra);
+void
+fd_reply_unauthenticated_full (FdRequest  *req,
+                               const char *message,
+                               const char *reason)
+{
+  reply_error_with (req, FD_ERROR_UNAUTHENTICATED, message, "reason", reason);
 }
 
 void
 fd_reply_frozen (FdRequest *req)
 {
-  g_autoptr(JsonObject) extra = json_object_new ();
-
-  json_object_set_string_member (extra, "detail", "incident-freeze");
-  fd_reply_error_full (req, FD_ERROR_FORBIDDEN,
-                       "Reveals and exports are frozen by the incident switch", NULL, extra);
+  reply_error_with (req, FD_ERROR_FORBIDDEN,
+                    "Reveals and exports are frozen by the incident switch",
+                    "detail", "incident-freeze");
 }
 
 void
-fd_build_user (JsonBuilder        *b,
+fd_reply_locked (FdRequest  *req,
+                 const char *message,
+                 gint64      locked_until)
+{
+  g_autofree char *until = NULL;
+
+  if (locked_until != -1)
+    until = fd_time_format_rfc3339 (locked_until);
+  reply_error_with (req, FD_ERROR_ACCOUNT_LOCKED, message, "locked_until", until);
+}
+
+void
+fd_write_user (FdJsonWriter       *w,
                const FdUserRecord *user)
 {
   g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, user->id);
 
-  json_builder_set_member_name (b, "id");
-  json_builder_add_string_value (b, id);
-  json_builder_set_member_name (b, "username");
-  json_builder_add_string_value (b, user->username);
-  json_builder_set_member_name (b, "display_name");
-  json_builder_add_string_value (b, user->display_name);
-  json_builder_set_member_name (b, "role");
-  json_builder_add_string_value (b, user->role);
+  fd_json_writer_string_member (w, "id", id);
+  fd_json_writer_string_member (w, "username", user->username);
+  fd_json_writer_string_member (w, "display_name", user->display_name);
+  fd_json_writer_string_member (w, "role", user->role);
 }
 
 void
-fd_build_policy (JsonBuilder *b,
-                 FdServer    *server)
+fd_write_policy (FdJsonWriter *w,
+                 FdServer     *server)
 {
   FdConfig *c = server->config;
 
-  json_builder_set_member_name (b, "lock_after_s");
-  json_builder_add_int_value (b, c->lock_after_s);
-  json_builder_set_member_name (b, "idle_timeout_s");
-  json_builder_add_int_value (b, c->idle_timeout_s);
-  json_builder_set_member_name (b, "max_age_s");
-  json_builder_add_int_value (b, c->max_age_s);
-  json_builder_set_member_name (b, "reveal_window_s");
-  json_builder_add_int_value (b, c->reveal_window_s);
-  json_builder_set_member_name (b, "watermark");
-  json_builder_add_boolean_value (b, c->watermark);
+  fd_json_writer_int_member (w, "lock_after_s", c->lock_after_s);
+  fd_json_writer_int_member (w, "idle_timeout_s", c->idle_timeout_s);
+  fd_json_writer_int_member (w, "max_age_s", c->max_age_s);
+  fd_json_writer_int_member (w, "reveal_window_s", c->reveal_window_s);
+  fd_json_writer_bool_member (w, "watermark", c->watermark);
 }

@@ -102,6 +102,22 @@ fetch_one (sqlite3_stmt *stmt,
   return row;
 }
 
+/* The one row of @sql (which takes the id as its only parameter), as
+ * @read makes it, or NULL. */
+static inline gpointer
+fetch_by_id (FdStoreSqlite *self,
+             const char    *sql,
+             gint64         id,
+             gpointer     (*read) (sqlite3_stmt *))
+{
+  sqlite3_stmt *stmt = prep (self, sql);
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, id);
+  return fetch_one (stmt, read);
+}
+
 static inline gpointer
 read_text0 (sqlite3_stmt *stmt)
 {

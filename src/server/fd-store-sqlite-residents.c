@@ -82,12 +82,8 @@ resident_from_row (sqlite3_stmt *stmt)
 FdResidentRecord *
 fd_sqlite_resident_get (FdStore *store, gint64 id)
 {
-  sqlite3_stmt *stmt = prep (SELF (store), RESIDENT_SELECT "WHERE r.id = ?");
-
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_int64 (stmt, 1, id);
-  return fetch_one (stmt, (gpointer (*) (sqlite3_stmt *)) resident_from_row);
+  return fetch_by_id (SELF (store), RESIDENT_SELECT "WHERE r.id = ?", id,
+                      (gpointer (*) (sqlite3_stmt *)) resident_from_row);
 }
 
 void

@@ -39,12 +39,8 @@ fd_sqlite_user_by_name (FdStore *store, const char *username)
 FdUserRecord *
 fd_sqlite_user_by_id (FdStore *store, gint64 id)
 {
-  sqlite3_stmt *stmt = prep (SELF (store), "SELECT " USER_COLUMNS " FROM users WHERE id = ?");
-
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_int64 (stmt, 1, id);
-  return fetch_one (stmt, (gpointer (*) (sqlite3_stmt *)) user_from_row);
+  return fetch_by_id (SELF (store), "SELECT " USER_COLUMNS " FROM users WHERE id = ?", id,
+                      (gpointer (*) (sqlite3_stmt *)) user_from_row);
 }
 
 GPtrArray *

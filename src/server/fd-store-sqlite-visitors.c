@@ -78,12 +78,8 @@ visitor_from_row (sqlite3_stmt *stmt)
 FdVisitorRecord *
 fd_sqlite_visitor_get (FdStore *store, gint64 id)
 {
-  sqlite3_stmt *stmt = prep (SELF (store), VISITOR_SELECT "WHERE id = ?");
-
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_int64 (stmt, 1, id);
-  return fetch_one (stmt, (gpointer (*) (sqlite3_stmt *)) visitor_from_row);
+  return fetch_by_id (SELF (store), VISITOR_SELECT "WHERE id = ?", id,
+                      (gpointer (*) (sqlite3_stmt *)) visitor_from_row);
 }
 
 GPtrArray *
