@@ -164,7 +164,15 @@ stream_body (FdTestFixture *fx,
 }
 
 /* Several hundred MB streamed behind lengths libsoup misreads: the server
- * stays within 64 MB of where it started. */
+ * stays within 64 MB of where it started. Under AddressSanitizer (the
+ * sanitizer stage of build-aux/run-tests) freed memory waits in ASan's
+ * quarantine, 256 MB by default, before it can be reused: the bound grows
+ * by that much, still well below the 576 MB the old server kept. */
+#ifdef __SANITIZE_ADDRESS__
+#define RSS_BOUND_KIB ((64 + 256) * 1024)
+#else
+#define RSS_BOUND_KIB (64 * 1024)
+#endif
 static void
 test_framing_memory (FdTestFixture *fx,
                      gconstpointer  data)
@@ -187,7 +195,7 @@ test_framing_memory (FdTestFixture *fx,
   g_test_message ("streamed %" G_GUINT64_FORMAT " MiB; server RSS %" G_GUINT64_FORMAT
                   " MiB before, %" G_GUINT64_FORMAT " MiB after", sent >> 20, before >> 10,
                   after >> 10);
-  g_assert_cmpuint (after, <, before + 64 * 1024);
+  g_assert_cmpuint (after, <, before + RSS_BOUND_KIB);
 }
 
 /* 2. Sign-in lockout (contract v1.1) */
