@@ -60,14 +60,3 @@ fd_form_set_busy (GtkSpinner *spinner,
     }
   va_end (args);
 }
-
-guint
-fd_form_add_signal (GtkWidgetClass *widget_class,
-                    const char     *name)
-{
-  return g_signal_new (name,
-                       G_TYPE_FROM_CLASS (widget_class),
-                       G_SIGNAL_RUN_LAST,
-                       0, NULL, NULL, NULL,
-                       G_TYPE_NONE, 0);
-}

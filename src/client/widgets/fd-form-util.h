@@ -30,9 +30,6 @@ void        fd_form_set_busy    (GtkSpinner *spinner,
                                  const char *idle_text,
                                  GtkWidget  *first_input,
                                  ...) G_GNUC_NULL_TERMINATED;
-/* Adds to @widget_class the action signal @name, without arguments. */
-guint       fd_form_add_signal  (GtkWidgetClass *widget_class,
-                                 const char     *name);
 
 /* Defines void PREFIX_set_message (Type *self, const char *message) and
  * const char *PREFIX_get_message (Type *self) over the label self->LABEL,

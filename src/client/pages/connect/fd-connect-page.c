@@ -3,6 +3,7 @@
 #include "fd-connect-page.h"
 
 #include "fd-form-util.h"
+#include "fd-view-util.h"
 
 #include <glib/gi18n.h>
 
@@ -56,7 +57,7 @@ fd_connect_page_class_init (FdConnectPageClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  signals[SUBMIT] = fd_form_add_signal (widget_class, "submit");
+  signals[SUBMIT] = fd_view_add_signal (klass, "submit");
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/frontdesk/FrontDesk/fd-connect-page.ui");

@@ -3,6 +3,7 @@
 #include "fd-lock-page.h"
 
 #include "fd-form-util.h"
+#include "fd-view-util.h"
 
 #include <glib/gi18n.h>
 
@@ -69,8 +70,8 @@ fd_lock_page_class_init (FdLockPageClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  signals[UNLOCK] = fd_form_add_signal (widget_class, "unlock");
-  signals[SIGN_OUT] = fd_form_add_signal (widget_class, "sign-out");
+  signals[UNLOCK] = fd_view_add_signal (klass, "unlock");
+  signals[SIGN_OUT] = fd_view_add_signal (klass, "sign-out");
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/frontdesk/FrontDesk/fd-lock-page.ui");
