@@ -478,3 +478,83 @@ fd_page_parse (JsonNode          *node,
     return NULL;
   return g_steal_pointer (&page);
 }
+
+/* ---- session --------------------------------------------------------------- */
+
+static JsonObject *
+object_member (JsonObject *object,
+               const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+/* Its strings, which the free and the copy walk. */
+static const MemberSpec session_info_strings[] = {
+  STR (FdSessionInfo, username, TRUE),
+  STR (FdSessionInfo, display_name, FALSE),
+  STR (FdSessionInfo, estate_code, FALSE),
+  STR (FdSessionInfo, estate_name, FALSE),
+  STR (FdSessionInfo, workstation, FALSE),
+};
+
+void
+fd_session_info_free (FdSessionInfo *info)
+{
+  if (info == NULL)
+    return;
+  free_members (session_info_strings, G_N_ELEMENTS (session_info_strings), info);
+  g_free (info);
+}
+
+FdSessionInfo *
+fd_session_info_copy (const FdSessionInfo *info)
+{
+  FdSessionInfo *copy;
+
+  g_return_val_if_fail (info != NULL, NULL);
+
+  copy = g_memdup2 (info, sizeof *info);
+  for (guint i = 0; i < G_N_ELEMENTS (session_info_strings); i++)
+    {
+      char **slot = (char **) ((char *) copy + session_info_strings[i].offset);
+
+      *slot = g_strdup (*slot);
+    }
+  return copy;
+}
+
+FdSessionInfo *
+fd_session_info_parse (JsonNode  *node,
+                       GError   **error)
+{
+  FdSessionInfo *info;
+  JsonObject *user, *policy, *estate;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return (malformed ("session", NULL, error), NULL);
+  user = object_member (json_node_get_object (node), "user");
+  if (user == NULL || fd_json_get_string (user, "username") == NULL)
+    return (malformed ("session", "user", error), NULL);
+  policy = object_member (json_node_get_object (node), "policy");
+  estate = object_member (json_node_get_object (node), "estate");
+
+  info = g_new0 (FdSessionInfo, 1);
+  info->username = g_strdup (fd_json_get_string (user, "username"));
+  info->display_name = g_strdup (fd_json_get_string (user, "display_name"));
+  info->role = fd_role_from_string (fd_json_get_string (user, "role"));
+  info->lock_after_s = policy != NULL ? fd_json_get_int (policy, "lock_after_s",
+                                                         FD_SESSION_INFO_UNSET)
+                                      : FD_SESSION_INFO_UNSET;
+  info->reveal_window_s = policy != NULL ? fd_json_get_int (policy, "reveal_window_s",
+                                                            FD_SESSION_INFO_UNSET)
+                                         : FD_SESSION_INFO_UNSET;
+  info->watermark = policy == NULL || fd_json_get_bool (policy, "watermark", TRUE);
+  if (estate != NULL)
+    {
+      info->estate_code = g_strdup (fd_json_get_string (estate, "code"));
+      info->estate_name = g_strdup (fd_json_get_string (estate, "name"));
+    }
+  return info;
+}
