@@ -442,6 +442,59 @@ test_day_to_utc (void)
   g_assert_null (fd_api_day_to_utc (NULL, 0));
 }
 
+static void
+test_session_info (void)
+{
+  static const char *const malformed[] = {
+    "[]",
+    "{\"policy\": {}}",
+    "{\"user\": \"li\"}",
+    "{\"user\": {\"display_name\": \"Li Na\"}}",
+    "{\"user\": {\"username\": 7}}",
+    NULL
+  };
+  g_autoptr(JsonNode) node = parse_json (
+    "{\"token\": \"t\", \"user\": {\"id\": \"u1\", \"username\": \"li\","
+    " \"display_name\": \"Li Na\", \"role\": \"manager\"},"
+    " \"policy\": {\"lock_after_s\": 120, \"reveal_window_s\": 20, \"watermark\": false},"
+    " \"estate\": {\"code\": \"e1\", \"name\": \"North Court\"}}");
+  g_autoptr(JsonNode) bare = parse_json (
+    "{\"user\": {\"username\": \"li\", \"role\": \"janitor\"},"
+    " \"policy\": {\"lock_after_s\": \"soon\"}}");
+  g_autoptr(FdSessionInfo) info = fd_session_info_parse (node, NULL);
+  g_autoptr(FdSessionInfo) copy = NULL;
+  g_autoptr(FdSessionInfo) lenient = fd_session_info_parse (bare, NULL);
+
+  g_assert_nonnull (info);
+  g_assert_cmpstr (info->username, ==, "li");
+  g_assert_cmpstr (info->display_name, ==, "Li Na");
+  g_assert_cmpint (info->role, ==, FD_ROLE_MANAGER);
+  g_assert_cmpint (info->lock_after_s, ==, 120);
+  g_assert_cmpint (info->reveal_window_s, ==, 20);
+  g_assert_false (info->watermark);
+  g_assert_cmpstr (info->estate_code, ==, "e1");
+  g_assert_cmpstr (info->estate_name, ==, "North Court");
+  g_assert_null (info->workstation);
+
+  info->workstation = g_strdup ("desk-1");
+  copy = fd_session_info_copy (info);
+  g_assert_cmpstr (copy->workstation, ==, "desk-1");
+  g_assert_cmpstr (copy->username, ==, "li");
+  g_assert_true (copy->username != info->username);
+
+  /* Only the username is required; the rest falls back. */
+  g_assert_nonnull (lenient);
+  g_assert_null (lenient->display_name);
+  g_assert_cmpint (lenient->role, ==, FD_ROLE_INVALID);
+  g_assert_true (lenient->lock_after_s == FD_SESSION_INFO_UNSET);
+  g_assert_true (lenient->reveal_window_s == FD_SESSION_INFO_UNSET);
+  g_assert_true (lenient->watermark);
+  g_assert_null (lenient->estate_code);
+
+  assert_all_refused ((FdRecordParseFunc) fd_session_info_parse,
+                      (GDestroyNotify) fd_session_info_free, malformed);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -459,6 +512,7 @@ main (int   argc,
   g_test_add_func ("/fd/contract/audit-entry", test_audit_entry);
   g_test_add_func ("/fd/contract/alert-and-user", test_alert_and_user);
   g_test_add_func ("/fd/contract/small-answers", test_small_answers);
+  g_test_add_func ("/fd/contract/session-info", test_session_info);
   g_test_add_func ("/fd/contract/paths", test_paths);
   g_test_add_func ("/fd/contract/day-to-utc", test_day_to_utc);
 

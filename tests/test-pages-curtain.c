@@ -205,7 +205,7 @@ test_watermark (void)
   FdPagesTestView v = { 0 };
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *hhmm = g_date_time_format (now, "%H:%M");
-  g_autoptr(JsonObject) session = NULL;
+  g_autoptr(FdSessionInfo) session = NULL;
   FdResidentPage *page;
   FdWatermark *watermark;
   GtkWidget *search;
@@ -241,8 +241,7 @@ test_watermark (void)
 
   /* A policy without watermark draws none. */
   session = fd_pages_test_sign_in (server, v.api, "reception");
-  json_object_set_boolean_member (json_object_get_object_member (session, "policy"),
-                                  "watermark", FALSE);
+  session->watermark = FALSE;
   plain = fd_main_view_new (v.api, session);
   gtk_window_set_child (v.window, GTK_WIDGET (plain));
   fd_pages_test_wait (100);

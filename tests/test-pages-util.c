@@ -449,7 +449,7 @@ fd_pages_test_call (FdApiClient  *api,
   return state.root;
 }
 
-JsonObject *
+FdSessionInfo *
 fd_pages_test_sign_in (FdTestServer *server,
                        FdApiClient  *api,
                        const char   *username)
@@ -459,7 +459,8 @@ fd_pages_test_sign_in (FdTestServer *server,
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
-  JsonObject *object, *session;
+  JsonObject *object;
+  FdSessionInfo *session;
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "username");
@@ -478,12 +479,9 @@ fd_pages_test_sign_in (FdTestServer *server,
   object = json_node_get_object (root);
   fd_api_client_set_token (api, fd_json_get_string (object, "token"));
 
-  session = json_object_new ();
-  json_object_set_member (session, "user",
-                          json_node_copy (json_object_get_member (object, "user")));
-  json_object_set_member (session, "policy",
-                          json_node_copy (json_object_get_member (object, "policy")));
-  json_object_set_string_member (session, "workstation", "test-desk");
+  session = fd_session_info_parse (root, &error);
+  g_assert_no_error (error);
+  session->workstation = g_strdup ("test-desk");
   return session;
 }
 
@@ -518,7 +516,7 @@ fd_pages_test_view_open (FdPagesTestView *v,
                          FdTestServer    *server,
                          const char      *role)
 {
-  g_autoptr(JsonObject) session = NULL;
+  g_autoptr(FdSessionInfo) session = NULL;
   GtkWidget *header;
 
   v->api = fd_pages_test_api (server);

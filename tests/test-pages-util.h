@@ -3,6 +3,8 @@
 #include <gtk/gtk.h>
 #include <json-glib/json-glib.h>
 
+#include "fd-record.h"
+
 G_BEGIN_DECLS
 
 /* Helpers for the data-page UI tests (run under Xvfb by headless-run.sh). */
@@ -73,9 +75,9 @@ typedef struct _FdApiClient FdApiClient;
 /* An API client that trusts only the server's CA. */
 FdApiClient *fd_pages_test_api          (FdTestServer *server);
 /* Signs @username in (demo password, workstation "test-desk"), sets the
- * token on @api and returns the session object (user, policy,
- * workstation) as FdMainView wants it. */
-JsonObject  *fd_pages_test_sign_in      (FdTestServer *server,
+ * token on @api and returns the session (user, policy, workstation) as
+ * FdMainView wants it. */
+FdSessionInfo *fd_pages_test_sign_in    (FdTestServer *server,
                                          FdApiClient  *api,
                                          const char   *username);
 /* One API call through @api, iterating the main loop until it is done. */

@@ -272,7 +272,7 @@ test_drafts (void)
   FdPagesTestView v = { 0 };
   FdVisitorForm *form;
   g_autoptr(GVariant) drafts = NULL;
-  g_autoptr(JsonObject) session = NULL;
+  g_autoptr(FdSessionInfo) session = NULL;
   FdMainView *view;
 
   fd_pages_test_view_open (&v, server, "reception");
@@ -397,7 +397,7 @@ main (int   argc,
 {
   FdTestServerOptions options = { .residents = 300 };
   g_autoptr(FdApiClient) api = NULL;
-  g_autoptr(JsonObject) session = NULL;
+  g_autoptr(FdSessionInfo) session = NULL;
   g_autoptr(JsonNode) rooms = NULL;
   g_autoptr(GError) error = NULL;
   int status;

@@ -139,6 +139,37 @@ read_members (JsonNode         *node,
   return TRUE;
 }
 
+/* Reads the array member @member of @object into @into, each element
+ * through @parse; an absent member is an error only if @required. */
+static gboolean
+read_array (JsonObject         *object,
+            const char         *member,
+            gboolean            required,
+            FdRecordParseFunc   parse,
+            GPtrArray          *into,
+            const char         *what,
+            GError            **error)
+{
+  JsonNode *node = json_object_get_member (object, member);
+  JsonArray *array;
+
+  if (node == NULL && !required)
+    return TRUE;
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return malformed (what, member, error);
+
+  array = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      gpointer item = parse (json_array_get_element (array, i), error);
+
+      if (item == NULL)
+        return FALSE;
+      g_ptr_array_add (into, item);
+    }
+  return TRUE;
+}
+
 /* Defines fd_THING_parse () and fd_THING_free () from a member table;
  * @init sets the defaults a missing member leaves. */
 #define DEFINE_RECORD(Type, thing, specs, init)                          \
@@ -341,7 +372,7 @@ fd_resident_parse (JsonNode  *node,
 {
   g_autoptr(FdResident) resident = g_new0 (FdResident, 1);
   JsonObject *object;
-  JsonNode *plates, *payments;
+  JsonNode *payments;
 
   resident->plates = g_ptr_array_new_with_free_func ((GDestroyNotify) fd_field_value_free);
   if (!read_members (node, resident_members, G_N_ELEMENTS (resident_members), resident,
@@ -349,23 +380,9 @@ fd_resident_parse (JsonNode  *node,
     return NULL;
 
   object = json_node_get_object (node);
-  plates = json_object_get_member (object, "plates");
-  if (plates != NULL)
-    {
-      JsonArray *array;
-
-      if (!JSON_NODE_HOLDS_ARRAY (plates))
-        return (malformed ("resident", "plates", error), NULL);
-      array = json_node_get_array (plates);
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        {
-          FdFieldValue *plate = fd_field_value_parse (json_array_get_element (array, i), error);
-
-          if (plate == NULL)
-            return NULL;
-          g_ptr_array_add (resident->plates, plate);
-        }
-    }
+  if (!read_array (object, "plates", FALSE, (FdRecordParseFunc) fd_field_value_parse,
+                   resident->plates, "resident", error))
+    return NULL;
 
   payments = json_object_get_member (object, "payments");
   if (payments != NULL && (resident->payments = payments_parse (payments, error)) == NULL)
@@ -449,8 +466,6 @@ fd_page_parse (JsonNode          *node,
 {
   static const MemberSpec specs[] = { STR (FdPage, next_cursor, FALSE) };
   g_autoptr(FdPage) page = g_new0 (FdPage, 1);
-  JsonNode *items;
-  JsonArray *array;
 
   g_return_val_if_fail (parse != NULL, NULL);
 
@@ -458,19 +473,88 @@ fd_page_parse (JsonNode          *node,
   if (!read_members (node, specs, G_N_ELEMENTS (specs), page, "page", error))
     return NULL;
 
-  items = json_object_get_member (json_node_get_object (node), "items");
-  if (items == NULL || !JSON_NODE_HOLDS_ARRAY (items))
-    return (malformed ("page", "items", error), NULL);
-
-  array = json_node_get_array (items);
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      gpointer item = parse (json_array_get_element (array, i), error);
-
-      if (item == NULL)
-        return NULL;
-      g_ptr_array_add (page->items, item);
-    }
-
+  if (!read_array (json_node_get_object (node), "items", TRUE, parse, page->items,
+                   "page", error))
+    return NULL;
   return g_steal_pointer (&page);
+}
+
+/* ---- session --------------------------------------------------------------- */
+
+static JsonObject *
+object_member (JsonObject *object,
+               const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+/* Its strings, which the free and the copy walk. */
+static const MemberSpec session_info_strings[] = {
+  STR (FdSessionInfo, username, TRUE),
+  STR (FdSessionInfo, display_name, FALSE),
+  STR (FdSessionInfo, estate_code, FALSE),
+  STR (FdSessionInfo, estate_name, FALSE),
+  STR (FdSessionInfo, workstation, FALSE),
+};
+
+void
+fd_session_info_free (FdSessionInfo *info)
+{
+  if (info == NULL)
+    return;
+  free_members (session_info_strings, G_N_ELEMENTS (session_info_strings), info);
+  g_free (info);
+}
+
+FdSessionInfo *
+fd_session_info_copy (const FdSessionInfo *info)
+{
+  FdSessionInfo *copy;
+
+  g_return_val_if_fail (info != NULL, NULL);
+
+  copy = g_memdup2 (info, sizeof *info);
+  for (guint i = 0; i < G_N_ELEMENTS (session_info_strings); i++)
+    {
+      char **slot = (char **) ((char *) copy + session_info_strings[i].offset);
+
+      *slot = g_strdup (*slot);
+    }
+  return copy;
+}
+
+FdSessionInfo *
+fd_session_info_parse (JsonNode  *node,
+                       GError   **error)
+{
+  FdSessionInfo *info;
+  JsonObject *user, *policy, *estate;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return (malformed ("session", NULL, error), NULL);
+  user = object_member (json_node_get_object (node), "user");
+  if (user == NULL || fd_json_get_string (user, "username") == NULL)
+    return (malformed ("session", "user", error), NULL);
+  policy = object_member (json_node_get_object (node), "policy");
+  estate = object_member (json_node_get_object (node), "estate");
+
+  info = g_new0 (FdSessionInfo, 1);
+  info->username = g_strdup (fd_json_get_string (user, "username"));
+  info->display_name = g_strdup (fd_json_get_string (user, "display_name"));
+  info->role = fd_role_from_string (fd_json_get_string (user, "role"));
+  info->lock_after_s = policy != NULL ? fd_json_get_int (policy, "lock_after_s",
+                                                         FD_SESSION_INFO_UNSET)
+                                      : FD_SESSION_INFO_UNSET;
+  info->reveal_window_s = policy != NULL ? fd_json_get_int (policy, "reveal_window_s",
+                                                            FD_SESSION_INFO_UNSET)
+                                         : FD_SESSION_INFO_UNSET;
+  info->watermark = policy == NULL || fd_json_get_bool (policy, "watermark", TRUE);
+  if (estate != NULL)
+    {
+      info->estate_code = g_strdup (fd_json_get_string (estate, "code"));
+      info->estate_name = g_strdup (fd_json_get_string (estate, "name"));
+    }
+  return info;
 }

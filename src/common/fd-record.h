@@ -190,6 +190,30 @@ FdPage        *fd_page_parse            (JsonNode          *node,
                                          GError           **error);
 void           fd_page_free             (FdPage *page);
 
+/* What a session answer (sign-in, GET /session) says of the session:
+ * its user, the office policy and, from contract v1.2, its estate. Read
+ * leniently, as the client always has: only the user's username is
+ * required; a policy member that is missing or of another type is unset. */
+#define FD_SESSION_INFO_UNSET G_MININT64
+
+typedef struct
+{
+  char     *username;         /* never NULL */
+  char     *display_name;     /* NULL when not given */
+  FdRole    role;             /* FD_ROLE_INVALID when missing or unknown */
+  gint64    lock_after_s;     /* FD_SESSION_INFO_UNSET when not given */
+  gint64    reveal_window_s;  /* FD_SESSION_INFO_UNSET when not given */
+  gboolean  watermark;        /* TRUE when not given */
+  char     *estate_code;      /* NULL when not given */
+  char     *estate_name;      /* NULL when not given */
+  char     *workstation;      /* not in the answer: the client sets it */
+} FdSessionInfo;
+
+FdSessionInfo *fd_session_info_parse    (JsonNode  *node,
+                                         GError   **error);
+FdSessionInfo *fd_session_info_copy     (const FdSessionInfo *info);
+void           fd_session_info_free     (FdSessionInfo *info);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdResident, fd_resident_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdVisitor, fd_visitor_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdAuditEntry, fd_audit_entry_free)
@@ -201,5 +225,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdIncident, fd_incident_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdRevealed, fd_revealed_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdErrorDetail, fd_error_detail_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdPage, fd_page_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdSessionInfo, fd_session_info_free)
 
 G_END_DECLS

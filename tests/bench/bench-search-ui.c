@@ -206,7 +206,7 @@ main (int   argc,
   g_autoptr(GPtrArray) queries = NULL;
   g_autoptr(GArray) total = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(GArray) to_model = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autoptr(JsonObject) info = NULL;
+  g_autoptr(FdSessionInfo) info = NULL;
   g_autofree char *token = NULL;
   g_autofree char *data_dir = NULL;
   FdTestServerOptions options = { 0 };
@@ -214,7 +214,6 @@ main (int   argc,
   FdMainView *view;
   FdResidentPage *page;
   Bench bench = { 0 };
-  JsonObject *user, *policy;
   int runs = 200, residents = 100000, load = 0;
   g_autofree char *load_script = NULL;
   GSubprocess *wrk = NULL;
@@ -267,16 +266,13 @@ main (int   argc,
                            fd_test_server_get_ca_path (server), NULL, &error);
   g_assert_no_error (error);
   fd_api_client_set_token (api, token);
-  info = json_object_new ();
-  user = json_object_new ();
-  json_object_set_string_member (user, "username", "reception");
-  json_object_set_string_member (user, "display_name", "Reception");
-  json_object_set_string_member (user, "role", "reception");
-  json_object_set_object_member (info, "user", user);
-  policy = json_object_new ();
-  json_object_set_int_member (policy, "reveal_window_s", 30);
-  json_object_set_boolean_member (policy, "watermark", TRUE);
-  json_object_set_object_member (info, "policy", policy);
+  info = g_new0 (FdSessionInfo, 1);
+  info->username = g_strdup ("reception");
+  info->display_name = g_strdup ("Reception");
+  info->role = FD_ROLE_RECEPTION;
+  info->lock_after_s = FD_SESSION_INFO_UNSET;
+  info->reveal_window_s = 30;
+  info->watermark = TRUE;
 
   view = fd_main_view_new (api, info);
   bench.window = gtk_window_new ();

@@ -304,7 +304,7 @@ LLVMFuzzerTestOneInput (const guint8 *data,
       root = fd_api_client_request_finish_full (api, wait_for (&result), &error_object, &error);
       if (root != NULL)
         {
-          g_autoptr(JsonObject) info = fd_session_parse_info (root);
+          g_autoptr(FdSessionInfo) info = fd_session_info_parse (root, NULL);
           char *token = fd_session_steal_token (root);
 
           if (token != NULL)

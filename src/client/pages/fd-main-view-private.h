@@ -29,7 +29,7 @@ struct _FdMainView
   GtkWidget     *curtain_button;
 
   FdApiClient   *api;
-  JsonObject    *session;
+  FdSessionInfo *session;
   FdRole         role;
   char          *watermark_base;   /* "name · workstation" */
   guint          reveal_window_s;

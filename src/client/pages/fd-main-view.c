@@ -237,7 +237,7 @@ fd_main_view_dispose (GObject *object)
   g_clear_pointer (&self->pages, g_hash_table_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), FD_TYPE_MAIN_VIEW);
   g_clear_object (&self->api);
-  g_clear_pointer (&self->session, json_object_unref);
+  g_clear_pointer (&self->session, fd_session_info_free);
 
   G_OBJECT_CLASS (fd_main_view_parent_class)->dispose (object);
 }
@@ -394,12 +394,10 @@ fd_main_view_init (FdMainView *self)
 }
 
 FdMainView *
-fd_main_view_new (FdApiClient *api,
-                  JsonObject  *session)
+fd_main_view_new (FdApiClient         *api,
+                  const FdSessionInfo *session)
 {
   FdMainView *self;
-  JsonObject *user = NULL, *policy = NULL;
-  JsonNode *node;
   const char *name, *workstation;
 
   g_return_val_if_fail (FD_IS_API_CLIENT (api), NULL);
@@ -407,23 +405,16 @@ fd_main_view_new (FdApiClient *api,
 
   self = g_object_new (FD_TYPE_MAIN_VIEW, NULL);
   self->api = g_object_ref (api);
-  self->session = json_object_ref (session);
+  self->session = fd_session_info_copy (session);
 
-  node = json_object_get_member (session, "user");
-  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
-    user = json_node_get_object (node);
-  node = json_object_get_member (session, "policy");
-  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
-    policy = json_node_get_object (node);
+  self->role = session->role;
+  self->reveal_window_s = (guint) CLAMP (session->reveal_window_s != FD_SESSION_INFO_UNSET
+                                         ? session->reveal_window_s : 30, 1, 600);
 
-  self->role = fd_role_from_string (user ? fd_json_get_string (user, "role") : NULL);
-  self->reveal_window_s = (guint) CLAMP (policy ? fd_json_get_int (policy, "reveal_window_s", 30)
-                                                : 30, 1, 600);
-
-  name = user ? fd_json_get_string (user, "display_name") : NULL;
+  name = session->display_name;
   if (name == NULL || *name == '\0')
-    name = user ? fd_json_get_string (user, "username") : NULL;
-  workstation = fd_json_get_string (session, "workstation");
+    name = session->username;
+  workstation = session->workstation;
   if (workstation == NULL || *workstation == '\0')
     workstation = g_get_host_name ();
   /* Translators: the watermark over the data views starts with the user
@@ -432,7 +423,7 @@ fd_main_view_new (FdApiClient *api,
 
   build_pages (self);
 
-  if (policy == NULL || fd_json_get_bool (policy, "watermark", TRUE))
+  if (session->watermark)
     update_watermark (self);
   else
     gtk_widget_set_visible (GTK_WIDGET (self->watermark), FALSE);

@@ -11,12 +11,12 @@ G_DECLARE_FINAL_TYPE (FdMainView, fd_main_view, FD, MAIN_VIEW, GtkWidget)
 
 /* Everything that shows resident data, for the signed-in role. The window
  * creates one after sign-in/unlock and DESTROYS it on lock or sign-out
- * (nothing of it survives a lock). @session is the server's session answer
- * ({"user": {...}, "policy": {...}}); the view keeps a reference.
+ * (nothing of it survives a lock). @session is what the server's session
+ * answer said, with the workstation; the view keeps a copy.
  * Layout: a view switcher with the pages the role has (residents,
  * visitors, patrol lookup, audit, alerts, accounts...). */
 FdMainView *fd_main_view_new          (FdApiClient *api,
-                                       JsonObject  *session);
+                                       const FdSessionInfo *session);
 /* Re-masks every revealed value at once and wipes it (focus loss,
  * navigation). */
 void        fd_main_view_remask_all   (FdMainView  *self);

@@ -75,25 +75,6 @@ call_cb (GObject      *source,
   g_task_return_pointer (task, value, call->free_func);
 }
 
-static void
-start_call (FdApiClient       *self,
-            const char        *method,
-            const char        *path,
-            JsonNode          *body,
-            Call              *call,
-            gpointer           source_tag,
-            GCancellable      *cancellable,
-            GAsyncReadyCallback callback,
-            gpointer           user_data)
-{
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, source_tag);
-  g_task_set_task_data (task, call, (GDestroyNotify) call_free);
-  fd_api_client_request_async (self, method, path, body, cancellable,
-                               call_cb, g_steal_pointer (&task));
-}
-
 static Call *
 record_call (FdRecordParseFunc parse,
              GDestroyNotify    free_func)
@@ -186,67 +167,79 @@ wipe_body (JsonNode *body)
     fd_wipe_json_string (body, l->data);
 }
 
+/* Sends METHOD to a path (a new string, wiped after) with a body (a new
+ * node or NULL, its strings wiped after) and answers through a Call. */
+static void
+send_call (FdApiClient         *self,
+           const char          *method,
+           char                *path,
+           JsonNode            *body,
+           Call                *call,
+           gpointer             source_tag,
+           GCancellable        *cancellable,
+           GAsyncReadyCallback  callback,
+           gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, call, (GDestroyNotify) call_free);
+  fd_api_client_request_async (self, method, path, body, cancellable,
+                               call_cb, g_steal_pointer (&task));
+  fd_secret_free (path);
+  if (body != NULL)
+    {
+      wipe_body (body);
+      json_node_unref (body);
+    }
+}
+
+#define UNPAREN(...) __VA_ARGS__
+
+/* Defines void fd_api_client_NAME_async (PARAMS…, cancellable, callback,
+ * user_data), whose task carries the source tag fd_api_client_TAG_async:
+ * METHOD on the path PATH with the body BODY, answered through CALL. */
+#define DEFINE_ASYNC_TAGGED(name, tag, params, method, path, body, call)       \
+  void                                                                         \
+  fd_api_client_##name##_async (UNPAREN params,                                \
+                                GCancellable        *cancellable,              \
+                                GAsyncReadyCallback  callback,                 \
+                                gpointer             user_data)                \
+  {                                                                            \
+    send_call (self, method, (path), (body), (call), fd_api_client_##tag##_async, \
+               cancellable, callback, user_data);                             \
+  }
+
+#define DEFINE_ASYNC(name, params, method, path, body, call)                   \
+  DEFINE_ASYNC_TAGGED (name, name, params, method, path, body, call)
+
+/* A GET of a page of fd_THING records, finished by fd_api_client_NAME_finish(). */
+#define DEFINE_PAGE_CALL(name, params, path, thing)                            \
+  DEFINE_ASYNC (name, params, "GET", path, NULL,                               \
+                page_call ((FdRecordParseFunc) fd_##thing##_parse,             \
+                           (GDestroyNotify) fd_##thing##_free))                \
+  DEFINE_FINISH (FdPage, name)
+
 /* ---- residents ------------------------------------------------------------ */
 
-void
-fd_api_client_search_residents_async (FdApiClient         *self,
-                                      const char          *query,
-                                      guint                limit,
-                                      const char          *cursor,
-                                      GCancellable        *cancellable,
-                                      GAsyncReadyCallback  callback,
-                                      gpointer             user_data)
-{
-  g_autofree char *path = fd_api_path_residents (query, limit, cursor);
+DEFINE_PAGE_CALL (search_residents,
+                  (FdApiClient *self, const char *query, guint limit, const char *cursor),
+                  fd_api_path_residents (query, limit, cursor), resident)
 
-  start_call (self, "GET", path, NULL,
-              page_call ((FdRecordParseFunc) fd_resident_parse,
-                         (GDestroyNotify) fd_resident_free),
-              fd_api_client_search_residents_async, cancellable, callback, user_data);
-  fd_secret_free (g_steal_pointer (&path));
-}
-
-DEFINE_FINISH (FdPage, search_residents)
-
-void
-fd_api_client_get_resident_async (FdApiClient         *self,
-                                  const char          *id,
-                                  GCancellable        *cancellable,
-                                  GAsyncReadyCallback  callback,
-                                  gpointer             user_data)
-{
-  g_autofree char *path = fd_api_path_resident (id, NULL);
-
-  start_call (self, "GET", path, NULL,
+DEFINE_ASYNC (get_resident, (FdApiClient *self, const char *id),
+              "GET", fd_api_path_resident (id, NULL), NULL,
               record_call ((FdRecordParseFunc) fd_resident_parse,
-                           (GDestroyNotify) fd_resident_free),
-              fd_api_client_get_resident_async, cancellable, callback, user_data);
-}
-
+                           (GDestroyNotify) fd_resident_free))
 DEFINE_FINISH (FdResident, get_resident)
 
-void
-fd_api_client_reveal_async (FdApiClient         *self,
-                            const char          *id,
-                            const char          *field,
-                            const char          *reason_code,
-                            const char          *reason_text,
-                            const char          *password,
-                            GCancellable        *cancellable,
-                            GAsyncReadyCallback  callback,
-                            gpointer             user_data)
-{
-  g_autofree char *path = fd_api_path_resident (id, "reveal");
-  g_autoptr(JsonNode) body = string_body ("field", field, "reason_code", reason_code,
-                                          "reason_text", reason_text,
-                                          "password", password, NULL);
-
-  start_call (self, "POST", path, body,
+DEFINE_ASYNC (reveal,
+              (FdApiClient *self, const char *id, const char *field,
+               const char *reason_code, const char *reason_text, const char *password),
+              "POST", fd_api_path_resident (id, "reveal"),
+              string_body ("field", field, "reason_code", reason_code,
+                           "reason_text", reason_text, "password", password, NULL),
               record_call ((FdRecordParseFunc) fd_revealed_parse,
-                           (GDestroyNotify) fd_revealed_free),
-              fd_api_client_reveal_async, cancellable, callback, user_data);
-  wipe_body (body);
-}
+                           (GDestroyNotify) fd_revealed_free))
 
 FdRevealed *
 fd_api_client_reveal_finish (FdApiClient    *self,
@@ -268,22 +261,11 @@ verify_parse (JsonNode  *node,
   return GINT_TO_POINTER (match ? 2 : 1);
 }
 
-void
-fd_api_client_verify_async (FdApiClient         *self,
-                            const char          *id,
-                            const char          *field,
-                            const char          *value,
-                            GCancellable        *cancellable,
-                            GAsyncReadyCallback  callback,
-                            gpointer             user_data)
-{
-  g_autofree char *path = fd_api_path_resident (id, "verify");
-  g_autoptr(JsonNode) body = string_body ("field", field, "value", value, NULL);
-
-  start_call (self, "POST", path, body, record_call (verify_parse, NULL),
-              fd_api_client_verify_async, cancellable, callback, user_data);
-  wipe_body (body);
-}
+DEFINE_ASYNC (verify,
+              (FdApiClient *self, const char *id, const char *field, const char *value),
+              "POST", fd_api_path_resident (id, "verify"),
+              string_body ("field", field, "value", value, NULL),
+              record_call (verify_parse, NULL))
 
 gboolean
 fd_api_client_verify_finish (FdApiClient   *self,
@@ -301,53 +283,20 @@ fd_api_client_verify_finish (FdApiClient   *self,
 
 /* ---- rooms and visitors -------------------------------------------------- */
 
-void
-fd_api_client_list_rooms_async (FdApiClient         *self,
-                                const char          *prefix,
-                                guint                limit,
-                                GCancellable        *cancellable,
-                                GAsyncReadyCallback  callback,
-                                gpointer             user_data)
-{
-  g_autofree char *path = fd_api_path_rooms (prefix, limit);
+DEFINE_PAGE_CALL (list_rooms,
+                  (FdApiClient *self, const char *prefix, guint limit),
+                  fd_api_path_rooms (prefix, limit), room)
 
-  start_call (self, "GET", path, NULL,
-              page_call ((FdRecordParseFunc) fd_room_parse, (GDestroyNotify) fd_room_free),
-              fd_api_client_list_rooms_async, cancellable, callback, user_data);
-}
+DEFINE_PAGE_CALL (list_visitors,
+                  (FdApiClient *self, const char *date, guint limit, const char *cursor),
+                  fd_api_path_visitors (date, limit, cursor), visitor)
 
-DEFINE_FINISH (FdPage, list_rooms)
-
-void
-fd_api_client_list_visitors_async (FdApiClient         *self,
-                                   const char          *date,
-                                   guint                limit,
-                                   const char          *cursor,
-                                   GCancellable        *cancellable,
-                                   GAsyncReadyCallback  callback,
-                                   gpointer             user_data)
-{
-  g_autofree char *path = fd_api_path_visitors (date, limit, cursor);
-
-  start_call (self, "GET", path, NULL,
-              page_call ((FdRecordParseFunc) fd_visitor_parse,
-                         (GDestroyNotify) fd_visitor_free),
-              fd_api_client_list_visitors_async, cancellable, callback, user_data);
-}
-
-DEFINE_FINISH (FdPage, list_visitors)
-
-void
-fd_api_client_register_visitor_async (FdApiClient         *self,
-                                      const char *const   *members,
-                                      GCancellable        *cancellable,
-                                      GAsyncReadyCallback  callback,
-                                      gpointer             user_data)
+/* A flat object of the string members of NULL-terminated name, value
+ * pairs, leaving out empty values. */
+static JsonNode *
+members_body (const char *const *members)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) body = NULL;
-
-  g_return_if_fail (members != NULL);
 
   json_builder_begin_object (builder);
   for (guint i = 0; members[i] != NULL && members[i + 1] != NULL; i += 2)
@@ -357,13 +306,22 @@ fd_api_client_register_visitor_async (FdApiClient         *self,
         json_builder_add_string_value (builder, members[i + 1]);
       }
   json_builder_end_object (builder);
-  body = json_builder_get_root (builder);
+  return json_builder_get_root (builder);
+}
 
-  start_call (self, "POST", FD_API_PATH_VISITORS, body,
-              record_call ((FdRecordParseFunc) fd_visitor_parse,
-                           (GDestroyNotify) fd_visitor_free),
-              fd_api_client_register_visitor_async, cancellable, callback, user_data);
-  wipe_body (body);
+void
+fd_api_client_register_visitor_async (FdApiClient         *self,
+                                      const char *const   *members,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  g_return_if_fail (members != NULL);
+
+  send_call (self, "POST", g_strdup (FD_API_PATH_VISITORS), members_body (members),
+             record_call ((FdRecordParseFunc) fd_visitor_parse,
+                          (GDestroyNotify) fd_visitor_free),
+             fd_api_client_register_visitor_async, cancellable, callback, user_data);
 }
 
 FdVisitor *
@@ -375,21 +333,10 @@ fd_api_client_register_visitor_finish (FdApiClient    *self,
   return finish_call (self, result, fd_api_client_register_visitor_async, detail, error);
 }
 
-void
-fd_api_client_checkout_visitor_async (FdApiClient         *self,
-                                      const char          *id,
-                                      GCancellable        *cancellable,
-                                      GAsyncReadyCallback  callback,
-                                      gpointer             user_data)
-{
-  g_autofree char *path = fd_api_path_visitor_checkout (id);
-
-  start_call (self, "POST", path, NULL,
+DEFINE_ASYNC (checkout_visitor, (FdApiClient *self, const char *id),
+              "POST", fd_api_path_visitor_checkout (id), NULL,
               record_call ((FdRecordParseFunc) fd_visitor_parse,
-                           (GDestroyNotify) fd_visitor_free),
-              fd_api_client_checkout_visitor_async, cancellable, callback, user_data);
-}
-
+                           (GDestroyNotify) fd_visitor_free))
 DEFINE_FINISH (FdVisitor, checkout_visitor)
 
 void
@@ -414,95 +361,45 @@ fd_api_client_export_visitors_finish (FdApiClient   *self,
 
 /* ---- oversight ------------------------------------------------------------ */
 
-void
-fd_api_client_list_audit_async (FdApiClient         *self,
-                                const FdAuditQuery  *query,
-                                guint                limit,
-                                const char          *cursor,
-                                GCancellable        *cancellable,
-                                GAsyncReadyCallback  callback,
-                                gpointer             user_data)
-{
-  g_autofree char *path = fd_api_path_audit (query, limit, cursor);
+DEFINE_PAGE_CALL (list_audit,
+                  (FdApiClient *self, const FdAuditQuery *query, guint limit, const char *cursor),
+                  fd_api_path_audit (query, limit, cursor), audit_entry)
 
-  start_call (self, "GET", path, NULL,
-              page_call ((FdRecordParseFunc) fd_audit_entry_parse,
-                         (GDestroyNotify) fd_audit_entry_free),
-              fd_api_client_list_audit_async, cancellable, callback, user_data);
-}
-
-DEFINE_FINISH (FdPage, list_audit)
-
-void
-fd_api_client_verify_audit_async (FdApiClient         *self,
-                                  GCancellable        *cancellable,
-                                  GAsyncReadyCallback  callback,
-                                  gpointer             user_data)
-{
-  start_call (self, "GET", FD_API_PATH_AUDIT_VERIFY, NULL,
+DEFINE_ASYNC (verify_audit, (FdApiClient *self),
+              "GET", g_strdup (FD_API_PATH_AUDIT_VERIFY), NULL,
               record_call ((FdRecordParseFunc) fd_chain_status_parse,
-                           (GDestroyNotify) fd_chain_status_free),
-              fd_api_client_verify_audit_async, cancellable, callback, user_data);
-}
-
+                           (GDestroyNotify) fd_chain_status_free))
 DEFINE_FINISH (FdChainStatus, verify_audit)
 
-void
-fd_api_client_list_alerts_async (FdApiClient         *self,
-                                 GCancellable        *cancellable,
-                                 GAsyncReadyCallback  callback,
-                                 gpointer             user_data)
-{
-  start_call (self, "GET", FD_API_PATH_ALERTS, NULL,
-              page_call ((FdRecordParseFunc) fd_alert_parse, (GDestroyNotify) fd_alert_free),
-              fd_api_client_list_alerts_async, cancellable, callback, user_data);
-}
+DEFINE_PAGE_CALL (list_alerts,
+                  (FdApiClient *self),
+                  g_strdup (FD_API_PATH_ALERTS), alert)
 
-DEFINE_FINISH (FdPage, list_alerts)
-
-void
-fd_api_client_get_incident_async (FdApiClient         *self,
-                                  GCancellable        *cancellable,
-                                  GAsyncReadyCallback  callback,
-                                  gpointer             user_data)
-{
-  start_call (self, "GET", FD_API_PATH_INCIDENT, NULL,
+DEFINE_ASYNC (get_incident, (FdApiClient *self),
+              "GET", g_strdup (FD_API_PATH_INCIDENT), NULL,
               record_call ((FdRecordParseFunc) fd_incident_parse,
-                           (GDestroyNotify) fd_incident_free),
-              fd_api_client_get_incident_async, cancellable, callback, user_data);
-}
+                           (GDestroyNotify) fd_incident_free))
 
-void
-fd_api_client_set_incident_async (FdApiClient         *self,
-                                  gboolean             frozen,
-                                  GCancellable        *cancellable,
-                                  GAsyncReadyCallback  callback,
-                                  gpointer             user_data)
+static JsonNode *
+frozen_body (gboolean frozen)
 {
-  g_autoptr(JsonNode) body = json_node_init_object (json_node_alloc (), json_object_new ());
+  JsonNode *body = json_node_init_object (json_node_alloc (), json_object_new ());
 
   json_object_set_boolean_member (json_node_get_object (body), "frozen", frozen);
   json_object_unref (json_node_get_object (body));
-  start_call (self, "PUT", FD_API_PATH_INCIDENT, body,
-              record_call ((FdRecordParseFunc) fd_incident_parse,
-                           (GDestroyNotify) fd_incident_free),
-              fd_api_client_get_incident_async, cancellable, callback, user_data);
+  return body;
 }
 
+/* Finished by fd_api_client_get_incident_finish(), hence its tag. */
+DEFINE_ASYNC_TAGGED (set_incident, get_incident, (FdApiClient *self, gboolean frozen),
+                     "PUT", g_strdup (FD_API_PATH_INCIDENT), frozen_body (frozen),
+                     record_call ((FdRecordParseFunc) fd_incident_parse,
+                                  (GDestroyNotify) fd_incident_free))
 DEFINE_FINISH (FdIncident, get_incident)
 
-void
-fd_api_client_list_users_async (FdApiClient         *self,
-                                GCancellable        *cancellable,
-                                GAsyncReadyCallback  callback,
-                                gpointer             user_data)
-{
-  start_call (self, "GET", FD_API_PATH_USERS, NULL,
-              page_call ((FdRecordParseFunc) fd_user_parse, (GDestroyNotify) fd_user_free),
-              fd_api_client_list_users_async, cancellable, callback, user_data);
-}
-
-DEFINE_FINISH (FdPage, list_users)
+DEFINE_PAGE_CALL (list_users,
+                  (FdApiClient *self),
+                  g_strdup (FD_API_PATH_USERS), user)
 
 /* ---- health --------------------------------------------------------------- */
 
@@ -520,15 +417,8 @@ health_parse (JsonNode  *node,
   return GINT_TO_POINTER (1);
 }
 
-void
-fd_api_client_check_health_async (FdApiClient         *self,
-                                  GCancellable        *cancellable,
-                                  GAsyncReadyCallback  callback,
-                                  gpointer             user_data)
-{
-  start_call (self, "GET", FD_API_PATH_HEALTH, NULL, record_call (health_parse, NULL),
-              fd_api_client_check_health_async, cancellable, callback, user_data);
-}
+DEFINE_ASYNC (check_health, (FdApiClient *self),
+              "GET", g_strdup (FD_API_PATH_HEALTH), NULL, record_call (health_parse, NULL))
 
 gboolean
 fd_api_client_check_health_finish (FdApiClient   *self,

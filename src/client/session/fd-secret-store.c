@@ -129,16 +129,53 @@ return_done (GTask  *task,
   g_task_return_boolean (task, TRUE);
 }
 
+/* Ends a store or a clear; FALSE from a clear without an error: there
+ * was nothing to delete. */
 static void
-store_cb (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
+done_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   GError *error = NULL;
 
-  secret_password_store_finish (result, &error);
+  if (g_task_get_source_tag (task) == fd_secret_store_store_async)
+    secret_password_store_finish (result, &error);
+  else
+    secret_password_clear_finish (result, &error);
   return_done (task, error);
+}
+
+/* Without a keyring, answers @task as a store fails, a lookup finds
+ * nothing and a clear is done, and returns TRUE. */
+static gboolean
+answered_without_keyring (FdSecretStore *self,
+                          GTask         *task)
+{
+  gpointer source_tag = g_task_get_source_tag (task);
+
+  if (self->available)
+    return FALSE;
+
+  if (source_tag == fd_secret_store_store_async)
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                             "Keyring unavailable");
+  else if (source_tag == fd_secret_store_lookup_async)
+    g_task_return_pointer (task, NULL, NULL);
+  else
+    g_task_return_boolean (task, TRUE);
+  return TRUE;
+}
+
+/* The end of a store or a clear. */
+static gboolean
+finish_done (FdSecretStore  *self,
+             GAsyncResult   *result,
+             GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 void
@@ -158,18 +195,13 @@ fd_secret_store_store_async (FdSecretStore       *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, fd_secret_store_store_async);
-
-  if (!self->available)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                               "Keyring unavailable");
-      return;
-    }
+  if (answered_without_keyring (self, task))
+    return;
 
   /* Translators: the label of the keyring item; %s is a user name */
   label = g_strdup_printf (_("Front Desk session of %s"), username);
   secret_password_store (&session_schema, SECRET_COLLECTION_DEFAULT, label, token,
-                         cancellable, store_cb, g_steal_pointer (&task),
+                         cancellable, done_cb, g_steal_pointer (&task),
                          "server", server,
                          "username", username,
                          "schema-version", FD_SECRET_SCHEMA_VERSION,
@@ -181,9 +213,7 @@ fd_secret_store_store_finish (FdSecretStore  *self,
                               GAsyncResult   *result,
                               GError        **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return finish_done (self, result, error);
 }
 
 static void
@@ -238,12 +268,8 @@ fd_secret_store_lookup_async (FdSecretStore       *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, fd_secret_store_lookup_async);
-
-  if (!self->available)
-    {
-      g_task_return_pointer (task, NULL, NULL);
-      return;
-    }
+  if (answered_without_keyring (self, task))
+    return;
 
   secret_password_lookup (&session_schema, cancellable, lookup_cb, g_steal_pointer (&task),
                           "server", server,
@@ -262,19 +288,6 @@ fd_secret_store_lookup_finish (FdSecretStore  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-static void
-clear_cb (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-
-  /* FALSE without an error: there was nothing to delete. */
-  secret_password_clear_finish (result, &error);
-  return_done (task, error);
-}
-
 void
 fd_secret_store_clear_async (FdSecretStore       *self,
                              const char          *server,
@@ -290,15 +303,11 @@ fd_secret_store_clear_async (FdSecretStore       *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, fd_secret_store_clear_async);
-
-  if (!self->available)
-    {
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
+  if (answered_without_keyring (self, task))
+    return;
 
   /* Every schema version of this server and user goes. */
-  secret_password_clear (&session_schema, cancellable, clear_cb, g_steal_pointer (&task),
+  secret_password_clear (&session_schema, cancellable, done_cb, g_steal_pointer (&task),
                          "server", server,
                          "username", username,
                          NULL);
@@ -309,7 +318,5 @@ fd_secret_store_clear_finish (FdSecretStore  *self,
                               GAsyncResult   *result,
                               GError        **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return finish_done (self, result, error);
 }

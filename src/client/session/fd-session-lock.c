@@ -54,7 +54,7 @@ unlock_info_cb (GObject      *source,
   FdSession *self = g_task_get_source_object (task);
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) error = NULL;
-  JsonObject *info;
+  FdSessionInfo *info;
 
   root = fd_api_client_request_finish (FD_API_CLIENT (source), result, &error);
   if (error != NULL)
@@ -63,7 +63,7 @@ unlock_info_cb (GObject      *source,
       return;
     }
 
-  info = fd_session_parse_info (root);
+  info = fd_session_info_parse (root, NULL);
   if (info == NULL)
     {
       g_task_return_error (task, fd_session_protocol_error ());

@@ -18,7 +18,7 @@ struct _FdSession
   GCancellable   *cancellable;
   char           *workstation;
   char           *username;
-  JsonObject     *info;
+  FdSessionInfo  *info;
   FdSessionState  state;
   guint           unlock_failures;
   /* The server ended the session while we were locked: the next unlock
@@ -53,9 +53,8 @@ void         fd_session_forget_token              (FdSession           *self);
 void         fd_session_reset                     (FdSession           *self);
 void         fd_session_end                       (FdSession           *self,
                                                    const char          *reason);
-JsonObject  *fd_session_parse_info                (JsonNode            *root);
 void         fd_session_set_info                  (FdSession           *self,
-                                                   JsonObject          *info);
+                                                   FdSessionInfo       *info);
 GError      *fd_session_protocol_error            (void);
 
 /* fd-session-call.c */

@@ -27,7 +27,7 @@ resume_get_cb (GObject      *source,
   FdSessionOp *op = g_task_get_task_data (task);
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) error = NULL;
-  JsonObject *info;
+  FdSessionInfo *info;
 
   root = fd_session_call_finish (task, source, result, &error);
   if (superseded (self, op))
@@ -61,7 +61,7 @@ resume_get_cb (GObject      *source,
       return;
     }
 
-  info = fd_session_parse_info (root);
+  info = fd_session_info_parse (root, NULL);
   if (info == NULL)
     {
       fd_api_client_set_token (self->api, NULL);

@@ -52,7 +52,7 @@ sign_in_cb (GObject      *source,
   FdSessionOp *op = g_task_get_task_data (task);
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) error = NULL;
-  JsonObject *info;
+  FdSessionInfo *info;
 
   root = fd_session_call_finish (task, source, result, &error);
   fd_wipe_json_string (op->body, "password");
@@ -73,10 +73,10 @@ sign_in_cb (GObject      *source,
     }
 
   op->token = fd_session_steal_token (root);
-  info = fd_session_parse_info (root);
+  info = fd_session_info_parse (root, NULL);
   if (op->token == NULL || info == NULL)
     {
-      g_clear_pointer (&info, json_object_unref);
+      g_clear_pointer (&info, fd_session_info_free);
       g_message ("Sign-in answer without token or user");
       g_task_return_error (task, fd_session_protocol_error ());
       return;

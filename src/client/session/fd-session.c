@@ -60,7 +60,7 @@ fd_session_reset (FdSession *self)
 {
   self->server_gone = FALSE;
   self->unlock_failures = 0;
-  g_clear_pointer (&self->info, json_object_unref);
+  g_clear_pointer (&self->info, fd_session_info_free);
   fd_session_set_state (self, FD_SESSION_SIGNED_OUT);
 }
 
@@ -97,7 +97,7 @@ fd_session_dispose (GObject *object)
   g_clear_object (&self->api);
   g_clear_object (&self->secrets);
   g_clear_object (&self->cancellable);
-  g_clear_pointer (&self->info, json_object_unref);
+  g_clear_pointer (&self->info, fd_session_info_free);
 
   G_OBJECT_CLASS (fd_session_parent_class)->dispose (object);
 }
@@ -216,22 +216,6 @@ fd_session_get_username (FdSession *self)
   return self->username;
 }
 
-static JsonObject *
-get_object_member (JsonObject *object,
-                   const char *member)
-{
-  JsonNode *node;
-
-  if (object == NULL)
-    return NULL;
-
-  node = json_object_get_member (object, member);
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    return NULL;
-
-  return json_node_get_object (node);
-}
-
 const char *
 fd_session_get_display_name (FdSession *self)
 {
@@ -239,14 +223,14 @@ fd_session_get_display_name (FdSession *self)
 
   g_return_val_if_fail (FD_IS_SESSION (self), NULL);
 
-  name = fd_json_get_string (get_object_member (self->info, "user"), "display_name");
+  name = self->info != NULL ? self->info->display_name : NULL;
   if (name != NULL && name[0] != '\0')
     return name;
 
   return self->username;
 }
 
-JsonObject *
+FdSessionInfo *
 fd_session_get_info (FdSession *self)
 {
   g_return_val_if_fail (FD_IS_SESSION (self), NULL);
@@ -257,16 +241,14 @@ fd_session_get_info (FdSession *self)
 guint
 fd_session_get_lock_after (FdSession *self)
 {
-  JsonObject *policy;
   gint64 seconds;
 
   g_return_val_if_fail (FD_IS_SESSION (self), DEFAULT_LOCK_AFTER_S);
 
-  policy = get_object_member (self->info, "policy");
-  if (policy == NULL)
+  if (self->info == NULL || self->info->lock_after_s == FD_SESSION_INFO_UNSET)
     return DEFAULT_LOCK_AFTER_S;
 
-  seconds = fd_json_get_int (policy, "lock_after_s", DEFAULT_LOCK_AFTER_S);
+  seconds = self->info->lock_after_s;
   return (guint) CLAMP (seconds, 1, MAX_LOCK_AFTER_S);
 }
 
@@ -312,50 +294,20 @@ fd_session_check (FdSession *self)
                                  self->cancellable, fd_session_ignore_result_cb, NULL);
 }
 
-/* Reads {"user": {...}, "policy": {...}} out of a session answer. */
-JsonObject *
-fd_session_parse_info (JsonNode *root)
-{
-  JsonObject *object, *user, *policy;
-  JsonObject *info;
-
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    return NULL;
-
-  object = json_node_get_object (root);
-  user = get_object_member (object, "user");
-  policy = get_object_member (object, "policy");
-  if (user == NULL || fd_json_get_string (user, "username") == NULL)
-    return NULL;
-
-  info = json_object_new ();
-  json_object_set_member (info, "user",
-                          json_node_copy (json_object_get_member (object, "user")));
-  if (policy != NULL)
-    json_object_set_member (info, "policy",
-                            json_node_copy (json_object_get_member (object, "policy")));
-  else
-    json_object_set_object_member (info, "policy", json_object_new ());
-
-  return info;
-}
-
 void
-fd_session_set_info (FdSession  *self,
-                     JsonObject *info)
+fd_session_set_info (FdSession     *self,
+                     FdSessionInfo *info)
 {
-  const char *username;
-
-  g_clear_pointer (&self->info, json_object_unref);
+  g_clear_pointer (&self->info, fd_session_info_free);
   self->info = info;
   /* The server does not echo it; the watermark shows it. */
-  json_object_set_string_member (info, "workstation", self->workstation);
+  g_free (info->workstation);
+  info->workstation = g_strdup (self->workstation);
 
-  username = fd_json_get_string (get_object_member (info, "user"), "username");
-  if (username != NULL && g_strcmp0 (username, self->username) != 0)
+  if (g_strcmp0 (info->username, self->username) != 0)
     {
       g_free (self->username);
-      self->username = g_strdup (username);
+      self->username = g_strdup (info->username);
     }
 }
 

@@ -39,10 +39,9 @@ void            fd_session_set_workstation      (FdSession     *self,
                                                  const char    *workstation);
 const char     *fd_session_get_username         (FdSession     *self);
 const char     *fd_session_get_display_name     (FdSession     *self);
-/* {"user": {...}, "policy": {...}, "workstation": "desk-1"}, or NULL
- * before the server told us; the workstation is the one sent with the
- * sign-in. */
-JsonObject     *fd_session_get_info             (FdSession     *self);
+/* The session's user and policy, or NULL before the server told us; its
+ * workstation is the one sent with the sign-in. */
+FdSessionInfo  *fd_session_get_info             (FdSession     *self);
 guint           fd_session_get_lock_after       (FdSession     *self);
 guint           fd_session_get_unlock_failures  (FdSession     *self);
 /* Seconds between GET /session checks while active (0 = never). They find

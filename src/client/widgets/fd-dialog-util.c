@@ -24,9 +24,7 @@ void
 fd_dialog_cancel_and_wipe (GCancellable **cancellable,
                            GtkWidget     *secret_entry)
 {
-  if (*cancellable != NULL)
-    g_cancellable_cancel (*cancellable);
-  g_clear_object (cancellable);
+  fd_view_cancel (cancellable);
   if (secret_entry != NULL)
     fd_sensitive_entry_wipe (GTK_EDITABLE (secret_entry));
 }

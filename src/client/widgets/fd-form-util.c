@@ -37,3 +37,26 @@ fd_form_get_message (GtkLabel *label)
 
   return gtk_label_get_text (label);
 }
+
+void
+fd_form_set_busy (GtkSpinner *spinner,
+                  GtkLabel   *label,
+                  gboolean    busy,
+                  const char *busy_text,
+                  const char *idle_text,
+                  GtkWidget  *first_input,
+                  ...)
+{
+  va_list args;
+
+  fd_form_show_busy (spinner, label, busy, busy_text, idle_text);
+  va_start (args, first_input);
+  for (GtkWidget *input = first_input; input != NULL; input = va_arg (args, GtkWidget *))
+    {
+      if (GTK_IS_EDITABLE (input))
+        gtk_editable_set_editable (GTK_EDITABLE (input), !busy);
+      else
+        gtk_widget_set_sensitive (input, !busy);
+    }
+  va_end (args);
+}

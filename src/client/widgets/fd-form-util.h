@@ -20,4 +20,34 @@ void        fd_form_show_busy   (GtkSpinner *spinner,
                                  const char *busy_text,
                                  const char *idle_text);
 
+/* A busy entry page: fd_form_show_busy(), and each widget of the
+ * NULL-terminated list after @idle_text stops taking input while @busy
+ * (an editable stops being editable, another widget insensitive). */
+void        fd_form_set_busy    (GtkSpinner *spinner,
+                                 GtkLabel   *label,
+                                 gboolean    busy,
+                                 const char *busy_text,
+                                 const char *idle_text,
+                                 GtkWidget  *first_input,
+                                 ...) G_GNUC_NULL_TERMINATED;
+
+/* Defines void PREFIX_set_message (Type *self, const char *message) and
+ * const char *PREFIX_get_message (Type *self) over the label self->LABEL,
+ * with fd_form_set_message() and fd_form_get_message(). */
+#define FD_FORM_DEFINE_MESSAGE(Type, prefix, IS_TYPE, label)                   \
+  void                                                                         \
+  prefix##_set_message (Type       *self,                                      \
+                        const char *message)                                   \
+  {                                                                            \
+    g_return_if_fail (IS_TYPE (self));                                         \
+    fd_form_set_message (self->label, message);                                \
+  }                                                                            \
+                                                                               \
+  const char *                                                                 \
+  prefix##_get_message (Type *self)                                            \
+  {                                                                            \
+    g_return_val_if_fail (IS_TYPE (self), NULL);                               \
+    return fd_form_get_message (self->label);                                  \
+  }
+
 G_END_DECLS

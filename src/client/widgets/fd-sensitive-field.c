@@ -2,6 +2,8 @@
 
 #include "fd-sensitive-field.h"
 
+#include "fd-view-util.h"
+
 #include "fd-sensitive-entry.h"
 
 #include <glib/gi18n.h>
@@ -576,12 +578,8 @@ fd_sensitive_field_class_init (FdSensitiveFieldClass *klass)
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  signals[REVEAL_REQUESTED] =
-    g_signal_new ("reveal-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
-  signals[COPY_REFUSED] =
-    g_signal_new ("copy-refused", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[REVEAL_REQUESTED] = fd_view_add_signal (klass, "reveal-requested");
+  signals[COPY_REFUSED] = fd_view_add_signal (klass, "copy-refused");
 
   gtk_widget_class_install_action (widget_class, "clipboard.copy", NULL, copy_action);
   gtk_widget_class_install_action (widget_class, "clipboard.cut", NULL, copy_action);

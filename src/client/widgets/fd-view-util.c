@@ -54,3 +54,21 @@ fd_view_focus_window (GtkWindow *window)
 
   gtk_window_present (window);
 }
+
+guint
+fd_view_add_signal (gpointer    klass,
+                    const char *name)
+{
+  return g_signal_new (name, G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                       0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+void
+fd_view_cancel (GCancellable **cancellable)
+{
+  g_return_if_fail (cancellable != NULL);
+
+  if (*cancellable != NULL)
+    g_cancellable_cancel (*cancellable);
+  g_clear_object (cancellable);
+}

@@ -18,4 +18,12 @@ void  fd_view_focus_window (GtkWindow  *window);
 char *fd_view_format_time  (const char *rfc3339,
                             gboolean    with_date);
 
+/* Adds to the class @klass the signal @name, run last, without
+ * arguments or return value; returns its id. */
+guint fd_view_add_signal   (gpointer    klass,
+                            const char *name);
+
+/* Cancels *@cancellable, if any, and clears it. */
+void  fd_view_cancel       (GCancellable **cancellable);
+
 G_END_DECLS

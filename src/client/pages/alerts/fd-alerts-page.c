@@ -109,9 +109,7 @@ fd_alerts_page_refresh (FdAlertsPage *self)
 {
   g_return_if_fail (FD_IS_ALERTS_PAGE (self));
 
-  if (self->cancellable != NULL)
-    g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
+  fd_view_cancel (&self->cancellable);
   self->cancellable = g_cancellable_new ();
 
   fd_incident_row_refresh (self->incident_row);
@@ -153,9 +151,7 @@ fd_alerts_page_dispose (GObject *object)
 {
   FdAlertsPage *self = FD_ALERTS_PAGE (object);
 
-  if (self->cancellable != NULL)
-    g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
+  fd_view_cancel (&self->cancellable);
   g_clear_pointer (&self->scroller, gtk_widget_unparent);
   g_clear_object (&self->api);
 
@@ -171,9 +167,7 @@ fd_alerts_page_class_init (FdAlertsPageClass *klass)
   object_class->dispose = fd_alerts_page_dispose;
   widget_class->map = fd_alerts_page_map;
 
-  signals[LOADED] =
-    g_signal_new ("loaded", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[LOADED] = fd_view_add_signal (klass, "loaded");
 
   gtk_widget_class_install_action (widget_class, "alerts.refresh", NULL, refresh_action);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);

@@ -214,9 +214,7 @@ fd_incident_row_dispose (GObject *object)
 {
   FdIncidentRow *self = FD_INCIDENT_ROW (object);
 
-  if (self->cancellable != NULL)
-    g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
+  fd_view_cancel (&self->cancellable);
   if (self->dialog != NULL)
     gtk_window_destroy (GTK_WINDOW (self->dialog));
   self->dialog = NULL;
@@ -230,9 +228,7 @@ fd_incident_row_class_init (FdIncidentRowClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = fd_incident_row_dispose;
 
-  signals[CHANGED] =
-    g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[CHANGED] = fd_view_add_signal (klass, "changed");
 }
 
 static void

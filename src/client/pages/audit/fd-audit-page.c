@@ -175,9 +175,7 @@ fd_audit_page_check_chain (FdAuditPage *self)
 {
   g_return_if_fail (FD_IS_AUDIT_PAGE (self));
 
-  if (self->chain_cancellable != NULL)
-    g_cancellable_cancel (self->chain_cancellable);
-  g_clear_object (&self->chain_cancellable);
+  fd_view_cancel (&self->chain_cancellable);
   self->chain_cancellable = g_cancellable_new ();
 
   gtk_label_set_text (GTK_LABEL (self->chain_label), _("Checking the audit chain…"));
@@ -242,9 +240,7 @@ fetch (FdAuditPage *self,
 
   if (first)
     {
-      if (self->cancellable != NULL)
-        g_cancellable_cancel (self->cancellable);
-      g_clear_object (&self->cancellable);
+      fd_view_cancel (&self->cancellable);
       self->cancellable = g_cancellable_new ();
     }
 
@@ -486,12 +482,8 @@ fd_audit_page_dispose (GObject *object)
   FdAuditPage *self = FD_AUDIT_PAGE (object);
 
   g_clear_handle_id (&self->more_id, g_source_remove);
-  if (self->cancellable != NULL)
-    g_cancellable_cancel (self->cancellable);
-  if (self->chain_cancellable != NULL)
-    g_cancellable_cancel (self->chain_cancellable);
-  g_clear_object (&self->cancellable);
-  g_clear_object (&self->chain_cancellable);
+  fd_view_cancel (&self->cancellable);
+  fd_view_cancel (&self->chain_cancellable);
   g_clear_pointer (&self->box, gtk_widget_unparent);
   g_clear_object (&self->entries);
   g_clear_object (&self->api);
@@ -520,12 +512,8 @@ fd_audit_page_class_init (FdAuditPageClass *klass)
   object_class->finalize = fd_audit_page_finalize;
   widget_class->map = fd_audit_page_map;
 
-  signals[LOADED] =
-    g_signal_new ("loaded", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
-  signals[CHAIN_CHECKED] =
-    g_signal_new ("chain-checked", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[LOADED] = fd_view_add_signal (klass, "loaded");
+  signals[CHAIN_CHECKED] = fd_view_add_signal (klass, "chain-checked");
 
   gtk_widget_class_install_action (widget_class, "audit.filter", NULL, filter_action);
   gtk_widget_class_install_action (widget_class, "audit.refresh", NULL, refresh_action);

@@ -3,6 +3,7 @@
 #include "fd-connect-page.h"
 
 #include "fd-form-util.h"
+#include "fd-view-util.h"
 
 #include <glib/gi18n.h>
 
@@ -56,12 +57,7 @@ fd_connect_page_class_init (FdConnectPageClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  signals[SUBMIT] =
-    g_signal_new ("submit",
-                  G_TYPE_FROM_CLASS (klass),
-                  G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 0);
+  signals[SUBMIT] = fd_view_add_signal (klass, "submit");
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/frontdesk/FrontDesk/fd-connect-page.ui");
@@ -128,28 +124,12 @@ fd_connect_page_set_busy (FdConnectPage *self,
   g_return_if_fail (FD_IS_CONNECT_PAGE (self));
 
   self->busy = !!busy;
-  fd_form_show_busy (self->spinner, self->connect_label, self->busy,
-                     _("Connecting…"), _("_Connect"));
-  gtk_editable_set_editable (GTK_EDITABLE (self->url_entry), !self->busy);
+  fd_form_set_busy (self->spinner, self->connect_label, self->busy,
+                    _("Connecting…"), _("_Connect"), GTK_WIDGET (self->url_entry), NULL);
   update_button (self);
 }
 
-void
-fd_connect_page_set_message (FdConnectPage *self,
-                             const char    *message)
-{
-  g_return_if_fail (FD_IS_CONNECT_PAGE (self));
-
-  fd_form_set_message (self->message_label, message);
-}
-
-const char *
-fd_connect_page_get_message (FdConnectPage *self)
-{
-  g_return_val_if_fail (FD_IS_CONNECT_PAGE (self), NULL);
-
-  return fd_form_get_message (self->message_label);
-}
+FD_FORM_DEFINE_MESSAGE (FdConnectPage, fd_connect_page, FD_IS_CONNECT_PAGE, message_label)
 
 void
 fd_connect_page_focus (FdConnectPage *self)

@@ -2,6 +2,9 @@
 
 #include "fd-lock-page.h"
 
+#include "fd-form-util.h"
+#include "fd-view-util.h"
+
 #include <glib/gi18n.h>
 
 struct _FdLockPage
@@ -67,18 +70,8 @@ fd_lock_page_class_init (FdLockPageClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  signals[UNLOCK] =
-    g_signal_new ("unlock",
-                  G_TYPE_FROM_CLASS (klass),
-                  G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 0);
-  signals[SIGN_OUT] =
-    g_signal_new ("sign-out",
-                  G_TYPE_FROM_CLASS (klass),
-                  G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 0);
+  signals[UNLOCK] = fd_view_add_signal (klass, "unlock");
+  signals[SIGN_OUT] = fd_view_add_signal (klass, "sign-out");
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/frontdesk/FrontDesk/fd-lock-page.ui");
@@ -146,35 +139,13 @@ fd_lock_page_set_busy (FdLockPage *self,
   g_return_if_fail (FD_IS_LOCK_PAGE (self));
 
   self->busy = !!busy;
-  gtk_spinner_set_spinning (self->spinner, self->busy);
-  gtk_widget_set_visible (GTK_WIDGET (self->spinner), self->busy);
-  gtk_label_set_text_with_mnemonic (self->unlock_label,
-                                    self->busy ? _("Unlocking…") : _("_Unlock"));
-  gtk_editable_set_editable (GTK_EDITABLE (self->password_entry), !self->busy);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->sign_out_button), !self->busy);
+  fd_form_set_busy (self->spinner, self->unlock_label, self->busy,
+                    _("Unlocking…"), _("_Unlock"), self->password_entry,
+                    GTK_WIDGET (self->sign_out_button), NULL);
   update_button (self);
 }
 
-void
-fd_lock_page_set_message (FdLockPage *self,
-                          const char *message)
-{
-  g_return_if_fail (FD_IS_LOCK_PAGE (self));
-
-  gtk_label_set_text (self->message_label, message != NULL ? message : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->message_label), message != NULL && message[0]);
-}
-
-const char *
-fd_lock_page_get_message (FdLockPage *self)
-{
-  g_return_val_if_fail (FD_IS_LOCK_PAGE (self), NULL);
-
-  if (!gtk_widget_get_visible (GTK_WIDGET (self->message_label)))
-    return NULL;
-
-  return gtk_label_get_text (self->message_label);
-}
+FD_FORM_DEFINE_MESSAGE (FdLockPage, fd_lock_page, FD_IS_LOCK_PAGE, message_label)
 
 void
 fd_lock_page_focus (FdLockPage *self)

@@ -400,9 +400,7 @@ fd_resident_detail_load (FdResidentDetail *self,
   g_return_if_fail (FD_IS_RESIDENT_DETAIL (self));
   g_return_if_fail (resident_id != NULL);
 
-  if (self->cancellable != NULL)
-    g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
+  fd_view_cancel (&self->cancellable);
   fd_resident_detail_clear (self);
 
   g_free (self->resident_id);
@@ -539,9 +537,7 @@ fd_resident_detail_dispose (GObject *object)
 {
   FdResidentDetail *self = FD_RESIDENT_DETAIL (object);
 
-  if (self->cancellable != NULL)
-    g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
+  fd_view_cancel (&self->cancellable);
 
   if (self->box != NULL)
     fd_resident_detail_clear (self);

@@ -2,6 +2,8 @@
 
 #include "fd-resident-list-model.h"
 
+#include "fd-view-util.h"
+
 #include "fd-error.h"
 #include "fd-validate.h"
 
@@ -256,9 +258,7 @@ fetch (FdResidentListModel *self,
 static void
 cancel_pending (FdResidentListModel *self)
 {
-  if (self->cancellable != NULL)
-    g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
+  fd_view_cancel (&self->cancellable);
   set_loading (self, FALSE);
 }
 
@@ -425,9 +425,7 @@ fd_resident_list_model_class_init (FdResidentListModelClass *klass)
   signals[FAILED] =
     g_signal_new ("failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
-  signals[UPDATED] =
-    g_signal_new ("updated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[UPDATED] = fd_view_add_signal (klass, "updated");
 }
 
 static void

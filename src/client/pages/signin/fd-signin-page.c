@@ -3,6 +3,7 @@
 #include "fd-signin-page.h"
 
 #include "fd-form-util.h"
+#include "fd-view-util.h"
 
 #include <glib/gi18n.h>
 
@@ -87,12 +88,7 @@ fd_signin_page_class_init (FdSigninPageClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  signals[SUBMIT] =
-    g_signal_new ("submit",
-                  G_TYPE_FROM_CLASS (klass),
-                  G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 0);
+  signals[SUBMIT] = fd_view_add_signal (klass, "submit");
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/frontdesk/FrontDesk/fd-signin-page.ui");
@@ -202,30 +198,13 @@ fd_signin_page_set_busy (FdSigninPage *self,
   g_return_if_fail (FD_IS_SIGNIN_PAGE (self));
 
   self->busy = !!busy;
-  fd_form_show_busy (self->spinner, self->sign_in_label, self->busy,
-                     _("Signing In…"), _("_Sign In"));
-  gtk_editable_set_editable (GTK_EDITABLE (self->username_entry), !self->busy);
-  gtk_editable_set_editable (GTK_EDITABLE (self->password_entry), !self->busy);
-  gtk_editable_set_editable (GTK_EDITABLE (self->workstation_entry), !self->busy);
+  fd_form_set_busy (self->spinner, self->sign_in_label, self->busy,
+                    _("Signing In…"), _("_Sign In"), GTK_WIDGET (self->username_entry),
+                    self->password_entry, GTK_WIDGET (self->workstation_entry), NULL);
   update_button (self);
 }
 
-void
-fd_signin_page_set_message (FdSigninPage *self,
-                            const char   *message)
-{
-  g_return_if_fail (FD_IS_SIGNIN_PAGE (self));
-
-  fd_form_set_message (self->message_label, message);
-}
-
-const char *
-fd_signin_page_get_message (FdSigninPage *self)
-{
-  g_return_val_if_fail (FD_IS_SIGNIN_PAGE (self), NULL);
-
-  return fd_form_get_message (self->message_label);
-}
+FD_FORM_DEFINE_MESSAGE (FdSigninPage, fd_signin_page, FD_IS_SIGNIN_PAGE, message_label)
 
 void
 fd_signin_page_focus (FdSigninPage *self)

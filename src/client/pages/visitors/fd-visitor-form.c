@@ -5,6 +5,7 @@
 #include "fd-error.h"
 #include "fd-field.h"
 #include "fd-sensitive-entry.h"
+#include "fd-view-util.h"
 #include "fd-validate.h"
 
 #include <glib/gi18n.h>
@@ -484,9 +485,7 @@ room_search_cb (gpointer user_data)
 
   self->room_timeout_id = 0;
 
-  if (self->room_cancellable != NULL)
-    g_cancellable_cancel (self->room_cancellable);
-  g_clear_object (&self->room_cancellable);
+  fd_view_cancel (&self->room_cancellable);
 
   if (*query == '\0')
     {
@@ -555,12 +554,8 @@ fd_visitor_form_dispose (GObject *object)
       fd_sensitive_entry_wipe (GTK_EDITABLE (self->rows[i]));
 
   g_clear_handle_id (&self->room_timeout_id, g_source_remove);
-  if (self->cancellable != NULL)
-    g_cancellable_cancel (self->cancellable);
-  if (self->room_cancellable != NULL)
-    g_cancellable_cancel (self->room_cancellable);
-  g_clear_object (&self->cancellable);
-  g_clear_object (&self->room_cancellable);
+  fd_view_cancel (&self->cancellable);
+  fd_view_cancel (&self->room_cancellable);
 
   g_clear_pointer (&self->room_popover, gtk_widget_unparent);
   g_clear_pointer (&self->box, gtk_widget_unparent);
@@ -579,9 +574,7 @@ fd_visitor_form_class_init (FdVisitorFormClass *klass)
   object_class->dispose = fd_visitor_form_dispose;
   widget_class->unmap = fd_visitor_form_unmap;
 
-  signals[REGISTERED] =
-    g_signal_new ("registered", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[REGISTERED] = fd_view_add_signal (klass, "registered");
 
   gtk_widget_class_install_action (widget_class, "visitor.register", NULL, register_action);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);

@@ -208,9 +208,7 @@ fetch (FdVisitorPage *self,
 {
   g_autofree char *today = fd_visitor_page_today ();
 
-  if (self->cancellable != NULL)
-    g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
+  fd_view_cancel (&self->cancellable);
   self->cancellable = g_cancellable_new ();
 
   g_object_set_data (G_OBJECT (self), "fd-first", GINT_TO_POINTER (first));
@@ -326,9 +324,7 @@ fd_visitor_page_dispose (GObject *object)
 {
   FdVisitorPage *self = FD_VISITOR_PAGE (object);
 
-  if (self->cancellable != NULL)
-    g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
+  fd_view_cancel (&self->cancellable);
   /* Closes an export file chooser left open. */
   g_object_set_data (object, "fd-export-chooser", NULL);
   g_clear_pointer (&self->scroller, gtk_widget_unparent);
@@ -355,9 +351,7 @@ fd_visitor_page_class_init (FdVisitorPageClass *klass)
   object_class->finalize = fd_visitor_page_finalize;
   widget_class->map = fd_visitor_page_map;
 
-  signals[REFRESHED] =
-    g_signal_new ("refreshed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[REFRESHED] = fd_view_add_signal (klass, "refreshed");
 
   gtk_widget_class_install_action (widget_class, "visitors.refresh", NULL, refresh_action);
   gtk_widget_class_install_action (widget_class, "visitors.more", NULL, more_action);
