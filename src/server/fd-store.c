@@ -30,6 +30,16 @@ fd_user_record_free (FdUserRecord *user)
 }
 
 void
+fd_estate_record_free (FdEstateRecord *estate)
+{
+  if (estate == NULL)
+    return;
+  g_free (estate->code);
+  g_free (estate->name);
+  g_free (estate);
+}
+
+void
 fd_session_record_free (FdSessionRecord *session)
 {
   if (session == NULL)

@@ -18,6 +18,33 @@ G_BEGIN_DECLS
 typedef struct _FdStore        FdStore;
 typedef struct _FdStoreBackend FdStoreBackend;
 
+/* Estates (issue 11, contract v1.2). Every resident, room, visitor,
+ * alert, session and audit row carries estate_id (estates.id, >= 1).
+ * A store has a scope (FdStore.scope): the estate the current request
+ * may touch. The server sets it with fd_store_set_scope() once a
+ * request is authenticated, to the session's estate, and back to
+ * FD_ESTATE_ALL when the request is done. FD_ESTATE_ALL (0) is every
+ * estate: company-wide sessions (auditor, admin), the command line and
+ * the index build.
+ *
+ * Contract for every engine: each read of an estate-scoped table
+ * filters on the scope unless it is FD_ESTATE_ALL (a row of another
+ * estate is "not found", exactly like one that does not exist); an
+ * insert takes the record's estate_id, or the scope when that is 0, and
+ * fails when the two disagree or neither names an estate. PostgreSQL
+ * enforces the same again with row-level security keyed on
+ * set_config('frontdesk.estate', …, true) inside each transaction.
+ * The handlers check the estate too: this is the second wall, not the
+ * only one. */
+#define FD_ESTATE_ALL 0
+
+typedef struct
+{
+  gint64  id;
+  char   *code;            /* "main", "e1", … */
+  char   *name;
+} FdEstateRecord;
+
 typedef struct
 {
   gint64   id;
@@ -44,6 +71,7 @@ typedef struct
   gint     unlock_failures;
   char    *end_reason;     /* NULL while the session is live */
   gboolean replaced;       /* found by a token an unlock replaced */
+  gint64   estate_id;      /* issue 11: FD_ESTATE_ALL for a company-wide session */
 } FdSessionRecord;
 
 typedef struct
@@ -71,6 +99,7 @@ typedef struct
   gint64   balance_cents;
   gboolean overdue;
   char    *last_paid_at;
+  gint64   estate_id;        /* issue 11 */
 } FdResidentRecord;
 
 /* What a seed or an import writes: clear values, sealed by the engine. */
@@ -87,6 +116,7 @@ typedef struct
   gint64              balance_cents;
   gboolean            overdue;
   const char         *last_paid_at;
+  gint64              estate_id; /* issue 11: 0 = the store's scope */
 } FdResidentInput;
 
 typedef struct
@@ -101,6 +131,7 @@ typedef struct
   gint64  arrived_at;      /* µs since epoch */
   gint64  left_at;         /* 0 while inside */
   char   *registered_by;
+  gint64  estate_id;       /* issue 11 */
 } FdVisitorRecord;
 
 typedef struct
@@ -121,6 +152,7 @@ typedef struct
   char   *outcome;         /* "allowed" | "denied" */
   char   *prev_hash;
   char   *hash;
+  gint64  estate_id;       /* issue 11: FD_ESTATE_ALL for company-wide and command-line entries */
 } FdAuditEntry;
 
 typedef struct
@@ -130,6 +162,7 @@ typedef struct
   char   *kind;
   char   *actor;
   char   *detail;
+  gint64  estate_id;       /* issue 11 */
 } FdAlertRecord;
 
 typedef struct
@@ -292,15 +325,33 @@ struct _FdStoreBackend
    * use resident_insert). */
   gboolean    (*resident_insert_many) (FdStore *store, const FdResidentInput *inputs, guint n,
                                        GError **error);
+
+  /* --- appended (issue 11, estates) --- */
+  /* FdEstateRecord*, by id; every estate, whatever the scope. */
+  GPtrArray  *(*estate_list)       (FdStore *store);
+  gint64      (*estate_insert)     (FdStore *store, const char *code, const char *name,
+                                    GError **error);
+  /* The estate ids (gint64) @user_id is granted; empty = company-wide. */
+  GArray     *(*user_estates)      (FdStore *store, gint64 user_id);
+  gboolean    (*user_estates_set)  (FdStore *store, gint64 user_id, const gint64 *ids,
+                                    guint n_ids, GError **error);
 };
 
 struct _FdStore
 {
   const FdStoreBackend *backend;
   FdKeys               *keys;     /* owned */
+  gint64                scope;    /* issue 11: the estate requests may touch; FD_ESTATE_ALL = every one */
 };
 
 void     fd_store_close        (FdStore *store);
+
+static inline void
+fd_store_set_scope (FdStore *store,
+                    gint64   estate_id)
+{
+  store->scope = estate_id;
+}
 
 /* An engine's open function (fd_store_sqlite_open()) fails in this domain
  * (code 0) when its keys are not the database's: the key check value
@@ -317,6 +368,7 @@ void     fd_audit_entry_clear    (FdAuditEntry     *entry);
 void     fd_audit_entry_free     (FdAuditEntry     *entry);
 void     fd_alert_record_free    (FdAlertRecord    *alert);
 void     fd_room_record_free     (FdRoomRecord     *room);
+void     fd_estate_record_free   (FdEstateRecord   *estate);
 
 /* The chain hash of @entry given its prev_hash: lowercase hex SHA-256 over
  * every member, length-prefixed so no two entries serialise alike. */
@@ -331,6 +383,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdResidentRecord, fd_resident_record_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdVisitorRecord, fd_visitor_record_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdAuditEntry, fd_audit_entry_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdAlertRecord, fd_alert_record_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdEstateRecord, fd_estate_record_free)
 
 #define FD_STORE_CALL(store, fn, ...) ((store)->backend->fn ((store), __VA_ARGS__))
 #define FD_STORE_CALL0(store, fn) ((store)->backend->fn ((store)))
