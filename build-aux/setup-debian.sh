@@ -4,6 +4,9 @@
 # clang, libclang-rt-dev (libFuzzer and the sanitizer runtimes) and llvm
 # (llvm-symbolizer) build and run the fuzzers: build-aux/run-fuzz. The
 # sanitizer test stage uses gcc's (libasan, libubsan come with gcc).
+# postgresql and libpq-dev: the PostgreSQL store (issue 11); its tests start
+# their own cluster with initdb. libqrencode-dev: the client draws the TOTP
+# enrolment QR code (issue 15).
 set -eu
 export DEBIAN_FRONTEND=noninteractive
 
@@ -19,6 +22,8 @@ PACKAGES="
   flatpak-builder systemd
   gcovr clang-tools
   clang libclang-rt-dev llvm
+  postgresql postgresql-contrib libpq-dev
+  libqrencode-dev
 "
 
 missing=""
