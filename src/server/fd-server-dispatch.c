@@ -49,6 +49,12 @@ static const Route routes[] = {
   { "GET",    "users",                 AUTH_SESSION,        fd_routes_users_list },
   { "POST",   "users",                 AUTH_SESSION,        fd_routes_users_create },
   { "PATCH",  "users/*",               AUTH_SESSION,        fd_routes_users_patch },
+  /* issue 12: access review */
+  { "POST",   "reviews",               AUTH_SESSION,        fd_routes_reviews_open },
+  { "GET",    "reviews/*",             AUTH_SESSION,        fd_routes_reviews_get },
+  { "POST",   "reviews/*/decisions",   AUTH_SESSION,        fd_routes_reviews_decide },
+  { "POST",   "reviews/*/sign-off",    AUTH_SESSION,        fd_routes_reviews_sign_off },
+  { "GET",    "reviews/*/export",      AUTH_SESSION,        fd_routes_reviews_export },
 };
 
 static void

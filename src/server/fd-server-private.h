@@ -52,6 +52,8 @@ struct _FdServer
   FdRateLimit   *sign_in_limit;
   /* Search queries run on these workers, off the main context (issue 13). */
   FdSearchPool  *search_pool;
+  /* issue 12: the minute check that disables accounts a review left undecided */
+  guint          review_check_id;
 };
 
 typedef struct _FdRequest FdRequest;
@@ -308,6 +310,17 @@ void fd_routes_incident_put    (FdRequest *req);
 void fd_routes_users_list      (FdRequest *req);
 void fd_routes_users_create    (FdRequest *req);
 void fd_routes_users_patch     (FdRequest *req);
+/* fd-routes-reviews.c (issue 12) */
+void fd_routes_reviews_open    (FdRequest *req);
+void fd_routes_reviews_get     (FdRequest *req);
+void fd_routes_reviews_decide  (FdRequest *req);
+void fd_routes_reviews_sign_off (FdRequest *req);
+void fd_routes_reviews_export  (FdRequest *req);
+/* fd-routes-visitors.c: one quoted CSV field, spreadsheet formulas neutralised */
+void fd_csv_field              (GString    *out,
+                                const char *value);
+/* fd-review.c: the check at start and each minute */
+void fd_review_checks_start    (FdServer  *server);
 
 /* helpers shared by route groups */
 /* The members of a user ("id", "username", "display_name", "role") and

@@ -346,5 +346,17 @@ gboolean fd_sqlite_user_estates_set (FdStore *store, gint64 user_id, const gint6
                                      guint n_ids, GError **error);
 gboolean fd_sqlite_estate_update (FdStore *store, gint64 id, const char *code, const char *name,
                                   GError **error);
+/* fd-store-sqlite-reviews.c (issue 12, access review) */
+gint64 fd_sqlite_review_insert (FdStore *store, const FdReviewRecord *review,
+                                const gint64 *user_ids, guint n_users, GError **error);
+FdReviewRecord *fd_sqlite_review_get (FdStore *store, gint64 id);
+gboolean fd_sqlite_review_decide (FdStore *store, gint64 review_id, gint64 user_id,
+                                  const char *decision, const char *by, gint64 at, GError **error);
+gboolean fd_sqlite_review_sign_off (FdStore *store, gint64 review_id, const char *by, gint64 at,
+                                    GError **error);
+GArray *fd_sqlite_review_overdue (FdStore *store, gint64 now);
+GArray *fd_sqlite_activity_days (FdStore *store, const char *from_day, const char *to_day);
+gboolean fd_sqlite_user_last_sign_in (FdStore *store, gint64 user_id, gint64 *at,
+                                      char **workstation);
 
 G_END_DECLS

@@ -199,3 +199,30 @@ fd_room_record_free (FdRoomRecord *room)
   g_free (room->room);
   g_free (room);
 }
+
+/* issue 12 */
+static void
+review_item_free (FdReviewItem *item)
+{
+  g_free (item->decision);
+  g_free (item->decided_by);
+  g_free (item);
+}
+
+void
+fd_review_record_free (FdReviewRecord *review)
+{
+  if (review == NULL)
+    return;
+  g_free (review->opened_by);
+  g_free (review->signed_off_by);
+  g_clear_pointer (&review->items, g_ptr_array_unref);
+  g_free (review);
+}
+
+/* The items array of a new FdReviewRecord. */
+GPtrArray *
+fd_review_items_new (void)
+{
+  return g_ptr_array_new_with_free_func ((GDestroyNotify) review_item_free);
+}
