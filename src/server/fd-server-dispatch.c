@@ -49,6 +49,10 @@ static const Route routes[] = {
   { "GET",    "users",                 AUTH_SESSION,        fd_routes_users_list },
   { "POST",   "users",                 AUTH_SESSION,        fd_routes_users_create },
   { "PATCH",  "users/*",               AUTH_SESSION,        fd_routes_users_patch },
+  /* issue 15: second factor */
+  { "POST",   "session/second-factor", AUTH_NONE,           fd_routes_second_factor },
+  { "POST",   "account/totp",          AUTH_SESSION,        fd_routes_account_totp },
+  { "DELETE", "users/*/totp",          AUTH_SESSION,        fd_routes_users_totp_delete },
 };
 
 static void
@@ -162,7 +166,8 @@ fd_server_dispatch_cb (SoupServer        *soup,
   if (!fd_request_parse_body (req))
     return;
   if (route->auth != AUTH_NONE &&
-      !fd_request_authenticate (req, route->auth == AUTH_SESSION_LOCKED))
+      (!fd_request_authenticate (req, route->auth == AUTH_SESSION_LOCKED) ||
+       !fd_second_factor_gate (req, route->handler)))
     return;
 
   route->handler (req);

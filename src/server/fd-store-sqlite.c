@@ -18,7 +18,7 @@
  * never decrypt anything. */
 
 /* The engine is split per entity around fd-store-sqlite-private.h:
- * fd-store-sqlite-{users,sessions,residents,visitors,audit,alerts,limits}.c. */
+ * fd-store-sqlite-{users,sessions,residents,visitors,audit,alerts,limits,totp}.c. */
 
 static const char *migrations[] = {
   /* 1 */
@@ -83,6 +83,17 @@ static const char *migrations[] = {
    * index only, not one table row per counted entry (the soak benchmark) */
   "CREATE INDEX audit_actor_counts ON audit_log (actor_id, action, at, outcome, target);"
   "DROP INDEX audit_actor;",
+  /* issue 15 (second factor): an account's TOTP secret (sealed), its
+   * replay guard and demo exemption; recovery codes as keyed hashes;
+   * pending sign-in challenges as hashes. Order-independent. */
+  "CREATE TABLE IF NOT EXISTS user_totp (user_id INTEGER PRIMARY KEY, secret_enc BLOB,"
+  "  confirmed INTEGER NOT NULL DEFAULT 0, last_step INTEGER NOT NULL DEFAULT 0,"
+  "  exempt INTEGER NOT NULL DEFAULT 0);"
+  "CREATE TABLE IF NOT EXISTS totp_recovery (user_id INTEGER NOT NULL, code_hash TEXT NOT NULL,"
+  "  used_at INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (user_id, code_hash)) WITHOUT ROWID;"
+  "CREATE TABLE IF NOT EXISTS totp_challenges (hash TEXT PRIMARY KEY, user_id INTEGER NOT NULL,"
+  "  workstation TEXT, ip TEXT, expires_at INTEGER NOT NULL);"
+  "CREATE INDEX IF NOT EXISTS totp_challenges_expiry ON totp_challenges (expires_at);",
 };
 
 static void
@@ -196,6 +207,13 @@ static const FdStoreBackend sqlite_backend = {
   .login_attempt_clear = fd_sqlite_login_attempt_clear,
   .session_unlock_reserve = fd_sqlite_session_unlock_reserve,
   .resident_insert_many = fd_sqlite_resident_insert_many,
+  /* issue 15 */
+  .totp_get = fd_sqlite_totp_get,
+  .totp_put = fd_sqlite_totp_put,
+  .totp_step_take = fd_sqlite_totp_step_take,
+  .totp_recovery_use = fd_sqlite_totp_recovery_use,
+  .totp_challenge_put = fd_sqlite_totp_challenge_put,
+  .totp_challenge_take = fd_sqlite_totp_challenge_take,
 };
 
 static void
