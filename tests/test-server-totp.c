@@ -12,53 +12,11 @@
 
 #include "fd-test-server.h"
 
-/* The test's own TOTP (RFC 6238, HMAC-SHA-1, 6 digits, 30 s): an oracle
- * written apart from the server's fd-totp.c. */
-
-static GBytes *
-base32_decode (const char *text)
-{
-  const char *alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-  GByteArray *out = g_byte_array_new ();
-  guint buffer = 0, bits = 0;
-
-  for (const char *p = text; *p != '\0' && *p != '='; p++)
-    {
-      const char *at = strchr (alphabet, *p);
-
-      g_assert_nonnull (at);
-      buffer = (buffer << 5) | (guint) (at - alphabet);
-      bits += 5;
-      if (bits >= 8)
-        {
-          guint8 byte = (buffer >> (bits - 8)) & 0xff;
-          g_byte_array_append (out, &byte, 1);
-          bits -= 8;
-        }
-    }
-  return g_byte_array_free_to_bytes (out);
-}
-
 static char *
 totp_at (const char *secret,
          gint64      step)
 {
-  g_autoptr(GBytes) key = base32_decode (secret);
-  g_autoptr(GHmac) hmac = g_hmac_new (G_CHECKSUM_SHA1, g_bytes_get_data (key, NULL),
-                                      g_bytes_get_size (key));
-  guint8 counter[8], digest[20];
-  gsize len = sizeof digest;
-  guint offset;
-  guint32 value;
-
-  for (int i = 7; i >= 0; i--, step >>= 8)
-    counter[i] = step & 0xff;
-  g_hmac_update (hmac, counter, sizeof counter);
-  g_hmac_get_digest (hmac, digest, &len);
-  offset = digest[19] & 0xf;
-  value = ((digest[offset] & 0x7fu) << 24) | (digest[offset + 1] << 16) |
-          (digest[offset + 2] << 8) | digest[offset + 3];
-  return g_strdup_printf ("%06u", value % 1000000);
+  return fd_test_totp_code (secret, step);
 }
 
 static gint64
