@@ -11,6 +11,8 @@ G_BEGIN_DECLS
 #define FD_API_PATH_SESSION         "/session"
 #define FD_API_PATH_SESSION_LOCK    "/session/lock"
 #define FD_API_PATH_SESSION_UNLOCK  "/session/unlock"
+#define FD_API_PATH_SECOND_FACTOR   "/session/second-factor"
+#define FD_API_PATH_ACCOUNT_TOTP    "/account/totp"
 #define FD_API_PATH_VISITORS        "/visitors"
 #define FD_API_PATH_AUDIT_VERIFY    "/audit/verify"
 #define FD_API_PATH_ALERTS          "/alerts"

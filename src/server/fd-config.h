@@ -33,6 +33,9 @@ typedef struct
   guint    audit_witness_interval_s;   /* 60; demo --audit-witness-interval for tests */
   /* sign-in attempts a minute per source address (issue 9) */
   guint    sign_in_rate;
+  /* issue 15: roles that must sign in with a second factor, as bits
+   * (1 << FdRole); policy "second-factor" */
+  guint    second_factor_roles;
 } FdConfig;
 
 FdConfig *fd_config_new_defaults   (void);
@@ -59,5 +62,9 @@ void      fd_config_resolve_paths   (FdConfig   *config);
 gboolean  fd_config_is_off_hours    (const FdConfig *config,
                                      guint           minute_of_day);
 gboolean  fd_host_is_loopback       (const char *host);
+/* "off" or "required-for: ROLE[,ROLE…]" (issue 15). */
+gboolean  fd_config_parse_second_factor (FdConfig   *config,
+                                         const char *text,
+                                         GError    **error);
 
 G_END_DECLS

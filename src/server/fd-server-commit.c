@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include "fd-estates.h"
 #include "fd-server-private.h"
 
 /* group commit */
@@ -129,8 +130,11 @@ audit_write (FdRequest          *req,
   entry.reason_code = g_strdup (reason_code);
   entry.reason_text = g_strdup (reason_text);
   entry.outcome = g_strdup (allowed ? "allowed" : "denied");
-  /* explicit, not left to the scope at the time of writing (issue 11) */
-  entry.estate_id = req->estate_id;
+  /* explicit, not left to the scope at the time of writing (issue 11);
+   * a request of no estate yet (a sign-in step) in a one-estate office
+   * belongs to that estate, as company-wide sessions there do */
+  entry.estate_id = req->estate_id != FD_ESTATE_ALL ? req->estate_id
+                                                    : fd_estates_only (req->server->store);
 
   ok = open_transaction (req->server, &error) &&
        FD_STORE_CALL (req->server->store, audit_append, &entry, &error);

@@ -338,4 +338,54 @@ void        fd_reply_locked        (FdRequest   *req,
                                     const char  *message,
                                     gint64       locked_until);
 
+/* issue 15: the second factor (fd-routes-second-factor.c). */
+typedef enum
+{
+  FD_SECOND_FACTOR_NONE,     /* password alone */
+  FD_SECOND_FACTOR_ASK,      /* enrolled: sign-in asks for a code */
+  FD_SECOND_FACTOR_ENROL,    /* required and not enrolled: enrolment-only sessions */
+} FdSecondFactorNeed;
+
+FdSecondFactorNeed fd_second_factor_need (FdServer           *server,
+                                          const FdUserRecord *user);
+/* After a right password of an enrolled account: stores a challenge and
+ * answers 401 second-factor-required with it. @locked_until not 0: this
+ * attempt reached the failure limit (423 instead). */
+void        fd_second_factor_challenge (FdRequest          *req,
+                                        const FdUserRecord *user,
+                                        const char         *workstation,
+                                        gint64              locked_until);
+/* In dispatch, after authentication: an account that must enrol reaches
+ * only enrolment and its own session (else 403, audited). FALSE with the
+ * answer sent. */
+gboolean    fd_second_factor_gate      (FdRequest          *req,
+                                        FdHandler           handler);
+/* "second_factor": "none" | "enrolled" | "enrolment-required" */
+void        fd_write_second_factor     (FdJsonWriter       *w,
+                                        FdServer           *server,
+                                        const FdUserRecord *user);
+void fd_routes_second_factor     (FdRequest *req);
+void fd_routes_account_totp      (FdRequest *req);
+void fd_routes_users_totp_delete (FdRequest *req);
+/* fd-routes-session.c: a new session for @user (its "login" entry, the
+ * 201 answer of sign-in). */
+void        fd_session_begin           (FdRequest          *req,
+                                        FdUserRecord       *user,
+                                        const char         *workstation);
+/* fd-routes-session.c: a disabled or locked account is answered (403 or
+ * 423, audited as @action) and TRUE returned. */
+gboolean    fd_sign_in_refused         (FdRequest          *req,
+                                        const FdUserRecord *user,
+                                        const char         *action,
+                                        gint64              now);
+/* An error whose code is not one of FdError's (the server's own codes):
+ * {"error": {"code", "message", extra…}}; @secret wipes the text after. */
+void        fd_reply_error_coded       (FdRequest          *req,
+                                        guint               status,
+                                        const char         *code,
+                                        const char         *message,
+                                        const char         *member,
+                                        FdJsonWriter       *extra,
+                                        gboolean            secret);
+
 G_END_DECLS

@@ -358,5 +358,15 @@ GArray *fd_sqlite_review_overdue (FdStore *store, gint64 now);
 GArray *fd_sqlite_activity_days (FdStore *store, const char *from_day, const char *to_day);
 gboolean fd_sqlite_user_last_sign_in (FdStore *store, gint64 user_id, gint64 *at,
                                       char **workstation);
+/* fd-store-sqlite-totp.c (issue 15) */
+FdTotpRecord *fd_sqlite_totp_get (FdStore *store, gint64 user_id, gboolean with_secret);
+gboolean fd_sqlite_totp_put (FdStore *store, const FdTotpRecord *record,
+                             const char * const *recovery_hashes, GError **error);
+gboolean fd_sqlite_totp_step_take (FdStore *store, gint64 user_id, gint64 step);
+gboolean fd_sqlite_totp_recovery_use (FdStore *store, gint64 user_id, const char *code_hash,
+                                      gint64 now, guint *left);
+gboolean fd_sqlite_totp_challenge_put (FdStore *store, const FdTotpChallenge *challenge,
+                                       gint64 now, GError **error);
+FdTotpChallenge *fd_sqlite_totp_challenge_take (FdStore *store, const char *hash, gint64 now);
 
 G_END_DECLS

@@ -18,7 +18,7 @@
  * never decrypt anything. */
 
 /* The engine is split per entity around fd-store-sqlite-private.h:
- * fd-store-sqlite-{users,sessions,residents,visitors,audit,alerts,limits}.c,
+ * fd-store-sqlite-{users,sessions,residents,visitors,audit,alerts,limits,totp}.c,
  * fd-store-sqlite-reviews.c (issue 12). */
 
 static const char *migrations[] = {
@@ -147,6 +147,17 @@ static const char *migrations[] = {
   "  BEGIN INSERT INTO audit_activity (actor_id, day, action, n)"
   "  VALUES (NEW.actor_id, substr(NEW.at, 1, 10), NEW.action, 1)"
   "  ON CONFLICT (actor_id, day, action) DO UPDATE SET n = n + 1; END;",
+  /* 9 (issue 15, second factor): an account's TOTP secret (sealed), its
+   * replay guard and demo exemption; recovery codes as keyed hashes;
+   * pending sign-in challenges as hashes. Order-independent. */
+  "CREATE TABLE IF NOT EXISTS user_totp (user_id INTEGER PRIMARY KEY, secret_enc BLOB,"
+  "  confirmed INTEGER NOT NULL DEFAULT 0, last_step INTEGER NOT NULL DEFAULT 0,"
+  "  exempt INTEGER NOT NULL DEFAULT 0);"
+  "CREATE TABLE IF NOT EXISTS totp_recovery (user_id INTEGER NOT NULL, code_hash TEXT NOT NULL,"
+  "  used_at INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (user_id, code_hash)) WITHOUT ROWID;"
+  "CREATE TABLE IF NOT EXISTS totp_challenges (hash TEXT PRIMARY KEY, user_id INTEGER NOT NULL,"
+  "  workstation TEXT, ip TEXT, expires_at INTEGER NOT NULL);"
+  "CREATE INDEX IF NOT EXISTS totp_challenges_expiry ON totp_challenges (expires_at);",
 };
 
 static void
@@ -274,6 +285,13 @@ static const FdStoreBackend sqlite_backend = {
   .review_overdue = fd_sqlite_review_overdue,
   .activity_days = fd_sqlite_activity_days,
   .user_last_sign_in = fd_sqlite_user_last_sign_in,
+  /* issue 15 */
+  .totp_get = fd_sqlite_totp_get,
+  .totp_put = fd_sqlite_totp_put,
+  .totp_step_take = fd_sqlite_totp_step_take,
+  .totp_recovery_use = fd_sqlite_totp_recovery_use,
+  .totp_challenge_put = fd_sqlite_totp_challenge_put,
+  .totp_challenge_take = fd_sqlite_totp_challenge_take,
 };
 
 static void

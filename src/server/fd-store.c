@@ -226,3 +226,40 @@ fd_review_items_new (void)
 {
   return g_ptr_array_new_with_free_func ((GDestroyNotify) review_item_free);
 }
+
+/* issue 15 */
+void
+fd_totp_record_free (FdTotpRecord *record)
+{
+  if (record == NULL)
+    return;
+  fd_secret_free (record->secret);
+  g_free (record);
+}
+
+void
+fd_totp_challenge_free (FdTotpChallenge *challenge)
+{
+  if (challenge == NULL)
+    return;
+  g_free (challenge->hash);
+  g_free (challenge->workstation);
+  g_free (challenge->ip);
+  g_free (challenge);
+}
+
+gboolean
+fd_store_totp_reset (FdStore  *store,
+                     gint64    user_id,
+                     GError  **error)
+{
+  g_autoptr(FdTotpRecord) record = FD_STORE_CALL (store, totp_get, user_id, FALSE);
+  const char * const none[] = { NULL };
+  FdTotpRecord reset = { .user_id = user_id, .exempt = record != NULL && record->exempt };
+
+  if (!FD_STORE_CALL (store, totp_put, &reset, none, error))
+    return FALSE;
+  FD_STORE_CALL (store, sessions_end_for_user, user_id, "second-factor-reset",
+                 g_get_real_time ());
+  return TRUE;
+}

@@ -175,6 +175,29 @@ typedef struct
   guint       limit;
 } FdAuditQuery;
 
+/* issue 15: an account's second factor (store calls totp_*). */
+typedef struct
+{
+  gint64   user_id;
+  char    *secret;         /* base32, clear; only with totp_get (…, TRUE) */
+  gboolean has_secret;
+  gboolean confirmed;      /* FALSE: enrolment begun, not confirmed by a code */
+  gint64   last_step;      /* the last TOTP step accepted (replay guard) */
+  gboolean exempt;         /* a demo account: never asked (demo mode only) */
+  guint    recovery_left;  /* unused recovery codes (totp_get) */
+} FdTotpRecord;
+
+/* A pending second step of a sign-in: bound to the account, and to the
+ * workstation and address the password came from. */
+typedef struct
+{
+  char   *hash;            /* SHA-256 hex of the challenge */
+  gint64  user_id;
+  char   *workstation;
+  char   *ip;
+  gint64  expires_at;      /* µs since epoch */
+} FdTotpChallenge;
+
 /* What fd_store_login_attempt_reserve() decided (issue 9). */
 typedef enum
 {
@@ -420,6 +443,45 @@ struct _FdStoreBackend
    * never signed in. */
   gboolean    (*user_last_sign_in) (FdStore *store, gint64 user_id, gint64 *at,
                                     char **workstation);
+
+  /* --- appended (issue 15, second factor) ---
+   *
+   * One row per account that has begun enrolling a TOTP secret or is
+   * exempt (FdTotpRecord); its recovery codes (stored only as keyed hashes,
+   * fd-totp.h); and sign-in challenges (FdTotpChallenge), which live in the
+   * database so that every server process on it sees them. Not
+   * estate-scoped: accounts are company-wide rows. Same transaction rules
+   * as the limits above (one transaction, or part of the caller's). */
+
+  /* The account's row, or NULL when it has none. @with_secret: open the
+   * sealed secret into record->secret (else it stays NULL; has_secret
+   * says whether one is stored). */
+  FdTotpRecord *(*totp_get)        (FdStore *store, gint64 user_id, gboolean with_secret);
+  /* Writes the whole row of @record->user_id (insert or replace): the
+   * secret sealed (aad "user_totp:ID:secret"; NULL = none), confirmed,
+   * last_step, exempt. @recovery_hashes: NULL keeps the stored codes;
+   * otherwise they are all replaced by these (an empty vector removes
+   * them). */
+  gboolean    (*totp_put)          (FdStore *store, const FdTotpRecord *record,
+                                    const char * const *recovery_hashes, GError **error);
+  /* Replay guard: atomically sets last_step to @step when the row has a
+   * secret and its last_step is lower (one UPDATE … WHERE last_step < @step).
+   * TRUE when it did; FALSE when the step (or a later one) was already
+   * used, or on error. Two callers with the same step: one wins. */
+  gboolean    (*totp_step_take)    (FdStore *store, gint64 user_id, gint64 step);
+  /* Marks the unused recovery code of @user_id whose hash is @code_hash as
+   * used at @now, atomically. TRUE when one was; *@left gets the unused
+   * codes that remain. */
+  gboolean    (*totp_recovery_use) (FdStore *store, gint64 user_id, const char *code_hash,
+                                    gint64 now, guint *left);
+  /* Stores a challenge (its hash, never the challenge) and forgets those
+   * expired before @now. */
+  gboolean    (*totp_challenge_put) (FdStore *store, const FdTotpChallenge *challenge,
+                                     gint64 now, GError **error);
+  /* Takes the challenge whose hash is @hash: deletes it and, when it had
+   * not expired at @now, returns it. Single use: of two callers with the
+   * same challenge, at most one gets it (DELETE … RETURNING). */
+  FdTotpChallenge *(*totp_challenge_take) (FdStore *store, const char *hash, gint64 now);
 };
 
 struct _FdStore
@@ -456,10 +518,20 @@ void     fd_room_record_free     (FdRoomRecord     *room);
 void     fd_estate_record_free   (FdEstateRecord   *estate);
 void     fd_review_record_free   (FdReviewRecord   *review);  /* issue 12 */
 GPtrArray *fd_review_items_new   (void);                    /* FdReviewItem*, owned */
+void     fd_totp_record_free     (FdTotpRecord     *record);
+void     fd_totp_challenge_free  (FdTotpChallenge  *challenge);
 
 /* The chain hash of @entry given its prev_hash: lowercase hex SHA-256 over
  * every member, length-prefixed so no two entries serialise alike. */
 char    *fd_audit_entry_compute_hash (const FdAuditEntry *entry);
+
+/* issue 15: forgets @user_id's second factor and recovery codes (keeping
+ * a demo exemption) and ends its sessions ("second-factor-reset"): it
+ * enrols again at its next sign-in. Inside the caller's transaction if
+ * one is open. */
+gboolean fd_store_totp_reset         (FdStore  *store,
+                                      gint64    user_id,
+                                      GError  **error);
 
 /* Current UTC time as the audit log writes it. */
 char    *fd_time_format_rfc3339      (gint64 usec);
@@ -472,6 +544,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdAuditEntry, fd_audit_entry_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdAlertRecord, fd_alert_record_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdEstateRecord, fd_estate_record_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdReviewRecord, fd_review_record_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdTotpRecord, fd_totp_record_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdTotpChallenge, fd_totp_challenge_free)
 
 #define FD_STORE_CALL(store, fn, ...) ((store)->backend->fn ((store), __VA_ARGS__))
 #define FD_STORE_CALL0(store, fn) ((store)->backend->fn ((store)))

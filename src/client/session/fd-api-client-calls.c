@@ -7,7 +7,10 @@
 
 #include "fd-api-client.h"
 
+#include <string.h>
+
 #include "fd-error.h"
+#include "fd-field.h"
 #include "fd-wipe.h"
 
 /* One typed call: the raw request, then one parser over its answer. */
@@ -474,3 +477,73 @@ fd_api_client_export_review_async (FdApiClient         *self,
 
   fd_api_client_get_bytes_async (self, path, cancellable, callback, user_data);
 }
+/* ---- second factor (issue 15) ---------------------------------------------- */
+
+/* {"secret_uri": "otpauth://…"} → the URI; json-glib's copy is wiped. */
+static gpointer
+totp_uri_parse (JsonNode  *node,
+                GError   **error)
+{
+  const char *uri = JSON_NODE_HOLDS_OBJECT (node)
+                    ? fd_json_get_string (json_node_get_object (node), "secret_uri") : NULL;
+  char *copy;
+
+  if (uri == NULL || !g_str_has_prefix (uri, "otpauth://totp/"))
+    {
+      g_set_error (error, FD_ERROR, FD_ERROR_PROTOCOL, "The server sent no set-up code");
+      return NULL;
+    }
+  copy = g_strdup (uri);
+  fd_wipe_json_string (node, "secret_uri");
+  return copy;
+}
+
+/* {"recovery_codes": ["…", …]} → a NULL-terminated vector; json-glib's
+ * copies are wiped. */
+static gpointer
+recovery_codes_parse (JsonNode  *node,
+                      GError   **error)
+{
+  JsonNode *member = JSON_NODE_HOLDS_OBJECT (node)
+                     ? json_object_get_member (json_node_get_object (node), "recovery_codes")
+                     : NULL;
+  g_autoptr(GPtrArray) codes = g_ptr_array_new ();
+  JsonArray *array;
+
+  if (member == NULL || !JSON_NODE_HOLDS_ARRAY (member))
+    goto bad;
+  array = json_node_get_array (member);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *item = json_array_get_element (array, i);
+      char *text;
+
+      if (!JSON_NODE_HOLDS_VALUE (item) || json_node_get_value_type (item) != G_TYPE_STRING)
+        {
+          g_ptr_array_add (codes, NULL);
+          fd_wipe_strv ((char **) g_ptr_array_free (g_steal_pointer (&codes), FALSE));
+          goto bad;
+        }
+      text = (char *) json_node_get_string (item);
+      g_ptr_array_add (codes, g_strdup (text));
+      explicit_bzero (text, strlen (text));
+    }
+  if (codes->len == 0)
+    goto bad;
+  g_ptr_array_add (codes, NULL);
+  return g_ptr_array_free (g_steal_pointer (&codes), FALSE);
+
+bad:
+  g_set_error (error, FD_ERROR, FD_ERROR_PROTOCOL, "The server sent no recovery codes");
+  return NULL;
+}
+
+DEFINE_ASYNC (totp_begin, (FdApiClient *self),
+              "POST", g_strdup (FD_API_PATH_ACCOUNT_TOTP), string_body (NULL),
+              record_call (totp_uri_parse, (GDestroyNotify) fd_secret_free))
+DEFINE_FINISH (char, totp_begin)
+
+DEFINE_ASYNC (totp_confirm, (FdApiClient *self, const char *code),
+              "POST", g_strdup (FD_API_PATH_ACCOUNT_TOTP), string_body ("code", code, NULL),
+              record_call (recovery_codes_parse, (GDestroyNotify) fd_wipe_strv))
+DEFINE_FINISH (char *, totp_confirm)

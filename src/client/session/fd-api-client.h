@@ -192,6 +192,24 @@ FdPage        *fd_api_client_list_users_finish       (FdApiClient   *self,
                                                       GAsyncResult  *result,
                                                       GError       **error);
 /* GET /health: TRUE when the server answered. */
+/* issue 15: POST /account/totp — begin (the otpauth:// URI, a secret:
+ * free with fd_secret_free()) and confirm (the recovery codes, shown
+ * once: free with fd_wipe_strv()). */
+void           fd_api_client_totp_begin_async        (FdApiClient   *self,
+                                                      GCancellable  *cancellable,
+                                                      GAsyncReadyCallback callback,
+                                                      gpointer       user_data);
+char          *fd_api_client_totp_begin_finish       (FdApiClient   *self,
+                                                      GAsyncResult  *result,
+                                                      GError       **error);
+void           fd_api_client_totp_confirm_async      (FdApiClient   *self,
+                                                      const char    *code,
+                                                      GCancellable  *cancellable,
+                                                      GAsyncReadyCallback callback,
+                                                      gpointer       user_data);
+char         **fd_api_client_totp_confirm_finish     (FdApiClient   *self,
+                                                      GAsyncResult  *result,
+                                                      GError       **error);
 void           fd_api_client_check_health_async      (FdApiClient   *self,
                                                       FD_API_CLIENT_CALL_ARGS);
 gboolean       fd_api_client_check_health_finish     (FdApiClient   *self,
