@@ -156,9 +156,18 @@ fd_seed_demo (FdStore     *store,
 
   if (users->len == 0)
     for (guint i = 0; i < G_N_ELEMENTS (demo_accounts); i++)
-      if (!fd_seed_add_user (store, demo_accounts[i].username, demo_accounts[i].display_name,
-                             demo_accounts[i].username, password, "(demo)", error))
-        return FALSE;
+      {
+        g_autoptr(FdUserRecord) user = NULL;
+
+        if (!fd_seed_add_user (store, demo_accounts[i].username, demo_accounts[i].display_name,
+                               demo_accounts[i].username, password, "(demo)", error))
+          return FALSE;
+        /* issue 12: the self-check names accounts left on this password */
+        user = FD_STORE_CALL (store, user_by_name, demo_accounts[i].username);
+        if (user == NULL ||
+            !FD_STORE_CALL (store, password_origin_set, user->id, "demo", error))
+          return FALSE;
+      }
 
   if (FD_STORE_CALL0 (store, resident_count) > 0 || n_residents == 0)
     return TRUE;

@@ -49,6 +49,10 @@ static const Route routes[] = {
   { "GET",    "users",                 AUTH_SESSION,        fd_routes_users_list },
   { "POST",   "users",                 AUTH_SESSION,        fd_routes_users_create },
   { "PATCH",  "users/*",               AUTH_SESSION,        fd_routes_users_patch },
+  /* issue 12 */
+  { "GET",    "alerts/deliveries",     AUTH_SESSION,        fd_routes_alert_deliveries },
+  { "POST",   "alerts/test",           AUTH_SESSION,        fd_routes_alert_test },
+  { "GET",    "admin/checks",          AUTH_SESSION,        fd_routes_admin_checks },
 };
 
 static void

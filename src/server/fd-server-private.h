@@ -6,6 +6,7 @@
 #include <libsoup/soup.h>
 #include <json-glib/json-glib.h>
 
+#include "fd-alert-out.h"
 #include "fd-connection-guard.h"
 #include "fd-error.h"
 #include "fd-policy.h"
@@ -52,6 +53,9 @@ struct _FdServer
   FdRateLimit   *sign_in_limit;
   /* Search queries run on these workers, off the main context (issue 13). */
   FdSearchPool  *search_pool;
+  /* issue 12: alerts sent out of the app (fd-alert-out.h); NULL when no
+   * destination is configured */
+  FdAlertOut    *alert_out;
 };
 
 typedef struct _FdRequest FdRequest;
@@ -277,6 +281,10 @@ void fd_routes_incident_put    (FdRequest *req);
 void fd_routes_users_list      (FdRequest *req);
 void fd_routes_users_create    (FdRequest *req);
 void fd_routes_users_patch     (FdRequest *req);
+/* issue 12 (fd-routes-alerts-out.c) */
+void fd_routes_alert_deliveries (FdRequest *req);
+void fd_routes_alert_test      (FdRequest *req);
+void fd_routes_admin_checks    (FdRequest *req);
 
 /* helpers shared by route groups */
 /* The members of a user ("id", "username", "display_name", "role") and

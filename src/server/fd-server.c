@@ -118,6 +118,7 @@ fd_server_new (FdConfig  *config,
   server->purge_id = g_timeout_add_seconds (3600, purge_visitors_cb, server);
   server->witness = fd_witness_start (store, config->audit_witness, config->db_path,
                                       config->audit_witness_interval_s);
+  server->alert_out = fd_alert_out_new (server);
   return server;
 }
 
@@ -200,6 +201,7 @@ fd_server_free (FdServer *server)
     return;
   g_clear_handle_id (&server->purge_id, g_source_remove);
   g_clear_handle_id (&server->shutdown_timeout_id, g_source_remove);
+  g_clear_pointer (&server->alert_out, fd_alert_out_free);
   if (server->awaiting_commit != NULL)
     fd_server_flush (server);
   g_clear_pointer (&server->awaiting_commit, g_ptr_array_unref);

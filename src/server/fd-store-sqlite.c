@@ -18,7 +18,7 @@
  * never decrypt anything. */
 
 /* The engine is split per entity around fd-store-sqlite-private.h:
- * fd-store-sqlite-{users,sessions,residents,visitors,audit,alerts,limits}.c. */
+ * fd-store-sqlite-{users,sessions,residents,visitors,audit,alerts,limits,deliveries}.c. */
 
 static const char *migrations[] = {
   /* 1 */
@@ -83,6 +83,22 @@ static const char *migrations[] = {
    * index only, not one table row per counted entry (the soak benchmark) */
   "CREATE INDEX audit_actor_counts ON audit_log (actor_id, action, at, outcome, target);"
   "DROP INDEX audit_actor;",
+  /* issue 12 (alerts): the delivery queue of alerts sent out of the app
+   * (fd-store-sqlite-deliveries.c), and where a password came from (the
+   * self-check's "demo password" finding). New tables only, IF NOT EXISTS:
+   * independent of the other branches' migrations. */
+  "CREATE TABLE IF NOT EXISTS alert_deliveries (id INTEGER PRIMARY KEY,"
+  "  alert_id INTEGER NOT NULL DEFAULT 0, estate_id INTEGER NOT NULL DEFAULT 0,"
+  "  channel TEXT NOT NULL, destination TEXT NOT NULL, kind TEXT NOT NULL, at TEXT NOT NULL,"
+  "  actor TEXT, estate TEXT, detail TEXT, status TEXT NOT NULL DEFAULT 'pending',"
+  "  attempts INTEGER NOT NULL DEFAULT 0, next_at INTEGER NOT NULL,"
+  "  last_attempt_at INTEGER NOT NULL DEFAULT 0, last_error TEXT, created_at INTEGER NOT NULL,"
+  "  delivered_at INTEGER NOT NULL DEFAULT 0);"
+  "CREATE INDEX IF NOT EXISTS alert_deliveries_due ON alert_deliveries (status, next_at);"
+  "CREATE INDEX IF NOT EXISTS alert_deliveries_attempt ON alert_deliveries (status, last_attempt_at);"
+  "CREATE INDEX IF NOT EXISTS alert_deliveries_estate ON alert_deliveries (estate_id, id);"
+  "CREATE TABLE IF NOT EXISTS password_origins (user_id INTEGER PRIMARY KEY,"
+  "  origin TEXT NOT NULL, set_at INTEGER NOT NULL);",
 };
 
 static void
@@ -196,6 +212,15 @@ static const FdStoreBackend sqlite_backend = {
   .login_attempt_clear = fd_sqlite_login_attempt_clear,
   .session_unlock_reserve = fd_sqlite_session_unlock_reserve,
   .resident_insert_many = fd_sqlite_resident_insert_many,
+  /* issue 12 */
+  .delivery_enqueue = fd_sqlite_delivery_enqueue,
+  .delivery_claim = fd_sqlite_delivery_claim,
+  .delivery_finish = fd_sqlite_delivery_finish,
+  .delivery_list = fd_sqlite_delivery_list,
+  .delivery_count = fd_sqlite_delivery_count,
+  .password_origin_set = fd_sqlite_password_origin_set,
+  .account_activity = fd_sqlite_account_activity,
+  .integrity_check = fd_sqlite_integrity_check,
 };
 
 static void
