@@ -100,6 +100,7 @@ fd_alert_out_body (FdAlertFormat           format,
 {
   g_auto(FdJsonWriter) w = { 0 };
   g_autofree char *text = NULL;
+  gsize len = 0;
 
   fd_json_writer_init (&w, 512);
   fd_json_writer_begin_object (&w);
@@ -138,7 +139,7 @@ fd_alert_out_body (FdAlertFormat           format,
       break;
     }
   fd_json_writer_end_object (&w);
-  return fd_json_writer_steal (&w, NULL);
+  return fd_json_writer_steal (&w, &len);
 }
 
 /* RFC 5424 PARAM-VALUE: '"', '\' and ']' escaped. */
@@ -440,8 +441,11 @@ send_webhook (Attempt *attempt)
       attempt_finish (attempt, "the webhook URL cannot be used");
       return;
     }
+  gsize len;
+
   body = fd_alert_out_body (config->alert_webhook_format, attempt->delivery);
-  bytes = g_bytes_new_take (g_steal_pointer (&body), strlen (body));
+  len = strlen (body);
+  bytes = g_bytes_new_take (g_steal_pointer (&body), len);
   soup_message_set_request_body_from_bytes (msg, "application/json; charset=utf-8", bytes);
   /* A redirect could lead the alert to plain HTTP or elsewhere. */
   soup_message_add_flags (msg, SOUP_MESSAGE_NO_REDIRECT);
@@ -573,6 +577,8 @@ start_attempt (FdAlertOut       *out,
 
   attempt->out = out;
   attempt->delivery = d;
+  g_debug ("Alert delivery %" G_GINT64_FORMAT ": attempt %u to %s", d->id, d->attempts + 1,
+           d->destination);
   g_hash_table_insert (out->in_flight, &d->id, d);
   if (g_str_equal (d->channel, "webhook") && out->session != NULL)
     send_webhook (attempt);

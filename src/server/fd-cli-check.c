@@ -42,7 +42,8 @@ fd_cli_check (int    argc,
   for (guint i = 0; i < findings->len; i++)
     {
       FdFinding *f = g_ptr_array_index (findings, i);
-      g_print ("%s: %s — %s\n", fd_check_level_name (f->level), f->what, f->fix);
+      /* stdio, not g_print(): the line stays UTF-8 (its "—") whatever the locale */
+      printf ("%s: %s — %s\n", fd_check_level_name (f->level), f->what, f->fix);
     }
   worst = fd_check_worst (findings);
   fd_check_job_free (job);
