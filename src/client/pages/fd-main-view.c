@@ -8,6 +8,7 @@
 #include "fd-main-view-private.h"
 
 #include "fd-alerts-page.h"
+#include "fd-checks-page.h"
 #include "fd-audit-page.h"
 #include "fd-client-resources.h"
 #include "fd-field.h"
@@ -168,6 +169,11 @@ build_pages (FdMainView *self)
       add_page (self, GTK_WIDGET (fd_alerts_page_new (self->api, manager)),
                 "alerts", _("Alerts"), "dialog-warning-symbolic");
     }
+
+  /* issue 12: the security self-check */
+  if (manager || role == FD_ROLE_ADMIN)
+    add_page (self, GTK_WIDGET (fd_checks_page_new (self->api)),
+              "checks", _("Security Check"), "security-high-symbolic");
 
   if (g_hash_table_size (self->pages) == 0)
     {
