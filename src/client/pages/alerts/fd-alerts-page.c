@@ -331,26 +331,14 @@ fd_alerts_page_new (FdApiClient *api,
                     gboolean     can_switch)
 {
   FdAlertsPage *self;
-  GtkWidget *clamp, *box, *group, *button, *placeholder;
+  GtkWidget *box, *group, *button;
 
   g_return_val_if_fail (FD_IS_API_CLIENT (api), NULL);
 
   self = g_object_new (FD_TYPE_ALERTS_PAGE, NULL);
   self->api = g_object_ref (api);
 
-  self->scroller = gtk_scrolled_window_new ();
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->scroller),
-                                  GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-  gtk_widget_set_parent (self->scroller, GTK_WIDGET (self));
-  clamp = adw_clamp_new ();
-  adw_clamp_set_maximum_size (ADW_CLAMP (clamp), 760);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scroller), clamp);
-  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 24);
-  gtk_widget_set_margin_top (box, 18);
-  gtk_widget_set_margin_bottom (box, 18);
-  gtk_widget_set_margin_start (box, 12);
-  gtk_widget_set_margin_end (box, 12);
-  adw_clamp_set_child (ADW_CLAMP (clamp), box);
+  self->scroller = fd_view_page_scroller (GTK_WIDGET (self), 24, &box);
 
   group = adw_preferences_group_new ();
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Incident Response"));
@@ -370,16 +358,7 @@ fd_alerts_page_new (FdApiClient *api,
   gtk_widget_add_css_class (button, "flat");
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "alerts.refresh");
   adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group), button);
-  self->list = gtk_list_box_new ();
-  gtk_list_box_set_selection_mode (GTK_LIST_BOX (self->list), GTK_SELECTION_NONE);
-  gtk_widget_add_css_class (self->list, "boxed-list");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->list),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Alerts"), -1);
-  placeholder = gtk_label_new (_("No alerts"));
-  gtk_widget_add_css_class (placeholder, "dim-label");
-  gtk_widget_set_margin_top (placeholder, 18);
-  gtk_widget_set_margin_bottom (placeholder, 18);
-  gtk_list_box_set_placeholder (GTK_LIST_BOX (self->list), placeholder);
+  self->list = fd_view_boxed_list (_("Alerts"), _("No alerts"));
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->list);
   self->error_label = gtk_label_new (NULL);
   gtk_label_set_wrap (GTK_LABEL (self->error_label), TRUE);
@@ -408,16 +387,7 @@ fd_alerts_page_new (FdApiClient *api,
       gtk_accessible_update_property (GTK_ACCESSIBLE (self->test_status),
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, _("Test alert status"), -1);
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->test_status);
-      self->deliveries = gtk_list_box_new ();
-      gtk_list_box_set_selection_mode (GTK_LIST_BOX (self->deliveries), GTK_SELECTION_NONE);
-      gtk_widget_add_css_class (self->deliveries, "boxed-list");
-      gtk_accessible_update_property (GTK_ACCESSIBLE (self->deliveries),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("Alert deliveries"), -1);
-      placeholder = gtk_label_new (_("Nothing sent yet"));
-      gtk_widget_add_css_class (placeholder, "dim-label");
-      gtk_widget_set_margin_top (placeholder, 18);
-      gtk_widget_set_margin_bottom (placeholder, 18);
-      gtk_list_box_set_placeholder (GTK_LIST_BOX (self->deliveries), placeholder);
+      self->deliveries = fd_view_boxed_list (_("Alert deliveries"), _("Nothing sent yet"));
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->deliveries);
       gtk_box_append (GTK_BOX (box), group);
     }

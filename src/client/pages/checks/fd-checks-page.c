@@ -280,26 +280,14 @@ FdChecksPage *
 fd_checks_page_new (FdApiClient *api)
 {
   FdChecksPage *self;
-  GtkWidget *clamp, *box, *header, *placeholder;
+  GtkWidget *box, *header;
 
   g_return_val_if_fail (FD_IS_API_CLIENT (api), NULL);
 
   self = g_object_new (FD_TYPE_CHECKS_PAGE, NULL);
   self->api = g_object_ref (api);
 
-  self->scroller = gtk_scrolled_window_new ();
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->scroller),
-                                  GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-  gtk_widget_set_parent (self->scroller, GTK_WIDGET (self));
-  clamp = adw_clamp_new ();
-  adw_clamp_set_maximum_size (ADW_CLAMP (clamp), 760);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (self->scroller), clamp);
-  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  gtk_widget_set_margin_top (box, 18);
-  gtk_widget_set_margin_bottom (box, 18);
-  gtk_widget_set_margin_start (box, 12);
-  gtk_widget_set_margin_end (box, 12);
-  adw_clamp_set_child (ADW_CLAMP (clamp), box);
+  self->scroller = fd_view_page_scroller (GTK_WIDGET (self), 12, &box);
 
   self->group = adw_preferences_group_new ();
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (self->group), _("Security Check"));
@@ -329,16 +317,7 @@ fd_checks_page_new (FdApiClient *api)
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Security check summary"), -1);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->group), self->summary);
 
-  self->list = gtk_list_box_new ();
-  gtk_list_box_set_selection_mode (GTK_LIST_BOX (self->list), GTK_SELECTION_NONE);
-  gtk_widget_add_css_class (self->list, "boxed-list");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->list),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Security check findings"), -1);
-  placeholder = gtk_label_new (_("No findings yet"));
-  gtk_widget_add_css_class (placeholder, "dim-label");
-  gtk_widget_set_margin_top (placeholder, 18);
-  gtk_widget_set_margin_bottom (placeholder, 18);
-  gtk_list_box_set_placeholder (GTK_LIST_BOX (self->list), placeholder);
+  self->list = fd_view_boxed_list (_("Security check findings"), _("No findings yet"));
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->group), self->list);
 
   self->error_label = gtk_label_new (NULL);
