@@ -9,7 +9,7 @@
  *   pages-screenshots OUTDIR SUFFIX
  *
  * writes OUTDIR/{residents,reveal,verify,lookup,visitors,audit,alerts,
- * curtain}-SUFFIX.png. It starts a demo server (synthetic residents only),
+ * checks,curtain}-SUFFIX.png. It starts a demo server (synthetic residents only),
  * builds the real FdMainView per role and takes each window with
  * ImageMagick's `import -window`.
  */
@@ -22,6 +22,7 @@
 
 #include "fd-alerts-page.h"
 #include "fd-audit-page.h"
+#include "fd-checks-page.h"
 #include "fd-main-view.h"
 #include "fd-view-util.h"
 #include "fd-resident-page.h"
@@ -169,6 +170,18 @@ patrol (void)
   fd_pages_test_view_close (&v);
 }
 
+static gboolean
+checks_cond (gpointer data)
+{
+  return fd_checks_page_get_n_items (data) > 0;
+}
+
+static gboolean
+deliveries_cond (gpointer data)
+{
+  return fd_alerts_page_get_n_deliveries (data) > 0;
+}
+
 static void
 manager (void)
 {
@@ -181,8 +194,24 @@ manager (void)
   fd_pages_test_wait_until (audit_cond, audit, 15000);
   shoot (GTK_WIDGET (v.window), "audit");
 
+  /* issue 12: a test alert sent out of the app, and the self-check */
   fd_main_view_show_page (v.view, "alerts");
+  {
+    FdAlertsPage *alerts = FD_ALERTS_PAGE (fd_main_view_get_page (v.view, "alerts"));
+
+    gtk_widget_activate_action (GTK_WIDGET (alerts), "alerts.send-test", NULL);
+    for (guint i = 0; i < 10 && !deliveries_cond (alerts); i++)
+      {
+        fd_pages_test_wait (1500);
+        fd_alerts_page_refresh (alerts);
+        fd_pages_test_wait_until (deliveries_cond, alerts, 2000);
+      }
+  }
   shoot (GTK_WIDGET (v.window), "alerts");
+
+  fd_main_view_show_page (v.view, "checks");
+  fd_pages_test_wait_until (checks_cond, fd_main_view_get_page (v.view, "checks"), 30000);
+  shoot (GTK_WIDGET (v.window), "checks");
   fd_pages_test_view_close (&v);
 }
 
@@ -190,7 +219,8 @@ int
 main (int   argc,
       char *argv[])
 {
-  FdTestServerOptions options = { .residents = 300 };
+  const char *args[] = { "--alert-syslog", "127.0.0.1:9", NULL };
+  FdTestServerOptions options = { .residents = 300, .extra_args = args };
   const char *localedir = g_getenv ("FRONTDESK_LOCALEDIR");
 
   if (argc != 3)

@@ -376,6 +376,7 @@ fd_alerts_page_new (FdApiClient *api,
         _("Each alert also goes to the office’s group chat or log collector; failed "
           "deliveries are retried."));
       self->test_button = gtk_button_new_with_mnemonic (_("Send _Test Alert"));
+      gtk_widget_set_valign (self->test_button, GTK_ALIGN_START);
       gtk_accessible_update_property (GTK_ACCESSIBLE (self->test_button),
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, _("Send a test alert"), -1);
       gtk_actionable_set_action_name (GTK_ACTIONABLE (self->test_button), "alerts.send-test");

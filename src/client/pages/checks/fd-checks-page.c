@@ -296,6 +296,7 @@ fd_checks_page_new (FdApiClient *api)
       "and alert delivery, checked by the server. It also runs daily from a timer."));
 
   header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_widget_set_valign (header, GTK_ALIGN_START);
   self->spinner = gtk_spinner_new ();
   gtk_widget_set_visible (self->spinner, FALSE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->spinner),
