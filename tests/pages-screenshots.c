@@ -9,7 +9,7 @@
  *   pages-screenshots OUTDIR SUFFIX
  *
  * writes OUTDIR/{residents,reveal,verify,lookup,visitors,audit,alerts,review,
- * curtain}-SUFFIX.png. It starts a demo server (synthetic residents only),
+ * checks,curtain}-SUFFIX.png. It starts a demo server (synthetic residents only),
  * builds the real FdMainView per role and takes each window with
  * ImageMagick's `import -window`.
  */
@@ -23,6 +23,7 @@
 #include "fd-alerts-page.h"
 #include "fd-review-page.h"
 #include "fd-audit-page.h"
+#include "fd-checks-page.h"
 #include "fd-main-view.h"
 #include "fd-view-util.h"
 #include "fd-resident-page.h"
@@ -176,6 +177,18 @@ patrol (void)
   fd_pages_test_view_close (&v);
 }
 
+static gboolean
+checks_cond (gpointer data)
+{
+  return fd_checks_page_get_n_items (data) > 0;
+}
+
+static gboolean
+deliveries_cond (gpointer data)
+{
+  return fd_alerts_page_get_n_deliveries (data) > 0;
+}
+
 static void
 manager (void)
 {
@@ -188,7 +201,19 @@ manager (void)
   fd_pages_test_wait_until (audit_cond, audit, 15000);
   shoot (GTK_WIDGET (v.window), "audit");
 
+  /* issue 12: a test alert sent out of the app, and the self-check */
   fd_main_view_show_page (v.view, "alerts");
+  {
+    FdAlertsPage *alerts = FD_ALERTS_PAGE (fd_main_view_get_page (v.view, "alerts"));
+
+    gtk_widget_activate_action (GTK_WIDGET (alerts), "alerts.send-test", NULL);
+    for (guint i = 0; i < 10 && !deliveries_cond (alerts); i++)
+      {
+        fd_pages_test_wait (1500);
+        fd_alerts_page_refresh (alerts);
+        fd_pages_test_wait_until (deliveries_cond, alerts, 2000);
+      }
+  }
   shoot (GTK_WIDGET (v.window), "alerts");
 
   /* issue 12: a review with one account confirmed */
@@ -208,6 +233,9 @@ manager (void)
     fd_pages_test_wait_until (review_cond, review, 15000);
     shoot (GTK_WIDGET (v.window), "review");
   }
+  fd_main_view_show_page (v.view, "checks");
+  fd_pages_test_wait_until (checks_cond, fd_main_view_get_page (v.view, "checks"), 30000);
+  shoot (GTK_WIDGET (v.window), "checks");
   fd_pages_test_view_close (&v);
 }
 
@@ -215,7 +243,8 @@ int
 main (int   argc,
       char *argv[])
 {
-  FdTestServerOptions options = { .residents = 300 };
+  const char *args[] = { "--alert-syslog", "127.0.0.1:9", NULL };
+  FdTestServerOptions options = { .residents = 300, .extra_args = args };
   const char *localedir = g_getenv ("FRONTDESK_LOCALEDIR");
 
   if (argc != 3)

@@ -41,14 +41,14 @@ static const RoleSpec roles[] = {
     FALSE, FALSE, FALSE, FALSE, TRUE, TRUE, FALSE,    FALSE, FALSE, FALSE, FALSE },
   { "finance", "residents", "residents",
     FALSE, FALSE, TRUE, TRUE,  FALSE, FALSE, TRUE,    TRUE, FALSE, FALSE, FALSE },
-  { "manager", "residents visitors audit alerts review", "residents",
+  { "manager", "residents visitors audit alerts review checks", "residents",
     TRUE, TRUE, TRUE, TRUE,    FALSE, FALSE, FALSE,   TRUE, TRUE, TRUE, FALSE },
   { "auditor", "audit alerts review", NULL },
-  { "admin", "", NULL },
+  { "admin", "checks", NULL },
 };
 
 static const char *all_pages[] = { "residents", "lookup", "visitors", "audit", "alerts",
-                                   "review" };
+                                   "review", "checks" };
 
 static FdFieldValue *
 server_field (JsonObject *object,

@@ -55,6 +55,8 @@ fd_cli_demo (int    argc,
   };
 
   g_option_context_add_main_entries (ctx, entries, NULL);
+  /* issue 12: --alert-webhook URL, --alert-syslog … (the config's keys) */
+  g_option_context_add_group (ctx, fd_config_alert_option_group (config));
   if (!g_option_context_parse (ctx, &argc, &argv, &error))
     return fd_cli_usage_error (error->message);
   if (argc > 1)

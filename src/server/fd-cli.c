@@ -21,6 +21,9 @@ const char fd_cli_usage_text[] =
   "                        [--audit-witness journal|syslog|file:PATH|off]\n"
   "                        [--sign-in-rate N] [--estates N]\n"
   "                        [--second-factor off|required-for:ROLE,...]\n"
+  "                        [--alert-webhook URL] [--alert-webhook-format generic|wecom|dingtalk|feishu]\n"
+  "                        [--alert-webhook-ca PEM] [--alert-syslog journal|HOST:PORT|off]\n"
+  "                        [--alert-retry S,S,…]\n"
   "  frontdesk-server serve --config FILE\n"
   "  frontdesk-server audit verify (--data-dir DIR | --config FILE) [--witness FILE]\n"
   "  frontdesk-server audit accept-restore (--data-dir DIR | --config FILE) [--witness FILE]\n"
@@ -35,6 +38,7 @@ const char fd_cli_usage_text[] =
   "  frontdesk-server user set-role (--data-dir DIR | --config FILE) --username U --role R\n"
   "  frontdesk-server backup (--data-dir DIR | --config FILE) --to DIR [--keep N]\n"
   "  frontdesk-server restore (--data-dir DIR | --config FILE) --from FILE\n"
+  "  frontdesk-server check (--data-dir DIR | --config FILE)   (exit 0 ok, 1 warning, 2 critical)\n"
   "  frontdesk-server rekey (--data-dir DIR | --config FILE) --new-key PATH\n"
   "  frontdesk-server rekey (--data-dir DIR | --config FILE) --finish\n";
 

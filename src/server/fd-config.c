@@ -47,6 +47,10 @@ fd_config_free (FdConfig *config)
   g_free (config->certificate);
   g_free (config->private_key);
   g_free (config->audit_witness);
+  g_free (config->alert_webhook);
+  g_free (config->alert_webhook_ca);
+  g_free (config->alert_syslog);
+  g_free (config->alert_retry_s);
   g_free (config);
 }
 
@@ -248,7 +252,9 @@ check_keys (GKeyFile    *kf,
   g_auto(GStrv) keys = g_key_file_get_keys (kf, group, NULL, NULL);
 
   for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
-    if (!g_strv_contains (known, keys[i]))
+    /* issue 12: fd_config_load_alerts() checks the alert-* keys */
+    if (!g_strv_contains (known, keys[i]) &&
+        !(g_str_equal (group, "server") && g_str_has_prefix (keys[i], "alert-")))
       {
         g_set_error (error, FD_ERROR, FD_ERROR_CONFIG, "Unknown key [%s] %s", group, keys[i]);
         return FALSE;
@@ -366,6 +372,9 @@ fd_config_load_file (FdConfig   *config,
         config->audit_witness = g_steal_pointer (&witness);
       }
   }
+
+  if (!fd_config_load_alerts (config, kf, error))
+    return FALSE;
 
   off_hours = g_key_file_get_string (kf, "policy", "off-hours", NULL);
   if (off_hours != NULL && !fd_config_parse_off_hours (config, g_strstrip (off_hours), error))

@@ -658,6 +658,13 @@ patch_apply (FdRequest  *req,
     return;
   if (estates_taken && end_reason == NULL)
     end_reason = "role-changed";
+  /* issue 12: a new password is no longer the demo's */
+  if (new_hash != NULL &&
+      !FD_STORE_CALL (server->store, password_origin_set, user->id, NULL, &error))
+    {
+      fd_reply_gerror (req, error);
+      return;
+    }
   /* An unlock, an enable or a new password also forgets the name's failed
    * sign-ins (issue 9), or the name would stay locked. */
   if (((has_locked && !locked) || (has_disabled && !disabled) || new_hash != NULL) &&

@@ -59,6 +59,10 @@ static const Route routes[] = {
   { "POST",   "session/second-factor", AUTH_NONE,           fd_routes_second_factor },
   { "POST",   "account/totp",          AUTH_SESSION,        fd_routes_account_totp },
   { "DELETE", "users/*/totp",          AUTH_SESSION,        fd_routes_users_totp_delete },
+  /* issue 12 */
+  { "GET",    "alerts/deliveries",     AUTH_SESSION,        fd_routes_alert_deliveries },
+  { "POST",   "alerts/test",           AUTH_SESSION,        fd_routes_alert_test },
+  { "GET",    "admin/checks",          AUTH_SESSION,        fd_routes_admin_checks },
 };
 
 static void

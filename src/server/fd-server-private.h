@@ -6,6 +6,7 @@
 #include <libsoup/soup.h>
 #include <json-glib/json-glib.h>
 
+#include "fd-alert-out.h"
 #include "fd-connection-guard.h"
 #include "fd-error.h"
 #include "fd-policy.h"
@@ -54,6 +55,9 @@ struct _FdServer
   FdSearchPool  *search_pool;
   /* issue 12: the minute check that disables accounts a review left undecided */
   guint          review_check_id;
+  /* issue 12: alerts sent out of the app (fd-alert-out.h); NULL when no
+   * destination is configured */
+  FdAlertOut    *alert_out;
 };
 
 typedef struct _FdRequest FdRequest;
@@ -321,6 +325,10 @@ void fd_csv_field              (GString    *out,
                                 const char *value);
 /* fd-review.c: the check at start and each minute */
 void fd_review_checks_start    (FdServer  *server);
+/* issue 12 (fd-routes-alerts-out.c) */
+void fd_routes_alert_deliveries (FdRequest *req);
+void fd_routes_alert_test      (FdRequest *req);
+void fd_routes_admin_checks    (FdRequest *req);
 
 /* helpers shared by route groups */
 /* The members of a user ("id", "username", "display_name", "role") and

@@ -129,6 +129,7 @@ fd_server_new (FdConfig  *config,
   server->witness = fd_witness_start (store, config->audit_witness, config->db_path,
                                       config->audit_witness_interval_s);
   fd_review_checks_start (server);   /* issue 12 */
+  server->alert_out = fd_alert_out_new (server);
   return server;
 }
 
@@ -212,6 +213,7 @@ fd_server_free (FdServer *server)
   g_clear_handle_id (&server->purge_id, g_source_remove);
   g_clear_handle_id (&server->review_check_id, g_source_remove);
   g_clear_handle_id (&server->shutdown_timeout_id, g_source_remove);
+  g_clear_pointer (&server->alert_out, fd_alert_out_free);
   if (server->awaiting_commit != NULL)
     fd_server_flush (server);
   g_clear_pointer (&server->awaiting_commit, g_ptr_array_unref);

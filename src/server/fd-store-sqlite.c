@@ -18,7 +18,7 @@
  * never decrypt anything. */
 
 /* The engine is split per entity around fd-store-sqlite-private.h:
- * fd-store-sqlite-{users,sessions,residents,visitors,audit,alerts,limits,totp}.c,
+ * fd-store-sqlite-{users,sessions,residents,visitors,audit,alerts,limits,totp,deliveries}.c,
  * fd-store-sqlite-reviews.c (issue 12). */
 
 static const char *migrations[] = {
@@ -158,6 +158,22 @@ static const char *migrations[] = {
   "CREATE TABLE IF NOT EXISTS totp_challenges (hash TEXT PRIMARY KEY, user_id INTEGER NOT NULL,"
   "  workstation TEXT, ip TEXT, expires_at INTEGER NOT NULL);"
   "CREATE INDEX IF NOT EXISTS totp_challenges_expiry ON totp_challenges (expires_at);",
+  /* 10 (issue 12, alerts): the delivery queue of alerts sent out of the app
+   * (fd-store-sqlite-deliveries.c), and where a password came from (the
+   * self-check's "demo password" finding). New tables only, IF NOT EXISTS:
+   * independent of the other branches' migrations. */
+  "CREATE TABLE IF NOT EXISTS alert_deliveries (id INTEGER PRIMARY KEY,"
+  "  alert_id INTEGER NOT NULL DEFAULT 0, estate_id INTEGER NOT NULL DEFAULT 0,"
+  "  channel TEXT NOT NULL, destination TEXT NOT NULL, kind TEXT NOT NULL, at TEXT NOT NULL,"
+  "  actor TEXT, estate TEXT, detail TEXT, status TEXT NOT NULL DEFAULT 'pending',"
+  "  attempts INTEGER NOT NULL DEFAULT 0, next_at INTEGER NOT NULL,"
+  "  last_attempt_at INTEGER NOT NULL DEFAULT 0, last_error TEXT, created_at INTEGER NOT NULL,"
+  "  delivered_at INTEGER NOT NULL DEFAULT 0);"
+  "CREATE INDEX IF NOT EXISTS alert_deliveries_due ON alert_deliveries (status, next_at);"
+  "CREATE INDEX IF NOT EXISTS alert_deliveries_attempt ON alert_deliveries (status, last_attempt_at);"
+  "CREATE INDEX IF NOT EXISTS alert_deliveries_estate ON alert_deliveries (estate_id, id);"
+  "CREATE TABLE IF NOT EXISTS password_origins (user_id INTEGER PRIMARY KEY,"
+  "  origin TEXT NOT NULL, set_at INTEGER NOT NULL);",
 };
 
 static void
@@ -292,6 +308,15 @@ static const FdStoreBackend sqlite_backend = {
   .totp_recovery_use = fd_sqlite_totp_recovery_use,
   .totp_challenge_put = fd_sqlite_totp_challenge_put,
   .totp_challenge_take = fd_sqlite_totp_challenge_take,
+  /* issue 12 */
+  .delivery_enqueue = fd_sqlite_delivery_enqueue,
+  .delivery_claim = fd_sqlite_delivery_claim,
+  .delivery_finish = fd_sqlite_delivery_finish,
+  .delivery_list = fd_sqlite_delivery_list,
+  .delivery_count = fd_sqlite_delivery_count,
+  .password_origin_set = fd_sqlite_password_origin_set,
+  .account_activity = fd_sqlite_account_activity,
+  .integrity_check = fd_sqlite_integrity_check,
 };
 
 static void
