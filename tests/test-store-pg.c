@@ -208,8 +208,9 @@ test_scope_in_transaction (void)
   fd_store_set_scope (store, FD_ESTATE_ALL);
   a = add_estate (store, "ea");
   b = add_estate (store, "eb");
-  g_assert_true (FD_STORE_CALL (store, begin, &error));
+  /* the transaction starts in estate A's scope, as a request of A's would */
   fd_store_set_scope (store, a);
+  g_assert_true (FD_STORE_CALL (store, begin, &error));
   ra = add_resident (store, FD_ESTATE_ALL, "甲一");
   fd_store_set_scope (store, b);
   rb = add_resident (store, FD_ESTATE_ALL, "乙一");
