@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-#include "fd-mask.h"
+#include "fd-store-engine.h"
 #include "fd-store-pg-private.h"
 
 /* A batch is written as four INSERT … SELECT FROM unnest(arrays)
@@ -75,13 +75,9 @@ seal_slice (gpointer data)
       Row *row = &s->rows[i];
       gsize phone_len = in->phone ? strlen (in->phone) : 0;
 
-      row->phone_masked = fd_mask_mobile (in->phone);
-      row->id_masked = in->id_number ? fd_mask_id_number (in->id_number) : NULL;
-      row->address_masked = in->home_address ? fd_mask_address_district (in->home_address) : NULL;
-      row->account_masked = in->payment_account ? fd_mask_account (in->payment_account) : NULL;
-      row->phone_bidx = in->phone ? fd_crypto_blind_index (s->keys, "phone", in->phone) : NULL;
-      row->id_bidx = in->id_number ? fd_crypto_blind_index (s->keys, "id_number", in->id_number)
-                                   : NULL;
+      fd_engine_resident_derive (s->keys, in, &row->phone_masked, &row->id_masked,
+                                 &row->address_masked, &row->account_masked, &row->phone_bidx,
+                                 &row->id_bidx);
       row->phone_last4 = phone_len >= 4 ? g_strdup (in->phone + phone_len - 4) : NULL;
       row->phone_enc = seal_hex (s->keys, in->phone, "residents", row->id, "phone", &s->failed);
       row->id_enc = seal_hex (s->keys, in->id_number, "residents", row->id, "id_number",

@@ -10,6 +10,7 @@
 
 #include "fd-config.h"
 #include "fd-error.h"
+#include "fd-store-engine.h"
 #include "fd-store-pg-private.h"
 
 /* The PostgreSQL engine (issue 11). The same sealed columns, blind
@@ -560,25 +561,6 @@ fd_store_pg_check_conninfo (const char  *conninfo,
 
 #define KEY_CHECK_SETTING "key.check"
 
-/* One sealed value of each kind, with the table and column of its
- * associated data, and the blind index beside it (when there is one). */
-static const struct
-{
-  const char *sql;
-  const char *table;
-  const char *field;
-  const char *bidx_domain;
-} key_probes[] = {
-  { "SELECT id, phone_enc, phone_bidx FROM residents WHERE phone_enc IS NOT NULL LIMIT 1",
-    "residents", "phone", "phone" },
-  { "SELECT id, id_enc, id_bidx FROM residents WHERE id_enc IS NOT NULL LIMIT 1",
-    "residents", "id_number", "id_number" },
-  { "SELECT resident_id, account_enc, NULL FROM payments WHERE account_enc IS NOT NULL LIMIT 1",
-    "payments", "account", NULL },
-  { "SELECT id, phone_enc, NULL FROM visitors WHERE phone_enc IS NOT NULL LIMIT 1",
-    "visitors", "phone", NULL },
-};
-
 /* No check value stored (a new database, or one whose check value was
  * removed): refuse keys that open none of a few sealed values. */
 static gboolean
@@ -587,24 +569,22 @@ probe_sealed_values (FdStorePg  *self,
 {
   guint tried = 0, opened = 0;
 
-  for (guint i = 0; i < G_N_ELEMENTS (key_probes); i++)
+  for (guint i = 0; i < fd_engine_n_key_probes; i++)
     {
-      PGresult *res = fd_pg_query (self, key_probes[i].sql, NULL, error);
-      g_autofree char *aad = NULL, *bidx = NULL;
-      char *clear;
+      const FdKeyProbe *probe = &fd_engine_key_probes[i];
+      PGresult *res = fd_pg_query (self, probe->sql, NULL, error);
+      unsigned char *blob;
+      size_t len = 0;
 
       if (res == NULL)
         return FALSE;
-      if (PQntuples (res) == 1)
+      if (PQntuples (res) == 1 &&
+          (blob = PQunescapeBytea ((const unsigned char *) PQgetvalue (res, 0, 1), &len)) != NULL)
         {
-          aad = make_aad (key_probes[i].table, fd_pg_int (res, 0, 0), key_probes[i].field);
           tried++;
-          clear = fd_pg_open_sealed (self, res, 0, 1, aad, NULL);
-          if (clear != NULL && key_probes[i].bidx_domain != NULL)
-            bidx = fd_crypto_blind_index (self->parent.keys, key_probes[i].bidx_domain, clear);
-          if (clear != NULL && (bidx == NULL || g_strcmp0 (bidx, PQgetvalue (res, 0, 2)) == 0))
-            opened++;
-          fd_secret_free (clear);
+          opened += fd_engine_key_probe_opens (self->parent.keys, probe, fd_pg_int (res, 0, 0),
+                                               blob, len, PQgetvalue (res, 0, 2));
+          PQfreemem (blob);
         }
       PQclear (res);
     }
