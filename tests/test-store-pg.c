@@ -402,6 +402,65 @@ test_audit_race (void)
 }
 
 static void
+count_cb (const FdResidentRecord *r,
+          gpointer                user_data)
+{
+  GArray *ids = user_data;
+
+  g_array_append_val (ids, r->id);
+}
+
+static gpointer
+insert_thread (gpointer data)
+{
+  FdStore *store = data;
+  gint64 id = add_resident (store, FD_ESTATE_ALL, "丙一");
+
+  return GSIZE_TO_POINTER ((gsize) id);
+}
+
+/* Another server's residents reach this one's search index through
+ * residents_after: ids grow in commit order, so following "above the
+ * last id seen" misses none, even when a writer that took its id first
+ * commits last. */
+static void
+test_follow (void)
+{
+  g_autoptr(FdTestStore) t = fd_test_store_new ();
+  g_autoptr(GArray) seen = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GError) error = NULL;
+  FdStore *follower = fd_test_store_open (t);
+  FdStore *b = fd_test_store_open (t);
+  FdStore *c = fd_test_store_open (t);
+  gint64 first, last = 0;
+  GThread *thread;
+
+  add_resident (b, FD_ESTATE_ALL, "乙零");
+  g_assert_cmpuint (FD_STORE_CALL (follower, residents_after, 0, 100, count_cb, seen), ==, 1);
+  last = g_array_index (seen, gint64, 0);
+
+  /* b takes an id and holds its transaction open; c writes meanwhile */
+  g_assert_true (FD_STORE_CALL (b, begin, &error));
+  first = add_resident (b, FD_ESTATE_ALL, "乙一");
+  thread = g_thread_new ("writer", insert_thread, c);
+  g_usleep (300 * 1000);
+  /* what the follower sees now, it takes as read */
+  FD_STORE_CALL (follower, residents_after, last, 100, count_cb, seen);
+  last = g_array_index (seen, gint64, seen->len - 1);
+  g_assert_true (FD_STORE_CALL (b, commit, &error));
+  g_assert_cmpint (GPOINTER_TO_SIZE (g_thread_join (thread)), >, first);
+  g_usleep (100 * 1000);
+  FD_STORE_CALL (follower, residents_after, last, 100, count_cb, seen);
+  /* both, ascending: none skipped */
+  g_assert_cmpuint (seen->len, ==, 3);
+  g_assert_cmpint (g_array_index (seen, gint64, 1), ==, first);
+  g_assert_cmpint (g_array_index (seen, gint64, 1), <, g_array_index (seen, gint64, 2));
+  fd_store_close (c);
+  fd_store_close (b);
+  fd_store_close (follower);
+}
+
+static void
 test_conninfo (void)
 {
   g_autoptr(GError) error = NULL;
@@ -434,5 +493,6 @@ main (int   argc,
   g_test_add_func ("/fd/store/pg/limit-race", test_limit_race);
   g_test_add_func ("/fd/store/pg/login-race", test_login_race);
   g_test_add_func ("/fd/store/pg/audit-race", test_audit_race);
+  g_test_add_func ("/fd/store/pg/follow", test_follow);
   return g_test_run ();
 }

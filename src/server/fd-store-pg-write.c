@@ -349,6 +349,11 @@ insert_residents (FdStorePg              *self,
 
   if (!fd_pg_op_begin (self, &own, error))
     return FALSE;
+  /* One resident writer at a time, to commit, and ids taken after the
+   * lock: ids grow in commit order, so a server following others' writes
+   * (residents_after) never misses one committed with a smaller id. */
+  ok = fd_pg_changes_ok (fd_pg_run (self, "SELECT pg_advisory_xact_lock (1178861572)", NULL,
+                                    error));
   for (guint from = 0; ok && from < n; from += BATCH)
     {
       guint count = MIN (BATCH, n - from);

@@ -391,6 +391,8 @@ store_close (FdStore *store)
   if (self->in_tx && self->conn != NULL)
     fd_pg_exec (self->conn, "ROLLBACK", NULL);
   g_clear_pointer (&self->conn, PQfinish);
+  g_clear_pointer (&self->follow_conn, PQfinish);
+  g_mutex_clear (&self->follow_lock);
   g_clear_pointer (&self->stmts, g_hash_table_unref);
   g_clear_pointer (&self->parent.keys, fd_keys_free);
   fd_secret_free (self->password);
@@ -464,6 +466,7 @@ static const FdStoreBackend pg_backend = {
   .estate_insert = fd_pg_estate_insert,
   .user_estates = fd_pg_user_estates,
   .user_estates_set = fd_pg_user_estates_set,
+  .residents_after = fd_pg_residents_after,
 };
 
 /* Opening */
@@ -677,6 +680,7 @@ fd_store_pg_open (const char  *conninfo,
   self->conninfo = g_strdup (conninfo);
   self->password = g_strdup (password);
   self->stmts = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+  g_mutex_init (&self->follow_lock);
   self->conn = fd_pg_connect (conninfo, password, error);
   if (self->conn == NULL ||
       !fd_pg_schema_current (self->conn, error) ||
