@@ -6,6 +6,9 @@
 #include <libpq-fe.h>
 #include <string.h>
 
+#include <glib/gstdio.h>
+
+#include "fd-config.h"
 #include "fd-crypto.h"
 #include "fd-error.h"
 #include "fd-store-pg.h"
@@ -481,12 +484,87 @@ test_conninfo (void)
   g_assert_false (fd_store_pg_check_conninfo ("not a conninfo", &error));
 }
 
+/* Loads @text as a configuration file; NULL with @error on refusal. */
+static FdConfig *
+load_config (const char  *text,
+             GError     **error)
+{
+  g_autofree char *dir = g_dir_make_tmp ("fd-config-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "server.conf", NULL);
+  g_autoptr(FdConfig) config = fd_config_new_defaults ();
+  gboolean ok;
+
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  ok = fd_config_load_file (config, path, error);
+  g_unlink (path);
+  g_rmdir (dir);
+  return ok ? g_steal_pointer (&config) : NULL;
+}
+
+static void
+test_config (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdConfig) config = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("fd-config-XXXXXX", NULL);
+  g_autofree char *password_file = g_build_filename (dir, "pw", NULL);
+  char *password;
+
+  config = load_config ("[server]\ndata-dir=/tmp\nstore=postgresql\n"
+                        "database=host=127.0.0.1 dbname=office\n"
+                        "database-password-file=/etc/frontdesk/db.pw\n", &error);
+  g_assert_no_error (error);
+  g_assert_true (fd_config_is_postgresql (config));
+  g_assert_cmpstr (config->database, ==, "host=127.0.0.1 dbname=office");
+  g_assert_cmpstr (config->database_password_file, ==, "/etc/frontdesk/db.pw");
+  g_clear_pointer (&config, fd_config_free);
+
+  /* the default is SQLite, and database is its file */
+  config = load_config ("[server]\ndata-dir=/tmp\ndatabase=/srv/fd.db\n", &error);
+  g_assert_no_error (error);
+  g_assert_false (fd_config_is_postgresql (config));
+  g_assert_cmpstr (config->db_path, ==, "/srv/fd.db");
+  g_clear_pointer (&config, fd_config_free);
+
+  /* a remote host without verify-full is refused, with the fix named */
+  g_assert_null (load_config ("[server]\ndata-dir=/tmp\nstore=postgresql\n"
+                              "database=host=db.example dbname=office sslmode=require\n",
+                              &error));
+  g_assert_error (error, FD_ERROR, FD_ERROR_CONFIG);
+  g_assert_nonnull (strstr (error->message, "sslmode=verify-full"));
+  g_clear_error (&error);
+  g_assert_null (load_config ("[server]\ndata-dir=/tmp\nstore=mysql\n", &error));
+  g_assert_error (error, FD_ERROR, FD_ERROR_CONFIG);
+  g_clear_error (&error);
+  g_assert_null (load_config ("[server]\ndata-dir=/tmp\nstore=postgresql\n", &error));
+  g_assert_error (error, FD_ERROR, FD_ERROR_CONFIG);
+  g_clear_error (&error);
+  g_assert_null (load_config ("[server]\ndata-dir=/tmp\ndatabase-password-file=/x\n", &error));
+  g_assert_error (error, FD_ERROR, FD_ERROR_CONFIG);
+  g_clear_error (&error);
+
+  /* the password file: 0600 or less, its first line */
+  g_assert_true (g_file_set_contents (password_file, "s3cret\nrest\n", -1, NULL));
+  g_assert_cmpint (g_chmod (password_file, 0640), ==, 0);
+  g_assert_null (fd_store_pg_read_password_file (password_file, &error));
+  g_assert_error (error, FD_ERROR, FD_ERROR_CONFIG);
+  g_clear_error (&error);
+  g_assert_cmpint (g_chmod (password_file, 0600), ==, 0);
+  password = fd_store_pg_read_password_file (password_file, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (password, ==, "s3cret");
+  g_free (password);
+  g_unlink (password_file);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/fd/store/pg/conninfo", test_conninfo);
+  g_test_add_func ("/fd/store/pg/config", test_config);
   g_test_add_func ("/fd/store/pg/rls", test_rls);
   g_test_add_func ("/fd/store/pg/roles", test_roles);
   g_test_add_func ("/fd/store/pg/scope-in-transaction", test_scope_in_transaction);
