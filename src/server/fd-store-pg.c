@@ -543,8 +543,9 @@ fd_store_pg_check_conninfo (const char  *conninfo,
   /* libpq's defaults (PGHOST, a socket) count as local: check what is written. */
   for (guint k = 0; k < 2; k++)
     {
-      g_auto(GStrv) hosts = g_strsplit ((k == 0 ? host : hostaddr) ? (k == 0 ? host : hostaddr) : "",
-                                        ",", -1);
+      const char *list = k == 0 ? host : hostaddr;
+      g_auto(GStrv) hosts = g_strsplit (list != NULL ? list : "", ",", -1);
+
       for (guint i = 0; hosts[i] != NULL; i++)
         remote |= !host_is_local (g_strstrip (hosts[i]));
     }
