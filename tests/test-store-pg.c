@@ -238,6 +238,14 @@ test_scope_in_transaction (void)
     g_assert_error (error, FD_ERROR, FD_ERROR_FORBIDDEN);
     g_clear_error (&error);
   }
+  /* a statement that fails (NOT NULL) leaves the connection usable */
+  g_assert_false (FD_STORE_CALL (store, set_setting, "x", NULL, &error));
+  g_assert_error (error, FD_ERROR, FD_ERROR_INTERNAL);
+  g_clear_error (&error);
+  g_assert_cmpuint (FD_STORE_CALL0 (store, resident_count), ==, 1);
+  g_assert_true (FD_STORE_CALL (store, begin, &error));
+  g_assert_cmpuint (FD_STORE_CALL0 (store, resident_count), ==, 1);
+  g_assert_true (FD_STORE_CALL (store, commit, &error));
   fd_store_close (store);
 }
 

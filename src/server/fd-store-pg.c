@@ -212,13 +212,40 @@ fd_pg_op_end (FdStorePg  *self,
   return close_transaction (self, TRUE, error);
 }
 
+/* The name @sql is prepared under on this connection (prepared once). */
+static const char *
+prepared (FdStorePg       *self,
+          const char      *sql,
+          const FdPgArgs  *args,
+          GError         **error)
+{
+  g_autofree char *name = NULL;
+  const char *known = g_hash_table_lookup (self->stmts, sql);
+  PGresult *res;
+
+  if (known != NULL)
+    return known;
+  name = g_strdup_printf ("fd%u", ++self->n_stmts);
+  res = PQprepare (self->conn, name, sql, args->n, NULL);
+  if (PQresultStatus (res) != PGRES_COMMAND_OK)
+    {
+      fd_pg_set_error (self, res, error, "database");
+      PQclear (res);
+      return NULL;
+    }
+  PQclear (res);
+  g_hash_table_insert (self->stmts, (gpointer) sql, name);
+  return g_steal_pointer (&name);
+}
+
+static const FdPgArgs no_args = { 0 };
+
 PGresult *
 fd_pg_run (FdStorePg       *self,
            const char      *sql,
            const FdPgArgs  *args,
            GError         **error)
 {
-  static const FdPgArgs none = { 0 };
   const char *name;
   PGresult *res;
   ExecStatusType st;
@@ -229,7 +256,7 @@ fd_pg_run (FdStorePg       *self,
       return NULL;
     }
   if (args == NULL)
-    args = &none;
+    args = &no_args;
   /* The group commit runs several requests' writes in one transaction. */
   if (self->applied_scope != SCOPE (self))
     {
@@ -238,22 +265,9 @@ fd_pg_run (FdStorePg       *self,
         return NULL;
       self->applied_scope = SCOPE (self);
     }
-  name = g_hash_table_lookup (self->stmts, sql);
+  name = prepared (self, sql, args, error);
   if (name == NULL)
-    {
-      g_autofree char *new_name = g_strdup_printf ("fd%u", ++self->n_stmts);
-
-      res = PQprepare (self->conn, new_name, sql, args->n, NULL);
-      if (PQresultStatus (res) != PGRES_COMMAND_OK)
-        {
-          fd_pg_set_error (self, res, error, "database");
-          PQclear (res);
-          return NULL;
-        }
-      PQclear (res);
-      name = new_name;
-      g_hash_table_insert (self->stmts, (gpointer) sql, g_steal_pointer (&new_name));
-    }
+    return NULL;
   res = PQexecPrepared (self->conn, name, args->n, args->values, args->lengths, args->formats, 0);
   st = PQresultStatus (res);
   if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
@@ -265,6 +279,85 @@ fd_pg_run (FdStorePg       *self,
   return res;
 }
 
+/* One statement in a transaction of its own, in one round trip: BEGIN,
+ * the scope, the statement and COMMIT go out together in libpq's
+ * pipeline mode. Most calls of a request outside the group commit are
+ * such (a session, a user, a resident), and each round trip is a wait
+ * on the main context. */
+static PGresult *
+query_pipelined (FdStorePg       *self,
+                 const char      *sql,
+                 const FdPgArgs  *args,
+                 GError         **error)
+{
+  char scope[24];
+  const char *scope_value[] = { scope };
+  const char *name;
+  PGresult *res, *out = NULL, *failed = NULL;
+  gboolean committed = FALSE, sent;
+
+  ensure_connected (self);
+  if ((name = prepared (self, sql, args, error)) == NULL)
+    return NULL;
+  if (SCOPE (self) == FD_ESTATE_ALL)
+    g_strlcpy (scope, "*", sizeof scope);
+  else
+    g_snprintf (scope, sizeof scope, "%" G_GINT64_FORMAT, SCOPE (self));
+  sent = PQenterPipelineMode (self->conn) &&
+         PQsendQueryParams (self->conn, "BEGIN", 0, NULL, NULL, NULL, NULL, 0) &&
+         PQsendQueryParams (self->conn, "SELECT set_config ('frontdesk.estate', $1, true)", 1,
+                            NULL, scope_value, NULL, NULL, 0) &&
+         PQsendQueryPrepared (self->conn, name, args->n, args->values, args->lengths,
+                              args->formats, 0) &&
+         PQsendQueryParams (self->conn, "COMMIT", 0, NULL, NULL, NULL, NULL, 0) &&
+         PQpipelineSync (self->conn);
+  /* four results, each followed by NULL, then the sync */
+  for (guint i = 0; sent && i < 4; i++)
+    {
+      while ((res = PQgetResult (self->conn)) != NULL)
+        {
+          ExecStatusType st = PQresultStatus (res);
+
+          if (st == PGRES_FATAL_ERROR && failed == NULL)
+            failed = res;
+          else if (i == 2 && (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) && out == NULL)
+            out = res;
+          else
+            {
+              if (i == 3 && st == PGRES_COMMAND_OK)
+                committed = g_strcmp0 (PQcmdStatus (res), "COMMIT") == 0;
+              PQclear (res);
+            }
+        }
+    }
+  while (sent && (res = PQgetResult (self->conn)) != NULL)
+    {
+      gboolean sync = PQresultStatus (res) == PGRES_PIPELINE_SYNC;
+      PQclear (res);
+      if (sync)
+        break;
+    }
+  if (!PQexitPipelineMode (self->conn))
+    {
+      /* results left behind by a send that failed half-way: start afresh */
+      PQreset (self->conn);
+      g_hash_table_remove_all (self->stmts);
+    }
+  if (sent && committed && failed == NULL && out != NULL)
+    return out;
+  if (failed != NULL || !sent)
+    fd_pg_set_error (self, failed, error, "database");
+  else
+    g_set_error (error, FD_ERROR, FD_ERROR_UNAVAILABLE,
+                 "database: the transaction failed and was rolled back");
+  g_clear_pointer (&failed, PQclear);
+  g_clear_pointer (&out, PQclear);
+  /* a failed statement leaves the transaction block aborted */
+  if (PQtransactionStatus (self->conn) != PQTRANS_IDLE)
+    fd_pg_exec (self->conn, "ROLLBACK", NULL);
+  return NULL;
+}
+
 PGresult *
 fd_pg_query (FdStorePg       *self,
              const char      *sql,
@@ -274,6 +367,8 @@ fd_pg_query (FdStorePg       *self,
   PGresult *res = NULL;
   gboolean own;
 
+  if (!self->in_tx)
+    return query_pipelined (self, sql, args != NULL ? args : &no_args, error);
   if (!fd_pg_op_begin (self, &own, error))
     return NULL;
   res = fd_pg_run (self, sql, args, error);
