@@ -49,6 +49,12 @@ static const Route routes[] = {
   { "GET",    "users",                 AUTH_SESSION,        fd_routes_users_list },
   { "POST",   "users",                 AUTH_SESSION,        fd_routes_users_create },
   { "PATCH",  "users/*",               AUTH_SESSION,        fd_routes_users_patch },
+  /* issue 12: access review */
+  { "POST",   "reviews",               AUTH_SESSION,        fd_routes_reviews_open },
+  { "GET",    "reviews/*",             AUTH_SESSION,        fd_routes_reviews_get },
+  { "POST",   "reviews/*/decisions",   AUTH_SESSION,        fd_routes_reviews_decide },
+  { "POST",   "reviews/*/sign-off",    AUTH_SESSION,        fd_routes_reviews_sign_off },
+  { "GET",    "reviews/*/export",      AUTH_SESSION,        fd_routes_reviews_export },
 };
 
 static void
@@ -165,7 +171,10 @@ fd_server_dispatch_cb (SoupServer        *soup,
       !fd_request_authenticate (req, route->auth == AUTH_SESSION_LOCKED))
     return;
 
+  /* The store reads and writes this request's estate only (issue 11). */
+  fd_request_enter (req);
   route->handler (req);
+  fd_request_leave (req);
   if (!req->in_thread)
     fd_request_release_when_committed (req, FALSE);
 }

@@ -60,9 +60,11 @@ fd_pg_audit_append (FdStore *store, FdAuditEntry *entry, GError **error)
   if (entry->estate_id != FD_ESTATE_ALL && SCOPE (self) != FD_ESTATE_ALL &&
       entry->estate_id != SCOPE (self))
     {
-      g_set_error (error, FD_ERROR, FD_ERROR_FORBIDDEN, "the entry is of another estate");
+      g_set_error (error, FD_ERROR, FD_ERROR_INTERNAL, "An audit entry of another estate");
       return FALSE;
     }
+  /* the estate is part of the hash (fd_audit_entry_compute_hash) */
+  entry->estate_id = estate;
   if (!fd_pg_op_begin (self, &own, error))
     return FALSE;
   res = fd_pg_run (self, "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE", NULL, error);

@@ -129,6 +129,21 @@ GArray *fd_pg_user_estates (FdStore *store, gint64 user_id);
 gboolean fd_pg_user_estates_set (FdStore *store, gint64 user_id, const gint64 *ids, guint n_ids,
                                  GError **error);
 
+gboolean fd_pg_estate_update (FdStore *store, gint64 id, const char *code, const char *name,
+                              GError **error);
+
+/* fd-store-pg-reviews.c */
+gint64 fd_pg_review_insert (FdStore *store, const FdReviewRecord *review, const gint64 *user_ids,
+                            guint n_users, GError **error);
+FdReviewRecord *fd_pg_review_get (FdStore *store, gint64 id);
+gboolean fd_pg_review_decide (FdStore *store, gint64 review_id, gint64 user_id,
+                              const char *decision, const char *by, gint64 at, GError **error);
+gboolean fd_pg_review_sign_off (FdStore *store, gint64 review_id, const char *by, gint64 at,
+                                GError **error);
+GArray *fd_pg_review_overdue (FdStore *store, gint64 now);
+GArray *fd_pg_activity_days (FdStore *store, const char *from_day, const char *to_day);
+gboolean fd_pg_user_last_sign_in (FdStore *store, gint64 user_id, gint64 *at, char **workstation);
+
 /* fd-store-pg-sessions.c */
 FdSessionRecord *fd_pg_session_by_token_hash (FdStore *store, const char *token_hash);
 gint64 fd_pg_session_insert (FdStore *store, const FdSessionRecord *session, GError **error);

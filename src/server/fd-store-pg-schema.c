@@ -48,8 +48,9 @@ static const char *migrations[] = {
   "  role text NOT NULL, password_hash text NOT NULL, disabled boolean NOT NULL DEFAULT false,"
   "  locked_until bigint NOT NULL DEFAULT 0, failed_logins integer NOT NULL DEFAULT 0,"
   "  created_at bigint NOT NULL);"
-  "CREATE TABLE user_estates (user_id bigint NOT NULL REFERENCES users (id),"
-  "  estate_id bigint NOT NULL REFERENCES estates (id), PRIMARY KEY (user_id, estate_id));"
+  /* no foreign keys, as on SQLite: grants may be written before the account */
+  "CREATE TABLE user_estates (user_id bigint NOT NULL, estate_id bigint NOT NULL,"
+  "  PRIMARY KEY (user_id, estate_id));"
   /* estate_id 0: a company-wide session */
   "CREATE TABLE sessions ("
   "  estate_id bigint NOT NULL, id bigserial, token_hash text NOT NULL, prev_token_hash text,"
@@ -116,6 +117,38 @@ static const char *migrations[] = {
   "CREATE INDEX login_failures_last ON login_failures (last_at);"
   RLS ("sessions") RLS ("rooms") RLS ("residents") RLS ("plates") RLS ("payments")
   RLS ("visitors") RLS ("audit_log") RLS ("alerts"),
+  /* 2 (issue 11, as SQLite's 7): an office is one estate, "main", until
+   * `demo --estates N` renames it e1 or `estate add` adds others */
+  "INSERT INTO estates (code, name) VALUES ('main', 'Main estate') ON CONFLICT DO NOTHING;",
+  /* 3 (issue 12, as SQLite's 8): access reviews, their items, and the
+   * per-actor, per-day counts of data accesses they show, kept by a
+   * trigger in the statement that appends the audit entry */
+  "CREATE TABLE reviews (estate_id bigint NOT NULL, id bigserial, opened_at bigint NOT NULL,"
+  "  due_at bigint NOT NULL, period_from bigint NOT NULL, opened_by text NOT NULL,"
+  "  signed_off_at bigint NOT NULL DEFAULT 0, signed_off_by text, PRIMARY KEY (estate_id, id));"
+  "CREATE INDEX reviews_id ON reviews (id);"
+  "CREATE INDEX reviews_due ON reviews (signed_off_at, due_at);"
+  "CREATE UNIQUE INDEX reviews_one_open ON reviews (estate_id) WHERE signed_off_at = 0;"
+  "CREATE TABLE review_items (estate_id bigint NOT NULL, review_id bigint NOT NULL,"
+  "  user_id bigint NOT NULL, decision text, decided_by text,"
+  "  decided_at bigint NOT NULL DEFAULT 0, PRIMARY KEY (estate_id, review_id, user_id));"
+  "CREATE INDEX review_items_review ON review_items (review_id);"
+  "CREATE TABLE audit_activity (actor_id bigint NOT NULL, day text NOT NULL,"
+  "  action text NOT NULL, n bigint NOT NULL, PRIMARY KEY (actor_id, day, action));"
+  "INSERT INTO audit_activity (actor_id, day, action, n)"
+  "  SELECT actor_id, substr (at, 1, 10), action, count(*) FROM audit_log"
+  "  WHERE actor_id > 0 AND outcome = 'allowed'"
+  "  AND action IN ('view', 'search', 'reveal', 'verify', 'export') GROUP BY 1, 2, 3;"
+  "CREATE FUNCTION audit_activity_count () RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+  "  INSERT INTO audit_activity (actor_id, day, action, n)"
+  "  VALUES (NEW.actor_id, substr (NEW.at, 1, 10), NEW.action, 1)"
+  "  ON CONFLICT (actor_id, day, action) DO UPDATE SET n = audit_activity.n + 1;"
+  "  RETURN NULL; END $$;"
+  "CREATE TRIGGER audit_activity_count AFTER INSERT ON audit_log FOR EACH ROW"
+  "  WHEN (NEW.actor_id > 0 AND NEW.outcome = 'allowed'"
+  "  AND NEW.action IN ('view', 'search', 'reveal', 'verify', 'export'))"
+  "  EXECUTE FUNCTION audit_activity_count ();"
+  RLS ("reviews") RLS ("review_items"),
 };
 
 /* The server's role: owns nothing, no BYPASSRLS, named after the
@@ -132,7 +165,8 @@ static const char grants[] =
   "  EXECUTE format ('GRANT USAGE ON SCHEMA %I TO %I', current_schema (), r);"
   "  EXECUTE format ('GRANT SELECT, INSERT, UPDATE, DELETE ON settings, estates, users,"
   "    user_estates, sessions, rooms, residents, plates, payments, visitors, alerts,"
-  "    limit_events, listed_residents, listed_counts, login_failures TO %I', r);"
+  "    limit_events, listed_residents, listed_counts, login_failures, reviews, review_items,"
+  "    audit_activity TO %I', r);"
   "  EXECUTE format ('GRANT SELECT, INSERT ON audit_log TO %I', r);"
   "  EXECUTE format ('GRANT SELECT, UPDATE ON audit_head TO %I', r);"
   "  EXECUTE format ('GRANT SELECT ON frontdesk_schema TO %I', r);"

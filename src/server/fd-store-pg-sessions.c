@@ -64,7 +64,7 @@ fd_pg_session_insert (FdStore *store, const FdSessionRecord *session, GError **e
 
   if (SCOPE (self) != FD_ESTATE_ALL && session->estate_id != SCOPE (self))
     {
-      g_set_error (error, FD_ERROR, FD_ERROR_FORBIDDEN, "the session is of another estate");
+      g_set_error (error, FD_ERROR, FD_ERROR_INTERNAL, "A session of another estate");
       return 0;
     }
   fd_pg_arg_int (&a, session->estate_id);

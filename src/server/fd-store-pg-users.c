@@ -191,6 +191,30 @@ fd_pg_estate_insert (FdStore *store, const char *code, const char *name, GError 
   return id;
 }
 
+gboolean
+fd_pg_estate_update (FdStore *store, gint64 id, const char *code, const char *name,
+                     GError **error)
+{
+  FdPgArgs a = { 0 };
+  PGresult *res;
+
+  fd_pg_arg_text (&a, code);
+  fd_pg_arg_text (&a, name);
+  fd_pg_arg_int (&a, id);
+  /* a taken code changes nothing, and must not abort the caller's transaction */
+  res = fd_pg_query (SELF (store),
+                     "UPDATE estates SET code = $1, name = $2 WHERE id = $3 AND NOT EXISTS "
+                     "(SELECT 1 FROM estates WHERE code = $1 AND id <> $3)", &a, error);
+  if (res == NULL)
+    return FALSE;
+  if (fd_pg_changes (res) == 0)
+    {
+      g_set_error (error, FD_ERROR, FD_ERROR_BAD_REQUEST, "An estate with this code exists");
+      return FALSE;
+    }
+  return TRUE;
+}
+
 GArray *
 fd_pg_user_estates (FdStore *store, gint64 user_id)
 {
@@ -227,7 +251,24 @@ fd_pg_user_estates_set (FdStore *store, gint64 user_id, const gint64 *ids, guint
   fd_pg_arg_text (&a, list->str);
   if (!fd_pg_op_begin (self, &own, error))
     return FALSE;
-  ok = fd_pg_changes_ok (fd_pg_run (self, "DELETE FROM user_estates WHERE user_id = $1 AND "
+  /* only estates that exist: checked before anything is written, so a
+   * refusal changes nothing and leaves the caller's transaction usable */
+  {
+    PGresult *res = fd_pg_run (self, "SELECT count(*) FILTER (WHERE e.id IS NULL) FROM "
+                                     "unnest ($2::bigint[]) AS g (id) LEFT JOIN estates e "
+                                     "ON e.id = g.id WHERE $1::bigint IS NOT NULL", &a, error);
+    ok = res != NULL;
+    if (ok && fd_pg_int (res, 0, 0) > 0)
+      {
+        g_set_error (error, FD_ERROR, FD_ERROR_BAD_REQUEST, "No such estate");
+        PQclear (res);
+        fd_pg_op_end (self, own, TRUE, NULL);
+        return FALSE;
+      }
+    g_clear_pointer (&res, PQclear);
+  }
+  ok = ok &&
+       fd_pg_changes_ok (fd_pg_run (self, "DELETE FROM user_estates WHERE user_id = $1 AND "
                                           "NOT estate_id = ANY ($2::bigint[])", &a, error)) &&
        fd_pg_changes_ok (fd_pg_run (self, "INSERT INTO user_estates (user_id, estate_id) "
                                           "SELECT $1, unnest ($2::bigint[]) ON CONFLICT DO NOTHING",

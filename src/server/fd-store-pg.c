@@ -465,12 +465,13 @@ fd_pg_write_estate (FdStorePg  *self,
 
   if (record != FD_ESTATE_ALL && scope != FD_ESTATE_ALL && record != scope)
     {
-      g_set_error (error, FD_ERROR, FD_ERROR_FORBIDDEN, "the record is of another estate");
+      g_set_error (error, FD_ERROR, FD_ERROR_INTERNAL, "A write for estate %" G_GINT64_FORMAT
+                   " in a request of estate %" G_GINT64_FORMAT, record, scope);
       return 0;
     }
   if (record == FD_ESTATE_ALL && scope == FD_ESTATE_ALL)
     {
-      g_set_error (error, FD_ERROR, FD_ERROR_BAD_REQUEST, "no estate named for the record");
+      g_set_error (error, FD_ERROR, FD_ERROR_INTERNAL, "A write that names no estate");
       return 0;
     }
   return record != FD_ESTATE_ALL ? record : scope;
@@ -562,6 +563,15 @@ static const FdStoreBackend pg_backend = {
   .user_estates = fd_pg_user_estates,
   .user_estates_set = fd_pg_user_estates_set,
   .residents_after = fd_pg_residents_after,
+  .estate_update = fd_pg_estate_update,
+  /* issue 12 */
+  .review_insert = fd_pg_review_insert,
+  .review_get = fd_pg_review_get,
+  .review_decide = fd_pg_review_decide,
+  .review_sign_off = fd_pg_review_sign_off,
+  .review_overdue = fd_pg_review_overdue,
+  .activity_days = fd_pg_activity_days,
+  .user_last_sign_in = fd_pg_user_last_sign_in,
 };
 
 /* Opening */

@@ -8,6 +8,7 @@
 #include "fd-main-view-private.h"
 
 #include "fd-alerts-page.h"
+#include "fd-review-page.h"
 #include "fd-audit-page.h"
 #include "fd-client-resources.h"
 #include "fd-field.h"
@@ -167,6 +168,8 @@ build_pages (FdMainView *self)
                 "audit", _("Audit Log"), "view-list-symbolic");
       add_page (self, GTK_WIDGET (fd_alerts_page_new (self->api, manager)),
                 "alerts", _("Alerts"), "dialog-warning-symbolic");
+      add_page (self, GTK_WIDGET (fd_review_page_new (self->api, manager)),   /* issue 12 */
+                "review", _("Access Review"), "system-lock-screen-symbolic");
     }
 
   if (g_hash_table_size (self->pages) == 0)

@@ -5,6 +5,7 @@
 
 #include "fd-api-path.h"
 #include "fd-record.h"
+#include "fd-review-record.h"
 
 G_BEGIN_DECLS
 
@@ -196,5 +197,31 @@ void           fd_api_client_check_health_async      (FdApiClient   *self,
 gboolean       fd_api_client_check_health_finish     (FdApiClient   *self,
                                                       GAsyncResult  *result,
                                                       GError       **error);
+
+/* ---- access review (issue 12) ----
+ * GET /reviews/current, POST /reviews, POST /reviews/{id}/decisions
+ * (@role NULL unless role-changed), POST /reviews/{id}/sign-off: each
+ * finishes with fd_api_client_get_review_finish(). */
+void           fd_api_client_get_review_async        (FdApiClient   *self,
+                                                      FD_API_CLIENT_CALL_ARGS);
+void           fd_api_client_open_review_async       (FdApiClient   *self,
+                                                      FD_API_CLIENT_CALL_ARGS);
+void           fd_api_client_decide_review_async     (FdApiClient   *self,
+                                                      const char    *review_id,
+                                                      const char    *user_id,
+                                                      const char    *decision,
+                                                      const char    *role,
+                                                      FD_API_CLIENT_CALL_ARGS);
+void           fd_api_client_sign_off_review_async   (FdApiClient   *self,
+                                                      const char    *review_id,
+                                                      FD_API_CLIENT_CALL_ARGS);
+FdReview      *fd_api_client_get_review_finish       (FdApiClient    *self,
+                                                      GAsyncResult   *result,
+                                                      FdErrorDetail **detail,
+                                                      GError        **error);
+/* GET /reviews/{id}/export: the CSV; finish with fd_api_client_get_bytes_finish(). */
+void           fd_api_client_export_review_async     (FdApiClient   *self,
+                                                      const char    *review_id,
+                                                      FD_API_CLIENT_CALL_ARGS);
 
 G_END_DECLS
