@@ -48,22 +48,60 @@ fd_engine_login_attempt (gint64 *failures,
   return *until != 0 ? FD_LOGIN_ATTEMPT_LAST : FD_LOGIN_ATTEMPT_RESERVED;
 }
 
-void
-fd_engine_resident_derive (FdKeys                *keys,
-                           const FdResidentInput *in,
-                           char                 **phone_masked,
-                           char                 **id_masked,
-                           char                 **address_masked,
-                           char                 **account_masked,
-                           char                 **phone_bidx,
-                           char                 **id_bidx)
+static GBytes *
+seal_column (FdKeys     *keys,
+             const char *value,
+             const char *table,
+             gint64      id,
+             const char *column,
+             gboolean   *ok)
 {
-  *phone_masked = fd_mask_mobile (in->phone);
-  *id_masked = in->id_number ? fd_mask_id_number (in->id_number) : NULL;
-  *address_masked = in->home_address ? fd_mask_address_district (in->home_address) : NULL;
-  *account_masked = in->payment_account ? fd_mask_account (in->payment_account) : NULL;
-  *phone_bidx = in->phone ? fd_crypto_blind_index (keys, "phone", in->phone) : NULL;
-  *id_bidx = in->id_number ? fd_crypto_blind_index (keys, "id_number", in->id_number) : NULL;
+  g_autofree char *aad = NULL;
+  GBytes *blob;
+
+  if (value == NULL || *value == '\0')
+    return NULL;
+  aad = g_strdup_printf ("%s:%" G_GINT64_FORMAT ":%s", table, id, column);
+  blob = fd_crypto_seal (keys, value, aad, NULL);
+  if (blob == NULL)
+    *ok = FALSE;
+  return blob;
+}
+
+gboolean
+fd_engine_resident_seal (FdKeys                *keys,
+                         const FdResidentInput *in,
+                         gint64                 id,
+                         FdSealedResident      *out)
+{
+  gboolean ok = TRUE;
+
+  out->phone_masked = fd_mask_mobile (in->phone);
+  out->id_masked = in->id_number ? fd_mask_id_number (in->id_number) : NULL;
+  out->address_masked = in->home_address ? fd_mask_address_district (in->home_address) : NULL;
+  out->account_masked = in->payment_account ? fd_mask_account (in->payment_account) : NULL;
+  out->phone_bidx = in->phone ? fd_crypto_blind_index (keys, "phone", in->phone) : NULL;
+  out->id_bidx = in->id_number ? fd_crypto_blind_index (keys, "id_number", in->id_number) : NULL;
+  out->phone_enc = seal_column (keys, in->phone, "residents", id, "phone", &ok);
+  out->id_enc = seal_column (keys, in->id_number, "residents", id, "id_number", &ok);
+  out->address_enc = seal_column (keys, in->home_address, "residents", id, "home_address", &ok);
+  out->account_enc = seal_column (keys, in->payment_account, "payments", id, "account", &ok);
+  return ok;
+}
+
+void
+fd_engine_sealed_resident_clear (FdSealedResident *s)
+{
+  g_free (s->phone_masked);
+  g_free (s->id_masked);
+  g_free (s->address_masked);
+  g_free (s->account_masked);
+  g_free (s->phone_bidx);
+  g_free (s->id_bidx);
+  g_clear_pointer (&s->phone_enc, g_bytes_unref);
+  g_clear_pointer (&s->id_enc, g_bytes_unref);
+  g_clear_pointer (&s->address_enc, g_bytes_unref);
+  g_clear_pointer (&s->account_enc, g_bytes_unref);
 }
 
 const FdKeyProbe fd_engine_key_probes[] = {

@@ -28,16 +28,23 @@ FdLoginAttempt  fd_engine_login_attempt    (gint64      *failures,
                                             gint64       lock_usec,
                                             gint64      *locked_until);
 
-/* The masks and blind indexes of a resident's sensitive values (NULL
- * for a value not given), as both engines store them. */
-void            fd_engine_resident_derive  (FdKeys                *keys,
+/* A resident's sensitive values as both engines store them: masks and
+ * blind indexes (NULL for a value not given), and the values sealed
+ * with associated data "residents:ID:COLUMN" ("payments:ID:account"). */
+typedef struct
+{
+  char   *phone_masked, *id_masked, *address_masked, *account_masked;
+  char   *phone_bidx, *id_bidx;
+  GBytes *phone_enc, *id_enc, *address_enc, *account_enc;
+} FdSealedResident;
+
+/* Fills @out for resident @id; FALSE when a value could not be sealed.
+ * Thread-safe: the engines seal batches on worker threads. */
+gboolean        fd_engine_resident_seal    (FdKeys                *keys,
                                             const FdResidentInput *in,
-                                            char                 **phone_masked,
-                                            char                 **id_masked,
-                                            char                 **address_masked,
-                                            char                 **account_masked,
-                                            char                 **phone_bidx,
-                                            char                 **id_bidx);
+                                            gint64                 id,
+                                            FdSealedResident      *out);
+void            fd_engine_sealed_resident_clear (FdSealedResident *sealed);
 
 /* One sealed value of each kind, to tell at open whether a key is the
  * database's when no check value is stored: @sql selects (id, sealed

@@ -18,11 +18,9 @@
 
 typedef struct
 {
-  gint64  estate_id;
-  gint64  id;
-  char   *phone_masked, *id_masked, *address_masked, *account_masked;
-  char   *phone_bidx, *id_bidx, *phone_last4;
-  char   *phone_enc, *id_enc, *address_enc, *account_enc;   /* hex */
+  gint64            estate_id;
+  gint64            id;
+  FdSealedResident  s;
 } Row;
 
 typedef struct
@@ -34,76 +32,15 @@ typedef struct
   gboolean               failed;
 } Slice;
 
-static char *
-seal_hex (FdKeys     *keys,
-          const char *value,
-          const char *table,
-          gint64      id,
-          const char *column,
-          gboolean   *failed)
-{
-  g_autofree char *aad = NULL;
-  g_autoptr(GBytes) blob = NULL;
-  const guint8 *data;
-  gsize len;
-  char *hex;
-
-  if (value == NULL || *value == '\0')
-    return NULL;
-  aad = make_aad (table, id, column);
-  blob = fd_crypto_seal (keys, value, aad, NULL);
-  if (blob == NULL)
-    {
-      *failed = TRUE;
-      return NULL;
-    }
-  data = g_bytes_get_data (blob, &len);
-  hex = g_malloc (len * 2 + 1);
-  for (gsize i = 0; i < len; i++)
-    g_snprintf (hex + 2 * i, 3, "%02x", data[i]);
-  return hex;
-}
-
 static gpointer
 seal_slice (gpointer data)
 {
   Slice *s = data;
 
   for (guint i = s->from; i < s->to; i++)
-    {
-      const FdResidentInput *in = &s->inputs[i];
-      Row *row = &s->rows[i];
-      gsize phone_len = in->phone ? strlen (in->phone) : 0;
-
-      fd_engine_resident_derive (s->keys, in, &row->phone_masked, &row->id_masked,
-                                 &row->address_masked, &row->account_masked, &row->phone_bidx,
-                                 &row->id_bidx);
-      row->phone_last4 = phone_len >= 4 ? g_strdup (in->phone + phone_len - 4) : NULL;
-      row->phone_enc = seal_hex (s->keys, in->phone, "residents", row->id, "phone", &s->failed);
-      row->id_enc = seal_hex (s->keys, in->id_number, "residents", row->id, "id_number",
-                              &s->failed);
-      row->address_enc = seal_hex (s->keys, in->home_address, "residents", row->id,
-                                   "home_address", &s->failed);
-      row->account_enc = seal_hex (s->keys, in->payment_account, "payments", row->id, "account",
-                                   &s->failed);
-    }
+    if (!fd_engine_resident_seal (s->keys, &s->inputs[i], s->rows[i].id, &s->rows[i].s))
+      s->failed = TRUE;
   return NULL;
-}
-
-static void
-row_clear (Row *row)
-{
-  g_free (row->phone_masked);
-  g_free (row->id_masked);
-  g_free (row->address_masked);
-  g_free (row->account_masked);
-  g_free (row->phone_bidx);
-  g_free (row->id_bidx);
-  g_free (row->phone_last4);
-  g_free (row->phone_enc);
-  g_free (row->id_enc);
-  g_free (row->address_enc);
-  g_free (row->account_enc);
 }
 
 /* A batch being sealed on worker threads, one per processor. */
@@ -197,6 +134,28 @@ add_int (Arrays *arrays,
   add (arrays, column, number);
 }
 
+/* bytea as hex text, decoded by the statement (NULL stays NULL) */
+static void
+add_hex (Arrays *arrays,
+         guint   column,
+         GBytes *blob)
+{
+  g_autofree char *hex = NULL;
+  const guint8 *data;
+  gsize len;
+
+  if (blob == NULL)
+    {
+      add (arrays, column, NULL);
+      return;
+    }
+  data = g_bytes_get_data (blob, &len);
+  hex = g_malloc (len * 2 + 1);
+  for (gsize i = 0; i < len; i++)
+    g_snprintf (hex + 2 * i, 3, "%02x", data[i]);
+  add (arrays, column, hex);
+}
+
 static void
 arrays_reset (Arrays *arrays,
               guint   n)
@@ -262,26 +221,28 @@ write_rows (FdStorePg              *self,
       const FdResidentInput *in = &inputs[i];
       const Row *row = &rows[i];
       gint64 building, unit, number;
+      gsize phone_len;
 
       add_int (&r, 0, row->estate_id);
       add_int (&r, 1, row->id);
       add (&r, 2, in->name);
       add (&r, 3, in->room);
       add (&r, 4, in->initials ? in->initials : "");
-      add (&r, 5, row->phone_enc);
-      add (&r, 6, row->phone_bidx);
-      add (&r, 7, row->phone_masked);
-      add (&r, 8, row->phone_last4);
-      add (&r, 9, row->id_enc);
-      add (&r, 10, row->id_bidx);
-      add (&r, 11, row->id_masked);
-      add (&r, 12, row->address_enc);
-      add (&r, 13, row->address_masked);
+      add_hex (&r, 5, row->s.phone_enc);
+      add (&r, 6, row->s.phone_bidx);
+      add (&r, 7, row->s.phone_masked);
+      phone_len = in->phone ? strlen (in->phone) : 0;
+      add (&r, 8, phone_len >= 4 ? in->phone + phone_len - 4 : NULL);
+      add_hex (&r, 9, row->s.id_enc);
+      add (&r, 10, row->s.id_bidx);
+      add (&r, 11, row->s.id_masked);
+      add_hex (&r, 12, row->s.address_enc);
+      add (&r, 13, row->s.address_masked);
 
       add_int (&p, 0, row->estate_id);
       add_int (&p, 1, row->id);
-      add (&p, 2, row->account_enc);
-      add (&p, 3, row->account_masked);
+      add_hex (&p, 2, row->s.account_enc);
+      add (&p, 3, row->s.account_masked);
       add_int (&p, 4, in->balance_cents);
       add (&p, 5, in->overdue ? "t" : "f");
       add (&p, 6, in->last_paid_at);
@@ -385,7 +346,7 @@ rows_free (Row   *rows,
            guint  n)
 {
   for (guint i = 0; rows != NULL && i < n; i++)
-    row_clear (&rows[i]);
+    fd_engine_sealed_resident_clear (&rows[i].s);
   g_free (rows);
 }
 
