@@ -8,6 +8,7 @@
 
 #include "fd-config.h"
 #include "fd-error.h"
+#include "fd-store-pg.h"
 #include "fd-witness.h"
 
 FdConfig *
@@ -29,6 +30,7 @@ fd_config_new_defaults (void)
   config->audit_witness = g_strdup ("journal");
   config->audit_witness_interval_s = 60;
   config->sign_in_rate = 30;
+  config->store = g_strdup ("sqlite");
   return config;
 }
 
@@ -44,6 +46,9 @@ fd_config_free (FdConfig *config)
   g_free (config->certificate);
   g_free (config->private_key);
   g_free (config->audit_witness);
+  g_free (config->store);
+  g_free (config->database);
+  g_free (config->database_password_file);
   g_free (config);
 }
 
@@ -191,7 +196,8 @@ get_uint (GKeyFile    *kf,
 }
 
 static const char *known_server_keys[] = {
-  "listen", "data-dir", "database", "key-file", "certificate", "private-key", "audit-witness", NULL
+  "listen", "data-dir", "database", "key-file", "certificate", "private-key", "audit-witness",
+  "store", "database-password-file", NULL
 };
 static const char *known_policy_keys[] = {
   "off-hours", "lock-after", "idle-timeout", "max-age", "reveal-window", "watermark",
@@ -310,7 +316,18 @@ fd_config_load_file (FdConfig   *config,
       g_set_error (error, FD_ERROR, FD_ERROR_CONFIG, "%s: [server] data-dir is required", path);
       return FALSE;
     }
-  config->db_path = dup_path (kf, "server", "database");
+  {
+    g_autofree char *store = dup_path (kf, "server", "store");
+    g_autofree char *database = dup_path (kf, "server", "database");
+    g_autofree char *password_file = dup_path (kf, "server", "database-password-file");
+
+    if (!fd_config_set_store (config, store ? g_strstrip (store) : "sqlite", database,
+                              password_file, error))
+      {
+        g_prefix_error (error, "%s: ", path);
+        return FALSE;
+      }
+  }
   config->key_file = dup_path (kf, "server", "key-file");
   config->certificate = dup_path (kf, "server", "certificate");
   config->private_key = dup_path (kf, "server", "private-key");
@@ -357,6 +374,55 @@ fd_config_load_file (FdConfig   *config,
           return FALSE;
         }
     }
+  return TRUE;
+}
+
+gboolean
+fd_config_is_postgresql (const FdConfig *config)
+{
+  return g_strcmp0 (config->store, "postgresql") == 0;
+}
+
+gboolean
+fd_config_set_store (FdConfig    *config,
+                     const char  *store,
+                     const char  *database,
+                     const char  *password_file,
+                     GError     **error)
+{
+  gboolean pg = g_strcmp0 (store, "postgresql") == 0;
+
+  if (!pg && g_strcmp0 (store, "sqlite") != 0)
+    {
+      g_set_error (error, FD_ERROR, FD_ERROR_CONFIG,
+                   "[server] store must be sqlite or postgresql, not %s", store);
+      return FALSE;
+    }
+  if (pg && (database == NULL || *database == '\0'))
+    {
+      g_set_error (error, FD_ERROR, FD_ERROR_CONFIG,
+                   "[server] store = postgresql needs database = <libpq connection string>");
+      return FALSE;
+    }
+  if (pg && !fd_store_pg_check_conninfo (database, error))
+    return FALSE;
+  if (!pg && password_file != NULL)
+    {
+      g_set_error (error, FD_ERROR, FD_ERROR_CONFIG,
+                   "[server] database-password-file is for store = postgresql only");
+      return FALSE;
+    }
+  g_free (config->store);
+  config->store = g_strdup (store);
+  g_free (config->database);
+  config->database = pg ? g_strdup (database) : NULL;
+  if (!pg && database != NULL)
+    {
+      g_free (config->db_path);
+      config->db_path = g_strdup (database);
+    }
+  g_free (config->database_password_file);
+  config->database_password_file = g_strdup (password_file);
   return TRUE;
 }
 

@@ -33,6 +33,14 @@ typedef struct
   guint    audit_witness_interval_s;   /* 60; demo --audit-witness-interval for tests */
   /* sign-in attempts a minute per source address (issue 9) */
   guint    sign_in_rate;
+
+  /* issue 11: the engine. "sqlite" (db_path) or "postgresql": then
+   * database is a libpq connection string (a remote host only with
+   * sslmode=verify-full) and database_password_file, when set, holds its
+   * password (mode 0600 or less). */
+  char    *store;
+  char    *database;
+  char    *database_password_file;
 } FdConfig;
 
 FdConfig *fd_config_new_defaults   (void);
@@ -52,6 +60,17 @@ gboolean  fd_config_parse_listen    (FdConfig   *config,
  * don't silently weaken a policy. */
 gboolean  fd_config_load_file       (FdConfig   *config,
                                      const char *path,
+                                     GError    **error);
+/* TRUE when the configured engine is PostgreSQL (store = postgresql). */
+gboolean  fd_config_is_postgresql   (const FdConfig *config);
+/* Sets the engine: @store "sqlite" or "postgresql", @database the
+ * SQLite path or the libpq connection string (may be NULL for SQLite),
+ * @password_file (may be NULL). Refuses an unknown engine and a remote
+ * PostgreSQL host without sslmode=verify-full. */
+gboolean  fd_config_set_store       (FdConfig   *config,
+                                     const char *store,
+                                     const char *database,
+                                     const char *password_file,
                                      GError    **error);
 /* Fills unset paths from data_dir. */
 void      fd_config_resolve_paths   (FdConfig   *config);

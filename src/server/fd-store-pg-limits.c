@@ -1,0 +1,239 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* PostgreSQL engine: per-user limits, listed residents and sign-in failures. */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "fd-store-pg-private.h"
+
+/* Issue 9's contract across server processes: each call is one
+ * transaction (or part of the caller's), and before it counts it takes
+ * a transaction-scoped advisory lock on (what, the user) — held to
+ * commit, so a second server's call for the same user waits there and,
+ * READ COMMITTED taking a new snapshot per statement, then counts the
+ * first one's insert. Without the lock two transactions count the same
+ * rows and both grant the last unit (test-store-pg shows it). An
+ * advisory lock rather than "SELECT … FROM users FOR UPDATE": it holds
+ * whether or not the name is a user (sign-in failures are counted for
+ * unknown names too). */
+
+enum
+{
+  LOCK_LIMIT = 0x46440001,
+  LOCK_LISTED = 0x46440002,
+  LOCK_LOGIN = 0x46440003,
+};
+
+static gboolean
+lock_user (FdStorePg  *self,
+           guint       what,
+           gint64      user_id,
+           GError    **error)
+{
+  FdPgArgs a = { 0 };
+
+  fd_pg_arg_int (&a, what);
+  fd_pg_arg_int (&a, user_id);
+  return fd_pg_changes_ok (fd_pg_run (self, "SELECT pg_advisory_xact_lock ($1::integer, "
+                                            "($2::bigint % 2147483647)::integer)", &a, error));
+}
+
+/* The count in @res's one row, or G_MAXUINT; frees @res. */
+static guint
+count_of (PGresult *res)
+{
+  guint n = G_MAXUINT;
+
+  if (res != NULL && PQntuples (res) == 1)
+    n = (guint) fd_pg_int (res, 0, 0);
+  g_clear_pointer (&res, PQclear);
+  return n;
+}
+
+#define LIMIT_COUNT_SQL \
+  "SELECT count(*) FROM limit_events WHERE user_id = $1 AND kind = $2 AND at >= $3"
+
+gboolean
+fd_pg_limit_take (FdStore *store, gint64 user_id, const char *kind, gint64 since, gint64 now,
+                  guint max, guint *count, GError **error)
+{
+  FdStorePg *self = SELF (store);
+  FdPgArgs a = { 0 }, ins = { 0 };
+  gboolean own, ok, granted = FALSE;
+  guint n = G_MAXUINT;
+
+  *count = 0;
+  if (!fd_pg_op_begin (self, &own, error))
+    return FALSE;
+  fd_pg_arg_int (&a, user_id);
+  fd_pg_arg_text (&a, kind);
+  fd_pg_arg_int (&a, since);
+  ok = lock_user (self, LOCK_LIMIT, user_id, error) &&
+       /* what no window looks at any more goes first */
+       fd_pg_changes_ok (fd_pg_run (self, "DELETE FROM limit_events WHERE user_id = $1 AND "
+                                          "kind = $2 AND at < $3", &a, error)) &&
+       (n = count_of (fd_pg_run (self, LIMIT_COUNT_SQL, &a, error))) != G_MAXUINT;
+  if (ok && n < max)
+    {
+      fd_pg_arg_int (&ins, user_id);
+      fd_pg_arg_text (&ins, kind);
+      fd_pg_arg_int (&ins, now);
+      ok = granted = fd_pg_changes_ok (fd_pg_run (self, "INSERT INTO limit_events (user_id, "
+                                                        "kind, at) VALUES ($1, $2, $3)",
+                                                  &ins, error));
+      n++;
+    }
+  if (!fd_pg_op_end (self, own, ok, error))
+    return FALSE;
+  *count = n;
+  return granted;
+}
+
+guint
+fd_pg_limit_count (FdStore *store, gint64 user_id, const char *kind, gint64 since)
+{
+  FdPgArgs a = { 0 };
+
+  fd_pg_arg_int (&a, user_id);
+  fd_pg_arg_text (&a, kind);
+  fd_pg_arg_int (&a, since);
+  return count_of (fd_pg_query (SELF (store), LIMIT_COUNT_SQL, &a, NULL));
+}
+
+/* Writes only the residents not yet in the window; the number is kept
+ * in listed_counts beside the rows, so the cost follows the page. */
+gboolean
+fd_pg_listed_note (FdStore *store, gint64 user_id, const gint64 *ids, guint n_ids, gint64 since,
+                   gint64 now, guint *count, GError **error)
+{
+  FdStorePg *self = SELF (store);
+  g_autoptr(GString) list = g_string_new ("{");
+  FdPgArgs del = { 0 }, ins = { 0 }, up = { 0 };
+  gboolean own, ok;
+  gint64 delta = 0;
+  guint n = G_MAXUINT;
+
+  *count = 0;
+  for (guint i = 0; i < n_ids; i++)
+    g_string_append_printf (list, "%s%" G_GINT64_FORMAT, i > 0 ? "," : "", ids[i]);
+  g_string_append_c (list, '}');
+  if (!fd_pg_op_begin (self, &own, error))
+    return FALSE;
+  fd_pg_arg_int (&del, user_id);
+  fd_pg_arg_int (&del, since);
+  fd_pg_arg_int (&ins, user_id);
+  fd_pg_arg_text (&ins, list->str);
+  fd_pg_arg_int (&ins, now);
+  ok = lock_user (self, LOCK_LISTED, user_id, error);
+  if (ok)
+    {
+      PGresult *res = fd_pg_run (self, "DELETE FROM listed_residents WHERE user_id = $1 AND "
+                                       "at < $2", &del, error);
+      ok = res != NULL;
+      delta -= fd_pg_changes (res);
+    }
+  if (ok)
+    {
+      PGresult *res = fd_pg_run (self, "INSERT INTO listed_residents (user_id, resident_id, at) "
+                                       "SELECT $1, unnest ($2::bigint[]), $3 "
+                                       "ON CONFLICT DO NOTHING", &ins, error);
+      ok = res != NULL;
+      delta += fd_pg_changes (res);
+    }
+  if (ok)
+    {
+      fd_pg_arg_int (&up, user_id);
+      fd_pg_arg_int (&up, delta);
+      ok = (n = count_of (fd_pg_run (self, "INSERT INTO listed_counts (user_id, n) VALUES "
+                                           "($1, $2) ON CONFLICT (user_id) DO UPDATE SET "
+                                           "n = listed_counts.n + $2 RETURNING n",
+                                     &up, error))) != G_MAXUINT;
+    }
+  if (!fd_pg_op_end (self, own, ok, error))
+    return FALSE;
+  *count = n;
+  return TRUE;
+}
+
+/* sign-in failures (issue 9), per keyed MAC of the name */
+
+static char *
+login_name_mac (FdStore    *store,
+                const char *username)
+{
+  g_autofree char *data = g_strconcat ("login\x1f", username, NULL);
+  return fd_crypto_mac_hex (store->keys, data, strlen (data));
+}
+
+FdLoginAttempt
+fd_pg_login_attempt_reserve (FdStore *store, const char *username, gint64 now,
+                             guint max_failures, gint64 lock_usec, gint64 forget_before,
+                             gint64 *locked_until, GError **error)
+{
+  FdStorePg *self = SELF (store);
+  g_autofree char *mac = login_name_mac (store, username);
+  FdPgArgs forget = { 0 }, lock = { 0 }, name = { 0 }, up = { 0 };
+  gint64 failures = 0, until = 0;
+  FdLoginAttempt result = FD_LOGIN_ATTEMPT_ERROR;
+  PGresult *res;
+  gboolean own, ok;
+
+  if (!fd_pg_op_begin (self, &own, error))
+    return FD_LOGIN_ATTEMPT_ERROR;
+  fd_pg_arg_int (&forget, forget_before);
+  fd_pg_arg_int (&forget, now);
+  fd_pg_arg_int (&lock, LOCK_LOGIN);
+  fd_pg_arg_text (&lock, mac);
+  fd_pg_arg_text (&name, mac);
+  ok = fd_pg_changes_ok (fd_pg_run (self, "SELECT pg_advisory_xact_lock ($1::integer, "
+                                          "hashtext ($2))", &lock, error)) &&
+       fd_pg_changes_ok (fd_pg_run (self, "DELETE FROM login_failures WHERE last_at < $1 AND "
+                                          "locked_until <= $2", &forget, error));
+  res = ok ? fd_pg_run (self, "SELECT failures, locked_until FROM login_failures "
+                              "WHERE name_mac = $1", &name, error) : NULL;
+  ok = res != NULL;
+  if (ok && PQntuples (res) == 1)
+    {
+      failures = fd_pg_int (res, 0, 0);
+      until = fd_pg_int (res, 0, 1);
+    }
+  g_clear_pointer (&res, PQclear);
+  if (ok && until > now)
+    {
+      *locked_until = until;
+      result = FD_LOGIN_ATTEMPT_LOCKED;
+    }
+  else if (ok)
+    {
+      if (until != 0)
+        failures = 0;   /* the last lock is over: count afresh */
+      failures++;
+      until = failures >= max_failures ? now + lock_usec : 0;
+      *locked_until = until;
+      result = until != 0 ? FD_LOGIN_ATTEMPT_LAST : FD_LOGIN_ATTEMPT_RESERVED;
+      fd_pg_arg_text (&up, mac);
+      fd_pg_arg_int (&up, failures);
+      fd_pg_arg_int (&up, until);
+      fd_pg_arg_int (&up, now);
+      ok = fd_pg_changes_ok (fd_pg_run (self, "INSERT INTO login_failures (name_mac, failures, "
+                                              "locked_until, last_at) VALUES ($1, $2, $3, $4) "
+                                              "ON CONFLICT (name_mac) DO UPDATE SET "
+                                              "failures = $2, locked_until = $3, last_at = $4",
+                                        &up, error));
+    }
+  if (!fd_pg_op_end (self, own, ok, error))
+    return FD_LOGIN_ATTEMPT_ERROR;
+  return result;
+}
+
+gboolean
+fd_pg_login_attempt_clear (FdStore *store, const char *username, GError **error)
+{
+  g_autofree char *mac = login_name_mac (store, username);
+  FdPgArgs a = { 0 };
+
+  fd_pg_arg_text (&a, mac);
+  return fd_pg_query_ok (SELF (store), "DELETE FROM login_failures WHERE name_mac = $1", &a,
+                         error);
+}
