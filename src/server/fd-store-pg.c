@@ -560,6 +560,63 @@ fd_store_pg_check_conninfo (const char  *conninfo,
 
 #define KEY_CHECK_SETTING "key.check"
 
+/* One sealed value of each kind, with the table and column of its
+ * associated data, and the blind index beside it (when there is one). */
+static const struct
+{
+  const char *sql;
+  const char *table;
+  const char *field;
+  const char *bidx_domain;
+} key_probes[] = {
+  { "SELECT id, phone_enc, phone_bidx FROM residents WHERE phone_enc IS NOT NULL LIMIT 1",
+    "residents", "phone", "phone" },
+  { "SELECT id, id_enc, id_bidx FROM residents WHERE id_enc IS NOT NULL LIMIT 1",
+    "residents", "id_number", "id_number" },
+  { "SELECT resident_id, account_enc, NULL FROM payments WHERE account_enc IS NOT NULL LIMIT 1",
+    "payments", "account", NULL },
+  { "SELECT id, phone_enc, NULL FROM visitors WHERE phone_enc IS NOT NULL LIMIT 1",
+    "visitors", "phone", NULL },
+};
+
+/* No check value stored (a new database, or one whose check value was
+ * removed): refuse keys that open none of a few sealed values. */
+static gboolean
+probe_sealed_values (FdStorePg  *self,
+                     GError    **error)
+{
+  guint tried = 0, opened = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (key_probes); i++)
+    {
+      PGresult *res = fd_pg_query (self, key_probes[i].sql, NULL, error);
+      g_autofree char *aad = NULL, *bidx = NULL;
+      char *clear;
+
+      if (res == NULL)
+        return FALSE;
+      if (PQntuples (res) == 1)
+        {
+          aad = make_aad (key_probes[i].table, fd_pg_int (res, 0, 0), key_probes[i].field);
+          tried++;
+          clear = fd_pg_open_sealed (self, res, 0, 1, aad, NULL);
+          if (clear != NULL && key_probes[i].bidx_domain != NULL)
+            bidx = fd_crypto_blind_index (self->parent.keys, key_probes[i].bidx_domain, clear);
+          if (clear != NULL && (bidx == NULL || g_strcmp0 (bidx, PQgetvalue (res, 0, 2)) == 0))
+            opened++;
+          fd_secret_free (clear);
+        }
+      PQclear (res);
+    }
+  if (tried > 0 && opened == 0)
+    {
+      g_set_error (error, FD_STORE_WRONG_KEY_ERROR, 0,
+                   "none of %u encrypted values tried opens with it", tried);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* The key check value (issue 9, finding 5), as in the SQLite engine: a
  * database remembers which key it was made with. */
 static gboolean
@@ -570,7 +627,8 @@ check_data_key (FdStorePg  *self,
   g_autofree char *stored = fd_pg_get_setting (&self->parent, KEY_CHECK_SETTING);
 
   if (stored == NULL)
-    return fd_pg_set_setting (&self->parent, KEY_CHECK_SETTING, expected, error);
+    return probe_sealed_values (self, error) &&
+           fd_pg_set_setting (&self->parent, KEY_CHECK_SETTING, expected, error);
   if (fd_const_time_equal (stored, expected))
     return TRUE;
   if (g_str_equal (stored, "rekey-in-progress"))
