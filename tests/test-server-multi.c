@@ -63,7 +63,7 @@ report (const char *what,
     seen[MIN (shots[i].status, G_N_ELEMENTS (seen) - 1)]++;
   for (guint s = 0; s < G_N_ELEMENTS (seen); s++)
     if (seen[s] > 0)
-      g_string_append_printf (line, " %u × %u", seen[s], s);
+      g_string_append_printf (line, " %u x %u", seen[s], s);
   g_test_message ("%u %s at once over A and B:%s", n, what, line->str);
 }
 
