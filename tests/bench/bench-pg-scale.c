@@ -171,16 +171,6 @@ data_size (const char *data_dir,
 }
 
 static void
-print_result (const char  *label,
-              BenchResult *r)
-{
-  g_autofree char *load = bench_load_average ();
-
-  g_print ("%-16s %9.0f req/s  p50 %7.2f ms  p99 %7.2f ms  %8u requests  errors %u  (%s)\n",
-           label, r->requests_per_s, r->p50_ms, r->p99_ms, r->requests, r->errors, load);
-}
-
-static void
 remove_dir (const char *dir)
 {
   const char *rm[] = { "rm", "-rf", "--", dir, NULL };
@@ -251,9 +241,9 @@ run_engine (EngineRun *run,
   for (guint round = 0; round < rounds; round++)
     {
       run->health[round] = bench_run_wrk (server, health_script, connections, seconds);
-      print_result ("health", &run->health[round]);
+      bench_print_result ("health", &run->health[round]);
       run->search[round] = bench_run_wrk (server, mix_script, connections, seconds);
-      print_result ("search mix", &run->search[round]);
+      bench_print_result ("search mix", &run->search[round]);
       errors += run->health[round].errors + run->search[round].errors;
     }
   g_unlink (health_script);
