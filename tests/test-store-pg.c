@@ -6,6 +6,9 @@
 #include <libpq-fe.h>
 #include <string.h>
 
+#include <glib/gstdio.h>
+
+#include "fd-config.h"
 #include "fd-crypto.h"
 #include "fd-error.h"
 #include "fd-store-pg.h"
@@ -208,8 +211,9 @@ test_scope_in_transaction (void)
   fd_store_set_scope (store, FD_ESTATE_ALL);
   a = add_estate (store, "ea");
   b = add_estate (store, "eb");
-  g_assert_true (FD_STORE_CALL (store, begin, &error));
+  /* the transaction starts in estate A's scope, as a request of A's would */
   fd_store_set_scope (store, a);
+  g_assert_true (FD_STORE_CALL (store, begin, &error));
   ra = add_resident (store, FD_ESTATE_ALL, "甲一");
   fd_store_set_scope (store, b);
   rb = add_resident (store, FD_ESTATE_ALL, "乙一");
@@ -234,6 +238,14 @@ test_scope_in_transaction (void)
     g_assert_error (error, FD_ERROR, FD_ERROR_FORBIDDEN);
     g_clear_error (&error);
   }
+  /* a statement that fails (NOT NULL) leaves the connection usable */
+  g_assert_false (FD_STORE_CALL (store, set_setting, "x", NULL, &error));
+  g_assert_error (error, FD_ERROR, FD_ERROR_INTERNAL);
+  g_clear_error (&error);
+  g_assert_cmpuint (FD_STORE_CALL0 (store, resident_count), ==, 1);
+  g_assert_true (FD_STORE_CALL (store, begin, &error));
+  g_assert_cmpuint (FD_STORE_CALL0 (store, resident_count), ==, 1);
+  g_assert_true (FD_STORE_CALL (store, commit, &error));
   fd_store_close (store);
 }
 
@@ -401,6 +413,65 @@ test_audit_race (void)
 }
 
 static void
+count_cb (const FdResidentRecord *r,
+          gpointer                user_data)
+{
+  GArray *ids = user_data;
+
+  g_array_append_val (ids, r->id);
+}
+
+static gpointer
+insert_thread (gpointer data)
+{
+  FdStore *store = data;
+  gint64 id = add_resident (store, FD_ESTATE_ALL, "丙一");
+
+  return GSIZE_TO_POINTER ((gsize) id);
+}
+
+/* Another server's residents reach this one's search index through
+ * residents_after: ids grow in commit order, so following "above the
+ * last id seen" misses none, even when a writer that took its id first
+ * commits last. */
+static void
+test_follow (void)
+{
+  g_autoptr(FdTestStore) t = fd_test_store_new ();
+  g_autoptr(GArray) seen = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GError) error = NULL;
+  FdStore *follower = fd_test_store_open (t);
+  FdStore *b = fd_test_store_open (t);
+  FdStore *c = fd_test_store_open (t);
+  gint64 first, last = 0;
+  GThread *thread;
+
+  add_resident (b, FD_ESTATE_ALL, "乙零");
+  g_assert_cmpuint (FD_STORE_CALL (follower, residents_after, 0, 100, count_cb, seen), ==, 1);
+  last = g_array_index (seen, gint64, 0);
+
+  /* b takes an id and holds its transaction open; c writes meanwhile */
+  g_assert_true (FD_STORE_CALL (b, begin, &error));
+  first = add_resident (b, FD_ESTATE_ALL, "乙一");
+  thread = g_thread_new ("writer", insert_thread, c);
+  g_usleep (300 * 1000);
+  /* what the follower sees now, it takes as read */
+  FD_STORE_CALL (follower, residents_after, last, 100, count_cb, seen);
+  last = g_array_index (seen, gint64, seen->len - 1);
+  g_assert_true (FD_STORE_CALL (b, commit, &error));
+  g_assert_cmpint (GPOINTER_TO_SIZE (g_thread_join (thread)), >, first);
+  g_usleep (100 * 1000);
+  FD_STORE_CALL (follower, residents_after, last, 100, count_cb, seen);
+  /* both, ascending: none skipped */
+  g_assert_cmpuint (seen->len, ==, 3);
+  g_assert_cmpint (g_array_index (seen, gint64, 1), ==, first);
+  g_assert_cmpint (g_array_index (seen, gint64, 1), <, g_array_index (seen, gint64, 2));
+  fd_store_close (c);
+  fd_store_close (b);
+  fd_store_close (follower);
+}
+
+static void
 test_conninfo (void)
 {
   g_autoptr(GError) error = NULL;
@@ -421,17 +492,93 @@ test_conninfo (void)
   g_assert_false (fd_store_pg_check_conninfo ("not a conninfo", &error));
 }
 
+/* Loads @text as a configuration file; NULL with @error on refusal. */
+static FdConfig *
+load_config (const char  *text,
+             GError     **error)
+{
+  g_autofree char *dir = g_dir_make_tmp ("fd-config-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "server.conf", NULL);
+  g_autoptr(FdConfig) config = fd_config_new_defaults ();
+  gboolean ok;
+
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  ok = fd_config_load_file (config, path, error);
+  g_unlink (path);
+  g_rmdir (dir);
+  return ok ? g_steal_pointer (&config) : NULL;
+}
+
+static void
+test_config (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdConfig) config = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("fd-config-XXXXXX", NULL);
+  g_autofree char *password_file = g_build_filename (dir, "pw", NULL);
+  char *password;
+
+  config = load_config ("[server]\ndata-dir=/tmp\nstore=postgresql\n"
+                        "database=host=127.0.0.1 dbname=office\n"
+                        "database-password-file=/etc/frontdesk/db.pw\n", &error);
+  g_assert_no_error (error);
+  g_assert_true (fd_config_is_postgresql (config));
+  g_assert_cmpstr (config->database, ==, "host=127.0.0.1 dbname=office");
+  g_assert_cmpstr (config->database_password_file, ==, "/etc/frontdesk/db.pw");
+  g_clear_pointer (&config, fd_config_free);
+
+  /* the default is SQLite, and database is its file */
+  config = load_config ("[server]\ndata-dir=/tmp\ndatabase=/srv/fd.db\n", &error);
+  g_assert_no_error (error);
+  g_assert_false (fd_config_is_postgresql (config));
+  g_assert_cmpstr (config->db_path, ==, "/srv/fd.db");
+  g_clear_pointer (&config, fd_config_free);
+
+  /* a remote host without verify-full is refused, with the fix named */
+  g_assert_null (load_config ("[server]\ndata-dir=/tmp\nstore=postgresql\n"
+                              "database=host=db.example dbname=office sslmode=require\n",
+                              &error));
+  g_assert_error (error, FD_ERROR, FD_ERROR_CONFIG);
+  g_assert_nonnull (strstr (error->message, "sslmode=verify-full"));
+  g_clear_error (&error);
+  g_assert_null (load_config ("[server]\ndata-dir=/tmp\nstore=mysql\n", &error));
+  g_assert_error (error, FD_ERROR, FD_ERROR_CONFIG);
+  g_clear_error (&error);
+  g_assert_null (load_config ("[server]\ndata-dir=/tmp\nstore=postgresql\n", &error));
+  g_assert_error (error, FD_ERROR, FD_ERROR_CONFIG);
+  g_clear_error (&error);
+  g_assert_null (load_config ("[server]\ndata-dir=/tmp\ndatabase-password-file=/x\n", &error));
+  g_assert_error (error, FD_ERROR, FD_ERROR_CONFIG);
+  g_clear_error (&error);
+
+  /* the password file: 0600 or less, its first line */
+  g_assert_true (g_file_set_contents (password_file, "s3cret\nrest\n", -1, NULL));
+  g_assert_cmpint (g_chmod (password_file, 0640), ==, 0);
+  g_assert_null (fd_store_pg_read_password_file (password_file, &error));
+  g_assert_error (error, FD_ERROR, FD_ERROR_CONFIG);
+  g_clear_error (&error);
+  g_assert_cmpint (g_chmod (password_file, 0600), ==, 0);
+  password = fd_store_pg_read_password_file (password_file, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (password, ==, "s3cret");
+  g_free (password);
+  g_unlink (password_file);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/fd/store/pg/conninfo", test_conninfo);
+  g_test_add_func ("/fd/store/pg/config", test_config);
   g_test_add_func ("/fd/store/pg/rls", test_rls);
   g_test_add_func ("/fd/store/pg/roles", test_roles);
   g_test_add_func ("/fd/store/pg/scope-in-transaction", test_scope_in_transaction);
   g_test_add_func ("/fd/store/pg/limit-race", test_limit_race);
   g_test_add_func ("/fd/store/pg/login-race", test_login_race);
   g_test_add_func ("/fd/store/pg/audit-race", test_audit_race);
+  g_test_add_func ("/fd/store/pg/follow", test_follow);
   return g_test_run ();
 }

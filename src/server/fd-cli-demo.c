@@ -41,7 +41,9 @@ demo_pg_login (FdConfig  *config,
   fd_secret_free (password);
   if (!ok)
     return FALSE;
-  return fd_config_set_store (config, "postgresql", server, password_file, error);
+  /* `user`, `audit verify` … --data-dir DIR then reach this database */
+  return fd_config_set_store (config, "postgresql", server, password_file, error) &&
+         fd_config_write_store_file (config, error);
 }
 
 /* Until the seed names its estates (issue 11, the estates branch), a

@@ -27,7 +27,7 @@ fd_cli_migrate (int    argc,
   g_autofree char *data_dir = NULL, *config_file = NULL, *database = NULL, *password_file = NULL;
   char *password = NULL;
   guint from = 0, to = 0;
-  gboolean ok;
+  gboolean ok, from_config;
   GOptionEntry entries[] = {
     { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, "Data directory", "DIR" },
     { "config", 0, 0, G_OPTION_ARG_FILENAME, &config_file, "Configuration file", "FILE" },
@@ -63,6 +63,7 @@ fd_cli_migrate (int    argc,
       return 0;
     }
 
+  from_config = database == NULL;
   if (database == NULL)
     database = g_strdup (config->database);
   if (password_file == NULL && config->database_password_file != NULL)
@@ -78,6 +79,9 @@ fd_cli_migrate (int    argc,
   if (!ok)
     {
       g_printerr ("frontdesk-server: migrate: %s\n", error->message);
+      if (from_config)
+        g_printerr ("frontdesk-server: migrate logs in as the tables' owner; the configured "
+                    "database may be the server's role: give --database OWNER-CONNINFO\n");
       return FD_CLI_EXIT_USAGE;
     }
   if (from == to)

@@ -165,5 +165,5 @@ fd_cli_load_config (const char  *config_file,
   if (config_file != NULL)
     return fd_config_load_file (config, config_file, error);
   config->data_dir = g_canonicalize_filename (data_dir, NULL);
-  return TRUE;
+  return fd_config_load_store_file (config, error);
 }

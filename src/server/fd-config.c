@@ -426,6 +426,50 @@ fd_config_set_store (FdConfig    *config,
   return TRUE;
 }
 
+gboolean
+fd_config_load_store_file (FdConfig  *config,
+                           GError   **error)
+{
+  g_autofree char *path = g_build_filename (config->data_dir, "store.conf", NULL);
+  g_autoptr(GKeyFile) kf = g_key_file_new ();
+  g_autofree char *store = NULL, *database = NULL, *password_file = NULL;
+
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    return TRUE;
+  if (!g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, error))
+    return FALSE;
+  store = dup_path (kf, "server", "store");
+  database = dup_path (kf, "server", "database");
+  password_file = dup_path (kf, "server", "database-password-file");
+  if (!fd_config_set_store (config, store ? store : "sqlite", database, password_file, error))
+    {
+      g_prefix_error (error, "%s: ", path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+fd_config_write_store_file (const FdConfig  *config,
+                            GError         **error)
+{
+  g_autofree char *path = g_build_filename (config->data_dir, "store.conf", NULL);
+  g_autoptr(GKeyFile) kf = g_key_file_new ();
+  g_autofree char *text = NULL;
+
+  g_key_file_set_comment (kf, NULL, NULL,
+                          " Written by frontdesk-server demo: the database this data directory's "
+                          "office serves from", NULL);
+  g_key_file_set_string (kf, "server", "store", config->store);
+  if (config->database != NULL)
+    g_key_file_set_string (kf, "server", "database", config->database);
+  if (config->database_password_file != NULL)
+    g_key_file_set_string (kf, "server", "database-password-file",
+                           config->database_password_file);
+  text = g_key_file_to_data (kf, NULL, NULL);
+  return g_file_set_contents_full (path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
+}
+
 void
 fd_config_resolve_paths (FdConfig *config)
 {

@@ -72,6 +72,14 @@ gboolean  fd_config_set_store       (FdConfig   *config,
                                      const char *database,
                                      const char *password_file,
                                      GError    **error);
+/* The engine a demo's data directory serves from: DATA_DIR/store.conf,
+ * written by `demo --store postgresql` ([server] store, database,
+ * database-password-file), so that commands given --data-dir DIR reach
+ * the same database. Absent: SQLite, nothing changed. */
+gboolean  fd_config_load_store_file (FdConfig   *config,
+                                     GError    **error);
+gboolean  fd_config_write_store_file (const FdConfig *config,
+                                      GError        **error);
 /* Fills unset paths from data_dir. */
 void      fd_config_resolve_paths   (FdConfig   *config);
 /* TRUE if @minute_of_day (local) falls in the off-hours window. */

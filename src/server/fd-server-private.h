@@ -11,6 +11,7 @@
 #include "fd-policy.h"
 #include "fd-rate-limit.h"
 #include "fd-search.h"
+#include "fd-search-follow.h"
 #include "fd-search-pool.h"
 #include "fd-server.h"
 #include "fd-witness.h"
@@ -52,6 +53,8 @@ struct _FdServer
   FdRateLimit   *sign_in_limit;
   /* Search queries run on these workers, off the main context (issue 13). */
   FdSearchPool  *search_pool;
+  /* issue 11: the index follows other servers' resident writes (PostgreSQL) */
+  FdSearchFollow *search_follow;
 };
 
 typedef struct _FdRequest FdRequest;

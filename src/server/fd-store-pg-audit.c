@@ -3,15 +3,16 @@
 
 #include "config.h"
 
-#include <string.h>
-
+#include "fd-store-engine.h"
 #include "fd-store-pg-private.h"
 
 /* One chain for the whole company, whatever the estate of each entry
  * (entries of estate 0 are company-wide and command-line ones). An
  * append locks the one row of audit_head FOR UPDATE, takes its seq and
  * hash as the new entry's predecessor, and moves the head — with its
- * keyed anchor, as the SQLite engine keeps one in its settings — in the
+ * keyed anchor (a forger with write access to the database but not the
+ * key file can rebuild an unkeyed chain, not this), as the SQLite engine
+ * keeps one in its settings — in the
  * same transaction: two server processes appending at once queue on
  * that lock, and the chain stays one line. The server's role may only
  * SELECT and INSERT audit_log (the schema's grants). */
@@ -44,17 +45,6 @@ audit_from_row (PGresult     *res,
   e->prev_hash = fd_pg_text (res, i, 14);
   e->hash = fd_pg_text (res, i, 15);
   e->estate_id = fd_pg_int (res, i, 16);
-}
-
-/* The head's keyed anchor: a forger with write access to the database
- * but not the key file can rebuild an unkeyed chain, not this. */
-static char *
-anchor_mac (FdKeys     *keys,
-            gint64      seq,
-            const char *hash)
-{
-  g_autofree char *data = g_strdup_printf ("audit-head\x1f%" G_GINT64_FORMAT "\x1f%s", seq, hash);
-  return fd_crypto_mac_hex (keys, data, strlen (data));
 }
 
 gboolean
@@ -113,7 +103,7 @@ fd_pg_audit_append (FdStore *store, FdAuditEntry *entry, GError **error)
     }
   if (ok)
     {
-      mac = anchor_mac (store->keys, entry->seq, entry->hash);
+      mac = fd_engine_audit_anchor_mac (store->keys, entry->seq, entry->hash);
       fd_pg_arg_int (&h, entry->seq);
       fd_pg_arg_text (&h, entry->hash);
       fd_pg_arg_text (&h, mac);
@@ -196,7 +186,7 @@ check_head (FdKeys     *keys,
 
   if (head_seq == 0 && last_seq == 0)
     return 0;
-  mac = anchor_mac (keys, head_seq, head_hash);
+  mac = fd_engine_audit_anchor_mac (keys, head_seq, head_hash);
   if (head_mac == NULL || !fd_const_time_equal (mac, head_mac))
     return 1;
   if (head_seq > last_seq)

@@ -3,8 +3,7 @@
 
 #include "config.h"
 
-#include <string.h>
-
+#include "fd-store-engine.h"
 #include "fd-store-pg-private.h"
 
 /* Issue 9's contract across server processes: each call is one
@@ -158,21 +157,13 @@ fd_pg_listed_note (FdStore *store, gint64 user_id, const gint64 *ids, guint n_id
 
 /* sign-in failures (issue 9), per keyed MAC of the name */
 
-static char *
-login_name_mac (FdStore    *store,
-                const char *username)
-{
-  g_autofree char *data = g_strconcat ("login\x1f", username, NULL);
-  return fd_crypto_mac_hex (store->keys, data, strlen (data));
-}
-
 FdLoginAttempt
 fd_pg_login_attempt_reserve (FdStore *store, const char *username, gint64 now,
                              guint max_failures, gint64 lock_usec, gint64 forget_before,
                              gint64 *locked_until, GError **error)
 {
   FdStorePg *self = SELF (store);
-  g_autofree char *mac = login_name_mac (store, username);
+  g_autofree char *mac = fd_engine_login_name_mac (store->keys, username);
   FdPgArgs forget = { 0 }, lock = { 0 }, name = { 0 }, up = { 0 };
   gint64 failures = 0, until = 0;
   FdLoginAttempt result = FD_LOGIN_ATTEMPT_ERROR;
@@ -199,19 +190,11 @@ fd_pg_login_attempt_reserve (FdStore *store, const char *username, gint64 now,
       until = fd_pg_int (res, 0, 1);
     }
   g_clear_pointer (&res, PQclear);
-  if (ok && until > now)
+  if (ok)
+    result = fd_engine_login_attempt (&failures, &until, now, max_failures, lock_usec,
+                                      locked_until);
+  if (ok && result != FD_LOGIN_ATTEMPT_LOCKED)
     {
-      *locked_until = until;
-      result = FD_LOGIN_ATTEMPT_LOCKED;
-    }
-  else if (ok)
-    {
-      if (until != 0)
-        failures = 0;   /* the last lock is over: count afresh */
-      failures++;
-      until = failures >= max_failures ? now + lock_usec : 0;
-      *locked_until = until;
-      result = until != 0 ? FD_LOGIN_ATTEMPT_LAST : FD_LOGIN_ATTEMPT_RESERVED;
       fd_pg_arg_text (&up, mac);
       fd_pg_arg_int (&up, failures);
       fd_pg_arg_int (&up, until);
@@ -224,13 +207,13 @@ fd_pg_login_attempt_reserve (FdStore *store, const char *username, gint64 now,
     }
   if (!fd_pg_op_end (self, own, ok, error))
     return FD_LOGIN_ATTEMPT_ERROR;
-  return result;
+  return ok ? result : FD_LOGIN_ATTEMPT_ERROR;
 }
 
 gboolean
 fd_pg_login_attempt_clear (FdStore *store, const char *username, GError **error)
 {
-  g_autofree char *mac = login_name_mac (store, username);
+  g_autofree char *mac = fd_engine_login_name_mac (store->keys, username);
   FdPgArgs a = { 0 };
 
   fd_pg_arg_text (&a, mac);

@@ -34,6 +34,9 @@ typedef struct
   gboolean    in_tx;         /* inside begin … commit (the caller's) or an op */
   gboolean    caller_tx;     /* the open transaction is the caller's */
   gint64      applied_scope; /* frontdesk.estate in this transaction; -1 unset */
+  /* residents_after's connection (the search follower's thread) */
+  GMutex      follow_lock;
+  PGconn     *follow_conn;
 } FdStorePg;
 
 #define SELF(s) ((FdStorePg *) (s))
@@ -143,6 +146,8 @@ void fd_pg_resident_foreach (FdStore *store, FdResidentFunc func, gpointer user_
 char *fd_pg_resident_secret (FdStore *store, gint64 id, const char *field, GError **error);
 gboolean fd_pg_resident_matches (FdStore *store, gint64 id, const char *field, const char *value);
 gboolean fd_pg_room_exists (FdStore *store, const char *room);
+guint fd_pg_residents_after (FdStore *store, gint64 after_id, guint limit, FdResidentFunc func,
+                             gpointer user_data);
 GPtrArray *fd_pg_room_search (FdStore *store, const char *prefix, guint limit);
 
 /* fd-store-pg-visitors.c (visitors and alerts) */

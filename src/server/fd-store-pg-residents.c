@@ -116,6 +116,47 @@ fd_pg_resident_foreach (FdStore *store, FdResidentFunc func, gpointer user_data)
   fd_pg_op_end (self, own, TRUE, NULL);
 }
 
+/* On the follower's connection, every estate: a server follows the
+ * whole company's residents (each request filters on its own scope). */
+guint
+fd_pg_residents_after (FdStore *store, gint64 after_id, guint limit, FdResidentFunc func,
+                       gpointer user_data)
+{
+  FdStorePg *self = SELF (store);
+  g_autofree char *after = g_strdup_printf ("%" G_GINT64_FORMAT, after_id);
+  g_autofree char *max = g_strdup_printf ("%u", limit);
+  const char *values[] = { after, max };
+  PGresult *res = NULL;
+  guint n = G_MAXUINT;
+
+  g_mutex_lock (&self->follow_lock);
+  if (self->follow_conn == NULL || PQstatus (self->follow_conn) != CONNECTION_OK)
+    {
+      g_clear_pointer (&self->follow_conn, PQfinish);
+      self->follow_conn = fd_pg_connect (self->conninfo, self->password, NULL);
+    }
+  if (self->follow_conn != NULL &&
+      fd_pg_exec (self->follow_conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; "
+                                     "SELECT set_config ('frontdesk.estate', '*', true)", NULL))
+    {
+      res = PQexecParams (self->follow_conn, RESIDENT_SELECT "WHERE r.id > $1 ORDER BY r.id "
+                          "LIMIT $2", 2, NULL, values, NULL, NULL, 0);
+      if (PQresultStatus (res) == PGRES_TUPLES_OK)
+        {
+          n = (guint) PQntuples (res);
+          for (guint i = 0; i < n; i++)
+            {
+              g_autoptr(FdResidentRecord) r = resident_from_row (res, (int) i);
+              func (r, user_data);
+            }
+        }
+      PQclear (res);
+      fd_pg_exec (self->follow_conn, "COMMIT", NULL);
+    }
+  g_mutex_unlock (&self->follow_lock);
+  return n;
+}
+
 char *
 fd_pg_resident_secret (FdStore *store, gint64 id, const char *field, GError **error)
 {

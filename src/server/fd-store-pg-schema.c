@@ -204,7 +204,8 @@ fd_pg_migrate (PGconn  *conn,
     }
   if (ok && from != NULL)
     *from = version;
-  for (guint i = ok ? (guint) version : G_N_ELEMENTS (migrations); i < G_N_ELEMENTS (migrations); i++)
+  for (guint i = ok ? (guint) version : G_N_ELEMENTS (migrations);
+       i < G_N_ELEMENTS (migrations); i++)
     {
       g_autofree char *bump = g_strdup_printf ("UPDATE frontdesk_schema SET version = %u", i + 1);
 

@@ -105,7 +105,8 @@ fd_pg_session_update (FdStore *store, const FdSessionRecord *session, GError **e
                          "UPDATE sessions SET prev_token_hash = CASE WHEN token_hash = $1 "
                          "THEN prev_token_hash ELSE token_hash END, token_hash = $1, "
                          "last_seen = $2, expires_at = $3, locked = $4, unlock_failures = $5, "
-                         "end_reason = $6 WHERE id = $7 AND ($8::bigint = 0 OR estate_id = $8::bigint)",
+                         "end_reason = $6 WHERE id = $7 AND "
+                         "($8::bigint = 0 OR estate_id = $8::bigint)",
                          &a, error);
 }
 
@@ -139,7 +140,8 @@ fd_pg_session_unlock_reserve (FdStore *store, gint64 session_id, guint max_failu
   res = fd_pg_query (SELF (store),
                      "UPDATE sessions SET unlock_failures = unlock_failures + 1 "
                      "WHERE id = $1 AND end_reason IS NULL AND unlock_failures < $2 AND "
-                     "($3::bigint = 0 OR estate_id = $3::bigint) RETURNING unlock_failures", &a, NULL);
+                     "($3::bigint = 0 OR estate_id = $3::bigint) RETURNING unlock_failures",
+                     &a, NULL);
   if (res != NULL && PQntuples (res) == 1)
     count = (guint) fd_pg_int (res, 0, 0);
   g_clear_pointer (&res, PQclear);

@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-#include "fd-mask.h"
+#include "fd-store-engine.h"
 #include "fd-store-pg-private.h"
 
 /* A batch is written as four INSERT … SELECT FROM unnest(arrays)
@@ -75,13 +75,9 @@ seal_slice (gpointer data)
       Row *row = &s->rows[i];
       gsize phone_len = in->phone ? strlen (in->phone) : 0;
 
-      row->phone_masked = fd_mask_mobile (in->phone);
-      row->id_masked = in->id_number ? fd_mask_id_number (in->id_number) : NULL;
-      row->address_masked = in->home_address ? fd_mask_address_district (in->home_address) : NULL;
-      row->account_masked = in->payment_account ? fd_mask_account (in->payment_account) : NULL;
-      row->phone_bidx = in->phone ? fd_crypto_blind_index (s->keys, "phone", in->phone) : NULL;
-      row->id_bidx = in->id_number ? fd_crypto_blind_index (s->keys, "id_number", in->id_number)
-                                   : NULL;
+      fd_engine_resident_derive (s->keys, in, &row->phone_masked, &row->id_masked,
+                                 &row->address_masked, &row->account_masked, &row->phone_bidx,
+                                 &row->id_bidx);
       row->phone_last4 = phone_len >= 4 ? g_strdup (in->phone + phone_len - 4) : NULL;
       row->phone_enc = seal_hex (s->keys, in->phone, "residents", row->id, "phone", &s->failed);
       row->id_enc = seal_hex (s->keys, in->id_number, "residents", row->id, "id_number",
@@ -110,30 +106,53 @@ row_clear (Row *row)
   g_free (row->account_enc);
 }
 
-static gboolean
-seal_rows (FdKeys                *keys,
-           const FdResidentInput *inputs,
-           Row                   *rows,
-           guint                  n)
+/* A batch being sealed on worker threads, one per processor. */
+typedef struct
 {
-  guint n_threads = n < 64 ? 1 : MAX (1, MIN (g_get_num_processors (), 16));
-  g_autofree Slice *slices = g_new0 (Slice, n_threads);
-  g_autofree GThread **threads = g_new0 (GThread *, n_threads);
+  const FdResidentInput *inputs;
+  Row                   *rows;
+  guint                  n;
+  guint                  n_threads;
+  Slice                 *slices;
+  GThread              **threads;
+} Sealing;
+
+static void
+seal_start (Sealing               *s,
+            FdKeys                *keys,
+            const FdResidentInput *inputs,
+            Row                   *rows,
+            guint                  n)
+{
+  s->inputs = inputs;
+  s->rows = rows;
+  s->n = n;
+  s->n_threads = n < 64 ? 1 : MAX (1, MIN (g_get_num_processors (), 16));
+  s->slices = g_new0 (Slice, s->n_threads);
+  s->threads = g_new0 (GThread *, s->n_threads);
+  for (guint t = 0; t < s->n_threads; t++)
+    {
+      s->slices[t] = (Slice) { keys, inputs, rows, (guint) ((guint64) n * t / s->n_threads),
+                               (guint) ((guint64) n * (t + 1) / s->n_threads), FALSE };
+      s->threads[t] = s->n_threads > 1 ? g_thread_new ("fd-seal", seal_slice, &s->slices[t])
+                                       : (seal_slice (&s->slices[t]), NULL);
+    }
+}
+
+/* Waits for the batch; FALSE when a value could not be sealed. */
+static gboolean
+seal_finish (Sealing *s)
+{
   gboolean ok = TRUE;
 
-  for (guint t = 0; t < n_threads; t++)
+  for (guint t = 0; t < s->n_threads; t++)
     {
-      slices[t] = (Slice) { keys, inputs, rows, (guint) ((guint64) n * t / n_threads),
-                            (guint) ((guint64) n * (t + 1) / n_threads), FALSE };
-      threads[t] = n_threads > 1 ? g_thread_new ("fd-seal", seal_slice, &slices[t])
-                                 : (seal_slice (&slices[t]), NULL);
+      if (s->threads[t] != NULL)
+        g_thread_join (s->threads[t]);
+      ok &= !s->slices[t].failed;
     }
-  for (guint t = 0; t < n_threads; t++)
-    {
-      if (threads[t] != NULL)
-        g_thread_join (threads[t]);
-      ok &= !slices[t].failed;
-    }
+  g_clear_pointer (&s->slices, g_free);
+  g_clear_pointer (&s->threads, g_free);
   return ok;
 }
 
@@ -342,6 +361,36 @@ reserve_ids (FdStorePg  *self,
   return ok;
 }
 
+/* Takes the estates and ids of @n rows and starts sealing them. */
+static gboolean
+batch_start (FdStorePg              *self,
+             const FdResidentInput  *inputs,
+             guint                   n,
+             Row                   **rows,
+             Sealing                *sealing,
+             GError                **error)
+{
+  *rows = g_new0 (Row, n);
+  for (guint i = 0; i < n; i++)
+    if (((*rows)[i].estate_id = fd_pg_write_estate (self, inputs[i].estate_id, error)) == 0)
+      return FALSE;
+  if (!reserve_ids (self, *rows, n, error))
+    return FALSE;
+  seal_start (sealing, self->parent.keys, inputs, *rows, n);
+  return TRUE;
+}
+
+static void
+rows_free (Row   *rows,
+           guint  n)
+{
+  for (guint i = 0; rows != NULL && i < n; i++)
+    row_clear (&rows[i]);
+  g_free (rows);
+}
+
+/* Batch k+1 is sealed on the workers while batch k is written: the
+ * writing is PostgreSQL's work, in its own process. */
 static gboolean
 insert_residents (FdStorePg              *self,
                   const FdResidentInput  *inputs,
@@ -349,30 +398,45 @@ insert_residents (FdStorePg              *self,
                   gint64                 *first_id,
                   GError                **error)
 {
-  gboolean own, ok = TRUE;
+  Sealing sealing = { 0 }, next_sealing = { 0 };
+  Row *rows = NULL, *next = NULL;
+  gboolean own, ok;
 
   if (!fd_pg_op_begin (self, &own, error))
     return FALSE;
+  /* One resident writer at a time, to commit, and ids taken after the
+   * lock: ids grow in commit order, so a server following others' writes
+   * (residents_after) never misses one committed with a smaller id. */
+  ok = fd_pg_changes_ok (fd_pg_run (self, "SELECT pg_advisory_xact_lock (1178861572)", NULL,
+                                    error)) &&
+       batch_start (self, inputs, MIN (BATCH, n), &rows, &sealing, error);
   for (guint from = 0; ok && from < n; from += BATCH)
     {
       guint count = MIN (BATCH, n - from);
-      g_autofree Row *rows = g_new0 (Row, count);
+      guint after = from + count;
 
-      for (guint i = 0; ok && i < count; i++)
-        ok = (rows[i].estate_id = fd_pg_write_estate (self, inputs[from + i].estate_id,
-                                                      error)) != 0;
-      ok = ok && reserve_ids (self, rows, count, error);
-      if (ok && !seal_rows (self->parent.keys, inputs + from, rows, count))
+      if (!seal_finish (&sealing))
         {
           g_set_error (error, FD_ERROR, FD_ERROR_INTERNAL, "Cannot seal resident data");
           ok = FALSE;
+          break;
         }
+      if (after < n)
+        ok = batch_start (self, inputs + after, MIN (BATCH, n - after), &next, &next_sealing,
+                          error);
       ok = ok && write_rows (self, inputs + from, rows, count, error);
       if (ok && from == 0)
         *first_id = rows[0].id;
-      for (guint i = 0; i < count; i++)
-        row_clear (&rows[i]);
+      rows_free (rows, count);
+      rows = g_steal_pointer (&next);
+      sealing = next_sealing;
+      next_sealing = (Sealing) { 0 };
     }
+  /* a batch started and not written: let its workers end */
+  if (sealing.threads != NULL)
+    seal_finish (&sealing);
+  if (rows != NULL)
+    rows_free (rows, sealing.n);
   return fd_pg_op_end (self, own, ok, error);
 }
 

@@ -10,6 +10,7 @@
 
 #include "fd-config.h"
 #include "fd-error.h"
+#include "fd-store-engine.h"
 #include "fd-store-pg-private.h"
 
 /* The PostgreSQL engine (issue 11). The same sealed columns, blind
@@ -211,13 +212,40 @@ fd_pg_op_end (FdStorePg  *self,
   return close_transaction (self, TRUE, error);
 }
 
+/* The name @sql is prepared under on this connection (prepared once). */
+static const char *
+prepared (FdStorePg       *self,
+          const char      *sql,
+          const FdPgArgs  *args,
+          GError         **error)
+{
+  g_autofree char *name = NULL;
+  const char *known = g_hash_table_lookup (self->stmts, sql);
+  PGresult *res;
+
+  if (known != NULL)
+    return known;
+  name = g_strdup_printf ("fd%u", ++self->n_stmts);
+  res = PQprepare (self->conn, name, sql, args->n, NULL);
+  if (PQresultStatus (res) != PGRES_COMMAND_OK)
+    {
+      fd_pg_set_error (self, res, error, "database");
+      PQclear (res);
+      return NULL;
+    }
+  PQclear (res);
+  g_hash_table_insert (self->stmts, (gpointer) sql, name);
+  return g_steal_pointer (&name);
+}
+
+static const FdPgArgs no_args = { 0 };
+
 PGresult *
 fd_pg_run (FdStorePg       *self,
            const char      *sql,
            const FdPgArgs  *args,
            GError         **error)
 {
-  static const FdPgArgs none = { 0 };
   const char *name;
   PGresult *res;
   ExecStatusType st;
@@ -228,7 +256,7 @@ fd_pg_run (FdStorePg       *self,
       return NULL;
     }
   if (args == NULL)
-    args = &none;
+    args = &no_args;
   /* The group commit runs several requests' writes in one transaction. */
   if (self->applied_scope != SCOPE (self))
     {
@@ -237,22 +265,9 @@ fd_pg_run (FdStorePg       *self,
         return NULL;
       self->applied_scope = SCOPE (self);
     }
-  name = g_hash_table_lookup (self->stmts, sql);
+  name = prepared (self, sql, args, error);
   if (name == NULL)
-    {
-      g_autofree char *new_name = g_strdup_printf ("fd%u", ++self->n_stmts);
-
-      res = PQprepare (self->conn, new_name, sql, args->n, NULL);
-      if (PQresultStatus (res) != PGRES_COMMAND_OK)
-        {
-          fd_pg_set_error (self, res, error, "database");
-          PQclear (res);
-          return NULL;
-        }
-      PQclear (res);
-      name = new_name;
-      g_hash_table_insert (self->stmts, (gpointer) sql, g_steal_pointer (&new_name));
-    }
+    return NULL;
   res = PQexecPrepared (self->conn, name, args->n, args->values, args->lengths, args->formats, 0);
   st = PQresultStatus (res);
   if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
@@ -264,6 +279,85 @@ fd_pg_run (FdStorePg       *self,
   return res;
 }
 
+/* One statement in a transaction of its own, in one round trip: BEGIN,
+ * the scope, the statement and COMMIT go out together in libpq's
+ * pipeline mode. Most calls of a request outside the group commit are
+ * such (a session, a user, a resident), and each round trip is a wait
+ * on the main context. */
+static PGresult *
+query_pipelined (FdStorePg       *self,
+                 const char      *sql,
+                 const FdPgArgs  *args,
+                 GError         **error)
+{
+  char scope[24];
+  const char *scope_value[] = { scope };
+  const char *name;
+  PGresult *res, *out = NULL, *failed = NULL;
+  gboolean committed = FALSE, sent;
+
+  ensure_connected (self);
+  if ((name = prepared (self, sql, args, error)) == NULL)
+    return NULL;
+  if (SCOPE (self) == FD_ESTATE_ALL)
+    g_strlcpy (scope, "*", sizeof scope);
+  else
+    g_snprintf (scope, sizeof scope, "%" G_GINT64_FORMAT, SCOPE (self));
+  sent = PQenterPipelineMode (self->conn) &&
+         PQsendQueryParams (self->conn, "BEGIN", 0, NULL, NULL, NULL, NULL, 0) &&
+         PQsendQueryParams (self->conn, "SELECT set_config ('frontdesk.estate', $1, true)", 1,
+                            NULL, scope_value, NULL, NULL, 0) &&
+         PQsendQueryPrepared (self->conn, name, args->n, args->values, args->lengths,
+                              args->formats, 0) &&
+         PQsendQueryParams (self->conn, "COMMIT", 0, NULL, NULL, NULL, NULL, 0) &&
+         PQpipelineSync (self->conn);
+  /* four results, each followed by NULL, then the sync */
+  for (guint i = 0; sent && i < 4; i++)
+    {
+      while ((res = PQgetResult (self->conn)) != NULL)
+        {
+          ExecStatusType st = PQresultStatus (res);
+
+          if (st == PGRES_FATAL_ERROR && failed == NULL)
+            failed = res;
+          else if (i == 2 && (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) && out == NULL)
+            out = res;
+          else
+            {
+              if (i == 3 && st == PGRES_COMMAND_OK)
+                committed = g_strcmp0 (PQcmdStatus (res), "COMMIT") == 0;
+              PQclear (res);
+            }
+        }
+    }
+  while (sent && (res = PQgetResult (self->conn)) != NULL)
+    {
+      gboolean sync = PQresultStatus (res) == PGRES_PIPELINE_SYNC;
+      PQclear (res);
+      if (sync)
+        break;
+    }
+  if (!PQexitPipelineMode (self->conn))
+    {
+      /* results left behind by a send that failed half-way: start afresh */
+      PQreset (self->conn);
+      g_hash_table_remove_all (self->stmts);
+    }
+  if (sent && committed && failed == NULL && out != NULL)
+    return out;
+  if (failed != NULL || !sent)
+    fd_pg_set_error (self, failed, error, "database");
+  else
+    g_set_error (error, FD_ERROR, FD_ERROR_UNAVAILABLE,
+                 "database: the transaction failed and was rolled back");
+  g_clear_pointer (&failed, PQclear);
+  g_clear_pointer (&out, PQclear);
+  /* a failed statement leaves the transaction block aborted */
+  if (PQtransactionStatus (self->conn) != PQTRANS_IDLE)
+    fd_pg_exec (self->conn, "ROLLBACK", NULL);
+  return NULL;
+}
+
 PGresult *
 fd_pg_query (FdStorePg       *self,
              const char      *sql,
@@ -273,6 +367,8 @@ fd_pg_query (FdStorePg       *self,
   PGresult *res = NULL;
   gboolean own;
 
+  if (!self->in_tx)
+    return query_pipelined (self, sql, args != NULL ? args : &no_args, error);
   if (!fd_pg_op_begin (self, &own, error))
     return NULL;
   res = fd_pg_run (self, sql, args, error);
@@ -390,6 +486,8 @@ store_close (FdStore *store)
   if (self->in_tx && self->conn != NULL)
     fd_pg_exec (self->conn, "ROLLBACK", NULL);
   g_clear_pointer (&self->conn, PQfinish);
+  g_clear_pointer (&self->follow_conn, PQfinish);
+  g_mutex_clear (&self->follow_lock);
   g_clear_pointer (&self->stmts, g_hash_table_unref);
   g_clear_pointer (&self->parent.keys, fd_keys_free);
   fd_secret_free (self->password);
@@ -463,6 +561,7 @@ static const FdStoreBackend pg_backend = {
   .estate_insert = fd_pg_estate_insert,
   .user_estates = fd_pg_user_estates,
   .user_estates_set = fd_pg_user_estates_set,
+  .residents_after = fd_pg_residents_after,
 };
 
 /* Opening */
@@ -539,8 +638,9 @@ fd_store_pg_check_conninfo (const char  *conninfo,
   /* libpq's defaults (PGHOST, a socket) count as local: check what is written. */
   for (guint k = 0; k < 2; k++)
     {
-      g_auto(GStrv) hosts = g_strsplit ((k == 0 ? host : hostaddr) ? (k == 0 ? host : hostaddr) : "",
-                                        ",", -1);
+      const char *list = k == 0 ? host : hostaddr;
+      g_auto(GStrv) hosts = g_strsplit (list != NULL ? list : "", ",", -1);
+
       for (guint i = 0; hosts[i] != NULL; i++)
         remote |= !host_is_local (g_strstrip (hosts[i]));
     }
@@ -560,25 +660,6 @@ fd_store_pg_check_conninfo (const char  *conninfo,
 
 #define KEY_CHECK_SETTING "key.check"
 
-/* One sealed value of each kind, with the table and column of its
- * associated data, and the blind index beside it (when there is one). */
-static const struct
-{
-  const char *sql;
-  const char *table;
-  const char *field;
-  const char *bidx_domain;
-} key_probes[] = {
-  { "SELECT id, phone_enc, phone_bidx FROM residents WHERE phone_enc IS NOT NULL LIMIT 1",
-    "residents", "phone", "phone" },
-  { "SELECT id, id_enc, id_bidx FROM residents WHERE id_enc IS NOT NULL LIMIT 1",
-    "residents", "id_number", "id_number" },
-  { "SELECT resident_id, account_enc, NULL FROM payments WHERE account_enc IS NOT NULL LIMIT 1",
-    "payments", "account", NULL },
-  { "SELECT id, phone_enc, NULL FROM visitors WHERE phone_enc IS NOT NULL LIMIT 1",
-    "visitors", "phone", NULL },
-};
-
 /* No check value stored (a new database, or one whose check value was
  * removed): refuse keys that open none of a few sealed values. */
 static gboolean
@@ -587,24 +668,22 @@ probe_sealed_values (FdStorePg  *self,
 {
   guint tried = 0, opened = 0;
 
-  for (guint i = 0; i < G_N_ELEMENTS (key_probes); i++)
+  for (guint i = 0; i < fd_engine_n_key_probes; i++)
     {
-      PGresult *res = fd_pg_query (self, key_probes[i].sql, NULL, error);
-      g_autofree char *aad = NULL, *bidx = NULL;
-      char *clear;
+      const FdKeyProbe *probe = &fd_engine_key_probes[i];
+      PGresult *res = fd_pg_query (self, probe->sql, NULL, error);
+      unsigned char *blob;
+      size_t len = 0;
 
       if (res == NULL)
         return FALSE;
-      if (PQntuples (res) == 1)
+      if (PQntuples (res) == 1 &&
+          (blob = PQunescapeBytea ((const unsigned char *) PQgetvalue (res, 0, 1), &len)) != NULL)
         {
-          aad = make_aad (key_probes[i].table, fd_pg_int (res, 0, 0), key_probes[i].field);
           tried++;
-          clear = fd_pg_open_sealed (self, res, 0, 1, aad, NULL);
-          if (clear != NULL && key_probes[i].bidx_domain != NULL)
-            bidx = fd_crypto_blind_index (self->parent.keys, key_probes[i].bidx_domain, clear);
-          if (clear != NULL && (bidx == NULL || g_strcmp0 (bidx, PQgetvalue (res, 0, 2)) == 0))
-            opened++;
-          fd_secret_free (clear);
+          opened += fd_engine_key_probe_opens (self->parent.keys, probe, fd_pg_int (res, 0, 0),
+                                               blob, len, PQgetvalue (res, 0, 2));
+          PQfreemem (blob);
         }
       PQclear (res);
     }
@@ -697,6 +776,7 @@ fd_store_pg_open (const char  *conninfo,
   self->conninfo = g_strdup (conninfo);
   self->password = g_strdup (password);
   self->stmts = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+  g_mutex_init (&self->follow_lock);
   self->conn = fd_pg_connect (conninfo, password, error);
   if (self->conn == NULL ||
       !fd_pg_schema_current (self->conn, error) ||

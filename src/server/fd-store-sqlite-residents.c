@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-#include "fd-mask.h"
+#include "fd-store-engine.h"
 #include "fd-store-sqlite-private.h"
 
 /* residents */
@@ -261,12 +261,9 @@ seal_chunk (gpointer data)
       SealedResident *out = &chunk->out[i];
       gint64 id = chunk->first_id + i;
 
-      out->phone_masked = fd_mask_mobile (in->phone);
-      out->id_masked = in->id_number ? fd_mask_id_number (in->id_number) : NULL;
-      out->address_masked = in->home_address ? fd_mask_address_district (in->home_address) : NULL;
-      out->account_masked = in->payment_account ? fd_mask_account (in->payment_account) : NULL;
-      out->phone_bidx = in->phone ? fd_crypto_blind_index (chunk->keys, "phone", in->phone) : NULL;
-      out->id_bidx = in->id_number ? fd_crypto_blind_index (chunk->keys, "id_number", in->id_number) : NULL;
+      fd_engine_resident_derive (chunk->keys, in, &out->phone_masked, &out->id_masked,
+                                 &out->address_masked, &out->account_masked, &out->phone_bidx,
+                                 &out->id_bidx);
       out->phone_enc = seal_column (chunk->keys, in->phone, "residents", id, "phone", &chunk->failed);
       out->id_enc = seal_column (chunk->keys, in->id_number, "residents", id, "id_number", &chunk->failed);
       out->address_enc = seal_column (chunk->keys, in->home_address, "residents", id, "home_address",
