@@ -357,6 +357,8 @@ start_postmaster (Cluster *self)
   g_autofree char *key = NULL;
   g_autofree char *conninfo = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_auto(GStrv) extra = NULL;
   gint64 deadline;
   int log_fd;
 
@@ -378,10 +380,24 @@ start_postmaster (Cluster *self)
       NULL
     };
 
+    /* $FD_TEST_PG_SETTINGS: "name=value …" after these (the last one
+     * wins), e.g. fsync=on for a benchmark that must pay for durability */
+    for (guint i = 0; argv[i] != NULL; i++)
+      g_ptr_array_add (args, (char *) argv[i]);
+    extra = g_strsplit (g_getenv ("FD_TEST_PG_SETTINGS") ? g_getenv ("FD_TEST_PG_SETTINGS") : "",
+                        " ", -1);
+    for (guint i = 0; extra[i] != NULL; i++)
+      if (*extra[i] != '\0')
+        {
+          g_ptr_array_add (args, (char *) "-c");
+          g_ptr_array_add (args, extra[i]);
+        }
+    g_ptr_array_add (args, NULL);
+
     log_fd = open (self->log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (log_fd < 0)
       g_error ("cannot open %s: %s", self->log_path, g_strerror (errno));
-    if (!g_spawn_async_with_pipes_and_fds (self->dir, argv, NULL,
+    if (!g_spawn_async_with_pipes_and_fds (self->dir, (const char * const *) args->pdata, NULL,
                                            G_SPAWN_DO_NOT_REAP_CHILD, postmaster_child_setup,
                                            GINT_TO_POINTER (getpid ()), -1, log_fd, log_fd,
                                            NULL, NULL, 0, &self->postmaster, NULL, NULL,

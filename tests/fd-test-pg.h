@@ -20,7 +20,9 @@ G_BEGIN_DECLS
  * The cluster stops (immediate shutdown) and its directory goes away when
  * the process exits, and also when it dies: the postmaster gets SIGQUIT on
  * its parent's death and a small reaper process removes the directory.
- * Every failure aborts the test with a clear message. */
+ * Every failure aborts the test with a clear message.
+ * $FD_TEST_PG_SETTINGS ("name=value name=value") adds server settings
+ * after the harness's own, e.g. "fsync=on" for a benchmark. */
 
 /* TRUE when $FD_TEST_STORE is "postgresql": the suites run every server on
  * PostgreSQL (tests/meson.build sets it for the integration-pg suite). */

@@ -29,6 +29,7 @@ struct _FdTestServer
   char        *off_hours;
   GStrv        extra_args;
   char        *database;      /* PostgreSQL conninfo; NULL on SQLite */
+  guint        start_timeout_s;
 };
 
 const char *
@@ -180,7 +181,7 @@ launch (FdTestServer *self)
   g_autofree char *residents = g_strdup_printf ("%u", self->residents);
   g_autofree char *listen = self->same_port ? g_strdup_printf ("127.0.0.1:%u", self->port)
                                             : g_strdup ("127.0.0.1:0");
-  gint64 deadline = g_get_monotonic_time () + START_TIMEOUT_S * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () + self->start_timeout_s * G_USEC_PER_SEC;
   const char *prefix = "listening on https://127.0.0.1:";
 
   g_ptr_array_add (argv, (char *) fd_test_server_binary ());
@@ -244,8 +245,8 @@ launch (FdTestServer *self)
           g_clear_error (&wait.error);
           g_free (wait.line);
           remove_data_dir (self);
-          g_error ("frontdesk-server printed no \"listening on\" line within %d s",
-                   START_TIMEOUT_S);
+          g_error ("frontdesk-server printed no \"listening on\" line within %u s",
+                   self->start_timeout_s);
         }
       line = wait.line;
       if (line == NULL)
@@ -331,6 +332,8 @@ fd_test_server_start (const FdTestServerOptions *opts)
                                                             : default_off_hours ();
   self->extra_args = opts != NULL ? g_strdupv ((GStrv) opts->extra_args) : NULL;
   self->database = database_for (self->data_dir, opts);
+  self->start_timeout_s = opts != NULL && opts->start_timeout_s > 0 ? opts->start_timeout_s
+                                                                    : START_TIMEOUT_S;
 
   launch (self);
   return self;

@@ -38,11 +38,15 @@ typedef struct
    * @data_dir had, so that a second server on @data_dir (with @password)
    * serves the same office. Ignored when @extra_args hold "--store". */
   const char         *database;
+  /* Seconds to wait for the "listening on" line; 0 means 60. For
+   * benchmarks that build a large index at start. */
+  guint               start_timeout_s;
 } FdTestServerOptions;
 
 typedef struct _FdTestServer FdTestServer;
 
-/* Starts a server and waits (≤ 60 s) for its "listening on" line.
+/* Starts a server and waits (≤ 60 s unless the options say otherwise) for
+ * its "listening on" line.
  * @opts may be NULL. */
 FdTestServer *fd_test_server_start           (const FdTestServerOptions *opts);
 /* SIGTERM, waits, asserts exit status 0, removes the data directory (unless
