@@ -259,7 +259,8 @@ typedef struct
   GCond   *cond;
   guint   *ready;
   guint    round;
-  gint     what;     /* 0 limit_take, 1 audit_append, 2 login_attempt_reserve */
+  gint     what;     /* 0 limit_take, 1 audit_append, 2 login_attempt_reserve, 3 listed_note */
+  guint    index;
   guint    granted;
   guint    last;
 } Racer;
@@ -308,6 +309,18 @@ race (gpointer data)
           fd_audit_entry_clear (&e);
         }
     }
+  else if (r->what == 3)
+    {
+      gint64 ids[50];
+      guint count = 0;
+
+      /* overlapping pages of one user: 25 of each are another's too */
+      for (guint i = 0; i < 50; i++)
+        ids[i] = 1 + r->index * 25 + i + 1000 * r->round;
+      g_assert_true (FD_STORE_CALL (r->store, listed_note, 77, ids, 50, now - G_USEC_PER_SEC * 600,
+                                    now, &count, &error));
+      g_assert_no_error (error);
+    }
   else
     {
       g_autofree char *name = g_strdup_printf ("nobody-%u", r->round);
@@ -335,7 +348,7 @@ run_race (FdTestStore *t,
   g_cond_init (&cond);
   for (guint i = 0; i < N_RACERS; i++)
     {
-      racers[i] = (Racer) { fd_test_store_open (t), &lock, &cond, &ready, 0, what, 0, 0 };
+      racers[i] = (Racer) { fd_test_store_open (t), &lock, &cond, &ready, 0, what, i, 0, 0 };
       fd_store_set_scope (racers[i].store, FD_ESTATE_ALL);
     }
   for (guint round = 1; round <= rounds; round++)
@@ -385,6 +398,27 @@ test_login_race (void)
     last += racers[i].last;
   /* four callers, three failures lock: the third is LAST, the fourth LOCKED */
   g_assert_cmpuint (last, ==, rounds);
+}
+
+/* Connections noting overlapping pages of one user's listing: the number
+ * kept beside the rows is the number of distinct residents. */
+static void
+test_listed_race (void)
+{
+  g_autoptr(FdTestStore) t = fd_test_store_new ();
+  g_autoptr(GError) error = NULL;
+  Racer racers[N_RACERS];
+  FdStore *store;
+  const guint rounds = 10;
+  guint count = 0;
+
+  run_race (t, 3, rounds, racers);
+  store = fd_test_store_open (t);
+  g_assert_true (FD_STORE_CALL (store, listed_note, 77, NULL, 0,
+                                g_get_real_time () - G_USEC_PER_SEC * 600, g_get_real_time (),
+                                &count, &error));
+  g_assert_cmpuint (count, ==, rounds * (25 * (N_RACERS - 1) + 50));
+  fd_store_close (store);
 }
 
 /* The chain appended from several connections at once is one chain. */
@@ -578,6 +612,7 @@ main (int   argc,
   g_test_add_func ("/fd/store/pg/scope-in-transaction", test_scope_in_transaction);
   g_test_add_func ("/fd/store/pg/limit-race", test_limit_race);
   g_test_add_func ("/fd/store/pg/login-race", test_login_race);
+  g_test_add_func ("/fd/store/pg/listed-race", test_listed_race);
   g_test_add_func ("/fd/store/pg/audit-race", test_audit_race);
   g_test_add_func ("/fd/store/pg/follow", test_follow);
   return g_test_run ();

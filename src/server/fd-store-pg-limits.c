@@ -20,7 +20,6 @@
 enum
 {
   LOCK_LIMIT = 0x46440001,
-  LOCK_LISTED = 0x46440002,
   LOCK_LOGIN = 0x46440003,
 };
 
@@ -100,56 +99,44 @@ fd_pg_limit_count (FdStore *store, gint64 user_id, const char *kind, gint64 sinc
   return count_of (fd_pg_query (SELF (store), LIMIT_COUNT_SQL, &a, NULL));
 }
 
-/* Writes only the residents not yet in the window; the number is kept
- * in listed_counts beside the rows, so the cost follows the page. */
+/* One statement, one round trip (a search lists a page on every
+ * keystroke): residents new to the window are inserted, those whose
+ * listing expired and are listed again get a new time (they leave and
+ * come back: no change in number), expired ones not in the page go, and
+ * the number beside the rows moves by the difference. It needs no lock
+ * of its own: INSERT … ON CONFLICT and DELETE decide on the rows as they
+ * are when they reach them, not on the statement's snapshot (a
+ * concurrent insert of the same resident is waited for, a row another
+ * call deleted is skipped), and the counter row's upsert adds each
+ * call's difference in turn. */
 gboolean
 fd_pg_listed_note (FdStore *store, gint64 user_id, const gint64 *ids, guint n_ids, gint64 since,
                    gint64 now, guint *count, GError **error)
 {
-  FdStorePg *self = SELF (store);
   g_autoptr(GString) list = g_string_new ("{");
-  FdPgArgs del = { 0 }, ins = { 0 }, up = { 0 };
-  gboolean own, ok;
-  gint64 delta = 0;
-  guint n = G_MAXUINT;
+  FdPgArgs a = { 0 };
+  guint n;
 
   *count = 0;
   for (guint i = 0; i < n_ids; i++)
     g_string_append_printf (list, "%s%" G_GINT64_FORMAT, i > 0 ? "," : "", ids[i]);
   g_string_append_c (list, '}');
-  if (!fd_pg_op_begin (self, &own, error))
-    return FALSE;
-  fd_pg_arg_int (&del, user_id);
-  fd_pg_arg_int (&del, since);
-  fd_pg_arg_int (&ins, user_id);
-  fd_pg_arg_text (&ins, list->str);
-  fd_pg_arg_int (&ins, now);
-  ok = lock_user (self, LOCK_LISTED, user_id, error);
-  if (ok)
-    {
-      PGresult *res = fd_pg_run (self, "DELETE FROM listed_residents WHERE user_id = $1 AND "
-                                       "at < $2", &del, error);
-      ok = res != NULL;
-      delta -= fd_pg_changes (res);
-    }
-  if (ok)
-    {
-      PGresult *res = fd_pg_run (self, "INSERT INTO listed_residents (user_id, resident_id, at) "
-                                       "SELECT $1, unnest ($2::bigint[]), $3 "
-                                       "ON CONFLICT DO NOTHING", &ins, error);
-      ok = res != NULL;
-      delta += fd_pg_changes (res);
-    }
-  if (ok)
-    {
-      fd_pg_arg_int (&up, user_id);
-      fd_pg_arg_int (&up, delta);
-      ok = (n = count_of (fd_pg_run (self, "INSERT INTO listed_counts (user_id, n) VALUES "
-                                           "($1, $2) ON CONFLICT (user_id) DO UPDATE SET "
-                                           "n = listed_counts.n + $2 RETURNING n",
-                                     &up, error))) != G_MAXUINT;
-    }
-  if (!fd_pg_op_end (self, own, ok, error))
+  fd_pg_arg_int (&a, user_id);
+  fd_pg_arg_int (&a, since);
+  fd_pg_arg_text (&a, list->str);
+  fd_pg_arg_int (&a, now);
+  n = count_of (fd_pg_query (SELF (store),
+                             "WITH gone AS (DELETE FROM listed_residents WHERE user_id = $1 AND "
+                             "at < $2 AND NOT (resident_id = ANY ($3::bigint[])) RETURNING 1), "
+                             "listed AS (INSERT INTO listed_residents AS l (user_id, resident_id, "
+                             "at) SELECT $1, unnest ($3::bigint[]), $4 ON CONFLICT (user_id, "
+                             "resident_id) DO UPDATE SET at = $4 WHERE l.at < $2 "
+                             "RETURNING (xmax = 0) AS fresh) "
+                             "INSERT INTO listed_counts (user_id, n) SELECT $1, "
+                             "(SELECT count(*) FROM listed WHERE fresh) - (SELECT count(*) FROM gone) "
+                             "ON CONFLICT (user_id) DO UPDATE SET n = listed_counts.n + excluded.n "
+                             "RETURNING n", &a, error));
+  if (n == G_MAXUINT)
     return FALSE;
   *count = n;
   return TRUE;
