@@ -51,8 +51,7 @@ gboolean
 fd_pg_audit_append (FdStore *store, FdAuditEntry *entry, GError **error)
 {
   FdStorePg *self = SELF (store);
-  g_autofree char *mac = NULL;
-  FdPgArgs a = { 0 }, h = { 0 };
+  FdPgArgs a = { 0 };
   PGresult *res;
   gboolean own, ok;
   gint64 estate = entry->estate_id != FD_ESTATE_ALL ? entry->estate_id : SCOPE (self);
@@ -67,21 +66,31 @@ fd_pg_audit_append (FdStore *store, FdAuditEntry *entry, GError **error)
   entry->estate_id = estate;
   if (!fd_pg_op_begin (self, &own, error))
     return FALSE;
-  res = fd_pg_run (self, "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE", NULL, error);
-  ok = res != NULL && PQntuples (res) == 1;
+  ok = self->head_held;
+  if (!ok)
+    {
+      /* the first append of the transaction takes the head and keeps it to commit */
+      res = fd_pg_run (self, "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE", NULL,
+                       error);
+      ok = res != NULL && PQntuples (res) == 1;
+      if (ok)
+        {
+          self->head_held = TRUE;
+          self->head_seq = fd_pg_int (res, 0, 0);
+          g_free (self->head_hash);
+          self->head_hash = fd_pg_text (res, 0, 1);
+        }
+      else if (res != NULL)
+        g_set_error (error, FD_ERROR, FD_ERROR_INTERNAL, "audit log: the head row is missing");
+      g_clear_pointer (&res, PQclear);
+    }
   if (ok)
     {
-      entry->seq = fd_pg_int (res, 0, 0) + 1;
+      entry->seq = self->head_seq + 1;
       g_free (entry->prev_hash);
-      entry->prev_hash = fd_pg_text (res, 0, 1);
+      entry->prev_hash = g_strdup (self->head_hash);
       g_free (entry->hash);
       entry->hash = fd_audit_entry_compute_hash (entry);
-    }
-  else if (res != NULL)
-    g_set_error (error, FD_ERROR, FD_ERROR_INTERNAL, "audit log: the head row is missing");
-  g_clear_pointer (&res, PQclear);
-  if (ok)
-    {
       fd_pg_arg_int (&a, entry->seq);
       fd_pg_arg_text (&a, entry->at);
       fd_pg_arg_text (&a, entry->actor);
@@ -105,14 +114,42 @@ fd_pg_audit_append (FdStore *store, FdAuditEntry *entry, GError **error)
     }
   if (ok)
     {
-      mac = fd_engine_audit_anchor_mac (store->keys, entry->seq, entry->hash);
-      fd_pg_arg_int (&h, entry->seq);
-      fd_pg_arg_text (&h, entry->hash);
-      fd_pg_arg_text (&h, mac);
-      ok = fd_pg_changes_ok (fd_pg_run (self, "UPDATE audit_head SET seq = $1, hash = $2, "
-                                              "mac = $3 WHERE id = 1", &h, error));
+      self->head_seq = entry->seq;
+      g_free (self->head_hash);
+      self->head_hash = g_strdup (entry->hash);
+      self->head_dirty = TRUE;
     }
   return fd_pg_op_end (self, own, ok, error);
+}
+
+static gboolean
+is_hex (const char *text)
+{
+  for (const char *c = text; *c != '\0'; c++)
+    if (!g_ascii_isxdigit (*c))
+      return FALSE;
+  return *text != '\0';
+}
+
+char *
+fd_pg_audit_head_release (FdStorePg *self)
+{
+  g_autofree char *mac = NULL;
+  char *sql = g_strdup ("");
+
+  if (self->head_dirty)
+    {
+      mac = fd_engine_audit_anchor_mac (self->parent.keys, self->head_seq, self->head_hash);
+      /* every value is ours: an integer and two lowercase hex digests */
+      g_assert (is_hex (self->head_hash) && is_hex (mac));
+      g_free (sql);
+      sql = g_strdup_printf ("UPDATE audit_head SET seq = %" G_GINT64_FORMAT ", hash = '%s', "
+                             "mac = '%s' WHERE id = 1; ", self->head_seq, self->head_hash, mac);
+    }
+  self->head_held = FALSE;
+  self->head_dirty = FALSE;
+  g_clear_pointer (&self->head_hash, g_free);
+  return sql;
 }
 
 GPtrArray *

@@ -34,6 +34,12 @@ typedef struct
   gboolean    in_tx;         /* inside begin … commit (the caller's) or an op */
   gboolean    caller_tx;     /* the open transaction is the caller's */
   gint64      applied_scope; /* frontdesk.estate in this transaction; -1 unset */
+  /* The audit head, locked by this transaction's first append and moved
+   * by the next ones in memory; written back at commit (fd-store-pg-audit.c). */
+  gboolean    head_held;
+  gboolean    head_dirty;
+  gint64      head_seq;
+  char       *head_hash;
   /* residents_after's connection (the search follower's thread) */
   GMutex      follow_lock;
   PGconn     *follow_conn;
@@ -182,6 +188,9 @@ gboolean fd_pg_alert_recent (FdStore *store, const char *kind, const char *actor
                              const char *since);
 
 /* fd-store-pg-audit.c */
+/* The statement that moves the head to where this transaction's appends
+ * left it ("" when they moved nothing); forgets the head either way. */
+char *fd_pg_audit_head_release (FdStorePg *self);
 gboolean fd_pg_audit_append (FdStore *store, FdAuditEntry *entry, GError **error);
 GPtrArray *fd_pg_audit_list (FdStore *store, const FdAuditQuery *q);
 guint fd_pg_audit_count (FdStore *store, gint64 actor_id, const char *action,

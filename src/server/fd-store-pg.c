@@ -167,6 +167,8 @@ close_transaction (FdStorePg  *self,
                    gboolean    commit,
                    GError    **error)
 {
+  g_autofree char *head = fd_pg_audit_head_release (self);
+  g_autofree char *sql = NULL;
   PGresult *res;
   gboolean ok;
 
@@ -175,8 +177,11 @@ close_transaction (FdStorePg  *self,
   self->applied_scope = -1;
   if (!commit)
     return fd_pg_exec (self->conn, "ROLLBACK", NULL), TRUE;
-  /* COMMIT of a failed transaction answers ROLLBACK, not an error. */
-  res = PQexec (self->conn, "COMMIT");
+  /* the audit head goes with the COMMIT, in the same round trip; a
+   * failed statement stops the rest, and COMMIT of a failed transaction
+   * answers ROLLBACK, not an error */
+  sql = g_strconcat (head, "COMMIT", NULL);
+  res = PQexec (self->conn, sql);
   ok = PQresultStatus (res) == PGRES_COMMAND_OK && g_strcmp0 (PQcmdStatus (res), "COMMIT") == 0;
   if (!ok && PQresultStatus (res) == PGRES_COMMAND_OK)
     g_set_error (error, FD_ERROR, FD_ERROR_UNAVAILABLE,
@@ -184,6 +189,8 @@ close_transaction (FdStorePg  *self,
   else if (!ok)
     set_conn_error (self->conn, res, error, "database");
   PQclear (res);
+  if (!ok && PQtransactionStatus (self->conn) != PQTRANS_IDLE)
+    fd_pg_exec (self->conn, "ROLLBACK", NULL);
   return ok;
 }
 
@@ -489,6 +496,7 @@ store_close (FdStore *store)
   g_clear_pointer (&self->conn, PQfinish);
   g_clear_pointer (&self->follow_conn, PQfinish);
   g_mutex_clear (&self->follow_lock);
+  g_free (self->head_hash);
   g_clear_pointer (&self->stmts, g_hash_table_unref);
   g_clear_pointer (&self->parent.keys, fd_keys_free);
   fd_secret_free (self->password);
