@@ -133,7 +133,8 @@ fd_pg_listed_note (FdStore *store, gint64 user_id, const gint64 *ids, guint n_id
                              "resident_id) DO UPDATE SET at = $4 WHERE l.at < $2 "
                              "RETURNING (xmax = 0) AS fresh) "
                              "INSERT INTO listed_counts (user_id, n) SELECT $1, "
-                             "(SELECT count(*) FROM listed WHERE fresh) - (SELECT count(*) FROM gone) "
+                             "(SELECT count(*) FROM listed WHERE fresh) - "
+                             "(SELECT count(*) FROM gone) "
                              "ON CONFLICT (user_id) DO UPDATE SET n = listed_counts.n + excluded.n "
                              "RETURNING n", &a, error));
   if (n == G_MAXUINT)
