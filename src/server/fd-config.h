@@ -45,6 +45,14 @@ typedef struct
   char    *alert_syslog;           /* "journal" or "HOST:PORT"; NULL = off */
   guint   *alert_retry_s;          /* seconds before each retry; NULL = the default */
   guint    alert_retry_n;
+
+  /* issue 11: the engine. "sqlite" (db_path) or "postgresql": then
+   * database is a libpq connection string (a remote host only with
+   * sslmode=verify-full) and database_password_file, when set, holds its
+   * password (mode 0600 or less). */
+  char    *store;
+  char    *database;
+  char    *database_password_file;
 } FdConfig;
 
 /* issue 12: the webhook body (alert-webhook-format) */
@@ -74,6 +82,25 @@ gboolean  fd_config_parse_listen    (FdConfig   *config,
 gboolean  fd_config_load_file       (FdConfig   *config,
                                      const char *path,
                                      GError    **error);
+/* TRUE when the configured engine is PostgreSQL (store = postgresql). */
+gboolean  fd_config_is_postgresql   (const FdConfig *config);
+/* Sets the engine: @store "sqlite" or "postgresql", @database the
+ * SQLite path or the libpq connection string (may be NULL for SQLite),
+ * @password_file (may be NULL). Refuses an unknown engine and a remote
+ * PostgreSQL host without sslmode=verify-full. */
+gboolean  fd_config_set_store       (FdConfig   *config,
+                                     const char *store,
+                                     const char *database,
+                                     const char *password_file,
+                                     GError    **error);
+/* The engine a demo's data directory serves from: DATA_DIR/store.conf,
+ * written by `demo --store postgresql` ([server] store, database,
+ * database-password-file), so that commands given --data-dir DIR reach
+ * the same database. Absent: SQLite, nothing changed. */
+gboolean  fd_config_load_store_file (FdConfig   *config,
+                                     GError    **error);
+gboolean  fd_config_write_store_file (const FdConfig *config,
+                                      GError        **error);
 /* Fills unset paths from data_dir. */
 void      fd_config_resolve_paths   (FdConfig   *config);
 /* TRUE if @minute_of_day (local) falls in the off-hours window. */

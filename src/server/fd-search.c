@@ -184,6 +184,18 @@ fd_search_index_size (FdSearchIndex *self)
   return n;
 }
 
+gint64
+fd_search_index_last_id (FdSearchIndex *self)
+{
+  gint64 id = 0;
+
+  g_rw_lock_reader_lock (&self->lock);
+  if (self->entries->len > 0)
+    id = g_array_index (self->entries, Entry, self->entries->len - 1).id;
+  g_rw_lock_reader_unlock (&self->lock);
+  return id;
+}
+
 /* A Postings on the stack, to look a key up. */
 typedef union
 {

@@ -12,6 +12,7 @@
 #include "fd-policy.h"
 #include "fd-rate-limit.h"
 #include "fd-search.h"
+#include "fd-search-follow.h"
 #include "fd-search-pool.h"
 #include "fd-server.h"
 #include "fd-witness.h"
@@ -53,6 +54,8 @@ struct _FdServer
   FdRateLimit   *sign_in_limit;
   /* Search queries run on these workers, off the main context (issue 13). */
   FdSearchPool  *search_pool;
+  /* issue 11: the index follows other servers' resident writes (PostgreSQL) */
+  FdSearchFollow *search_follow;
   /* issue 12: the minute check that disables accounts a review left undecided */
   guint          review_check_id;
   /* issue 12: alerts sent out of the app (fd-alert-out.h); NULL when no

@@ -574,6 +574,17 @@ struct _FdStoreBackend
    * connection of its own. */
   gboolean    (*integrity_check)   (FdStore *store, gboolean quick, char **problem,
                                     GError **error);
+  /* --- appended (issue 11, several servers over one database) ---
+   * Residents with an id above @after_id, every estate, ascending, at
+   * most @limit, handed to @func: what other server processes wrote,
+   * for the search index (fd-search-follow.c). An engine with several
+   * writers makes ids grow in commit order (PostgreSQL: resident writes
+   * take an advisory lock held to commit, then their ids), so nothing
+   * committed later has a smaller id. May run on a worker thread: the
+   * engine uses a connection of its own. Returns how many; G_MAXUINT on
+   * error. NULL in engines with one writer (SQLite). */
+  guint       (*residents_after)   (FdStore *store, gint64 after_id, guint limit,
+                                    FdResidentFunc func, gpointer user_data);
 };
 
 struct _FdStore
