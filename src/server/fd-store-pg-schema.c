@@ -149,6 +149,47 @@ static const char *migrations[] = {
   "  AND NEW.action IN ('view', 'search', 'reveal', 'verify', 'export'))"
   "  EXECUTE FUNCTION audit_activity_count ();"
   RLS ("reviews") RLS ("review_items"),
+  /* 4 (issue 15, as SQLite's 9): an account's TOTP secret (sealed, aad
+   * "user_totp:ID:secret"), its replay guard and demo exemption; recovery
+   * codes as keyed hashes; pending sign-in challenges as hashes. Accounts
+   * are company-wide: reference tables, no estate, no row-level security */
+  "CREATE TABLE user_totp (user_id bigint PRIMARY KEY, secret_enc bytea,"
+  "  confirmed boolean NOT NULL DEFAULT false, last_step bigint NOT NULL DEFAULT 0,"
+  "  exempt boolean NOT NULL DEFAULT false);"
+  "CREATE TABLE totp_recovery (user_id bigint NOT NULL, code_hash text NOT NULL,"
+  "  used_at bigint NOT NULL DEFAULT 0, PRIMARY KEY (user_id, code_hash));"
+  "CREATE TABLE totp_challenges (hash text PRIMARY KEY, user_id bigint NOT NULL,"
+  "  workstation text, ip text, expires_at bigint NOT NULL);"
+  "CREATE INDEX totp_challenges_expiry ON totp_challenges (expires_at);",
+  /* 5 (issue 12, as SQLite's 10): the queue of alerts sent out of the app
+   * (fd-store-pg-deliveries.c), estate-scoped by the alert's estate (0: a
+   * company-wide account's), and where an account's password came from
+   * (a reference table, like users) */
+  "CREATE TABLE alert_deliveries (estate_id bigint NOT NULL DEFAULT 0, id bigserial,"
+  "  alert_id bigint NOT NULL DEFAULT 0, channel text NOT NULL, destination text NOT NULL,"
+  "  kind text NOT NULL, at text NOT NULL, actor text, estate text, detail text,"
+  "  status text NOT NULL DEFAULT 'pending', attempts integer NOT NULL DEFAULT 0,"
+  "  next_at bigint NOT NULL, last_attempt_at bigint NOT NULL DEFAULT 0, last_error text,"
+  "  created_at bigint NOT NULL, delivered_at bigint NOT NULL DEFAULT 0,"
+  "  PRIMARY KEY (estate_id, id));"
+  "CREATE INDEX alert_deliveries_id ON alert_deliveries (id);"
+  "CREATE INDEX alert_deliveries_due ON alert_deliveries (status, next_at);"
+  "CREATE INDEX alert_deliveries_attempt ON alert_deliveries (status, last_attempt_at);"
+  /* the self-check's newest sign-in of each account (account_activity) */
+  "CREATE INDEX sessions_user_created ON sessions (user_id, created_at);"
+  "CREATE TABLE password_origins (user_id bigint PRIMARY KEY, origin text NOT NULL,"
+  "  set_at bigint NOT NULL);"
+  RLS ("alert_deliveries"),
+};
+
+/* Every table the history above makes, for the integrity check
+ * (fd-store-pg-integrity.c): keep in step with a new step's tables. */
+const char * const fd_pg_schema_tables[] = {
+  "frontdesk_schema", "settings", "estates", "users", "user_estates", "sessions", "rooms",
+  "residents", "plates", "payments", "visitors", "audit_log", "audit_head", "alerts",
+  "limit_events", "listed_residents", "listed_counts", "login_failures", "reviews",
+  "review_items", "audit_activity", "user_totp", "totp_recovery", "totp_challenges",
+  "alert_deliveries", "password_origins", NULL
 };
 
 /* The server's role: owns nothing, no BYPASSRLS, named after the
@@ -166,7 +207,8 @@ static const char grants[] =
   "  EXECUTE format ('GRANT SELECT, INSERT, UPDATE, DELETE ON settings, estates, users,"
   "    user_estates, sessions, rooms, residents, plates, payments, visitors, alerts,"
   "    limit_events, listed_residents, listed_counts, login_failures, reviews, review_items,"
-  "    audit_activity TO %I', r);"
+  "    audit_activity, user_totp, totp_recovery, totp_challenges, alert_deliveries,"
+  "    password_origins TO %I', r);"
   "  EXECUTE format ('GRANT SELECT, INSERT ON audit_log TO %I', r);"
   "  EXECUTE format ('GRANT SELECT, UPDATE ON audit_head TO %I', r);"
   "  EXECUTE format ('GRANT SELECT ON frontdesk_schema TO %I', r);"
