@@ -815,9 +815,20 @@ fd_store_pg_open (const char  *conninfo,
                   GError     **error)
 {
   FdStorePg *self;
+  guint missing;
 
   g_return_val_if_fail (conninfo != NULL, NULL);
   g_return_val_if_fail (keys != NULL, NULL);
+  missing = fd_engine_backend_missing (&pg_backend, TRUE);
+  if (missing != 0)
+    {
+      /* a build defect: say so at start, not with a crash at first use */
+      g_set_error (error, FD_ERROR, FD_ERROR_INTERNAL,
+                   "This server's PostgreSQL engine lacks store call %u of FdStoreBackend "
+                   "(fd-store.h): it cannot serve", missing);
+      fd_keys_free (keys);
+      return NULL;
+    }
 
   self = g_new0 (FdStorePg, 1);
   self->parent.backend = &pg_backend;
