@@ -809,6 +809,29 @@ fd_store_pg_role_problem (FdStore  *store,
   return role_problem (SELF (store), error);
 }
 
+char *
+fd_store_pg_database_name (const char *conninfo)
+{
+  PQconninfoOption *opts = PQconninfoParse (conninfo, NULL);
+  const char *dbname = NULL, *host = NULL, *port = NULL;
+  char *name;
+
+  for (PQconninfoOption *o = opts; o != NULL && o->keyword != NULL; o++)
+    {
+      if (g_str_equal (o->keyword, "dbname"))
+        dbname = o->val;
+      else if (g_str_equal (o->keyword, "host"))
+        host = o->val;
+      else if (g_str_equal (o->keyword, "port"))
+        port = o->val;
+    }
+  name = g_strdup_printf ("\"%s\" (PostgreSQL, %s%s%s)", dbname ? dbname : "?",
+                          host && *host && *host != '/' ? host : "local socket",
+                          port ? ":" : "", port ? port : "");
+  PQconninfoFree (opts);
+  return name;
+}
+
 gboolean
 fd_store_pg_conninfo_describe (const char  *conninfo,
                                gboolean    *remote,

@@ -65,6 +65,10 @@ gboolean  fd_store_pg_conninfo_describe (const char  *conninfo,
                                          gboolean    *has_password,
                                          GError     **error);
 
+/* How messages name the database of @conninfo: "\"DBNAME\" (PostgreSQL,
+ * HOST:PORT)", never its password or user. */
+char     *fd_store_pg_database_name     (const char  *conninfo);
+
 /* Reads again what fd_store_pg_open() refused on: NULL when @store's
  * login (*@login) is neither a superuser nor BYPASSRLS nor a member of
  * the tables' owner, else what it is; NULL with @error when the catalog
