@@ -43,8 +43,8 @@ void           fd_search_index_add    (FdSearchIndex          *index,
                                        const FdResidentRecord *resident);
 guint          fd_search_index_size   (FdSearchIndex          *index);
 /* The list-item summary of resident @id (name, room, masked phone,
- * plates; nothing else filled), or NULL. Owned by the index and valid as
- * long as it lives (entries are never removed). */
+ * plates, payments; nothing else filled), or NULL. Owned by the index
+ * and valid as long as it lives (entries are never removed). */
 const FdResidentRecord *fd_search_index_lookup (FdSearchIndex *index,
                                                 gint64         id);
 

@@ -196,6 +196,8 @@ static const FdStoreBackend sqlite_backend = {
   .login_attempt_clear = fd_sqlite_login_attempt_clear,
   .session_unlock_reserve = fd_sqlite_session_unlock_reserve,
   .resident_insert_many = fd_sqlite_resident_insert_many,
+  /* issue 14 (accounts) */
+  .user_last_sign_in = fd_sqlite_user_last_sign_in,
 };
 
 static void

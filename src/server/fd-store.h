@@ -335,6 +335,14 @@ struct _FdStoreBackend
   GArray     *(*user_estates)      (FdStore *store, gint64 user_id);
   gboolean    (*user_estates_set)  (FdStore *store, gint64 user_id, const gint64 *ids,
                                     guint n_ids, GError **error);
+
+  /* --- appended (issue 14, accounts) --- */
+  /* The last successful sign-in of @user_id (its "login" audit entry):
+   * *@at (RFC 3339) and *@workstation (may be NULL), both newly
+   * allocated; FALSE when it never signed in. Reads one row by index.
+   * NULL in engines without it (the account list then leaves it out). */
+  gboolean    (*user_last_sign_in) (FdStore *store, gint64 user_id, char **at,
+                                    char **workstation);
 };
 
 struct _FdStore
