@@ -408,7 +408,7 @@ create_done (FdRequest *req,
   fd_json_writer_init (&w, 320);
   fd_json_writer_begin_object (&w);
   fd_json_writer_string_member (&w, "password", job->password);
-  fd_json_writer_member (&w, "account");
+  fd_json_writer_member (&w, "user");
   fd_write_account (&w, req->server->store, &user);
   fd_json_writer_end_object (&w);
   fd_reply_writer_secret (req, 201, &w);
