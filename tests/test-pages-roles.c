@@ -39,15 +39,17 @@ static const RoleSpec roles[] = {
     TRUE, TRUE, TRUE, FALSE,   FALSE, FALSE, TRUE,    TRUE, TRUE, FALSE, TRUE },
   { "patrol", "lookup visitors", "lookup",
     FALSE, FALSE, FALSE, FALSE, TRUE, TRUE, FALSE,    FALSE, FALSE, FALSE, FALSE },
-  { "finance", "residents", "residents",
+  { "finance", "residents payments", "residents",
     FALSE, FALSE, TRUE, TRUE,  FALSE, FALSE, TRUE,    TRUE, FALSE, FALSE, FALSE },
-  { "manager", "residents visitors audit alerts", "residents",
+  { "manager", "residents visitors payments audit alerts", "residents",
     TRUE, TRUE, TRUE, TRUE,    FALSE, FALSE, FALSE,   TRUE, TRUE, TRUE, FALSE },
   { "auditor", "audit alerts", NULL },
-  { "admin", "", NULL },
+  { "admin", "accounts", NULL },
 };
 
-static const char *all_pages[] = { "residents", "lookup", "visitors", "audit", "alerts" };
+static const char *all_pages[] = {
+  "residents", "lookup", "visitors", "audit", "alerts", "payments", "accounts",
+};
 
 static FdFieldValue *
 server_field (JsonObject *object,

@@ -53,6 +53,14 @@ char  *fd_api_path_audit               (const FdAuditQuery *query,
                                         const char         *cursor);
 /* /users/{id} */
 char  *fd_api_path_user                (const char         *id);
+/* /users/{id}/{action} ("unlock", "password") */
+char  *fd_api_path_user_action         (const char         *id,
+                                        const char         *action);
+/* /payments?overdue=1&q=…&limit=…&cursor=… */
+char  *fd_api_path_payments            (gboolean            overdue_only,
+                                        const char         *query,
+                                        guint               limit,
+                                        const char         *cursor);
 /* "YYYY-MM-DD", a day in local time → RFC 3339 UTC of the start of that
  * day plus @days (the audit filter's since and until); NULL when @text is
  * not a valid date. */

@@ -7,6 +7,7 @@
 
 #include "fd-view-util.h"
 
+#include <adwaita.h>
 #include <string.h>
 
 #ifdef GDK_WINDOWING_X11
@@ -71,4 +72,39 @@ fd_view_cancel (GCancellable **cancellable)
   if (*cancellable != NULL)
     g_cancellable_cancel (*cancellable);
   g_clear_object (cancellable);
+}
+
+GtkWidget *
+fd_view_page_frame (GtkWidget  *page,
+                    int         max_width,
+                    GtkWidget **scroller)
+{
+  GtkWidget *clamp, *box;
+
+  *scroller = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (*scroller),
+                                  GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_widget_set_parent (*scroller, page);
+  clamp = adw_clamp_new ();
+  adw_clamp_set_maximum_size (ADW_CLAMP (clamp), max_width);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (*scroller), clamp);
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  gtk_widget_set_margin_top (box, 18);
+  gtk_widget_set_margin_bottom (box, 18);
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  adw_clamp_set_child (ADW_CLAMP (clamp), box);
+  return box;
+}
+
+GtkLabel *
+fd_view_error_label (void)
+{
+  GtkLabel *label = GTK_LABEL (gtk_label_new (NULL));
+
+  gtk_label_set_wrap (label, TRUE);
+  gtk_label_set_xalign (label, 0);
+  gtk_widget_add_css_class (GTK_WIDGET (label), "error");
+  gtk_widget_set_visible (GTK_WIDGET (label), FALSE);
+  return label;
 }
