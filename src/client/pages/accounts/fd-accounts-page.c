@@ -83,7 +83,7 @@ state_text (const FdUser *user)
   if (!user->locked)
     return g_strdup (_("Active"));
   if (user->locked_until == NULL)
-    return g_strdup (_("Locked until unlocked"));
+    return g_strdup (_("Locked until an administrator unlocks it"));
   until = fd_view_format_time (user->locked_until, FALSE);
   /* Translators: %s is a time of day */
   return g_strdup_printf (_("Locked until %s"), until);
@@ -192,13 +192,15 @@ filter_func (GtkListBoxRow *row,
   g_autofree char *needle = g_utf8_casefold (text, -1);
   g_autofree char *name = NULL;
   g_autofree char *display = NULL;
+  g_autofree char *role = NULL;
 
   if (user == NULL || *needle == '\0')
     return TRUE;
   name = g_utf8_casefold (user->username, -1);
   display = g_utf8_casefold (user->display_name, -1);
+  role = g_utf8_casefold (fd_account_role_label (user->role), -1);
   return strstr (name, needle) != NULL || strstr (display, needle) != NULL ||
-         strstr (fd_role_to_string (user->role), needle) != NULL;
+         strstr (role, needle) != NULL || strstr (fd_role_to_string (user->role), needle) != NULL;
 }
 
 static void
@@ -208,7 +210,7 @@ update_count (FdAccountsPage *self)
   guint n = fd_accounts_page_get_n_shown (self);
 
   /* Translators: how many accounts the list shows */
-  text = g_strdup_printf (g_dngettext (NULL, "%u account", "%u accounts", n), n);
+  text = g_strdup_printf (ngettext ("%u account", "%u accounts", n), n);
   gtk_label_set_text (self->count_label, text);
 }
 
@@ -320,16 +322,20 @@ change_done (FdAccountsPage      *self,
       toast = g_strdup_printf (_("Role of %s changed; their sessions ended"), username);
       break;
     case CHANGE_DISABLE:
+      /* Translators: %s is an account's username */
       toast = g_strdup_printf (_("%s disabled and signed out"), username);
       break;
     case CHANGE_ENABLE:
+      /* Translators: %s is an account's username */
       toast = g_strdup_printf (_("%s enabled"), username);
       break;
     case CHANGE_UNLOCK:
+      /* Translators: %s is an account's username */
       toast = g_strdup_printf (_("%s unlocked"), username);
       break;
     case CHANGE_RESET:
     default:
+      /* Translators: %s is an account's username */
       toast = g_strdup_printf (_("Password of %s reset; their sessions ended"), username);
       break;
     }
@@ -411,16 +417,20 @@ start_change (FdAccountsPage *self,
   g_autofree char *id = g_strdup (user->id);
   Change *change = g_new0 (Change, 1);
 
-  /* Translators: %s is an account's username, in each of these */
   if (kind == CHANGE_ROLE)
+    /* Translators: %s is an account's username */
     text = g_strdup_printf (_("Changing the role of %s…"), user->username);
   else if (kind == CHANGE_DISABLE)
+    /* Translators: %s is an account's username */
     text = g_strdup_printf (_("Disabling %s…"), user->username);
   else if (kind == CHANGE_ENABLE)
+    /* Translators: %s is an account's username */
     text = g_strdup_printf (_("Enabling %s…"), user->username);
   else if (kind == CHANGE_UNLOCK)
+    /* Translators: %s is an account's username */
     text = g_strdup_printf (_("Unlocking %s…"), user->username);
   else
+    /* Translators: %s is an account's username */
     text = g_strdup_printf (_("Resetting the password of %s…"), user->username);
   change->self = g_object_ref (self);
   change->kind = kind;
@@ -495,6 +505,7 @@ confirm (FdAccountsPage *self,
       apply = _("_Change Role");
       break;
     case CHANGE_DISABLE:
+      /* Translators: %s is an account's username */
       heading = g_strdup_printf (_("Disable %s?"), user->username);
       body = _("They are signed out everywhere at once and cannot sign in until an "
                "administrator enables the account. The change is audited.");
@@ -502,12 +513,14 @@ confirm (FdAccountsPage *self,
       appearance = ADW_RESPONSE_DESTRUCTIVE;
       break;
     case CHANGE_ENABLE:
+      /* Translators: %s is an account's username */
       heading = g_strdup_printf (_("Enable %s?"), user->username);
       body = _("They can sign in again with their password and their role’s access. "
                "The change is audited.");
       apply = _("_Enable");
       break;
     case CHANGE_UNLOCK:
+      /* Translators: %s is an account's username */
       heading = g_strdup_printf (_("Unlock %s?"), user->username);
       body = _("The lock and the count of failed sign-ins are cleared: they can sign in at "
                "once. Unlock only when you know why the account was locked. The change is audited.");
@@ -515,6 +528,7 @@ confirm (FdAccountsPage *self,
       break;
     case CHANGE_RESET:
     default:
+      /* Translators: %s is an account's username */
       heading = g_strdup_printf (_("Reset the Password of %s?"), user->username);
       body = _("Their current password stops working and their sessions end at once. You see "
                "a one-time password once, to give them in person. The change is audited.");

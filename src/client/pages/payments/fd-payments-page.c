@@ -123,9 +123,10 @@ update_count (FdPaymentsPage *self)
 
   if (self->overdue_only)
     /* Translators: how many overdue payments the list shows */
-    text = g_strdup_printf (g_dngettext (NULL, "%u overdue shown", "%u overdue shown", n), n);
+    text = g_strdup_printf (ngettext ("%u overdue shown", "%u overdue shown", n), n);
   else
-    text = g_strdup_printf (g_dngettext (NULL, "%u resident shown", "%u residents shown", n), n);
+    /* Translators: how many residents the list shows */
+    text = g_strdup_printf (ngettext ("%u resident shown", "%u residents shown", n), n);
   if (self->next_cursor != NULL)
     {
       char *more = g_strconcat (text, _(" (more below)"), NULL);
