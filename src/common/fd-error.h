@@ -28,6 +28,9 @@ typedef enum
   FD_ERROR_TLS,               /* certificate or pin refused */
   FD_ERROR_PROTOCOL,          /* malformed answer */
   FD_ERROR_CONFIG,            /* bad configuration */
+  /* appended (issue 11, estates) */
+  FD_ERROR_ESTATE_REQUIRED,   /* 400 estate-required: name one of "estates" */
+  FD_ERROR_ESTATE_NOT_GRANTED,/* 403 estate-not-granted */
 } FdError;
 
 GQuark       fd_error_quark         (void);

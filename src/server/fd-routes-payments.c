@@ -27,6 +27,7 @@ typedef struct
   FdRole     role;
   gboolean   overdue_only;
   guint      window;
+  gint64     estate_id;   /* issue 11: the request's */
   /* written on the worker */
   GArray    *shown;       /* ids of the page's items */
   gint64     next_after;  /* 0: the end */
@@ -65,7 +66,9 @@ payments_render (GArray    *ids,
     {
       const FdResidentRecord *r = summaries->pdata[i];
 
-      if (job->overdue_only && !r->overdue)
+      /* the second wall (issue 11): the index answered for the estate */
+      if ((job->estate_id != FD_ESTATE_ALL && r->estate_id != job->estate_id) ||
+          (job->overdue_only && !r->overdue))
         continue;
       fd_policy_write_payment (&w, job->role, r);
       g_array_append_val (job->shown, r->id);
@@ -79,8 +82,13 @@ payments_render (GArray    *ids,
   if (job->shown->len == job->limit)
     {
       for (; i < summaries->len; i++)
-        if (!job->overdue_only || ((const FdResidentRecord *) summaries->pdata[i])->overdue)
-          break;
+        {
+          const FdResidentRecord *r = summaries->pdata[i];
+
+          if ((job->estate_id == FD_ESTATE_ALL || r->estate_id == job->estate_id) &&
+              (!job->overdue_only || r->overdue))
+            break;
+        }
       if (i < summaries->len || ids->len == job->window)
         job->next_after = g_array_index (job->shown, gint64, job->shown->len - 1);
     }
@@ -152,12 +160,14 @@ fd_routes_payments_list (FdRequest *req)
     return;
 
   fd_search_scope_for_role (req->role, &scope);
+  scope.estate_id = req->estate_id;
   job = g_new0 (PaymentsJob, 1);
   job->req = fd_request_ref (req);
   job->context = g_steal_pointer (&context);
   job->limit = limit;
   job->role = req->role;
   job->overdue_only = g_strcmp0 (overdue, "1") == 0;
+  job->estate_id = req->estate_id;
   job->window = job->overdue_only ? MAX (WINDOW, limit + 1) : limit + 1;
   fd_request_suspend (req);
   fd_search_pool_query (req->server->search_pool, q, &scope, after, job->window,

@@ -22,6 +22,7 @@ fd_write_account (FdJsonWriter       *w,
 
   fd_json_writer_begin_object (w);
   fd_write_user (w, user);
+  fd_write_user_estates (w, store, user->id);   /* issue 11 */
   fd_json_writer_bool_member (w, "disabled", user->disabled);
   fd_json_writer_bool_member (w, "locked", locked);
   if (locked && user->locked_until > 0)
@@ -80,13 +81,13 @@ reply_refused (FdRequest    *req,
 }
 
 gboolean
-fd_account_change_apply (FdRequest             *req,
-                         FdUserRecord          *user,
-                         const FdAccountChange *change,
-                         const char            *unchanged)
+fd_account_change_run (FdRequest             *req,
+                       FdUserRecord          *user,
+                       const FdAccountChange *change,
+                       GString               *summary)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *summary = NULL;
+  g_autofree char *changed = NULL;
   const char *reason = NULL;
 
   /* One transaction from the check to the audit entry: the rule that
@@ -99,17 +100,37 @@ fd_account_change_apply (FdRequest             *req,
       reply_refused (req, error, reason);
       return FALSE;
     }
-  summary = fd_account_apply (req->server->store, user, change, fd_now (), &error);
-  if (summary == NULL)
+  changed = fd_account_apply (req->server->store, user, change, fd_now (), &error);
+  if (changed == NULL)
     {
       fd_reply_gerror (req, error);
       return FALSE;
     }
-  if ((*summary != '\0' || unchanged != NULL) &&
-      !fd_audit (req, "account-change", req->segments[1], NULL, NULL,
-                 *summary != '\0' ? summary : unchanged, TRUE))
-    return FALSE;
+  g_string_append (summary, changed);
   return TRUE;
+}
+
+gboolean
+fd_account_change_log (FdRequest  *req,
+                       const char *summary,
+                       const char *unchanged)
+{
+  if (*summary == '\0' && unchanged == NULL)
+    return TRUE;
+  return fd_audit (req, "account-change", req->segments[1], NULL, NULL,
+                   *summary != '\0' ? summary : unchanged, TRUE);
+}
+
+gboolean
+fd_account_change_apply (FdRequest             *req,
+                         FdUserRecord          *user,
+                         const FdAccountChange *change,
+                         const char            *unchanged)
+{
+  g_autoptr(GString) summary = g_string_new (NULL);
+
+  return fd_account_change_run (req, user, change, summary) &&
+         fd_account_change_log (req, summary->str, unchanged);
 }
 
 /* The account of the path's id, or NULL with the 404 sent. */

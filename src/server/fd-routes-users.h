@@ -14,6 +14,17 @@ void      fd_write_account         (FdJsonWriter          *w,
 void      fd_reply_account         (FdRequest             *req,
                                     guint                  status,
                                     const FdUserRecord    *user);
+/* The two halves of fd_account_change_apply(), for a change with more
+ * steps between them (PATCH's estates): _run opens the transaction,
+ * checks and applies, appending what changed to @summary (FALSE with
+ * the answer sent); _log writes the entry (see below). */
+gboolean  fd_account_change_run    (FdRequest             *req,
+                                    FdUserRecord          *user,
+                                    const FdAccountChange *change,
+                                    GString               *summary);
+gboolean  fd_account_change_log    (FdRequest             *req,
+                                    const char            *summary,
+                                    const char            *unchanged);
 /* Checks and applies @change to @user (fd-accounts.h) in the request's
  * transaction and writes its audit entry ("account-change", the path's
  * id); @unchanged (may be NULL) is the entry's text when nothing changed,

@@ -169,7 +169,10 @@ fd_server_dispatch_cb (SoupServer        *soup,
       !fd_request_authenticate (req, route->auth == AUTH_SESSION_LOCKED))
     return;
 
+  /* The store reads and writes this request's estate only (issue 11). */
+  fd_request_enter (req);
   route->handler (req);
+  fd_request_leave (req);
   if (!req->in_thread)
     fd_request_release_when_committed (req, FALSE);
 }

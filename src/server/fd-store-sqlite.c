@@ -83,6 +83,42 @@ static const char *migrations[] = {
    * index only, not one table row per counted entry (the soak benchmark) */
   "CREATE INDEX audit_actor_counts ON audit_log (actor_id, action, at, outcome, target);"
   "DROP INDEX audit_actor;",
+  /* issue 11 (estates): every resident, room, visitor, alert, session and
+   * audit row belongs to an estate; a database from before is estate 1,
+   * "main". Sessions and audit entries may hold 0: company-wide (an
+   * auditor's or admin's session, the command line). Rooms repeat across
+   * estates: the table is rebuilt keyed on (estate_id, room). Accounts
+   * other than auditor and admin keep working: they hold estate 1. Only
+   * new tables, new columns and new indexes besides the room rebuild,
+   * so the step does not depend on other branches' migrations. */
+  "CREATE TABLE IF NOT EXISTS estates (id INTEGER PRIMARY KEY, code TEXT UNIQUE NOT NULL,"
+  "  name TEXT NOT NULL);"
+  "INSERT OR IGNORE INTO estates (id, code, name) VALUES (1, 'main', 'Main estate');"
+  "CREATE TABLE IF NOT EXISTS user_estates (user_id INTEGER NOT NULL,"
+  "  estate_id INTEGER NOT NULL, PRIMARY KEY (user_id, estate_id)) WITHOUT ROWID;"
+  "INSERT OR IGNORE INTO user_estates (user_id, estate_id)"
+  "  SELECT id, 1 FROM users WHERE role NOT IN ('auditor', 'admin');"
+  "ALTER TABLE residents ADD COLUMN estate_id INTEGER NOT NULL DEFAULT 1;"
+  "ALTER TABLE visitors ADD COLUMN estate_id INTEGER NOT NULL DEFAULT 1;"
+  "ALTER TABLE alerts ADD COLUMN estate_id INTEGER NOT NULL DEFAULT 1;"
+  "ALTER TABLE sessions ADD COLUMN estate_id INTEGER NOT NULL DEFAULT 1;"
+  "ALTER TABLE audit_log ADD COLUMN estate_id INTEGER NOT NULL DEFAULT 1;"
+  "CREATE TABLE rooms_by_estate (estate_id INTEGER NOT NULL DEFAULT 1, room TEXT NOT NULL,"
+  "  building INTEGER, unit INTEGER, number INTEGER, PRIMARY KEY (estate_id, room));"
+  "INSERT INTO rooms_by_estate (estate_id, room, building, unit, number)"
+  "  SELECT 1, room, building, unit, number FROM rooms;"
+  "DROP TABLE rooms;"
+  "ALTER TABLE rooms_by_estate RENAME TO rooms;"
+  "CREATE INDEX rooms_estate_order ON rooms (estate_id, building, unit, number);"
+  "CREATE INDEX residents_estate_room ON residents (estate_id, room);"
+  "CREATE INDEX residents_estate_last4 ON residents (estate_id, phone_last4);"
+  "CREATE INDEX visitors_estate_arrived ON visitors (estate_id, arrived_at);"
+  "CREATE INDEX alerts_estate ON alerts (estate_id, id);"
+  "CREATE INDEX audit_estate ON audit_log (estate_id, seq);"
+  /* the anomaly counts stay index-only with the estate filter */
+  "CREATE INDEX audit_actor_estate_counts ON audit_log"
+  "  (actor_id, action, at, outcome, target, estate_id);"
+  "DROP INDEX audit_actor_counts;",
 };
 
 static void
@@ -196,6 +232,12 @@ static const FdStoreBackend sqlite_backend = {
   .login_attempt_clear = fd_sqlite_login_attempt_clear,
   .session_unlock_reserve = fd_sqlite_session_unlock_reserve,
   .resident_insert_many = fd_sqlite_resident_insert_many,
+  /* issue 11 */
+  .estate_list = fd_sqlite_estate_list,
+  .estate_insert = fd_sqlite_estate_insert,
+  .user_estates = fd_sqlite_user_estates,
+  .user_estates_set = fd_sqlite_user_estates_set,
+  .estate_update = fd_sqlite_estate_update,
   /* issue 14 (accounts) */
   .user_last_sign_in = fd_sqlite_user_last_sign_in,
 };

@@ -335,6 +335,11 @@ struct _FdStoreBackend
   GArray     *(*user_estates)      (FdStore *store, gint64 user_id);
   gboolean    (*user_estates_set)  (FdStore *store, gint64 user_id, const gint64 *ids,
                                     guint n_ids, GError **error);
+  /* Appended (issue 11, `demo --estates N` renames the first estate
+   * "main" to "e1"): renames estate @id; NULL in an engine without it
+   * (the demo then adds e1…eN beside "main"). */
+  gboolean    (*estate_update)     (FdStore *store, gint64 id, const char *code,
+                                    const char *name, GError **error);
 
   /* --- appended (issue 14, accounts) --- */
   /* The last successful sign-in of @user_id (its "login" audit entry):
