@@ -95,6 +95,12 @@ account_disabled (gpointer data)
   return user != NULL && user->disabled;
 }
 
+static gboolean
+message_shown (gpointer data)
+{
+  return fd_accounts_page_get_message (data) != NULL;
+}
+
 static void
 test_create_disable (void)
 {
@@ -115,7 +121,7 @@ test_create_disable (void)
   gtk_widget_activate_action (GTK_WIDGET (page), "accounts.create", NULL);
   dialog = FD_ACCOUNT_DIALOG (fd_accounts_page_get_dialog (page));
   g_assert_nonnull (dialog);
-  fd_account_dialog_submit (dialog, "li.na", "李娜 Li Na", FD_ROLE_RECEPTION);
+  fd_account_dialog_submit (dialog, "li.na", "李娜 Li Na", FD_ROLE_RECEPTION, NULL);
   g_assert_true (fd_pages_test_wait_until (password_shown, page, 20000));
   one_time = g_strdup (fd_account_dialog_get_password (dialog));
   g_assert_true (g_regex_match_simple ("^[a-z2-9]{4}(-[a-z2-9]{4}){3}$", one_time, 0, 0));
@@ -126,7 +132,7 @@ test_create_disable (void)
   /* The same username again: the form stays, with a clear message. */
   gtk_widget_activate_action (GTK_WIDGET (page), "accounts.create", NULL);
   dialog = FD_ACCOUNT_DIALOG (fd_accounts_page_get_dialog (page));
-  fd_account_dialog_submit (dialog, "li.na", "Another", FD_ROLE_PATROL);
+  fd_account_dialog_submit (dialog, "li.na", "Another", FD_ROLE_PATROL, NULL);
   fd_pages_test_wait (1500);
   g_assert_nonnull (fd_account_dialog_get_message (dialog));
   g_assert_nonnull (strstr (fd_account_dialog_get_message (dialog), "taken"));
@@ -140,6 +146,21 @@ test_create_disable (void)
   g_assert_nonnull (user);
   g_assert_cmpint (user->role, ==, FD_ROLE_RECEPTION);
   g_assert_null (user->last_sign_in_at);
+  /* one estate office: the reception account holds it (contract v1.2) */
+  g_assert_nonnull (user->estates);
+  g_assert_cmpstr (user->estates[0], ==, "main");
+  g_assert_null (user->estates[1]);
+
+  /* An estate that does not exist: refused, said plainly, nothing changed. */
+  gtk_widget_activate_action (GTK_WIDGET (page), "accounts.change-estates", "s", user->id);
+  confirmation = fd_accounts_page_get_confirmation (page);
+  g_assert_nonnull (confirmation);
+  gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (confirmation)), "no-such");
+  answer (page, "apply", FALSE);
+  g_assert_true (fd_pages_test_wait_until (message_shown, page, 20000));
+  g_assert_nonnull (strstr (fd_accounts_page_get_message (page), "estate"));
+  user = fd_accounts_page_get_account (page, "li.na");
+  g_assert_cmpstr (user->estates[0], ==, "main");
   fd_accounts_page_set_filter (page, "li.n");
   g_assert_cmpuint (fd_accounts_page_get_n_shown (page), ==, 1);
   fd_accounts_page_set_filter (page, "");
@@ -169,12 +190,6 @@ test_create_disable (void)
   g_clear_error (&error);
 
   fd_pages_test_view_close (&v);
-}
-
-static gboolean
-message_shown (gpointer data)
-{
-  return fd_accounts_page_get_message (data) != NULL;
 }
 
 static void

@@ -274,6 +274,7 @@ fd_user_free (FdUser *user)
     return;
   free_members (user_members, G_N_ELEMENTS (user_members), user);
   free_members (sign_in_members, G_N_ELEMENTS (sign_in_members), user);
+  g_strfreev (user->estates);
   g_free (user);
 }
 
@@ -282,7 +283,7 @@ fd_user_parse (JsonNode  *node,
                GError   **error)
 {
   g_autoptr(FdUser) user = g_new0 (FdUser, 1);
-  JsonNode *last;
+  JsonNode *last, *estates;
 
   if (!read_members (node, user_members, G_N_ELEMENTS (user_members), user, "user", error))
     return NULL;
@@ -290,6 +291,26 @@ fd_user_parse (JsonNode  *node,
   if (last != NULL && !JSON_NODE_HOLDS_NULL (last) &&
       !read_members (last, sign_in_members, G_N_ELEMENTS (sign_in_members), user, "user", error))
     return NULL;
+  /* "estates": ["e1", …] (contract v1.2) */
+  estates = json_object_get_member (json_node_get_object (node), "estates");
+  if (estates != NULL)
+    {
+      g_autoptr(GStrvBuilder) codes = g_strv_builder_new ();
+      JsonArray *array;
+
+      if (!JSON_NODE_HOLDS_ARRAY (estates))
+        return (malformed ("user", "estates", error), NULL);
+      array = json_node_get_array (estates);
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *code = json_array_get_element (array, i);
+
+          if (!node_is (code, G_TYPE_STRING))
+            return (malformed ("user", "estates", error), NULL);
+          g_strv_builder_add (codes, json_node_get_string (code));
+        }
+      user->estates = g_strv_builder_end (codes);
+    }
   return g_steal_pointer (&user);
 }
 

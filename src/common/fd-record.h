@@ -90,6 +90,7 @@ typedef struct
   char     *locked_until;              /* NULL: not locked, or until an admin lifts it */
   char     *last_sign_in_at;           /* NULL: never signed in */
   char     *last_sign_in_workstation;
+  char    **estates;                   /* codes; empty: company-wide; NULL: not sent */
 } FdUser;
 
 /* POST /users without a password, POST /users/{id}/password: the

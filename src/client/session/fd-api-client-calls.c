@@ -416,10 +416,27 @@ issued_call (void)
                       (GDestroyNotify) fd_issued_password_free);
 }
 
-/* {"role": …} or {"disabled": …} */
+/* Adds "estates": [codes…] to @body when @estates is not NULL. */
 static JsonNode *
-user_patch_body (const char *role,
-                 int         disabled)
+with_estates (JsonNode           *body,
+              const char * const *estates)
+{
+  JsonArray *array;
+
+  if (estates == NULL)
+    return body;
+  array = json_array_new ();
+  for (guint i = 0; estates[i] != NULL; i++)
+    json_array_add_string_element (array, estates[i]);
+  json_object_set_array_member (json_node_get_object (body), "estates", array);
+  return body;
+}
+
+/* {"role": …}, {"disabled": …}, {"estates": […]} */
+static JsonNode *
+user_patch_body (const char         *role,
+                 int                 disabled,
+                 const char * const *estates)
 {
   JsonNode *body = json_node_init_object (json_node_alloc (), json_object_new ());
   JsonObject *object = json_node_get_object (body);
@@ -429,21 +446,24 @@ user_patch_body (const char *role,
   if (disabled != -1)
     json_object_set_boolean_member (object, "disabled", disabled != 0);
   json_object_unref (object);
-  return body;
+  return with_estates (body, estates);
 }
 
 DEFINE_ASYNC (create_user,
-              (FdApiClient *self, const char *username, const char *display_name, const char *role),
+              (FdApiClient *self, const char *username, const char *display_name, const char *role,
+               const char * const *estates),
               "POST", g_strdup (FD_API_PATH_USERS),
-              string_body ("username", username, "display_name", display_name, "role", role, NULL),
+              with_estates (string_body ("username", username, "display_name", display_name,
+                                         "role", role, NULL), estates),
               issued_call ())
 
 DEFINE_ASYNC (reset_password, (FdApiClient *self, const char *id),
               "POST", fd_api_path_user_action (id, "password"), NULL, issued_call ())
 
 DEFINE_ASYNC (change_user,
-              (FdApiClient *self, const char *id, const char *role, int disabled),
-              "PATCH", fd_api_path_user (id), user_patch_body (role, disabled), user_call ())
+              (FdApiClient *self, const char *id, const char *role, int disabled,
+               const char * const *estates),
+              "PATCH", fd_api_path_user (id), user_patch_body (role, disabled, estates), user_call ())
 
 DEFINE_ASYNC (unlock_user, (FdApiClient *self, const char *id),
               "POST", fd_api_path_user_action (id, "unlock"), NULL, user_call ())

@@ -193,11 +193,13 @@ FdPage        *fd_api_client_list_users_finish       (FdApiClient   *self,
 /* issue 14: account administration (admin). Where offered, @detail gets
  * the server's error object on failure (reason "self", "last-admin";
  * member "username" …). */
-/* POST /users without a password: the server makes a one-time one. */
+/* POST /users without a password: the server makes a one-time one.
+ * @estates: estate codes, or NULL for the server's default. */
 void           fd_api_client_create_user_async       (FdApiClient   *self,
                                                       const char    *username,
                                                       const char    *display_name,
                                                       const char    *role,
+                                                      const char * const *estates,
                                                       FD_API_CLIENT_CALL_ARGS);
 FdIssuedPassword *fd_api_client_create_user_finish   (FdApiClient    *self,
                                                       GAsyncResult   *result,
@@ -211,11 +213,13 @@ FdIssuedPassword *fd_api_client_reset_password_finish (FdApiClient    *self,
                                                        GAsyncResult   *result,
                                                        FdErrorDetail **detail,
                                                        GError        **error);
-/* PATCH /users/{id}: @role (NULL: unchanged), @disabled (-1: unchanged). */
+/* PATCH /users/{id}: @role (NULL: unchanged), @disabled (-1: unchanged),
+ * @estates (NULL: unchanged; empty: company-wide). */
 void           fd_api_client_change_user_async       (FdApiClient   *self,
                                                       const char    *id,
                                                       const char    *role,
                                                       int            disabled,
+                                                      const char * const *estates,
                                                       FD_API_CLIENT_CALL_ARGS);
 FdUser        *fd_api_client_change_user_finish      (FdApiClient    *self,
                                                       GAsyncResult   *result,

@@ -25,6 +25,7 @@ struct _FdAccountDialog
   GtkWidget     *username_row;
   GtkWidget     *display_name_row;
   GtkWidget     *role_row;
+  GtkWidget     *estates_row;
   GtkLabel      *message;
   GtkWidget     *password_page;
   GtkLabel      *password_label;
@@ -61,6 +62,32 @@ fd_account_role_label (FdRole role)
     }
 }
 
+char **
+fd_account_parse_estates (const char *text)
+{
+  g_auto(GStrv) parts = g_regex_split_simple ("[\\s,，、]+", text ? text : "", 0, 0);
+  g_autoptr(GStrvBuilder) codes = g_strv_builder_new ();
+  gboolean any = FALSE;
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    if (*parts[i] != '\0')
+      {
+        g_strv_builder_add (codes, parts[i]);
+        any = TRUE;
+      }
+  return any ? g_strv_builder_end (codes) : NULL;
+}
+
+char *
+fd_account_estates_text (const char * const *estates)
+{
+  if (estates == NULL)
+    return NULL;
+  if (estates[0] == NULL)
+    return g_strdup (_("All estates"));
+  return g_strjoinv (", ", (char **) estates);
+}
+
 static void
 show_password (FdAccountDialog *self,
                const char      *username,
@@ -89,7 +116,7 @@ set_busy (FdAccountDialog *self,
           gboolean         busy)
 {
   fd_form_set_busy (self->spinner, self->create_label, busy, _("Creating…"), _("_Create"),
-                    self->username_row, self->display_name_row, self->role_row, NULL);
+                    self->username_row, self->display_name_row, self->role_row, self->estates_row, NULL);
   gtk_widget_set_sensitive (self->create_button, !busy);
 }
 
@@ -116,6 +143,14 @@ created_cb (GObject      *source,
           fd_form_set_message (self->message, _("Enter a display name without control characters."));
           row = self->display_name_row;
         }
+      else if (detail != NULL && g_strcmp0 (detail->member, "estates") == 0)
+        {
+          fd_form_set_message (self->message,
+                               _("Name the account’s estates by code, such as e1. Reception, patrol "
+                                 "and finance hold exactly one; a manager one or more; auditors and "
+                                 "administrators none (all estates) or some."));
+          row = self->estates_row;
+        }
       else if (detail != NULL && g_strcmp0 (detail->member, "username") == 0)
         fd_form_set_message (self->message,
                              _("This username is taken or not valid. Use 2–32 lower-case letters, "
@@ -138,6 +173,7 @@ create_action (GtkWidget  *widget,
   g_autofree char *username = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->username_row))));
   g_autofree char *display_name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->display_name_row))));
   guint role = adw_combo_row_get_selected (ADW_COMBO_ROW (self->role_row));
+  g_auto(GStrv) estates = fd_account_parse_estates (gtk_editable_get_text (GTK_EDITABLE (self->estates_row)));
 
   if (self->api == NULL || !gtk_widget_get_sensitive (self->create_button))
     return;
@@ -159,17 +195,19 @@ create_action (GtkWidget  *widget,
   self->cancellable = g_cancellable_new ();
   fd_api_client_create_user_async (self->api, username, display_name,
                                    fd_role_to_string ((FdRole) MIN (role, FD_N_ROLES - 1)),
-                                   self->cancellable, created_cb, g_object_ref (self));
+                                   (const char * const *) estates, self->cancellable, created_cb, g_object_ref (self));
 }
 
 void
 fd_account_dialog_submit (FdAccountDialog *self,
                           const char      *username,
                           const char      *display_name,
-                          FdRole           role)
+                          FdRole           role,
+                          const char      *estates)
 {
   g_return_if_fail (FD_IS_ACCOUNT_DIALOG (self));
 
+  gtk_editable_set_text (GTK_EDITABLE (self->estates_row), estates ? estates : "");
   gtk_editable_set_text (GTK_EDITABLE (self->username_row), username);
   gtk_editable_set_text (GTK_EDITABLE (self->display_name_row), display_name);
   adw_combo_row_set_selected (ADW_COMBO_ROW (self->role_row), role);
@@ -290,11 +328,17 @@ fd_account_dialog_init (FdAccountDialog *self)
   for (FdRole role = 0; role < FD_N_ROLES; role++)
     gtk_string_list_append (roles, fd_account_role_label (role));
   adw_combo_row_set_model (ADW_COMBO_ROW (self->role_row), G_LIST_MODEL (roles));
+  self->estates_row = entry_row (_("_Estates (codes, optional)"));
+  gtk_widget_set_tooltip_text (self->estates_row,
+                               _("Such as e1, or e1, e2 for a manager. Leave empty for the office’s "
+                                 "only estate, or all estates for an auditor or administrator."));
+  g_signal_connect_swapped (self->estates_row, "entry-activated", G_CALLBACK (entry_activated_cb), self);
   g_signal_connect_swapped (self->username_row, "entry-activated", G_CALLBACK (entry_activated_cb), self);
   g_signal_connect_swapped (self->display_name_row, "entry-activated", G_CALLBACK (entry_activated_cb), self);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->username_row);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->display_name_row);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->role_row);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->estates_row);
   gtk_box_append (GTK_BOX (form), group);
   self->message = fd_view_error_label ();
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->message),

@@ -25,10 +25,16 @@ FdAccountDialog *fd_account_dialog_new_password (GtkWindow       *parent,
 void             fd_account_dialog_submit       (FdAccountDialog *self,
                                                  const char      *username,
                                                  const char      *display_name,
-                                                 FdRole           role);
+                                                 FdRole           role,
+                                                 const char      *estates);
 /* The one-time password shown, or NULL while the form shows. */
 const char      *fd_account_dialog_get_password (FdAccountDialog *self);
 const char      *fd_account_dialog_get_message  (FdAccountDialog *self);
+
+/* Estate codes typed as "e1, e2" (commas or spaces); NULL when none. */
+char           **fd_account_parse_estates       (const char      *text);
+/* "e1, e2", or a translated "All estates" for an empty list; NULL for NULL. */
+char            *fd_account_estates_text        (const char * const *estates);
 
 /* The translated name of @role ("Reception", "前台"…). */
 const char      *fd_account_role_label          (FdRole           role);

@@ -53,6 +53,7 @@ typedef enum
   CHANGE_ENABLE,
   CHANGE_UNLOCK,
   CHANGE_RESET,
+  CHANGE_ESTATES,
 } ChangeKind;
 
 /* ---- rows ------------------------------------------------------------------- */
@@ -94,7 +95,11 @@ subtitle_text (const FdUser *user)
 {
   GString *text = g_string_new (user->username);
 
+  g_autofree char *estates = fd_account_estates_text ((const char * const *) user->estates);
+
   g_string_append_printf (text, " · %s · ", fd_account_role_label (user->role));
+  if (estates != NULL)
+    g_string_append_printf (text, "%s · ", estates);
   if (user->last_sign_in_at == NULL)
     g_string_append (text, _("Never signed in"));
   else
@@ -158,6 +163,8 @@ account_row (FdAccountsPage *self,
 
   if (!own)
     menu_add (menu, _("Change _Role…"), "accounts.change-role", user->id);
+  if (user->estates != NULL)
+    menu_add (menu, _("Change E_states…"), "accounts.change-estates", user->id);
   if (user->locked && !user->disabled)
     menu_add (menu, _("_Unlock…"), "accounts.unlock", user->id);
   menu_add (menu, _("Reset _Password…"), "accounts.reset-password", user->id);
@@ -278,6 +285,9 @@ refusal_text (const FdErrorDetail *detail,
 {
   if (detail != NULL && g_strcmp0 (detail->reason, "self") == 0)
     return _("You cannot disable your own account or change its role. Ask another administrator.");
+  if (detail != NULL && g_strcmp0 (detail->member, "estates") == 0)
+    return _("These estates do not fit the role: reception, patrol and finance hold exactly one "
+             "estate, a manager one or more, and every code must exist.");
   if (detail != NULL && g_strcmp0 (detail->reason, "last-admin") == 0)
     return _("This is the last active administrator. Add or enable another administrator first.");
   if (g_error_matches (error, FD_ERROR, FD_ERROR_NOT_FOUND))
@@ -332,6 +342,10 @@ change_done (FdAccountsPage      *self,
     case CHANGE_UNLOCK:
       /* Translators: %s is an account's username */
       toast = g_strdup_printf (_("%s unlocked"), username);
+      break;
+    case CHANGE_ESTATES:
+      /* Translators: %s is an account's username */
+      toast = g_strdup_printf (_("Estates of %s changed"), username);
       break;
     case CHANGE_RESET:
     default:
@@ -408,10 +422,11 @@ password_reset_cb (GObject      *source,
 }
 
 static void
-start_change (FdAccountsPage *self,
-              ChangeKind      kind,
-              const FdUser   *user,
-              const char     *role)
+start_change (FdAccountsPage     *self,
+              ChangeKind          kind,
+              const FdUser       *user,
+              const char         *role,
+              const char * const *estates)
 {
   g_autofree char *text = NULL;
   g_autofree char *id = g_strdup (user->id);
@@ -426,6 +441,9 @@ start_change (FdAccountsPage *self,
   else if (kind == CHANGE_ENABLE)
     /* Translators: %s is an account's username */
     text = g_strdup_printf (_("Enabling %s…"), user->username);
+  else if (kind == CHANGE_ESTATES)
+    /* Translators: %s is an account's username */
+    text = g_strdup_printf (_("Changing the estates of %s…"), user->username);
   else if (kind == CHANGE_UNLOCK)
     /* Translators: %s is an account's username */
     text = g_strdup_printf (_("Unlocking %s…"), user->username);
@@ -442,12 +460,13 @@ start_change (FdAccountsPage *self,
   switch (kind)
     {
     case CHANGE_ROLE:
-      fd_api_client_change_user_async (self->api, id, role, -1, self->change_cancellable,
+    case CHANGE_ESTATES:
+      fd_api_client_change_user_async (self->api, id, role, -1, estates, self->change_cancellable,
                                        user_changed_cb, change);
       break;
     case CHANGE_DISABLE:
     case CHANGE_ENABLE:
-      fd_api_client_change_user_async (self->api, id, NULL, kind == CHANGE_DISABLE,
+      fd_api_client_change_user_async (self->api, id, NULL, kind == CHANGE_DISABLE, NULL,
                                        self->change_cancellable, user_changed_cb, change);
       break;
     case CHANGE_UNLOCK:
@@ -470,6 +489,8 @@ confirmation_response_cb (AdwMessageDialog *dialog,
   ChangeKind kind = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "fd-kind"));
   const FdUser *user = find_user (self, g_object_get_data (G_OBJECT (dialog), "fd-id"), NULL);
   GtkWidget *roles = g_object_get_data (G_OBJECT (dialog), "fd-roles");
+  GtkWidget *codes = g_object_get_data (G_OBJECT (dialog), "fd-estates");
+  g_auto(GStrv) estates = NULL;
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
 
   /* Without a window manager nobody hands the focus back. */
@@ -477,8 +498,16 @@ confirmation_response_cb (AdwMessageDialog *dialog,
     fd_view_focus_window (GTK_WINDOW (root));
   if (g_strcmp0 (response, "apply") != 0 || user == NULL || self->busy_id != NULL)
     return;
+  if (codes != NULL)
+    {
+      /* none typed: company-wide (the server refuses it for an estate role) */
+      estates = fd_account_parse_estates (gtk_editable_get_text (GTK_EDITABLE (codes)));
+      if (estates == NULL)
+        estates = g_new0 (char *, 1);
+    }
   start_change (self, kind, user,
-                roles ? fd_role_to_string (gtk_drop_down_get_selected (GTK_DROP_DOWN (roles))) : NULL);
+                roles ? fd_role_to_string (gtk_drop_down_get_selected (GTK_DROP_DOWN (roles))) : NULL,
+                (const char * const *) estates);
 }
 
 static void
@@ -526,6 +555,14 @@ confirm (FdAccountsPage *self,
                "once. Unlock only when you know why the account was locked. The change is audited.");
       apply = _("_Unlock");
       break;
+    case CHANGE_ESTATES:
+      /* Translators: %s is an account's username */
+      heading = g_strdup_printf (_("Change the Estates of %s?"), user->username);
+      body = _("Reception, patrol and finance hold exactly one estate; a manager one or more; "
+               "auditors and administrators none (all estates) or some. Taking an estate away "
+               "ends their sessions at once. The change is audited.");
+      apply = _("_Change Estates");
+      break;
     case CHANGE_RESET:
     default:
       /* Translators: %s is an account's username */
@@ -559,6 +596,19 @@ confirm (FdAccountsPage *self,
       adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), roles);
       g_object_set_data (G_OBJECT (dialog), "fd-roles", roles);
     }
+  if (kind == CHANGE_ESTATES)
+    {
+      GtkWidget *codes = gtk_entry_new ();
+      g_autofree char *current = user->estates ? g_strjoinv (", ", user->estates) : NULL;
+
+      gtk_editable_set_text (GTK_EDITABLE (codes), current ? current : "");
+      g_object_set (codes, "placeholder-text", _("Estate codes, such as e1, e2"), NULL);
+      gtk_entry_set_activates_default (GTK_ENTRY (codes), TRUE);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (codes), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _("Estate codes"), -1);
+      adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), codes);
+      g_object_set_data (G_OBJECT (dialog), "fd-estates", codes);
+    }
   g_object_set_data (G_OBJECT (dialog), "fd-kind", GINT_TO_POINTER (kind));
   g_object_set_data_full (G_OBJECT (dialog), "fd-id", g_strdup (id), g_free);
   g_signal_connect_object (dialog, "response", G_CALLBACK (confirmation_response_cb), self, 0);
@@ -574,7 +624,7 @@ change_action (GtkWidget  *widget,
 {
   static const char *const names[] = {
     "accounts.change-role", "accounts.disable", "accounts.enable", "accounts.unlock",
-    "accounts.reset-password",
+    "accounts.reset-password", "accounts.change-estates",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
@@ -698,7 +748,7 @@ fd_accounts_page_class_init (FdAccountsPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   static const char *const changes[] = {
     "accounts.change-role", "accounts.disable", "accounts.enable", "accounts.unlock",
-    "accounts.reset-password",
+    "accounts.reset-password", "accounts.change-estates",
   };
 
   object_class->dispose = fd_accounts_page_dispose;
