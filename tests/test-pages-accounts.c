@@ -155,7 +155,8 @@ test_create_disable (void)
   gtk_widget_activate_action (GTK_WIDGET (page), "accounts.change-estates", "s", user->id);
   confirmation = fd_accounts_page_get_confirmation (page);
   g_assert_nonnull (confirmation);
-  gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (confirmation)), "no-such");
+  gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (confirmation)),
+                         "no-such");
   answer (page, "apply", FALSE);
   g_assert_true (fd_pages_test_wait_until (message_shown, page, 20000));
   g_assert_nonnull (strstr (fd_accounts_page_get_message (page), "estate"));
@@ -312,7 +313,8 @@ test_payments_filter (void)
   }
 
   /* A room search: that room only. */
-  room = g_strdup (((FdResident *) g_ptr_array_index (fd_payments_page_get_items (page), 0))->room->value);
+  room = g_strdup (((FdResident *) g_ptr_array_index (fd_payments_page_get_items (page),
+                                                      0))->room->value);
   wait_payments (page, do_query, room);
   items = fd_payments_page_get_items (page);
   g_assert_cmpuint (items->len, >=, 1);

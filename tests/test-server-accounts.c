@@ -102,10 +102,12 @@ account_changes (FdTestFixture *fx,
     {
       JsonObject *item = json_array_get_object_element (items, i);
 
-      if (g_strcmp0 (json_object_get_string_member_with_default (item, "target", NULL), target) == 0 &&
+      if (g_strcmp0 (json_object_get_string_member_with_default (item, "target", NULL),
+                     target) == 0 &&
           g_strcmp0 (json_object_get_string_member (item, "outcome"), outcome) == 0)
         g_string_append_printf (out, "%s\n",
-                                json_object_get_string_member_with_default (item, "reason_text", ""));
+                                json_object_get_string_member_with_default (item, "reason_text",
+                                                                            ""));
     }
   return g_string_free (out, FALSE);
 }
@@ -294,7 +296,8 @@ test_password_reset (FdTestFixture *fx,
   g_assert_cmpuint (status, ==, 200);
   one_time = g_strdup (fd_test_get_string (fd_test_get_object (first), "password"));
   g_assert_cmpuint (strlen (one_time), ==, 19);
-  g_assert_cmpstr (fd_test_get_string (fd_test_get_object_member (fd_test_get_object (first), "user"),
+  g_assert_cmpstr (fd_test_get_string (fd_test_get_object_member (fd_test_get_object (first),
+                                                                  "user"),
                                        "username"), ==, username);
 
   /* the account's sessions end at once; the old password stops working */
@@ -418,7 +421,8 @@ test_payments (FdTestFixture *fx,
       JsonObject *payments = fd_test_get_object_member (g_ptr_array_index (all, i), "payments");
 
       if (g_str_equal (fd_test_get_string (payments, "status"), "overdue"))
-        g_hash_table_add (expected, g_strdup (fd_test_get_string (g_ptr_array_index (all, i), "id")));
+        g_hash_table_add (expected, g_strdup (fd_test_get_string (g_ptr_array_index (all, i),
+                                                                  "id")));
     }
   /* the overdue filter finds exactly the overdue ones, in pages */
   g_assert_cmpuint (g_hash_table_size (expected), >, 0);
@@ -433,9 +437,11 @@ test_payments (FdTestFixture *fx,
     }
 
   /* a room search narrows the list to that room */
-  room = fd_test_get_string (fd_test_get_object_member (g_ptr_array_index (all, 0), "room"), "value");
+  room = fd_test_get_string (fd_test_get_object_member (g_ptr_array_index (all, 0), "room"),
+                             "value");
   room_query = g_strdup_printf ("/api/v1/payments?q=%s", room);
-  page = fd_test_request (fx->server, fx->session, "GET", room_query, finance, NULL, &status, &body);
+  page = fd_test_request (fx->server, fx->session, "GET", room_query, finance, NULL, &status,
+                          &body);
   g_assert_cmpuint (status, ==, 200);
   fd_test_assert_no_clear_pii (body, FALSE);
   {

@@ -52,8 +52,8 @@ fd_account_check (FdStore               *store,
   *reason = NULL;
   if (change->role != NULL && fd_role_from_string (change->role) == FD_ROLE_INVALID)
     {
-      g_set_error_literal (error, FD_ERROR, FD_ERROR_BAD_REQUEST,
-                           "Unknown role; use reception, patrol, finance, manager, auditor or admin");
+      g_set_error_literal (error, FD_ERROR, FD_ERROR_BAD_REQUEST, "Unknown role; use reception, "
+                           "patrol, finance, manager, auditor or admin");
       return FALSE;
     }
 
@@ -63,8 +63,8 @@ fd_account_check (FdStore               *store,
   if (actor_id != 0 && actor_id == user->id && (demotes || disables))
     {
       *reason = FD_ACCOUNT_REFUSED_SELF;
-      g_set_error_literal (error, FD_ERROR, FD_ERROR_FORBIDDEN,
-                           "You cannot disable or demote your own account; ask another administrator");
+      g_set_error_literal (error, FD_ERROR, FD_ERROR_FORBIDDEN, "You cannot disable or demote your "
+                           "own account; ask another administrator");
       return FALSE;
     }
   /* Someone must be left to administer the accounts. */

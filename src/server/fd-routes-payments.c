@@ -107,7 +107,8 @@ payments_searched (GArray   *found,
 
   /* Like a search: audited without the query text (it may be a name),
    * and the rows shown count toward the bulk rules. */
-  if (fd_audit (req, "search", NULL, "payments", NULL, job->overdue_only ? "overdue" : NULL, TRUE) &&
+  if (fd_audit (req, "search", NULL, "payments", NULL, job->overdue_only ? "overdue" : NULL,
+                TRUE) &&
       fd_limits_note_listed (req, job->shown, job->shown->len))
     {
       fd_json_writer_init (&w, job->items_len + 128);

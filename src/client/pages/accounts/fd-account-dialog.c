@@ -116,7 +116,8 @@ set_busy (FdAccountDialog *self,
           gboolean         busy)
 {
   fd_form_set_busy (self->spinner, self->create_label, busy, _("Creating…"), _("_Create"),
-                    self->username_row, self->display_name_row, self->role_row, self->estates_row, NULL);
+                    self->username_row, self->display_name_row, self->role_row,
+                    self->estates_row, NULL);
   gtk_widget_set_sensitive (self->create_button, !busy);
 }
 
@@ -140,7 +141,8 @@ created_cb (GObject      *source,
 
       if (detail != NULL && g_strcmp0 (detail->member, "display_name") == 0)
         {
-          fd_form_set_message (self->message, _("Enter a display name without control characters."));
+          fd_form_set_message (self->message,
+                               _("Enter a display name without control characters."));
           row = self->display_name_row;
         }
       else if (detail != NULL && g_strcmp0 (detail->member, "estates") == 0)
@@ -170,11 +172,14 @@ create_action (GtkWidget  *widget,
                GVariant   *parameter)
 {
   FdAccountDialog *self = FD_ACCOUNT_DIALOG (widget);
-  g_autofree char *username = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->username_row))));
-  g_autofree char *display_name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->display_name_row))));
+  g_autofree char *username = NULL;
+  g_autofree char *display_name = NULL;
+  g_auto(GStrv) estates = NULL;
   guint role = adw_combo_row_get_selected (ADW_COMBO_ROW (self->role_row));
-  g_auto(GStrv) estates = fd_account_parse_estates (gtk_editable_get_text (GTK_EDITABLE (self->estates_row)));
 
+  username = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->username_row))));
+  display_name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->display_name_row))));
+  estates = fd_account_parse_estates (gtk_editable_get_text (GTK_EDITABLE (self->estates_row)));
   if (self->api == NULL || !gtk_widget_get_sensitive (self->create_button))
     return;
   if (*username == '\0')
@@ -195,7 +200,8 @@ create_action (GtkWidget  *widget,
   self->cancellable = g_cancellable_new ();
   fd_api_client_create_user_async (self->api, username, display_name,
                                    fd_role_to_string ((FdRole) MIN (role, FD_N_ROLES - 1)),
-                                   (const char * const *) estates, self->cancellable, created_cb, g_object_ref (self));
+                                   (const char * const *) estates, self->cancellable,
+                                   created_cb, g_object_ref (self));
 }
 
 void
@@ -332,9 +338,12 @@ fd_account_dialog_init (FdAccountDialog *self)
   gtk_widget_set_tooltip_text (self->estates_row,
                                _("Such as e1, or e1, e2 for a manager. Leave empty for the office’s "
                                  "only estate, or all estates for an auditor or administrator."));
-  g_signal_connect_swapped (self->estates_row, "entry-activated", G_CALLBACK (entry_activated_cb), self);
-  g_signal_connect_swapped (self->username_row, "entry-activated", G_CALLBACK (entry_activated_cb), self);
-  g_signal_connect_swapped (self->display_name_row, "entry-activated", G_CALLBACK (entry_activated_cb), self);
+  g_signal_connect_swapped (self->estates_row, "entry-activated", G_CALLBACK (entry_activated_cb),
+                            self);
+  g_signal_connect_swapped (self->username_row, "entry-activated", G_CALLBACK (entry_activated_cb),
+                            self);
+  g_signal_connect_swapped (self->display_name_row, "entry-activated",
+                            G_CALLBACK (entry_activated_cb), self);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->username_row);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->display_name_row);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->role_row);

@@ -94,7 +94,8 @@ payment_row (const FdResident *resident)
 
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
   gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
-  amount = fd_payments_format_amount (payments && payments->has_balance ? payments->balance_cents : 0);
+  amount = fd_payments_format_amount (payments && payments->has_balance ? payments->balance_cents
+                                                                         : 0);
   amount_label = gtk_label_new (amount);
   gtk_label_set_xalign (GTK_LABEL (amount_label), 1);
   gtk_widget_add_css_class (amount_label, "numeric");
@@ -185,7 +186,9 @@ static void
 load (FdPaymentsPage *self,
       const char     *cursor)
 {
-  g_autofree char *query = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->search))));
+  g_autofree char *query = NULL;
+
+  query = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->search))));
 
   fd_view_cancel (&self->cancellable);
   self->cancellable = g_cancellable_new ();
@@ -201,7 +204,8 @@ fd_payments_page_refresh (FdPaymentsPage *self)
 
   g_return_if_fail (FD_IS_PAYMENTS_PAGE (self));
 
-  while ((child = GTK_WIDGET (gtk_list_box_get_row_at_index (GTK_LIST_BOX (self->list), 0))) != NULL)
+  while ((child = GTK_WIDGET (gtk_list_box_get_row_at_index (GTK_LIST_BOX (self->list),
+                                                             0))) != NULL)
     gtk_list_box_remove (GTK_LIST_BOX (self->list), child);
   g_ptr_array_set_size (self->items, 0);
   g_clear_pointer (&self->next_cursor, g_free);
@@ -342,7 +346,8 @@ fd_payments_page_new (FdApiClient *api)
   g_object_set (self->search, "placeholder-text", _("Room or name"), NULL);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->search), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Search payments by room or name"), -1);
-  g_signal_connect_swapped (self->search, "search-changed", G_CALLBACK (fd_payments_page_refresh), self);
+  g_signal_connect_swapped (self->search, "search-changed", G_CALLBACK (fd_payments_page_refresh),
+                            self);
   gtk_box_append (GTK_BOX (bar), self->search);
 
   linked = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
@@ -371,7 +376,8 @@ fd_payments_page_new (FdApiClient *api)
     _("Payment accounts are shown masked, as your role sees them."));
   self->count_label = GTK_LABEL (gtk_label_new (NULL));
   gtk_widget_add_css_class (GTK_WIDGET (self->count_label), "dim-label");
-  adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->count_label));
+  adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group),
+                                           GTK_WIDGET (self->count_label));
   self->list = gtk_list_box_new ();
   gtk_list_box_set_selection_mode (GTK_LIST_BOX (self->list), GTK_SELECTION_NONE);
   gtk_widget_add_css_class (self->list, "boxed-list");
