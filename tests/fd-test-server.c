@@ -955,3 +955,40 @@ fd_test_fixture_teardown (FdTestFixture *fixture,
   g_clear_object (&fixture->session);
   fixture->server = NULL;
 }
+
+char *
+fd_test_totp_code (const char *secret,
+                   gint64      step)
+{
+  const char *alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  g_autoptr(GByteArray) key = g_byte_array_new ();
+  g_autoptr(GHmac) hmac = NULL;
+  guint8 counter[8], digest[20];
+  gsize len = sizeof digest;
+  guint buffer = 0, bits = 0, offset;
+  guint32 value;
+
+  for (const char *p = secret; *p != '\0' && *p != '='; p++)
+    {
+      const char *at = strchr (alphabet, *p);
+
+      g_assert_nonnull (at);
+      buffer = (buffer << 5) | (guint) (at - alphabet);
+      bits += 5;
+      if (bits >= 8)
+        {
+          guint8 byte = (buffer >> (bits - 8)) & 0xff;
+          g_byte_array_append (key, &byte, 1);
+          bits -= 8;
+        }
+    }
+  hmac = g_hmac_new (G_CHECKSUM_SHA1, key->data, key->len);
+  for (int i = 7; i >= 0; i--, step >>= 8)
+    counter[i] = step & 0xff;
+  g_hmac_update (hmac, counter, sizeof counter);
+  g_hmac_get_digest (hmac, digest, &len);
+  offset = digest[19] & 0xf;
+  value = ((digest[offset] & 0x7fu) << 24) | ((guint32) digest[offset + 1] << 16) |
+          ((guint32) digest[offset + 2] << 8) | digest[offset + 3];
+  return g_strdup_printf ("%06u", value % 1000000);
+}

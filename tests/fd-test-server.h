@@ -144,6 +144,12 @@ void          fd_test_assert_locked_out      (FdTestServer  *server,
                                               const char    *token,
                                               const char    *username);
 
+/* The 6-digit TOTP code (RFC 6238: HMAC-SHA-1, 30-second steps) of the
+ * base32 @secret at @step: the tests' own oracle, written apart from the
+ * server's fd-totp.c. */
+char         *fd_test_totp_code              (const char    *secret,
+                                              gint64         step);
+
 /* Asserts @status and the contract's error body: error.code == @code and,
  * when @member is not NULL, error.member == @member. */
 #define fd_test_assert_error(status, node, expected_status, code, member) \

@@ -8,10 +8,10 @@
  *
  *   pages-screenshots OUTDIR SUFFIX
  *
- * writes OUTDIR/{residents,reveal,verify,lookup,visitors,audit,alerts,
- * curtain}-SUFFIX.png, and (issue 14) accounts-{1366x800,800x600,confirm,
- * password}-SUFFIX.png and payments-{1366x800,800x600}-SUFFIX.png. It
- * starts a demo server (synthetic residents only), builds the real
+ * writes OUTDIR/{residents,reveal,verify,lookup,visitors,audit,alerts,review,
+ * checks,curtain}-SUFFIX.png, and (issue 14) accounts-{1366x800,800x600,
+ * confirm,password}-SUFFIX.png and payments-{1366x800,800x600}-SUFFIX.png.
+ * It starts a demo server (synthetic residents only), builds the real
  * FdMainView per role and takes each window with
  * ImageMagick's `import -window`.
  */
@@ -25,7 +25,9 @@
 #include "fd-account-dialog.h"
 #include "fd-accounts-page.h"
 #include "fd-alerts-page.h"
+#include "fd-review-page.h"
 #include "fd-audit-page.h"
+#include "fd-checks-page.h"
 #include "fd-main-view.h"
 #include "fd-view-util.h"
 #include "fd-payments-page.h"
@@ -74,6 +76,12 @@ static gboolean
 audit_cond (gpointer data)
 {
   return g_list_model_get_n_items (fd_audit_page_get_entries (data)) > 0;
+}
+
+static gboolean
+review_cond (gpointer data)
+{
+  return !fd_review_page_get_busy (data) && fd_review_page_get_review (data) != NULL;
 }
 
 static FdResidentDetail *
@@ -174,6 +182,18 @@ patrol (void)
   fd_pages_test_view_close (&v);
 }
 
+static gboolean
+checks_cond (gpointer data)
+{
+  return fd_checks_page_get_n_items (data) > 0;
+}
+
+static gboolean
+deliveries_cond (gpointer data)
+{
+  return fd_alerts_page_get_n_deliveries (data) > 0;
+}
+
 static void
 manager (void)
 {
@@ -186,8 +206,41 @@ manager (void)
   fd_pages_test_wait_until (audit_cond, audit, 15000);
   shoot (GTK_WIDGET (v.window), "audit");
 
+  /* issue 12: a test alert sent out of the app, and the self-check */
   fd_main_view_show_page (v.view, "alerts");
+  {
+    FdAlertsPage *alerts = FD_ALERTS_PAGE (fd_main_view_get_page (v.view, "alerts"));
+
+    gtk_widget_activate_action (GTK_WIDGET (alerts), "alerts.send-test", NULL);
+    for (guint i = 0; i < 10 && !deliveries_cond (alerts); i++)
+      {
+        fd_pages_test_wait (1500);
+        fd_alerts_page_refresh (alerts);
+        fd_pages_test_wait_until (deliveries_cond, alerts, 2000);
+      }
+  }
   shoot (GTK_WIDGET (v.window), "alerts");
+
+  /* issue 12: a review with one account confirmed */
+  {
+    FdReviewPage *review = FD_REVIEW_PAGE (fd_main_view_get_page (v.view, "review"));
+    const FdReview *r;
+
+    fd_main_view_show_page (v.view, "review");
+    fd_pages_test_wait (500);
+    gtk_widget_activate_action (GTK_WIDGET (review), "review.open", NULL);
+    fd_pages_test_wait_until (review_cond, review, 15000);
+    r = fd_review_page_get_review (review);
+    if (r != NULL && r->items->len > 0)
+      gtk_widget_activate_action (GTK_WIDGET (review), "review.confirm", "s",
+                                  ((FdReviewEntry *) g_ptr_array_index (r->items, 0))->user_id);
+    fd_pages_test_wait (800);
+    fd_pages_test_wait_until (review_cond, review, 15000);
+    shoot (GTK_WIDGET (v.window), "review");
+  }
+  fd_main_view_show_page (v.view, "checks");
+  fd_pages_test_wait_until (checks_cond, fd_main_view_get_page (v.view, "checks"), 30000);
+  shoot (GTK_WIDGET (v.window), "checks");
   fd_pages_test_view_close (&v);
 }
 
@@ -307,7 +360,8 @@ int
 main (int   argc,
       char *argv[])
 {
-  FdTestServerOptions options = { .residents = 300 };
+  const char *args[] = { "--alert-syslog", "127.0.0.1:9", NULL };
+  FdTestServerOptions options = { .residents = 300, .extra_args = args };
   const char *localedir = g_getenv ("FRONTDESK_LOCALEDIR");
 
   if (argc != 3)

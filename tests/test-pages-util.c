@@ -12,6 +12,7 @@
 #include "fd-field.h"
 #include "fd-main-view.h"
 #include "fd-view-util.h"
+#include "fd-window.h"
 #include "fd-resident-page.h"
 #include "fd-test-server.h"
 
@@ -591,4 +592,30 @@ fd_pages_test_open_detail (FdResidentPage *page,
   g_signal_handler_disconnect (detail, id);
   fd_pages_test_wait (100);
   return detail;
+}
+
+typedef struct
+{
+  FdWindow   *window;
+  const char *page;
+} PageWait;
+
+static gboolean
+page_is_cb (gpointer data)
+{
+  PageWait *w = data;
+
+  return g_strcmp0 (fd_window_get_page_name (w->window), w->page) == 0;
+}
+
+void
+fd_pages_test_assert_page (gpointer    window,
+                           const char *page,
+                           guint       timeout_ms)
+{
+  PageWait w = { FD_WINDOW (window), page };
+
+  if (!fd_pages_test_wait_until (page_is_cb, &w, timeout_ms))
+    g_error ("expected page %s, the window shows %s", page,
+             fd_window_get_page_name (w.window));
 }

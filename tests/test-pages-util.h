@@ -63,6 +63,12 @@ void       fd_pages_test_collect_text   (GtkWidget  *root,
 /* Same over every toplevel window of the process. */
 char      *fd_pages_test_all_text       (void);
 
+/* Waits (≤ @timeout_ms) for the FdWindow @window to show @page; fails
+ * naming the page it shows instead. */
+void       fd_pages_test_assert_page    (gpointer    window,
+                                         const char *page,
+                                         guint       timeout_ms);
+
 /* With $FD_PAGES_TEST_SCREENSHOTS set, saves @widget as DIR/@name.png. */
 void       fd_pages_test_screenshot     (GtkWidget  *widget,
                                          const char *name);

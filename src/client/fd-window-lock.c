@@ -163,6 +163,7 @@ fd_window_tear_down (FdWindow *self)
   fd_idle_monitor_stop (self->idle);
   close_other_windows (self);
   destroy_main_view (self);
+  fd_window_drop_enrolment (self);
   fd_application_clear_clipboards ();
   if (FD_IS_APPLICATION (app))
     fd_application_withdraw_notifications (FD_APPLICATION (app));

@@ -39,6 +39,9 @@ struct _FdWindow
   guint                 retry_id;
   guint                 retry_delay_s;
   gboolean              keyring_warned;
+  /* issue 15: the pending second step's challenge, the set-up page */
+  char                 *challenge;
+  GtkWidget            *totp_page;
 };
 
 enum {
@@ -80,6 +83,10 @@ void        fd_window_resume_cb          (GObject      *source,
 void        fd_window_session_ended_cb   (FdSession    *session,
                                           const char   *reason,
                                           FdWindow     *self);
+/* issue 15: TRUE when the account must set up its second factor first
+ * (then the set-up page is shown); the page goes with _drop. */
+gboolean    fd_window_enrol_if_needed    (FdWindow     *self);
+void        fd_window_drop_enrolment     (FdWindow     *self);
 
 /* fd-window-lock.c */
 void        fd_window_tear_down          (FdWindow   *self);

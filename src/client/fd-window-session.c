@@ -1,9 +1,11 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "fd-error.h"
 #include "fd-field.h"
+#include "fd-totp-page.h"
 #include "fd-window-private.h"
 
 /* Signing in, resuming, unlocking and signing out, and what the window
@@ -90,6 +92,65 @@ ended_message (const char *reason)
 /* --- sign-in --- */
 
 static void
+forget_challenge (FdWindow *self)
+{
+  g_clear_pointer (&self->challenge, fd_secret_free);
+}
+
+/* issue 15: the answers of the two steps that are not a session. TRUE
+ * when handled. */
+static gboolean
+second_factor_answer (FdWindow   *self,
+                      JsonObject *error_object)
+{
+  const char *code = error_object ? fd_json_get_string (error_object, "code") : NULL;
+  const char *challenge = error_object ? fd_json_get_string (error_object, "challenge") : NULL;
+  gboolean asking = fd_signin_page_get_asking_code (self->signin_page);
+
+  if (g_strcmp0 (code, "second-factor-required") == 0 && challenge != NULL)
+    {
+      forget_challenge (self);
+      self->challenge = g_strdup (challenge);
+      fd_signin_page_set_busy (self->signin_page, FALSE);
+      fd_signin_page_clear_password (self->signin_page);
+      fd_signin_page_set_message (self->signin_page, NULL);
+      fd_signin_page_ask_code (self->signin_page, TRUE);
+      return TRUE;
+    }
+  if (g_strcmp0 (code, "bad-second-factor") == 0 && challenge != NULL && asking)
+    {
+      forget_challenge (self);
+      self->challenge = g_strdup (challenge);
+      fd_signin_page_set_busy (self->signin_page, FALSE);
+      fd_signin_page_set_message (self->signin_page,
+                                  _("Wrong or already used code. Wait for the next code in "
+                                    "the app and try again."));
+      fd_signin_page_clear_code (self->signin_page);
+      return TRUE;
+    }
+  if (!asking)
+    return FALSE;
+  /* Anything else ends the second step: back to the password. */
+  forget_challenge (self);
+  fd_signin_page_set_busy (self->signin_page, FALSE);
+  fd_signin_page_ask_code (self->signin_page, FALSE);
+  if (g_strcmp0 (code, "second-factor-expired") == 0)
+    {
+      fd_signin_page_set_message (self->signin_page,
+                                  _("This sign-in has expired. Enter your password again."));
+      return TRUE;
+    }
+  if (g_strcmp0 (code, "bad-second-factor") == 0)
+    {
+      fd_signin_page_set_message (self->signin_page,
+                                  _("Too many wrong codes. This account is locked for 15 "
+                                    "minutes."));
+      return TRUE;
+    }
+  return FALSE;
+}
+
+static void
 sign_in_cb (GObject      *source,
             GAsyncResult *result,
             gpointer      user_data)
@@ -104,6 +165,8 @@ sign_in_cb (GObject      *source,
       g_autofree char *message = NULL;
 
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      if (second_factor_answer (self, error_object))
         return;
 
       fd_signin_page_set_busy (self->signin_page, FALSE);
@@ -120,6 +183,8 @@ sign_in_cb (GObject      *source,
   if (self->session != FD_SESSION (source))
     return;
 
+  forget_challenge (self);
+  fd_signin_page_ask_code (self->signin_page, FALSE);
   fd_signin_page_set_busy (self->signin_page, FALSE);
   fd_signin_page_clear_password (self->signin_page);
   fd_signin_page_set_message (self->signin_page, NULL);
@@ -145,6 +210,25 @@ fd_window_signin_submit_cb (FdWindow *self)
 
   if (self->session == NULL || fd_session_get_state (self->session) != FD_SESSION_SIGNED_OUT)
     return;
+
+  if (fd_signin_page_get_asking_code (self->signin_page))
+    {
+      g_autofree char *code = NULL;
+
+      if (self->challenge == NULL)
+        {
+          fd_signin_page_ask_code (self->signin_page, FALSE);
+          return;
+        }
+      /* a recovery code as typed (case and dashes are the server's to ignore) */
+      code = g_strstrip (g_strdup (fd_signin_page_get_code (self->signin_page)));
+      fd_signin_page_set_message (self->signin_page, NULL);
+      fd_signin_page_set_busy (self->signin_page, TRUE);
+      fd_session_second_factor_async (self->session, self->challenge, code, self->cancellable,
+                                      sign_in_cb, g_object_ref (self));
+      explicit_bzero (code, strlen (code));
+      return;
+    }
 
   username = g_strstrip (g_strdup (fd_signin_page_get_username (self->signin_page)));
   workstation = g_strstrip (g_strdup (fd_signin_page_get_workstation (self->signin_page)));
@@ -232,6 +316,14 @@ unlock_cb (GObject      *source,
   /* Signed out (too many failures, account disabled): ::ended moved on. */
   if (fd_session_get_state (self->session) != FD_SESSION_LOCKED)
     return;
+  /* The server session had expired and signing in again needs a code
+   * (issue 15): that is the sign-in page's job. */
+  if (error_object != NULL &&
+      g_strcmp0 (fd_json_get_string (error_object, "code"), "second-factor-required") == 0)
+    {
+      fd_window_sign_out (self);
+      return;
+    }
 
   if (g_error_matches (error, FD_ERROR, FD_ERROR_BAD_CREDENTIALS))
     {
@@ -311,4 +403,49 @@ fd_window_session_ended_cb (FdSession  *session,
   fd_signin_page_clear_password (self->signin_page);
   fd_signin_page_set_username (self->signin_page, fd_session_get_username (session));
   fd_window_show_signin (self, ended_message (reason));
+}
+
+/* --- two-factor set-up (issue 15) --- */
+
+static void
+enrolment_done_cb (FdWindow *self)
+{
+  FdSessionInfo *info = fd_session_get_info (self->session);
+
+  if (info != NULL)
+    {
+      g_free (info->second_factor);
+      info->second_factor = g_strdup ("enrolled");
+    }
+  fd_window_drop_enrolment (self);
+  fd_window_enter_active (self);
+}
+
+gboolean
+fd_window_enrol_if_needed (FdWindow *self)
+{
+  FdSessionInfo *info = fd_session_get_info (self->session);
+
+  if (info == NULL || g_strcmp0 (info->second_factor, "enrolment-required") != 0)
+    return FALSE;
+  if (self->totp_page == NULL)
+    {
+      self->totp_page = GTK_WIDGET (fd_totp_page_new (self->api));
+      g_signal_connect_swapped (self->totp_page, "done", G_CALLBACK (enrolment_done_cb), self);
+      gtk_stack_add_named (self->stack, self->totp_page, "totp");
+      fd_totp_page_start (FD_TOTP_PAGE (self->totp_page));
+    }
+  fd_window_show_page (self, "totp", TRUE);
+  return TRUE;
+}
+
+void
+fd_window_drop_enrolment (FdWindow *self)
+{
+  GtkWidget *page = g_steal_pointer (&self->totp_page);
+
+  if (page == NULL)
+    return;
+  g_signal_handlers_disconnect_by_data (page, self);
+  gtk_stack_remove (self->stack, page);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "fd-client-resources.h"
+#include "fd-field.h"
 #include "fd-main-view.h"
 #include "fd-window-private.h"
 
@@ -135,6 +136,8 @@ fd_window_enter_active (FdWindow *self)
 
   g_return_if_fail (self->main_view == NULL);
 
+  if (fd_window_enrol_if_needed (self))
+    return;
   view = GTK_WIDGET (fd_main_view_new (self->api, fd_session_get_info (self->session)));
   self->main_view = view;
   gtk_stack_add_named (self->stack, view, "main");
@@ -227,7 +230,7 @@ fd_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   fd_window_wipe_drafts (self);
-  if (self->main_view != NULL)
+  if (self->main_view != NULL || self->totp_page != NULL)
     {
       fd_window_tear_down (self);
     }
@@ -251,6 +254,7 @@ fd_window_finalize (GObject *object)
 
   g_clear_pointer (&self->drafts, g_hash_table_unref);
   g_clear_pointer (&self->config, fd_client_config_free);
+  g_clear_pointer (&self->challenge, fd_secret_free);
   g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (fd_window_parent_class)->finalize (object);

@@ -11,11 +11,14 @@ G_BEGIN_DECLS
 #define FD_API_PATH_SESSION         "/session"
 #define FD_API_PATH_SESSION_LOCK    "/session/lock"
 #define FD_API_PATH_SESSION_UNLOCK  "/session/unlock"
+#define FD_API_PATH_SECOND_FACTOR   "/session/second-factor"
+#define FD_API_PATH_ACCOUNT_TOTP    "/account/totp"
 #define FD_API_PATH_VISITORS        "/visitors"
 #define FD_API_PATH_AUDIT_VERIFY    "/audit/verify"
 #define FD_API_PATH_ALERTS          "/alerts"
 #define FD_API_PATH_INCIDENT        "/incident"
 #define FD_API_PATH_USERS           "/users"
+#define FD_API_PATH_REVIEWS         "/reviews"   /* issue 12 */
 
 /* The filters of GET /audit; NULL or "" leaves one out. */
 typedef struct
@@ -61,6 +64,10 @@ char  *fd_api_path_payments            (gboolean            overdue_only,
                                         const char         *query,
                                         guint               limit,
                                         const char         *cursor);
+/* /reviews/{id} ("current" or an id), or /reviews/{id}/{action}
+ * ("decisions", "sign-off", "export") (issue 12) */
+char  *fd_api_path_review              (const char         *id,
+                                        const char         *action);
 /* "YYYY-MM-DD", a day in local time → RFC 3339 UTC of the start of that
  * day plus @days (the audit filter's since and until); NULL when @text is
  * not a valid date. */

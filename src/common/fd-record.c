@@ -575,6 +575,7 @@ static const MemberSpec session_info_strings[] = {
   STR (FdSessionInfo, estate_code, FALSE),
   STR (FdSessionInfo, estate_name, FALSE),
   STR (FdSessionInfo, workstation, FALSE),
+  STR (FdSessionInfo, second_factor, FALSE),
 };
 
 void
@@ -629,6 +630,8 @@ fd_session_info_parse (JsonNode  *node,
                                                             FD_SESSION_INFO_UNSET)
                                          : FD_SESSION_INFO_UNSET;
   info->watermark = policy == NULL || fd_json_get_bool (policy, "watermark", TRUE);
+  info->second_factor = g_strdup (fd_json_get_string (json_node_get_object (node),
+                                                      "second_factor"));
   if (estate != NULL)
     {
       info->estate_code = g_strdup (fd_json_get_string (estate, "code"));

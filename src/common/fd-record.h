@@ -222,6 +222,7 @@ typedef struct
   char     *estate_code;      /* NULL when not given */
   char     *estate_name;      /* NULL when not given */
   char     *workstation;      /* not in the answer: the client sets it */
+  char     *second_factor;    /* issue 15: "none", "enrolled", "enrolment-required"; NULL when not given */
 } FdSessionInfo;
 
 FdSessionInfo *fd_session_info_parse    (JsonNode  *node,

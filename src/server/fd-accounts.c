@@ -133,6 +133,10 @@ fd_account_apply (FdStore               *store,
 
   if (!FD_STORE_CALL (store, user_update, user, error))
     return NULL;
+  /* issue 12: a new password is no longer the demo's */
+  if (change->password_hash != NULL && store->backend->password_origin_set != NULL &&
+      !FD_STORE_CALL (store, password_origin_set, user->id, NULL, error))
+    return NULL;
   /* An unlock, an enable or a new password also forgets the name's failed
    * sign-ins (issue 9), or the name would stay locked. */
   if (forget_failures && !FD_STORE_CALL (store, login_attempt_clear, user->username, error))

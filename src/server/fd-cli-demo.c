@@ -9,6 +9,7 @@
 #include "fd-cli.h"
 #include "fd-crypto.h"
 #include "fd-seed.h"
+#include "fd-server.h"
 #include "fd-witness.h"
 
 int
@@ -19,9 +20,10 @@ fd_cli_demo (int    argc,
   g_autoptr(GOptionContext) ctx = g_option_context_new ("- run the demo office server");
   g_autoptr(GError) error = NULL;
   g_autofree char *data_dir = NULL, *listen = NULL, *password = NULL, *off_hours = NULL;
-  g_autofree char *audit_witness = NULL;
+  g_autofree char *audit_witness = NULL, *second_factor = NULL;
   gint residents = 2000, lock_after = 300, reveal_window = 30, witness_interval = 60;
   gint sign_in_rate = 30, n_estates = -1;   /* -1: not given, the one estate "main" */
+  gint64 test_clock_offset = 0;
   gint64 seed = 2026;
   gboolean no_watermark = FALSE;
   const char *hosts[] = { "127.0.0.1", "::1", "localhost", NULL };
@@ -42,10 +44,19 @@ fd_cli_demo (int    argc,
     { "audit-witness-interval", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT, &witness_interval,
       NULL, "S" },
     { "sign-in-rate", 0, 0, G_OPTION_ARG_INT, &sign_in_rate, "Sign-in attempts a minute per address", "N" },
+    /* TEST ONLY (issue 12): move the server's clock by S seconds, so that a
+     * test can reach an access review's 14-day deadline. Demo only: serve
+     * and the config file have no such key. */
+    { "test-clock-offset", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT64, &test_clock_offset, NULL, "S" },
+    { "second-factor", 0, 0, G_OPTION_ARG_STRING, &second_factor,
+      "Roles that sign in with a second factor (default off in the demo)",
+      "off|required-for: ROLE,…" },
     { NULL }
   };
 
   g_option_context_add_main_entries (ctx, entries, NULL);
+  /* issue 12: --alert-webhook URL, --alert-syslog … (the config's keys) */
+  g_option_context_add_group (ctx, fd_config_alert_option_group (config));
   if (!g_option_context_parse (ctx, &argc, &argv, &error))
     return fd_cli_usage_error (error->message);
   if (argc > 1)
@@ -72,6 +83,10 @@ fd_cli_demo (int    argc,
     return fd_cli_usage_error ("demo mode listens on loopback only (127.0.0.1 or ::1)");
   if (off_hours != NULL && !fd_config_parse_off_hours (config, off_hours, &error))
     return fd_cli_usage_error (error->message);
+  /* issue 15: off unless asked for; the demo accounts are exempt even then */
+  config->second_factor_roles = 0;
+  if (second_factor != NULL && !fd_config_parse_second_factor (config, second_factor, &error))
+    return fd_cli_usage_error (error->message);
   if (audit_witness != NULL)
     {
       if (!fd_witness_parse_destination (audit_witness, NULL, NULL, &error))
@@ -82,6 +97,15 @@ fd_cli_demo (int    argc,
   if (witness_interval < 1 || witness_interval > 3600)
     return fd_cli_usage_error ("--audit-witness-interval must be from 1 to 3600 seconds");
   config->audit_witness_interval_s = witness_interval;
+  if (test_clock_offset < -G_GINT64_CONSTANT (400) * 86400 ||
+      test_clock_offset > G_GINT64_CONSTANT (400) * 86400)
+    return fd_cli_usage_error ("--test-clock-offset must be within 400 days");
+  if (test_clock_offset != 0)
+    {
+      g_message ("TEST ONLY: the server's clock is moved by %" G_GINT64_FORMAT " s",
+                 test_clock_offset);
+      fd_server_set_test_clock_offset (test_clock_offset);
+    }
 
   config->demo = TRUE;
   config->lock_after_s = lock_after;

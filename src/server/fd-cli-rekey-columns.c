@@ -41,6 +41,9 @@ static const SealedTable sealed_tables[] = {
   { "visitors", "id", {
       { "phone_enc", "phone", NULL, NULL },
       { "id_enc", "id_number", NULL, NULL } } },
+  /* issue 15: TOTP secrets (recovery codes are keyed by the secret itself) */
+  { "user_totp", "user_id", {
+      { "secret_enc", "secret", NULL, NULL } } },
 };
 
 static gboolean

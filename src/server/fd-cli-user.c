@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The user commands: list, add, disable, enable, unlock and set-role staff accounts. */
+/* The user commands: list, add, disable, enable, unlock, set-role and reset-totp staff accounts. */
 
 #include "config.h"
 
@@ -47,12 +47,31 @@ read_password (void)
   }
 }
 
+/* issue 15: forgets the account's second factor (it enrols again at its
+ * next sign-in) and ends its sessions; audited. */
+static int
+reset_totp (FdStore      *store,
+            FdUserRecord *user)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!fd_store_totp_reset (store, user->id, &error) ||
+      !fd_seed_audit_cli (store, "second-factor-reset", user->username, "reset-totp", &error))
+    {
+      g_printerr ("frontdesk-server: %s\n", error->message);
+      return FD_CLI_EXIT_USAGE;
+    }
+  g_print ("The second factor of %s is reset; it sets one up again at its next sign-in\n",
+           user->username);
+  return 0;
+}
+
 int
 fd_cli_user (int    argc,
              char **argv)
 {
   g_autoptr(FdConfig) config = fd_config_new_defaults ();
-  g_autoptr(GOptionContext) ctx = g_option_context_new ("list|add|disable|enable|unlock|set-role");
+  g_autoptr(GOptionContext) ctx = g_option_context_new ("list|add|disable|enable|unlock|set-role|reset-totp");
   g_autoptr(GError) error = NULL;
   g_autofree char *data_dir = NULL, *config_file = NULL, *username = NULL, *role = NULL;
   g_autofree char *display_name = NULL, *estate = NULL;
@@ -141,6 +160,11 @@ fd_cli_user (int    argc,
     {
       g_printerr ("frontdesk-server: no such account\n");
       rc = FD_CLI_EXIT_USAGE;
+      goto out;
+    }
+  if (g_str_equal (verb, "reset-totp"))
+    {
+      rc = reset_totp (store, user);
       goto out;
     }
   {

@@ -41,6 +41,10 @@ int       fd_cli_backup           (int           argc,
                                    char        **argv);
 int       fd_cli_restore          (int           argc,
                                    char        **argv);
+/* fd-cli-check.c (issue 12): the security self-check; exits 0 all ok,
+ * 1 warnings, 2 any critical (or a usage error). */
+int       fd_cli_check            (int           argc,
+                                   char        **argv);
 /* fd-cli-rekey.c */
 int       fd_cli_rekey            (int           argc,
                                    char        **argv);

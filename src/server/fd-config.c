@@ -8,6 +8,7 @@
 
 #include "fd-config.h"
 #include "fd-error.h"
+#include "fd-role.h"
 #include "fd-witness.h"
 
 FdConfig *
@@ -29,6 +30,8 @@ fd_config_new_defaults (void)
   config->audit_witness = g_strdup ("journal");
   config->audit_witness_interval_s = 60;
   config->sign_in_rate = 30;
+  /* issue 15: what a security product ships; demo turns it off */
+  config->second_factor_roles = 1u << FD_ROLE_MANAGER | 1u << FD_ROLE_ADMIN | 1u << FD_ROLE_AUDITOR;
   return config;
 }
 
@@ -44,6 +47,10 @@ fd_config_free (FdConfig *config)
   g_free (config->certificate);
   g_free (config->private_key);
   g_free (config->audit_witness);
+  g_free (config->alert_webhook);
+  g_free (config->alert_webhook_ca);
+  g_free (config->alert_syslog);
+  g_free (config->alert_retry_s);
   g_free (config);
 }
 
@@ -99,6 +106,44 @@ fd_config_is_off_hours (const FdConfig *config,
   if (s < e)
     return minute >= s && minute < e;
   return minute >= s || minute < e;
+}
+
+gboolean
+fd_config_parse_second_factor (FdConfig   *config,
+                               const char *text,
+                               GError    **error)
+{
+  g_auto(GStrv) roles = NULL;
+  guint mask = 0;
+
+  if (text == NULL)
+    goto bad;
+  if (g_str_equal (text, "off"))
+    {
+      config->second_factor_roles = 0;
+      return TRUE;
+    }
+  if (!g_str_has_prefix (text, "required-for:"))
+    goto bad;
+  roles = g_strsplit (text + strlen ("required-for:"), ",", -1);
+  for (guint i = 0; roles[i] != NULL; i++)
+    {
+      FdRole role = fd_role_from_string (g_strstrip (roles[i]));
+
+      if (role == FD_ROLE_INVALID)
+        goto bad;
+      mask |= 1u << role;
+    }
+  if (mask == 0)
+    goto bad;
+  config->second_factor_roles = mask;
+  return TRUE;
+
+bad:
+  g_set_error (error, FD_ERROR, FD_ERROR_CONFIG,
+               "second-factor must be off or required-for: followed by roles separated by "
+               "commas, e.g. required-for: manager,admin,auditor");
+  return FALSE;
 }
 
 gboolean
@@ -195,7 +240,7 @@ static const char *known_server_keys[] = {
 };
 static const char *known_policy_keys[] = {
   "off-hours", "lock-after", "idle-timeout", "max-age", "reveal-window", "watermark",
-  "visitor-retention-days", "sign-in-rate", NULL
+  "visitor-retention-days", "sign-in-rate", "second-factor", NULL
 };
 
 static gboolean
@@ -207,7 +252,9 @@ check_keys (GKeyFile    *kf,
   g_auto(GStrv) keys = g_key_file_get_keys (kf, group, NULL, NULL);
 
   for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
-    if (!g_strv_contains (known, keys[i]))
+    /* issue 12: fd_config_load_alerts() checks the alert-* keys */
+    if (!g_strv_contains (known, keys[i]) &&
+        !(g_str_equal (group, "server") && g_str_has_prefix (keys[i], "alert-")))
       {
         g_set_error (error, FD_ERROR, FD_ERROR_CONFIG, "Unknown key [%s] %s", group, keys[i]);
         return FALSE;
@@ -326,6 +373,9 @@ fd_config_load_file (FdConfig   *config,
       }
   }
 
+  if (!fd_config_load_alerts (config, kf, error))
+    return FALSE;
+
   off_hours = g_key_file_get_string (kf, "policy", "off-hours", NULL);
   if (off_hours != NULL && !fd_config_parse_off_hours (config, g_strstrip (off_hours), error))
     return FALSE;
@@ -343,6 +393,12 @@ fd_config_load_file (FdConfig   *config,
                    "find their sessions expired before they lock");
       return FALSE;
     }
+  {
+    g_autofree char *second_factor = g_key_file_get_string (kf, "policy", "second-factor", NULL);
+    if (second_factor != NULL &&
+        !fd_config_parse_second_factor (config, g_strstrip (second_factor), error))
+      return FALSE;
+  }
   watermark = g_key_file_get_string (kf, "policy", "watermark", NULL);
   if (watermark != NULL)
     {

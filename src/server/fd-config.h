@@ -33,7 +33,28 @@ typedef struct
   guint    audit_witness_interval_s;   /* 60; demo --audit-witness-interval for tests */
   /* sign-in attempts a minute per source address (issue 9) */
   guint    sign_in_rate;
+  /* issue 15: roles that must sign in with a second factor, as bits
+   * (1 << FdRole); policy "second-factor" */
+  guint    second_factor_roles;
+
+  /* appended (issue 12): alerts out of the app (fd-config-alerts.c,
+   * fd-alert-out.h); every one off when NULL */
+  char    *alert_webhook;          /* https:// URL (loopback http:// for tests) */
+  guint    alert_webhook_format;   /* FdAlertFormat */
+  char    *alert_webhook_ca;       /* PEM: trust only this CA for the webhook */
+  char    *alert_syslog;           /* "journal" or "HOST:PORT"; NULL = off */
+  guint   *alert_retry_s;          /* seconds before each retry; NULL = the default */
+  guint    alert_retry_n;
 } FdConfig;
+
+/* issue 12: the webhook body (alert-webhook-format) */
+typedef enum
+{
+  FD_ALERT_FORMAT_GENERIC,
+  FD_ALERT_FORMAT_WECOM,
+  FD_ALERT_FORMAT_DINGTALK,
+  FD_ALERT_FORMAT_FEISHU,
+} FdAlertFormat;
 
 FdConfig *fd_config_new_defaults   (void);
 void      fd_config_free           (FdConfig    *config);
@@ -59,5 +80,32 @@ void      fd_config_resolve_paths   (FdConfig   *config);
 gboolean  fd_config_is_off_hours    (const FdConfig *config,
                                      guint           minute_of_day);
 gboolean  fd_host_is_loopback       (const char *host);
+/* "off" or "required-for: ROLE[,ROLE…]" (issue 15). */
+gboolean  fd_config_parse_second_factor (FdConfig   *config,
+                                         const char *text,
+                                         GError    **error);
+
+/* fd-config-alerts.c (issue 12). Sets one alert key ("alert-webhook",
+ * "alert-webhook-format", "alert-webhook-ca", "alert-syslog",
+ * "alert-retry") from @value, refusing a bad one with a message naming
+ * the key and what it accepts. */
+gboolean  fd_config_set_alert_key   (FdConfig    *config,
+                                     const char  *key,
+                                     const char  *value,
+                                     GError     **error);
+/* Reads every alert-* key of [server] from @kf (unknown ones refused),
+ * then fd_config_check_alerts(). */
+gboolean  fd_config_load_alerts     (FdConfig    *config,
+                                     GKeyFile    *kf,
+                                     GError     **error);
+/* What only the keys together can say (a CA without a webhook). */
+gboolean  fd_config_check_alerts    (FdConfig    *config,
+                                     GError     **error);
+/* `demo --alert-webhook URL …`: the same keys as options of @config. */
+GOptionGroup *fd_config_alert_option_group (FdConfig *config);
+/* The retry schedule in effect: alert_retry_s or the default; *@n its length. */
+const guint *fd_config_alert_retry   (const FdConfig *config,
+                                      guint          *n);
+const char  *fd_alert_format_name    (FdAlertFormat   format);
 
 G_END_DECLS

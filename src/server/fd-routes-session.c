@@ -231,10 +231,32 @@ reply_session (FdRequest          *req,
       fd_json_writer_end_object (&w);
       fd_json_writer_bool_member (&w, "locked", locked);
       write_estate (&w, req->server->store, req->estate_id);
+      fd_write_second_factor (&w, req->server, user);
     }
   fd_json_writer_end_object (&w);
   /* the token is in the text: wipe it once the message has its copy */
   fd_reply_writer_secret (req, status, &w);
+}
+
+gboolean
+fd_sign_in_refused (FdRequest          *req,
+                    const FdUserRecord *user,
+                    const char         *action,
+                    gint64              now)
+{
+  if (user->disabled)
+    {
+      if (fd_audit_actor (req, user, NULL, action, NULL, FALSE))
+        fd_reply_error (req, FD_ERROR_ACCOUNT_DISABLED, "This account is disabled", NULL);
+      return TRUE;
+    }
+  if (account_locked (user, now))
+    {
+      if (fd_audit_actor (req, user, NULL, action, NULL, FALSE))
+        reply_locked (req, user->locked_until);
+      return TRUE;
+    }
+  return FALSE;
 }
 
 static void
@@ -244,11 +266,10 @@ login_done (FdRequest *req,
   FdServer *server = req->server;
   g_autoptr(FdUserRecord) user = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *token = NULL;
   const char *username = NULL, *workstation = NULL;
   PasswordJob *job = result;
   gboolean ok = job->ok;
-  FdSessionRecord session = { 0 };
+  FdSecondFactorNeed need;
   gint64 now = fd_now ();
 
   fd_body_string (req, "username", TRUE, 64, &username);
@@ -271,24 +292,36 @@ login_done (FdRequest *req,
       return;
     }
 
-  /* The right password: the attempt was no failure. */
-  if (!FD_STORE_CALL (server->store, login_attempt_clear, username, &error))
+  /* The right password: the attempt was no failure — unless a second
+   * step is due (issue 15): it stays counted until the code is right. */
+  need = fd_second_factor_need (server, user);
+  if (need != FD_SECOND_FACTOR_ASK &&
+      !FD_STORE_CALL (server->store, login_attempt_clear, username, &error))
     g_warning ("Cannot clear failed sign-ins: %s", error->message);
   g_clear_error (&error);
 
-  if (user->disabled)
+  /* disabled, or locked while we hashed (an admin, a policy rule) */
+  if (fd_sign_in_refused (req, user, "login", now))
+    return;
+  if (need == FD_SECOND_FACTOR_ASK)
     {
-      if (fd_audit_actor (req, user, NULL, "login", NULL, FALSE))
-        fd_reply_error (req, FD_ERROR_ACCOUNT_DISABLED, "This account is disabled", NULL);
+      fd_second_factor_challenge (req, user, workstation, job->locked_until);
       return;
     }
-  if (account_locked (user, now))
-    {
-      /* locked while we hashed (an admin, a policy rule) */
-      if (fd_audit_actor (req, user, NULL, "login", NULL, FALSE))
-        reply_locked (req, user->locked_until);
-      return;
-    }
+  fd_session_begin (req, user, workstation);
+}
+
+void
+fd_session_begin (FdRequest    *req,
+                  FdUserRecord *user,
+                  const char   *workstation)
+{
+  FdServer *server = req->server;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+  FdSessionRecord session = { 0 };
+  gint64 now = fd_now ();
+
   if (user->failed_logins != 0 || user->locked_until != 0)
     {
       user->failed_logins = 0;
@@ -314,6 +347,7 @@ login_done (FdRequest *req,
   session.workstation = (char *) workstation;
   session.ip = req->ip;
   session.id = FD_STORE_CALL (server->store, session_insert, &session, &error);
+  g_free (req->session_hash);
   req->session_hash = g_strndup (session.token_hash, 16);
   g_free (session.token_hash);
   if (session.id == 0)
@@ -322,6 +356,7 @@ login_done (FdRequest *req,
       fd_reply_gerror (req, error);
       return;
     }
+  g_clear_pointer (&req->session, fd_session_record_free);
   req->session = g_new0 (FdSessionRecord, 1);
   req->session->workstation = g_strdup (workstation);
   if (!fd_audit_actor (req, user, NULL, "login", NULL, TRUE))

@@ -11,13 +11,15 @@
 
 /* The account object of docs/api.md: the contract's members, the lock
  * (locked_until null while locked means until an administrator lifts
- * it) and the last sign-in. No resident data, no password hash. */
+ * it) and the last sign-in (the newest session). No resident data, no
+ * password hash. */
 void
 fd_write_account (FdJsonWriter       *w,
                   FdStore            *store,
                   const FdUserRecord *user)
 {
-  g_autofree char *at = NULL, *workstation = NULL, *until = NULL;
+  g_autofree char *workstation = NULL, *until = NULL;
+  gint64 at = 0;
   gboolean locked = fd_account_is_locked (user, fd_now ());
 
   fd_json_writer_begin_object (w);
@@ -32,8 +34,10 @@ fd_write_account (FdJsonWriter       *w,
   if (store->backend->user_last_sign_in != NULL &&
       FD_STORE_CALL (store, user_last_sign_in, user->id, &at, &workstation))
     {
+      g_autofree char *when = fd_time_format_rfc3339 (at);
+
       fd_json_writer_begin_object (w);
-      fd_json_writer_string_member (w, "at", at);
+      fd_json_writer_string_member (w, "at", when);
       fd_json_writer_string_member (w, "workstation", workstation);
       fd_json_writer_end_object (w);
     }

@@ -380,3 +380,11 @@ fd_routes_visitors_export (FdRequest *req)
   len = csv->len;
   fd_reply_data (req, 200, "text/csv; charset=utf-8", g_string_free (g_steal_pointer (&csv), FALSE), len);
 }
+
+/* The same quoting for the other CSV exports (the access review, issue 12). */
+void
+fd_csv_field (GString    *out,
+              const char *value)
+{
+  csv_field (out, value);
+}

@@ -58,6 +58,7 @@ add_user_hashed (FdStore      *store,
                  const char   *role,
                  const char   *hash,
                  const GArray *estates,
+                 gboolean      demo_account,
                  GError      **error)
 {
   g_autofree char *target = NULL;
@@ -72,6 +73,19 @@ add_user_hashed (FdStore      *store,
     return FALSE;
   if (!FD_STORE_CALL (store, user_estates_set, user.id, (const gint64 *) (gpointer) estates->data,
                       estates->len, error))
+    return FALSE;
+  /* issue 15: the demo's own accounts sign in with a password alone,
+   * even when demo --second-factor asks it of their roles */
+  if (demo_account)
+    {
+      FdTotpRecord exempt = { .user_id = user.id, .exempt = TRUE };
+
+      if (!FD_STORE_CALL (store, totp_put, &exempt, NULL, error))
+        return FALSE;
+    }
+  /* issue 12: the self-check names accounts left on the demo password */
+  if (demo_account &&
+      !FD_STORE_CALL (store, password_origin_set, user.id, "demo", error))
     return FALSE;
   target = g_strdup_printf ("%" G_GINT64_FORMAT, user.id);
   return fd_seed_audit_cli (store, "account-change", target, role, error);
@@ -137,7 +151,7 @@ fd_seed_add_user_estates (FdStore            *store,
   hash = hash_password (password, error);
   if (hash == NULL)
     return FALSE;
-  return add_user_hashed (store, username, display_name, role, hash, ids, error);
+  return add_user_hashed (store, username, display_name, role, hash, ids, FALSE, error);
 }
 
 static const struct {
@@ -273,7 +287,7 @@ seed_demo_accounts (FdStore      *store,
     if (!add_user_hashed (store, demo_accounts[i].username, demo_accounts[i].display_name,
                           demo_accounts[i].username, hash,
                           fd_role_company_wide_ok (demo_accounts[i].username) ? none : first,
-                          error))
+                          TRUE, error))
       return FALSE;
   for (guint k = 0; per_estate && k < estates->len; k++)
     for (guint r = 0; r < G_N_ELEMENTS (estate_roles); r++)
@@ -282,7 +296,7 @@ seed_demo_accounts (FdStore      *store,
         g_autofree char *username = g_strdup_printf ("%s-e%u", estate_roles[r], k + 1);
 
         g_array_append_val (one, g_array_index (estates, gint64, k));
-        if (!add_user_hashed (store, username, username, estate_roles[r], hash, one, error))
+        if (!add_user_hashed (store, username, username, estate_roles[r], hash, one, TRUE, error))
           return FALSE;
       }
   return TRUE;

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include "fd-estates.h"
 #include "fd-server-private.h"
 
 /* group commit */
@@ -129,8 +130,11 @@ audit_write (FdRequest          *req,
   entry.reason_code = g_strdup (reason_code);
   entry.reason_text = g_strdup (reason_text);
   entry.outcome = g_strdup (allowed ? "allowed" : "denied");
-  /* explicit, not left to the scope at the time of writing (issue 11) */
-  entry.estate_id = req->estate_id;
+  /* explicit, not left to the scope at the time of writing (issue 11);
+   * a request of no estate yet (a sign-in step) in a one-estate office
+   * belongs to that estate, as company-wide sessions there do */
+  entry.estate_id = req->estate_id != FD_ESTATE_ALL ? req->estate_id
+                                                    : fd_estates_only (req->server->store);
 
   ok = open_transaction (req->server, &error) &&
        FD_STORE_CALL (req->server->store, audit_append, &entry, &error);
@@ -187,9 +191,18 @@ fd_raise_alert (FdRequest          *req,
                 const char         *detail)
 {
   g_autoptr(GError) error = NULL;
+  gint64 alert_id;
 
-  if (!FD_STORE_CALL (req->server->store, alert_insert, kind, user->username, detail, &error))
+  /* The alert, its deliveries and its audit entry commit together. */
+  alert_id = fd_server_begin_write (req->server, &error)
+             ? FD_STORE_CALL (req->server->store, alert_insert, kind, user->username, detail, &error)
+             : 0;
+  if (alert_id == 0)
     g_warning ("Cannot record alert: %s", error->message);
+  /* issue 12: and out of the app, queued in the same transaction. */
+  else if (fd_alert_out_enqueue (req->server, alert_id, FD_ESTATE_ALL, kind, user->username,
+                                 detail, &error) < 0)
+    g_warning ("Cannot queue the alert's deliveries: %s", error->message);
   /* The alert is in the audit log too, with the account as its target. */
   audit_write (req, user, NULL, "alert", user->username, NULL, kind, detail, TRUE);
 }

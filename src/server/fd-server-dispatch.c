@@ -53,6 +53,20 @@ static const Route routes[] = {
   { "POST",   "users/*/unlock",        AUTH_SESSION,        fd_routes_users_unlock },
   { "POST",   "users/*/password",      AUTH_SESSION,        fd_routes_users_password },
   { "GET",    "payments",              AUTH_SESSION,        fd_routes_payments_list },
+  /* issue 12: access review */
+  { "POST",   "reviews",               AUTH_SESSION,        fd_routes_reviews_open },
+  { "GET",    "reviews/*",             AUTH_SESSION,        fd_routes_reviews_get },
+  { "POST",   "reviews/*/decisions",   AUTH_SESSION,        fd_routes_reviews_decide },
+  { "POST",   "reviews/*/sign-off",    AUTH_SESSION,        fd_routes_reviews_sign_off },
+  { "GET",    "reviews/*/export",      AUTH_SESSION,        fd_routes_reviews_export },
+  /* issue 15: second factor */
+  { "POST",   "session/second-factor", AUTH_NONE,           fd_routes_second_factor },
+  { "POST",   "account/totp",          AUTH_SESSION,        fd_routes_account_totp },
+  { "DELETE", "users/*/totp",          AUTH_SESSION,        fd_routes_users_totp_delete },
+  /* issue 12 */
+  { "GET",    "alerts/deliveries",     AUTH_SESSION,        fd_routes_alert_deliveries },
+  { "POST",   "alerts/test",           AUTH_SESSION,        fd_routes_alert_test },
+  { "GET",    "admin/checks",          AUTH_SESSION,        fd_routes_admin_checks },
 };
 
 static void
@@ -166,7 +180,8 @@ fd_server_dispatch_cb (SoupServer        *soup,
   if (!fd_request_parse_body (req))
     return;
   if (route->auth != AUTH_NONE &&
-      !fd_request_authenticate (req, route->auth == AUTH_SESSION_LOCKED))
+      (!fd_request_authenticate (req, route->auth == AUTH_SESSION_LOCKED) ||
+       !fd_second_factor_gate (req, route->handler)))
     return;
 
   /* The store reads and writes this request's estate only (issue 11). */

@@ -6,6 +6,7 @@
 #include <libsoup/soup.h>
 #include <json-glib/json-glib.h>
 
+#include "fd-alert-out.h"
 #include "fd-connection-guard.h"
 #include "fd-error.h"
 #include "fd-policy.h"
@@ -52,6 +53,11 @@ struct _FdServer
   FdRateLimit   *sign_in_limit;
   /* Search queries run on these workers, off the main context (issue 13). */
   FdSearchPool  *search_pool;
+  /* issue 12: the minute check that disables accounts a review left undecided */
+  guint          review_check_id;
+  /* issue 12: alerts sent out of the app (fd-alert-out.h); NULL when no
+   * destination is configured */
+  FdAlertOut    *alert_out;
 };
 
 typedef struct _FdRequest FdRequest;
@@ -318,6 +324,21 @@ void fd_search_scope_for_role  (FdRole role, FdSearchScope *scope);
  * @kind, the role and q); FALSE with the 400 sent. */
 gboolean fd_search_request_read (FdRequest *req, const char *kind, char **q, char **context,
                                  gint64 *after);
+/* fd-routes-reviews.c (issue 12) */
+void fd_routes_reviews_open    (FdRequest *req);
+void fd_routes_reviews_get     (FdRequest *req);
+void fd_routes_reviews_decide  (FdRequest *req);
+void fd_routes_reviews_sign_off (FdRequest *req);
+void fd_routes_reviews_export  (FdRequest *req);
+/* fd-routes-visitors.c: one quoted CSV field, spreadsheet formulas neutralised */
+void fd_csv_field              (GString    *out,
+                                const char *value);
+/* fd-review.c: the check at start and each minute */
+void fd_review_checks_start    (FdServer  *server);
+/* issue 12 (fd-routes-alerts-out.c) */
+void fd_routes_alert_deliveries (FdRequest *req);
+void fd_routes_alert_test      (FdRequest *req);
+void fd_routes_admin_checks    (FdRequest *req);
 
 /* helpers shared by route groups */
 /* The members of a user ("id", "username", "display_name", "role") and
@@ -334,5 +355,55 @@ void        fd_reply_frozen        (FdRequest   *req);
 void        fd_reply_locked        (FdRequest   *req,
                                     const char  *message,
                                     gint64       locked_until);
+
+/* issue 15: the second factor (fd-routes-second-factor.c). */
+typedef enum
+{
+  FD_SECOND_FACTOR_NONE,     /* password alone */
+  FD_SECOND_FACTOR_ASK,      /* enrolled: sign-in asks for a code */
+  FD_SECOND_FACTOR_ENROL,    /* required and not enrolled: enrolment-only sessions */
+} FdSecondFactorNeed;
+
+FdSecondFactorNeed fd_second_factor_need (FdServer           *server,
+                                          const FdUserRecord *user);
+/* After a right password of an enrolled account: stores a challenge and
+ * answers 401 second-factor-required with it. @locked_until not 0: this
+ * attempt reached the failure limit (423 instead). */
+void        fd_second_factor_challenge (FdRequest          *req,
+                                        const FdUserRecord *user,
+                                        const char         *workstation,
+                                        gint64              locked_until);
+/* In dispatch, after authentication: an account that must enrol reaches
+ * only enrolment and its own session (else 403, audited). FALSE with the
+ * answer sent. */
+gboolean    fd_second_factor_gate      (FdRequest          *req,
+                                        FdHandler           handler);
+/* "second_factor": "none" | "enrolled" | "enrolment-required" */
+void        fd_write_second_factor     (FdJsonWriter       *w,
+                                        FdServer           *server,
+                                        const FdUserRecord *user);
+void fd_routes_second_factor     (FdRequest *req);
+void fd_routes_account_totp      (FdRequest *req);
+void fd_routes_users_totp_delete (FdRequest *req);
+/* fd-routes-session.c: a new session for @user (its "login" entry, the
+ * 201 answer of sign-in). */
+void        fd_session_begin           (FdRequest          *req,
+                                        FdUserRecord       *user,
+                                        const char         *workstation);
+/* fd-routes-session.c: a disabled or locked account is answered (403 or
+ * 423, audited as @action) and TRUE returned. */
+gboolean    fd_sign_in_refused         (FdRequest          *req,
+                                        const FdUserRecord *user,
+                                        const char         *action,
+                                        gint64              now);
+/* An error whose code is not one of FdError's (the server's own codes):
+ * {"error": {"code", "message", extra…}}; @secret wipes the text after. */
+void        fd_reply_error_coded       (FdRequest          *req,
+                                        guint               status,
+                                        const char         *code,
+                                        const char         *message,
+                                        const char         *member,
+                                        FdJsonWriter       *extra,
+                                        gboolean            secret);
 
 G_END_DECLS

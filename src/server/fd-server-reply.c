@@ -85,11 +85,13 @@ fd_reply_empty (FdRequest *req,
 }
 
 void
-fd_reply_error_full (FdRequest    *req,
-                     FdError       code,
-                     const char   *message,
-                     const char   *member,
-                     FdJsonWriter *extra)
+fd_reply_error_coded (FdRequest    *req,
+                      guint         status,
+                      const char   *code,
+                      const char   *message,
+                      const char   *member,
+                      FdJsonWriter *extra,
+                      gboolean      secret)
 {
   g_auto(FdJsonWriter) w = { 0 };
 
@@ -97,19 +99,33 @@ fd_reply_error_full (FdRequest    *req,
   fd_json_writer_begin_object (&w);
   fd_json_writer_member (&w, "error");
   fd_json_writer_begin_object (&w);
-  fd_json_writer_string_member (&w, "code", fd_error_to_code (code));
+  fd_json_writer_string_member (&w, "code", code);
   fd_json_writer_string_member (&w, "message", message);
   if (member != NULL)
     fd_json_writer_string_member (&w, "member", member);
   fd_json_writer_splice_members (&w, extra);
   fd_json_writer_end_object (&w);
   fd_json_writer_end_object (&w);
+  if (secret)
+    fd_reply_writer_secret (req, status, &w);
+  else
+    fd_reply_writer (req, status, &w);
+}
+
+void
+fd_reply_error_full (FdRequest    *req,
+                     FdError       code,
+                     const char   *message,
+                     const char   *member,
+                     FdJsonWriter *extra)
+{
   if (code == FD_ERROR_RATE_LIMITED &&
       soup_message_headers_get_one (soup_server_message_get_response_headers (req->msg),
                                     "Retry-After") == NULL)
     soup_message_headers_replace (soup_server_message_get_response_headers (req->msg),
                                   "Retry-After", "3600");
-  fd_reply_writer (req, fd_error_to_status (code), &w);
+  fd_reply_error_coded (req, fd_error_to_status (code), fd_error_to_code (code), message, member,
+                        extra, FALSE);
 }
 
 void

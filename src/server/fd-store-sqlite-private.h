@@ -274,8 +274,6 @@ FdUserRecord *fd_sqlite_user_by_id (FdStore *store, gint64 id);
 GPtrArray *fd_sqlite_user_list (FdStore *store);
 gint64 fd_sqlite_user_insert (FdStore *store, const FdUserRecord *user, GError **error);
 gboolean fd_sqlite_user_update (FdStore *store, const FdUserRecord *user, GError **error);
-gboolean fd_sqlite_user_last_sign_in (FdStore *store, gint64 user_id, char **at,
-                                      char **workstation);
 
 /* fd-store-sqlite-sessions.c */
 FdSessionRecord *fd_sqlite_session_by_token_hash (FdStore *store, const char *token_hash);
@@ -348,5 +346,41 @@ gboolean fd_sqlite_user_estates_set (FdStore *store, gint64 user_id, const gint6
                                      guint n_ids, GError **error);
 gboolean fd_sqlite_estate_update (FdStore *store, gint64 id, const char *code, const char *name,
                                   GError **error);
+/* fd-store-sqlite-reviews.c (issue 12, access review) */
+gint64 fd_sqlite_review_insert (FdStore *store, const FdReviewRecord *review,
+                                const gint64 *user_ids, guint n_users, GError **error);
+FdReviewRecord *fd_sqlite_review_get (FdStore *store, gint64 id);
+gboolean fd_sqlite_review_decide (FdStore *store, gint64 review_id, gint64 user_id,
+                                  const char *decision, const char *by, gint64 at, GError **error);
+gboolean fd_sqlite_review_sign_off (FdStore *store, gint64 review_id, const char *by, gint64 at,
+                                    GError **error);
+GArray *fd_sqlite_review_overdue (FdStore *store, gint64 now);
+GArray *fd_sqlite_activity_days (FdStore *store, const char *from_day, const char *to_day);
+gboolean fd_sqlite_user_last_sign_in (FdStore *store, gint64 user_id, gint64 *at,
+                                      char **workstation);
+/* fd-store-sqlite-totp.c (issue 15) */
+FdTotpRecord *fd_sqlite_totp_get (FdStore *store, gint64 user_id, gboolean with_secret);
+gboolean fd_sqlite_totp_put (FdStore *store, const FdTotpRecord *record,
+                             const char * const *recovery_hashes, GError **error);
+gboolean fd_sqlite_totp_step_take (FdStore *store, gint64 user_id, gint64 step);
+gboolean fd_sqlite_totp_recovery_use (FdStore *store, gint64 user_id, const char *code_hash,
+                                      gint64 now, guint *left);
+gboolean fd_sqlite_totp_challenge_put (FdStore *store, const FdTotpChallenge *challenge,
+                                       gint64 now, GError **error);
+FdTotpChallenge *fd_sqlite_totp_challenge_take (FdStore *store, const char *hash, gint64 now);
+/* fd-store-sqlite-deliveries.c (issue 12) */
+gint64 fd_sqlite_delivery_enqueue (FdStore *store, const FdDeliveryRecord *d, GError **error);
+GPtrArray *fd_sqlite_delivery_claim (FdStore *store, gint64 now, gint64 lease_until, guint limit,
+                                     GError **error);
+gboolean fd_sqlite_delivery_finish (FdStore *store, gint64 id, const char *status, guint attempts,
+                                    gint64 attempted_at, gint64 next_at, const char *error_text,
+                                    GError **error);
+GPtrArray *fd_sqlite_delivery_list (FdStore *store, guint limit);
+guint fd_sqlite_delivery_count (FdStore *store, const char *status, gint64 since);
+gboolean fd_sqlite_password_origin_set (FdStore *store, gint64 user_id, const char *origin,
+                                        GError **error);
+GPtrArray *fd_sqlite_account_activity (FdStore *store);
+gboolean fd_sqlite_integrity_check (FdStore *store, gboolean quick, char **problem,
+                                    GError **error);
 
 G_END_DECLS

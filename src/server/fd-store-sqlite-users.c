@@ -105,26 +105,3 @@ fd_sqlite_user_update (FdStore *store, const FdUserRecord *user, GError **error)
 }
 
 
-/* issue 14: from the audit log, which keeps every sign-in for good; the
- * (actor_id, action, at, outcome, …) index finds the newest at once. */
-gboolean
-fd_sqlite_user_last_sign_in (FdStore *store, gint64 user_id, char **at, char **workstation)
-{
-  sqlite3_stmt *stmt = prep (SELF (store),
-                             "SELECT at, workstation FROM audit_log WHERE actor_id = ? AND "
-                             "action = 'login' AND outcome = 'allowed' ORDER BY at DESC LIMIT 1");
-  gboolean found = FALSE;
-
-  *at = *workstation = NULL;
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, user_id);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      *at = col_text (stmt, 0);
-      *workstation = col_text (stmt, 1);
-      found = *at != NULL;
-    }
-  sqlite3_reset (stmt);
-  return found;
-}

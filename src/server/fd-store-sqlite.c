@@ -18,7 +18,8 @@
  * never decrypt anything. */
 
 /* The engine is split per entity around fd-store-sqlite-private.h:
- * fd-store-sqlite-{users,sessions,residents,visitors,audit,alerts,limits}.c. */
+ * fd-store-sqlite-{users,sessions,residents,visitors,audit,alerts,limits,totp,deliveries}.c,
+ * fd-store-sqlite-reviews.c (issue 12). */
 
 static const char *migrations[] = {
   /* 1 */
@@ -83,7 +84,7 @@ static const char *migrations[] = {
    * index only, not one table row per counted entry (the soak benchmark) */
   "CREATE INDEX audit_actor_counts ON audit_log (actor_id, action, at, outcome, target);"
   "DROP INDEX audit_actor;",
-  /* issue 11 (estates): every resident, room, visitor, alert, session and
+  /* 7 (issue 11, estates): every resident, room, visitor, alert, session and
    * audit row belongs to an estate; a database from before is estate 1,
    * "main". Sessions and audit entries may hold 0: company-wide (an
    * auditor's or admin's session, the command line). Rooms repeat across
@@ -119,6 +120,60 @@ static const char *migrations[] = {
   "CREATE INDEX audit_actor_estate_counts ON audit_log"
   "  (actor_id, action, at, outcome, target, estate_id);"
   "DROP INDEX audit_actor_counts;",
+  /* 8 (issue 12, access review): reviews, their items, and the per-actor,
+   * per-day counts of data accesses a review shows, kept by a trigger as
+   * the audit log is appended (fd-store-sqlite-reviews.c) and filled here
+   * from the log so far. IF NOT EXISTS throughout: it applies whatever
+   * other branches' migrations come before it. */
+  "CREATE TABLE IF NOT EXISTS reviews (id INTEGER PRIMARY KEY,"
+  "  estate_id INTEGER NOT NULL DEFAULT 0, opened_at INTEGER NOT NULL, due_at INTEGER NOT NULL,"
+  "  period_from INTEGER NOT NULL, opened_by TEXT NOT NULL,"
+  "  signed_off_at INTEGER NOT NULL DEFAULT 0, signed_off_by TEXT);"
+  "CREATE INDEX IF NOT EXISTS reviews_estate ON reviews (estate_id, id);"
+  "CREATE INDEX IF NOT EXISTS reviews_due ON reviews (signed_off_at, due_at);"
+  "CREATE UNIQUE INDEX IF NOT EXISTS reviews_one_open ON reviews (estate_id) WHERE signed_off_at = 0;"
+  "CREATE TABLE IF NOT EXISTS review_items (review_id INTEGER NOT NULL, user_id INTEGER NOT NULL,"
+  "  estate_id INTEGER NOT NULL DEFAULT 0, decision TEXT, decided_by TEXT,"
+  "  decided_at INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (review_id, user_id)) WITHOUT ROWID;"
+  "CREATE TABLE IF NOT EXISTS audit_activity (actor_id INTEGER NOT NULL, day TEXT NOT NULL,"
+  "  action TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (actor_id, day, action)) WITHOUT ROWID;"
+  "INSERT OR IGNORE INTO audit_activity (actor_id, day, action, n)"
+  "  SELECT actor_id, substr(at, 1, 10), action, count(*) FROM audit_log"
+  "  WHERE actor_id > 0 AND outcome = 'allowed'"
+  "  AND action IN ('view', 'search', 'reveal', 'verify', 'export') GROUP BY 1, 2, 3;"
+  "CREATE TRIGGER IF NOT EXISTS audit_activity_count AFTER INSERT ON audit_log"
+  "  WHEN NEW.actor_id > 0 AND NEW.outcome = 'allowed'"
+  "  AND NEW.action IN ('view', 'search', 'reveal', 'verify', 'export')"
+  "  BEGIN INSERT INTO audit_activity (actor_id, day, action, n)"
+  "  VALUES (NEW.actor_id, substr(NEW.at, 1, 10), NEW.action, 1)"
+  "  ON CONFLICT (actor_id, day, action) DO UPDATE SET n = n + 1; END;",
+  /* 9 (issue 15, second factor): an account's TOTP secret (sealed), its
+   * replay guard and demo exemption; recovery codes as keyed hashes;
+   * pending sign-in challenges as hashes. Order-independent. */
+  "CREATE TABLE IF NOT EXISTS user_totp (user_id INTEGER PRIMARY KEY, secret_enc BLOB,"
+  "  confirmed INTEGER NOT NULL DEFAULT 0, last_step INTEGER NOT NULL DEFAULT 0,"
+  "  exempt INTEGER NOT NULL DEFAULT 0);"
+  "CREATE TABLE IF NOT EXISTS totp_recovery (user_id INTEGER NOT NULL, code_hash TEXT NOT NULL,"
+  "  used_at INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (user_id, code_hash)) WITHOUT ROWID;"
+  "CREATE TABLE IF NOT EXISTS totp_challenges (hash TEXT PRIMARY KEY, user_id INTEGER NOT NULL,"
+  "  workstation TEXT, ip TEXT, expires_at INTEGER NOT NULL);"
+  "CREATE INDEX IF NOT EXISTS totp_challenges_expiry ON totp_challenges (expires_at);",
+  /* 10 (issue 12, alerts): the delivery queue of alerts sent out of the app
+   * (fd-store-sqlite-deliveries.c), and where a password came from (the
+   * self-check's "demo password" finding). New tables only, IF NOT EXISTS:
+   * independent of the other branches' migrations. */
+  "CREATE TABLE IF NOT EXISTS alert_deliveries (id INTEGER PRIMARY KEY,"
+  "  alert_id INTEGER NOT NULL DEFAULT 0, estate_id INTEGER NOT NULL DEFAULT 0,"
+  "  channel TEXT NOT NULL, destination TEXT NOT NULL, kind TEXT NOT NULL, at TEXT NOT NULL,"
+  "  actor TEXT, estate TEXT, detail TEXT, status TEXT NOT NULL DEFAULT 'pending',"
+  "  attempts INTEGER NOT NULL DEFAULT 0, next_at INTEGER NOT NULL,"
+  "  last_attempt_at INTEGER NOT NULL DEFAULT 0, last_error TEXT, created_at INTEGER NOT NULL,"
+  "  delivered_at INTEGER NOT NULL DEFAULT 0);"
+  "CREATE INDEX IF NOT EXISTS alert_deliveries_due ON alert_deliveries (status, next_at);"
+  "CREATE INDEX IF NOT EXISTS alert_deliveries_attempt ON alert_deliveries (status, last_attempt_at);"
+  "CREATE INDEX IF NOT EXISTS alert_deliveries_estate ON alert_deliveries (estate_id, id);"
+  "CREATE TABLE IF NOT EXISTS password_origins (user_id INTEGER PRIMARY KEY,"
+  "  origin TEXT NOT NULL, set_at INTEGER NOT NULL);",
 };
 
 static void
@@ -238,8 +293,30 @@ static const FdStoreBackend sqlite_backend = {
   .user_estates = fd_sqlite_user_estates,
   .user_estates_set = fd_sqlite_user_estates_set,
   .estate_update = fd_sqlite_estate_update,
-  /* issue 14 (accounts) */
+  /* issue 12: access review */
+  .review_insert = fd_sqlite_review_insert,
+  .review_get = fd_sqlite_review_get,
+  .review_decide = fd_sqlite_review_decide,
+  .review_sign_off = fd_sqlite_review_sign_off,
+  .review_overdue = fd_sqlite_review_overdue,
+  .activity_days = fd_sqlite_activity_days,
   .user_last_sign_in = fd_sqlite_user_last_sign_in,
+  /* issue 15 */
+  .totp_get = fd_sqlite_totp_get,
+  .totp_put = fd_sqlite_totp_put,
+  .totp_step_take = fd_sqlite_totp_step_take,
+  .totp_recovery_use = fd_sqlite_totp_recovery_use,
+  .totp_challenge_put = fd_sqlite_totp_challenge_put,
+  .totp_challenge_take = fd_sqlite_totp_challenge_take,
+  /* issue 12 */
+  .delivery_enqueue = fd_sqlite_delivery_enqueue,
+  .delivery_claim = fd_sqlite_delivery_claim,
+  .delivery_finish = fd_sqlite_delivery_finish,
+  .delivery_list = fd_sqlite_delivery_list,
+  .delivery_count = fd_sqlite_delivery_count,
+  .password_origin_set = fd_sqlite_password_origin_set,
+  .account_activity = fd_sqlite_account_activity,
+  .integrity_check = fd_sqlite_integrity_check,
 };
 
 static void

@@ -125,6 +125,34 @@ fd_alert_record_free (FdAlertRecord *alert)
   g_free (alert);
 }
 
+void
+fd_delivery_record_free (FdDeliveryRecord *d)
+{
+  if (d == NULL)
+    return;
+  g_free (d->channel);
+  g_free (d->destination);
+  g_free (d->kind);
+  g_free (d->at);
+  g_free (d->actor);
+  g_free (d->estate);
+  g_free (d->detail);
+  g_free (d->status);
+  g_free (d->last_error);
+  g_free (d);
+}
+
+void
+fd_account_activity_free (FdAccountActivity *a)
+{
+  if (a == NULL)
+    return;
+  g_free (a->username);
+  g_free (a->role);
+  g_free (a->password_origin);
+  g_free (a);
+}
+
 static void
 append_member (GString    *out,
                const char *value)
@@ -198,4 +226,68 @@ fd_room_record_free (FdRoomRecord *room)
     return;
   g_free (room->room);
   g_free (room);
+}
+
+/* issue 12 */
+static void
+review_item_free (FdReviewItem *item)
+{
+  g_free (item->decision);
+  g_free (item->decided_by);
+  g_free (item);
+}
+
+void
+fd_review_record_free (FdReviewRecord *review)
+{
+  if (review == NULL)
+    return;
+  g_free (review->opened_by);
+  g_free (review->signed_off_by);
+  g_clear_pointer (&review->items, g_ptr_array_unref);
+  g_free (review);
+}
+
+/* The items array of a new FdReviewRecord. */
+GPtrArray *
+fd_review_items_new (void)
+{
+  return g_ptr_array_new_with_free_func ((GDestroyNotify) review_item_free);
+}
+
+/* issue 15 */
+void
+fd_totp_record_free (FdTotpRecord *record)
+{
+  if (record == NULL)
+    return;
+  fd_secret_free (record->secret);
+  g_free (record);
+}
+
+void
+fd_totp_challenge_free (FdTotpChallenge *challenge)
+{
+  if (challenge == NULL)
+    return;
+  g_free (challenge->hash);
+  g_free (challenge->workstation);
+  g_free (challenge->ip);
+  g_free (challenge);
+}
+
+gboolean
+fd_store_totp_reset (FdStore  *store,
+                     gint64    user_id,
+                     GError  **error)
+{
+  g_autoptr(FdTotpRecord) record = FD_STORE_CALL (store, totp_get, user_id, FALSE);
+  const char * const none[] = { NULL };
+  FdTotpRecord reset = { .user_id = user_id, .exempt = record != NULL && record->exempt };
+
+  if (!FD_STORE_CALL (store, totp_put, &reset, none, error))
+    return FALSE;
+  FD_STORE_CALL (store, sessions_end_for_user, user_id, "second-factor-reset",
+                 g_get_real_time ());
+  return TRUE;
 }

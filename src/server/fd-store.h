@@ -12,8 +12,8 @@ G_BEGIN_DECLS
  * are sealed/opened by the engine with the FdKeys it was opened with.
  *
  * Threading: a store is used from the thread that opened it, except
- * fd_store_audit_verify(), which may run in a worker thread (engines open
- * their own connection for it). */
+ * fd_store_audit_verify() and integrity_check (issue 12), which may run in
+ * a worker thread (engines open their own connection for them). */
 
 typedef struct _FdStore        FdStore;
 typedef struct _FdStoreBackend FdStoreBackend;
@@ -175,6 +175,65 @@ typedef struct
   guint       limit;
 } FdAuditQuery;
 
+/* issue 15: an account's second factor (store calls totp_*). */
+typedef struct
+{
+  gint64   user_id;
+  char    *secret;         /* base32, clear; only with totp_get (…, TRUE) */
+  gboolean has_secret;
+  gboolean confirmed;      /* FALSE: enrolment begun, not confirmed by a code */
+  gint64   last_step;      /* the last TOTP step accepted (replay guard) */
+  gboolean exempt;         /* a demo account: never asked (demo mode only) */
+  guint    recovery_left;  /* unused recovery codes (totp_get) */
+} FdTotpRecord;
+
+/* A pending second step of a sign-in: bound to the account, and to the
+ * workstation and address the password came from. */
+typedef struct
+{
+  char   *hash;            /* SHA-256 hex of the challenge */
+  gint64  user_id;
+  char   *workstation;
+  char   *ip;
+  gint64  expires_at;      /* µs since epoch */
+} FdTotpChallenge;
+/* Issue 12: one alert's delivery to one destination outside the app
+ * (fd-alert-out.h). It copies what the message says, so that it is sent
+ * the same after a restart and a test alert needs no alert row. Never a
+ * resident's data: kind, time, account, estate code and a fixed detail. */
+typedef struct
+{
+  gint64  id;
+  gint64  alert_id;        /* alerts.id; 0 for a test alert */
+  gint64  estate_id;       /* the alert's estate; FD_ESTATE_ALL when company-wide */
+  char   *channel;         /* "webhook" | "syslog" */
+  char   *destination;     /* for the log: the URL without query, "journal" or "HOST:PORT" */
+  char   *kind;            /* "off-hours-bulk", …, "test" */
+  char   *at;              /* the alert's time, RFC 3339 UTC */
+  char   *actor;           /* username */
+  char   *estate;          /* estate code, or NULL */
+  char   *detail;
+  char   *status;          /* "pending" | "delivered" | "failed" (given up) */
+  guint   attempts;
+  gint64  next_at;         /* µs; the next attempt while pending */
+  gint64  last_attempt_at; /* µs; 0 before the first */
+  char   *last_error;      /* NULL after a success */
+  gint64  created_at;      /* µs */
+  gint64  delivered_at;    /* µs; 0 unless delivered */
+} FdDeliveryRecord;
+
+/* Issue 12: what the self-check reads about each account. */
+typedef struct
+{
+  gint64   id;
+  char    *username;
+  char    *role;
+  gboolean disabled;
+  gint64   created_at;      /* µs */
+  gint64   last_sign_in;    /* µs of its newest session; 0 = never signed in */
+  char    *password_origin; /* "demo" while the password is the one demo set; else NULL */
+} FdAccountActivity;
+
 /* What fd_store_login_attempt_reserve() decided (issue 9). */
 typedef enum
 {
@@ -183,6 +242,43 @@ typedef enum
   FD_LOGIN_ATTEMPT_RESERVED,   /* counted as a failure; check the password */
   FD_LOGIN_ATTEMPT_LAST,       /* counted, and it locked the name: check the password */
 } FdLoginAttempt;
+
+/* Access review (issue 12, contract v1.2). A review lists the accounts
+ * of one estate (its estate_id: the scope it was opened in); each item
+ * is one account and the manager's decision on it. */
+typedef struct
+{
+  gint64  user_id;
+  char   *decision;        /* NULL while undecided; "confirmed" | "revoked" | "role-changed" */
+  char   *decided_by;      /* the manager's username; NULL when the server revoked it (overdue) */
+  gint64  decided_at;      /* µs since epoch; 0 while undecided */
+} FdReviewItem;
+
+typedef struct
+{
+  gint64     id;
+  gint64     estate_id;
+  gint64     opened_at;    /* µs since epoch */
+  gint64     due_at;       /* undecided accounts are disabled from then on */
+  gint64     period_from;  /* the activity shown covers [period_from, opened_at) */
+  char      *opened_by;
+  gint64     signed_off_at;   /* 0 = not signed off */
+  char      *signed_off_by;
+  GPtrArray *items;        /* FdReviewItem*, by user_id */
+} FdReviewRecord;
+
+/* One actor's counted data accesses on one UTC day (outcome "allowed"):
+ * audit actions view, search (a list), reveal, verify and export. */
+typedef struct
+{
+  gint64 actor_id;
+  char   day[11];          /* "YYYY-MM-DD" */
+  guint  views;
+  guint  lists;
+  guint  reveals;
+  guint  verifies;
+  guint  exports;
+} FdActivityDay;
 
 /* Resident summary rows, for building the in-memory search index. */
 typedef void (*FdResidentFunc) (const FdResidentRecord *resident,
@@ -341,13 +437,143 @@ struct _FdStoreBackend
   gboolean    (*estate_update)     (FdStore *store, gint64 id, const char *code,
                                     const char *name, GError **error);
 
-  /* --- appended (issue 14, accounts) --- */
-  /* The last successful sign-in of @user_id (its "login" audit entry):
-   * *@at (RFC 3339) and *@workstation (may be NULL), both newly
-   * allocated; FALSE when it never signed in. Reads one row by index.
-   * NULL in engines without it (the account list then leaves it out). */
-  gboolean    (*user_last_sign_in) (FdStore *store, gint64 user_id, char **at,
+  /* --- appended (issue 12, access review) ---
+   *
+   * Engine-neutral: plain tables (reviews, review_items) and one counter
+   * table, audit_activity (actor_id, day, action, n), that every engine
+   * keeps in step with audit_append IN THE SAME TRANSACTION (SQLite: an
+   * AFTER INSERT trigger on audit_log; PostgreSQL: the same trigger in
+   * PL/pgSQL, or the upsert inside audit_append), so that a review reads
+   * a few rows per account and day instead of scanning a quarter of
+   * audit log. Only allowed view, search, reveal, verify and export
+   * entries with an actor are counted. Reviews are estate-scoped: reads
+   * filter on the scope unless it is FD_ESTATE_ALL; review_overdue reads
+   * every estate (the server's periodic check). */
+
+  /* Opens a review: one row (estate_id = @review->estate_id, or the scope
+   * when that is 0) and one undecided item per account of @user_ids.
+   * Returns its id, or 0 with @error set. */
+  gint64      (*review_insert)     (FdStore *store, const FdReviewRecord *review,
+                                    const gint64 *user_ids, guint n_users, GError **error);
+  /* The review @id with its items, or the newest one in the scope when
+   * @id is 0; NULL when there is none (or it is of another estate). */
+  FdReviewRecord *(*review_get)    (FdStore *store, gint64 id);
+  /* Records @decision on item (@review_id, @user_id) in one step, only
+   * while the item is undecided and the review not signed off: TRUE when
+   * recorded; FALSE without @error when refused, with @error on failure.
+   * @by NULL = the server (overdue). */
+  gboolean    (*review_decide)     (FdStore *store, gint64 review_id, gint64 user_id,
+                                    const char *decision, const char *by, gint64 at,
+                                    GError **error);
+  /* Signs @review_id off in one step, only when it is not signed off yet
+   * and no item is undecided: TRUE when signed; FALSE without @error when
+   * refused, with @error on failure. */
+  gboolean    (*review_sign_off)   (FdStore *store, gint64 review_id, const char *by,
+                                    gint64 at, GError **error);
+  /* The undecided items of reviews due at or before @now, in every estate
+   * whatever the scope: pairs of gint64 (review_id, user_id). */
+  GArray     *(*review_overdue)    (FdStore *store, gint64 now);
+  /* FdActivityDay of every actor, days in [@from_day, @to_day) ("YYYY-MM-DD"). */
+  GArray     *(*activity_days)     (FdStore *store, const char *from_day, const char *to_day);
+  /* The start and workstation of @user_id's newest session; FALSE when it
+   * never signed in. */
+  gboolean    (*user_last_sign_in) (FdStore *store, gint64 user_id, gint64 *at,
                                     char **workstation);
+
+  /* --- appended (issue 15, second factor) ---
+   *
+   * One row per account that has begun enrolling a TOTP secret or is
+   * exempt (FdTotpRecord); its recovery codes (stored only as keyed hashes,
+   * fd-totp.h); and sign-in challenges (FdTotpChallenge), which live in the
+   * database so that every server process on it sees them. Not
+   * estate-scoped: accounts are company-wide rows. Same transaction rules
+   * as the limits above (one transaction, or part of the caller's). */
+
+  /* The account's row, or NULL when it has none. @with_secret: open the
+   * sealed secret into record->secret (else it stays NULL; has_secret
+   * says whether one is stored). */
+  FdTotpRecord *(*totp_get)        (FdStore *store, gint64 user_id, gboolean with_secret);
+  /* Writes the whole row of @record->user_id (insert or replace): the
+   * secret sealed (aad "user_totp:ID:secret"; NULL = none), confirmed,
+   * last_step, exempt. @recovery_hashes: NULL keeps the stored codes;
+   * otherwise they are all replaced by these (an empty vector removes
+   * them). */
+  gboolean    (*totp_put)          (FdStore *store, const FdTotpRecord *record,
+                                    const char * const *recovery_hashes, GError **error);
+  /* Replay guard: atomically sets last_step to @step when the row has a
+   * secret and its last_step is lower (one UPDATE … WHERE last_step < @step).
+   * TRUE when it did; FALSE when the step (or a later one) was already
+   * used, or on error. Two callers with the same step: one wins. */
+  gboolean    (*totp_step_take)    (FdStore *store, gint64 user_id, gint64 step);
+  /* Marks the unused recovery code of @user_id whose hash is @code_hash as
+   * used at @now, atomically. TRUE when one was; *@left gets the unused
+   * codes that remain. */
+  gboolean    (*totp_recovery_use) (FdStore *store, gint64 user_id, const char *code_hash,
+                                    gint64 now, guint *left);
+  /* Stores a challenge (its hash, never the challenge) and forgets those
+   * expired before @now. */
+  gboolean    (*totp_challenge_put) (FdStore *store, const FdTotpChallenge *challenge,
+                                     gint64 now, GError **error);
+  /* Takes the challenge whose hash is @hash: deletes it and, when it had
+   * not expired at @now, returns it. Single use: of two callers with the
+   * same challenge, at most one gets it (DELETE … RETURNING). */
+  FdTotpChallenge *(*totp_challenge_take) (FdStore *store, const char *hash, gint64 now);
+
+  /* --- appended (issue 12, alerts out of the app and the self-check) ---
+   *
+   * Deliveries are a persisted queue (one row per alert and destination)
+   * that fd-alert-out.c works through on the main context: enqueue in
+   * the transaction that records the alert, so that both commit or
+   * neither does; claim what is due; finish each attempt. Times are µs
+   * since the epoch. */
+
+  /* Queues @delivery (its channel … detail, next_at and created_at are
+   * read; status "pending", attempts 0). estate_id is the record's, or
+   * the scope when 0 (it may stay FD_ESTATE_ALL: a company-wide
+   * account's alert). Part of the caller's transaction. Returns the id,
+   * 0 with @error set on failure. */
+  gint64      (*delivery_enqueue)  (FdStore *store, const FdDeliveryRecord *delivery,
+                                    GError **error);
+  /* Takes up to @limit pending deliveries whose next_at <= @now, oldest
+   * first, of every estate whatever the scope, and moves their next_at
+   * to @lease_until in the same transaction, so that another server
+   * process on the same database does not send them too, and a process
+   * that dies mid-attempt leaves them to be retried after the lease.
+   * FdDeliveryRecord*, empty on error (set). */
+  GPtrArray  *(*delivery_claim)    (FdStore *store, gint64 now, gint64 lease_until, guint limit,
+                                    GError **error);
+  /* Records one attempt of delivery @id made at @attempted_at: @status
+   * "delivered" (delivered_at = @attempted_at, last_error cleared),
+   * "pending" (retry at @next_at) or "failed" (given up); @error_text is
+   * the attempt's error (NULL on success); attempts becomes @attempts. */
+  gboolean    (*delivery_finish)   (FdStore *store, gint64 id, const char *status,
+                                    guint attempts, gint64 attempted_at, gint64 next_at,
+                                    const char *error_text, GError **error);
+  /* The newest @limit deliveries, newest first, filtered on the scope
+   * (unless FD_ESTATE_ALL). FdDeliveryRecord*. */
+  GPtrArray  *(*delivery_list)     (FdStore *store, guint limit);
+  /* Counts deliveries (every estate) of @status whose last attempt was
+   * at or after @since; with "pending", only those attempted at least
+   * once (retrying). G_MAXUINT on error. */
+  guint       (*delivery_count)    (FdStore *store, const char *status, gint64 since);
+
+  /* Marks where @user_id's password came from: "demo" (the demo seed,
+   * whose password is on the command line) or NULL (chosen since: an
+   * admin reset). */
+  gboolean    (*password_origin_set) (FdStore *store, gint64 user_id, const char *origin,
+                                      GError **error);
+  /* Every account (whatever the scope) with its newest sign-in and
+   * password origin; FdAccountActivity*. Cost follows the number of
+   * accounts and sessions, not the residents or the audit log. */
+  GPtrArray  *(*account_activity)  (FdStore *store);
+  /* The engine's own consistency check (SQLite: PRAGMA quick_check when
+   * @quick, else integrity_check; PostgreSQL: amcheck or its equivalent).
+   * TRUE when sound; FALSE with *@problem (first lines of the report)
+   * when not; FALSE with @error when it could not run. Like
+   * audit_verify it may run in a worker thread: engines use a
+   * connection of its own. */
+  gboolean    (*integrity_check)   (FdStore *store, gboolean quick, char **problem,
+                                    GError **error);
 };
 
 struct _FdStore
@@ -382,10 +608,24 @@ void     fd_audit_entry_free     (FdAuditEntry     *entry);
 void     fd_alert_record_free    (FdAlertRecord    *alert);
 void     fd_room_record_free     (FdRoomRecord     *room);
 void     fd_estate_record_free   (FdEstateRecord   *estate);
+void     fd_review_record_free   (FdReviewRecord   *review);  /* issue 12 */
+GPtrArray *fd_review_items_new   (void);                    /* FdReviewItem*, owned */
+void     fd_totp_record_free     (FdTotpRecord     *record);
+void     fd_totp_challenge_free  (FdTotpChallenge  *challenge);
+void     fd_delivery_record_free (FdDeliveryRecord *delivery);
+void     fd_account_activity_free (FdAccountActivity *account);
 
 /* The chain hash of @entry given its prev_hash: lowercase hex SHA-256 over
  * every member, length-prefixed so no two entries serialise alike. */
 char    *fd_audit_entry_compute_hash (const FdAuditEntry *entry);
+
+/* issue 15: forgets @user_id's second factor and recovery codes (keeping
+ * a demo exemption) and ends its sessions ("second-factor-reset"): it
+ * enrols again at its next sign-in. Inside the caller's transaction if
+ * one is open. */
+gboolean fd_store_totp_reset         (FdStore  *store,
+                                      gint64    user_id,
+                                      GError  **error);
 
 /* Current UTC time as the audit log writes it. */
 char    *fd_time_format_rfc3339      (gint64 usec);
@@ -397,6 +637,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdVisitorRecord, fd_visitor_record_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdAuditEntry, fd_audit_entry_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdAlertRecord, fd_alert_record_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdEstateRecord, fd_estate_record_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdReviewRecord, fd_review_record_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdTotpRecord, fd_totp_record_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdTotpChallenge, fd_totp_challenge_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdDeliveryRecord, fd_delivery_record_free)
 
 #define FD_STORE_CALL(store, fn, ...) ((store)->backend->fn ((store), __VA_ARGS__))
 #define FD_STORE_CALL0(store, fn) ((store)->backend->fn ((store)))

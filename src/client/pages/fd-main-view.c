@@ -9,6 +9,8 @@
 
 #include "fd-accounts-page.h"
 #include "fd-alerts-page.h"
+#include "fd-review-page.h"
+#include "fd-checks-page.h"
 #include "fd-audit-page.h"
 #include "fd-client-resources.h"
 #include "fd-field.h"
@@ -177,7 +179,14 @@ build_pages (FdMainView *self)
                 "audit", _("Audit Log"), "view-list-symbolic");
       add_page (self, GTK_WIDGET (fd_alerts_page_new (self->api, manager)),
                 "alerts", _("Alerts"), "dialog-warning-symbolic");
+      add_page (self, GTK_WIDGET (fd_review_page_new (self->api, manager)),   /* issue 12 */
+                "review", _("Access Review"), "system-lock-screen-symbolic");
     }
+
+  /* issue 12: the security self-check */
+  if (manager || role == FD_ROLE_ADMIN)
+    add_page (self, GTK_WIDGET (fd_checks_page_new (self->api)),
+              "checks", _("Security Check"), "security-high-symbolic");
 
   if (g_hash_table_size (self->pages) == 0)
     {

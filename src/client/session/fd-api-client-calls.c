@@ -7,7 +7,10 @@
 
 #include "fd-api-client.h"
 
+#include <string.h>
+
 #include "fd-error.h"
+#include "fd-field.h"
 #include "fd-wipe.h"
 
 /* One typed call: the raw request, then one parser over its answer. */
@@ -535,3 +538,120 @@ fd_api_client_check_health_finish (FdApiClient   *self,
 {
   return finish_call (self, result, fd_api_client_check_health_async, NULL, error) != NULL;
 }
+
+/* ---- access review (issue 12) --------------------------------------------- */
+
+DEFINE_ASYNC (get_review, (FdApiClient *self),
+              "GET", fd_api_path_review ("current", NULL), NULL,
+              record_call ((FdRecordParseFunc) fd_review_parse, (GDestroyNotify) fd_review_free))
+
+/* The review calls all answer a review: one finish, hence one tag. */
+DEFINE_ASYNC_TAGGED (open_review, get_review, (FdApiClient *self),
+                     "POST", g_strdup (FD_API_PATH_REVIEWS),
+                     json_node_init_object (json_node_alloc (), json_object_new ()),
+                     record_call ((FdRecordParseFunc) fd_review_parse,
+                                  (GDestroyNotify) fd_review_free))
+
+DEFINE_ASYNC_TAGGED (decide_review, get_review,
+                     (FdApiClient *self, const char *review_id, const char *user_id,
+                      const char *decision, const char *role),
+                     "POST", fd_api_path_review (review_id, "decisions"),
+                     string_body ("user_id", user_id, "decision", decision, "role", role, NULL),
+                     record_call ((FdRecordParseFunc) fd_review_parse,
+                                  (GDestroyNotify) fd_review_free))
+
+DEFINE_ASYNC_TAGGED (sign_off_review, get_review, (FdApiClient *self, const char *review_id),
+                     "POST", fd_api_path_review (review_id, "sign-off"), NULL,
+                     record_call ((FdRecordParseFunc) fd_review_parse,
+                                  (GDestroyNotify) fd_review_free))
+
+FdReview *
+fd_api_client_get_review_finish (FdApiClient    *self,
+                                 GAsyncResult   *result,
+                                 FdErrorDetail **detail,
+                                 GError        **error)
+{
+  return finish_call (self, result, fd_api_client_get_review_async, detail, error);
+}
+
+void
+fd_api_client_export_review_async (FdApiClient         *self,
+                                   const char          *review_id,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autofree char *path = fd_api_path_review (review_id, "export");
+
+  fd_api_client_get_bytes_async (self, path, cancellable, callback, user_data);
+}
+/* ---- second factor (issue 15) ---------------------------------------------- */
+
+/* {"secret_uri": "otpauth://…"} → the URI; json-glib's copy is wiped. */
+static gpointer
+totp_uri_parse (JsonNode  *node,
+                GError   **error)
+{
+  const char *uri = JSON_NODE_HOLDS_OBJECT (node)
+                    ? fd_json_get_string (json_node_get_object (node), "secret_uri") : NULL;
+  char *copy;
+
+  if (uri == NULL || !g_str_has_prefix (uri, "otpauth://totp/"))
+    {
+      g_set_error (error, FD_ERROR, FD_ERROR_PROTOCOL, "The server sent no set-up code");
+      return NULL;
+    }
+  copy = g_strdup (uri);
+  fd_wipe_json_string (node, "secret_uri");
+  return copy;
+}
+
+/* {"recovery_codes": ["…", …]} → a NULL-terminated vector; json-glib's
+ * copies are wiped. */
+static gpointer
+recovery_codes_parse (JsonNode  *node,
+                      GError   **error)
+{
+  JsonNode *member = JSON_NODE_HOLDS_OBJECT (node)
+                     ? json_object_get_member (json_node_get_object (node), "recovery_codes")
+                     : NULL;
+  g_autoptr(GPtrArray) codes = g_ptr_array_new ();
+  JsonArray *array;
+
+  if (member == NULL || !JSON_NODE_HOLDS_ARRAY (member))
+    goto bad;
+  array = json_node_get_array (member);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *item = json_array_get_element (array, i);
+      char *text;
+
+      if (!JSON_NODE_HOLDS_VALUE (item) || json_node_get_value_type (item) != G_TYPE_STRING)
+        {
+          g_ptr_array_add (codes, NULL);
+          fd_wipe_strv ((char **) g_ptr_array_free (g_steal_pointer (&codes), FALSE));
+          goto bad;
+        }
+      text = (char *) json_node_get_string (item);
+      g_ptr_array_add (codes, g_strdup (text));
+      explicit_bzero (text, strlen (text));
+    }
+  if (codes->len == 0)
+    goto bad;
+  g_ptr_array_add (codes, NULL);
+  return g_ptr_array_free (g_steal_pointer (&codes), FALSE);
+
+bad:
+  g_set_error (error, FD_ERROR, FD_ERROR_PROTOCOL, "The server sent no recovery codes");
+  return NULL;
+}
+
+DEFINE_ASYNC (totp_begin, (FdApiClient *self),
+              "POST", g_strdup (FD_API_PATH_ACCOUNT_TOTP), string_body (NULL),
+              record_call (totp_uri_parse, (GDestroyNotify) fd_secret_free))
+DEFINE_FINISH (char, totp_begin)
+
+DEFINE_ASYNC (totp_confirm, (FdApiClient *self, const char *code),
+              "POST", g_strdup (FD_API_PATH_ACCOUNT_TOTP), string_body ("code", code, NULL),
+              record_call (recovery_codes_parse, (GDestroyNotify) fd_wipe_strv))
+DEFINE_FINISH (char *, totp_confirm)

@@ -448,7 +448,10 @@ request_cb (GObject      *source,
   fd_code = fd_error_from_code (code, status);
   g_debug ("Server answered %u %s", status, code != NULL ? code : "(no code)");
 
-  if (fd_code == FD_ERROR_UNAUTHENTICATED)
+  /* Other 401 codes (second-factor-required, bad-second-factor, …) are
+   * steps of a sign-in, not the end of a session. */
+  if (fd_code == FD_ERROR_UNAUTHENTICATED &&
+      (code == NULL || g_str_equal (code, "unauthenticated")))
     {
       const char *reason = NULL;
 

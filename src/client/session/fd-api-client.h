@@ -5,6 +5,7 @@
 
 #include "fd-api-path.h"
 #include "fd-record.h"
+#include "fd-review-record.h"
 
 G_BEGIN_DECLS
 
@@ -244,10 +245,54 @@ FdPage        *fd_api_client_list_payments_finish    (FdApiClient   *self,
                                                       GAsyncResult  *result,
                                                       GError       **error);
 /* GET /health: TRUE when the server answered. */
+/* issue 15: POST /account/totp — begin (the otpauth:// URI, a secret:
+ * free with fd_secret_free()) and confirm (the recovery codes, shown
+ * once: free with fd_wipe_strv()). */
+void           fd_api_client_totp_begin_async        (FdApiClient   *self,
+                                                      GCancellable  *cancellable,
+                                                      GAsyncReadyCallback callback,
+                                                      gpointer       user_data);
+char          *fd_api_client_totp_begin_finish       (FdApiClient   *self,
+                                                      GAsyncResult  *result,
+                                                      GError       **error);
+void           fd_api_client_totp_confirm_async      (FdApiClient   *self,
+                                                      const char    *code,
+                                                      GCancellable  *cancellable,
+                                                      GAsyncReadyCallback callback,
+                                                      gpointer       user_data);
+char         **fd_api_client_totp_confirm_finish     (FdApiClient   *self,
+                                                      GAsyncResult  *result,
+                                                      GError       **error);
 void           fd_api_client_check_health_async      (FdApiClient   *self,
                                                       FD_API_CLIENT_CALL_ARGS);
 gboolean       fd_api_client_check_health_finish     (FdApiClient   *self,
                                                       GAsyncResult  *result,
                                                       GError       **error);
+
+/* ---- access review (issue 12) ----
+ * GET /reviews/current, POST /reviews, POST /reviews/{id}/decisions
+ * (@role NULL unless role-changed), POST /reviews/{id}/sign-off: each
+ * finishes with fd_api_client_get_review_finish(). */
+void           fd_api_client_get_review_async        (FdApiClient   *self,
+                                                      FD_API_CLIENT_CALL_ARGS);
+void           fd_api_client_open_review_async       (FdApiClient   *self,
+                                                      FD_API_CLIENT_CALL_ARGS);
+void           fd_api_client_decide_review_async     (FdApiClient   *self,
+                                                      const char    *review_id,
+                                                      const char    *user_id,
+                                                      const char    *decision,
+                                                      const char    *role,
+                                                      FD_API_CLIENT_CALL_ARGS);
+void           fd_api_client_sign_off_review_async   (FdApiClient   *self,
+                                                      const char    *review_id,
+                                                      FD_API_CLIENT_CALL_ARGS);
+FdReview      *fd_api_client_get_review_finish       (FdApiClient    *self,
+                                                      GAsyncResult   *result,
+                                                      FdErrorDetail **detail,
+                                                      GError        **error);
+/* GET /reviews/{id}/export: the CSV; finish with fd_api_client_get_bytes_finish(). */
+void           fd_api_client_export_review_async     (FdApiClient   *self,
+                                                      const char    *review_id,
+                                                      FD_API_CLIENT_CALL_ARGS);
 
 G_END_DECLS

@@ -56,6 +56,8 @@ sign_in_cb (GObject      *source,
 
   root = fd_session_call_finish (task, source, result, &error);
   fd_wipe_json_string (op->body, "password");
+  fd_wipe_json_string (op->body, "challenge");
+  fd_wipe_json_string (op->body, "code");
 
   if (error != NULL)
     {
@@ -149,6 +151,42 @@ fd_session_sign_in_async (FdSession           *self,
     }
 
   fd_session_start_sign_in (self, task);
+}
+
+/* issue 15: the second step of a sign-in that answered
+ * second-factor-required; finishes like a sign-in. */
+void
+fd_session_second_factor_async (FdSession           *self,
+                                const char          *challenge,
+                                const char          *code,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  FdSessionOp *op;
+
+  g_return_if_fail (FD_IS_SESSION (self));
+  g_return_if_fail (challenge != NULL && code != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, fd_session_sign_in_async);
+  op = fd_session_op_new (task);
+  if (self->state != FD_SESSION_SIGNED_OUT)
+    {
+      g_task_return_new_error (task, FD_ERROR, FD_ERROR_CONFIG, "Already signed in");
+      return;
+    }
+  self->sign_in_serial++;
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "challenge");
+  json_builder_add_string_value (builder, challenge);
+  json_builder_set_member_name (builder, "code");
+  json_builder_add_string_value (builder, code);
+  json_builder_end_object (builder);
+  op->body = json_builder_get_root (builder);
+  fd_session_call_async (self, "POST", FD_API_PATH_SECOND_FACTOR, op->body, task, sign_in_cb);
 }
 
 gboolean

@@ -61,6 +61,14 @@ gboolean        fd_session_sign_in_finish       (FdSession           *self,
                                                  GAsyncResult        *result,
                                                  JsonObject         **error_object,
                                                  GError             **error);
+/* issue 15: after a sign-in failed with "second-factor-required", sends
+ * its challenge and the code; finish with fd_session_sign_in_finish(). */
+void            fd_session_second_factor_async  (FdSession           *self,
+                                                 const char          *challenge,
+                                                 const char          *code,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
 /* Looks for @username's token in the keyring and validates it. TRUE: the
  * session is LOCKED; FALSE without error: nothing to resume. */
 void            fd_session_resume_async         (FdSession           *self,

@@ -25,3 +25,13 @@ fd_wipe_json_string (JsonNode   *node,
   if (text != NULL)
     explicit_bzero (text, strlen (text));
 }
+
+void
+fd_wipe_strv (char **strv)
+{
+  if (strv == NULL)
+    return;
+  for (guint i = 0; strv[i] != NULL; i++)
+    explicit_bzero (strv[i], strlen (strv[i]));
+  g_strfreev (strv);
+}

@@ -10,4 +10,7 @@ G_BEGIN_DECLS
 void fd_wipe_json_string (JsonNode   *node,
                           const char *member);
 
+/* Wipes and frees every string of @strv, then @strv (NULL is fine). */
+void fd_wipe_strv        (char      **strv);
+
 G_END_DECLS

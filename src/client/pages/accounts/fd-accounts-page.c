@@ -405,7 +405,7 @@ fd_accounts_page_new (FdApiClient *api,
                       const char  *self_username)
 {
   FdAccountsPage *self;
-  GtkWidget *box, *bar, *button, *refresh, *placeholder, *group;
+  GtkWidget *box, *bar, *button, *refresh, *group;
 
   g_return_val_if_fail (FD_IS_API_CLIENT (api), NULL);
 
@@ -413,7 +413,7 @@ fd_accounts_page_new (FdApiClient *api,
   self->api = g_object_ref (api);
   self->self_username = g_strdup (self_username);
 
-  box = fd_view_page_frame (GTK_WIDGET (self), 860, &self->scroller);
+  self->scroller = fd_view_page_scroller (GTK_WIDGET (self), 12, &box);
 
   bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   self->filter = gtk_search_entry_new ();
@@ -450,17 +450,8 @@ fd_accounts_page_new (FdApiClient *api,
   gtk_widget_add_css_class (GTK_WIDGET (self->count_label), "dim-label");
   adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group),
                                            GTK_WIDGET (self->count_label));
-  self->list = gtk_list_box_new ();
-  gtk_list_box_set_selection_mode (GTK_LIST_BOX (self->list), GTK_SELECTION_NONE);
-  gtk_widget_add_css_class (self->list, "boxed-list");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->list), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Accounts"), -1);
+  self->list = fd_view_boxed_list (_("Accounts"), _("No matching accounts"));
   gtk_list_box_set_filter_func (GTK_LIST_BOX (self->list), filter_func, self, NULL);
-  placeholder = gtk_label_new (_("No matching accounts"));
-  gtk_widget_add_css_class (placeholder, "dim-label");
-  gtk_widget_set_margin_top (placeholder, 18);
-  gtk_widget_set_margin_bottom (placeholder, 18);
-  gtk_list_box_set_placeholder (GTK_LIST_BOX (self->list), placeholder);
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->list);
   gtk_box_append (GTK_BOX (box), group);
 

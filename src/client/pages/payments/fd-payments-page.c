@@ -330,14 +330,14 @@ FdPaymentsPage *
 fd_payments_page_new (FdApiClient *api)
 {
   FdPaymentsPage *self;
-  GtkWidget *box, *bar, *linked, *group, *placeholder, *footer;
+  GtkWidget *box, *bar, *linked, *group, *footer;
 
   g_return_val_if_fail (FD_IS_API_CLIENT (api), NULL);
 
   self = g_object_new (FD_TYPE_PAYMENTS_PAGE, NULL);
   self->api = g_object_ref (api);
 
-  box = fd_view_page_frame (GTK_WIDGET (self), 860, &self->scroller);
+  self->scroller = fd_view_page_scroller (GTK_WIDGET (self), 12, &box);
 
   bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   self->search = gtk_search_entry_new ();
@@ -378,16 +378,7 @@ fd_payments_page_new (FdApiClient *api)
   gtk_widget_add_css_class (GTK_WIDGET (self->count_label), "dim-label");
   adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group),
                                            GTK_WIDGET (self->count_label));
-  self->list = gtk_list_box_new ();
-  gtk_list_box_set_selection_mode (GTK_LIST_BOX (self->list), GTK_SELECTION_NONE);
-  gtk_widget_add_css_class (self->list, "boxed-list");
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->list), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Payments"), -1);
-  placeholder = gtk_label_new (_("No matching payments"));
-  gtk_widget_add_css_class (placeholder, "dim-label");
-  gtk_widget_set_margin_top (placeholder, 18);
-  gtk_widget_set_margin_bottom (placeholder, 18);
-  gtk_list_box_set_placeholder (GTK_LIST_BOX (self->list), placeholder);
+  self->list = fd_view_boxed_list (_("Payments"), _("No matching payments"));
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->list);
   gtk_box_append (GTK_BOX (box), group);
 

@@ -6,6 +6,7 @@
 #include "fd-view-util.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 struct _FdSigninPage
 {
@@ -19,8 +20,17 @@ struct _FdSigninPage
   GtkButton *sign_in_button;
   GtkLabel  *sign_in_label;
   GtkSpinner *spinner;
+  /* issue 15: the second step */
+  GtkLabel  *title_label;
+  GtkWidget *form_grid;
+  GtkWidget *code_box;
+  GtkLabel  *code_prompt;
+  GtkEntry  *code_entry;
+  GtkButton *recovery_button;
 
   gboolean   busy;
+  gboolean   asking_code;
+  gboolean   recovery;
 };
 
 G_DEFINE_FINAL_TYPE (FdSigninPage, fd_signin_page, ADW_TYPE_BIN)
@@ -33,13 +43,29 @@ enum {
 static guint signals[N_SIGNALS];
 
 static gboolean
+code_complete (FdSigninPage *self)
+{
+  const char *code = fd_signin_page_get_code (self);
+  gsize len = strlen (code);
+
+  if (self->recovery)
+    return len >= 10;
+  if (len != 6)
+    return FALSE;
+  for (gsize i = 0; i < len; i++)
+    if (!g_ascii_isdigit (code[i]))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
 is_complete (FdSigninPage *self)
 {
-  const char *username = fd_signin_page_get_username (self);
-  const char *password = fd_signin_page_get_password (self);
-  const char *workstation = fd_signin_page_get_workstation (self);
-
-  return username[0] != '\0' && password[0] != '\0' && workstation[0] != '\0';
+  if (self->asking_code)
+    return code_complete (self);
+  return fd_signin_page_get_username (self)[0] != '\0' &&
+         fd_signin_page_get_password (self)[0] != '\0' &&
+         fd_signin_page_get_workstation (self)[0] != '\0';
 }
 
 static void
@@ -69,7 +95,9 @@ entry_activate_cb (GtkWidget    *entry,
                    FdSigninPage *self)
 {
   /* Enter moves on to the next empty field, or signs in. */
-  if (fd_signin_page_get_username (self)[0] == '\0')
+  if (self->asking_code)
+    submit (self);
+  else if (fd_signin_page_get_username (self)[0] == '\0')
     gtk_widget_grab_focus (GTK_WIDGET (self->username_entry));
   else if (fd_signin_page_get_password (self)[0] == '\0')
     gtk_widget_grab_focus (self->password_entry);
@@ -81,6 +109,45 @@ static void
 sign_in_clicked_cb (FdSigninPage *self)
 {
   submit (self);
+}
+
+static void
+show_code_mode (FdSigninPage *self)
+{
+  gtk_editable_set_text (GTK_EDITABLE (self->code_entry), "");
+  if (self->recovery)
+    {
+      gtk_label_set_text_with_mnemonic (self->code_prompt,
+                                        _("Enter one of your _recovery codes. Each works once."));
+      gtk_entry_set_input_purpose (self->code_entry, GTK_INPUT_PURPOSE_FREE_FORM);
+      gtk_entry_set_max_length (self->code_entry, 13);
+      gtk_button_set_label (self->recovery_button, _("Use the _authenticator app"));
+    }
+  else
+    {
+      gtk_label_set_text_with_mnemonic (self->code_prompt,
+                                        _("Enter the 6-digit _code from your authenticator app."));
+      gtk_entry_set_input_purpose (self->code_entry, GTK_INPUT_PURPOSE_DIGITS);
+      gtk_entry_set_max_length (self->code_entry, 6);
+      gtk_button_set_label (self->recovery_button, _("Use a _recovery code"));
+    }
+  gtk_widget_grab_focus (GTK_WIDGET (self->code_entry));
+  update_button (self);
+}
+
+static void
+recovery_clicked_cb (FdSigninPage *self)
+{
+  self->recovery = !self->recovery;
+  fd_signin_page_set_message (self, NULL);
+  show_code_mode (self);
+}
+
+static void
+back_clicked_cb (FdSigninPage *self)
+{
+  fd_signin_page_set_message (self, NULL);
+  fd_signin_page_ask_code (self, FALSE);
 }
 
 static void
@@ -102,7 +169,15 @@ fd_signin_page_class_init (FdSigninPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FdSigninPage, spinner);
   gtk_widget_class_bind_template_callback (widget_class, changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, entry_activate_cb);
+  gtk_widget_class_bind_template_child (widget_class, FdSigninPage, title_label);
+  gtk_widget_class_bind_template_child (widget_class, FdSigninPage, form_grid);
+  gtk_widget_class_bind_template_child (widget_class, FdSigninPage, code_box);
+  gtk_widget_class_bind_template_child (widget_class, FdSigninPage, code_prompt);
+  gtk_widget_class_bind_template_child (widget_class, FdSigninPage, code_entry);
+  gtk_widget_class_bind_template_child (widget_class, FdSigninPage, recovery_button);
   gtk_widget_class_bind_template_callback (widget_class, sign_in_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, recovery_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, back_clicked_cb);
 }
 
 static void
@@ -198,9 +273,14 @@ fd_signin_page_set_busy (FdSigninPage *self,
   g_return_if_fail (FD_IS_SIGNIN_PAGE (self));
 
   self->busy = !!busy;
-  fd_form_set_busy (self->spinner, self->sign_in_label, self->busy,
-                    _("Signing In…"), _("_Sign In"), GTK_WIDGET (self->username_entry),
-                    self->password_entry, GTK_WIDGET (self->workstation_entry), NULL);
+  if (self->asking_code)
+    fd_form_set_busy (self->spinner, self->sign_in_label, self->busy,
+                      _("Checking…"), _("_Verify"), GTK_WIDGET (self->code_entry),
+                      GTK_WIDGET (self->recovery_button), NULL);
+  else
+    fd_form_set_busy (self->spinner, self->sign_in_label, self->busy,
+                      _("Signing In…"), _("_Sign In"), GTK_WIDGET (self->username_entry),
+                      self->password_entry, GTK_WIDGET (self->workstation_entry), NULL);
   update_button (self);
 }
 
@@ -211,8 +291,57 @@ fd_signin_page_focus (FdSigninPage *self)
 {
   g_return_if_fail (FD_IS_SIGNIN_PAGE (self));
 
-  if (fd_signin_page_get_username (self)[0] == '\0')
+  if (self->asking_code)
+    gtk_widget_grab_focus (GTK_WIDGET (self->code_entry));
+  else if (fd_signin_page_get_username (self)[0] == '\0')
     gtk_widget_grab_focus (GTK_WIDGET (self->username_entry));
   else
     gtk_widget_grab_focus (self->password_entry);
+}
+
+void
+fd_signin_page_ask_code (FdSigninPage *self,
+                         gboolean      ask)
+{
+  g_return_if_fail (FD_IS_SIGNIN_PAGE (self));
+
+  self->asking_code = !!ask;
+  self->recovery = FALSE;
+  gtk_widget_set_visible (self->form_grid, !ask);
+  gtk_widget_set_visible (self->code_box, ask);
+  gtk_label_set_text (self->title_label, ask ? _("Two-Factor Sign-In") : _("Sign In"));
+  gtk_label_set_text_with_mnemonic (self->sign_in_label, ask ? _("_Verify") : _("_Sign In"));
+  if (ask)
+    show_code_mode (self);
+  else
+    {
+      gtk_editable_set_text (GTK_EDITABLE (self->code_entry), "");
+      fd_signin_page_focus (self);
+      update_button (self);
+    }
+}
+
+gboolean
+fd_signin_page_get_asking_code (FdSigninPage *self)
+{
+  g_return_val_if_fail (FD_IS_SIGNIN_PAGE (self), FALSE);
+
+  return self->asking_code;
+}
+
+const char *
+fd_signin_page_get_code (FdSigninPage *self)
+{
+  g_return_val_if_fail (FD_IS_SIGNIN_PAGE (self), "");
+
+  return gtk_editable_get_text (GTK_EDITABLE (self->code_entry));
+}
+
+void
+fd_signin_page_clear_code (FdSigninPage *self)
+{
+  g_return_if_fail (FD_IS_SIGNIN_PAGE (self));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->code_entry), "");
+  gtk_widget_grab_focus (GTK_WIDGET (self->code_entry));
 }

@@ -28,5 +28,13 @@ void        fd_signin_page_set_message      (FdSigninPage *self,
                                              const char   *message);
 const char *fd_signin_page_get_message      (FdSigninPage *self);
 void        fd_signin_page_focus            (FdSigninPage *self);
+/* issue 15: the second step. In code mode the page shows one code field
+ * (6 digits, or a recovery code after "Use a recovery code"), Verify and
+ * Back; ::submit means "check this code". Back returns to the password. */
+void        fd_signin_page_ask_code         (FdSigninPage *self,
+                                             gboolean      ask);
+gboolean    fd_signin_page_get_asking_code  (FdSigninPage *self);
+const char *fd_signin_page_get_code         (FdSigninPage *self);
+void        fd_signin_page_clear_code       (FdSigninPage *self);
 
 G_END_DECLS
