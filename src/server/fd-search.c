@@ -349,6 +349,11 @@ entry_new (const FdResidentRecord *r)
       if (s->plates_masked[i] == NULL)
         s->plates_masked[i] = g_strdup ("****");
     }
+  /* issue 14: the payments list (GET /payments) renders from here too */
+  s->account_masked = g_strdup (r->account_masked);
+  s->balance_cents = r->balance_cents;
+  s->overdue = r->overdue;
+  s->last_paid_at = g_strdup (r->last_paid_at);
   e.surname = *s->name ? g_utf8_get_char (s->name) : 0;
   e.initials = g_strdup (r->initials ? r->initials : "");
   if (r->phone_last4 && strlen (r->phone_last4) == 4)

@@ -49,6 +49,10 @@ static const Route routes[] = {
   { "GET",    "users",                 AUTH_SESSION,        fd_routes_users_list },
   { "POST",   "users",                 AUTH_SESSION,        fd_routes_users_create },
   { "PATCH",  "users/*",               AUTH_SESSION,        fd_routes_users_patch },
+  /* issue 14 (accounts) */
+  { "POST",   "users/*/unlock",        AUTH_SESSION,        fd_routes_users_unlock },
+  { "POST",   "users/*/password",      AUTH_SESSION,        fd_routes_users_password },
+  { "GET",    "payments",              AUTH_SESSION,        fd_routes_payments_list },
   /* issue 12: access review */
   { "POST",   "reviews",               AUTH_SESSION,        fd_routes_reviews_open },
   { "GET",    "reviews/*",             AUTH_SESSION,        fd_routes_reviews_get },

@@ -317,6 +317,16 @@ void fd_routes_incident_put    (FdRequest *req);
 void fd_routes_users_list      (FdRequest *req);
 void fd_routes_users_create    (FdRequest *req);
 void fd_routes_users_patch     (FdRequest *req);
+/* issue 14 (accounts): fd-routes-users.c, fd-routes-payments.c */
+void fd_routes_users_unlock    (FdRequest *req);
+void fd_routes_users_password  (FdRequest *req);
+void fd_routes_payments_list   (FdRequest *req);
+/* fd-routes-residents.c: what @role may search (only the parts it sees). */
+void fd_search_scope_for_role  (FdRole role, FdSearchScope *scope);
+/* fd-routes-residents.c: reads "q" and "cursor" (the cursor bound to
+ * @kind, the role and q); FALSE with the 400 sent. */
+gboolean fd_search_request_read (FdRequest *req, const char *kind, char **q, char **context,
+                                 gint64 *after);
 /* fd-routes-reviews.c (issue 12) */
 void fd_routes_reviews_open    (FdRequest *req);
 void fd_routes_reviews_get     (FdRequest *req);

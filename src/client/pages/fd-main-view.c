@@ -7,12 +7,14 @@
 
 #include "fd-main-view-private.h"
 
+#include "fd-accounts-page.h"
 #include "fd-alerts-page.h"
 #include "fd-review-page.h"
 #include "fd-checks-page.h"
 #include "fd-audit-page.h"
 #include "fd-client-resources.h"
 #include "fd-field.h"
+#include "fd-payments-page.h"
 #include "fd-resident-page.h"
 #include "fd-visitor-page.h"
 
@@ -162,6 +164,14 @@ build_pages (FdMainView *self)
     add_page (self, GTK_WIDGET (fd_visitor_page_new (self->api, desk || manager,
                                                      desk || manager, manager)),
               "visitors", _("Visitors"), "contact-new-symbolic");
+
+  if (finance || manager)
+    add_page (self, GTK_WIDGET (fd_payments_page_new (self->api)),
+              "payments", _("Payments"), "x-office-spreadsheet-symbolic");
+
+  if (role == FD_ROLE_ADMIN)
+    add_page (self, GTK_WIDGET (fd_accounts_page_new (self->api, self->session->username)),
+              "accounts", _("Accounts"), "avatar-default-symbolic");
 
   if (manager || auditor)
     {

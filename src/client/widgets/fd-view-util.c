@@ -114,3 +114,15 @@ fd_view_boxed_list (const char *accessible_label,
   gtk_list_box_set_placeholder (GTK_LIST_BOX (list), label);
   return list;
 }
+
+GtkLabel *
+fd_view_error_label (void)
+{
+  GtkLabel *label = GTK_LABEL (gtk_label_new (NULL));
+
+  gtk_label_set_wrap (label, TRUE);
+  gtk_label_set_xalign (label, 0);
+  gtk_widget_add_css_class (GTK_WIDGET (label), "error");
+  gtk_widget_set_visible (GTK_WIDGET (label), FALSE);
+  return label;
+}

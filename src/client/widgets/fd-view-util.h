@@ -36,5 +36,8 @@ GtkWidget *fd_view_page_scroller (GtkWidget  *page,
  * @placeholder (dimmed) when empty. */
 GtkWidget *fd_view_boxed_list    (const char *accessible_label,
                                   const char *placeholder);
+/* An inline error label for a page or dialog, hidden until it has
+ * something to say (fd_form_set_message()). */
+GtkLabel  *fd_view_error_label   (void);
 
 G_END_DECLS
