@@ -197,6 +197,85 @@ test_roles (void)
   g_assert_nonnull (strstr (error->message, "owns the tables"));
 }
 
+/* integrity_check on @store: TRUE when sound; *@report its report. */
+static gboolean
+integrity (FdStore  *store,
+           gboolean  quick,
+           char    **report)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean sound;
+
+  g_clear_pointer (report, g_free);
+  sound = FD_STORE_CALL (store, integrity_check, quick, report, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (*report);
+  g_test_message ("integrity (%s): %s", quick ? "quick" : "full", *report);
+  return sound;
+}
+
+/* The integrity check (issue 12): what someone with the owner's or a
+ * superuser's rights may break behind the server shows, and amcheck runs
+ * once the administrator installs and grants it. */
+static void
+test_integrity (void)
+{
+  g_autoptr(FdTestStore) t = fd_test_store_new ();
+  g_autofree char *super = fd_test_pg_superuser_conninfo (t->owner);
+  g_autofree char *report = NULL;
+  g_autofree char *role = NULL;
+  g_autofree char *grant = NULL;
+  FdStore *store = fd_test_store_open (t);
+  const char *broken[][2] = {
+    { "ALTER TABLE residents NO FORCE ROW LEVEL SECURITY",
+      "ALTER TABLE residents FORCE ROW LEVEL SECURITY" },
+    { "ALTER TABLE alert_deliveries DISABLE ROW LEVEL SECURITY",
+      "ALTER TABLE alert_deliveries ENABLE ROW LEVEL SECURITY" },
+    { "CREATE POLICY open ON visitors USING (true)", "DROP POLICY open ON visitors" },
+    { "ALTER POLICY estate ON payments USING (true)",
+      "ALTER POLICY estate ON payments USING (current_setting('frontdesk.estate', true) = '*' "
+      "OR estate_id::text = current_setting('frontdesk.estate', true))" },
+    { "DROP TABLE totp_challenges",
+      "CREATE TABLE totp_challenges (hash text PRIMARY KEY, user_id bigint NOT NULL, "
+      "workstation text, ip text, expires_at bigint NOT NULL)" },
+    { "UPDATE pg_index SET indisvalid = false WHERE indexrelid = 'residents_room'::regclass",
+      "UPDATE pg_index SET indisvalid = true WHERE indexrelid = 'residents_room'::regclass" },
+    { "DELETE FROM audit_head", "INSERT INTO audit_head VALUES (1, 0, "
+      "'0000000000000000000000000000000000000000000000000000000000000000', NULL)" },
+  };
+  const char *named[] = { "residents", "alert_deliveries", "visitors (policy open)",
+                          "policies differ", "totp_challenges", "residents_room",
+                          "audit head" };
+
+  fd_store_set_scope (store, FD_ESTATE_ALL);
+  add_resident (store, 1, "甲一");
+  g_assert_true (integrity (store, TRUE, &report));
+  g_assert_nonnull (strstr (report, "amcheck is not available"));
+  g_assert_true (integrity (store, FALSE, &report));
+  g_assert_nonnull (strstr (report, "every table read through"));
+
+  for (guint i = 0; i < G_N_ELEMENTS (broken); i++)
+    {
+      g_free (fd_test_pg_query_value (super, broken[i][0]));
+      g_assert_false (integrity (store, TRUE, &report));
+      if (strstr (report, named[i]) == NULL)
+        g_error ("the report of \"%s\" lacks \"%s\": %s", broken[i][0], named[i], report);
+      g_free (fd_test_pg_query_value (super, broken[i][1]));
+      g_assert_true (integrity (store, TRUE, &report));
+    }
+
+  /* amcheck, installed by a superuser and granted to the server role */
+  role = fd_test_pg_query_value (super, "SELECT current_database () || '_frontdesk'");
+  grant = g_strdup_printf ("CREATE EXTENSION amcheck; GRANT EXECUTE ON FUNCTION "
+                           "bt_index_check (regclass, boolean) TO \"%s\"", role);
+  g_free (fd_test_pg_query_value (super, grant));
+  g_assert_true (integrity (store, TRUE, &report));
+  g_assert_nonnull (strstr (report, "amcheck's bt_index_check on "));
+  g_assert_true (integrity (store, FALSE, &report));
+  g_assert_nonnull (strstr (report, "with heapallindexed on "));
+  fd_store_close (store);
+}
+
 /* The server's group commit runs requests of several estates in one
  * transaction: the engine sets the estate again when the scope changes. */
 static void
@@ -793,5 +872,6 @@ main (int   argc,
   g_test_add_func ("/fd/store/pg/totp-race", test_totp_race);
   g_test_add_func ("/fd/store/pg/delivery-race", test_delivery_race);
   g_test_add_func ("/fd/store/pg/delivery-skip-locked", test_delivery_skip_locked);
+  g_test_add_func ("/fd/store/pg/integrity", test_integrity);
   return g_test_run ();
 }
