@@ -270,7 +270,7 @@ def check_check_units(service, timer):
 CONFIG_KEYS = {
     'server': ['listen', 'data-dir', 'certificate', 'private-key', 'key-file', 'audit-witness'],
     'policy': ['off-hours', 'lock-after', 'idle-timeout', 'max-age', 'reveal-window',
-               'watermark', 'visitor-retention-days', 'sign-in-rate'],
+               'watermark', 'visitor-retention-days', 'sign-in-rate', 'second-factor'],
 }
 
 
@@ -301,6 +301,8 @@ def check_config(path):
                 'visitor-retention-days', 'sign-in-rate'):
         if not pol[key].isdigit() or int(pol[key]) <= 0:
             fail('%s %r is not a positive integer' % (key, pol[key]))
+    if not re.fullmatch(r'off|required-for: *[a-z]+( *, *[a-z]+)*', pol['second-factor']):
+        fail('second-factor %r is not off or required-for: ROLE,...' % pol['second-factor'])
     if pol['watermark'] not in ('true', 'false'):
         fail('watermark %r is not true or false' % pol['watermark'])
     if not errors and not 60 <= int(pol['lock-after']) <= 900:
@@ -619,6 +621,8 @@ PC_TO_DEB = {
     'libadwaita-1': 'libadwaita-1-dev',
     'libsecret-1': 'libsecret-1-dev',
     'systemd': 'systemd',
+    'libpq': 'libpq-dev',
+    'libqrencode': 'libqrencode-dev',
 }
 DEB_PACKAGES = {'frontdesk-server', 'frontdesk'}
 
