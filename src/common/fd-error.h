@@ -28,6 +28,9 @@ typedef enum
   FD_ERROR_TLS,               /* certificate or pin refused */
   FD_ERROR_PROTOCOL,          /* malformed answer */
   FD_ERROR_CONFIG,            /* bad configuration */
+  /* appended (issue 12, contract v1.2) */
+  FD_ERROR_RULES_NOT_ACKNOWLEDGED, /* 403 rules-not-acknowledged */
+  FD_ERROR_CONFLICT,          /* 409 conflict */
 } FdError;
 
 GQuark       fd_error_quark         (void);

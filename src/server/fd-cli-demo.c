@@ -19,7 +19,7 @@ fd_cli_demo (int    argc,
   g_autoptr(GOptionContext) ctx = g_option_context_new ("- run the demo office server");
   g_autoptr(GError) error = NULL;
   g_autofree char *data_dir = NULL, *listen = NULL, *password = NULL, *off_hours = NULL;
-  g_autofree char *audit_witness = NULL;
+  g_autofree char *audit_witness = NULL, *office_contact = NULL;
   gint residents = 2000, lock_after = 300, reveal_window = 30, witness_interval = 60;
   gint sign_in_rate = 30;
   gint64 seed = 2026;
@@ -41,6 +41,8 @@ fd_cli_demo (int    argc,
     { "audit-witness-interval", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT, &witness_interval,
       NULL, "S" },
     { "sign-in-rate", 0, 0, G_OPTION_ARG_INT, &sign_in_rate, "Sign-in attempts a minute per address", "N" },
+    { "office-contact", 0, 0, G_OPTION_ARG_STRING, &office_contact,
+      "The office's contact for incident notices", "TEXT" },
     { NULL }
   };
 
@@ -85,6 +87,7 @@ fd_cli_demo (int    argc,
   config->reveal_window_s = reveal_window;
   config->sign_in_rate = sign_in_rate;
   config->watermark = !no_watermark;
+  config->office_contact = g_steal_pointer (&office_contact);
   config->data_dir = g_canonicalize_filename (data_dir, NULL);
 
   if (!fd_cli_ensure_private_dir (config->data_dir, &error) ||

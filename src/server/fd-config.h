@@ -33,6 +33,8 @@ typedef struct
   guint    audit_witness_interval_s;   /* 60; demo --audit-witness-interval for tests */
   /* sign-in attempts a minute per source address (issue 9) */
   guint    sign_in_rate;
+  /* issue 12: the office's contact for incident notices ([server] office-contact) */
+  char    *office_contact;
 } FdConfig;
 
 FdConfig *fd_config_new_defaults   (void);

@@ -7,6 +7,7 @@
 
 #include "fd-crypto.h"
 #include "fd-field.h"
+#include "fd-routes-rules.h"
 #include "fd-server-private.h"
 
 /* Sign-in, lock, unlock, sign-out. Password checks (Argon2id) run in a
@@ -139,6 +140,7 @@ reply_session (FdRequest          *req,
       fd_write_policy (&w, req->server);
       fd_json_writer_end_object (&w);
       fd_json_writer_bool_member (&w, "locked", locked);
+      fd_rules_write_session (&w, req->server, user);
     }
   fd_json_writer_end_object (&w);
   /* the token is in the text: wipe it once the message has its copy */

@@ -9,6 +9,7 @@
 #include "fd-field.h"
 #include "fd-pinyin.h"
 #include "fd-policy.h"
+#include "fd-rules.h"
 #include "fd-seed.h"
 #include "fd-validate.h"
 
@@ -155,10 +156,15 @@ fd_seed_demo (FdStore     *store,
   g_autoptr(GPtrArray) users = FD_STORE_CALL0 (store, user_list);
 
   if (users->len == 0)
-    for (guint i = 0; i < G_N_ELEMENTS (demo_accounts); i++)
-      if (!fd_seed_add_user (store, demo_accounts[i].username, demo_accounts[i].display_name,
-                             demo_accounts[i].username, password, "(demo)", error))
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (demo_accounts); i++)
+        if (!fd_seed_add_user (store, demo_accounts[i].username, demo_accounts[i].display_name,
+                               demo_accounts[i].username, password, "(demo)", error))
+          return FALSE;
+      /* issue 12: demo accounts start with the rules acknowledged */
+      if (!fd_rules_acknowledge_all (store, error))
         return FALSE;
+    }
 
   if (FD_STORE_CALL0 (store, resident_count) > 0 || n_residents == 0)
     return TRUE;

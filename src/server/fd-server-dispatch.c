@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "fd-framing.h"
+#include "fd-routes-rules.h"
 #include "fd-server-private.h"
 
 typedef enum
@@ -49,6 +50,12 @@ static const Route routes[] = {
   { "GET",    "users",                 AUTH_SESSION,        fd_routes_users_list },
   { "POST",   "users",                 AUTH_SESSION,        fd_routes_users_create },
   { "PATCH",  "users/*",               AUTH_SESSION,        fd_routes_users_patch },
+  /* issue 12 (rules): fd-routes-rules.c, fd-routes-incident.c */
+  { "GET",    "rules",                 AUTH_SESSION,        fd_routes_rules_get },
+  { "PUT",    "rules",                 AUTH_SESSION,        fd_routes_rules_put },
+  { "POST",   "rules/acknowledge",     AUTH_SESSION,        fd_routes_rules_acknowledge },
+  { "GET",    "rules/acknowledgments", AUTH_SESSION,        fd_routes_rules_acknowledgments },
+  { "GET",    "incidents/radius",      AUTH_SESSION,        fd_routes_incident_radius },
 };
 
 static void
@@ -163,6 +170,9 @@ fd_server_dispatch_cb (SoupServer        *soup,
     return;
   if (route->auth != AUTH_NONE &&
       !fd_request_authenticate (req, route->auth == AUTH_SESSION_LOCKED))
+    return;
+  /* issue 12: no data before the current rules are acknowledged */
+  if (route->auth == AUTH_SESSION && !fd_rules_gate (req))
     return;
 
   route->handler (req);

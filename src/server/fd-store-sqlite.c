@@ -83,6 +83,10 @@ static const char *migrations[] = {
    * index only, not one table row per counted entry (the soak benchmark) */
   "CREATE INDEX audit_actor_counts ON audit_log (actor_id, action, at, outcome, target);"
   "DROP INDEX audit_actor;",
+  /* issue 12 (rules): the residents each audited search listed and the
+   * visitors each export carried, by the entry's seq (fd-store-sqlite-radius.c) */
+  "CREATE TABLE IF NOT EXISTS audit_subjects (seq INTEGER NOT NULL, kind TEXT NOT NULL,"
+  "  subject_id INTEGER NOT NULL, PRIMARY KEY (seq, kind, subject_id)) WITHOUT ROWID;",
 };
 
 static void
@@ -196,6 +200,9 @@ static const FdStoreBackend sqlite_backend = {
   .login_attempt_clear = fd_sqlite_login_attempt_clear,
   .session_unlock_reserve = fd_sqlite_session_unlock_reserve,
   .resident_insert_many = fd_sqlite_resident_insert_many,
+  /* issue 12 (rules) */
+  .audit_subjects_add = fd_sqlite_audit_subjects_add,
+  .incident_radius = fd_sqlite_incident_radius,
 };
 
 static void
