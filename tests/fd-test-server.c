@@ -782,7 +782,7 @@ fd_test_create_user (FdTestServer  *self,
       *user_id = g_strdup (fd_test_get_string (object, "id"));
     }
   /* Demo password policy is the server's; the new account must sign in. */
-  g_free (fd_test_login_unacknowledged (self, session, username));
+  g_free (fd_test_login (self, session, username));
   return g_steal_pointer (&username);
 }
 

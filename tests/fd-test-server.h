@@ -132,7 +132,8 @@ void          fd_test_acknowledge_rules      (FdTestServer  *server,
                                               const char    *token);
 
 /* Signs in as admin and creates a new account with @role and the demo
- * password (so fd_test_login() works for it); asserts success. Returns the
+ * password (so fd_test_login() works for it), signs it in once (which
+ * acknowledges the rules for it, issue 12); asserts success. Returns the
  * new username ("ROLE-N"); @user_id (may be NULL) gets the account's id. */
 char         *fd_test_create_user            (FdTestServer  *server,
                                               SoupSession   *session,

@@ -110,13 +110,33 @@ acknowledge (FdTestFixture *f,
     }
 }
 
+/* A new account, created by the admin, never signed in. */
+static char *
+create_account (FdTestFixture *f,
+                const char    *role)
+{
+  static guint counter;
+  g_autofree char *admin = fd_test_login (f->server, f->session, "admin");
+  char *username = g_strdup_printf ("rules-%s-%u", role, ++counter);
+  g_autofree char *json = g_strdup_printf ("{\"username\": \"%s\", \"display_name\": \"New\", "
+                                           "\"role\": \"%s\", \"password\": \"%s\"}", username,
+                                           role, fd_test_server_get_password (f->server));
+  g_autoptr(JsonNode) node = NULL;
+  guint status;
+
+  node = fd_test_request (f->server, f->session, "POST", "/api/v1/users", admin, json, &status,
+                          NULL);
+  g_assert_cmpuint (status, ==, 201);
+  return username;
+}
+
 /* A new account sees nothing until it acknowledges; then everything its
  * role allows. */
 static void
 test_new_account (FdTestFixture *f,
                   gconstpointer  data)
 {
-  g_autofree char *username = fd_test_create_user (f->server, f->session, "manager", NULL);
+  g_autofree char *username = create_account (f, "manager");
   g_autofree char *token = fd_test_login_unacknowledged (f->server, f->session, username);
   g_autoptr(JsonNode) rules = NULL;
   g_autoptr(JsonNode) node = NULL;
@@ -195,7 +215,7 @@ static void
 test_acknowledgments (FdTestFixture *f,
                       gconstpointer  data)
 {
-  g_autofree char *username = fd_test_create_user (f->server, f->session, "patrol", NULL);
+  g_autofree char *username = create_account (f, "patrol");
   g_autofree char *manager = fd_test_login (f->server, f->session, "manager");
   g_autofree char *reception = fd_test_login (f->server, f->session, "reception");
   g_autoptr(JsonNode) denied = NULL;

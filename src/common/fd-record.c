@@ -551,6 +551,10 @@ fd_session_info_parse (JsonNode  *node,
                                                             FD_SESSION_INFO_UNSET)
                                          : FD_SESSION_INFO_UNSET;
   info->watermark = policy == NULL || fd_json_get_bool (policy, "watermark", TRUE);
+  {
+    JsonObject *rules = object_member (json_node_get_object (node), "rules");
+    info->rules_pending = rules != NULL && !fd_json_get_bool (rules, "acknowledged", TRUE);
+  }
   if (estate != NULL)
     {
       info->estate_code = g_strdup (fd_json_get_string (estate, "code"));

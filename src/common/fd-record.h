@@ -207,6 +207,7 @@ typedef struct
   char     *estate_code;      /* NULL when not given */
   char     *estate_name;      /* NULL when not given */
   char     *workstation;      /* not in the answer: the client sets it */
+  gboolean  rules_pending;    /* issue 12: "rules": {"acknowledged": false} */
 } FdSessionInfo;
 
 FdSessionInfo *fd_session_info_parse    (JsonNode  *node,

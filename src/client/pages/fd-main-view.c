@@ -8,9 +8,11 @@
 #include "fd-main-view-private.h"
 
 #include "fd-alerts-page.h"
+#include "fd-acks-page.h"
 #include "fd-audit-page.h"
 #include "fd-client-resources.h"
 #include "fd-field.h"
+#include "fd-radius-page.h"
 #include "fd-resident-page.h"
 #include "fd-visitor-page.h"
 
@@ -167,7 +169,13 @@ build_pages (FdMainView *self)
                 "audit", _("Audit Log"), "view-list-symbolic");
       add_page (self, GTK_WIDGET (fd_alerts_page_new (self->api, manager)),
                 "alerts", _("Alerts"), "dialog-warning-symbolic");
+      /* issue 12 */
+      add_page (self, GTK_WIDGET (fd_radius_page_new (self->api)),
+                "incident", _("Incident"), "find-location-symbolic");
     }
+  if (manager)
+    add_page (self, GTK_WIDGET (fd_acks_page_new (self->api)),
+              "acknowledgments", _("Rules"), "emblem-documents-symbolic");
 
   if (g_hash_table_size (self->pages) == 0)
     {

@@ -26,4 +26,14 @@ guint fd_view_add_signal   (gpointer    klass,
 /* Cancels *@cancellable, if any, and clears it. */
 void  fd_view_cancel       (GCancellable **cancellable);
 
+/* issue 12: a page's scrolled, clamped column (@max_width wide): sets
+ * *@scroller, the page's only child (unparent it in dispose), and returns
+ * the vertical box to fill. */
+GtkWidget  *fd_view_page_scaffold (GtkWidget   *page,
+                                   int          max_width,
+                                   int          spacing,
+                                   GtkWidget  **scroller);
+/* The translated title of a resident field by its key ("phone" → "Mobile"). */
+const char *fd_view_field_title   (const char  *key);
+
 G_END_DECLS
