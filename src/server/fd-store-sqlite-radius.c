@@ -84,12 +84,15 @@ typedef struct
   guint  *counts;
   gsize   mask;
   gsize   n;
+  guint   shift;     /* 64 - log2 (mask + 1) */
 } Counter;
 
+/* Fibonacci hashing: the product's top bits. */
 static gsize
-counter_hash (gint64 key)
+counter_hash (const Counter *c,
+              gint64         key)
 {
-  return ((guint64) key * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> 24;
+  return ((guint64) key * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> c->shift;
 }
 
 static void
@@ -102,11 +105,12 @@ counter_grow (Counter *c)
   bigger.counts = g_new0 (guint, size);
   bigger.mask = size - 1;
   bigger.n = c->n;
+  bigger.shift = 64 - g_bit_storage (bigger.mask);
   memset (bigger.keys, 0xff, size * sizeof (gint64));
   for (gsize i = 0; c->keys != NULL && i <= c->mask; i++)
     if (c->keys[i] >= 0)
       {
-        gsize h = counter_hash (c->keys[i]);
+        gsize h = counter_hash (&bigger, c->keys[i]);
 
         while (bigger.keys[h & bigger.mask] >= 0)
           h++;
@@ -126,7 +130,7 @@ counter_add (Counter *c,
 
   if (c->keys == NULL || c->n * 2 >= c->mask)
     counter_grow (c);
-  h = counter_hash (key);
+  h = counter_hash (c, key);
   while (c->keys[h & c->mask] >= 0 && c->keys[h & c->mask] != key)
     h++;
   if (c->keys[h & c->mask] < 0)
@@ -239,6 +243,8 @@ fd_sqlite_incident_radius (FdStore      *store,
   if (sqlite3_open_v2 (self->path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
     goto out;
   sqlite3_busy_timeout (db, 5000);
+  /* pages mapped, not copied: a quarter's scan touches hundreds of MiB */
+  sqlite3_exec (db, "PRAGMA mmap_size = 1073741824", NULL, NULL, NULL);
   if (sqlite3_exec (db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
       sqlite3_prepare_v2 (db, direct_sql, -1, &stmt, NULL) != SQLITE_OK ||
       sqlite3_prepare_v2 (db, shown_sql, -1, &shown, NULL) != SQLITE_OK ||
