@@ -8,7 +8,7 @@
  *
  *   pages-screenshots OUTDIR SUFFIX
  *
- * writes OUTDIR/{residents,reveal,verify,lookup,visitors,audit,alerts,
+ * writes OUTDIR/{residents,reveal,verify,lookup,visitors,audit,alerts,review,
  * curtain}-SUFFIX.png. It starts a demo server (synthetic residents only),
  * builds the real FdMainView per role and takes each window with
  * ImageMagick's `import -window`.
@@ -21,6 +21,7 @@
 #include <locale.h>
 
 #include "fd-alerts-page.h"
+#include "fd-review-page.h"
 #include "fd-audit-page.h"
 #include "fd-main-view.h"
 #include "fd-view-util.h"
@@ -69,6 +70,12 @@ static gboolean
 audit_cond (gpointer data)
 {
   return g_list_model_get_n_items (fd_audit_page_get_entries (data)) > 0;
+}
+
+static gboolean
+review_cond (gpointer data)
+{
+  return !fd_review_page_get_busy (data) && fd_review_page_get_review (data) != NULL;
 }
 
 static FdResidentDetail *
@@ -183,6 +190,24 @@ manager (void)
 
   fd_main_view_show_page (v.view, "alerts");
   shoot (GTK_WIDGET (v.window), "alerts");
+
+  /* issue 12: a review with one account confirmed */
+  {
+    FdReviewPage *review = FD_REVIEW_PAGE (fd_main_view_get_page (v.view, "review"));
+    const FdReview *r;
+
+    fd_main_view_show_page (v.view, "review");
+    fd_pages_test_wait (500);
+    gtk_widget_activate_action (GTK_WIDGET (review), "review.open", NULL);
+    fd_pages_test_wait_until (review_cond, review, 15000);
+    r = fd_review_page_get_review (review);
+    if (r != NULL && r->items->len > 0)
+      gtk_widget_activate_action (GTK_WIDGET (review), "review.confirm", "s",
+                                  ((FdReviewEntry *) g_ptr_array_index (r->items, 0))->user_id);
+    fd_pages_test_wait (800);
+    fd_pages_test_wait_until (review_cond, review, 15000);
+    shoot (GTK_WIDGET (v.window), "review");
+  }
   fd_pages_test_view_close (&v);
 }
 

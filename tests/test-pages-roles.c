@@ -41,14 +41,14 @@ static const RoleSpec roles[] = {
     FALSE, FALSE, FALSE, FALSE, TRUE, TRUE, FALSE,    FALSE, FALSE, FALSE, FALSE },
   { "finance", "residents", "residents",
     FALSE, FALSE, TRUE, TRUE,  FALSE, FALSE, TRUE,    TRUE, FALSE, FALSE, FALSE },
-  { "manager", "residents visitors audit alerts incident acknowledgments", "residents",
+  { "manager", "residents visitors audit alerts incident review acknowledgments", "residents",
     TRUE, TRUE, TRUE, TRUE,    FALSE, FALSE, FALSE,   TRUE, TRUE, TRUE, FALSE },
-  { "auditor", "audit alerts incident", NULL },
+  { "auditor", "audit alerts incident review", NULL },
   { "admin", "", NULL },
 };
 
 static const char *all_pages[] = { "residents", "lookup", "visitors", "audit", "alerts",
-                                   "incident", "acknowledgments" };
+                                   "incident", "acknowledgments", "review" };
 
 static FdFieldValue *
 server_field (JsonObject *object,

@@ -471,6 +471,56 @@ test_cli (void)
     }
 }
 
+/* Estates (issue 11): an estate's manager sees the radius within its
+ * estate only, and the acknowledgments of its estate's accounts. */
+static void
+test_estates (void)
+{
+  const char *extra[] = { "--estates", "2", NULL };
+  FdTestServerOptions options = { .extra_args = extra };
+  g_autoptr(FdTestServer) server = fd_test_server_start (&options);
+  g_autoptr(SoupSession) session = fd_test_server_new_session (server);
+  g_autofree char *reception = fd_test_login (server, session, "reception");
+  g_autofree char *manager = fd_test_login (server, session, "manager");
+  g_autofree char *other = fd_test_login (server, session, "manager-e2");
+  g_autofree char *auditor = fd_test_login (server, session, "auditor");
+  g_autoptr(JsonNode) listed = NULL;
+  g_autofree char *from = NULL, *to = NULL, *path = NULL;
+  const char *tokens[] = { manager, other, auditor };
+  const guint expected[] = { 3, 0, 3 };
+  JsonArray *items;
+  guint status;
+
+  from = next_second ();
+  listed = fd_test_request (server, session, "GET", "/api/v1/residents?q=&limit=3", reception, NULL,
+                            &status, NULL);
+  g_assert_cmpuint (status, ==, 200);
+  to = next_second ();
+  path = g_strdup_printf ("/api/v1/incidents/radius?user=reception&from=%s&to=%s", from, to);
+  for (guint i = 0; i < G_N_ELEMENTS (tokens); i++)
+    {
+      g_autoptr(JsonNode) node = fd_test_request (server, session, "GET", path, tokens[i], NULL,
+                                                  &status, NULL);
+
+      g_assert_cmpuint (status, ==, 200);
+      items = json_object_get_array_member (fd_test_get_object (node), "residents");
+      g_assert_cmpuint (json_array_get_length (items), ==, expected[i]);
+    }
+
+  /* manager-e2 does not see e1's accounts, nor company-wide ones */
+  {
+    g_autoptr(JsonNode) acks = fd_test_request (server, session, "GET", "/api/v1/rules/acknowledgments",
+                                                other, NULL, &status, NULL);
+
+    g_assert_cmpuint (status, ==, 200);
+    items = json_object_get_array_member (fd_test_get_object (acks), "items");
+    g_assert_cmpuint (json_array_get_length (items), >, 0);
+    for (guint i = 0; i < json_array_get_length (items); i++)
+      g_assert_true (g_str_has_suffix (fd_test_get_string (json_array_get_object_element (items, i),
+                                                           "user"), "-e2"));
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -487,6 +537,7 @@ main (int    argc,
   g_test_add_func ("/radius/csv", test_csv);
   g_test_add_func ("/radius/roles", test_roles);
   g_test_add_func ("/radius/cli", test_cli);
+  g_test_add_func ("/radius/estates", test_estates);
   rc = g_test_run ();
   g_object_unref (sc.session);
   fd_test_server_stop (sc.server);

@@ -71,7 +71,7 @@ add_resident (Fixture *f)
     .name = "张小三", .room = "3-2-1502", .initials = "zxs", .phone = phone,
     .id_number = id_number, .home_address = "北京市海淀区演示路12号", .plates = plates,
     .payment_account = "6222020200112233445", .balance_cents = 100, .overdue = TRUE,
-    .last_paid_at = "2026-10-01",
+    .last_paid_at = "2026-10-01", .estate_id = 1,
   };
   gint64 id = FD_STORE_CALL (f->store, resident_insert, &in, &error);
 
@@ -286,6 +286,7 @@ test_visitors_purge (Fixture       *f,
   gint64 old_id, new_id;
 
   add_resident (f);
+  fd_store_set_scope (f->store, 1);   /* a visitor is written for the request's estate */
   old_id = FD_STORE_CALL (f->store, visitor_insert, "李四", "13912345678", NULL, "3-2-1502", "快递", NULL,
                           now - 31 * day, "reception", &error);
   g_assert_no_error (error);

@@ -179,3 +179,11 @@ fd_api_day_to_utc (const char *text,
   utc = g_date_time_to_utc (shifted);
   return g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ");
 }
+
+/* issue 12 */
+char *
+fd_api_path_review (const char *id,
+                    const char *action)
+{
+  return with_id (FD_API_PATH_REVIEWS, id, action);
+}

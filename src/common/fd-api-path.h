@@ -16,6 +16,7 @@ G_BEGIN_DECLS
 #define FD_API_PATH_ALERTS          "/alerts"
 #define FD_API_PATH_INCIDENT        "/incident"
 #define FD_API_PATH_USERS           "/users"
+#define FD_API_PATH_REVIEWS         "/reviews"   /* issue 12 */
 
 /* The filters of GET /audit; NULL or "" leaves one out. */
 typedef struct
@@ -53,6 +54,10 @@ char  *fd_api_path_audit               (const FdAuditQuery *query,
                                         const char         *cursor);
 /* /users/{id} */
 char  *fd_api_path_user                (const char         *id);
+/* /reviews/{id} ("current" or an id), or /reviews/{id}/{action}
+ * ("decisions", "sign-off", "export") (issue 12) */
+char  *fd_api_path_review              (const char         *id,
+                                        const char         *action);
 /* "YYYY-MM-DD", a day in local time → RFC 3339 UTC of the start of that
  * day plus @days (the audit filter's since and until); NULL when @text is
  * not a valid date. */

@@ -32,6 +32,8 @@ static const struct {
   /* issue 12 */
   { FD_ERROR_RULES_NOT_ACKNOWLEDGED, "rules-not-acknowledged", 403 },
   { FD_ERROR_CONFLICT,           "conflict",           409 },
+  { FD_ERROR_ESTATE_REQUIRED,    "estate-required",    400 },
+  { FD_ERROR_ESTATE_NOT_GRANTED, "estate-not-granted", 403 },
 };
 
 const char *

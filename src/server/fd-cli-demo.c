@@ -9,6 +9,7 @@
 #include "fd-cli.h"
 #include "fd-crypto.h"
 #include "fd-seed.h"
+#include "fd-server.h"
 #include "fd-witness.h"
 
 int
@@ -21,7 +22,8 @@ fd_cli_demo (int    argc,
   g_autofree char *data_dir = NULL, *listen = NULL, *password = NULL, *off_hours = NULL;
   g_autofree char *audit_witness = NULL, *office_contact = NULL;
   gint residents = 2000, lock_after = 300, reveal_window = 30, witness_interval = 60;
-  gint sign_in_rate = 30;
+  gint sign_in_rate = 30, n_estates = -1;   /* -1: not given, the one estate "main" */
+  gint64 test_clock_offset = 0;
   gint64 seed = 2026;
   gboolean no_watermark = FALSE;
   const char *hosts[] = { "127.0.0.1", "::1", "localhost", NULL };
@@ -31,6 +33,7 @@ fd_cli_demo (int    argc,
     { "residents", 0, 0, G_OPTION_ARG_INT, &residents, "Synthetic residents to seed", "N" },
     { "demo-password", 0, 0, G_OPTION_ARG_STRING, &password, "Password of every demo account", "PW" },
     { "off-hours", 0, 0, G_OPTION_ARG_STRING, &off_hours, "Off-hours window", "HH:MM-HH:MM" },
+    { "estates", 0, 0, G_OPTION_ARG_INT, &n_estates, "Estates e1…eN to seed (default: one, main)", "N" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Seed of the synthetic data", "N" },
     { "lock-after", 0, 0, G_OPTION_ARG_INT, &lock_after, "Client auto-lock after S seconds idle", "S" },
     { "reveal-window", 0, 0, G_OPTION_ARG_INT, &reveal_window, "Seconds a revealed value shows", "S" },
@@ -43,6 +46,10 @@ fd_cli_demo (int    argc,
     { "sign-in-rate", 0, 0, G_OPTION_ARG_INT, &sign_in_rate, "Sign-in attempts a minute per address", "N" },
     { "office-contact", 0, 0, G_OPTION_ARG_STRING, &office_contact,
       "The office's contact for incident notices", "TEXT" },
+    /* TEST ONLY (issue 12): move the server's clock by S seconds, so that a
+     * test can reach an access review's 14-day deadline. Demo only: serve
+     * and the config file have no such key. */
+    { "test-clock-offset", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT64, &test_clock_offset, NULL, "S" },
     { NULL }
   };
 
@@ -55,6 +62,8 @@ fd_cli_demo (int    argc,
     return fd_cli_usage_error ("demo needs --data-dir DIR");
   if (residents < 0 || residents > 1000000)
     return fd_cli_usage_error ("--residents must be from 0 to 1000000");
+  if (n_estates != -1 && (n_estates < 1 || n_estates > 50))
+    return fd_cli_usage_error ("--estates must be from 1 to 50");
   if (lock_after < 60 || lock_after > 900)
     {
       /* tests may ask for shorter locks; the policy floor is 1 minute for offices */
@@ -81,6 +90,15 @@ fd_cli_demo (int    argc,
   if (witness_interval < 1 || witness_interval > 3600)
     return fd_cli_usage_error ("--audit-witness-interval must be from 1 to 3600 seconds");
   config->audit_witness_interval_s = witness_interval;
+  if (test_clock_offset < -G_GINT64_CONSTANT (400) * 86400 ||
+      test_clock_offset > G_GINT64_CONSTANT (400) * 86400)
+    return fd_cli_usage_error ("--test-clock-offset must be within 400 days");
+  if (test_clock_offset != 0)
+    {
+      g_message ("TEST ONLY: the server's clock is moved by %" G_GINT64_FORMAT " s",
+                 test_clock_offset);
+      fd_server_set_test_clock_offset (test_clock_offset);
+    }
 
   config->demo = TRUE;
   config->lock_after_s = lock_after;
@@ -104,7 +122,8 @@ fd_cli_demo (int    argc,
     FdStore *store = fd_cli_open_store (config, TRUE, &error);
 
     if (store == NULL ||
-        !fd_seed_demo (store, residents, seed, password ? password : "frontdesk-demo", &error))
+        !fd_seed_demo_estates (store, residents, MAX (n_estates, 0), seed,
+                               password ? password : "frontdesk-demo", &error))
       {
         g_printerr ("frontdesk-server: %s\n", error->message);
         fd_store_close (store);

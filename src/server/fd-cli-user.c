@@ -53,7 +53,7 @@ fd_cli_user (int    argc,
   g_autoptr(GOptionContext) ctx = g_option_context_new ("list|add|disable|enable|unlock|set-role");
   g_autoptr(GError) error = NULL;
   g_autofree char *data_dir = NULL, *config_file = NULL, *username = NULL, *role = NULL;
-  g_autofree char *display_name = NULL;
+  g_autofree char *display_name = NULL, *estate = NULL;
   g_autoptr(FdUserRecord) user = NULL;
   const char *verb;
   FdStore *store;
@@ -64,6 +64,8 @@ fd_cli_user (int    argc,
     { "username", 0, 0, G_OPTION_ARG_STRING, &username, "Account name", "U" },
     { "role", 0, 0, G_OPTION_ARG_STRING, &role, "Role", "ROLE" },
     { "display-name", 0, 0, G_OPTION_ARG_STRING, &display_name, "Name shown in the app", "NAME" },
+    { "estate", 0, 0, G_OPTION_ARG_STRING, &estate, "Estates of the account (issue 11)",
+      "CODE[,CODE...]" },
     { NULL }
   };
 
@@ -106,15 +108,24 @@ fd_cli_user (int    argc,
   if (g_str_equal (verb, "add"))
     {
       char *password = NULL;
+      g_auto(GStrv) codes = estate ? g_strsplit (estate, ",", -1) : NULL;
+      g_autoptr(GArray) ids = NULL;
 
       if (role == NULL)
         {
           rc = fd_cli_usage_error ("--role is required");
           goto out;
         }
+      /* the estates are checked before the password is asked for */
+      if (!fd_seed_check_user (store, username, role, (const char * const *) codes, &ids, &error))
+        {
+          g_printerr ("frontdesk-server: %s\n", error->message);
+          rc = FD_CLI_EXIT_USAGE;
+          goto out;
+        }
       password = read_password ();
-      if (!fd_seed_add_user (store, username, display_name ? display_name : username, role,
-                             password, "(command line)", &error))
+      if (!fd_seed_add_user_estates (store, username, display_name ? display_name : username, role,
+                                     password, (const char * const *) codes, &error))
         {
           g_printerr ("frontdesk-server: %s\n", error->message);
           rc = FD_CLI_EXIT_USAGE;

@@ -32,6 +32,10 @@ int       fd_cli_audit            (int           argc,
 int       fd_cli_user             (int           argc,
                                    char        **argv);
 
+/* fd-cli-estate.c: estate add | list (issue 11) */
+int       fd_cli_estate           (int           argc,
+                                   char        **argv);
+
 /* fd-cli-backup.c */
 int       fd_cli_backup           (int           argc,
                                    char        **argv);

@@ -215,6 +215,7 @@ fd_routes_incident_radius (FdRequest *req)
 
   job = g_new0 (RadiusJob, 1);
   job->store = store;
+  job->data.scope = req->estate_id;
   job->actor_id = actor->id;
   job->from = g_steal_pointer (&from);
   job->to = g_steal_pointer (&to);

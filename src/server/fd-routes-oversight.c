@@ -7,6 +7,7 @@
 
 #include "fd-crypto.h"
 #include "fd-field.h"
+#include "fd-estates.h"
 #include "fd-server-private.h"
 
 /* Oversight and administration: the audit log and its chain, alerts, the
@@ -62,6 +63,8 @@ fd_routes_audit_list (FdRequest *req)
   g_auto(FdJsonWriter) w = { 0 };
   g_autofree char *since = NULL, *until = NULL, *context = NULL;
   FdAuditQuery q = { 0 };
+  g_autoptr(GPtrArray) estates = NULL;
+  FdEstateRecord *estate;
   const char *cursor;
   guint limit;
 
@@ -83,6 +86,11 @@ fd_routes_audit_list (FdRequest *req)
   q.until = until;
   q.limit = limit + 1;
   items = FD_STORE_CALL (server->store, audit_list, &q);
+  /* the first wall: only the request's estate's entries (issue 11) */
+  for (guint i = items->len; i > 0; i--)
+    if (!fd_request_sees_estate (req, ((FdAuditEntry *) items->pdata[i - 1])->estate_id))
+      g_ptr_array_remove_index (items, i - 1);
+  estates = FD_STORE_CALL0 (server->store, estate_list);
   if (!fd_audit (req, "audit-read", NULL, NULL, NULL, NULL, TRUE))
     return;
 
@@ -108,6 +116,9 @@ fd_routes_audit_list (FdRequest *req)
       fd_json_writer_string_member (&w, "reason_text", e->reason_text);
       fd_json_writer_string_member (&w, "outcome", e->outcome);
       fd_json_writer_string_member (&w, "session", e->session_hash);
+      estate = fd_estate_find_id (estates, e->estate_id);
+      /* null: company-wide (an auditor's or admin's session, the command line) */
+      fd_json_writer_string_member (&w, "estate", estate ? estate->code : NULL);
       fd_json_writer_end_object (&w);
     }
   fd_json_writer_end_array (&w);
@@ -242,6 +253,9 @@ fd_routes_alerts_list (FdRequest *req)
       !fd_query_limit (req, 100, &limit))
     return;
   items = FD_STORE_CALL (req->server->store, alert_list, limit);
+  for (guint i = items->len; i > 0; i--)
+    if (!fd_request_sees_estate (req, ((FdAlertRecord *) items->pdata[i - 1])->estate_id))
+      g_ptr_array_remove_index (items, i - 1);   /* issue 11 */
   fd_json_writer_init (&w, 192 * items->len + 16);
   fd_json_writer_begin_object (&w);
   fd_json_writer_member (&w, "items");
@@ -323,6 +337,7 @@ fd_routes_incident_put (FdRequest *req)
 
 static void
 write_account (FdJsonWriter       *w,
+               FdStore            *store,
                const FdUserRecord *user)
 {
   fd_json_writer_begin_object (w);
@@ -330,6 +345,7 @@ write_account (FdJsonWriter       *w,
   fd_json_writer_bool_member (w, "disabled", user->disabled);
   fd_json_writer_bool_member (w, "locked",
                               user->locked_until == -1 || user->locked_until > fd_now ());
+  fd_write_user_estates (w, store, user->id);   /* issue 11 */
   fd_json_writer_end_object (w);
 }
 
@@ -341,7 +357,7 @@ reply_account (FdRequest          *req,
   g_auto(FdJsonWriter) w = { 0 };
 
   fd_json_writer_init (&w, 192);
-  write_account (&w, user);
+  write_account (&w, req->server->store, user);
   fd_reply_writer (req, status, &w);
 }
 
@@ -359,7 +375,7 @@ fd_routes_users_list (FdRequest *req)
   fd_json_writer_member (&w, "items");
   fd_json_writer_begin_array (&w);
   for (guint i = 0; i < users->len; i++)
-    write_account (&w, g_ptr_array_index (users, i));
+    write_account (&w, req->server->store, g_ptr_array_index (users, i));
   fd_json_writer_end_array (&w);
   fd_json_writer_end_object (&w);
   fd_reply_writer (req, 200, &w);
@@ -420,6 +436,8 @@ create_done (FdRequest *req,
   g_autoptr(GError) error = NULL;
   g_autofree char *target = NULL;
   const char *username = NULL, *display_name = NULL, *role = NULL;
+  g_auto(GStrv) codes = NULL;
+  g_autoptr(GArray) estates = NULL;
   FdUserRecord user = { 0 };
 
   if (result == NULL)
@@ -430,10 +448,17 @@ create_done (FdRequest *req,
   fd_body_string (req, "username", TRUE, 32, &username);
   fd_body_string (req, "display_name", TRUE, 64, &display_name);
   fd_body_string (req, "role", TRUE, 16, &role);
+  /* checked before the hash; again, in case an estate went meanwhile */
+  if (!fd_body_estates (req, &codes) ||
+      (estates = fd_request_estates_for_role (req, role, (const char * const *) codes)) == NULL)
+    return;
   user.username = (char *) username;
   user.display_name = (char *) display_name;
   user.role = (char *) role;
   user.password_hash = result;
+  /* the account and its estates commit together */
+  if (!fd_begin_writes (req))
+    return;
   user.id = FD_STORE_CALL (req->server->store, user_insert, &user, &error);
   if (user.id == 0)
     {
@@ -441,6 +466,12 @@ create_done (FdRequest *req,
         fd_reply_error (req, FD_ERROR_BAD_REQUEST, "This username is taken", "username");
       else
         fd_reply_gerror (req, error);
+      return;
+    }
+  if (!FD_STORE_CALL (req->server->store, user_estates_set, user.id,
+                      (const gint64 *) (gpointer) estates->data, estates->len, &error))
+    {
+      fd_reply_gerror (req, error);
       return;
     }
   target = g_strdup_printf ("%" G_GINT64_FORMAT, user.id);
@@ -453,6 +484,8 @@ void
 fd_routes_users_create (FdRequest *req)
 {
   const char *username, *display_name, *role, *password;
+  g_auto(GStrv) codes = NULL;
+  g_autoptr(GArray) estates = NULL;
   HashJob *job;
 
   if (!fd_require_role (req, "account-change", FD_ROLE_ADMIN, FD_N_ROLES))
@@ -479,12 +512,73 @@ fd_routes_users_create (FdRequest *req)
       fd_reply_error (req, FD_ERROR_BAD_REQUEST, "Unknown role", "role");
       return;
     }
+  if (!fd_body_estates (req, &codes) ||
+      (estates = fd_request_estates_for_role (req, role, (const char * const *) codes)) == NULL)
+    return;
   if (!password_acceptable (req, password))
     return;
   job = g_new0 (HashJob, 1);
   job->password = g_strdup (password);
   fd_body_wipe_member (req, "password");
   fd_request_run_in_thread (req, hash_work, job, hash_job_free, create_done);
+}
+
+/* The estates an account holds after a PATCH (issue 11): those named,
+ * else the ones it holds (none: the default of its role), checked
+ * against its role after the PATCH. NULL with the 400 sent. */
+static GArray *
+patch_estates (FdRequest          *req,
+               const FdUserRecord *user,
+               const char         *new_role,
+               gboolean           *named)
+{
+  g_auto(GStrv) codes = NULL;
+  g_auto(GStrv) held = NULL;
+
+  if (!fd_body_estates (req, &codes))
+    return NULL;
+  *named = codes != NULL;
+  if (codes == NULL)
+    {
+      held = fd_user_estate_codes (req->server->store, user->id);
+      if (held[0] != NULL)
+        codes = g_steal_pointer (&held);
+    }
+  return fd_request_estates_for_role (req, new_role ? new_role : user->role,
+                                      (const char * const *) codes);
+}
+
+/* Sets @estates; TRUE in *@taken when one the account held is gone. */
+static gboolean
+patch_set_estates (FdRequest  *req,
+                   gint64      user_id,
+                   GArray     *estates,
+                   gboolean   *taken,
+                   GString    *change)
+{
+  g_autoptr(GArray) before = FD_STORE_CALL (req->server->store, user_estates, user_id);
+  g_autoptr(GError) error = NULL;
+  gboolean same = before->len == estates->len;
+
+  *taken = FALSE;
+  for (guint i = 0; i < before->len; i++)
+    {
+      gboolean kept = FALSE;
+      for (guint j = 0; j < estates->len; j++)
+        kept |= g_array_index (before, gint64, i) == g_array_index (estates, gint64, j);
+      *taken |= !kept;
+      same &= kept;
+    }
+  if (same)
+    return TRUE;
+  if (!FD_STORE_CALL (req->server->store, user_estates_set, user_id,
+                      (const gint64 *) (gpointer) estates->data, estates->len, &error))
+    {
+      fd_reply_gerror (req, error);
+      return FALSE;
+    }
+  g_string_append (change, "estates; ");
+  return TRUE;
 }
 
 static void
@@ -498,6 +592,8 @@ patch_apply (FdRequest  *req,
   const char *role = NULL, *display_name = NULL;
   gboolean has_disabled = FALSE, disabled = FALSE, has_locked = FALSE, locked = FALSE;
   const char *end_reason = NULL;
+  g_autoptr(GArray) estates = NULL;
+  gboolean estates_named = FALSE, estates_taken = FALSE;
   gint64 id = 0;
 
   fd_parse_id (req->segments[1], &id);
@@ -512,6 +608,8 @@ patch_apply (FdRequest  *req,
       fd_reply_error (req, FD_ERROR_NOT_FOUND, "No such account", NULL);
       return;
     }
+  if ((estates = patch_estates (req, user, role, &estates_named)) == NULL)
+    return;
   if (role != NULL && !g_str_equal (role, user->role))
     {
       g_string_append_printf (change, "role %s -> %s; ", user->role, role);
@@ -546,11 +644,20 @@ patch_apply (FdRequest  *req,
       end_reason = end_reason ? end_reason : "signed-out";
     }
 
+  /* the account and its estates commit together */
+  if (!fd_begin_writes (req))
+    return;
   if (!FD_STORE_CALL (server->store, user_update, user, &error))
     {
       fd_reply_gerror (req, error);
       return;
     }
+  /* An estate taken away ends the account's sessions (issue 11). */
+  if ((estates_named || role != NULL) &&
+      !patch_set_estates (req, user->id, estates, &estates_taken, change))
+    return;
+  if (estates_taken && end_reason == NULL)
+    end_reason = "role-changed";
   /* An unlock, an enable or a new password also forgets the name's failed
    * sign-ins (issue 9), or the name would stay locked. */
   if (((has_locked && !locked) || (has_disabled && !disabled) || new_hash != NULL) &&
@@ -630,6 +737,15 @@ fd_routes_users_patch (FdRequest *req)
       fd_reply_error (req, FD_ERROR_FORBIDDEN, "You cannot disable or demote your own account", NULL);
       return;
     }
+  /* the estates are checked before any hash (patch_apply sets them) */
+  {
+    g_autoptr(FdUserRecord) user = FD_STORE_CALL (req->server->store, user_by_id, id);
+    g_autoptr(GArray) estates = NULL;
+    gboolean named;
+
+    if (user != NULL && (estates = patch_estates (req, user, role, &named)) == NULL)
+      return;
+  }
   if (password != NULL)
     {
       HashJob *job;

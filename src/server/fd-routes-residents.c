@@ -97,6 +97,7 @@ typedef struct
   char      *context;
   guint      limit;
   FdRole     role;
+  gint64     estate_id;   /* issue 11: the request's */
   char      *items;       /* the page's items as a JSON array, written on the worker */
   gsize      items_len;
 } ListJob;
@@ -126,6 +127,15 @@ residents_list_render (GArray    *ids,
   ListJob *job = data;
   FdJsonWriter w;
 
+  /* The first wall (issue 11): the index answered for the request's
+   * estate; a row of another one would never be listed all the same. */
+  for (guint i = summaries->len; i > 0; i--)
+    if (job->estate_id != FD_ESTATE_ALL &&
+        ((FdResidentRecord *) summaries->pdata[i - 1])->estate_id != job->estate_id)
+      {
+        g_ptr_array_remove_index (summaries, i - 1);
+        g_array_remove_index (ids, i - 1);
+      }
   fd_json_writer_init (&w, 256 * MIN (summaries->len, job->limit) + 16);
   fd_json_writer_begin_array (&w);
   for (guint i = 0; i < MIN (summaries->len, job->limit); i++)
@@ -180,7 +190,9 @@ residents_list_searched (GArray   *found,
   ListJob *job = data;
   g_autoptr(GArray) ids = found;
 
+  fd_request_enter (job->req);
   residents_list_answer (job->req, job->context, job->limit, ids, job->items, job->items_len);
+  fd_request_leave (job->req);
   fd_request_resume (job->req);
 }
 
@@ -214,6 +226,7 @@ fd_routes_residents_list (FdRequest *req)
     }
 
   search_scope_for_role (req->role, &scope);
+  scope.estate_id = req->estate_id;
   /* The index query runs on a search worker; the main context goes on
    * serving, and residents_list_answer() continues with its ids. */
   job = g_new0 (ListJob, 1);
@@ -221,6 +234,7 @@ fd_routes_residents_list (FdRequest *req)
   job->context = g_steal_pointer (&context);
   job->limit = limit;
   job->role = req->role;
+  job->estate_id = req->estate_id;
   fd_request_suspend (req);
   fd_search_pool_query (server->search_pool, q, &scope, after, limit + 1,
                         residents_list_render, residents_list_searched, job, list_job_free);
@@ -236,6 +250,9 @@ lookup_resident (FdRequest  *req,
 
   if (fd_parse_id (req->segments[1], &id))
     r = FD_STORE_CALL (req->server->store, resident_get, id);
+  /* Another estate's resident is one that does not exist (issue 11). */
+  if (r != NULL && !fd_request_sees_estate (req, r->estate_id))
+    g_clear_pointer (&r, fd_resident_record_free);
   if (r == NULL)
     {
       /* The id is the caller's text: only a well-formed one goes to the log. */
@@ -333,11 +350,14 @@ reveal_finish (FdRequest  *req,
   g_auto(FdJsonWriter) w = { 0 };
   g_autofree char *target = g_strdup_printf ("%" G_GINT64_FORMAT, resident_id);
   char *value = NULL;
+  g_autoptr(FdResidentRecord) r = FD_STORE_CALL (server->store, resident_get, resident_id);
 
-  if (g_str_equal (field, "plates"))
+  /* Read again after a password check: checked again (issue 11). */
+  if (r == NULL || !fd_request_sees_estate (req, r->estate_id))
+    g_set_error (&error, FD_ERROR, FD_ERROR_NOT_FOUND, "No value on file");
+  else if (g_str_equal (field, "plates"))
     {
-      g_autoptr(FdResidentRecord) r = FD_STORE_CALL (server->store, resident_get, resident_id);
-      if (r != NULL && r->plates != NULL && r->plates[0] != NULL)
+      if (r->plates != NULL && r->plates[0] != NULL)
         value = g_strjoinv (", ", r->plates);
       else
         g_set_error (&error, FD_ERROR, FD_ERROR_NOT_FOUND, "No plate on file");

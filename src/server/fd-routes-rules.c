@@ -178,6 +178,23 @@ fd_routes_rules_acknowledge (FdRequest *req)
   fd_reply_empty (req, 204);
 }
 
+/* An estate's manager sees the accounts granted that estate (issue 11). */
+static gboolean
+user_in_estate (FdStore *store,
+                gint64   user_id,
+                gint64   estate_id)
+{
+  g_autoptr(GArray) estates = NULL;
+
+  if (estate_id == FD_ESTATE_ALL || store->backend->user_estates == NULL)
+    return TRUE;
+  estates = FD_STORE_CALL (store, user_estates, user_id);
+  for (guint i = 0; estates != NULL && i < estates->len; i++)
+    if (g_array_index (estates, gint64, i) == estate_id)
+      return TRUE;
+  return FALSE;
+}
+
 void
 fd_routes_rules_acknowledgments (FdRequest *req)
 {
@@ -205,7 +222,7 @@ fd_routes_rules_acknowledgments (FdRequest *req)
       gint64 version = 0, at = 0;
       gboolean acked;
 
-      if (user->disabled)
+      if (user->disabled || !user_in_estate (store, user->id, req->estate_id))
         continue;
       acked = fd_rules_ack_get (store, user->id, &version, &at);
       fd_json_writer_begin_object (&w);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "fd-crypto.h"
+#include "fd-estates.h"
 #include "fd-field.h"
 #include "fd-routes-rules.h"
 #include "fd-server-private.h"
@@ -111,8 +112,98 @@ reply_unlock_failures (FdRequest *req)
                                  "unlock-failures");
 }
 
-/* {"token"?, "expires_at", then with @user: "user", "policy", "locked"}:
- * the answers of sign-in, session and unlock. */
+/* "estate": {"code", "name"} of @estate_id; a company-wide session is
+ * {"*", "All estates"}, unless the office has one estate only (issue 11). */
+static void
+write_estate (FdJsonWriter *w,
+              FdStore      *store,
+              gint64        estate_id)
+{
+  g_autoptr(GPtrArray) estates = FD_STORE_CALL0 (store, estate_list);
+  FdEstateRecord *estate = estate_id != FD_ESTATE_ALL ? fd_estate_find_id (estates, estate_id) :
+                           estates->len == 1 ? estates->pdata[0] : NULL;
+
+  fd_json_writer_member (w, "estate");
+  fd_json_writer_begin_object (w);
+  fd_json_writer_string_member (w, "code", estate ? estate->code : "*");
+  fd_json_writer_string_member (w, "name", estate ? estate->name : "All estates");
+  fd_json_writer_end_object (w);
+}
+
+/* The estate an account's sign-in failures, locks and alerts belong to
+ * before a session names one: its only estate; company-wide for an
+ * account of several, and for an unknown name or a company-wide account
+ * (but in a one-estate office, that estate). */
+static gint64
+home_estate (FdStore            *store,
+             const FdUserRecord *user)
+{
+  g_autoptr(GArray) ids = user ? FD_STORE_CALL (store, user_estates, user->id) : NULL;
+
+  if (ids != NULL && ids->len > 1)
+    return FD_ESTATE_ALL;
+  return ids != NULL && ids->len == 1 ? g_array_index (ids, gint64, 0) : fd_estates_only (store);
+}
+
+/* Settles the estate of a sign-in whose password was right (issue 11):
+ * the one named, which the account must hold (a company-wide account may
+ * name any to narrow); else its only one; else, holding several, a 400
+ * estate-required with their codes; holding none, every estate. FALSE
+ * with the answer sent. Only called after the password: the account's
+ * estates are never told to someone without it. */
+static gboolean
+settle_estate (FdRequest          *req,
+               const FdUserRecord *user,
+               gint64             *estate_id)
+{
+  FdStore *store = req->server->store;
+  g_autoptr(GArray) granted = FD_STORE_CALL (store, user_estates, user->id);
+  g_autoptr(GPtrArray) estates = FD_STORE_CALL0 (store, estate_list);
+  const char *code = NULL;
+
+  fd_body_string (req, "estate", FALSE, 32, &code);
+  if (code != NULL)
+    {
+      FdEstateRecord *e = fd_estate_find_code (estates, code);
+      gboolean held = e != NULL && granted->len == 0;
+
+      for (guint i = 0; e != NULL && i < granted->len; i++)
+        held |= g_array_index (granted, gint64, i) == e->id;
+      if (!held)
+        {
+          if (fd_audit_actor (req, user, NULL, "login", "estate-not-granted", FALSE))
+            fd_reply_error (req, FD_ERROR_ESTATE_NOT_GRANTED,
+                            "This account does not belong to that estate", "estate");
+          return FALSE;
+        }
+      *estate_id = e->id;
+      return TRUE;
+    }
+  if (granted->len <= 1)
+    {
+      /* company-wide: every estate, or the office's only one */
+      *estate_id = granted->len == 1 ? g_array_index (granted, gint64, 0) : fd_estates_only (store);
+      return TRUE;
+    }
+  if (fd_audit_actor (req, user, NULL, "login", "estate-required", FALSE))
+    {
+      g_auto(FdJsonWriter) extra = { 0 };
+      g_auto(GStrv) codes = fd_estate_codes (estates, granted);
+
+      fd_json_writer_init (&extra, 64);
+      fd_json_writer_member (&extra, "estates");
+      fd_json_writer_begin_array (&extra);
+      for (guint i = 0; codes[i] != NULL; i++)
+        fd_json_writer_string (&extra, codes[i]);
+      fd_json_writer_end_array (&extra);
+      fd_reply_error_full (req, FD_ERROR_ESTATE_REQUIRED,
+                           "This account belongs to several estates: name one", "estate", &extra);
+    }
+  return FALSE;
+}
+
+/* {"token"?, "expires_at", then with @user: "user", "policy", "locked",
+ * "estate"}: the answers of sign-in, session and unlock. */
 static void
 reply_session (FdRequest          *req,
                guint               status,
@@ -141,6 +232,7 @@ reply_session (FdRequest          *req,
       fd_json_writer_end_object (&w);
       fd_json_writer_bool_member (&w, "locked", locked);
       fd_rules_write_session (&w, req->server, user);
+      write_estate (&w, req->server->store, req->estate_id);
     }
   fd_json_writer_end_object (&w);
   /* the token is in the text: wipe it once the message has its copy */
@@ -165,6 +257,9 @@ login_done (FdRequest *req,
   fd_body_string (req, "workstation", FALSE, 64, &workstation);
   /* Read the account again: it may have changed while we hashed. */
   user = FD_STORE_CALL (server->store, user_by_name, username);
+  /* its failures, locks and alerts are its estate's (issue 11) */
+  req->estate_id = home_estate (server->store, user);
+  fd_request_enter (req);
 
   if (user == NULL || !ok)
     {
@@ -202,6 +297,11 @@ login_done (FdRequest *req,
       user->locked_until = 0;
       FD_STORE_CALL (server->store, user_update, user, NULL);
     }
+  /* The estate, once the password is known to be right (issue 11). */
+  if (!settle_estate (req, user, &session.estate_id))
+    return;
+  req->estate_id = session.estate_id;
+  fd_request_enter (req);
 
   /* The session and its "login" entry commit together (a crash between
    * them must not leave a session nobody logged). */
@@ -252,7 +352,7 @@ fd_routes_session_login (FdRequest *req)
   FdServer *server = req->server;
   g_autoptr(FdUserRecord) user = NULL;
   g_autoptr(GError) error = NULL;
-  const char *username, *password, *workstation;
+  const char *username, *password, *workstation, *estate;
   gint64 now = fd_now (), locked_until = 0;
   FdLoginAttempt attempt;
   guint retry_after = 0;
@@ -273,6 +373,9 @@ fd_routes_session_login (FdRequest *req)
                       "workstation");
       return;
     }
+  /* "estate" is only read after the password (settle_estate); its type now */
+  if (!fd_body_string (req, "estate", FALSE, 32, &estate))
+    return;
 
   /* Per source address first: a flood costs no store write and no hash. */
   if (!fd_rate_limit_take (server->sign_in_limit, req->ip, g_get_monotonic_time (), &retry_after))
@@ -283,6 +386,8 @@ fd_routes_session_login (FdRequest *req)
     }
 
   user = FD_STORE_CALL (server->store, user_by_name, username);
+  req->estate_id = home_estate (server->store, user);   /* issue 11 */
+  fd_request_enter (req);
   /* A lock (the name's, or the account's) is answered without a hash. */
   if (user != NULL && account_locked (user, now))
     {

@@ -133,7 +133,8 @@ fd_routes_visitors_list (FdRequest *req)
           FdVisitorRecord *v = g_ptr_array_index (batch, i);
 
           after = v->id;
-          if (!visitor_matches (v, q))
+          /* another estate's visitor is not in this log (issue 11) */
+          if (!fd_request_sees_estate (req, v->estate_id) || !visitor_matches (v, q))
             continue;
           if (n == limit)
             {
@@ -268,8 +269,12 @@ fd_routes_visitors_checkout (FdRequest *req)
 
   if (!fd_require_role (req, "visitor-checkout", FD_ROLE_RECEPTION, FD_ROLE_MANAGER, FD_N_ROLES))
     return;
-  if (!fd_parse_id (req->segments[1], &id) ||
-      (v = FD_STORE_CALL (server->store, visitor_get, id)) == NULL)
+  if (fd_parse_id (req->segments[1], &id))
+    v = FD_STORE_CALL (server->store, visitor_get, id);
+  /* another estate's visitor is one that does not exist (issue 11) */
+  if (v != NULL && !fd_request_sees_estate (req, v->estate_id))
+    g_clear_pointer (&v, fd_visitor_record_free);
+  if (v == NULL)
     {
       if (fd_audit (req, "visitor-checkout", fd_parse_id (req->segments[1], &id) ? req->segments[1] : NULL,
                     NULL, NULL, NULL, FALSE))
@@ -353,6 +358,8 @@ fd_routes_visitors_export (FdRequest *req)
           g_autofree char *left = v->left_at ? fd_time_format_rfc3339 (v->left_at) : NULL;
 
           after = v->id;
+          if (!fd_request_sees_estate (req, v->estate_id))
+            continue;   /* issue 11 */
           g_array_append_val (exported, v->id);
           csv_field (csv, id), g_string_append_c (csv, ',');
           csv_field (csv, name), g_string_append_c (csv, ',');
@@ -376,4 +383,12 @@ fd_routes_visitors_export (FdRequest *req)
                                 "attachment; filename=\"visitors.csv\"");
   len = csv->len;
   fd_reply_data (req, 200, "text/csv; charset=utf-8", g_string_free (g_steal_pointer (&csv), FALSE), len);
+}
+
+/* The same quoting for the other CSV exports (the access review, issue 12). */
+void
+fd_csv_field (GString    *out,
+              const char *value)
+{
+  csv_field (out, value);
 }

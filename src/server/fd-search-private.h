@@ -24,6 +24,11 @@ G_BEGIN_DECLS
  *   'l' + mobile last four digits
  *   'P' + 1–4 characters of a clear plate
  *   'M' + 1–4 characters of a masked plate (none with '*')
+ *   'e'                               (every resident of the estate)
+ * Each key names its estate (issue 11), after the kind: "n12:张", so a
+ * list holds one estate's residents and a query of one estate walks its
+ * own lists only; a company-wide query (FD_ESTATE_ALL) takes the union of
+ * every estate's answer, each cut at the page size.
  * A query within those lengths is one exact list; a longer name or plate
  * query intersects the lists of its 2- (names) or 4-character (plates)
  * pieces and tests each common position with the real matcher. */
@@ -43,6 +48,7 @@ typedef struct
 typedef struct
 {
   gint64   id;
+  gint64   estate_id;     /* issue 11 */
   gunichar surname;
   char     last4[5];
   char    *initials;      /* "zs,zz": every initials string, comma-separated */
@@ -58,11 +64,13 @@ struct _FdSearchIndex
   GRWLock     lock;        /* readers: queries and lookups; writer: add */
   GArray     *entries;     /* Entry, ascending id */
   GHashTable *postings[N_TABLES];   /* sets of Postings*, by key */
+  GArray     *estates;     /* gint64, ascending: the estates of the entries */
 };
 
-/* fd-search.c: the list of the key (@kind, @text[0..len)), or NULL. */
+/* fd-search.c: the list of the key (@kind, @estate, @text[0..len)), or NULL. */
 const Postings *fd_search_lookup_key  (FdSearchIndex *self,
                                        char           kind,
+                                       gint64         estate,
                                        const char    *text,
                                        gsize          len);
 /* fd-search.c: the first position whose id is greater than @after_id. */

@@ -313,12 +313,14 @@ static void
 collect_key (FdSearchIndex *self,
              guint         *steps,
              char           kind,
+             gint64         estate,
              const char    *text,
              guint32        start,
              guint          limit,
              GArray        *hits)
 {
-  collect_one (self, steps, fd_search_lookup_key (self, kind, text, strlen (text)), start, limit, hits);
+  collect_one (self, steps, fd_search_lookup_key (self, kind, estate, text, strlen (text)), start,
+               limit, hits);
 }
 
 /* Substring search for @text: one exact list when it has at most @gram
@@ -327,6 +329,7 @@ static void
 collect_substring (FdSearchIndex  *self,
                    guint          *steps,
                    char            kind,
+                   gint64          estate,
                    const char     *text,
                    guint           gram,
                    guint32         start,
@@ -342,7 +345,7 @@ collect_substring (FdSearchIndex  *self,
     return;
   if ((guint) g_utf8_strlen (text, -1) <= gram)
     {
-      collect_key (self, steps, kind, text, start, limit, hits);
+      collect_key (self, steps, kind, estate, text, start, limit, hits);
       return;
     }
   for (const char *p = text; *p && n < MAX_LISTS; p = g_utf8_next_char (p))
@@ -354,7 +357,7 @@ collect_substring (FdSearchIndex  *self,
         end = g_utf8_next_char (end);
       if (k < gram)
         break;
-      lists[n] = fd_search_lookup_key (self, kind, p, end - p);
+      lists[n] = fd_search_lookup_key (self, kind, estate, p, end - p);
       if (lists[n] == NULL)
         return;
       n++;
@@ -412,6 +415,44 @@ positions_to_ids (FdSearchIndex *self,
   return ids;
 }
 
+/* The hits of one estate's lists (issue 11). */
+static void
+query_estate (FdSearchIndex       *self,
+              const Query         *qp,
+              const FdSearchScope *scope,
+              gint64               estate,
+              guint32              start,
+              guint                limit,
+              guint               *steps,
+              GArray              *hits)
+{
+  const char *q = qp->q;
+
+  if (*q == '\0')
+    {
+      collect_key (self, steps, 'e', estate, "", start, limit, hits);
+      return;
+    }
+  /* Each kind yields its first @limit hits after the cursor; the first
+   * @limit of their union are the answer. */
+  if (scope->name_substring)
+    collect_substring (self, steps, 'n', estate, q, NAME_GRAM, start, match_name, qp, limit, hits);
+  if (scope->name_surname && qp->n_chars == 1)
+    collect_key (self, steps, 's', estate, q, start, limit, hits);
+  if (scope->pinyin && qp->pinyin_ok)
+    collect_key (self, steps, 'p', estate, qp->pinyin, start, limit, hits);
+  if (room_allowed (scope, qp))
+    collect_key (self, steps, 'r', estate, qp->room_key, start, limit, hits);
+  if (scope->last4 && qp->last4_ok)
+    collect_key (self, steps, 'l', estate, q, start, limit, hits);
+  if (scope->plates == FD_SEARCH_PLATES_CLEAR)
+    collect_substring (self, steps, 'P', estate, qp->plate_q, PLATE_GRAM, start, match_clear_plates,
+                       qp, limit, hits);
+  if (scope->plates == FD_SEARCH_PLATES_MASKED)
+    collect_substring (self, steps, 'M', estate, qp->plate_q, PLATE_GRAM, start,
+                       match_masked_plates, qp, limit, hits);
+}
+
 static GArray *
 query_locked (FdSearchIndex       *self,
               const char          *q,
@@ -426,7 +467,7 @@ query_locked (FdSearchIndex       *self,
   GArray *ids;
   Query qp;
 
-  if (*q == '\0')
+  if (*q == '\0' && scope->estate_id == FD_ESTATE_ALL)
     {
       ids = g_array_new (FALSE, FALSE, sizeof (gint64));
       for (guint i = start; i < self->entries->len && ids->len < limit; i++, (*steps)++)
@@ -435,25 +476,14 @@ query_locked (FdSearchIndex       *self,
     }
 
   query_parse (&qp, q);
-
-  /* Each kind yields its first @limit hits after the cursor; the first
-   * @limit of their union are the answer. */
-  if (scope->name_substring)
-    collect_substring (self, steps, 'n', q, NAME_GRAM, start, match_name, &qp, limit, hits);
-  if (scope->name_surname && qp.n_chars == 1)
-    collect_key (self, steps, 's', q, start, limit, hits);
-  if (scope->pinyin && qp.pinyin_ok)
-    collect_key (self, steps, 'p', qp.pinyin, start, limit, hits);
-  if (room_allowed (scope, &qp))
-    collect_key (self, steps, 'r', qp.room_key, start, limit, hits);
-  if (scope->last4 && qp.last4_ok)
-    collect_key (self, steps, 'l', q, start, limit, hits);
-  if (scope->plates == FD_SEARCH_PLATES_CLEAR)
-    collect_substring (self, steps, 'P', qp.plate_q, PLATE_GRAM, start, match_clear_plates, &qp,
-                       limit, hits);
-  if (scope->plates == FD_SEARCH_PLATES_MASKED)
-    collect_substring (self, steps, 'M', qp.plate_q, PLATE_GRAM, start, match_masked_plates, &qp,
-                       limit, hits);
+  /* One estate's lists, or (company-wide) each estate's in turn: every
+   * estate yields at most @limit hits per kind, the union is cut below. */
+  if (scope->estate_id != FD_ESTATE_ALL)
+    query_estate (self, &qp, scope, scope->estate_id, start, limit, steps, hits);
+  else
+    for (guint i = 0; i < self->estates->len; i++)
+      query_estate (self, &qp, scope, g_array_index (self->estates, gint64, i), start, limit,
+                    steps, hits);
 
   ids = positions_to_ids (self, hits, limit, summaries);
   query_clear (&qp);
@@ -508,7 +538,8 @@ fd_search_index_query_scan (FdSearchIndex       *self,
   for (guint i = 0; i < self->entries->len && ids->len < limit; i++)
     {
       const Entry *e = &g_array_index (self->entries, Entry, i);
-      if (e->id > after_id && entry_matches (e, &qp, scope))
+      if (e->id > after_id && entry_matches (e, &qp, scope) &&
+          (scope->estate_id == FD_ESTATE_ALL || e->estate_id == scope->estate_id))
         g_array_append_val (ids, e->id);
     }
   g_rw_lock_reader_unlock (&self->lock);

@@ -58,6 +58,7 @@ fd_search_index_new (void)
 
   g_rw_lock_init (&self->lock);
   self->entries = g_array_new (FALSE, TRUE, sizeof (Entry));
+  self->estates = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_array_set_clear_func (self->entries, entry_clear);
   for (guint t = 0; t < N_TABLES; t++)
     self->postings[t] = g_hash_table_new_full (postings_hash, postings_equal, postings_free, NULL);
@@ -69,17 +70,38 @@ static void  post_entry (FdSearchIndex          *self,
                          guint32                 pos,
                          guint                   tables);
 
+/* Keeps the estates of the entries, ascending (issue 11). */
+static void
+note_estate (FdSearchIndex *self,
+             gint64         estate)
+{
+  guint i;
+
+  for (i = 0; i < self->estates->len; i++)
+    {
+      gint64 known = g_array_index (self->estates, gint64, i);
+      if (known == estate)
+        return;
+      if (known > estate)
+        break;
+    }
+  g_array_insert_val (self->estates, i, estate);
+}
+
 static void
 add_store_entry (const FdResidentRecord *resident,
                  gpointer                user_data)
 {
-  GArray *entries = user_data;
+  FdSearchIndex *self = user_data;
+  GArray *entries = self->entries;
   Entry e;
 
   if (entries->len > 0 && g_array_index (entries, Entry, entries->len - 1).id >= resident->id)
     g_return_if_reached ();
   e = entry_new (resident);
   g_array_append_val (entries, e);
+  if (entries->len == 1 || g_array_index (entries, Entry, entries->len - 2).estate_id != e.estate_id)
+    note_estate (self, e.estate_id);
 }
 
 typedef struct
@@ -120,7 +142,7 @@ fd_search_index_new_from_store (FdStore *store)
   guint keys = 0;
 
   g_rw_lock_writer_lock (&self->lock);
-  FD_STORE_CALL (store, resident_foreach, add_store_entry, self->entries);
+  FD_STORE_CALL (store, resident_foreach, add_store_entry, self);
   for (guint t = 0; t < N_TABLES; t++)
     {
       fillers[t] = (Filler) { self, t };
@@ -144,6 +166,7 @@ fd_search_index_free (FdSearchIndex *self)
   if (self == NULL)
     return;
   g_array_unref (self->entries);
+  g_array_unref (self->estates);
   for (guint t = 0; t < N_TABLES; t++)
     g_hash_table_unref (self->postings[t]);
   g_rw_lock_clear (&self->lock);
@@ -168,41 +191,65 @@ typedef union
   char     space[sizeof (Postings) + MAX_KEY];
 } Probe;
 
+/* The estate part of a key: "12:" (issue 11). */
+#define ESTATE_TAG_MAX 24
+
+/* Writes the key (@kind, @estate, @text[0..len)) into @key (MAX_KEY
+ * bytes); its length, or 0 when it does not fit. */
+static gsize
+make_key (char       *key,
+          char        kind,
+          gint64      estate,
+          const char *text,
+          gsize       len)
+{
+  gsize tag;
+
+  if (len + ESTATE_TAG_MAX + 2 > MAX_KEY)
+    return 0;
+  key[0] = kind;
+  tag = g_snprintf (key + 1, ESTATE_TAG_MAX, "%" G_GINT64_FORMAT ":", estate);
+  memcpy (key + 1 + tag, text, len);
+  key[1 + tag + len] = '\0';
+  return 1 + tag + len;
+}
+
 const Postings *
 fd_search_lookup_key (FdSearchIndex *self,
                       char           kind,
+                      gint64         estate,
                       const char    *text,
                       gsize          len)
 {
   Probe probe;
 
-  if (len + 2 > MAX_KEY)
+  if (make_key (probe.probe.key, kind, estate, text, len) == 0)
     return NULL;
-  probe.probe.key[0] = kind;
-  memcpy (probe.probe.key + 1, text, len);
-  probe.probe.key[len + 1] = '\0';
   return g_hash_table_lookup (self->postings[table_of (kind)], &probe.probe);
 }
 
-/* Appends @pos to the list of the key (@kind, @text[0..len)) unless it
- * already ends with it. */
+/* Appends @pos to the list of the key (@kind, @estate, @text[0..len))
+ * unless it already ends with it. */
 static void
 post (FdSearchIndex *self,
       char           kind,
+      gint64         estate,
       const char    *text,
       gsize          len,
       guint32        pos)
 {
   Postings *list;
 
-  if (len + 2 > MAX_KEY)
-    return;
-  list = (Postings *) fd_search_lookup_key (self, kind, text, len);
+  list = (Postings *) fd_search_lookup_key (self, kind, estate, text, len);
   if (list == NULL)
     {
-      list = g_malloc0 (sizeof (Postings) + len + 2);
-      list->key[0] = kind;
-      memcpy (list->key + 1, text, len);
+      Probe probe;
+      gsize key_len = make_key (probe.probe.key, kind, estate, text, len);
+
+      if (key_len == 0)
+        return;
+      list = g_malloc0 (sizeof (Postings) + key_len + 1);
+      memcpy (list->key, probe.probe.key, key_len + 1);
       g_hash_table_add (self->postings[table_of (kind)], list);
     }
   if (list->len > 0 && list->data[list->len - 1] == pos)
@@ -219,6 +266,7 @@ post (FdSearchIndex *self,
 static void
 post_grams (FdSearchIndex *self,
             char           kind,
+            gint64         estate,
             const char    *text,
             guint          max_chars,
             guint32        pos)
@@ -230,7 +278,7 @@ post_grams (FdSearchIndex *self,
       for (guint n = 0; n < max_chars && *end && *end != '*'; n++)
         {
           end = g_utf8_next_char (end);
-          post (self, kind, p, end - p, pos);
+          post (self, kind, estate, p, end - p, pos);
         }
     }
 }
@@ -250,6 +298,7 @@ fd_search_room_split (const char  *room,
 
 static void
 post_room (FdSearchIndex *self,
+           gint64         estate,
            const char    *room,
            guint32        pos)
 {
@@ -257,12 +306,12 @@ post_room (FdSearchIndex *self,
   const char *unit_end, *number;
 
   fd_search_room_split (room, &unit_end, &number);
-  post (self, 'r', room, dash1 ? (gsize) (dash1 - room) : strlen (room), pos);
+  post (self, 'r', estate, room, dash1 ? (gsize) (dash1 - room) : strlen (room), pos);
   if (unit_end != NULL)
-    post (self, 'r', room, unit_end - room, pos);
+    post (self, 'r', estate, room, unit_end - room, pos);
   if (number != NULL)
     for (const char *p = number; *p; p++)
-      post (self, 'r', room, p + 1 - room, pos);
+      post (self, 'r', estate, room, p + 1 - room, pos);
 }
 
 /* The entry (and its list-item summary) of @r. */
@@ -275,6 +324,7 @@ entry_new (const FdResidentRecord *r)
 
   s = e.summary = g_new0 (FdResidentRecord, 1);
   s->id = e.id = r->id;
+  s->estate_id = e.estate_id = r->estate_id;
   s->name = g_strdup (r->name ? r->name : "");
   s->room = g_strdup (r->room ? r->room : "");
   s->phone_masked = g_strdup (r->phone_masked);
@@ -303,29 +353,32 @@ post_entry (FdSearchIndex *self,
 {
   const Entry *e = &g_array_index (self->entries, Entry, pos);
   const FdResidentRecord *s = e->summary;
+  gint64 estate = e->estate_id;
 
 #define WANT(kind) ((tables & (1u << table_of (kind))) != 0)
+  if (WANT ('e'))
+    post (self, 'e', estate, "", 0, pos);
   if (WANT ('n'))
-    post_grams (self, 'n', s->name, NAME_GRAM, pos);
+    post_grams (self, 'n', estate, s->name, NAME_GRAM, pos);
   if (WANT ('s') && e->surname)
-    post (self, 's', s->name, g_utf8_next_char (s->name) - s->name, pos);
+    post (self, 's', estate, s->name, g_utf8_next_char (s->name) - s->name, pos);
   if (WANT ('r'))
-    post_room (self, s->room, pos);
+    post_room (self, estate, s->room, pos);
   if (WANT ('l') && e->last4[0])
-    post (self, 'l', e->last4, 4, pos);
+    post (self, 'l', estate, e->last4, 4, pos);
   if (WANT ('p'))
     {
       g_auto(GStrv) initials = g_strsplit (e->initials, ",", 0);
       for (guint i = 0; initials[i] != NULL; i++)
         for (gsize n = 2; n <= 4 && n <= strlen (initials[i]); n++)
-          post (self, 'p', initials[i], n, pos);
+          post (self, 'p', estate, initials[i], n, pos);
     }
   for (guint i = 0; s->plates[i] != NULL; i++)
     {
       if (WANT ('P'))
-        post_grams (self, 'P', s->plates[i], PLATE_GRAM, pos);
+        post_grams (self, 'P', estate, s->plates[i], PLATE_GRAM, pos);
       if (WANT ('M'))
-        post_grams (self, 'M', s->plates_masked[i], PLATE_GRAM, pos);
+        post_grams (self, 'M', estate, s->plates_masked[i], PLATE_GRAM, pos);
     }
 #undef WANT
 }
@@ -346,6 +399,7 @@ fd_search_index_add (FdSearchIndex          *self,
     }
   e = entry_new (r);
   g_array_append_val (self->entries, e);
+  note_estate (self, e.estate_id);
   post_entry (self, pos, (1u << N_TABLES) - 1);
   g_rw_lock_writer_unlock (&self->lock);
 }

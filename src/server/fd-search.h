@@ -30,6 +30,8 @@ typedef struct
   guint          room_segments;    /* 0 none, 2 building-unit, 3 full room */
   gboolean       last4;
   FdSearchPlates plates;
+  /* issue 11: only this estate's residents; FD_ESTATE_ALL (0) every one */
+  gint64         estate_id;
 } FdSearchScope;
 
 typedef struct _FdSearchIndex FdSearchIndex;

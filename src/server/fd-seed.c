@@ -6,6 +6,7 @@
 #include "fd-crypto.h"
 #include "fd-demo-data.h"
 #include "fd-error.h"
+#include "fd-estates.h"
 #include "fd-field.h"
 #include "fd-pinyin.h"
 #include "fd-policy.h"
@@ -31,9 +32,50 @@ fd_seed_audit_cli (FdStore     *store,
   entry.target = g_strdup (target);
   entry.reason_text = g_strdup (detail);
   entry.outcome = g_strdup ("allowed");
+  /* company-wide, but in a one-estate office that estate's (issue 11) */
+  entry.estate_id = store->scope != FD_ESTATE_ALL ? store->scope : fd_estates_only (store);
   ok = FD_STORE_CALL (store, audit_append, &entry, error);
   fd_audit_entry_clear (&entry);
   return ok;
+}
+
+static char *
+hash_password (const char  *password,
+               GError     **error)
+{
+  if (password == NULL || g_utf8_strlen (password, -1) < 8)
+    {
+      g_set_error (error, FD_ERROR, FD_ERROR_CONFIG, "Passwords have at least 8 characters");
+      return NULL;
+    }
+  return fd_password_hash (password, error);
+}
+
+/* Writes an account with its password hash and estates (issue 11). */
+static gboolean
+add_user_hashed (FdStore      *store,
+                 const char   *username,
+                 const char   *display_name,
+                 const char   *role,
+                 const char   *hash,
+                 const GArray *estates,
+                 GError      **error)
+{
+  g_autofree char *target = NULL;
+  FdUserRecord user = { 0 };
+
+  user.username = (char *) username;
+  user.display_name = (char *) display_name;
+  user.role = (char *) role;
+  user.password_hash = (char *) hash;
+  user.id = FD_STORE_CALL (store, user_insert, &user, error);
+  if (user.id == 0)
+    return FALSE;
+  if (!FD_STORE_CALL (store, user_estates_set, user.id, (const gint64 *) (gpointer) estates->data,
+                      estates->len, error))
+    return FALSE;
+  target = g_strdup_printf ("%" G_GINT64_FORMAT, user.id);
+  return fd_seed_audit_cli (store, "account-change", target, role, error);
 }
 
 gboolean
@@ -45,9 +87,18 @@ fd_seed_add_user (FdStore     *store,
                   const char  *actor,
                   GError     **error)
 {
-  g_autofree char *hash = NULL;
-  g_autofree char *target = NULL;
-  FdUserRecord user = { 0 };
+  return fd_seed_add_user_estates (store, username, display_name, role, password, NULL, error);
+}
+
+gboolean
+fd_seed_check_user (FdStore            *store,
+                    const char         *username,
+                    const char         *role,
+                    const char * const *estates,
+                    GArray            **ids,
+                    GError            **error)
+{
+  g_autoptr(GError) local = NULL;
 
   if (!fd_username_valid (username))
     {
@@ -61,23 +112,33 @@ fd_seed_add_user (FdStore     *store,
                    "Unknown role; use reception, patrol, finance, manager, auditor or admin");
       return FALSE;
     }
-  if (password == NULL || g_utf8_strlen (password, -1) < 8)
+  *ids = fd_estates_for_role (store, role, estates, &local);
+  if (*ids == NULL)
     {
-      g_set_error (error, FD_ERROR, FD_ERROR_CONFIG, "Passwords have at least 8 characters");
+      g_set_error_literal (error, FD_ERROR, FD_ERROR_CONFIG, local->message);
       return FALSE;
     }
-  hash = fd_password_hash (password, error);
+  return TRUE;
+}
+
+gboolean
+fd_seed_add_user_estates (FdStore            *store,
+                          const char         *username,
+                          const char         *display_name,
+                          const char         *role,
+                          const char         *password,
+                          const char * const *estates,
+                          GError            **error)
+{
+  g_autofree char *hash = NULL;
+  g_autoptr(GArray) ids = NULL;
+
+  if (!fd_seed_check_user (store, username, role, estates, &ids, error))
+    return FALSE;
+  hash = hash_password (password, error);
   if (hash == NULL)
     return FALSE;
-  user.username = (char *) username;
-  user.display_name = (char *) display_name;
-  user.role = (char *) role;
-  user.password_hash = hash;
-  user.id = FD_STORE_CALL (store, user_insert, &user, error);
-  if (user.id == 0)
-    return FALSE;
-  target = g_strdup_printf ("%" G_GINT64_FORMAT, user.id);
-  return fd_seed_audit_cli (store, "account-change", target, role, error);
+  return add_user_hashed (store, username, display_name, role, hash, ids, error);
 }
 
 static const struct {
@@ -97,12 +158,13 @@ static const struct {
 #define SEED_BATCH 16384
 
 static gboolean
-seed_batch (FdStore     *store,
-            FdPinyin    *pinyin,
+seed_batch (FdStore      *store,
+            FdPinyin     *pinyin,
             guint64      seed,
             guint        first,
             guint        n,
-            GError     **error)
+            const GArray *estates,
+            GError      **error)
 {
   g_autofree FdDemoResident *demo = g_new0 (FdDemoResident, n);
   g_autofree FdResidentInput *inputs = g_new0 (FdResidentInput, n);
@@ -129,6 +191,8 @@ seed_batch (FdStore     *store,
       in->balance_cents = d->balance_cents;
       in->overdue = d->overdue;
       in->last_paid_at = d->last_paid_at;
+      /* spread evenly, interleaved: resident k lives in estate k mod N */
+      in->estate_id = g_array_index (estates, gint64, (first + i) % estates->len);
     }
 
   if (store->backend->resident_insert_many != NULL)
@@ -145,6 +209,86 @@ seed_batch (FdStore     *store,
   return ok;
 }
 
+/* The demo's estates (issue 11): none asked for, the one estate "main";
+ * N, "e1"…"eN", the first being "main" renamed. Their ids into @ids. */
+static gboolean
+seed_estates (FdStore  *store,
+              guint     n_estates,
+              GArray   *ids,
+              GError  **error)
+{
+  g_autoptr(GPtrArray) estates = FD_STORE_CALL0 (store, estate_list);
+
+  if (n_estates == 0)
+    {
+      if (estates->len == 0)
+        {
+          g_set_error (error, FD_ERROR, FD_ERROR_CONFIG, "The store holds no estate");
+          return FALSE;
+        }
+      g_array_append_val (ids, ((FdEstateRecord *) estates->pdata[0])->id);
+      return TRUE;
+    }
+  for (guint k = 1; k <= n_estates; k++)
+    {
+      g_autofree char *code = g_strdup_printf ("e%u", k);
+      g_autofree char *name = g_strdup_printf ("小区 %u Estate %u", k, k);
+      FdEstateRecord *e = fd_estate_find_code (estates, code);
+      FdEstateRecord *main_estate = fd_estate_find_code (estates, "main");
+      gint64 id;
+
+      if (e != NULL)
+        id = e->id;
+      else if (k == 1 && estates->len == 1 && main_estate != NULL &&
+               store->backend->estate_update != NULL)
+        {
+          if (!FD_STORE_CALL (store, estate_update, main_estate->id, code, name, error))
+            return FALSE;
+          id = main_estate->id;
+        }
+      else if ((id = FD_STORE_CALL (store, estate_insert, code, name, error)) == 0)
+        return FALSE;
+      g_array_append_val (ids, id);
+    }
+  return TRUE;
+}
+
+static gboolean
+seed_demo_accounts (FdStore      *store,
+                    const char   *password,
+                    const GArray *estates,
+                    gboolean      per_estate,
+                    GError      **error)
+{
+  static const char *estate_roles[] = { "reception", "patrol", "finance", "manager" };
+  g_autofree char *hash = NULL;
+  g_autoptr(GArray) none = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) first = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  /* one hash for every demo account: they share the password */
+  hash = hash_password (password, error);
+  if (hash == NULL)
+    return FALSE;
+  g_array_append_val (first, g_array_index (estates, gint64, 0));
+  for (guint i = 0; i < G_N_ELEMENTS (demo_accounts); i++)
+    if (!add_user_hashed (store, demo_accounts[i].username, demo_accounts[i].display_name,
+                          demo_accounts[i].username, hash,
+                          fd_role_company_wide_ok (demo_accounts[i].username) ? none : first,
+                          error))
+      return FALSE;
+  for (guint k = 0; per_estate && k < estates->len; k++)
+    for (guint r = 0; r < G_N_ELEMENTS (estate_roles); r++)
+      {
+        g_autoptr(GArray) one = g_array_new (FALSE, FALSE, sizeof (gint64));
+        g_autofree char *username = g_strdup_printf ("%s-e%u", estate_roles[r], k + 1);
+
+        g_array_append_val (one, g_array_index (estates, gint64, k));
+        if (!add_user_hashed (store, username, username, estate_roles[r], hash, one, error))
+          return FALSE;
+      }
+  return TRUE;
+}
+
 gboolean
 fd_seed_demo (FdStore     *store,
               guint        n_residents,
@@ -152,19 +296,27 @@ fd_seed_demo (FdStore     *store,
               const char  *password,
               GError     **error)
 {
+  return fd_seed_demo_estates (store, n_residents, 0, seed, password, error);
+}
+
+gboolean
+fd_seed_demo_estates (FdStore     *store,
+                      guint        n_residents,
+                      guint        n_estates,
+                      guint64      seed,
+                      const char  *password,
+                      GError     **error)
+{
   g_autoptr(FdPinyin) pinyin = NULL;
   g_autoptr(GPtrArray) users = FD_STORE_CALL0 (store, user_list);
+  g_autoptr(GArray) estates = g_array_new (FALSE, FALSE, sizeof (gint64));
 
-  if (users->len == 0)
-    {
-      for (guint i = 0; i < G_N_ELEMENTS (demo_accounts); i++)
-        if (!fd_seed_add_user (store, demo_accounts[i].username, demo_accounts[i].display_name,
-                               demo_accounts[i].username, password, "(demo)", error))
-          return FALSE;
-      /* issue 12: demo accounts start with the rules acknowledged */
-      if (!fd_rules_acknowledge_all (store, error))
-        return FALSE;
-    }
+  if (!seed_estates (store, n_estates, estates, error))
+    return FALSE;
+  /* issue 12: demo accounts start with the rules acknowledged */
+  if (users->len == 0 && (!seed_demo_accounts (store, password, estates, n_estates > 0, error) ||
+                          !fd_rules_acknowledge_all (store, error)))
+    return FALSE;
 
   if (FD_STORE_CALL0 (store, resident_count) > 0 || n_residents == 0)
     return TRUE;
@@ -175,28 +327,34 @@ fd_seed_demo (FdStore     *store,
   if (!FD_STORE_CALL (store, begin, error))
     return FALSE;
   for (guint first = 0; first < n_residents; first += SEED_BATCH)
-    if (!seed_batch (store, pinyin, seed, first, MIN (SEED_BATCH, n_residents - first), error))
+    if (!seed_batch (store, pinyin, seed, first, MIN (SEED_BATCH, n_residents - first), estates,
+                     error))
       {
         FD_STORE_CALL0 (store, rollback);
         return FALSE;
       }
 
-  /* A few of today's visitors so the demo log is not empty. */
-  for (guint i = 0; i < 5; i++)
-    {
-      FdDemoResident d = { 0 };
-      g_autofree char *name = NULL;
-      g_autofree char *phone = NULL;
+  /* A few of today's visitors in each estate so the demo log is not
+   * empty; resident i*7*N+k lives in estate k. */
+  for (guint k = 0; k < estates->len; k++)
+    for (guint i = 0; i < 5; i++)
+      {
+        FdDemoResident d = { 0 };
+        g_autofree char *name = NULL;
+        g_autofree char *phone = NULL;
 
-      fd_demo_visitor_generate (seed, i, &name, &phone);
-      fd_demo_resident_generate (seed, i * 7, &d);
-      FD_STORE_CALL (store, visitor_insert, name, phone, NULL, d.room,
-                     i % 2 ? "快递 Delivery" : "探访 Visiting family", NULL,
-                     g_get_real_time () - (gint64) (5 - i) * 1800 * G_USEC_PER_SEC, "reception", NULL);
-      fd_demo_resident_clear (&d);
-      if (phone)
-        fd_secret_free (g_steal_pointer (&phone));
-    }
+        fd_demo_visitor_generate (seed, i + 5 * k, &name, &phone);
+        fd_demo_resident_generate (seed, i * 7 * estates->len + k, &d);
+        fd_store_set_scope (store, g_array_index (estates, gint64, k));
+        FD_STORE_CALL (store, visitor_insert, name, phone, NULL, d.room,
+                       i % 2 ? "快递 Delivery" : "探访 Visiting family", NULL,
+                       g_get_real_time () - (gint64) (5 - i) * 1800 * G_USEC_PER_SEC, "reception",
+                       NULL);
+        fd_store_set_scope (store, FD_ESTATE_ALL);
+        fd_demo_resident_clear (&d);
+        if (phone)
+          fd_secret_free (g_steal_pointer (&phone));
+      }
 
   if (!FD_STORE_CALL (store, commit, error))
     {

@@ -13,7 +13,34 @@ gboolean fd_seed_demo       (FdStore     *store,
                              const char  *password,
                              GError     **error);
 
-/* Adds one account; appends an account-change entry for @actor. */
+/* The same with @n_estates estates "e1"…"eN" (0: the one estate, kept
+ * as it is), the residents spread over them, and besides the six
+ * accounts (the four estate roles in e1) reception-eK, patrol-eK,
+ * finance-eK and manager-eK for each estate K (issue 11). */
+gboolean fd_seed_demo_estates (FdStore     *store,
+                               guint        n_residents,
+                               guint        n_estates,
+                               guint64      seed,
+                               const char  *password,
+                               GError     **error);
+/* Checks an account to add: its name, its role and the estates it is
+ * granted (codes, NULL: none named; fd_estates_for_role()), into @ids. */
+gboolean fd_seed_check_user   (FdStore            *store,
+                               const char         *username,
+                               const char         *role,
+                               const char * const *estates,
+                               GArray            **ids,
+                               GError            **error);
+/* fd_seed_add_user() with the estates named (NULL: none named). */
+gboolean fd_seed_add_user_estates (FdStore            *store,
+                                   const char         *username,
+                                   const char         *display_name,
+                                   const char         *role,
+                                   const char         *password,
+                                   const char * const *estates,
+                                   GError            **error);
+/* Adds one account (its estate: the office's only one, for the estate
+ * roles); appends an account-change entry for @actor. */
 gboolean fd_seed_add_user   (FdStore     *store,
                              const char  *username,
                              const char  *display_name,

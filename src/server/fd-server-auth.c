@@ -87,6 +87,8 @@ fd_request_authenticate (FdRequest *req,
     }
   req->user = user;
   req->role = fd_role_from_string (user->role);
+  /* issue 11: from here on the request is of the session's estate */
+  req->estate_id = session->estate_id;
   if (user->locked_until == -1 || user->locked_until > now)
     {
       FD_STORE_CALL (server->store, sessions_end_for_user, user->id, "locked", now);
@@ -108,6 +110,25 @@ fd_request_authenticate (FdRequest *req,
         g_warning ("Cannot record session activity: %s", error->message);
     }
   return TRUE;
+}
+
+void
+fd_request_enter (FdRequest *req)
+{
+  fd_store_set_scope (req->server->store, req->estate_id);
+}
+
+void
+fd_request_leave (FdRequest *req)
+{
+  fd_store_set_scope (req->server->store, FD_ESTATE_ALL);
+}
+
+gboolean
+fd_request_sees_estate (FdRequest *req,
+                        gint64     estate_id)
+{
+  return req->estate_id == FD_ESTATE_ALL || req->estate_id == estate_id;
 }
 
 gboolean

@@ -130,6 +130,8 @@ audit_write (FdRequest          *req,
   entry.reason_code = g_strdup (reason_code);
   entry.reason_text = g_strdup (reason_text);
   entry.outcome = g_strdup (allowed ? "allowed" : "denied");
+  /* explicit, not left to the scope at the time of writing (issue 11) */
+  entry.estate_id = req->estate_id;
 
   ok = open_transaction (req->server, &error) &&
        FD_STORE_CALL (req->server->store, audit_append, &entry, &error);

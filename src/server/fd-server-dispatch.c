@@ -56,6 +56,12 @@ static const Route routes[] = {
   { "POST",   "rules/acknowledge",     AUTH_SESSION,        fd_routes_rules_acknowledge },
   { "GET",    "rules/acknowledgments", AUTH_SESSION,        fd_routes_rules_acknowledgments },
   { "GET",    "incidents/radius",      AUTH_SESSION,        fd_routes_incident_radius },
+  /* issue 12: access review */
+  { "POST",   "reviews",               AUTH_SESSION,        fd_routes_reviews_open },
+  { "GET",    "reviews/*",             AUTH_SESSION,        fd_routes_reviews_get },
+  { "POST",   "reviews/*/decisions",   AUTH_SESSION,        fd_routes_reviews_decide },
+  { "POST",   "reviews/*/sign-off",    AUTH_SESSION,        fd_routes_reviews_sign_off },
+  { "GET",    "reviews/*/export",      AUTH_SESSION,        fd_routes_reviews_export },
 };
 
 static void
@@ -175,7 +181,10 @@ fd_server_dispatch_cb (SoupServer        *soup,
   if (route->auth == AUTH_SESSION && !fd_rules_gate (req))
     return;
 
+  /* The store reads and writes this request's estate only (issue 11). */
+  fd_request_enter (req);
   route->handler (req);
+  fd_request_leave (req);
   if (!req->in_thread)
     fd_request_release_when_committed (req, FALSE);
 }

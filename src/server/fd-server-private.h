@@ -52,6 +52,8 @@ struct _FdServer
   FdRateLimit   *sign_in_limit;
   /* Search queries run on these workers, off the main context (issue 13). */
   FdSearchPool  *search_pool;
+  /* issue 12: the minute check that disables accounts a review left undecided */
+  guint          review_check_id;
 };
 
 typedef struct _FdRequest FdRequest;
@@ -74,6 +76,10 @@ struct _FdRequest
   FdRole            role;
   char             *session_hash;  /* short hash for the audit log */
   gboolean          in_thread;     /* paused for a worker-thread job */
+  /* issue 11: the estate this request may touch (the session's; before
+   * a session exists, the one sign-in settles on); FD_ESTATE_ALL for a
+   * company-wide session. */
+  gint64            estate_id;
 };
 
 typedef void (*FdHandler) (FdRequest *req);
@@ -264,6 +270,33 @@ void        fd_reply_unauthenticated_full (FdRequest    *req,
 void        fd_request_release_when_committed (FdRequest *req,
                                                gboolean   paused);
 
+/* Estates (issue 11). The store's scope follows the request whose code
+ * runs on the main context: set on entering a handler or a worker's done
+ * callback (fd_request_enter), back to FD_ESTATE_ALL on leaving it.
+ * fd-server-auth.c. */
+void        fd_request_enter         (FdRequest         *req);
+void        fd_request_leave         (FdRequest         *req);
+/* The first wall: TRUE when the request may see a row of @estate_id. A
+ * row it may not see is answered exactly like one that does not exist. */
+gboolean    fd_request_sees_estate   (FdRequest         *req,
+                                      gint64             estate_id);
+
+/* fd-routes-estates.c: the "estates" member of /users bodies: NULL when
+ * absent; FALSE with the 400 sent when it is not a list of strings. */
+gboolean    fd_body_estates          (FdRequest         *req,
+                                      GStrv             *codes);
+/* The estate ids of an account of @role (fd_estates_for_role()); NULL
+ * with the 400 naming "estates" sent. */
+GArray     *fd_request_estates_for_role (FdRequest          *req,
+                                         const char         *role,
+                                         const char * const *codes);
+char      **fd_user_estate_codes     (FdStore           *store,
+                                      gint64             user_id);
+/* "estates": [codes] of @user_id, into the object @w is in. */
+void        fd_write_user_estates    (FdJsonWriter      *w,
+                                      FdStore           *store,
+                                      gint64             user_id);
+
 /* route groups (fd-routes-*.c) */
 void fd_routes_session_login   (FdRequest *req);
 void fd_routes_session_get     (FdRequest *req);
@@ -287,6 +320,17 @@ void fd_routes_incident_put    (FdRequest *req);
 void fd_routes_users_list      (FdRequest *req);
 void fd_routes_users_create    (FdRequest *req);
 void fd_routes_users_patch     (FdRequest *req);
+/* fd-routes-reviews.c (issue 12) */
+void fd_routes_reviews_open    (FdRequest *req);
+void fd_routes_reviews_get     (FdRequest *req);
+void fd_routes_reviews_decide  (FdRequest *req);
+void fd_routes_reviews_sign_off (FdRequest *req);
+void fd_routes_reviews_export  (FdRequest *req);
+/* fd-routes-visitors.c: one quoted CSV field, spreadsheet formulas neutralised */
+void fd_csv_field              (GString    *out,
+                                const char *value);
+/* fd-review.c: the check at start and each minute */
+void fd_review_checks_start    (FdServer  *server);
 
 /* helpers shared by route groups */
 /* The members of a user ("id", "username", "display_name", "role") and

@@ -30,7 +30,9 @@ thread_done_cb (gpointer user_data)
   ThreadJob *job = user_data;
   FdRequest *req = job->req;
 
+  fd_request_enter (req);
   job->done (req, job->result);
+  fd_request_leave (req);
   fd_request_release_when_committed (req, TRUE);
   return G_SOURCE_REMOVE;
 }

@@ -15,10 +15,20 @@
  * walking the audit chain) goes to worker threads while the message is
  * paused. */
 
+/* Test only: demo --test-clock-offset moves the server's clock (issue 12,
+ * the access review's 14-day deadline). Never set outside demo mode. */
+static gint64 test_clock_offset_usec;
+
+void
+fd_server_set_test_clock_offset (gint64 seconds)
+{
+  test_clock_offset_usec = seconds * G_USEC_PER_SEC;
+}
+
 gint64
 fd_now (void)
 {
-  return g_get_real_time ();
+  return g_get_real_time () + test_clock_offset_usec;
 }
 
 /* request lifetime */
@@ -118,6 +128,7 @@ fd_server_new (FdConfig  *config,
   server->purge_id = g_timeout_add_seconds (3600, purge_visitors_cb, server);
   server->witness = fd_witness_start (store, config->audit_witness, config->db_path,
                                       config->audit_witness_interval_s);
+  fd_review_checks_start (server);   /* issue 12 */
   return server;
 }
 
@@ -199,6 +210,7 @@ fd_server_free (FdServer *server)
   if (server == NULL)
     return;
   g_clear_handle_id (&server->purge_id, g_source_remove);
+  g_clear_handle_id (&server->review_check_id, g_source_remove);
   g_clear_handle_id (&server->shutdown_timeout_id, g_source_remove);
   if (server->awaiting_commit != NULL)
     fd_server_flush (server);

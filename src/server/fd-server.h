@@ -25,5 +25,9 @@ void      fd_server_shutdown     (FdServer   *server,
 /* Commits pending writes now and releases the answers waiting on them. */
 void      fd_server_flush        (FdServer   *server);
 void      fd_server_free         (FdServer   *server);
+/* TEST ONLY (demo --test-clock-offset): adds @seconds to the server's
+ * clock, fd_now(). The demo command is the only caller; serve has no
+ * way to set it. */
+void      fd_server_set_test_clock_offset (gint64 seconds);
 
 G_END_DECLS

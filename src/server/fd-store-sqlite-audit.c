@@ -12,7 +12,7 @@
 
 #define AUDIT_COLUMNS \
   "seq, at, actor, actor_id, role, session_hash, workstation, ip, action, target, field, " \
-  "reason_code, reason_text, outcome, prev_hash, hash"
+  "reason_code, reason_text, outcome, prev_hash, hash, estate_id"
 
 static void
 audit_from_row (sqlite3_stmt *stmt,
@@ -34,6 +34,7 @@ audit_from_row (sqlite3_stmt *stmt,
   e->outcome = col_text (stmt, 13);
   e->prev_hash = col_text (stmt, 14);
   e->hash = col_text (stmt, 15);
+  e->estate_id = sqlite3_column_int64 (stmt, 16);
 }
 
 #define GENESIS_HASH "0000000000000000000000000000000000000000000000000000000000000000"
@@ -112,6 +113,9 @@ fd_sqlite_audit_append (FdStore *store, FdAuditEntry *entry, GError **error)
   sqlite3_stmt *stmt;
   gboolean own_tx = sqlite3_get_autocommit (self->db);
 
+  /* the entry's estate, else the request's; 0 = company-wide (issue 11) */
+  if (!insert_estate (self, entry->estate_id, TRUE, &entry->estate_id, error))
+    return FALSE;
   if (own_tx && !step_once (self, "BEGIN IMMEDIATE", error))
     return FALSE;
 
@@ -135,7 +139,7 @@ fd_sqlite_audit_append (FdStore *store, FdAuditEntry *entry, GError **error)
   entry->hash = fd_audit_entry_compute_hash (entry);
 
   stmt = prep (self, "INSERT INTO audit_log (" AUDIT_COLUMNS ") "
-                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   if (stmt == NULL)
     goto fail;
   sqlite3_bind_int64 (stmt, 1, entry->seq);
@@ -154,6 +158,7 @@ fd_sqlite_audit_append (FdStore *store, FdAuditEntry *entry, GError **error)
   bind_text (stmt, 14, entry->outcome);
   bind_text (stmt, 15, entry->prev_hash);
   bind_text (stmt, 16, entry->hash);
+  sqlite3_bind_int64 (stmt, 17, entry->estate_id);
   if (sqlite3_step (stmt) != SQLITE_DONE)
     goto fail;
   sqlite3_reset (stmt);
@@ -181,13 +186,25 @@ GPtrArray *
 fd_sqlite_audit_list (FdStore *store, const FdAuditQuery *q)
 {
   GPtrArray *items = g_ptr_array_new_with_free_func ((GDestroyNotify) fd_audit_entry_free);
-  sqlite3_stmt *stmt = prep (SELF (store),
-                             "SELECT " AUDIT_COLUMNS " FROM audit_log WHERE "
-                             "(?1 IS NULL OR at >= ?1) AND (?2 IS NULL OR at < ?2) AND "
-                             "(?3 IS NULL OR actor = ?3) AND (?4 IS NULL OR action = ?4) AND "
-                             "(?5 = 0 OR seq < ?5) ORDER BY seq DESC LIMIT ?6");
+  sqlite3_stmt *stmt;
+
+  /* one estate's entries read the (estate_id, seq) index (issue 11) */
+  if (store->scope != FD_ESTATE_ALL)
+    stmt = prep (SELF (store),
+                 "SELECT " AUDIT_COLUMNS " FROM audit_log WHERE estate_id = ?7 AND "
+                 "(?1 IS NULL OR at >= ?1) AND (?2 IS NULL OR at < ?2) AND "
+                 "(?3 IS NULL OR actor = ?3) AND (?4 IS NULL OR action = ?4) AND "
+                 "(?5 = 0 OR seq < ?5) ORDER BY seq DESC LIMIT ?6");
+  else
+    stmt = prep (SELF (store),
+                 "SELECT " AUDIT_COLUMNS " FROM audit_log WHERE "
+                 "(?1 IS NULL OR at >= ?1) AND (?2 IS NULL OR at < ?2) AND "
+                 "(?3 IS NULL OR actor = ?3) AND (?4 IS NULL OR action = ?4) AND "
+                 "(?5 = 0 OR seq < ?5) ORDER BY seq DESC LIMIT ?6");
   if (stmt == NULL)
     return items;
+  if (store->scope != FD_ESTATE_ALL)
+    sqlite3_bind_int64 (stmt, 7, store->scope);
   bind_text (stmt, 1, q->since);
   bind_text (stmt, 2, q->until);
   bind_text (stmt, 3, q->actor);
@@ -212,11 +229,13 @@ fd_sqlite_audit_count (FdStore *store, gint64 actor_id, const char *action, cons
   if (distinct_targets)
     stmt = prep (SELF (store),
                  "SELECT count(DISTINCT target) FROM audit_log WHERE actor_id = ?1 AND action = ?2 "
-                 "AND at >= ?3 AND (?4 IS NULL OR outcome = ?4) AND (?5 IS NULL OR target = ?5)");
+                 "AND at >= ?3 AND (?4 IS NULL OR outcome = ?4) AND (?5 IS NULL OR target = ?5) "
+                 "AND (?6 = 0 OR estate_id = ?6)");
   else
     stmt = prep (SELF (store),
                  "SELECT count(*) FROM audit_log WHERE actor_id = ?1 AND action = ?2 "
-                 "AND at >= ?3 AND (?4 IS NULL OR outcome = ?4) AND (?5 IS NULL OR target = ?5)");
+                 "AND at >= ?3 AND (?4 IS NULL OR outcome = ?4) AND (?5 IS NULL OR target = ?5) "
+                 "AND (?6 = 0 OR estate_id = ?6)");
   if (stmt == NULL)
     return G_MAXUINT;
   sqlite3_bind_int64 (stmt, 1, actor_id);
@@ -224,6 +243,7 @@ fd_sqlite_audit_count (FdStore *store, gint64 actor_id, const char *action, cons
   bind_text (stmt, 3, since);
   bind_text (stmt, 4, outcome);
   bind_text (stmt, 5, target);
+  bind_scope (SELF (store), stmt, 6);
   if (sqlite3_step (stmt) != SQLITE_ROW)
     {
       sqlite3_reset (stmt);

@@ -102,6 +102,25 @@ fetch_one (sqlite3_stmt *stmt,
   return row;
 }
 
+/* The one row of @sql (which takes the id as ?1 and, when @scoped, the
+ * store's scope as ?2), as @read makes it, or NULL. */
+static inline gpointer
+fetch_by_id_full (FdStoreSqlite *self,
+                  const char    *sql,
+                  gint64         id,
+                  gboolean       scoped,
+                  gpointer     (*read) (sqlite3_stmt *))
+{
+  sqlite3_stmt *stmt = prep (self, sql);
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, id);
+  if (scoped)
+    sqlite3_bind_int64 (stmt, 2, self->parent.scope);
+  return fetch_one (stmt, read);
+}
+
 /* The one row of @sql (which takes the id as its only parameter), as
  * @read makes it, or NULL. */
 static inline gpointer
@@ -110,12 +129,7 @@ fetch_by_id (FdStoreSqlite *self,
              gint64         id,
              gpointer     (*read) (sqlite3_stmt *))
 {
-  sqlite3_stmt *stmt = prep (self, sql);
-
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_int64 (stmt, 1, id);
-  return fetch_one (stmt, read);
+  return fetch_by_id_full (self, sql, id, FALSE, read);
 }
 
 static inline gpointer
@@ -199,6 +213,55 @@ make_aad (const char *table,
   return g_strdup_printf ("%s:%" G_GINT64_FORMAT ":%s", table, id, column);
 }
 
+/* Estates (issue 11): the estate an insert writes, following fd-store.h:
+ * the record's @estate_id, or the store's scope when that is 0. FALSE
+ * (with @error) when the two disagree, or when neither names an estate
+ * and @company_wide_ok (sessions, audit entries, alerts may be 0) is not
+ * set. */
+static inline gboolean
+insert_estate (FdStoreSqlite  *self,
+               gint64          estate_id,
+               gboolean        company_wide_ok,
+               gint64         *out,
+               GError        **error)
+{
+  gint64 scope = self->parent.scope;
+
+  if (estate_id != 0 && scope != FD_ESTATE_ALL && estate_id != scope)
+    {
+      g_set_error (error, FD_ERROR, FD_ERROR_INTERNAL,
+                   "A write for estate %" G_GINT64_FORMAT " in a request of estate %"
+                   G_GINT64_FORMAT, estate_id, scope);
+      return FALSE;
+    }
+  *out = estate_id != 0 ? estate_id : scope;
+  if (*out == 0 && !company_wide_ok)
+    {
+      g_set_error (error, FD_ERROR, FD_ERROR_INTERNAL, "A write that names no estate");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The scope a read filters on: "(?N = 0 OR estate_id = ?N)" in the SQL. */
+static inline void
+bind_scope (FdStoreSqlite *self,
+            sqlite3_stmt  *stmt,
+            int            idx)
+{
+  sqlite3_bind_int64 (stmt, idx, self->parent.scope);
+}
+
+/* The one row of @sql (the id as ?1, the scope as ?2), as @read makes it, or NULL. */
+static inline gpointer
+fetch_by_id_scoped (FdStoreSqlite *self,
+                    const char    *sql,
+                    gint64         id,
+                    gpointer     (*read) (sqlite3_stmt *))
+{
+  return fetch_by_id_full (self, sql, id, TRUE, read);
+}
+
 /* The table's functions, one block per part. */
 
 /* fd-store-sqlite.c */
@@ -280,5 +343,25 @@ gboolean fd_sqlite_audit_subjects_add (FdStore *store, gint64 seq, char kind, co
                                        guint n_ids, GError **error);
 gboolean fd_sqlite_incident_radius (FdStore *store, gint64 actor_id, const char *from,
                                     const char *to, FdRadiusData *out, GError **error);
+/* fd-store-sqlite-estates.c (issue 11) */
+GPtrArray *fd_sqlite_estate_list (FdStore *store);
+gint64 fd_sqlite_estate_insert (FdStore *store, const char *code, const char *name, GError **error);
+GArray *fd_sqlite_user_estates (FdStore *store, gint64 user_id);
+gboolean fd_sqlite_user_estates_set (FdStore *store, gint64 user_id, const gint64 *ids,
+                                     guint n_ids, GError **error);
+gboolean fd_sqlite_estate_update (FdStore *store, gint64 id, const char *code, const char *name,
+                                  GError **error);
+/* fd-store-sqlite-reviews.c (issue 12, access review) */
+gint64 fd_sqlite_review_insert (FdStore *store, const FdReviewRecord *review,
+                                const gint64 *user_ids, guint n_users, GError **error);
+FdReviewRecord *fd_sqlite_review_get (FdStore *store, gint64 id);
+gboolean fd_sqlite_review_decide (FdStore *store, gint64 review_id, gint64 user_id,
+                                  const char *decision, const char *by, gint64 at, GError **error);
+gboolean fd_sqlite_review_sign_off (FdStore *store, gint64 review_id, const char *by, gint64 at,
+                                    GError **error);
+GArray *fd_sqlite_review_overdue (FdStore *store, gint64 now);
+GArray *fd_sqlite_activity_days (FdStore *store, const char *from_day, const char *to_day);
+gboolean fd_sqlite_user_last_sign_in (FdStore *store, gint64 user_id, gint64 *at,
+                                      char **workstation);
 
 G_END_DECLS

@@ -53,8 +53,8 @@ compare_keys (gconstpointer a,
   return x < y ? -1 : x > y;
 }
 
-/* Both read the index audit_actor_counts (actor_id, action, at, outcome,
- * target, role, field), which covers them, for the actor's entries in the
+/* Both read the index audit_actor_radius (actor_id, action, at, outcome,
+ * target, estate_id, role, field), which covers them, for the actor's entries in the
  * window; listings and exports then follow the seq into audit_subjects'
  * primary key, one row per subject shown (a quarter of bulk browsing is a
  * million). They are counted here, not with GROUP BY: its temporary
@@ -215,9 +215,58 @@ read_subject (sqlite3_stmt    *resident,
     {
       subject->name = col_text (stmt, 0);
       subject->room = col_text (stmt, 1);
+      subject->estate_id = sqlite3_column_int64 (stmt, 2);
     }
   sqlite3_reset (stmt);
   return rc == SQLITE_ROW || rc == SQLITE_DONE;
+}
+
+/* The second wall (issue 11): subjects of another estate, and what the
+ * account did to them, are not the caller's to see. A subject gone since
+ * (purged visitor) has estate 0 and stays, nameless. */
+static void
+drop_other_estates (FdRadiusData *out)
+{
+  g_autoptr(GHashTable) dropped = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GArray) keys = g_array_new (FALSE, FALSE, sizeof (gint64));
+  guint i;
+
+  for (i = 0; i < out->subjects->len; )
+    {
+      FdRadiusSubject *s = g_ptr_array_index (out->subjects, i);
+
+      if (s->estate_id == 0 || s->estate_id == out->scope)
+        {
+          i++;
+          continue;
+        }
+      {
+        gint64 key = s->id * 2 + (s->kind == FD_RADIUS_VISITOR);
+        g_array_append_val (keys, key);
+      }
+      g_free (s->name);
+      g_free (s->room);
+      g_free (s);
+      g_ptr_array_remove_index (out->subjects, i);
+    }
+  for (i = 0; i < keys->len; i++)
+    g_hash_table_add (dropped, &g_array_index (keys, gint64, i));
+  for (i = 0; i < out->touches->len; )
+    {
+      FdRadiusTouch *t = g_ptr_array_index (out->touches, i);
+      gint64 key = t->subject_id * 2 + (t->kind == FD_RADIUS_VISITOR);
+
+      if (!g_hash_table_contains (dropped, &key))
+        {
+          i++;
+          continue;
+        }
+      g_free (t->action);
+      g_free (t->field);
+      g_free (t->role);
+      g_free (t);
+      g_ptr_array_remove_index_fast (out->touches, i);
+    }
 }
 
 gboolean
@@ -248,9 +297,9 @@ fd_sqlite_incident_radius (FdStore      *store,
   if (sqlite3_exec (db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
       sqlite3_prepare_v2 (db, direct_sql, -1, &stmt, NULL) != SQLITE_OK ||
       sqlite3_prepare_v2 (db, shown_sql, -1, &shown, NULL) != SQLITE_OK ||
-      sqlite3_prepare_v2 (db, "SELECT name, room FROM residents WHERE id = ?1", -1, &resident,
+      sqlite3_prepare_v2 (db, "SELECT name, room, estate_id FROM residents WHERE id = ?1", -1, &resident,
                           NULL) != SQLITE_OK ||
-      sqlite3_prepare_v2 (db, "SELECT name, room FROM visitors WHERE id = ?1", -1, &visitor,
+      sqlite3_prepare_v2 (db, "SELECT name, room, estate_id FROM visitors WHERE id = ?1", -1, &visitor,
                           NULL) != SQLITE_OK)
     goto out;
 
@@ -282,6 +331,8 @@ fd_sqlite_incident_radius (FdStore      *store,
       if (!read_subject (resident, visitor, subject))
         goto out;
     }
+  if (out->scope != FD_ESTATE_ALL)
+    drop_other_estates (out);
   ok = TRUE;
 
 out:

@@ -40,9 +40,13 @@ fd_sqlite_resident_insert (FdStore *store, const FdResidentInput *in, GError **e
 guint
 fd_sqlite_resident_count (FdStore *store)
 {
-  sqlite3_stmt *stmt = prep (SELF (store), "SELECT count(*) FROM residents");
+  sqlite3_stmt *stmt = prep (SELF (store),
+                             "SELECT count(*) FROM residents WHERE (?1 = 0 OR estate_id = ?1)");
 
-  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
+  if (stmt == NULL)
+    return 0;
+  bind_scope (SELF (store), stmt, 1);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
     return 0;
   {
     guint n = sqlite3_column_int (stmt, 0);
@@ -54,7 +58,7 @@ fd_sqlite_resident_count (FdStore *store)
 #define RESIDENT_SELECT \
   "SELECT r.id, r.name, r.room, r.initials, r.phone_masked, r.phone_last4, r.id_masked, " \
   "r.address_masked, p.account_masked, p.balance_cents, p.overdue, p.last_paid_at, " \
-  "(SELECT group_concat(plate, char(31)) FROM plates WHERE resident_id = r.id) " \
+  "(SELECT group_concat(plate, char(31)) FROM plates WHERE resident_id = r.id), r.estate_id " \
   "FROM residents r LEFT JOIN payments p ON p.resident_id = r.id "
 
 static FdResidentRecord *
@@ -76,21 +80,27 @@ resident_from_row (sqlite3_stmt *stmt)
   r->overdue = sqlite3_column_int (stmt, 10) != 0;
   r->last_paid_at = col_text (stmt, 11);
   r->plates = plates && *plates ? g_strsplit (plates, "\x1f", 0) : g_new0 (char *, 1);
+  r->estate_id = sqlite3_column_int64 (stmt, 13);
   return r;
 }
 
 FdResidentRecord *
 fd_sqlite_resident_get (FdStore *store, gint64 id)
 {
-  return fetch_by_id (SELF (store), RESIDENT_SELECT "WHERE r.id = ?", id,
-                      (gpointer (*) (sqlite3_stmt *)) resident_from_row);
+  /* another estate's resident is "not found" (issue 11) */
+  return fetch_by_id_scoped (SELF (store),
+                             RESIDENT_SELECT "WHERE r.id = ?1 AND (?2 = 0 OR r.estate_id = ?2)", id,
+                             (gpointer (*) (sqlite3_stmt *)) resident_from_row);
 }
 
 void
 fd_sqlite_resident_foreach (FdStore *store, FdResidentFunc func, gpointer user_data)
 {
-  sqlite3_stmt *stmt = prep (SELF (store), RESIDENT_SELECT "ORDER BY r.id");
+  sqlite3_stmt *stmt = prep (SELF (store),
+                             RESIDENT_SELECT "WHERE (?1 = 0 OR r.estate_id = ?1) ORDER BY r.id");
 
+  if (stmt != NULL)
+    bind_scope (SELF (store), stmt, 1);
   while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
     {
       g_autoptr(FdResidentRecord) r = resident_from_row (stmt);
@@ -108,13 +118,17 @@ fd_sqlite_resident_secret (FdStore *store, gint64 id, const char *field, GError 
   int len;
 
   if (g_strcmp0 (field, "phone") == 0)
-    stmt = prep (self, "SELECT phone_enc FROM residents WHERE id = ?");
+    stmt = prep (self, "SELECT phone_enc FROM residents WHERE id = ?1 "
+                       "AND (?2 = 0 OR estate_id = ?2)");
   else if (g_strcmp0 (field, "id_number") == 0)
-    stmt = prep (self, "SELECT id_enc FROM residents WHERE id = ?");
+    stmt = prep (self, "SELECT id_enc FROM residents WHERE id = ?1 "
+                       "AND (?2 = 0 OR estate_id = ?2)");
   else if (g_strcmp0 (field, "home_address") == 0)
-    stmt = prep (self, "SELECT address_enc FROM residents WHERE id = ?");
+    stmt = prep (self, "SELECT address_enc FROM residents WHERE id = ?1 "
+                       "AND (?2 = 0 OR estate_id = ?2)");
   else if (g_strcmp0 (field, "payment_account") == 0)
-    stmt = prep (self, "SELECT account_enc FROM payments WHERE resident_id = ?");
+    stmt = prep (self, "SELECT p.account_enc FROM payments p JOIN residents r ON r.id = p.resident_id "
+                       "WHERE p.resident_id = ?1 AND (?2 = 0 OR r.estate_id = ?2)");
   else
     {
       g_set_error (error, FD_ERROR, FD_ERROR_BAD_REQUEST, "unknown field");
@@ -123,6 +137,7 @@ fd_sqlite_resident_secret (FdStore *store, gint64 id, const char *field, GError 
   if (stmt == NULL)
     return set_sqlite_error (self, error, "residents"), NULL;
   sqlite3_bind_int64 (stmt, 1, id);
+  bind_scope (self, stmt, 2);
   if (sqlite3_step (stmt) != SQLITE_ROW || sqlite3_column_type (stmt, 0) != SQLITE_BLOB)
     {
       sqlite3_reset (stmt);
@@ -151,14 +166,17 @@ fd_sqlite_resident_matches (FdStore *store, gint64 id, const char *field, const 
   g_autofree char *stored_copy = NULL;
 
   if (g_strcmp0 (field, "phone") == 0)
-    stmt = prep (self, "SELECT phone_bidx FROM residents WHERE id = ?");
+    stmt = prep (self, "SELECT phone_bidx FROM residents WHERE id = ?1 "
+                       "AND (?2 = 0 OR estate_id = ?2)");
   else if (g_strcmp0 (field, "id_number") == 0)
-    stmt = prep (self, "SELECT id_bidx FROM residents WHERE id = ?");
+    stmt = prep (self, "SELECT id_bidx FROM residents WHERE id = ?1 "
+                       "AND (?2 = 0 OR estate_id = ?2)");
   else
     return FALSE;
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, id);
+  bind_scope (self, stmt, 2);
   stored_copy = fetch_one (stmt, read_text0);
   if (stored_copy == NULL || *stored_copy == '\0')
     return FALSE;
@@ -169,11 +187,13 @@ fd_sqlite_resident_matches (FdStore *store, gint64 id, const char *field, const 
 gboolean
 fd_sqlite_room_exists (FdStore *store, const char *room)
 {
-  sqlite3_stmt *stmt = prep (SELF (store), "SELECT 1 FROM rooms WHERE room = ?");
+  sqlite3_stmt *stmt = prep (SELF (store), "SELECT 1 FROM rooms WHERE room = ?1 "
+                                           "AND (?2 = 0 OR estate_id = ?2) LIMIT 1");
 
   if (stmt == NULL)
     return FALSE;
   bind_text (stmt, 1, room);
+  bind_scope (SELF (store), stmt, 2);
   return fetch_one (stmt, read_true) != NULL;
 }
 
@@ -187,15 +207,27 @@ fd_sqlite_room_search (FdStore *store, const char *prefix, guint limit)
   /* Whole segments: "3-2" matches "3-2" itself and "3-2-…", never "3-21-…".
    * The prefix is validated by the caller (digits and dashes only). */
   pattern = g_strconcat (prefix, "-*", NULL);
-  stmt = prep (SELF (store),
-               "SELECT room, (SELECT count(*) FROM residents r WHERE r.room = rooms.room) "
-               "FROM rooms WHERE room = ?1 OR room GLOB ?2 "
-               "ORDER BY building, unit, number LIMIT ?3");
+  /* One estate's rooms (issue 11): the scoped form reads the
+   * (estate_id, room) key; the company-wide one every estate's. */
+  if (store->scope != FD_ESTATE_ALL)
+    stmt = prep (SELF (store),
+                 "SELECT room, (SELECT count(*) FROM residents r WHERE r.estate_id = rooms.estate_id "
+                 "AND r.room = rooms.room) "
+                 "FROM rooms WHERE estate_id = ?4 AND (room = ?1 OR room GLOB ?2) "
+                 "ORDER BY building, unit, number LIMIT ?3");
+  else
+    stmt = prep (SELF (store),
+                 "SELECT room, (SELECT count(*) FROM residents r WHERE r.estate_id = rooms.estate_id "
+                 "AND r.room = rooms.room) "
+                 "FROM rooms WHERE room = ?1 OR room GLOB ?2 "
+                 "ORDER BY building, unit, number LIMIT ?3");
   if (stmt == NULL)
     return rooms;
   bind_text (stmt, 1, prefix);
   bind_text (stmt, 2, pattern);
   sqlite3_bind_int (stmt, 3, limit);
+  if (store->scope != FD_ESTATE_ALL)
+    sqlite3_bind_int64 (stmt, 4, store->scope);
   while (sqlite3_step (stmt) == SQLITE_ROW)
     {
       FdRoomRecord *room = g_new0 (FdRoomRecord, 1);
@@ -307,6 +339,7 @@ bind_bytes (sqlite3_stmt *stmt,
 static gboolean
 write_sealed_resident (FdStoreSqlite         *self,
                        gint64                 id,
+                       gint64                 estate_id,
                        const FdResidentInput *in,
                        const SealedResident  *s,
                        GError               **error)
@@ -317,8 +350,8 @@ write_sealed_resident (FdStoreSqlite         *self,
 
   stmt = prep (self,
                "INSERT INTO residents (id, name, room, initials, phone_enc, phone_bidx, phone_masked, "
-               "phone_last4, id_enc, id_bidx, id_masked, address_enc, address_masked) "
-               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+               "phone_last4, id_enc, id_bidx, id_masked, address_enc, address_masked, estate_id) "
+               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   if (stmt == NULL)
     return set_sqlite_error (self, error, "residents"), FALSE;
   sqlite3_bind_int64 (stmt, 1, id);
@@ -335,6 +368,7 @@ write_sealed_resident (FdStoreSqlite         *self,
   bind_text (stmt, 11, s->id_masked);
   bind_bytes (stmt, 12, s->address_enc);
   bind_text (stmt, 13, s->address_masked);
+  sqlite3_bind_int64 (stmt, 14, estate_id);
   if (sqlite3_step (stmt) != SQLITE_DONE)
     return set_sqlite_error (self, error, "residents"), FALSE;
 
@@ -365,13 +399,15 @@ write_sealed_resident (FdStoreSqlite         *self,
 
   if (parse_room (in->room, &building, &unit, &number))
     {
-      stmt = prep (self, "INSERT OR IGNORE INTO rooms (room, building, unit, number) VALUES (?, ?, ?, ?)");
+      stmt = prep (self, "INSERT OR IGNORE INTO rooms (room, building, unit, number, estate_id) "
+                         "VALUES (?, ?, ?, ?, ?)");
       if (stmt == NULL)
         return set_sqlite_error (self, error, "rooms"), FALSE;
       bind_text (stmt, 1, in->room);
       sqlite3_bind_int64 (stmt, 2, building);
       sqlite3_bind_int64 (stmt, 3, unit);
       sqlite3_bind_int64 (stmt, 4, number);
+      sqlite3_bind_int64 (stmt, 5, estate_id);
       if (sqlite3_step (stmt) != SQLITE_DONE)
         return set_sqlite_error (self, error, "rooms"), FALSE;
     }
@@ -445,6 +481,13 @@ insert_residents (FdStoreSqlite          *self,
   gboolean ok = TRUE;
   gint64 first_id;
 
+  /* every row names its estate before anything is sealed (issue 11) */
+  for (guint i = 0; i < n; i++)
+    {
+      gint64 estate_id;
+      if (!insert_estate (self, inputs[i].estate_id, FALSE, &estate_id, error))
+        return FALSE;
+    }
   if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
     return set_sqlite_error (self, error, "residents"), FALSE;
   first_id = sqlite3_column_int64 (stmt, 0);
@@ -472,7 +515,10 @@ insert_residents (FdStoreSqlite          *self,
         seal_start (self, inputs, sealed, first_id, to, MIN (n, to + SEAL_SLICE), chunks,
                     threads, n_threads);
       for (guint i = from; i < to && ok; i++)
-        ok = write_sealed_resident (self, first_id + i, &inputs[i], &sealed[i], error);
+        {
+          gint64 estate_id = inputs[i].estate_id ? inputs[i].estate_id : self->parent.scope;
+          ok = write_sealed_resident (self, first_id + i, estate_id, &inputs[i], &sealed[i], error);
+        }
       if (!ok)
         {
           seal_finish (chunks, threads, n_threads);

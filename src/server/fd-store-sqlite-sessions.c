@@ -15,14 +15,17 @@ fd_sqlite_session_by_token_hash (FdStore *store, const char *token_hash)
   sqlite3_stmt *stmt = prep (SELF (store),
                              "SELECT id, token_hash, user_id, created_at, last_seen, expires_at, "
                              "workstation, ip, locked, unlock_failures, end_reason, "
-                             "token_hash = ?1 FROM sessions WHERE token_hash = ?1 "
+                             "token_hash = ?1, estate_id FROM sessions WHERE token_hash = ?1 "
+                             "AND (?2 = 0 OR estate_id = ?2) "
                              "UNION ALL SELECT id, token_hash, user_id, created_at, last_seen, "
-                             "expires_at, workstation, ip, locked, unlock_failures, end_reason, 0 "
-                             "FROM sessions WHERE prev_token_hash = ?1 LIMIT 1");
+                             "expires_at, workstation, ip, locked, unlock_failures, end_reason, 0, "
+                             "estate_id FROM sessions WHERE prev_token_hash = ?1 "
+                             "AND (?2 = 0 OR estate_id = ?2) LIMIT 1");
 
   if (stmt == NULL)
     return NULL;
   bind_text (stmt, 1, token_hash);
+  bind_scope (SELF (store), stmt, 2);
   return fetch_one (stmt, read_session);
 }
 
@@ -43,6 +46,7 @@ read_session (sqlite3_stmt *stmt)
   session->locked = sqlite3_column_int (stmt, 8) != 0;
   session->unlock_failures = sqlite3_column_int (stmt, 9);
   session->end_reason = col_text (stmt, 10);
+  session->estate_id = sqlite3_column_int64 (stmt, 12);
   if (sqlite3_column_int (stmt, 11) == 0)
     {
       /* an old token of a session whose token was replaced */
@@ -59,8 +63,13 @@ fd_sqlite_session_insert (FdStore *store, const FdSessionRecord *session, GError
   FdStoreSqlite *self = SELF (store);
   sqlite3_stmt *stmt = prep (self,
                              "INSERT INTO sessions (token_hash, user_id, created_at, last_seen, "
-                             "expires_at, workstation, ip, locked, unlock_failures, end_reason) "
-                             "VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, NULL)");
+                             "expires_at, workstation, ip, locked, unlock_failures, end_reason, "
+                             "estate_id) VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, NULL, ?)");
+  gint64 estate_id;
+
+  /* 0 stays 0 at the company-wide scope: an auditor's or admin's session */
+  if (!insert_estate (self, session->estate_id, TRUE, &estate_id, error))
+    return 0;
   if (stmt == NULL)
     return set_sqlite_error (self, error, "sessions"), 0;
   bind_text (stmt, 1, session->token_hash);
@@ -70,6 +79,7 @@ fd_sqlite_session_insert (FdStore *store, const FdSessionRecord *session, GError
   sqlite3_bind_int64 (stmt, 5, session->expires_at);
   bind_text (stmt, 6, session->workstation);
   bind_text (stmt, 7, session->ip);
+  sqlite3_bind_int64 (stmt, 8, estate_id);
   if (sqlite3_step (stmt) != SQLITE_DONE)
     return set_sqlite_error (self, error, "sessions"), 0;
   return sqlite3_last_insert_rowid (self->db);

@@ -18,7 +18,8 @@
  * never decrypt anything. */
 
 /* The engine is split per entity around fd-store-sqlite-private.h:
- * fd-store-sqlite-{users,sessions,residents,visitors,audit,alerts,limits}.c. */
+ * fd-store-sqlite-{users,sessions,residents,visitors,audit,alerts,limits}.c,
+ * fd-store-sqlite-reviews.c (issue 12). */
 
 static const char *migrations[] = {
   /* 1 */
@@ -83,10 +84,79 @@ static const char *migrations[] = {
    * index only, not one table row per counted entry (the soak benchmark) */
   "CREATE INDEX audit_actor_counts ON audit_log (actor_id, action, at, outcome, target);"
   "DROP INDEX audit_actor;",
-  /* issue 12 (rules): the residents each audited search listed and the
+  /* 7 (issue 11, estates): every resident, room, visitor, alert, session and
+   * audit row belongs to an estate; a database from before is estate 1,
+   * "main". Sessions and audit entries may hold 0: company-wide (an
+   * auditor's or admin's session, the command line). Rooms repeat across
+   * estates: the table is rebuilt keyed on (estate_id, room). Accounts
+   * other than auditor and admin keep working: they hold estate 1. Only
+   * new tables, new columns and new indexes besides the room rebuild,
+   * so the step does not depend on other branches' migrations. */
+  "CREATE TABLE IF NOT EXISTS estates (id INTEGER PRIMARY KEY, code TEXT UNIQUE NOT NULL,"
+  "  name TEXT NOT NULL);"
+  "INSERT OR IGNORE INTO estates (id, code, name) VALUES (1, 'main', 'Main estate');"
+  "CREATE TABLE IF NOT EXISTS user_estates (user_id INTEGER NOT NULL,"
+  "  estate_id INTEGER NOT NULL, PRIMARY KEY (user_id, estate_id)) WITHOUT ROWID;"
+  "INSERT OR IGNORE INTO user_estates (user_id, estate_id)"
+  "  SELECT id, 1 FROM users WHERE role NOT IN ('auditor', 'admin');"
+  "ALTER TABLE residents ADD COLUMN estate_id INTEGER NOT NULL DEFAULT 1;"
+  "ALTER TABLE visitors ADD COLUMN estate_id INTEGER NOT NULL DEFAULT 1;"
+  "ALTER TABLE alerts ADD COLUMN estate_id INTEGER NOT NULL DEFAULT 1;"
+  "ALTER TABLE sessions ADD COLUMN estate_id INTEGER NOT NULL DEFAULT 1;"
+  "ALTER TABLE audit_log ADD COLUMN estate_id INTEGER NOT NULL DEFAULT 1;"
+  "CREATE TABLE rooms_by_estate (estate_id INTEGER NOT NULL DEFAULT 1, room TEXT NOT NULL,"
+  "  building INTEGER, unit INTEGER, number INTEGER, PRIMARY KEY (estate_id, room));"
+  "INSERT INTO rooms_by_estate (estate_id, room, building, unit, number)"
+  "  SELECT 1, room, building, unit, number FROM rooms;"
+  "DROP TABLE rooms;"
+  "ALTER TABLE rooms_by_estate RENAME TO rooms;"
+  "CREATE INDEX rooms_estate_order ON rooms (estate_id, building, unit, number);"
+  "CREATE INDEX residents_estate_room ON residents (estate_id, room);"
+  "CREATE INDEX residents_estate_last4 ON residents (estate_id, phone_last4);"
+  "CREATE INDEX visitors_estate_arrived ON visitors (estate_id, arrived_at);"
+  "CREATE INDEX alerts_estate ON alerts (estate_id, id);"
+  "CREATE INDEX audit_estate ON audit_log (estate_id, seq);"
+  /* the anomaly counts stay index-only with the estate filter */
+  "CREATE INDEX audit_actor_estate_counts ON audit_log"
+  "  (actor_id, action, at, outcome, target, estate_id);"
+  "DROP INDEX audit_actor_counts;",
+  /* 8 (issue 12, access review): reviews, their items, and the per-actor,
+   * per-day counts of data accesses a review shows, kept by a trigger as
+   * the audit log is appended (fd-store-sqlite-reviews.c) and filled here
+   * from the log so far. IF NOT EXISTS throughout: it applies whatever
+   * other branches' migrations come before it. */
+  "CREATE TABLE IF NOT EXISTS reviews (id INTEGER PRIMARY KEY,"
+  "  estate_id INTEGER NOT NULL DEFAULT 0, opened_at INTEGER NOT NULL, due_at INTEGER NOT NULL,"
+  "  period_from INTEGER NOT NULL, opened_by TEXT NOT NULL,"
+  "  signed_off_at INTEGER NOT NULL DEFAULT 0, signed_off_by TEXT);"
+  "CREATE INDEX IF NOT EXISTS reviews_estate ON reviews (estate_id, id);"
+  "CREATE INDEX IF NOT EXISTS reviews_due ON reviews (signed_off_at, due_at);"
+  "CREATE UNIQUE INDEX IF NOT EXISTS reviews_one_open ON reviews (estate_id) WHERE signed_off_at = 0;"
+  "CREATE TABLE IF NOT EXISTS review_items (review_id INTEGER NOT NULL, user_id INTEGER NOT NULL,"
+  "  estate_id INTEGER NOT NULL DEFAULT 0, decision TEXT, decided_by TEXT,"
+  "  decided_at INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (review_id, user_id)) WITHOUT ROWID;"
+  "CREATE TABLE IF NOT EXISTS audit_activity (actor_id INTEGER NOT NULL, day TEXT NOT NULL,"
+  "  action TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (actor_id, day, action)) WITHOUT ROWID;"
+  "INSERT OR IGNORE INTO audit_activity (actor_id, day, action, n)"
+  "  SELECT actor_id, substr(at, 1, 10), action, count(*) FROM audit_log"
+  "  WHERE actor_id > 0 AND outcome = 'allowed'"
+  "  AND action IN ('view', 'search', 'reveal', 'verify', 'export') GROUP BY 1, 2, 3;"
+  "CREATE TRIGGER IF NOT EXISTS audit_activity_count AFTER INSERT ON audit_log"
+  "  WHEN NEW.actor_id > 0 AND NEW.outcome = 'allowed'"
+  "  AND NEW.action IN ('view', 'search', 'reveal', 'verify', 'export')"
+  "  BEGIN INSERT INTO audit_activity (actor_id, day, action, n)"
+  "  VALUES (NEW.actor_id, substr(NEW.at, 1, 10), NEW.action, 1)"
+  "  ON CONFLICT (actor_id, day, action) DO UPDATE SET n = n + 1; END;",
+  /* 9 (issue 12, rules): the residents each audited search listed and the
    * visitors each export carried, by the entry's seq (fd-store-sqlite-radius.c) */
   "CREATE TABLE IF NOT EXISTS audit_subjects (seq INTEGER NOT NULL, kind TEXT NOT NULL,"
-  "  subject_id INTEGER NOT NULL, PRIMARY KEY (seq, kind, subject_id)) WITHOUT ROWID;",
+  "  subject_id INTEGER NOT NULL, PRIMARY KEY (seq, kind, subject_id)) WITHOUT ROWID;"
+  /* the radius reads an actor's entries from this index alone; it extends
+   * the anomaly counts' index (same leading columns), which it replaces */
+  "CREATE INDEX IF NOT EXISTS audit_actor_radius ON audit_log"
+  "  (actor_id, action, at, outcome, target, estate_id, role, field);"
+  "DROP INDEX IF EXISTS audit_actor_estate_counts;"
+  "DROP INDEX IF EXISTS audit_actor_counts;",
 };
 
 static void
@@ -200,6 +270,20 @@ static const FdStoreBackend sqlite_backend = {
   .login_attempt_clear = fd_sqlite_login_attempt_clear,
   .session_unlock_reserve = fd_sqlite_session_unlock_reserve,
   .resident_insert_many = fd_sqlite_resident_insert_many,
+  /* issue 11 */
+  .estate_list = fd_sqlite_estate_list,
+  .estate_insert = fd_sqlite_estate_insert,
+  .user_estates = fd_sqlite_user_estates,
+  .user_estates_set = fd_sqlite_user_estates_set,
+  .estate_update = fd_sqlite_estate_update,
+  /* issue 12: access review */
+  .review_insert = fd_sqlite_review_insert,
+  .review_get = fd_sqlite_review_get,
+  .review_decide = fd_sqlite_review_decide,
+  .review_sign_off = fd_sqlite_review_sign_off,
+  .review_overdue = fd_sqlite_review_overdue,
+  .activity_days = fd_sqlite_activity_days,
+  .user_last_sign_in = fd_sqlite_user_last_sign_in,
   /* issue 12 (rules) */
   .audit_subjects_add = fd_sqlite_audit_subjects_add,
   .incident_radius = fd_sqlite_incident_radius,

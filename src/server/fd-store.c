@@ -137,6 +137,18 @@ append_member (GString    *out,
   g_string_append_printf (out, "%zu:%s;", strlen (value), value);
 }
 
+/* Estates (issue 11) came after the chain: every entry written before
+ * holds estate 1 (the column's default, "main") and was hashed without
+ * an estate. So the estate is a member of the hash only when it is not
+ * 1, appended after prev_hash: an old entry hashes exactly as it did,
+ * and the two serialisations cannot coincide (each member is
+ * length-prefixed, so one more member is a different text). Changing a
+ * new entry's estate therefore changes its hash whichever way it goes:
+ * from 1 to anything adds the member, from anything to 1 drops it, and
+ * between two others changes its value. (Writing "1" for new entries
+ * would need to tell old from new rows, which the row cannot prove.) */
+#define FD_AUDIT_PRE_ESTATES_ESTATE 1
+
 char *
 fd_audit_entry_compute_hash (const FdAuditEntry *entry)
 {
@@ -160,6 +172,11 @@ fd_audit_entry_compute_hash (const FdAuditEntry *entry)
   append_member (out, entry->reason_text);
   append_member (out, entry->outcome);
   append_member (out, entry->prev_hash);
+  if (entry->estate_id != FD_AUDIT_PRE_ESTATES_ESTATE)
+    {
+      g_snprintf (number, sizeof number, "%" G_GINT64_FORMAT, entry->estate_id);
+      append_member (out, number);
+    }
 
   return fd_sha256_hex (out->str, out->len);
 }
@@ -181,4 +198,31 @@ fd_room_record_free (FdRoomRecord *room)
     return;
   g_free (room->room);
   g_free (room);
+}
+
+/* issue 12 */
+static void
+review_item_free (FdReviewItem *item)
+{
+  g_free (item->decision);
+  g_free (item->decided_by);
+  g_free (item);
+}
+
+void
+fd_review_record_free (FdReviewRecord *review)
+{
+  if (review == NULL)
+    return;
+  g_free (review->opened_by);
+  g_free (review->signed_off_by);
+  g_clear_pointer (&review->items, g_ptr_array_unref);
+  g_free (review);
+}
+
+/* The items array of a new FdReviewRecord. */
+GPtrArray *
+fd_review_items_new (void)
+{
+  return g_ptr_array_new_with_free_func ((GDestroyNotify) review_item_free);
 }

@@ -58,6 +58,8 @@ main (int   argc,
     return fd_cli_audit (argc, argv);
   if (g_str_equal (command, "user"))
     return fd_cli_user (argc, argv);
+  if (g_str_equal (command, "estate"))
+    return fd_cli_estate (argc, argv);
   if (g_str_equal (command, "backup"))
     return fd_cli_backup (argc, argv);
   if (g_str_equal (command, "restore"))

@@ -9,6 +9,7 @@
 
 #include "fd-alerts-page.h"
 #include "fd-acks-page.h"
+#include "fd-review-page.h"
 #include "fd-audit-page.h"
 #include "fd-client-resources.h"
 #include "fd-field.h"
@@ -172,6 +173,8 @@ build_pages (FdMainView *self)
       /* issue 12 */
       add_page (self, GTK_WIDGET (fd_radius_page_new (self->api)),
                 "incident", _("Incident"), "find-location-symbolic");
+      add_page (self, GTK_WIDGET (fd_review_page_new (self->api, manager)),   /* issue 12 */
+                "review", _("Access Review"), "system-lock-screen-symbolic");
     }
   if (manager)
     add_page (self, GTK_WIDGET (fd_acks_page_new (self->api)),

@@ -428,6 +428,53 @@ fd_api_client_check_health_finish (FdApiClient   *self,
   return finish_call (self, result, fd_api_client_check_health_async, NULL, error) != NULL;
 }
 
+/* ---- access review (issue 12) --------------------------------------------- */
+
+DEFINE_ASYNC (get_review, (FdApiClient *self),
+              "GET", fd_api_path_review ("current", NULL), NULL,
+              record_call ((FdRecordParseFunc) fd_review_parse, (GDestroyNotify) fd_review_free))
+
+/* The review calls all answer a review: one finish, hence one tag. */
+DEFINE_ASYNC_TAGGED (open_review, get_review, (FdApiClient *self),
+                     "POST", g_strdup (FD_API_PATH_REVIEWS),
+                     json_node_init_object (json_node_alloc (), json_object_new ()),
+                     record_call ((FdRecordParseFunc) fd_review_parse,
+                                  (GDestroyNotify) fd_review_free))
+
+DEFINE_ASYNC_TAGGED (decide_review, get_review,
+                     (FdApiClient *self, const char *review_id, const char *user_id,
+                      const char *decision, const char *role),
+                     "POST", fd_api_path_review (review_id, "decisions"),
+                     string_body ("user_id", user_id, "decision", decision, "role", role, NULL),
+                     record_call ((FdRecordParseFunc) fd_review_parse,
+                                  (GDestroyNotify) fd_review_free))
+
+DEFINE_ASYNC_TAGGED (sign_off_review, get_review, (FdApiClient *self, const char *review_id),
+                     "POST", fd_api_path_review (review_id, "sign-off"), NULL,
+                     record_call ((FdRecordParseFunc) fd_review_parse,
+                                  (GDestroyNotify) fd_review_free))
+
+FdReview *
+fd_api_client_get_review_finish (FdApiClient    *self,
+                                 GAsyncResult   *result,
+                                 FdErrorDetail **detail,
+                                 GError        **error)
+{
+  return finish_call (self, result, fd_api_client_get_review_async, detail, error);
+}
+
+void
+fd_api_client_export_review_async (FdApiClient         *self,
+                                   const char          *review_id,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autofree char *path = fd_api_path_review (review_id, "export");
+
+  fd_api_client_get_bytes_async (self, path, cancellable, callback, user_data);
+}
+
 /* ---- rules and incident radius (issue 12) --------------------------------- */
 
 DEFINE_ASYNC (get_rules, (FdApiClient *self),

@@ -6,6 +6,7 @@
 #include "fd-api-path.h"
 #include "fd-record.h"
 #include "fd-record-rules.h"
+#include "fd-review-record.h"
 
 G_BEGIN_DECLS
 
@@ -233,6 +234,32 @@ void           fd_api_client_export_radius_async     (FdApiClient   *self,
                                                       const char    *user,
                                                       const char    *from,
                                                       const char    *to,
+                                                      FD_API_CLIENT_CALL_ARGS);
+
+/* ---- access review (issue 12) ----
+ * GET /reviews/current, POST /reviews, POST /reviews/{id}/decisions
+ * (@role NULL unless role-changed), POST /reviews/{id}/sign-off: each
+ * finishes with fd_api_client_get_review_finish(). */
+void           fd_api_client_get_review_async        (FdApiClient   *self,
+                                                      FD_API_CLIENT_CALL_ARGS);
+void           fd_api_client_open_review_async       (FdApiClient   *self,
+                                                      FD_API_CLIENT_CALL_ARGS);
+void           fd_api_client_decide_review_async     (FdApiClient   *self,
+                                                      const char    *review_id,
+                                                      const char    *user_id,
+                                                      const char    *decision,
+                                                      const char    *role,
+                                                      FD_API_CLIENT_CALL_ARGS);
+void           fd_api_client_sign_off_review_async   (FdApiClient   *self,
+                                                      const char    *review_id,
+                                                      FD_API_CLIENT_CALL_ARGS);
+FdReview      *fd_api_client_get_review_finish       (FdApiClient    *self,
+                                                      GAsyncResult   *result,
+                                                      FdErrorDetail **detail,
+                                                      GError        **error);
+/* GET /reviews/{id}/export: the CSV; finish with fd_api_client_get_bytes_finish(). */
+void           fd_api_client_export_review_async     (FdApiClient   *self,
+                                                      const char    *review_id,
                                                       FD_API_CLIENT_CALL_ARGS);
 
 G_END_DECLS
