@@ -141,6 +141,74 @@ counter_add (Counter *c,
   c->counts[h & c->mask]++;
 }
 
+/* Subject ids are rowids, dense from 1: the common case counts straight
+ * into one array per combination of the other fields (visitor, action,
+ * field, role: a handful per account), which stays in cache where a hash
+ * table of a million entries does not. Ids past DENSE_MAX (a damaged or
+ * odd database) go to the hash table. */
+#define DENSE_MAX (1 << 24)
+#define COMBO_MASK ((1 << 12) - 1)
+
+typedef struct
+{
+  gint64  combo;       /* the packed key's low 12 bits */
+  guint  *counts;      /* by subject id */
+  gsize   size;
+} Dense;
+
+typedef struct
+{
+  GPtrArray *dense;    /* Dense* */
+  Dense     *last;
+  Counter    sparse;
+} Tally;
+
+static void
+dense_free (gpointer data)
+{
+  Dense *d = data;
+
+  g_free (d->counts);
+  g_free (d);
+}
+
+static void
+tally_add (Tally  *t,
+           gint64  key)
+{
+  gint64 id = key >> 12, combo = key & COMBO_MASK;
+  Dense *d = t->last;
+
+  if (id < 0 || id >= DENSE_MAX)
+    {
+      counter_add (&t->sparse, key);
+      return;
+    }
+  if (d == NULL || d->combo != combo)
+    {
+      d = NULL;
+      for (guint i = 0; i < t->dense->len && d == NULL; i++)
+        if (((Dense *) t->dense->pdata[i])->combo == combo)
+          d = t->dense->pdata[i];
+      if (d == NULL)
+        {
+          d = g_new0 (Dense, 1);
+          d->combo = combo;
+          g_ptr_array_add (t->dense, d);
+        }
+      t->last = d;
+    }
+  if ((gsize) id >= d->size)
+    {
+      gsize size = MAX ((gsize) id + 1, d->size * 2);
+
+      d->counts = g_renew (guint, d->counts, size);
+      memset (d->counts + d->size, 0, (size - d->size) * sizeof (guint));
+      d->size = size;
+    }
+  d->counts[id]++;
+}
+
 static guint
 action_index (const char *action)
 {
@@ -152,7 +220,7 @@ action_index (const char *action)
 
 static gboolean
 count_rows (sqlite3_stmt *stmt,
-            Counter      *counter)
+            Tally        *tally)
 {
   int rc;
 
@@ -164,7 +232,7 @@ count_rows (sqlite3_stmt *stmt,
       guint field_code = field_name != NULL && fd_field_from_string (field_name, &field)
                          ? field + 1 : 0;
 
-      counter_add (counter, PACK (sqlite3_column_int64 (stmt, 1),
+      tally_add (tally, PACK (sqlite3_column_int64 (stmt, 1),
                                   sqlite3_column_int (stmt, 0) != 0,
                                   action_index ((const char *) sqlite3_column_text (stmt, 2)),
                                   field_code, role + 1));
@@ -172,32 +240,45 @@ count_rows (sqlite3_stmt *stmt,
   return rc == SQLITE_DONE;
 }
 
+static void
+add_touch (FdRadiusData *out,
+           GArray       *subject_keys,
+           gint64        key,
+           guint         count)
+{
+  guint field = (key >> 4) & 15, role = key & 15, action = (key >> 8) & 7;
+  FdRadiusTouch *t = g_new0 (FdRadiusTouch, 1);
+  gint64 subject_key;
+
+  t->kind = key & (1 << 11) ? FD_RADIUS_VISITOR : FD_RADIUS_RESIDENT;
+  t->subject_id = key >> 12;
+  t->action = g_strdup (actions[MIN (action, G_N_ELEMENTS (actions) - 1)]);
+  t->field = field > 0 ? g_strdup (fd_field_to_string (field - 1)) : NULL;
+  t->role = role > 0 ? g_strdup (fd_role_to_string (role - 1)) : NULL;
+  t->count = count;
+  g_ptr_array_add (out->touches, t);
+  subject_key = t->subject_id * 2 + (t->kind == FD_RADIUS_VISITOR);
+  g_array_append_val (subject_keys, subject_key);
+}
+
 /* The counted keys as touches, and each subject's key (id * 2 + visitor)
  * into @subject_keys. */
 static void
-counter_drain (Counter      *c,
-               FdRadiusData *out,
-               GArray       *subject_keys)
+tally_drain (Tally        *t,
+             FdRadiusData *out,
+             GArray       *subject_keys)
 {
-  for (gsize i = 0; c->keys != NULL && i <= c->mask; i++)
+  for (guint i = 0; i < t->dense->len; i++)
     {
-      gint64 key = c->keys[i], subject_key;
-      guint field = (key >> 4) & 15, role = key & 15, action = (key >> 8) & 7;
-      FdRadiusTouch *t;
+      Dense *d = t->dense->pdata[i];
 
-      if (key < 0)
-        continue;
-      t = g_new0 (FdRadiusTouch, 1);
-      t->kind = key & (1 << 11) ? FD_RADIUS_VISITOR : FD_RADIUS_RESIDENT;
-      t->subject_id = key >> 12;
-      t->action = g_strdup (actions[MIN (action, G_N_ELEMENTS (actions) - 1)]);
-      t->field = field > 0 ? g_strdup (fd_field_to_string (field - 1)) : NULL;
-      t->role = role > 0 ? g_strdup (fd_role_to_string (role - 1)) : NULL;
-      t->count = c->counts[i];
-      g_ptr_array_add (out->touches, t);
-      subject_key = t->subject_id * 2 + (t->kind == FD_RADIUS_VISITOR);
-      g_array_append_val (subject_keys, subject_key);
+      for (gsize id = 0; id < d->size; id++)
+        if (d->counts[id] > 0)
+          add_touch (out, subject_keys, ((gint64) id << 12) | d->combo, d->counts[id]);
     }
+  for (gsize i = 0; t->sparse.keys != NULL && i <= t->sparse.mask; i++)
+    if (t->sparse.keys[i] >= 0)
+      add_touch (out, subject_keys, t->sparse.keys[i], t->sparse.counts[i]);
 }
 
 static gboolean
@@ -281,7 +362,7 @@ fd_sqlite_incident_radius (FdStore      *store,
   g_autoptr(GArray) keys = g_array_new (FALSE, FALSE, sizeof (gint64));
   sqlite3 *db = NULL;
   sqlite3_stmt *stmt = NULL, *shown = NULL, *resident = NULL, *visitor = NULL;
-  Counter counter = { 0 };
+  Tally tally = { g_ptr_array_new_with_free_func (dense_free), NULL, { 0 } };
   gboolean ok = FALSE;
 
   out->touches = g_ptr_array_new ();
@@ -310,10 +391,10 @@ fd_sqlite_incident_radius (FdStore      *store,
       sqlite3_bind_int64 (st, 1, actor_id);
       sqlite3_bind_text (st, 2, from, -1, SQLITE_STATIC);
       sqlite3_bind_text (st, 3, to, -1, SQLITE_STATIC);
-      if (!count_rows (st, &counter))
+      if (!count_rows (st, &tally))
         goto out;
     }
-  counter_drain (&counter, out, keys);
+  tally_drain (&tally, out, keys);
 
   /* one subject per resident or visitor (their ids overlap), by id */
   g_array_sort (keys, compare_keys);
@@ -339,8 +420,9 @@ out:
   if (!ok)
     g_set_error (error, FD_ERROR, FD_ERROR_INTERNAL, "incident radius: %s",
                  db != NULL ? sqlite3_errmsg (db) : "cannot open the database");
-  g_free (counter.keys);
-  g_free (counter.counts);
+  g_ptr_array_unref (tally.dense);
+  g_free (tally.sparse.keys);
+  g_free (tally.sparse.counts);
   sqlite3_finalize (stmt);
   sqlite3_finalize (shown);
   sqlite3_finalize (resident);
