@@ -150,6 +150,16 @@ gboolean    fd_audit_actor         (FdRequest          *req,
                                     const char         *action,
                                     const char         *target,
                                     gboolean            allowed);
+/* Issue 12: an allowed entry that showed the subjects @ids (of
+ * FD_RADIUS_RESIDENT or FD_RADIUS_VISITOR): a search's listed residents,
+ * an export's visitors, recorded with the entry for incident radius. */
+gboolean    fd_audit_subjects      (FdRequest    *req,
+                                    const char   *action,
+                                    const char   *target,
+                                    const char   *reason_text,
+                                    char          kind,
+                                    const gint64 *ids,
+                                    guint         n_ids);
 /* Opens the group-commit transaction before a write that precedes its
  * audit entry (the entry needs the new row's id), so that the write and
  * the entry commit together or not at all: a crash between them must not

@@ -338,6 +338,11 @@ FdLoginAttempt fd_sqlite_login_attempt_reserve (FdStore *store, const char *user
                                                 GError **error);
 gboolean fd_sqlite_login_attempt_clear (FdStore *store, const char *username, GError **error);
 
+/* fd-store-sqlite-radius.c (issue 12) */
+gboolean fd_sqlite_audit_subjects_add (FdStore *store, gint64 seq, char kind, const gint64 *ids,
+                                       guint n_ids, GError **error);
+gboolean fd_sqlite_incident_radius (FdStore *store, gint64 actor_id, const char *from,
+                                    const char *to, FdRadiusData *out, GError **error);
 /* fd-store-sqlite-estates.c (issue 11) */
 GPtrArray *fd_sqlite_estate_list (FdStore *store);
 gint64 fd_sqlite_estate_insert (FdStore *store, const char *code, const char *name, GError **error);

@@ -9,12 +9,14 @@
 
 #include "fd-accounts-page.h"
 #include "fd-alerts-page.h"
+#include "fd-acks-page.h"
 #include "fd-review-page.h"
 #include "fd-checks-page.h"
 #include "fd-audit-page.h"
 #include "fd-client-resources.h"
 #include "fd-field.h"
 #include "fd-payments-page.h"
+#include "fd-radius-page.h"
 #include "fd-resident-page.h"
 #include "fd-visitor-page.h"
 
@@ -179,9 +181,15 @@ build_pages (FdMainView *self)
                 "audit", _("Audit Log"), "view-list-symbolic");
       add_page (self, GTK_WIDGET (fd_alerts_page_new (self->api, manager)),
                 "alerts", _("Alerts"), "dialog-warning-symbolic");
+      /* issue 12 */
+      add_page (self, GTK_WIDGET (fd_radius_page_new (self->api)),
+                "incident", _("Incident"), "find-location-symbolic");
       add_page (self, GTK_WIDGET (fd_review_page_new (self->api, manager)),   /* issue 12 */
                 "review", _("Access Review"), "system-lock-screen-symbolic");
     }
+  if (manager)
+    add_page (self, GTK_WIDGET (fd_acks_page_new (self->api)),
+              "acknowledgments", _("Rules"), "emblem-documents-symbolic");
 
   /* issue 12: the security self-check */
   if (manager || role == FD_ROLE_ADMIN)

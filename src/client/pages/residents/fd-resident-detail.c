@@ -45,23 +45,7 @@ static guint signals[N_SIGNALS];
 static const char *
 title_for_key (const char *key)
 {
-  static const struct { const char *key; const char *title; } titles[] = {
-    { "name", N_("Name") },
-    { "room", N_("Room") },
-    { "phone", N_("Mobile") },
-    { "id_number", N_("ID number") },
-    { "home_address", N_("Home address") },
-    { "plates", N_("Licence plates") },
-    { "payment_status", N_("Payment status") },
-    { "account", N_("Payment account") },
-    { "balance", N_("Balance") },
-    { "last_paid", N_("Last paid") },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (titles); i++)
-    if (g_str_equal (titles[i].key, key))
-      return _(titles[i].title);
-  return key;
+  return fd_view_field_title (key);
 }
 
 static void
