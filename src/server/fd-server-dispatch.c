@@ -59,6 +59,10 @@ static const Route routes[] = {
   { "POST",   "session/second-factor", AUTH_NONE,           fd_routes_second_factor },
   { "POST",   "account/totp",          AUTH_SESSION,        fd_routes_account_totp },
   { "DELETE", "users/*/totp",          AUTH_SESSION,        fd_routes_users_totp_delete },
+  /* issue 14: the desk's daily flow */
+  { "GET",    "visitors/purposes",     AUTH_SESSION,        fd_routes_visitor_purposes_get },
+  { "PUT",    "visitors/purposes",     AUTH_SESSION,        fd_routes_visitor_purposes_put },
+  { "POST",   "visitors/*/undo-checkout", AUTH_SESSION,     fd_routes_visitors_undo_checkout },
 };
 
 static void

@@ -292,6 +292,7 @@ static const FdStoreBackend sqlite_backend = {
   .totp_recovery_use = fd_sqlite_totp_recovery_use,
   .totp_challenge_put = fd_sqlite_totp_challenge_put,
   .totp_challenge_take = fd_sqlite_totp_challenge_take,
+  .visitor_undo_checkout = fd_sqlite_visitor_undo_checkout,   /* issue 14 */
 };
 
 static void
