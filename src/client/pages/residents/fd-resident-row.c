@@ -123,6 +123,11 @@ add_field (FdResidentRow *self,
 
   /* Tab moves between rows, not through every value of every row. */
   gtk_widget_set_focusable (field, FALSE);
+  /* A long value (two plates) is cut, not widening the list (issue 14). */
+  for (GtkWidget *child = gtk_widget_get_first_child (field); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LABEL (child))
+      gtk_label_set_ellipsize (GTK_LABEL (child), PANGO_ELLIPSIZE_END);
   gtk_widget_set_size_request (field, width, -1);
   gtk_widget_set_parent (field, GTK_WIDGET (self));
   return field;

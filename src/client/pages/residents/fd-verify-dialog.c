@@ -312,6 +312,13 @@ fd_verify_dialog_init (FdVerifyDialog *self)
                             G_CALLBACK (field_changed_cb), self);
 }
 
+GtkWidget *
+fd_verify_dialog_get_entry (FdVerifyDialog *self)
+{
+  g_return_val_if_fail (FD_IS_VERIFY_DIALOG (self), NULL);
+  return GTK_WIDGET (self->value_row);
+}
+
 FdVerifyDialog *
 fd_verify_dialog_new (GtkWindow          *parent,
                       FdApiClient        *api,

@@ -278,15 +278,18 @@ undo_cb (GObject      *source,
 void
 fd_visitor_page_undo_checkout (FdVisitorPage *self)
 {
+  g_autofree char *id = NULL;
+
   g_return_if_fail (FD_IS_VISITOR_PAGE (self));
 
-  if (self->undo_id == NULL)
+  id = g_steal_pointer (&self->undo_id);
+  if (id == NULL)
     return;
+  /* Dismissing forgets the id (::dismissed): it was taken first. */
   if (self->undo_toast != NULL)
     adw_toast_dismiss (self->undo_toast);
-  fd_api_client_undo_checkout_visitor_async (self->api, self->undo_id, self->cancellable,
+  fd_api_client_undo_checkout_visitor_async (self->api, id, self->cancellable,
                                              undo_cb, g_object_ref (self));
-  g_clear_pointer (&self->undo_id, g_free);
 }
 
 static void
@@ -322,7 +325,10 @@ offer_undo (FdVisitorPage *self,
   toast = adw_toast_new (_("Checked out"));
   adw_toast_set_timeout (toast, UNDO_SECONDS);
   adw_toast_set_button_label (toast, _("_Undo"));
-  adw_toast_set_action_name (toast, "visitors.undo-checkout");
+  /* The toast lives in the view's overlay, above this page: its button
+   * cannot reach the page's visitors.* actions. */
+  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (fd_visitor_page_undo_checkout),
+                           self, G_CONNECT_SWAPPED);
   adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
   g_signal_connect_object (toast, "dismissed", G_CALLBACK (undo_dismissed_cb), self, 0);
   self->undo_toast = g_object_ref (toast);
