@@ -74,6 +74,10 @@ static const Route routes[] = {
   { "GET",    "alerts/deliveries",     AUTH_SESSION,        fd_routes_alert_deliveries },
   { "POST",   "alerts/test",           AUTH_SESSION,        fd_routes_alert_test },
   { "GET",    "admin/checks",          AUTH_SESSION,        fd_routes_admin_checks },
+  /* issue 14: the desk's daily flow */
+  { "GET",    "visitors/purposes",     AUTH_SESSION,        fd_routes_visitor_purposes_get },
+  { "PUT",    "visitors/purposes",     AUTH_SESSION,        fd_routes_visitor_purposes_put },
+  { "POST",   "visitors/*/undo-checkout", AUTH_SESSION,     fd_routes_visitors_undo_checkout },
 };
 
 static void

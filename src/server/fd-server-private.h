@@ -343,6 +343,10 @@ void fd_routes_reviews_get     (FdRequest *req);
 void fd_routes_reviews_decide  (FdRequest *req);
 void fd_routes_reviews_sign_off (FdRequest *req);
 void fd_routes_reviews_export  (FdRequest *req);
+/* fd-routes-visitor-desk.c (issue 14): visit purposes, Undo on Check Out */
+void fd_routes_visitor_purposes_get   (FdRequest *req);
+void fd_routes_visitor_purposes_put   (FdRequest *req);
+void fd_routes_visitors_undo_checkout (FdRequest *req);
 /* fd-routes-visitors.c: one quoted CSV field, spreadsheet formulas neutralised */
 void fd_csv_field              (GString    *out,
                                 const char *value);

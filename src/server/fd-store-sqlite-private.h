@@ -306,6 +306,8 @@ GPtrArray *fd_sqlite_visitor_list (FdStore *store, gint64 from, gint64 to, gint6
                                    guint limit);
 gboolean fd_sqlite_visitor_checkout (FdStore *store, gint64 id, gint64 at, GError **error);
 guint fd_sqlite_visitors_purge (FdStore *store, gint64 older_than);
+gboolean fd_sqlite_visitor_undo_checkout (FdStore *store, gint64 id, gint64 left_at,
+                                         GError **error);   /* issue 14 */
 
 /* fd-store-sqlite-audit.c */
 gboolean fd_sqlite_write_audit_anchor (FdStoreSqlite *self, gint64 seq, const char *hash,

@@ -331,6 +331,7 @@ static const FdStoreBackend sqlite_backend = {
   /* issue 12 (rules) */
   .audit_subjects_add = fd_sqlite_audit_subjects_add,
   .incident_radius = fd_sqlite_incident_radius,
+  .visitor_undo_checkout = fd_sqlite_visitor_undo_checkout,   /* issue 14 */
 };
 
 static void

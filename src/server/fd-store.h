@@ -635,6 +635,14 @@ struct _FdStoreBackend
    * error. NULL in engines with one writer (SQLite). */
   guint       (*residents_after)   (FdStore *store, gint64 after_id, guint limit,
                                     FdResidentFunc func, gpointer user_data);
+  /* --- appended (issue 14, the desk's daily flow) --- */
+  /* Undoes the check-out of visitor @id in one step: sets left_at back to
+   * 0 only while it is still @left_at (UPDATE … WHERE left_at = @left_at),
+   * in the scope. TRUE when it did; FALSE without @error when the row
+   * changed meanwhile (or is not in the scope), with @error on failure.
+   * NULL in an engine without it (the server then refuses undo). */
+  gboolean    (*visitor_undo_checkout) (FdStore *store, gint64 id, gint64 left_at,
+                                        GError **error);
 };
 
 struct _FdStore

@@ -248,6 +248,7 @@ fd_main_view_dispose (GObject *object)
 
   fd_main_view_remask_all (self);
   fd_main_view_unwatch_focus (self);
+  fd_main_view_forget_keys (self);   /* issue 14 */
   g_clear_handle_id (&self->watermark_id, g_source_remove);
 
   /* The title widget lives in the window's header bar, not under us. */
@@ -365,6 +366,7 @@ fd_main_view_class_init (FdMainViewClass *klass)
   gtk_widget_class_install_action (widget_class, "pages.toast", "s", toast_action);
   gtk_widget_class_install_action (widget_class, "pages.toggle-curtain", NULL,
                                    fd_main_view_toggle_curtain_action);
+  fd_main_view_class_add_keys (widget_class);   /* issue 14 */
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "fd-main-view");
@@ -418,6 +420,7 @@ fd_main_view_init (FdMainView *self)
     gtk_shortcut_new (gtk_shortcut_trigger_parse_string ("<Control><Shift>h"),
                       gtk_named_action_new ("pages.toggle-curtain")));
   gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
+  fd_main_view_add_keys (self);   /* issue 14: Ctrl+F, type-to-search, Alt+N */
 }
 
 FdMainView *
@@ -449,6 +452,7 @@ fd_main_view_new (FdApiClient         *api,
   self->watermark_base = g_strdup_printf (_("%s · %s"), name ? name : "?", workstation);
 
   build_pages (self);
+  fd_main_view_link_pages (self);   /* issue 14 */
 
   if (session->watermark)
     update_watermark (self);

@@ -342,6 +342,45 @@ DEFINE_ASYNC (checkout_visitor, (FdApiClient *self, const char *id),
                            (GDestroyNotify) fd_visitor_free))
 DEFINE_FINISH (FdVisitor, checkout_visitor)
 
+/* issue 14 */
+DEFINE_ASYNC (undo_checkout_visitor, (FdApiClient *self, const char *id),
+              "POST", fd_api_path_visitor_undo_checkout (id), NULL,
+              record_call ((FdRecordParseFunc) fd_visitor_parse,
+                           (GDestroyNotify) fd_visitor_free))
+DEFINE_FINISH (FdVisitor, undo_checkout_visitor)
+
+/* {"items": ["快递", …]} → a NULL-terminated vector (no personal data). */
+static gpointer
+purposes_parse (JsonNode  *node,
+                GError   **error)
+{
+  JsonNode *member = JSON_NODE_HOLDS_OBJECT (node)
+                     ? json_object_get_member (json_node_get_object (node), "items")
+                     : NULL;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  JsonArray *array;
+
+  if (member == NULL || !JSON_NODE_HOLDS_ARRAY (member))
+    {
+      g_set_error (error, FD_ERROR, FD_ERROR_PROTOCOL, "The server sent no purposes");
+      return NULL;
+    }
+  array = json_node_get_array (member);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *item = json_array_get_element (array, i);
+
+      if (JSON_NODE_HOLDS_VALUE (item) && json_node_get_value_type (item) == G_TYPE_STRING)
+        g_strv_builder_add (builder, json_node_get_string (item));
+    }
+  return g_strv_builder_end (builder);
+}
+
+DEFINE_ASYNC (list_visitor_purposes, (FdApiClient *self),
+              "GET", g_strdup (FD_API_PATH_VISITOR_PURPOSES), NULL,
+              record_call (purposes_parse, (GDestroyNotify) g_strfreev))
+DEFINE_FINISH (char *, list_visitor_purposes)
+
 void
 fd_api_client_export_visitors_async (FdApiClient         *self,
                                      const char          *date,

@@ -152,6 +152,19 @@ void           fd_api_client_checkout_visitor_async  (FdApiClient   *self,
 FdVisitor     *fd_api_client_checkout_visitor_finish (FdApiClient   *self,
                                                       GAsyncResult  *result,
                                                       GError       **error);
+/* issue 14: POST /visitors/{id}/undo-checkout */
+void           fd_api_client_undo_checkout_visitor_async  (FdApiClient   *self,
+                                                           const char    *id,
+                                                           FD_API_CLIENT_CALL_ARGS);
+FdVisitor     *fd_api_client_undo_checkout_visitor_finish (FdApiClient   *self,
+                                                           GAsyncResult  *result,
+                                                           GError       **error);
+/* issue 14: GET /visitors/purposes, a NULL-terminated vector */
+void           fd_api_client_list_visitor_purposes_async  (FdApiClient   *self,
+                                                           FD_API_CLIENT_CALL_ARGS);
+char         **fd_api_client_list_visitor_purposes_finish (FdApiClient   *self,
+                                                           GAsyncResult  *result,
+                                                           GError       **error);
 /* The CSV of GET /visitors/export. */
 void           fd_api_client_export_visitors_async   (FdApiClient   *self,
                                                       const char    *date,
