@@ -134,8 +134,19 @@ char         *fd_test_login                  (FdTestServer  *server,
                                               SoupSession   *session,
                                               const char    *username);
 
+/* The same without acknowledging the data-protection rules (issue 12):
+ * fd_test_login() acknowledges them when the account has not. */
+char         *fd_test_login_unacknowledged   (FdTestServer  *server,
+                                              SoupSession   *session,
+                                              const char    *username);
+/* Reads GET /rules and acknowledges its version with @token; asserts 204. */
+void          fd_test_acknowledge_rules      (FdTestServer  *server,
+                                              SoupSession   *session,
+                                              const char    *token);
+
 /* Signs in as admin and creates a new account with @role and the demo
- * password (so fd_test_login() works for it); asserts success. Returns the
+ * password (so fd_test_login() works for it), signs it in once (which
+ * acknowledges the rules for it, issue 12); asserts success. Returns the
  * new username ("ROLE-N"); @user_id (may be NULL) gets the account's id. */
 char         *fd_test_create_user            (FdTestServer  *server,
                                               SoupSession   *session,

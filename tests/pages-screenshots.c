@@ -10,9 +10,10 @@
  *
  * writes OUTDIR/{residents,reveal,verify,lookup,visitors,audit,alerts,review,
  * checks,curtain}-SUFFIX.png, and (issue 14) accounts-{1366x800,800x600,
- * confirm,password}-SUFFIX.png and payments-{1366x800,800x600}-SUFFIX.png.
- * It starts a demo server (synthetic residents only), builds the real
- * FdMainView per role and takes each window with
+ * confirm,password}-SUFFIX.png, payments-{1366x800,800x600}-SUFFIX.png and
+ * {search,visitors}-{1366x800,800x600}-SUFFIX.png. It starts a demo server
+ * (synthetic residents only), builds the real FdMainView per role and takes
+ * each window with
  * ImageMagick's `import -window`.
  */
 
@@ -169,6 +170,55 @@ reception (void)
   fd_main_view_set_curtain (v.view, FALSE);
 
   fd_pages_test_view_close (&v);
+}
+
+/* issue 14: the search and the visitor form at a desk's two sizes. */
+static gboolean
+chips_cond (gpointer data)
+{
+  return fd_purpose_chips_get_loaded (data);
+}
+
+static gboolean
+rooms_cond (gpointer data)
+{
+  return fd_room_suggestions_get_n_shown (data) > 0;
+}
+
+static void
+desk (void)
+{
+  static const int sizes[][2] = { { 1366, 800 }, { 800, 600 } };
+
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      FdPagesTestView v = { 0 };
+      g_autofree char *search = g_strdup_printf ("search-%dx%d", sizes[i][0], sizes[i][1]);
+      g_autofree char *visitors = g_strdup_printf ("visitors-%dx%d", sizes[i][0], sizes[i][1]);
+      FdVisitorForm *form;
+      GtkWidget *room;
+
+      fd_pages_test_view_open (&v, server, "reception");
+      gtk_window_set_default_size (v.window, sizes[i][0], sizes[i][1]);
+      fd_pages_test_wait (500);
+      fd_pages_test_open_detail (fd_pages_test_search (&v, "residents", "1-1-4"), 0);
+      shoot (GTK_WIDGET (v.window), search);
+
+      fd_main_view_show_page (v.view, "visitors");
+      form = fd_visitor_page_get_form (FD_VISITOR_PAGE (fd_main_view_get_page (v.view, "visitors")));
+      fd_pages_test_wait_until (chips_cond, fd_visitor_form_get_purpose_chips (form), 15000);
+      gtk_editable_set_text (GTK_EDITABLE (fd_visitor_form_get_entry (form, "name")), "王小明");
+      gtk_editable_set_text (GTK_EDITABLE (fd_visitor_form_get_entry (form, "phone")),
+                             "13912345678");
+      gtk_editable_set_text (GTK_EDITABLE (fd_visitor_form_get_entry (form, "purpose")), "快递");
+      room = fd_visitor_form_get_entry (form, "room");
+      gtk_widget_grab_focus (room);
+      gtk_editable_set_text (GTK_EDITABLE (room), "1-1");
+      fd_pages_test_wait_until (rooms_cond, fd_visitor_form_get_room_suggestions (form), 15000);
+      shoot (GTK_WIDGET (v.window), visitors);
+      fd_visitor_form_clear (form);
+      fd_pages_test_view_close (&v);
+    }
 }
 
 static void
@@ -383,6 +433,7 @@ main (int   argc,
 
   server = fd_test_server_start (&options);
   reception ();
+  desk ();   /* issue 14 */
   patrol ();
   manager ();
   admin ();

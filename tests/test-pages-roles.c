@@ -41,14 +41,16 @@ static const RoleSpec roles[] = {
     FALSE, FALSE, FALSE, FALSE, TRUE, TRUE, FALSE,    FALSE, FALSE, FALSE, FALSE },
   { "finance", "residents payments", "residents",
     FALSE, FALSE, TRUE, TRUE,  FALSE, FALSE, TRUE,    TRUE, FALSE, FALSE, FALSE },
-  { "manager", "residents visitors payments audit alerts review checks", "residents",
+  { "manager", "residents visitors payments audit alerts incident review acknowledgments checks",
+    "residents",
     TRUE, TRUE, TRUE, TRUE,    FALSE, FALSE, FALSE,   TRUE, TRUE, TRUE, FALSE },
-  { "auditor", "audit alerts review", NULL },
+  { "auditor", "audit alerts incident review", NULL },
   { "admin", "accounts checks", NULL },
 };
 
 static const char *all_pages[] = { "residents", "lookup", "visitors", "audit", "alerts",
-                                   "review", "checks", "payments", "accounts" };
+                                   "incident", "acknowledgments", "review", "checks",
+                                   "payments", "accounts" };
 
 static FdFieldValue *
 server_field (JsonObject *object,

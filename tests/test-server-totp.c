@@ -229,6 +229,8 @@ enrolled_account (FdTestServer *server,
       for (guint j = 0; j < i; j++)
         g_assert_cmpstr (a->recovery[i], !=, a->recovery[j]);
     }
+  /* a new account reaches data once it has confirmed the rules (issue 12) */
+  fd_test_acknowledge_rules (server, session, a->token);
   return a;
 }
 
@@ -321,6 +323,7 @@ test_enrolment_only (FdTestFixture *f,
     body = g_strdup_printf ("{\"code\": \"%s\"}", code);
     confirmed = post (f->server, f->session, "/api/v1/account/totp", a->token, body, &status);
     g_assert_cmpuint (status, ==, 200);
+    fd_test_acknowledge_rules (f->server, f->session, a->token);
   }
   /* the confirming session now reaches data; the other one ended */
   g_assert_cmpuint (get_status (f->server, f->session, "/api/v1/residents?q=3-2", a->token, NULL),

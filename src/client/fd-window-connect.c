@@ -239,6 +239,8 @@ fd_window_setup_connection (FdWindow *self)
     }
 
   g_signal_connect_swapped (self->api, "notify::reachable", G_CALLBACK (reachable_cb), self);
+  g_signal_connect_swapped (self->api, "rules-required",
+                            G_CALLBACK (fd_window_rules_required_cb), self);
 
   self->session = fd_session_new (self->api, self->secrets, self->config->workstation);
   g_signal_connect (self->session, "ended", G_CALLBACK (fd_window_session_ended_cb), self);

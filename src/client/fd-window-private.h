@@ -88,6 +88,11 @@ void        fd_window_session_ended_cb   (FdSession    *session,
 gboolean    fd_window_enrol_if_needed    (FdWindow     *self);
 void        fd_window_drop_enrolment     (FdWindow     *self);
 
+/* fd-window-rules.c (issue 12) */
+void        fd_window_show_rules         (FdWindow   *self);
+gboolean    fd_window_rules_pending      (FdWindow   *self);
+void        fd_window_rules_required_cb  (FdWindow   *self);
+
 /* fd-window-lock.c */
 void        fd_window_tear_down          (FdWindow   *self);
 void        fd_window_wipe_drafts        (FdWindow   *self);

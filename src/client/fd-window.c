@@ -138,6 +138,13 @@ fd_window_enter_active (FdWindow *self)
 
   if (fd_window_enrol_if_needed (self))
     return;
+  /* issue 12: the rules come first */
+  if (fd_window_rules_pending (self))
+    {
+      fd_window_show_rules (self);
+      return;
+    }
+
   view = GTK_WIDGET (fd_main_view_new (self->api, fd_session_get_info (self->session)));
   self->main_view = view;
   gtk_stack_add_named (self->stack, view, "main");

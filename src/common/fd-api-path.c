@@ -123,6 +123,12 @@ fd_api_path_visitor_checkout (const char *id)
 }
 
 char *
+fd_api_path_visitor_undo_checkout (const char *id)
+{
+  return with_id (FD_API_PATH_VISITORS, id, "undo-checkout");
+}
+
+char *
 fd_api_path_visitors_export (const char *date)
 {
   GString *path = g_string_new (FD_API_PATH_VISITORS "/export");

@@ -14,6 +14,7 @@ G_BEGIN_DECLS
 #define FD_API_PATH_SECOND_FACTOR   "/session/second-factor"
 #define FD_API_PATH_ACCOUNT_TOTP    "/account/totp"
 #define FD_API_PATH_VISITORS        "/visitors"
+#define FD_API_PATH_VISITOR_PURPOSES "/visitors/purposes"   /* issue 14 */
 #define FD_API_PATH_AUDIT_VERIFY    "/audit/verify"
 #define FD_API_PATH_ALERTS          "/alerts"
 #define FD_API_PATH_INCIDENT        "/incident"
@@ -48,6 +49,8 @@ char  *fd_api_path_visitors            (const char         *date,
                                         const char         *cursor);
 /* /visitors/{id}/checkout */
 char  *fd_api_path_visitor_checkout    (const char         *id);
+/* /visitors/{id}/undo-checkout (issue 14) */
+char  *fd_api_path_visitor_undo_checkout (const char       *id);
 /* /visitors/export?date=… */
 char  *fd_api_path_visitors_export     (const char         *date);
 /* /audit?limit=…&actor=…&action=…&since=…&until=…&cursor=… */

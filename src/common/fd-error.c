@@ -29,6 +29,9 @@ static const struct {
   { FD_ERROR_TLS,                "tls",                0 },
   { FD_ERROR_PROTOCOL,           "protocol",           0 },
   { FD_ERROR_CONFIG,             "config",             0 },
+  /* issue 12 */
+  { FD_ERROR_RULES_NOT_ACKNOWLEDGED, "rules-not-acknowledged", 403 },
+  { FD_ERROR_CONFLICT,           "conflict",           409 },
   { FD_ERROR_ESTATE_REQUIRED,    "estate-required",    400 },
   { FD_ERROR_ESTATE_NOT_GRANTED, "estate-not-granted", 403 },
 };

@@ -28,6 +28,9 @@ typedef enum
   FD_ERROR_TLS,               /* certificate or pin refused */
   FD_ERROR_PROTOCOL,          /* malformed answer */
   FD_ERROR_CONFIG,            /* bad configuration */
+  /* appended (issue 12, contract v1.2) */
+  FD_ERROR_RULES_NOT_ACKNOWLEDGED, /* 403 rules-not-acknowledged */
+  FD_ERROR_CONFLICT,          /* 409 conflict */
   /* appended (issue 11, estates) */
   FD_ERROR_ESTATE_REQUIRED,   /* 400 estate-required: name one of "estates" */
   FD_ERROR_ESTATE_NOT_GRANTED,/* 403 estate-not-granted */

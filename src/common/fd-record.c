@@ -632,6 +632,10 @@ fd_session_info_parse (JsonNode  *node,
   info->watermark = policy == NULL || fd_json_get_bool (policy, "watermark", TRUE);
   info->second_factor = g_strdup (fd_json_get_string (json_node_get_object (node),
                                                       "second_factor"));
+  {
+    JsonObject *rules = object_member (json_node_get_object (node), "rules");
+    info->rules_pending = rules != NULL && !fd_json_get_bool (rules, "acknowledged", TRUE);
+  }
   if (estate != NULL)
     {
       info->estate_code = g_strdup (fd_json_get_string (estate, "code"));

@@ -223,6 +223,7 @@ typedef struct
   char     *estate_name;      /* NULL when not given */
   char     *workstation;      /* not in the answer: the client sets it */
   char     *second_factor;    /* issue 15: "none", "enrolled", "enrolment-required"; NULL when not given */
+  gboolean  rules_pending;    /* issue 12: "rules": {"acknowledged": false} */
 } FdSessionInfo;
 
 FdSessionInfo *fd_session_info_parse    (JsonNode  *node,

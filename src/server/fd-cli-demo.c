@@ -55,7 +55,7 @@ fd_cli_demo (int    argc,
   g_autoptr(GOptionContext) ctx = g_option_context_new ("- run the demo office server");
   g_autoptr(GError) error = NULL;
   g_autofree char *data_dir = NULL, *listen = NULL, *password = NULL, *off_hours = NULL;
-  g_autofree char *audit_witness = NULL, *second_factor = NULL;
+  g_autofree char *audit_witness = NULL, *second_factor = NULL, *office_contact = NULL;
   g_autofree char *store_name = NULL, *database = NULL, *database_password_file = NULL;
   gint residents = 2000, lock_after = 300, reveal_window = 30, witness_interval = 60;
   gint sign_in_rate = 30, n_estates = -1;   /* -1: not given, the one estate "main" */
@@ -86,6 +86,8 @@ fd_cli_demo (int    argc,
       "SQLite file, or PostgreSQL connection string of the database's owner", "PATH|CONNINFO" },
     { "database-password-file", 0, 0, G_OPTION_ARG_FILENAME, &database_password_file,
       "PostgreSQL: the owner's password (mode 0600)", "PATH" },
+    { "office-contact", 0, 0, G_OPTION_ARG_STRING, &office_contact,
+      "The office's contact for incident notices", "TEXT" },
     /* TEST ONLY (issue 12): move the server's clock by S seconds, so that a
      * test can reach an access review's 14-day deadline. Demo only: serve
      * and the config file have no such key. */
@@ -157,6 +159,7 @@ fd_cli_demo (int    argc,
   config->reveal_window_s = reveal_window;
   config->sign_in_rate = sign_in_rate;
   config->watermark = !no_watermark;
+  config->office_contact = g_steal_pointer (&office_contact);
   config->data_dir = g_canonicalize_filename (data_dir, NULL);
 
   if (!fd_cli_ensure_private_dir (config->data_dir, &error) ||

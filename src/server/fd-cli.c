@@ -46,7 +46,10 @@ const char fd_cli_usage_text[] =
   "  frontdesk-server restore (--data-dir DIR | --config FILE) --from FILE\n"
   "  frontdesk-server check (--data-dir DIR | --config FILE)   (exit 0 ok, 1 warning, 2 critical)\n"
   "  frontdesk-server rekey (--data-dir DIR | --config FILE) --new-key PATH\n"
-  "  frontdesk-server rekey (--data-dir DIR | --config FILE) --finish\n";
+  "  frontdesk-server rekey (--data-dir DIR | --config FILE) --finish\n"
+  "  frontdesk-server incident radius (--data-dir DIR | --config FILE) --user U --from T --to T\n"
+  "                        [--cause TEXT] [--json]\n"
+  "  frontdesk-server rules set (--data-dir DIR | --config FILE) --zh FILE --en FILE\n";
 
 int
 fd_cli_usage_error (const char *message)

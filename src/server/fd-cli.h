@@ -49,6 +49,12 @@ int       fd_cli_check            (int           argc,
 int       fd_cli_rekey            (int           argc,
                                    char        **argv);
 
+/* fd-cli-incident.c (issue 12): incident radius | rules set */
+int       fd_cli_incident         (int           argc,
+                                   char        **argv);
+int       fd_cli_rules            (int           argc,
+                                   char        **argv);
+
 /* Shared by the commands (fd-cli.c): */
 
 extern const char fd_cli_usage_text[];

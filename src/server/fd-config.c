@@ -56,6 +56,7 @@ fd_config_free (FdConfig *config)
   g_free (config->store);
   g_free (config->database);
   g_free (config->database_password_file);
+  g_free (config->office_contact);
   g_free (config);
 }
 
@@ -242,7 +243,7 @@ get_uint (GKeyFile    *kf,
 
 static const char *known_server_keys[] = {
   "listen", "data-dir", "database", "key-file", "certificate", "private-key", "audit-witness",
-  "store", "database-password-file", NULL
+  "store", "database-password-file", "office-contact", NULL
 };
 static const char *known_policy_keys[] = {
   "off-hours", "lock-after", "idle-timeout", "max-age", "reveal-window", "watermark",
@@ -378,6 +379,7 @@ fd_config_load_file (FdConfig   *config,
   config->key_file = dup_path (kf, "server", "key-file");
   config->certificate = dup_path (kf, "server", "certificate");
   config->private_key = dup_path (kf, "server", "private-key");
+  config->office_contact = dup_path (kf, "server", "office-contact");
   {
     g_autofree char *witness = dup_path (kf, "server", "audit-witness");
     if (witness != NULL)

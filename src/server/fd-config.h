@@ -53,6 +53,8 @@ typedef struct
   char    *store;
   char    *database;
   char    *database_password_file;
+  /* issue 12: the office's contact for incident notices ([server] office-contact) */
+  char    *office_contact;
 } FdConfig;
 
 /* issue 12: the webhook body (alert-webhook-format) */

@@ -157,8 +157,10 @@ residents_list_answer (FdRequest  *req,
   FdServer *server = req->server;
   g_auto(FdJsonWriter) w = { 0 };
 
-  /* The query text may be a name: it is not written to the audit log. */
-  if (!fd_audit (req, "search", NULL, NULL, NULL, NULL, TRUE))
+  /* The query text may be a name: it is not written to the audit log;
+   * the residents listed are, by id, for an incident's radius. */
+  if (!fd_audit_subjects (req, "search", NULL, NULL, FD_RADIUS_RESIDENT, (const gint64 *) ids->data,
+                          MIN (limit, ids->len)))
     return;
   /* Rows listed count toward the bulk rules (fd-limits.h). */
   if (!fd_limits_note_listed (req, ids, limit))

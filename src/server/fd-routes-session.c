@@ -8,6 +8,7 @@
 #include "fd-crypto.h"
 #include "fd-estates.h"
 #include "fd-field.h"
+#include "fd-routes-rules.h"
 #include "fd-server-private.h"
 
 /* Sign-in, lock, unlock, sign-out. Password checks (Argon2id) run in a
@@ -230,6 +231,7 @@ reply_session (FdRequest          *req,
       fd_write_policy (&w, req->server);
       fd_json_writer_end_object (&w);
       fd_json_writer_bool_member (&w, "locked", locked);
+      fd_rules_write_session (&w, req->server, user);
       write_estate (&w, req->server->store, req->estate_id);
       fd_write_second_factor (&w, req->server, user);
     }

@@ -322,6 +322,7 @@ fd_routes_visitors_export (FdRequest *req)
   g_autoptr(GString) csv = g_string_new ("\xEF\xBB\xBF\"id\",\"name\",\"phone\",\"id_number\",\"room\","
                                          "\"purpose\",\"plate\",\"arrived_at\",\"left_at\"\r\n");
   const char *date = fd_query_get (req, "date");
+  g_autoptr(GArray) exported = g_array_new (FALSE, FALSE, sizeof (gint64));
   gint64 from, to, after = 0;
   SoupMessageHeaders *headers;
   gsize len;
@@ -359,6 +360,7 @@ fd_routes_visitors_export (FdRequest *req)
           after = v->id;
           if (!fd_request_sees_estate (req, v->estate_id))
             continue;   /* issue 11 */
+          g_array_append_val (exported, v->id);
           csv_field (csv, id), g_string_append_c (csv, ',');
           csv_field (csv, name), g_string_append_c (csv, ',');
           csv_field (csv, v->phone_masked), g_string_append_c (csv, ',');
@@ -371,7 +373,9 @@ fd_routes_visitors_export (FdRequest *req)
           g_string_append (csv, "\r\n");
         }
     }
-  if (!fd_audit (req, "export", "visitors", NULL, NULL, date ? date : "today", TRUE))
+  /* the visitors exported, by id, for an incident's radius */
+  if (!fd_audit_subjects (req, "export", "visitors", date ? date : "today", FD_RADIUS_VISITOR,
+                          (const gint64 *) exported->data, exported->len))
     return;
 
   headers = soup_server_message_get_response_headers (req->msg);

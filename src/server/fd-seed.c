@@ -10,6 +10,7 @@
 #include "fd-field.h"
 #include "fd-pinyin.h"
 #include "fd-policy.h"
+#include "fd-rules.h"
 #include "fd-seed.h"
 #include "fd-validate.h"
 
@@ -326,7 +327,9 @@ fd_seed_demo_estates (FdStore     *store,
 
   if (!seed_estates (store, n_estates, estates, error))
     return FALSE;
-  if (users->len == 0 && !seed_demo_accounts (store, password, estates, n_estates > 0, error))
+  /* issue 12: demo accounts start with the rules acknowledged */
+  if (users->len == 0 && (!seed_demo_accounts (store, password, estates, n_estates > 0, error) ||
+                          !fd_rules_acknowledge_all (store, error)))
     return FALSE;
 
   if (FD_STORE_CALL0 (store, resident_count) > 0 || n_residents == 0)

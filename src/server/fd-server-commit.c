@@ -111,7 +111,8 @@ audit_write (FdRequest          *req,
              const char         *field,
              const char         *reason_code,
              const char         *reason_text,
-             gboolean            allowed)
+             gboolean            allowed,
+             gint64             *seq)
 {
   g_autoptr(GError) error = NULL;
   FdAuditEntry entry = { 0 };
@@ -138,6 +139,8 @@ audit_write (FdRequest          *req,
 
   ok = open_transaction (req->server, &error) &&
        FD_STORE_CALL (req->server->store, audit_append, &entry, &error);
+  if (seq != NULL)
+    *seq = entry.seq;
   fd_audit_entry_clear (&entry);
   if (!ok)
     {
@@ -158,7 +161,33 @@ fd_audit (FdRequest  *req,
           const char *reason_text,
           gboolean    allowed)
 {
-  return audit_write (req, req->user, NULL, action, target, field, reason_code, reason_text, allowed);
+  return audit_write (req, req->user, NULL, action, target, field, reason_code, reason_text, allowed,
+                      NULL);
+}
+
+gboolean
+fd_audit_subjects (FdRequest    *req,
+                   const char   *action,
+                   const char   *target,
+                   const char   *reason_text,
+                   char          kind,
+                   const gint64 *ids,
+                   guint         n_ids)
+{
+  FdStore *store = req->server->store;
+  g_autoptr(GError) error = NULL;
+  gint64 seq = 0;
+
+  if (!audit_write (req, req->user, NULL, action, target, NULL, NULL, reason_text, TRUE, &seq))
+    return FALSE;
+  /* An engine without the table attributes the listing to the query only. */
+  if (store->backend->audit_subjects_add == NULL || n_ids == 0 ||
+      FD_STORE_CALL (store, audit_subjects_add, seq, kind, ids, n_ids, &error))
+    return TRUE;
+  g_warning ("Audit subjects write failed, denying access: %s", error->message);
+  fd_reply_error (req, FD_ERROR_UNAVAILABLE, "The audit log cannot be written; access is refused",
+                  NULL);
+  return FALSE;
 }
 
 gboolean
@@ -169,7 +198,7 @@ fd_audit_actor (FdRequest          *req,
                 const char         *target,
                 gboolean            allowed)
 {
-  return audit_write (req, user, actor, action, target, NULL, NULL, NULL, allowed);
+  return audit_write (req, user, actor, action, target, NULL, NULL, NULL, allowed, NULL);
 }
 
 gboolean
@@ -204,5 +233,5 @@ fd_raise_alert (FdRequest          *req,
                                  detail, &error) < 0)
     g_warning ("Cannot queue the alert's deliveries: %s", error->message);
   /* The alert is in the audit log too, with the account as its target. */
-  audit_write (req, user, NULL, "alert", user->username, NULL, kind, detail, TRUE);
+  audit_write (req, user, NULL, "alert", user->username, NULL, kind, detail, TRUE, NULL);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "fd-framing.h"
+#include "fd-routes-rules.h"
 #include "fd-server-private.h"
 
 typedef enum
@@ -53,6 +54,12 @@ static const Route routes[] = {
   { "POST",   "users/*/unlock",        AUTH_SESSION,        fd_routes_users_unlock },
   { "POST",   "users/*/password",      AUTH_SESSION,        fd_routes_users_password },
   { "GET",    "payments",              AUTH_SESSION,        fd_routes_payments_list },
+  /* issue 12 (rules): fd-routes-rules.c, fd-routes-incident.c */
+  { "GET",    "rules",                 AUTH_SESSION,        fd_routes_rules_get },
+  { "PUT",    "rules",                 AUTH_SESSION,        fd_routes_rules_put },
+  { "POST",   "rules/acknowledge",     AUTH_SESSION,        fd_routes_rules_acknowledge },
+  { "GET",    "rules/acknowledgments", AUTH_SESSION,        fd_routes_rules_acknowledgments },
+  { "GET",    "incidents/radius",      AUTH_SESSION,        fd_routes_incident_radius },
   /* issue 12: access review */
   { "POST",   "reviews",               AUTH_SESSION,        fd_routes_reviews_open },
   { "GET",    "reviews/*",             AUTH_SESSION,        fd_routes_reviews_get },
@@ -67,6 +74,10 @@ static const Route routes[] = {
   { "GET",    "alerts/deliveries",     AUTH_SESSION,        fd_routes_alert_deliveries },
   { "POST",   "alerts/test",           AUTH_SESSION,        fd_routes_alert_test },
   { "GET",    "admin/checks",          AUTH_SESSION,        fd_routes_admin_checks },
+  /* issue 14: the desk's daily flow */
+  { "GET",    "visitors/purposes",     AUTH_SESSION,        fd_routes_visitor_purposes_get },
+  { "PUT",    "visitors/purposes",     AUTH_SESSION,        fd_routes_visitor_purposes_put },
+  { "POST",   "visitors/*/undo-checkout", AUTH_SESSION,     fd_routes_visitors_undo_checkout },
 };
 
 static void
@@ -182,6 +193,9 @@ fd_server_dispatch_cb (SoupServer        *soup,
   if (route->auth != AUTH_NONE &&
       (!fd_request_authenticate (req, route->auth == AUTH_SESSION_LOCKED) ||
        !fd_second_factor_gate (req, route->handler)))
+    return;
+  /* issue 12: no data before the current rules are acknowledged */
+  if (route->auth == AUTH_SESSION && !fd_rules_gate (req))
     return;
 
   /* The store reads and writes this request's estate only (issue 11). */

@@ -150,6 +150,16 @@ gboolean    fd_audit_actor         (FdRequest          *req,
                                     const char         *action,
                                     const char         *target,
                                     gboolean            allowed);
+/* Issue 12: an allowed entry that showed the subjects @ids (of
+ * FD_RADIUS_RESIDENT or FD_RADIUS_VISITOR): a search's listed residents,
+ * an export's visitors, recorded with the entry for incident radius. */
+gboolean    fd_audit_subjects      (FdRequest    *req,
+                                    const char   *action,
+                                    const char   *target,
+                                    const char   *reason_text,
+                                    char          kind,
+                                    const gint64 *ids,
+                                    guint         n_ids);
 /* Opens the group-commit transaction before a write that precedes its
  * audit entry (the entry needs the new row's id), so that the write and
  * the entry commit together or not at all: a crash between them must not
@@ -333,6 +343,10 @@ void fd_routes_reviews_get     (FdRequest *req);
 void fd_routes_reviews_decide  (FdRequest *req);
 void fd_routes_reviews_sign_off (FdRequest *req);
 void fd_routes_reviews_export  (FdRequest *req);
+/* fd-routes-visitor-desk.c (issue 14): visit purposes, Undo on Check Out */
+void fd_routes_visitor_purposes_get   (FdRequest *req);
+void fd_routes_visitor_purposes_put   (FdRequest *req);
+void fd_routes_visitors_undo_checkout (FdRequest *req);
 /* fd-routes-visitors.c: one quoted CSV field, spreadsheet formulas neutralised */
 void fd_csv_field              (GString    *out,
                                 const char *value);

@@ -306,6 +306,8 @@ GPtrArray *fd_sqlite_visitor_list (FdStore *store, gint64 from, gint64 to, gint6
                                    guint limit);
 gboolean fd_sqlite_visitor_checkout (FdStore *store, gint64 id, gint64 at, GError **error);
 guint fd_sqlite_visitors_purge (FdStore *store, gint64 older_than);
+gboolean fd_sqlite_visitor_undo_checkout (FdStore *store, gint64 id, gint64 left_at,
+                                         GError **error);   /* issue 14 */
 
 /* fd-store-sqlite-audit.c */
 gboolean fd_sqlite_write_audit_anchor (FdStoreSqlite *self, gint64 seq, const char *hash,
@@ -338,6 +340,11 @@ FdLoginAttempt fd_sqlite_login_attempt_reserve (FdStore *store, const char *user
                                                 GError **error);
 gboolean fd_sqlite_login_attempt_clear (FdStore *store, const char *username, GError **error);
 
+/* fd-store-sqlite-radius.c (issue 12) */
+gboolean fd_sqlite_audit_subjects_add (FdStore *store, gint64 seq, char kind, const gint64 *ids,
+                                       guint n_ids, GError **error);
+gboolean fd_sqlite_incident_radius (FdStore *store, gint64 actor_id, const char *from,
+                                    const char *to, FdRadiusData *out, GError **error);
 /* fd-store-sqlite-estates.c (issue 11) */
 GPtrArray *fd_sqlite_estate_list (FdStore *store);
 gint64 fd_sqlite_estate_insert (FdStore *store, const char *code, const char *name, GError **error);

@@ -205,8 +205,13 @@ fd_sqlite_room_search (FdStore *store, const char *prefix, guint limit)
   g_autofree char *pattern = NULL;
 
   /* Whole segments: "3-2" matches "3-2" itself and "3-2-…", never "3-21-…".
-   * The prefix is validated by the caller (digits and dashes only). */
-  pattern = g_strconcat (prefix, "-*", NULL);
+   * The prefix is validated by the caller (digits and dashes only). The
+   * room number matches as a prefix, as in resident search (contract
+   * v1.1, issue 14): "3-2-15" matches 3-2-1502. */
+  if (strchr (prefix, '-') != NULL && strchr (strchr (prefix, '-') + 1, '-') != NULL)
+    pattern = g_strconcat (prefix, "*", NULL);
+  else
+    pattern = g_strconcat (prefix, "-*", NULL);
   /* One estate's rooms (issue 11): the scoped form reads the
    * (estate_id, room) key; the company-wide one every estate's. */
   if (store->scope != FD_ESTATE_ALL)

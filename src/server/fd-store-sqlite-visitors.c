@@ -148,3 +148,22 @@ fd_sqlite_visitors_purge (FdStore *store, gint64 older_than)
   return sqlite3_changes (self->db);
 }
 
+
+/* issue 14: Undo on Check Out. Compare-and-set on left_at, so that two
+ * undos (or an undo racing a new check-out) change the row at most once. */
+gboolean
+fd_sqlite_visitor_undo_checkout (FdStore *store, gint64 id, gint64 left_at, GError **error)
+{
+  FdStoreSqlite *self = SELF (store);
+  sqlite3_stmt *stmt = prep (self, "UPDATE visitors SET left_at = 0 WHERE id = ?1 AND left_at = ?2 "
+                                   "AND left_at != 0 AND (?3 = 0 OR estate_id = ?3)");
+
+  if (stmt == NULL)
+    return set_sqlite_error (self, error, "visitors");
+  sqlite3_bind_int64 (stmt, 1, id);
+  sqlite3_bind_int64 (stmt, 2, left_at);
+  bind_scope (self, stmt, 3);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return set_sqlite_error (self, error, "visitors");
+  return sqlite3_changes (self->db) == 1;
+}

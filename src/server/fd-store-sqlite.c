@@ -175,6 +175,16 @@ static const char *migrations[] = {
   "CREATE INDEX IF NOT EXISTS alert_deliveries_estate ON alert_deliveries (estate_id, id);"
   "CREATE TABLE IF NOT EXISTS password_origins (user_id INTEGER PRIMARY KEY,"
   "  origin TEXT NOT NULL, set_at INTEGER NOT NULL);",
+  /* 11 (issue 12, rules): the residents each audited search listed and the
+   * visitors each export carried, by the entry's seq (fd-store-sqlite-radius.c) */
+  "CREATE TABLE IF NOT EXISTS audit_subjects (seq INTEGER NOT NULL, kind TEXT NOT NULL,"
+  "  subject_id INTEGER NOT NULL, PRIMARY KEY (seq, kind, subject_id)) WITHOUT ROWID;"
+  /* the radius reads an actor's entries from this index alone; it extends
+   * the anomaly counts' index (same leading columns), which it replaces */
+  "CREATE INDEX IF NOT EXISTS audit_actor_radius ON audit_log"
+  "  (actor_id, action, at, outcome, target, estate_id, role, field);"
+  "DROP INDEX IF EXISTS audit_actor_estate_counts;"
+  "DROP INDEX IF EXISTS audit_actor_counts;",
 };
 
 static void
@@ -318,6 +328,10 @@ static const FdStoreBackend sqlite_backend = {
   .password_origin_set = fd_sqlite_password_origin_set,
   .account_activity = fd_sqlite_account_activity,
   .integrity_check = fd_sqlite_integrity_check,
+  /* issue 12 (rules) */
+  .audit_subjects_add = fd_sqlite_audit_subjects_add,
+  .incident_radius = fd_sqlite_incident_radius,
+  .visitor_undo_checkout = fd_sqlite_visitor_undo_checkout,   /* issue 14 */
 };
 
 static void

@@ -233,6 +233,39 @@ typedef struct
   gint64   last_sign_in;    /* µs of its newest session; 0 = never signed in */
   char    *password_origin; /* "demo" while the password is the one demo set; else NULL */
 } FdAccountActivity;
+/* Issue 12: what an incident radius reads from the audit log. */
+#define FD_RADIUS_RESIDENT 'r'
+#define FD_RADIUS_VISITOR  'v'
+
+typedef struct
+{
+  char    kind;            /* FD_RADIUS_RESIDENT | FD_RADIUS_VISITOR */
+  gint64  subject_id;
+  char   *action;          /* "view", "search", "reveal", "verify", "export" */
+  char   *field;           /* NULL, or the revealed / verified field */
+  char   *role;            /* the actor's role in those entries */
+  guint   count;
+} FdRadiusTouch;
+
+typedef struct
+{
+  char    kind;
+  gint64  id;
+  char   *name;            /* clear: the server masks it for the caller */
+  char   *room;            /* NULL when the subject no longer exists */
+  gint64  estate_id;       /* issue 11 */
+} FdRadiusSubject;
+
+typedef struct
+{
+  /* in: the caller's estate (FD_ESTATE_ALL = every one), given here
+   * because the store's scope changes while a worker thread runs */
+  gint64     scope;
+  GPtrArray *touches;      /* FdRadiusTouch* */
+  GPtrArray *subjects;     /* FdRadiusSubject*, one per subject touched */
+} FdRadiusData;
+
+void     fd_radius_data_clear   (FdRadiusData *data);
 
 /* What fd_store_login_attempt_reserve() decided (issue 9). */
 typedef enum
@@ -431,6 +464,23 @@ struct _FdStoreBackend
   GArray     *(*user_estates)      (FdStore *store, gint64 user_id);
   gboolean    (*user_estates_set)  (FdStore *store, gint64 user_id, const gint64 *ids,
                                     guint n_ids, GError **error);
+
+  /* --- appended (issue 12, rules: incident radius) --- */
+  /* Records that audit entry @seq (just appended, same transaction)
+   * showed the subjects @ids of @kind (FD_RADIUS_RESIDENT: residents a
+   * search listed; FD_RADIUS_VISITOR: visitors an export carried), so
+   * that an incident's radius can name them. NULL in an engine without
+   * it: listings are then attributed to the query only. */
+  gboolean    (*audit_subjects_add) (FdStore *store, gint64 seq, char kind, const gint64 *ids,
+                                     guint n_ids, GError **error);
+  /* What @actor_id touched in [@from, @to) (RFC 3339 UTC): allowed view,
+   * search (with its listed subjects), reveal, verify and export entries
+   * grouped by subject, action, field and role, plus each subject's name
+   * and room. Runs in a worker thread on a connection of its own (like
+   * audit_verify); leaves out subjects of an estate other than
+   * @out->scope (unless FD_ESTATE_ALL). FALSE with @error set. */
+  gboolean    (*incident_radius)   (FdStore *store, gint64 actor_id, const char *from,
+                                    const char *to, FdRadiusData *out, GError **error);
   /* Appended (issue 11, `demo --estates N` renames the first estate
    * "main" to "e1"): renames estate @id; NULL in an engine without it
    * (the demo then adds e1…eN beside "main"). */
@@ -586,6 +636,14 @@ struct _FdStoreBackend
    * error. NULL in engines with one writer (SQLite). */
   guint       (*residents_after)   (FdStore *store, gint64 after_id, guint limit,
                                     FdResidentFunc func, gpointer user_data);
+  /* --- appended (issue 14, the desk's daily flow) --- */
+  /* Undoes the check-out of visitor @id in one step: sets left_at back to
+   * 0 only while it is still @left_at (UPDATE … WHERE left_at = @left_at),
+   * in the scope. TRUE when it did; FALSE without @error when the row
+   * changed meanwhile (or is not in the scope), with @error on failure.
+   * NULL in an engine without it (the server then refuses undo). */
+  gboolean    (*visitor_undo_checkout) (FdStore *store, gint64 id, gint64 left_at,
+                                        GError **error);
 };
 
 struct _FdStore

@@ -70,5 +70,9 @@ main (int   argc,
     return fd_cli_migrate (argc, argv);
   if (g_str_equal (command, "rekey"))
     return fd_cli_rekey (argc, argv);
+  if (g_str_equal (command, "incident"))
+    return fd_cli_incident (argc, argv);
+  if (g_str_equal (command, "rules"))
+    return fd_cli_rules (argc, argv);
   return fd_cli_usage_error ("unknown command");
 }

@@ -47,6 +47,10 @@ struct _FdMainView
   guint          focus_grace_id;
   gboolean       was_active;
   gboolean       auto_curtain;
+
+  /* issue 14: type-to-search, on the window (fd-main-view-keys.c) */
+  GtkWidget     *keys_window;      /* weak */
+  GtkEventController *type_to_search;
 };
 
 /* fd-main-view-focus.c */
@@ -62,5 +66,14 @@ void fd_main_view_keep_drafts           (FdMainView *self,
                                          GtkRoot    *root);
 void fd_main_view_forget_drafts         (FdMainView *self,
                                          GtkRoot    *root);
+
+/* fd-main-view-keys.c (issue 14): Ctrl+F, type-to-search, Alt+1…9,
+ * pages.register-visitor. */
+void fd_main_view_class_add_keys        (GtkWidgetClass *widget_class);
+void fd_main_view_add_keys              (FdMainView *self);
+void fd_main_view_forget_keys           (FdMainView *self);
+/* After the pages are built: a resident's page offers the visitor form
+ * its room when the role registers visitors. */
+void fd_main_view_link_pages            (FdMainView *self);
 
 G_END_DECLS

@@ -9,12 +9,14 @@
 
 #include "fd-accounts-page.h"
 #include "fd-alerts-page.h"
+#include "fd-acks-page.h"
 #include "fd-review-page.h"
 #include "fd-checks-page.h"
 #include "fd-audit-page.h"
 #include "fd-client-resources.h"
 #include "fd-field.h"
 #include "fd-payments-page.h"
+#include "fd-radius-page.h"
 #include "fd-resident-page.h"
 #include "fd-visitor-page.h"
 
@@ -179,9 +181,15 @@ build_pages (FdMainView *self)
                 "audit", _("Audit Log"), "view-list-symbolic");
       add_page (self, GTK_WIDGET (fd_alerts_page_new (self->api, manager)),
                 "alerts", _("Alerts"), "dialog-warning-symbolic");
+      /* issue 12 */
+      add_page (self, GTK_WIDGET (fd_radius_page_new (self->api)),
+                "incident", _("Incident"), "find-location-symbolic");
       add_page (self, GTK_WIDGET (fd_review_page_new (self->api, manager)),   /* issue 12 */
                 "review", _("Access Review"), "system-lock-screen-symbolic");
     }
+  if (manager)
+    add_page (self, GTK_WIDGET (fd_acks_page_new (self->api)),
+              "acknowledgments", _("Rules"), "emblem-documents-symbolic");
 
   /* issue 12: the security self-check */
   if (manager || role == FD_ROLE_ADMIN)
@@ -240,6 +248,7 @@ fd_main_view_dispose (GObject *object)
 
   fd_main_view_remask_all (self);
   fd_main_view_unwatch_focus (self);
+  fd_main_view_forget_keys (self);   /* issue 14 */
   g_clear_handle_id (&self->watermark_id, g_source_remove);
 
   /* The title widget lives in the window's header bar, not under us. */
@@ -357,6 +366,7 @@ fd_main_view_class_init (FdMainViewClass *klass)
   gtk_widget_class_install_action (widget_class, "pages.toast", "s", toast_action);
   gtk_widget_class_install_action (widget_class, "pages.toggle-curtain", NULL,
                                    fd_main_view_toggle_curtain_action);
+  fd_main_view_class_add_keys (widget_class);   /* issue 14 */
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "fd-main-view");
@@ -410,6 +420,7 @@ fd_main_view_init (FdMainView *self)
     gtk_shortcut_new (gtk_shortcut_trigger_parse_string ("<Control><Shift>h"),
                       gtk_named_action_new ("pages.toggle-curtain")));
   gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
+  fd_main_view_add_keys (self);   /* issue 14: Ctrl+F, type-to-search, Alt+N */
 }
 
 FdMainView *
@@ -441,6 +452,7 @@ fd_main_view_new (FdApiClient         *api,
   self->watermark_base = g_strdup_printf (_("%s · %s"), name ? name : "?", workstation);
 
   build_pages (self);
+  fd_main_view_link_pages (self);   /* issue 14 */
 
   if (session->watermark)
     update_watermark (self);

@@ -50,4 +50,13 @@ const char *fd_main_view_get_last_toast (FdMainView  *self);
 /* The watermark's text, "" when the policy has none. */
 const char *fd_main_view_get_watermark_text (FdMainView *self);
 
+/* issue 14 (fd-main-view-keys.c): what Ctrl+F and type-to-search do —
+ * show the search page, focus its entry and add @text (NULL: select what
+ * it holds); FALSE when the role has no search. Alt+N shows the @n-th
+ * page (from 0) in the switcher's order. */
+gboolean    fd_main_view_focus_search   (FdMainView  *self,
+                                         const char  *text);
+gboolean    fd_main_view_show_nth_page  (FdMainView  *self,
+                                         guint        n);
+
 G_END_DECLS

@@ -342,6 +342,45 @@ DEFINE_ASYNC (checkout_visitor, (FdApiClient *self, const char *id),
                            (GDestroyNotify) fd_visitor_free))
 DEFINE_FINISH (FdVisitor, checkout_visitor)
 
+/* issue 14 */
+DEFINE_ASYNC (undo_checkout_visitor, (FdApiClient *self, const char *id),
+              "POST", fd_api_path_visitor_undo_checkout (id), NULL,
+              record_call ((FdRecordParseFunc) fd_visitor_parse,
+                           (GDestroyNotify) fd_visitor_free))
+DEFINE_FINISH (FdVisitor, undo_checkout_visitor)
+
+/* {"items": ["快递", …]} → a NULL-terminated vector (no personal data). */
+static gpointer
+purposes_parse (JsonNode  *node,
+                GError   **error)
+{
+  JsonNode *member = JSON_NODE_HOLDS_OBJECT (node)
+                     ? json_object_get_member (json_node_get_object (node), "items")
+                     : NULL;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  JsonArray *array;
+
+  if (member == NULL || !JSON_NODE_HOLDS_ARRAY (member))
+    {
+      g_set_error (error, FD_ERROR, FD_ERROR_PROTOCOL, "The server sent no purposes");
+      return NULL;
+    }
+  array = json_node_get_array (member);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *item = json_array_get_element (array, i);
+
+      if (JSON_NODE_HOLDS_VALUE (item) && json_node_get_value_type (item) == G_TYPE_STRING)
+        g_strv_builder_add (builder, json_node_get_string (item));
+    }
+  return g_strv_builder_end (builder);
+}
+
+DEFINE_ASYNC (list_visitor_purposes, (FdApiClient *self),
+              "GET", g_strdup (FD_API_PATH_VISITOR_PURPOSES), NULL,
+              record_call (purposes_parse, (GDestroyNotify) g_strfreev))
+DEFINE_FINISH (char *, list_visitor_purposes)
+
 void
 fd_api_client_export_visitors_async (FdApiClient         *self,
                                      const char          *date,
@@ -655,3 +694,57 @@ DEFINE_ASYNC (totp_confirm, (FdApiClient *self, const char *code),
               "POST", g_strdup (FD_API_PATH_ACCOUNT_TOTP), string_body ("code", code, NULL),
               record_call (recovery_codes_parse, (GDestroyNotify) fd_wipe_strv))
 DEFINE_FINISH (char *, totp_confirm)
+
+/* ---- rules and incident radius (issue 12) --------------------------------- */
+
+DEFINE_ASYNC (get_rules, (FdApiClient *self),
+              "GET", g_strdup (FD_API_PATH_RULES), NULL,
+              record_call ((FdRecordParseFunc) fd_rules_text_parse,
+                           (GDestroyNotify) fd_rules_text_free))
+DEFINE_FINISH (FdRulesText, get_rules)
+
+/* 204: no answer to parse */
+static gpointer
+no_content_parse (JsonNode  *node,
+                  GError   **error)
+{
+  return GINT_TO_POINTER (1);
+}
+
+DEFINE_ASYNC (acknowledge_rules, (FdApiClient *self, gint64 version),
+              "POST", g_strdup (FD_API_PATH_RULES_ACKNOWLEDGE), fd_rules_acknowledge_body (version),
+              record_call (no_content_parse, NULL))
+
+gboolean
+fd_api_client_acknowledge_rules_finish (FdApiClient   *self,
+                                        GAsyncResult  *result,
+                                        GError       **error)
+{
+  return finish_call (self, result, fd_api_client_acknowledge_rules_async, NULL, error) != NULL;
+}
+
+DEFINE_PAGE_CALL (list_rules_acks,
+                  (FdApiClient *self),
+                  g_strdup (FD_API_PATH_RULES_ACKS), rules_ack)
+
+DEFINE_ASYNC (get_radius,
+              (FdApiClient *self, const char *user, const char *from, const char *to,
+               const char *cause),
+              "GET", fd_api_path_radius (user, from, to, cause, FALSE), NULL,
+              record_call ((FdRecordParseFunc) fd_radius_report_parse,
+                           (GDestroyNotify) fd_radius_report_free))
+DEFINE_FINISH (FdRadiusReport, get_radius)
+
+void
+fd_api_client_export_radius_async (FdApiClient         *self,
+                                   const char          *user,
+                                   const char          *from,
+                                   const char          *to,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autofree char *path = fd_api_path_radius (user, from, to, NULL, TRUE);
+
+  fd_api_client_get_bytes_async (self, path, cancellable, callback, user_data);
+}

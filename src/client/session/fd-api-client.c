@@ -36,6 +36,7 @@ enum {
 
 enum {
   SESSION_ENDED,
+  RULES_REQUIRED,  /* issue 12 */
   N_SIGNALS
 };
 
@@ -93,6 +94,10 @@ message_for_error (FdError code)
                "call your administrator.");
     case FD_ERROR_PROTOCOL:
       return _("The server sent an answer this app does not understand.");
+    case FD_ERROR_RULES_NOT_ACKNOWLEDGED:
+      return _("Read and acknowledge the data-protection rules first.");
+    case FD_ERROR_CONFLICT:
+      return _("This changed on the server meanwhile. Try again.");
     case FD_ERROR_CONFIG:
     default:
       return _("The connection settings are not valid.");
@@ -174,6 +179,12 @@ fd_api_client_class_init (FdApiClientClass *klass)
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[RULES_REQUIRED] =
+    g_signal_new ("rules-required",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
 }
 
 static void
@@ -463,6 +474,10 @@ request_cb (GObject      *source,
       g_signal_emit (self, signals[SESSION_ENDED], 0,
                      reason != NULL ? reason : "missing");
     }
+
+  /* issue 12: the window shows the rules before any data page */
+  if (fd_code == FD_ERROR_RULES_NOT_ACKNOWLEDGED)
+    g_signal_emit (self, signals[RULES_REQUIRED], 0);
 
   g_task_return_new_error (task, FD_ERROR, fd_code, "%s", message_for_error (fd_code));
 }

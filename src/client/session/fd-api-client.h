@@ -5,6 +5,7 @@
 
 #include "fd-api-path.h"
 #include "fd-record.h"
+#include "fd-record-rules.h"
 #include "fd-review-record.h"
 
 G_BEGIN_DECLS
@@ -66,7 +67,9 @@ GBytes      *fd_api_client_get_bytes_finish (FdApiClient        *self,
  *  ::session-ended (const char *reason) — any call answered 401
  *      unauthenticated; reason as the server sent it ("expired",
  *      "signed-out", "disabled", "role-changed", "locked", …).
- *  ::notify::reachable — the server answered / stopped answering. */
+ *  ::notify::reachable — the server answered / stopped answering.
+ *  ::rules-required () — a call answered 403 rules-not-acknowledged
+ *      (issue 12): the rules must be shown and acknowledged first. */
 gboolean     fd_api_client_get_reachable  (FdApiClient          *self);
 
 /* ---- typed calls (fd-api-client-calls.c) --------------------------------
@@ -149,6 +152,19 @@ void           fd_api_client_checkout_visitor_async  (FdApiClient   *self,
 FdVisitor     *fd_api_client_checkout_visitor_finish (FdApiClient   *self,
                                                       GAsyncResult  *result,
                                                       GError       **error);
+/* issue 14: POST /visitors/{id}/undo-checkout */
+void           fd_api_client_undo_checkout_visitor_async  (FdApiClient   *self,
+                                                           const char    *id,
+                                                           FD_API_CLIENT_CALL_ARGS);
+FdVisitor     *fd_api_client_undo_checkout_visitor_finish (FdApiClient   *self,
+                                                           GAsyncResult  *result,
+                                                           GError       **error);
+/* issue 14: GET /visitors/purposes, a NULL-terminated vector */
+void           fd_api_client_list_visitor_purposes_async  (FdApiClient   *self,
+                                                           FD_API_CLIENT_CALL_ARGS);
+char         **fd_api_client_list_visitor_purposes_finish (FdApiClient   *self,
+                                                           GAsyncResult  *result,
+                                                           GError       **error);
 /* The CSV of GET /visitors/export. */
 void           fd_api_client_export_visitors_async   (FdApiClient   *self,
                                                       const char    *date,
@@ -268,6 +284,41 @@ void           fd_api_client_check_health_async      (FdApiClient   *self,
 gboolean       fd_api_client_check_health_finish     (FdApiClient   *self,
                                                       GAsyncResult  *result,
                                                       GError       **error);
+
+/* ---- rules and incident radius (issue 12) ---- */
+void           fd_api_client_get_rules_async         (FdApiClient   *self,
+                                                      FD_API_CLIENT_CALL_ARGS);
+FdRulesText   *fd_api_client_get_rules_finish        (FdApiClient   *self,
+                                                      GAsyncResult  *result,
+                                                      GError       **error);
+void           fd_api_client_acknowledge_rules_async (FdApiClient   *self,
+                                                      gint64         version,
+                                                      FD_API_CLIENT_CALL_ARGS);
+gboolean       fd_api_client_acknowledge_rules_finish (FdApiClient  *self,
+                                                       GAsyncResult *result,
+                                                       GError      **error);
+/* A page of FdRulesAck (manager). */
+void           fd_api_client_list_rules_acks_async   (FdApiClient   *self,
+                                                      FD_API_CLIENT_CALL_ARGS);
+FdPage        *fd_api_client_list_rules_acks_finish  (FdApiClient   *self,
+                                                      GAsyncResult  *result,
+                                                      GError       **error);
+/* @cause may be NULL. */
+void           fd_api_client_get_radius_async        (FdApiClient   *self,
+                                                      const char    *user,
+                                                      const char    *from,
+                                                      const char    *to,
+                                                      const char    *cause,
+                                                      FD_API_CLIENT_CALL_ARGS);
+FdRadiusReport *fd_api_client_get_radius_finish      (FdApiClient   *self,
+                                                      GAsyncResult  *result,
+                                                      GError       **error);
+/* The masked CSV; finish with fd_api_client_get_bytes_finish(). */
+void           fd_api_client_export_radius_async     (FdApiClient   *self,
+                                                      const char    *user,
+                                                      const char    *from,
+                                                      const char    *to,
+                                                      FD_API_CLIENT_CALL_ARGS);
 
 /* ---- access review (issue 12) ----
  * GET /reviews/current, POST /reviews, POST /reviews/{id}/decisions

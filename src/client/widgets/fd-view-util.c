@@ -7,8 +7,8 @@
 
 #include "fd-view-util.h"
 
+#include <glib/gi18n.h>
 #include <adwaita.h>
-
 #include <string.h>
 
 #ifdef GDK_WINDOWING_X11
@@ -125,4 +125,53 @@ fd_view_error_label (void)
   gtk_widget_add_css_class (GTK_WIDGET (label), "error");
   gtk_widget_set_visible (GTK_WIDGET (label), FALSE);
   return label;
+}
+
+/* issue 12 */
+
+GtkWidget *
+fd_view_page_scaffold (GtkWidget  *page,
+                       int         max_width,
+                       int         spacing,
+                       GtkWidget **scroller)
+{
+  GtkWidget *clamp, *box;
+
+  *scroller = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (*scroller),
+                                  GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_widget_set_parent (*scroller, page);
+  clamp = adw_clamp_new ();
+  adw_clamp_set_maximum_size (ADW_CLAMP (clamp), max_width);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (*scroller), clamp);
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, spacing);
+  gtk_widget_set_margin_top (box, 18);
+  gtk_widget_set_margin_bottom (box, 18);
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  adw_clamp_set_child (ADW_CLAMP (clamp), box);
+  return box;
+}
+
+const char *
+fd_view_field_title (const char *key)
+{
+  static const struct { const char *key; const char *title; } titles[] = {
+    { "name", N_("Name") },
+    { "room", N_("Room") },
+    { "phone", N_("Mobile") },
+    { "id_number", N_("ID number") },
+    { "home_address", N_("Home address") },
+    { "plates", N_("Licence plates") },
+    { "payment_status", N_("Payment status") },
+    { "payments", N_("Payment status") },
+    { "account", N_("Payment account") },
+    { "balance", N_("Balance") },
+    { "last_paid", N_("Last paid") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (titles); i++)
+    if (g_str_equal (titles[i].key, key))
+      return _(titles[i].title);
+  return key;
 }

@@ -39,5 +39,14 @@ GtkWidget *fd_view_boxed_list    (const char *accessible_label,
 /* An inline error label for a page or dialog, hidden until it has
  * something to say (fd_form_set_message()). */
 GtkLabel  *fd_view_error_label   (void);
+/* issue 12: a page's scrolled, clamped column (@max_width wide): sets
+ * *@scroller, the page's only child (unparent it in dispose), and returns
+ * the vertical box to fill. */
+GtkWidget  *fd_view_page_scaffold (GtkWidget   *page,
+                                   int          max_width,
+                                   int          spacing,
+                                   GtkWidget  **scroller);
+/* The translated title of a resident field by its key ("phone" → "Mobile"). */
+const char *fd_view_field_title   (const char  *key);
 
 G_END_DECLS

@@ -3,6 +3,8 @@
 #include "fd-resident-detail.h"
 
 #include "fd-clipboard.h"
+#include "fd-desk-util.h"
+#include "fd-mask.h"
 #include "fd-error.h"
 #include "fd-field.h"
 #include "fd-view-util.h"
@@ -24,6 +26,9 @@ struct _FdResidentDetail
   guint         reveal_window_s;
   char         *resident_id;
   gboolean      loading;
+  char         *heading_name;  /* as the role sees them (issue 14) */
+  char         *heading_room;
+  gboolean      visitor_button;
 
   GPtrArray    *keys;        /* char *, in display order */
   GHashTable   *rows;        /* key → row (borrowed; the group owns it) */
@@ -45,23 +50,7 @@ static guint signals[N_SIGNALS];
 static const char *
 title_for_key (const char *key)
 {
-  static const struct { const char *key; const char *title; } titles[] = {
-    { "name", N_("Name") },
-    { "room", N_("Room") },
-    { "phone", N_("Mobile") },
-    { "id_number", N_("ID number") },
-    { "home_address", N_("Home address") },
-    { "plates", N_("Licence plates") },
-    { "payment_status", N_("Payment status") },
-    { "account", N_("Payment account") },
-    { "balance", N_("Balance") },
-    { "last_paid", N_("Last paid") },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (titles); i++)
-    if (g_str_equal (titles[i].key, key))
-      return _(titles[i].title);
-  return key;
+  return fd_view_field_title (key);
 }
 
 static void
@@ -390,6 +379,17 @@ load_cb (GObject      *source,
     }
 
   build_rows (self, resident);
+  g_clear_pointer (&self->heading_name, fd_secret_free);
+  g_clear_pointer (&self->heading_room, g_free);
+  /* The title shows the name masked whatever the role may see. */
+  if (resident->name != NULL)
+    self->heading_name = resident->name->masked ? g_strdup (resident->name->value)
+                                                : fd_mask_name (resident->name->value);
+  if (resident->room != NULL)
+    self->heading_room = g_strdup (resident->room->value);
+  if (self->visitor_button && resident->room != NULL && !resident->room->masked)
+    fd_desk_add_visitor_button (g_hash_table_lookup (self->rows, "room"),
+                                resident->room->value);
   g_signal_emit (self, signals[LOADED], 0, TRUE);
 }
 
@@ -425,8 +425,14 @@ revealed_cb (FdRevealDialog *dialog,
   if (widget == NULL || !FD_IS_SENSITIVE_FIELD (widget))
     return;
 
-  fd_sensitive_field_show_revealed (FD_SENSITIVE_FIELD (widget), value,
-                                    seconds > 0 ? seconds : self->reveal_window_s);
+  {
+    /* Grouped for reading aloud (issue 14): display only, never copyable. */
+    g_autofree char *grouped = fd_desk_group_digits (key, value);
+
+    fd_sensitive_field_show_revealed (FD_SENSITIVE_FIELD (widget), grouped,
+                                      seconds > 0 ? seconds : self->reveal_window_s);
+    fd_secret_free (g_steal_pointer (&grouped));
+  }
 }
 
 FdRevealDialog *
@@ -493,6 +499,24 @@ fd_resident_detail_get_resident_id (FdResidentDetail *self)
   return self->resident_id;
 }
 
+void
+fd_resident_detail_get_heading (FdResidentDetail  *self,
+                                const char       **name,
+                                const char       **room)
+{
+  g_return_if_fail (FD_IS_RESIDENT_DETAIL (self));
+  *name = self->heading_name;
+  *room = self->heading_room;
+}
+
+void
+fd_resident_detail_set_visitor_button (FdResidentDetail *self,
+                                       gboolean          shown)
+{
+  g_return_if_fail (FD_IS_RESIDENT_DETAIL (self));
+  self->visitor_button = shown;
+}
+
 gboolean
 fd_resident_detail_get_loading (FdResidentDetail *self)
 {
@@ -554,6 +578,8 @@ fd_resident_detail_finalize (GObject *object)
   FdResidentDetail *self = FD_RESIDENT_DETAIL (object);
 
   g_free (self->resident_id);
+  fd_secret_free (self->heading_name);
+  g_free (self->heading_room);
   g_ptr_array_unref (self->keys);
   g_ptr_array_unref (self->verify_fields);
   g_ptr_array_unref (self->dialogs);

@@ -43,5 +43,14 @@ GtkWidget        *fd_resident_detail_get_value   (FdResidentDetail *self,
 FdRevealDialog   *fd_resident_detail_reveal      (FdResidentDetail *self,
                                                   const char       *key);
 FdVerifyDialog   *fd_resident_detail_verify      (FdResidentDetail *self);
+/* issue 14: the loaded resident's name (masked) and room as the role sees
+ * it, for a title (NULL when absent; owned by @self). */
+void              fd_resident_detail_get_heading (FdResidentDetail  *self,
+                                                  const char       **name,
+                                                  const char       **room);
+/* Offer "Register a visitor for this room" (pages.register-visitor) on
+ * the room row of the residents loaded from now on. */
+void              fd_resident_detail_set_visitor_button (FdResidentDetail *self,
+                                                         gboolean          shown);
 
 G_END_DECLS

@@ -4,6 +4,7 @@
 
 #include "fd-resident-row.h"
 #include "fd-sensitive-entry.h"
+#include "fd-validate.h"
 
 #include <glib/gi18n.h>
 #include <string.h>
@@ -27,6 +28,9 @@ struct _FdResidentPage
   AdwLeaflet          *leaflet;
   GtkWidget           *list_pane;
   GtkWidget           *search_entry;
+  GtkWidget           *count_label;
+  GtkWidget           *header_box;
+  GtkWidget           *detail_title;
   GtkStack            *results_stack;
   AdwStatusPage       *empty_status;
   AdwStatusPage       *error_status;
@@ -42,6 +46,7 @@ struct _FdResidentPage
   guint                load_more_id;
   guint                search_id;        /* a coalesced search waiting */
   gint64               last_search_at;   /* monotonic µs */
+  gboolean             open_top_pending; /* Enter before the results came */
 };
 
 G_DEFINE_FINAL_TYPE (FdResidentPage, fd_resident_page, GTK_TYPE_WIDGET)
@@ -137,10 +142,42 @@ unbind_cb (GtkSignalListItemFactory *factory,
 }
 
 static void
+update_count (FdResidentPage *self,
+              guint           n)
+{
+  g_autofree char *text = NULL;
+
+  if (n == 0)
+    text = g_strdup ("");
+  else if (fd_resident_list_model_get_has_more (self->model))
+    /* Translators: the result count while more results are to come as
+     * the list scrolls */
+    text = g_strdup_printf (ngettext ("First %u resident — scroll for more",
+                                      "First %u residents — scroll for more", n), n);
+  else
+    text = g_strdup_printf (ngettext ("%u resident", "%u residents", n), n);
+  gtk_label_set_text (GTK_LABEL (self->count_label), text);
+  gtk_widget_set_visible (self->count_label, n > 0);
+}
+
+/* The column headings follow the columns the role is sent. */
+static void
+update_header (FdResidentPage *self)
+{
+  g_autoptr(FdResidentItem) first = g_list_model_get_item (G_LIST_MODEL (self->model), 0);
+
+  if (first != NULL)
+    fd_resident_row_update_header (self->header_box, first);
+}
+
+static void
 update_results_page (FdResidentPage *self)
 {
   const char *query = fd_resident_list_model_get_query (self->model);
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->model));
+
+  update_count (self, *query == '\0' ? 0 : n);
+  update_header (self);
 
   if (*query == '\0')
     gtk_stack_set_visible_child_name (self->results_stack, "empty");
@@ -150,16 +187,47 @@ update_results_page (FdResidentPage *self)
     gtk_stack_set_visible_child_name (self->results_stack, "list");
 }
 
+static gboolean
+results_current (FdResidentPage *self)
+{
+  g_autofree char *typed = fd_resident_page_normalize_query (
+    gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+
+  return self->search_id == 0 && !fd_resident_list_model_get_loading (self->model) &&
+         g_strcmp0 (typed, fd_resident_list_model_get_query (self->model)) == 0;
+}
+
 static void
 model_updated_cb (FdResidentPage *self)
 {
   update_results_page (self);
+  if (self->open_top_pending && results_current (self))
+    {
+      self->open_top_pending = FALSE;
+      if (g_list_model_get_n_items (G_LIST_MODEL (self->model)) > 0)
+        fd_resident_page_open (self, 0);
+    }
+}
+
+/* Enter in the search entry opens the top hit, once the results are
+ * those of what is typed (issue 14). */
+static void
+search_activate_cb (FdResidentPage *self)
+{
+  if (!results_current (self))
+    {
+      self->open_top_pending = TRUE;
+      return;
+    }
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->model)) > 0)
+    fd_resident_page_open (self, 0);
 }
 
 static void
 model_failed_cb (FdResidentPage *self,
                  GError         *error)
 {
+  self->open_top_pending = FALSE;
   adw_status_page_set_description (self->error_status, error->message);
   gtk_stack_set_visible_child_name (self->results_stack, "error");
 }
@@ -167,11 +235,15 @@ model_failed_cb (FdResidentPage *self,
 static void
 run_search (FdResidentPage *self)
 {
+  g_autofree char *query = fd_resident_page_normalize_query (
+    gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+
   g_clear_handle_id (&self->search_id, g_source_remove);
   self->last_search_at = g_get_monotonic_time ();
-  fd_resident_list_model_set_query (self->model,
-                                    gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+  fd_resident_list_model_set_query (self->model, query);
   update_results_page (self);
+  if (self->open_top_pending)
+    model_updated_cb (self);
 }
 
 static gboolean
@@ -221,6 +293,9 @@ fd_resident_page_open (FdResidentPage *self,
   fd_resident_detail_load (self->detail, fd_resident_item_get_id (item));
   gtk_stack_set_visible_child (self->detail_stack, GTK_WIDGET (self->detail));
   adw_leaflet_set_visible_child (self->leaflet, self->detail_pane);
+  gtk_widget_set_visible (self->detail_title, FALSE);
+  if (adw_leaflet_get_folded (self->leaflet))
+    gtk_widget_grab_focus (self->back_button);
 }
 
 static void
@@ -241,6 +316,19 @@ back_action (GtkWidget  *widget,
   fd_resident_page_remask_all (self);
   adw_leaflet_set_visible_child (self->leaflet, self->list_pane);
   gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
+}
+
+/* The detail's title: the name and room as the role sees them (masked). */
+static void
+detail_loaded_cb (FdResidentPage *self,
+                  gboolean        ok)
+{
+  const char *name = NULL, *room = NULL;
+
+  fd_resident_detail_get_heading (self->detail, &name, &room);
+  adw_window_title_set_title (ADW_WINDOW_TITLE (self->detail_title), ok && name ? name : "");
+  adw_window_title_set_subtitle (ADW_WINDOW_TITLE (self->detail_title), ok && room ? room : "");
+  gtk_widget_set_visible (self->detail_title, ok && (name != NULL || room != NULL));
 }
 
 static void
@@ -265,6 +353,40 @@ list_copy_cb (GtkWidget *widget,
 {
   fd_sensitive_notify_refused (widget);
   return TRUE;
+}
+
+/* Dashes of other forms (an input method's －, —, –, ‐) in what looks
+ * like a room ("3－2－15") are the ASCII dash the server matches on. */
+char *
+fd_resident_page_normalize_query (const char *text)
+{
+  g_autofree char *normalized = fd_input_normalize (text ? text : "", FALSE);
+  GString *out = g_string_new (NULL);
+  gboolean roomlike = TRUE;
+
+  text = normalized ? normalized : "";
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      gboolean dash = c == 0x2010 || c == 0x2011 || c == 0x2012 || c == 0x2013 ||
+                      c == 0x2014 || c == 0x2015 || c == 0x2212 || c == 0xFE63 ||
+                      c == 0xFF0D || c == '-';
+
+      if (dash)
+        g_string_append_c (out, '-');
+      else
+        {
+          g_string_append_unichar (out, c);
+          if (!g_unichar_isdigit (c) && !g_unichar_isspace (c))
+            roomlike = FALSE;
+        }
+    }
+  if (!roomlike)
+    {
+      g_string_free (out, TRUE);
+      return g_strdup (text);
+    }
+  return g_string_free (out, FALSE);
 }
 
 void
@@ -335,6 +457,9 @@ fd_resident_page_class_init (FdResidentPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FdResidentPage, leaflet);
   gtk_widget_class_bind_template_child (widget_class, FdResidentPage, list_pane);
   gtk_widget_class_bind_template_child (widget_class, FdResidentPage, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, FdResidentPage, count_label);
+  gtk_widget_class_bind_template_child (widget_class, FdResidentPage, header_box);
+  gtk_widget_class_bind_template_child (widget_class, FdResidentPage, detail_title);
   gtk_widget_class_bind_template_child (widget_class, FdResidentPage, results_stack);
   gtk_widget_class_bind_template_child (widget_class, FdResidentPage, empty_status);
   gtk_widget_class_bind_template_child (widget_class, FdResidentPage, error_status);
@@ -399,6 +524,11 @@ fd_resident_page_new (FdApiClient *api,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->search_entry, "search-changed",
                            G_CALLBACK (search_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->search_entry, "activate",
+                           G_CALLBACK (search_activate_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->detail, "loaded", G_CALLBACK (detail_loaded_cb), self,
+                           G_CONNECT_SWAPPED);
+  fd_resident_row_fill_header (self->header_box);
   g_signal_connect_object (self->search_entry, "stop-search",
                            G_CALLBACK (stop_search_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->leaflet, "notify::folded", G_CALLBACK (folded_cb), self,

@@ -27,5 +27,7 @@ FdResidentDetail    *fd_resident_page_get_detail       (FdResidentPage *self);
 void                 fd_resident_page_open         (FdResidentPage *self,
                                                     guint           position);
 void                 fd_resident_page_remask_all   (FdResidentPage *self);
+/* issue 14: what is sent for @text (other dash forms in a room made '-'). */
+char                *fd_resident_page_normalize_query (const char  *text);
 
 G_END_DECLS

@@ -64,6 +64,56 @@ fd_resident_row_get_item (FdResidentRow *self)
   return self->item;
 }
 
+/* The columns, in order, with their widths: the rows and the headings
+ * above the list share them (issue 14). */
+static const struct { const char *title; int width; } columns[] = {
+  { N_("Name"), 120 },
+  { N_("Room"), 100 },
+  { N_("Mobile"), 130 },
+  { N_("Licence plates"), 100 },
+};
+
+void
+fd_resident_row_fill_header (GtkWidget *box)
+{
+  g_return_if_fail (GTK_IS_BOX (box));
+
+  gtk_box_set_spacing (GTK_BOX (box), 12);
+  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+    {
+      GtkWidget *label = gtk_label_new (_(columns[i].title));
+
+      gtk_label_set_xalign (GTK_LABEL (label), 0.0f);
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+      gtk_widget_set_size_request (label, columns[i].width, -1);
+      gtk_widget_add_css_class (label, "caption-heading");
+      gtk_widget_add_css_class (label, "dim-label");
+      if (i == G_N_ELEMENTS (columns) - 1)
+        gtk_widget_set_hexpand (label, TRUE);
+      gtk_box_append (GTK_BOX (box), label);
+    }
+}
+
+void
+fd_resident_row_update_header (GtkWidget      *box,
+                               FdResidentItem *item)
+{
+  const FdFieldValue *present[G_N_ELEMENTS (columns)];
+  GtkWidget *label = gtk_widget_get_first_child (box);
+
+  g_return_if_fail (FD_IS_RESIDENT_ITEM (item));
+
+  present[0] = fd_resident_item_get_name (item);
+  present[1] = fd_resident_item_get_room (item);
+  present[2] = fd_resident_item_get_phone (item);
+  present[3] = (gpointer) item;   /* plates: a column even when this one has none */
+  for (guint i = 0; i < G_N_ELEMENTS (columns) && label != NULL; i++)
+    {
+      gtk_widget_set_visible (label, present[i] != NULL);
+      label = gtk_widget_get_next_sibling (label);
+    }
+}
+
 static GtkWidget *
 add_field (FdResidentRow *self,
            const char    *title,
@@ -73,6 +123,11 @@ add_field (FdResidentRow *self,
 
   /* Tab moves between rows, not through every value of every row. */
   gtk_widget_set_focusable (field, FALSE);
+  /* A long value (two plates) is cut, not widening the list (issue 14). */
+  for (GtkWidget *child = gtk_widget_get_first_child (field); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LABEL (child))
+      gtk_label_set_ellipsize (GTK_LABEL (child), PANGO_ELLIPSIZE_END);
   gtk_widget_set_size_request (field, width, -1);
   gtk_widget_set_parent (field, GTK_WIDGET (self));
   return field;
@@ -109,11 +164,11 @@ fd_resident_row_init (FdResidentRow *self)
 
   gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (layout), 12);
 
-  self->name = add_field (self, _("Name"), 120);
+  self->name = add_field (self, _(columns[0].title), columns[0].width);
   gtk_widget_add_css_class (self->name, "heading");
-  self->room = add_field (self, _("Room"), 100);
-  self->phone = add_field (self, _("Mobile"), 130);
-  self->plates = add_field (self, _("Licence plates"), 100);
+  self->room = add_field (self, _(columns[1].title), columns[1].width);
+  self->phone = add_field (self, _(columns[2].title), columns[2].width);
+  self->plates = add_field (self, _(columns[3].title), columns[3].width);
   gtk_widget_set_hexpand (self->plates, TRUE);
 }
 

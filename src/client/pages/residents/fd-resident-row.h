@@ -15,5 +15,10 @@ GtkWidget      *fd_resident_row_new      (void);
 void            fd_resident_row_set_item (FdResidentRow  *self,
                                           FdResidentItem *item);
 FdResidentItem *fd_resident_row_get_item (FdResidentRow  *self);
+/* issue 14: the column headings above the list, in the rows' widths, in
+ * @box; update shows those of the columns @item (a result) has. */
+void            fd_resident_row_fill_header   (GtkWidget      *box);
+void            fd_resident_row_update_header (GtkWidget      *box,
+                                               FdResidentItem *item);
 
 G_END_DECLS

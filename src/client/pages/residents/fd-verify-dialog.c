@@ -6,6 +6,7 @@
 #include "fd-error.h"
 #include "fd-field.h"
 #include "fd-form-util.h"
+#include "fd-select-all.h"
 #include "fd-sensitive-entry.h"
 #include "fd-validate.h"
 
@@ -304,10 +305,18 @@ fd_verify_dialog_init (FdVerifyDialog *self)
   self->result = FD_VERIFY_NONE;
 
   fd_sensitive_entry_protect (GTK_EDITABLE (self->value_row));
+  fd_select_all_enable (GTK_EDITABLE (self->value_row));   /* issue 14 */
   g_signal_connect_swapped (self->value_row, "entry-activated",
                             G_CALLBACK (fd_verify_dialog_submit), self);
   g_signal_connect_swapped (self->field_row, "notify::selected",
                             G_CALLBACK (field_changed_cb), self);
+}
+
+GtkWidget *
+fd_verify_dialog_get_entry (FdVerifyDialog *self)
+{
+  g_return_val_if_fail (FD_IS_VERIFY_DIALOG (self), NULL);
+  return GTK_WIDGET (self->value_row);
 }
 
 FdVerifyDialog *
@@ -332,5 +341,8 @@ fd_verify_dialog_new (GtkWindow          *parent,
         gtk_string_list_append (self->field_names, field_title (fields[i]));
       }
 
+  /* Digits typed at once go to the number, not to the field chooser
+   * (issue 14). */
+  gtk_widget_grab_focus (GTK_WIDGET (self->value_row));
   return self;
 }

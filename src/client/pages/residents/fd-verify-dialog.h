@@ -34,5 +34,7 @@ void            fd_verify_dialog_submit     (FdVerifyDialog     *self);
 FdVerifyResult  fd_verify_dialog_get_result (FdVerifyDialog     *self);
 const char     *fd_verify_dialog_get_error  (FdVerifyDialog     *self);
 gboolean        fd_verify_dialog_get_busy   (FdVerifyDialog     *self);
+/* issue 14: the number field (tests). */
+GtkWidget      *fd_verify_dialog_get_entry  (FdVerifyDialog     *self);
 
 G_END_DECLS

@@ -4,6 +4,8 @@
 
 #include "fd-error.h"
 #include "fd-field.h"
+#include "fd-purpose-chips.h"
+#include "fd-room-suggestions.h"
 #include "fd-sensitive-entry.h"
 #include "fd-view-util.h"
 #include "fd-validate.h"
@@ -11,8 +13,6 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-#define ROOM_SEARCH_DELAY_MS 120
-#define ROOM_SUGGESTIONS     8
 #define PURPOSE_MAX_CHARS    100
 
 typedef enum
@@ -68,15 +68,12 @@ struct _FdVisitorForm
   GtkWidget    *error_labels[N_FIELDS];
   GtkWidget    *form_error;
   GtkWidget    *submit_button;
-  GtkWidget    *room_popover;
-  GtkWidget    *room_list;
+  FdRoomSuggestions *rooms;   /* issue 14: inline, replaces a popover */
+  FdPurposeChips *purposes;   /* issue 14 */
 
   FdApiClient  *api;
   GCancellable *cancellable;
-  GCancellable *room_cancellable;
-  guint         room_timeout_id;
   gboolean      busy;
-  gboolean      filling_room;
 };
 
 G_DEFINE_FINAL_TYPE (FdVisitorForm, fd_visitor_form, GTK_TYPE_WIDGET)
@@ -277,6 +274,8 @@ register_cb (GObject      *source,
 
   fd_visitor_form_clear (self);
   gtk_widget_activate_action (GTK_WIDGET (self), "pages.toast", "s", _("Visitor registered"));
+  /* The next visitor starts at the name (issue 14). */
+  gtk_widget_grab_focus (self->rows[FIELD_NAME]);
   g_signal_emit (self, signals[REGISTERED], 0);
 }
 
@@ -354,7 +353,7 @@ fd_visitor_form_clear (FdVisitorForm *self)
       set_field_error (self, i, NULL);
     }
   show_form_error (self, NULL);
-  gtk_popover_popdown (GTK_POPOVER (self->room_popover));
+  fd_room_suggestions_hide (self->rooms);
 }
 
 GVariant *
@@ -403,100 +402,89 @@ fd_visitor_form_restore (FdVisitorForm *self,
 
       if (id < 0)
         continue;
-      self->filling_room = TRUE;
+      fd_room_suggestions_set_paused (self->rooms, TRUE);
       gtk_editable_set_text (GTK_EDITABLE (self->rows[id]), text);
-      self->filling_room = FALSE;
+      fd_room_suggestions_set_paused (self->rooms, FALSE);
     }
 }
 
-/* ---- room search -------------------------------------------------------- */
+/* ---- room, focus order --------------------------------------------------- */
 
 static void
-room_row_activated_cb (GtkListBox    *list,
-                       GtkListBoxRow *row,
-                       FdVisitorForm *self)
+room_chosen_cb (FdVisitorForm *self)
 {
-  const char *room = g_object_get_data (G_OBJECT (row), "fd-room");
-
-  if (room == NULL)
-    return;
-
-  self->filling_room = TRUE;
-  gtk_editable_set_text (GTK_EDITABLE (self->rows[FIELD_ROOM]), room);
-  gtk_editable_set_position (GTK_EDITABLE (self->rows[FIELD_ROOM]), -1);
-  self->filling_room = FALSE;
-  gtk_popover_popdown (GTK_POPOVER (self->room_popover));
   set_field_error (self, FIELD_ROOM, NULL);
   gtk_widget_grab_focus (self->rows[FIELD_PURPOSE]);
 }
 
-static void
-rooms_cb (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
+void
+fd_visitor_form_set_room (FdVisitorForm *self,
+                          const char    *room)
 {
-  g_autoptr(FdVisitorForm) self = user_data;
-  g_autoptr(FdPage) page = NULL;
-  g_autoptr(GError) error = NULL;
-  GtkWidget *child;
-  guint shown = 0;
+  g_return_if_fail (FD_IS_VISITOR_FORM (self));
 
-  page = fd_api_client_list_rooms_finish (FD_API_CLIENT (source), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  /* Rows only: the placeholder is a child of the list too. */
-  while ((child = GTK_WIDGET (gtk_list_box_get_row_at_index (GTK_LIST_BOX (self->room_list), 0))) != NULL)
-    gtk_list_box_remove (GTK_LIST_BOX (self->room_list), child);
-
-  if (page == NULL)
-    {
-      gtk_popover_popdown (GTK_POPOVER (self->room_popover));
-      return;
-    }
-
-  for (guint i = 0; i < page->items->len && shown < ROOM_SUGGESTIONS; i++)
-    {
-      const char *room = ((FdRoom *) g_ptr_array_index (page->items, i))->room;
-      GtkWidget *row, *label;
-
-      label = gtk_label_new (room);
-      gtk_label_set_xalign (GTK_LABEL (label), 0.0f);
-      gtk_widget_set_margin_start (label, 6);
-      gtk_widget_set_margin_end (label, 6);
-      row = gtk_list_box_row_new ();
-      gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), label);
-      g_object_set_data_full (G_OBJECT (row), "fd-room", g_strdup (room), g_free);
-      gtk_list_box_append (GTK_LIST_BOX (self->room_list), row);
-      shown++;
-    }
-
-  if (shown > 0 && gtk_widget_get_mapped (self->rows[FIELD_ROOM]))
-    gtk_popover_popup (GTK_POPOVER (self->room_popover));
-  else if (shown == 0)
-    gtk_popover_popdown (GTK_POPOVER (self->room_popover));
+  fd_room_suggestions_set_paused (self->rooms, TRUE);
+  gtk_editable_set_text (GTK_EDITABLE (self->rows[FIELD_ROOM]), room ? room : "");
+  fd_room_suggestions_set_paused (self->rooms, FALSE);
+  fd_room_suggestions_hide (self->rooms);
+  set_field_error (self, FIELD_ROOM, NULL);
 }
 
-static gboolean
-room_search_cb (gpointer user_data)
+void
+fd_visitor_form_focus_name (FdVisitorForm *self)
 {
-  FdVisitorForm *self = user_data;
-  g_autofree char *query = field_value (self, FIELD_ROOM);
+  g_return_if_fail (FD_IS_VISITOR_FORM (self));
+  gtk_widget_grab_focus (self->rows[FIELD_NAME]);
+}
 
-  self->room_timeout_id = 0;
+FdRoomSuggestions *
+fd_visitor_form_get_room_suggestions (FdVisitorForm *self)
+{
+  g_return_val_if_fail (FD_IS_VISITOR_FORM (self), NULL);
+  return self->rooms;
+}
 
-  fd_view_cancel (&self->room_cancellable);
+FdPurposeChips *
+fd_visitor_form_get_purpose_chips (FdVisitorForm *self)
+{
+  g_return_val_if_fail (FD_IS_VISITOR_FORM (self), NULL);
+  return self->purposes;
+}
 
-  if (*query == '\0')
-    {
-      gtk_popover_popdown (GTK_POPOVER (self->room_popover));
-      return G_SOURCE_REMOVE;
-    }
+/* Tab goes Name → Mobile → ID → Room → Purpose → Plate → Register (and
+ * back with Shift+Tab). GtkListBox would leave the group on Tab, and the
+ * suggestions and purpose toggles are not stops. */
+static gboolean
+tab_cb (GtkEventControllerKey *controller,
+        guint                  keyval,
+        guint                  keycode,
+        GdkModifierType        state,
+        FdVisitorForm         *self)
+{
+  GtkWidget *stops[N_FIELDS + 1];
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root ? gtk_root_get_focus (root) : NULL;
+  gboolean back = keyval == GDK_KEY_ISO_Left_Tab || (state & GDK_SHIFT_MASK) != 0;
+  int at = -1, next;
 
-  self->room_cancellable = g_cancellable_new ();
-  fd_api_client_list_rooms_async (self->api, query, ROOM_SUGGESTIONS, self->room_cancellable,
-                                  rooms_cb, g_object_ref (self));
-  return G_SOURCE_REMOVE;
+  if ((keyval != GDK_KEY_Tab && keyval != GDK_KEY_ISO_Left_Tab && keyval != GDK_KEY_KP_Tab) ||
+      (state & (GDK_CONTROL_MASK | GDK_ALT_MASK)) != 0 || focus == NULL)
+    return GDK_EVENT_PROPAGATE;
+
+  for (int i = 0; i < N_FIELDS; i++)
+    stops[i] = self->rows[i];
+  stops[N_FIELDS] = self->submit_button;
+  for (int i = 0; i <= N_FIELDS; i++)
+    if (focus == stops[i] || gtk_widget_is_ancestor (focus, stops[i]))
+      at = i;
+  if (at < 0)
+    return GDK_EVENT_PROPAGATE;
+
+  next = back ? at - 1 : at + 1;
+  if (next < 0 || next > N_FIELDS)
+    return GDK_EVENT_PROPAGATE;   /* out of the form, as GTK would */
+  gtk_widget_grab_focus (stops[next]);
+  return GDK_EVENT_STOP;
 }
 
 static void
@@ -507,12 +495,6 @@ changed_cb (GtkEditable   *editable,
 
   set_field_error (self, id, NULL);
   show_form_error (self, NULL);
-
-  if (id == FIELD_ROOM && !self->filling_room)
-    {
-      g_clear_handle_id (&self->room_timeout_id, g_source_remove);
-      self->room_timeout_id = g_timeout_add (ROOM_SEARCH_DELAY_MS, room_search_cb, self);
-    }
 }
 
 static void
@@ -538,7 +520,8 @@ fd_visitor_form_unmap (GtkWidget *widget)
 {
   FdVisitorForm *self = FD_VISITOR_FORM (widget);
 
-  gtk_popover_popdown (GTK_POPOVER (self->room_popover));
+  if (self->rooms != NULL)
+    fd_room_suggestions_hide (self->rooms);
   GTK_WIDGET_CLASS (fd_visitor_form_parent_class)->unmap (widget);
 }
 
@@ -548,16 +531,18 @@ fd_visitor_form_dispose (GObject *object)
   FdVisitorForm *self = FD_VISITOR_FORM (object);
 
   /* Wiping the fields emits ::changed: no room search may start now. */
-  self->filling_room = TRUE;
+  if (self->rooms != NULL)
+    fd_room_suggestions_set_paused (self->rooms, TRUE);
   if (self->box != NULL)
     for (int i = 0; i < N_FIELDS; i++)
       fd_sensitive_entry_wipe (GTK_EDITABLE (self->rows[i]));
 
-  g_clear_handle_id (&self->room_timeout_id, g_source_remove);
   fd_view_cancel (&self->cancellable);
-  fd_view_cancel (&self->room_cancellable);
+  if (self->rooms != NULL)
+    fd_room_suggestions_hide (self->rooms);
+  self->rooms = NULL;
+  self->purposes = NULL;
 
-  g_clear_pointer (&self->room_popover, gtk_widget_unparent);
   g_clear_pointer (&self->box, gtk_widget_unparent);
   memset (self->rows, 0, sizeof self->rows);
   g_clear_object (&self->api);
@@ -584,8 +569,6 @@ fd_visitor_form_class_init (FdVisitorFormClass *klass)
 static void
 fd_visitor_form_init (FdVisitorForm *self)
 {
-  GtkWidget *frame;
-
   self->cancellable = g_cancellable_new ();
 
   self->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
@@ -656,27 +639,40 @@ fd_visitor_form_init (FdVisitorForm *self)
   gtk_widget_add_css_class (self->submit_button, "pill");
   gtk_box_append (GTK_BOX (self->box), self->submit_button);
 
-  /* Room suggestions under the room field; typing goes on in the field. */
-  self->room_list = gtk_list_box_new ();
-  gtk_list_box_set_selection_mode (GTK_LIST_BOX (self->room_list), GTK_SELECTION_NONE);
-  gtk_list_box_set_activate_on_single_click (GTK_LIST_BOX (self->room_list), TRUE);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->room_list),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Matching rooms"), -1);
-  g_signal_connect_object (self->room_list, "row-activated",
-                           G_CALLBACK (room_row_activated_cb), self, 0);
-  frame = gtk_scrolled_window_new ();
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (frame), GTK_POLICY_NEVER,
-                                  GTK_POLICY_AUTOMATIC);
-  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (frame), TRUE);
-  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (frame), 240);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (frame), self->room_list);
-  self->room_popover = gtk_popover_new ();
-  gtk_popover_set_autohide (GTK_POPOVER (self->room_popover), FALSE);
-  gtk_popover_set_has_arrow (GTK_POPOVER (self->room_popover), FALSE);
-  gtk_popover_set_position (GTK_POPOVER (self->room_popover), GTK_POS_BOTTOM);
-  gtk_popover_set_child (GTK_POPOVER (self->room_popover), frame);
-  gtk_widget_set_size_request (self->room_popover, 220, -1);
-  gtk_widget_set_parent (self->room_popover, self->rows[FIELD_ROOM]);
+  /* Tab order (issue 14) */
+  {
+    GtkEventController *keys = gtk_event_controller_key_new ();
+
+    gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+    g_signal_connect_object (keys, "key-pressed", G_CALLBACK (tab_cb), self, 0);
+    gtk_widget_add_controller (GTK_WIDGET (self), keys);
+  }
+}
+
+/* A non-focusable row of the group right under @id's field (before its
+ * error row) holding @child; @follow: visible only while @child is. */
+static void
+add_helper_row (FdVisitorForm *self,
+                FieldId        id,
+                GtkWidget     *child,
+                gboolean       follow)
+{
+  GtkWidget *row = adw_preferences_row_new ();
+  GtkWidget *list = gtk_widget_get_parent (self->rows[id]);
+
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  gtk_list_box_row_set_selectable (GTK_LIST_BOX_ROW (row), FALSE);
+  gtk_widget_set_focusable (row, FALSE);
+  gtk_widget_set_margin_start (child, 8);
+  gtk_widget_set_margin_end (child, 8);
+  gtk_widget_set_margin_top (child, 4);
+  gtk_widget_set_margin_bottom (child, 4);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), child);
+  gtk_widget_add_css_class (row, "fd-helper-row");
+  if (follow)
+    g_object_bind_property (child, "visible", row, "visible", G_BINDING_SYNC_CREATE);
+  gtk_list_box_insert (GTK_LIST_BOX (list), row,
+                       gtk_list_box_row_get_index (GTK_LIST_BOX_ROW (self->rows[id])) + 1);
 }
 
 FdVisitorForm *
@@ -688,5 +684,14 @@ fd_visitor_form_new (FdApiClient *api)
 
   self = g_object_new (FD_TYPE_VISITOR_FORM, NULL);
   self->api = g_object_ref (api);
+
+  /* Under the room field: the matching rooms; under the purpose field:
+   * the one-click purposes. Rows of the same list, never focus stops. */
+  self->rooms = fd_room_suggestions_new (api, GTK_EDITABLE (self->rows[FIELD_ROOM]));
+  g_signal_connect_object (self->rooms, "chosen", G_CALLBACK (room_chosen_cb), self,
+                           G_CONNECT_SWAPPED);
+  add_helper_row (self, FIELD_ROOM, GTK_WIDGET (self->rooms), TRUE);
+  self->purposes = fd_purpose_chips_new (api, GTK_EDITABLE (self->rows[FIELD_PURPOSE]));
+  add_helper_row (self, FIELD_PURPOSE, GTK_WIDGET (self->purposes), FALSE);
   return self;
 }

@@ -3,6 +3,8 @@
 #include <adwaita.h>
 
 #include "fd-api-client.h"
+#include "fd-purpose-chips.h"
+#include "fd-room-suggestions.h"
 
 G_BEGIN_DECLS
 
@@ -33,5 +35,11 @@ void           fd_visitor_form_clear       (FdVisitorForm *self);
 GVariant      *fd_visitor_form_save        (FdVisitorForm *self);
 void           fd_visitor_form_restore     (FdVisitorForm *self,
                                             GVariant      *state);
+/* issue 14: fills the room (from a resident's page) without a look-up. */
+void           fd_visitor_form_set_room    (FdVisitorForm *self,
+                                            const char    *room);
+void           fd_visitor_form_focus_name  (FdVisitorForm *self);
+FdRoomSuggestions *fd_visitor_form_get_room_suggestions (FdVisitorForm *self);
+FdPurposeChips    *fd_visitor_form_get_purpose_chips    (FdVisitorForm *self);
 
 G_END_DECLS

@@ -10,6 +10,11 @@
 #include <glib/gi18n.h>
 
 #define PAGE_SIZE 100
+/* A day's log is read whole, then shown newest first (issue 14); this
+ * many pages at most. */
+#define MAX_PAGES 50
+/* How long the Undo of a check-out is offered (the server allows 30 s). */
+#define UNDO_SECONDS 10
 
 struct _FdVisitorPage
 {
@@ -27,9 +32,13 @@ struct _FdVisitorPage
   FdApiClient   *api;
   GCancellable  *cancellable;
   char          *cursor;
+  GPtrArray     *loading;        /* FdVisitor *, the pages of a refresh so far */
+  guint          n_pages;
   gboolean       can_checkout;
   gboolean       can_export;
   guint          n_visitors;
+  char          *undo_id;        /* the visitor the Undo toast would bring back */
+  AdwToast      *undo_toast;
 };
 
 G_DEFINE_FINAL_TYPE (FdVisitorPage, fd_visitor_page, GTK_TYPE_WIDGET)
@@ -155,6 +164,9 @@ add_visitor_row (FdVisitorPage   *self,
   self->n_visitors++;
 }
 
+static void fetch (FdVisitorPage *self,
+                   gboolean       first);
+
 static void
 clear_list (FdVisitorPage *self)
 {
@@ -180,11 +192,10 @@ list_cb (GObject      *source,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
-  if (first)
-    clear_list (self);
-
   if (page == NULL)
     {
+      clear_list (self);
+      g_ptr_array_set_size (self->loading, 0);
       gtk_label_set_text (GTK_LABEL (self->error_label), error->message);
       gtk_widget_set_visible (self->error_label, TRUE);
       g_signal_emit (self, signals[REFRESHED], 0);
@@ -192,12 +203,25 @@ list_cb (GObject      *source,
     }
 
   gtk_widget_set_visible (self->error_label, FALSE);
+  if (first)
+    g_ptr_array_set_size (self->loading, 0);
   for (guint i = 0; i < page->items->len; i++)
-    add_visitor_row (self, g_ptr_array_index (page->items, i));
+    g_ptr_array_add (self->loading, g_steal_pointer (&page->items->pdata[i]));
+  g_ptr_array_set_size (page->items, 0);
 
   g_free (self->cursor);
   self->cursor = g_strdup (page->next_cursor);
-  gtk_widget_set_visible (self->more_button, self->cursor != NULL);
+  /* The whole day first, then newest first: the server pages oldest first. */
+  if (self->cursor != NULL && ++self->n_pages < MAX_PAGES)
+    {
+      fetch (self, FALSE);
+      return;
+    }
+  clear_list (self);
+  for (guint i = self->loading->len; i > 0; i--)
+    add_visitor_row (self, g_ptr_array_index (self->loading, i - 1));
+  g_ptr_array_set_size (self->loading, 0);
+  gtk_widget_set_visible (self->more_button, FALSE);
   gtk_widget_set_visible (self->placeholder, self->n_visitors == 0);
   g_signal_emit (self, signals[REFRESHED], 0);
 }
@@ -212,6 +236,8 @@ fetch (FdVisitorPage *self,
   self->cancellable = g_cancellable_new ();
 
   g_object_set_data (G_OBJECT (self), "fd-first", GINT_TO_POINTER (first));
+  if (first)
+    self->n_pages = 0;
   fd_api_client_list_visitors_async (self->api, today, PAGE_SIZE, first ? NULL : self->cursor,
                                      self->cancellable, list_cb, g_object_ref (self));
 }
@@ -221,6 +247,92 @@ fd_visitor_page_refresh (FdVisitorPage *self)
 {
   g_return_if_fail (FD_IS_VISITOR_PAGE (self));
   fetch (self, TRUE);
+}
+
+/* ---- Undo on Check Out (issue 14) ---------------------------------------- */
+
+static void
+undo_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(FdVisitorPage) self = user_data;
+  g_autoptr(FdVisitor) visitor = NULL;
+  g_autoptr(GError) error = NULL;
+
+  visitor = fd_api_client_undo_checkout_visitor_finish (FD_API_CLIENT (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  if (visitor == NULL)
+    gtk_widget_activate_action (GTK_WIDGET (self), "pages.toast", "s",
+                                g_error_matches (error, FD_ERROR, FD_ERROR_FORBIDDEN)
+                                ? _("It is too late to undo this check-out.")
+                                : error->message);
+  else
+    gtk_widget_activate_action (GTK_WIDGET (self), "pages.toast", "s",
+                                _("Check-out undone"));
+  fd_visitor_page_refresh (self);
+}
+
+void
+fd_visitor_page_undo_checkout (FdVisitorPage *self)
+{
+  g_autofree char *id = NULL;
+
+  g_return_if_fail (FD_IS_VISITOR_PAGE (self));
+
+  id = g_steal_pointer (&self->undo_id);
+  if (id == NULL)
+    return;
+  /* Dismissing forgets the id (::dismissed): it was taken first. */
+  if (self->undo_toast != NULL)
+    adw_toast_dismiss (self->undo_toast);
+  fd_api_client_undo_checkout_visitor_async (self->api, id, self->cancellable,
+                                             undo_cb, g_object_ref (self));
+}
+
+static void
+undo_dismissed_cb (AdwToast      *toast,
+                   FdVisitorPage *self)
+{
+  if (self->undo_toast == toast)
+    {
+      g_clear_object (&self->undo_toast);
+      g_clear_pointer (&self->undo_id, g_free);
+    }
+}
+
+/* "Checked out" with Undo, for UNDO_SECONDS, in the view's toast overlay. */
+static void
+offer_undo (FdVisitorPage *self,
+            const char    *visitor_id)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+  AdwToast *toast;
+
+  if (self->undo_toast != NULL)
+    adw_toast_dismiss (self->undo_toast);
+  g_clear_object (&self->undo_toast);
+  if (overlay == NULL)
+    {
+      gtk_widget_activate_action (GTK_WIDGET (self), "pages.toast", "s", _("Checked out"));
+      return;
+    }
+
+  g_free (self->undo_id);
+  self->undo_id = g_strdup (visitor_id);
+  toast = adw_toast_new (_("Checked out"));
+  adw_toast_set_timeout (toast, UNDO_SECONDS);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  /* The toast lives in the view's overlay, above this page: its button
+   * cannot reach the page's visitors.* actions. */
+  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (fd_visitor_page_undo_checkout),
+                           self, G_CONNECT_SWAPPED);
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (undo_dismissed_cb), self, 0);
+  self->undo_toast = g_object_ref (toast);
+  adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
 }
 
 static void
@@ -239,7 +351,7 @@ checkout_cb (GObject      *source,
   if (visitor == NULL)
     gtk_widget_activate_action (GTK_WIDGET (self), "pages.toast", "s", error->message);
   else
-    gtk_widget_activate_action (GTK_WIDGET (self), "pages.toast", "s", _("Checked out"));
+    offer_undo (self, visitor->id);
   fd_visitor_page_refresh (self);
 }
 
@@ -285,6 +397,21 @@ fd_visitor_page_get_row (FdVisitorPage *self,
 }
 
 static void
+undo_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  fd_visitor_page_undo_checkout (FD_VISITOR_PAGE (widget));
+}
+
+gboolean
+fd_visitor_page_get_can_undo (FdVisitorPage *self)
+{
+  g_return_val_if_fail (FD_IS_VISITOR_PAGE (self), FALSE);
+  return self->undo_id != NULL;
+}
+
+static void
 refresh_action (GtkWidget  *widget,
                 const char *action_name,
                 GVariant   *parameter)
@@ -325,6 +452,9 @@ fd_visitor_page_dispose (GObject *object)
   FdVisitorPage *self = FD_VISITOR_PAGE (object);
 
   fd_view_cancel (&self->cancellable);
+  if (self->undo_toast != NULL)
+    adw_toast_dismiss (self->undo_toast);
+  g_clear_object (&self->undo_toast);
   /* Closes an export file chooser left open. */
   g_object_set_data (object, "fd-export-chooser", NULL);
   g_clear_pointer (&self->scroller, gtk_widget_unparent);
@@ -337,6 +467,8 @@ static void
 fd_visitor_page_finalize (GObject *object)
 {
   g_free (FD_VISITOR_PAGE (object)->cursor);
+  g_free (FD_VISITOR_PAGE (object)->undo_id);
+  g_ptr_array_unref (FD_VISITOR_PAGE (object)->loading);
 
   G_OBJECT_CLASS (fd_visitor_page_parent_class)->finalize (object);
 }
@@ -356,6 +488,7 @@ fd_visitor_page_class_init (FdVisitorPageClass *klass)
   gtk_widget_class_install_action (widget_class, "visitors.refresh", NULL, refresh_action);
   gtk_widget_class_install_action (widget_class, "visitors.more", NULL, more_action);
   gtk_widget_class_install_action (widget_class, "visitors.export", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "visitors.undo-checkout", NULL, undo_action);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "fd-visitor-page");
 }
@@ -365,6 +498,7 @@ fd_visitor_page_init (FdVisitorPage *self)
 {
   GtkWidget *clamp, *suffix, *button;
 
+  self->loading = g_ptr_array_new_with_free_func ((GDestroyNotify) fd_visitor_free);
   self->scroller = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->scroller),
                                   GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);

@@ -11,7 +11,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (FdVisitorPage, fd_visitor_page, FD, VISITOR_PAGE, GtkWidget)
 
 /* The registration form (when @can_register) above today's visitors
- * (GET /visitors?date=today) with check-out buttons (when @can_checkout)
+ * (GET /visitors?date=today, newest first) with check-out buttons (when @can_checkout)
  * and the masked CSV export (when @can_export).
  *
  * Signals: ::refreshed () after the list was (re)loaded. */
@@ -28,6 +28,9 @@ GtkWidget     *fd_visitor_page_get_row        (FdVisitorPage *self,
 /* Checks the visitor of the n-th row out (what its button does). */
 void           fd_visitor_page_checkout       (FdVisitorPage *self,
                                                guint          index);
+/* issue 14: Undo of the last check-out, while its toast is up. */
+void           fd_visitor_page_undo_checkout  (FdVisitorPage *self);
+gboolean       fd_visitor_page_get_can_undo   (FdVisitorPage *self);
 /* Today as YYYY-MM-DD, local time. */
 char          *fd_visitor_page_today          (void);
 
