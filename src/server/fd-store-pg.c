@@ -613,6 +613,10 @@ static const FdStoreBackend pg_backend = {
   .password_origin_set = fd_pg_password_origin_set,
   .account_activity = fd_pg_account_activity,
   .integrity_check = fd_pg_integrity_check,
+  /* issue 12 (rules) */
+  .audit_subjects_add = fd_pg_audit_subjects_add,
+  .incident_radius = fd_pg_incident_radius,
+  .visitor_undo_checkout = fd_pg_visitor_undo_checkout,   /* issue 14 */
 };
 
 /* Opening */
