@@ -110,8 +110,7 @@ sql (const char *statement)
 
   if (fd_test_store_is_postgresql ())
     {
-      g_autofree char *super = pg_super ();
-      g_free (fd_test_pg_query_value (super, statement));
+      fd_test_pg_tamper (fd_test_server_get_database (server), statement);
       return;
     }
   g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
