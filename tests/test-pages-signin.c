@@ -15,7 +15,6 @@
 #include "config.h"
 
 #include <adwaita.h>
-#include <gdk/x11/gdkx.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <string.h>
@@ -110,19 +109,12 @@ mapped_dropdown_cb (gpointer data)
   return dropdown != NULL && gtk_widget_get_mapped (dropdown);
 }
 
-/* Like a window manager would (there is none under Xvfb). */
 static void
 resize (FdWindow *window,
         int       width,
         int       height)
 {
-  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
-  g_autofree char *id = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (surface));
-  g_autofree char *w = g_strdup_printf ("%d", width);
-  g_autofree char *h = g_strdup_printf ("%d", height);
-
-  fd_pages_test_xdotool ("windowsize", id, w, h, NULL);
-  fd_pages_test_wait (500);
+  fd_pages_test_resize (GTK_WIDGET (window), width, height);
 }
 
 static void

@@ -651,3 +651,17 @@ fd_pages_test_new_app (void)
   g_assert_no_error (error);
   return app;
 }
+
+void
+fd_pages_test_resize (GtkWidget *widget,
+                      int        width,
+                      int        height)
+{
+  GdkSurface *surface = gtk_native_get_surface (gtk_widget_get_native (widget));
+  g_autofree char *id = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (surface));
+  g_autofree char *w = g_strdup_printf ("%d", width);
+  g_autofree char *h = g_strdup_printf ("%d", height);
+
+  fd_pages_test_xdotool ("windowsize", id, w, h, NULL);
+  fd_pages_test_wait (500);
+}

@@ -124,6 +124,11 @@ FdResidentDetail *fd_pages_test_open_detail (FdResidentPage  *page,
  * asks for Chinese, else "en" (for screenshot names). */
 const char       *fd_pages_test_init        (int    *argc,
                                              char ***argv);
+/* Resizes the window of @widget as a window manager would (there is none
+ * under Xvfb), then lets it lay out. */
+void              fd_pages_test_resize      (GtkWidget *widget,
+                                             int        width,
+                                             int        height);
 /* A registered, non-unique FdApplication for FdWindow tests. */
 typedef struct _FdApplication FdApplication;
 FdApplication    *fd_pages_test_new_app     (void);
