@@ -217,6 +217,13 @@ static void
 fd_signin_page_init (FdSigninPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* GTK 4.8's drop-down takes the focus on an inner toggle button that has
+   * no name of its own: give it the drop-down's, "Estate". */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->estate_dropdown));
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_TOGGLE_BUTTON (child))
+      gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _("Estate"), -1);
   update_button (self);
 }
 
