@@ -196,7 +196,7 @@ test_estate_chooser (void)
   g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (codes), 1), ==, "e2");
   g_assert_cmpstr (fd_signin_page_get_estate (page), ==, "e1");
   g_assert_nonnull (fd_signin_page_get_message (page));
-  /* the password was wiped: it is typed again with the choice */
+  /* the password stays (in the secure buffer): choose and sign in again */
   shoot (window, "signin-estate-1366");
   resize (window, 800, 600);
   shoot (window, "signin-estate-800");

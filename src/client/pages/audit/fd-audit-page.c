@@ -341,9 +341,10 @@ fd_audit_page_get_chain_ok (FdAuditPage *self)
 
 enum { COL_TIME, COL_ACTOR, COL_ACTION, COL_TARGET, COL_REASON, COL_OUTCOME, N_COLS };
 
-/* Column widths in pixels; the reason takes what is left. The header and
- * the rows use the same numbers, so the columns line up. */
-static const int column_widths[N_COLS] = { 130, 150, 150, 110, 160, 80 };
+/* Least column widths in pixels, small enough for an 800-pixel window; the
+ * actor, the record and the reason share what is left. The header and the rows use
+ * the same numbers, so the columns line up. */
+static const int column_widths[N_COLS] = { 130, 110, 110, 120, 100, 84 };
 
 static GtkWidget *
 columns_box (gboolean header)
@@ -365,7 +366,7 @@ columns_box (gboolean header)
       gtk_label_set_width_chars (GTK_LABEL (label), 1);
       gtk_label_set_max_width_chars (GTK_LABEL (label), 1);
       gtk_widget_set_size_request (label, column_widths[i], -1);
-      if (i == COL_REASON)
+      if (i == COL_ACTOR || i == COL_REASON || i == COL_TARGET)
         gtk_widget_set_hexpand (label, TRUE);
       if (header)
         gtk_widget_add_css_class (label, "heading");
