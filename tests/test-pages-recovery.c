@@ -21,6 +21,7 @@
 #include "fd-resident-list-model.h"
 #include "fd-resident-page.h"
 #include "fd-reveal-dialog.h"
+#include "fd-verify-dialog.h"
 #include "fd-test-server.h"
 #include "fd-visitor-page.h"
 #include "test-pages-util.h"
@@ -102,19 +103,26 @@ a_resident_id (char **owned)
   return *owned;
 }
 
+static const char *
+dialog_error (gpointer dialog)
+{
+  return FD_IS_REVEAL_DIALOG (dialog) ? fd_reveal_dialog_get_error (dialog)
+                                      : fd_verify_dialog_get_error (dialog);
+}
+
 static gboolean
 error_is_cb (gpointer data)
 {
   gpointer *pair = data;
 
-  return g_strcmp0 (fd_reveal_dialog_get_error (pair[0]), pair[1]) == 0;
+  return g_strcmp0 (dialog_error (pair[0]), pair[1]) == 0;
 }
 
 static gboolean
 error_mentions_cb (gpointer data)
 {
   gpointer *pair = data;
-  const char *error = fd_reveal_dialog_get_error (pair[0]);
+  const char *error = dialog_error (pair[0]);
 
   return error != NULL && strstr (error, pair[1]) != NULL;
 }
@@ -129,22 +137,35 @@ health_cb (GObject      *source,
 }
 
 static void
-test_dialog_error_follows (void)
+run_dialog_error_follows (gboolean reveal)
 {
   g_autofree char *id = NULL;
+  const char *fields[] = { "phone", NULL };
   FdPagesTestView v = { 0 };
-  FdRevealDialog *dialog;
+  GtkWindow *dialog;
   gboolean probed = FALSE;
   gpointer pair[2];
 
   fd_pages_test_view_open (&v, server, "reception");
-  dialog = fd_reveal_dialog_new (v.window, v.api, a_resident_id (&id), "phone", "Phone", FALSE);
+  if (reveal)
+    dialog = GTK_WINDOW (fd_reveal_dialog_new (v.window, v.api, a_resident_id (&id), "phone",
+                                               "Phone", FALSE));
+  else
+    dialog = GTK_WINDOW (fd_verify_dialog_new (v.window, v.api, a_resident_id (&id), fields));
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
-  fd_pages_test_show_window (GTK_WINDOW (dialog));
+  fd_pages_test_show_window (dialog);
 
   fd_test_server_kill (server);
-  fd_reveal_dialog_set_reason (dialog, 0, NULL);
-  fd_reveal_dialog_submit (dialog);
+  if (reveal)
+    {
+      fd_reveal_dialog_set_reason (FD_REVEAL_DIALOG (dialog), 0, NULL);
+      fd_reveal_dialog_submit (FD_REVEAL_DIALOG (dialog));
+    }
+  else
+    {
+      fd_verify_dialog_set_value (FD_VERIFY_DIALOG (dialog), "13800000000");
+      fd_verify_dialog_submit (FD_VERIFY_DIALOG (dialog));
+    }
   pair[0] = dialog;
   pair[1] = (gpointer) "cannot be reached";
   g_assert_true (fd_pages_test_wait_until (error_mentions_cb, pair, TIMEOUT_MS));
@@ -157,8 +178,20 @@ test_dialog_error_follows (void)
   g_assert_true (fd_pages_test_wait_until (error_is_cb, pair, TIMEOUT_MS));
 
   if (dialog != NULL)
-    gtk_window_destroy (GTK_WINDOW (dialog));
+    gtk_window_destroy (dialog);
   fd_pages_test_view_close (&v);
+}
+
+static void
+test_reveal_error_follows (void)
+{
+  run_dialog_error_follows (TRUE);
+}
+
+static void
+test_verify_error_follows (void)
+{
+  run_dialog_error_follows (FALSE);
 }
 
 /* --- the freeze refuses exports up front --- */
@@ -271,7 +304,8 @@ main (int   argc,
   test_session = fd_test_server_new_session (server);
 
   g_test_add_func ("/fd/pages/recovery/search-by-itself", test_search_retries_by_itself);
-  g_test_add_func ("/fd/pages/recovery/dialog-error", test_dialog_error_follows);
+  g_test_add_func ("/fd/pages/recovery/reveal-dialog-error", test_reveal_error_follows);
+  g_test_add_func ("/fd/pages/recovery/verify-dialog-error", test_verify_error_follows);
   g_test_add_func ("/fd/pages/recovery/export-frozen", test_export_frozen);
   g_test_add_func ("/fd/pages/recovery/own-dialog-no-curtain", test_own_dialog_no_curtain);
   ret = g_test_run ();
