@@ -210,12 +210,14 @@ static const GActionEntry win_actions[] = {
 /* How long quitting waits for the server to confirm the sign-out. */
 #define QUIT_SIGN_OUT_WAIT_S 3
 
+static void quit_state_cb (FdWindow *self);
+
 static void
 quit_now (FdWindow *self)
 {
   g_clear_handle_id (&self->quit_wait_id, g_source_remove);
   if (self->session != NULL)
-    g_signal_handlers_disconnect_by_func (self->session, quit_now, self);
+    g_signal_handlers_disconnect_by_func (self->session, quit_state_cb, self);
   self->quit_signed_out = TRUE;
   gtk_window_destroy (GTK_WINDOW (self));
 }
