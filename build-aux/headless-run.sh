@@ -15,7 +15,8 @@ unset DBUS_SESSION_BUS_ADDRESS GNOME_KEYRING_CONTROL WAYLAND_DISPLAY
 # The keyring password must be non-empty; a fresh XDG_DATA_HOME means
 # login.keyring is created with it (a stale one would make gcr-prompter
 # open a dialog on the hidden screen and hang every libsecret call).
-xvfb-run -a -s "-screen 0 1280x1024x24 -nolisten tcp" \
+# FD_XVFB_SCREEN: a larger screen for screenshots at desk sizes (1366×800).
+xvfb-run -a -s "-screen 0 ${FD_XVFB_SCREEN:-1280x1024x24} -nolisten tcp" \
   dbus-run-session -- bash -c '
     set -e
     printf "%s" "headless-ci" | gnome-keyring-daemon --unlock --components=secrets >/dev/null

@@ -4,6 +4,7 @@
 #   check-packaging.py flatpak MANIFEST
 #   check-packaging.py unit SERVICE-FILE SYSUSERS-FILE
 #   check-packaging.py backup-units SERVICE-FILE TIMER-FILE
+#   check-packaging.py check-units SERVICE-FILE TIMER-FILE
 #   check-packaging.py config SERVER-CONF
 #   check-packaging.py icons ICONDIR APP-ID
 #   check-packaging.py screenshots METAINFO SRCDIR
@@ -240,12 +241,36 @@ def check_backup_units(service, timer):
     analyze_verify([service, timer])
 
 
+def check_check_units(service, timer):
+    """The self-check timer (issue 12): a oneshot `frontdesk-server check` as
+    the service user, sandboxed, without network, whose exit status a monitor
+    reads (no SuccessExitStatus: warnings and criticals leave it failed),
+    started daily and catching up after downtime."""
+    values = unit_values(service, '[Service]')
+    for key, want in (('Type', 'oneshot'), ('User', 'frontdesk'), ('UMask', '0077'),
+                      ('NoNewPrivileges', 'yes'), ('ProtectSystem', 'strict'),
+                      ('PrivateNetwork', 'yes'), ('CapabilityBoundingSet', '')):
+        if want not in values.get(key, []):
+            fail('%s: [Service] needs %s=%s' % (service, key, want))
+    if values.get('SuccessExitStatus'):
+        fail('%s: SuccessExitStatus would hide findings from a monitor' % service)
+    starts = values.get('ExecStart', [])
+    if len(starts) != 1 or not re.match(r'/usr/bin/frontdesk-server check --config \S+$', starts[0]):
+        fail('%s: ExecStart must run frontdesk-server check --config FILE' % service)
+    timer_values = unit_values(timer, '[Timer]')
+    if not timer_values.get('OnCalendar') or timer_values.get('Persistent') != ['true']:
+        fail('%s: [Timer] needs OnCalendar= and Persistent=true' % timer)
+    if 'timers.target' not in unit_values(timer, '[Install]').get('WantedBy', []):
+        fail('%s: [Install] needs WantedBy=timers.target' % timer)
+    analyze_verify([service, timer])
+
+
 # --- example server configuration ------------------------------------------
 
 CONFIG_KEYS = {
     'server': ['listen', 'data-dir', 'certificate', 'private-key', 'key-file', 'audit-witness'],
     'policy': ['off-hours', 'lock-after', 'idle-timeout', 'max-age', 'reveal-window',
-               'watermark', 'visitor-retention-days', 'sign-in-rate'],
+               'watermark', 'visitor-retention-days', 'sign-in-rate', 'second-factor'],
 }
 
 
@@ -276,6 +301,8 @@ def check_config(path):
                 'visitor-retention-days', 'sign-in-rate'):
         if not pol[key].isdigit() or int(pol[key]) <= 0:
             fail('%s %r is not a positive integer' % (key, pol[key]))
+    if not re.fullmatch(r'off|required-for: *[a-z]+( *, *[a-z]+)*', pol['second-factor']):
+        fail('second-factor %r is not off or required-for: ROLE,...' % pol['second-factor'])
     if pol['watermark'] not in ('true', 'false'):
         fail('watermark %r is not true or false' % pol['watermark'])
     if not errors and not 60 <= int(pol['lock-after']) <= 900:
@@ -594,6 +621,8 @@ PC_TO_DEB = {
     'libadwaita-1': 'libadwaita-1-dev',
     'libsecret-1': 'libsecret-1-dev',
     'systemd': 'systemd',
+    'libpq': 'libpq-dev',
+    'libqrencode': 'libqrencode-dev',
 }
 DEB_PACKAGES = {'frontdesk-server', 'frontdesk'}
 
@@ -811,6 +840,8 @@ def main(argv):
         check_unit(args[0], args[1])
     elif cmd == 'backup-units' and len(args) == 2:
         check_backup_units(*args)
+    elif cmd == 'check-units' and len(args) == 2:
+        check_check_units(*args)
     elif cmd == 'config' and len(args) == 1:
         check_config(args[0])
     elif cmd == 'icons' and len(args) == 2:

@@ -5,6 +5,8 @@
 
 #include "fd-test-server.h"
 
+#include "fd-test-pg.h"
+
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -26,6 +28,8 @@ struct _FdTestServer
   gboolean     same_port;     /* listen on @port again, not on port 0 */
   char        *off_hours;
   GStrv        extra_args;
+  char        *database;      /* PostgreSQL conninfo; NULL on SQLite */
+  guint        start_timeout_s;
 };
 
 const char *
@@ -177,7 +181,7 @@ launch (FdTestServer *self)
   g_autofree char *residents = g_strdup_printf ("%u", self->residents);
   g_autofree char *listen = self->same_port ? g_strdup_printf ("127.0.0.1:%u", self->port)
                                             : g_strdup ("127.0.0.1:0");
-  gint64 deadline = g_get_monotonic_time () + START_TIMEOUT_S * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () + self->start_timeout_s * G_USEC_PER_SEC;
   const char *prefix = "listening on https://127.0.0.1:";
 
   g_ptr_array_add (argv, (char *) fd_test_server_binary ());
@@ -202,6 +206,14 @@ launch (FdTestServer *self)
     }
   for (guint i = 0; self->extra_args != NULL && self->extra_args[i] != NULL; i++)
     g_ptr_array_add (argv, self->extra_args[i]);
+  /* --- PostgreSQL (issue 11): FD_TEST_STORE=postgresql --- */
+  if (self->database != NULL)
+    {
+      g_ptr_array_add (argv, (char *) "--store");
+      g_ptr_array_add (argv, (char *) "postgresql");
+      g_ptr_array_add (argv, (char *) "--database");
+      g_ptr_array_add (argv, self->database);
+    }
   g_ptr_array_add (argv, NULL);
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
@@ -233,8 +245,8 @@ launch (FdTestServer *self)
           g_clear_error (&wait.error);
           g_free (wait.line);
           remove_data_dir (self);
-          g_error ("frontdesk-server printed no \"listening on\" line within %d s",
-                   START_TIMEOUT_S);
+          g_error ("frontdesk-server printed no \"listening on\" line within %u s",
+                   self->start_timeout_s);
         }
       line = wait.line;
       if (line == NULL)
@@ -266,6 +278,34 @@ launch (FdTestServer *self)
   self->base_url = g_strdup_printf ("https://127.0.0.1:%u", self->port);
 }
 
+/* --- PostgreSQL (issue 11) ---
+ * With FD_TEST_STORE=postgresql every server gets a fresh database of the
+ * process's one cluster (tests/fd-test-pg.c), and a server started on a
+ * data directory another one served gets that one's database too: the
+ * keys in DIR and the rows in the database belong together (a restart on
+ * the same DIR, or a second server on one office). */
+static char *
+database_for (const char                *data_dir,
+              const FdTestServerOptions *opts)
+{
+  static GHashTable *by_data_dir;
+  const char *known;
+
+  if (opts != NULL && opts->database != NULL)
+    return g_strdup (opts->database);
+  if (!fd_test_store_is_postgresql ()
+      || (opts != NULL && opts->extra_args != NULL
+          && g_strv_contains (opts->extra_args, "--store")))
+    return NULL;
+  if (by_data_dir == NULL)
+    by_data_dir = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  known = g_hash_table_lookup (by_data_dir, data_dir);
+  if (known != NULL)
+    return g_strdup (known);
+  g_hash_table_insert (by_data_dir, g_strdup (data_dir), fd_test_pg_new_database ());
+  return g_strdup (g_hash_table_lookup (by_data_dir, data_dir));
+}
+
 FdTestServer *
 fd_test_server_start (const FdTestServerOptions *opts)
 {
@@ -291,6 +331,9 @@ fd_test_server_start (const FdTestServerOptions *opts)
   self->off_hours = opts != NULL && opts->off_hours != NULL ? g_strdup (opts->off_hours)
                                                             : default_off_hours ();
   self->extra_args = opts != NULL ? g_strdupv ((GStrv) opts->extra_args) : NULL;
+  self->database = database_for (self->data_dir, opts);
+  self->start_timeout_s = opts != NULL && opts->start_timeout_s > 0 ? opts->start_timeout_s
+                                                                    : START_TIMEOUT_S;
 
   launch (self);
   return self;
@@ -388,6 +431,7 @@ fd_test_server_stop (FdTestServer *self)
   g_free (self->base_url);
   g_free (self->off_hours);
   g_strfreev (self->extra_args);
+  g_free (self->database);
   g_free (self);
 }
 
@@ -419,6 +463,12 @@ guint16
 fd_test_server_get_port (FdTestServer *self)
 {
   return self->port;
+}
+
+const char *
+fd_test_server_get_database (FdTestServer *self)
+{
+  return self->database;
 }
 
 GPid

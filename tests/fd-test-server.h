@@ -31,11 +31,22 @@ typedef struct
   /* --demo-password; NULL means a random one. Set it with @data_dir when
    * the directory already holds a database. */
   const char         *password;
+  /* PostgreSQL (issue 11): serve this database (a libpq connection string)
+   * with `--store postgresql`. NULL: on SQLite, the default; when
+   * FD_TEST_STORE=postgresql, a fresh database of the test process's
+   * cluster (tests/fd-test-pg.h), or the one an earlier server on the same
+   * @data_dir had, so that a second server on @data_dir (with @password)
+   * serves the same office. Ignored when @extra_args hold "--store". */
+  const char         *database;
+  /* Seconds to wait for the "listening on" line; 0 means 60. For
+   * benchmarks that build a large index at start. */
+  guint               start_timeout_s;
 } FdTestServerOptions;
 
 typedef struct _FdTestServer FdTestServer;
 
-/* Starts a server and waits (≤ 60 s) for its "listening on" line.
+/* Starts a server and waits (≤ 60 s unless the options say otherwise) for
+ * its "listening on" line.
  * @opts may be NULL. */
 FdTestServer *fd_test_server_start           (const FdTestServerOptions *opts);
 /* SIGTERM, waits, asserts exit status 0, removes the data directory (unless
@@ -63,6 +74,8 @@ const char   *fd_test_server_get_ca_path     (FdTestServer  *server);
 /* The demo password of every account. */
 const char   *fd_test_server_get_password    (FdTestServer  *server);
 guint16       fd_test_server_get_port        (FdTestServer  *server);
+/* Its PostgreSQL connection string, NULL on SQLite. */
+const char   *fd_test_server_get_database    (FdTestServer  *server);
 /* The server process's id (to read /proc/PID/status); 0 when halted. */
 GPid          fd_test_server_get_pid         (FdTestServer  *server);
 /* $FD_SERVER_BINARY; aborts when unset. */

@@ -9,8 +9,10 @@
  *   pages-screenshots OUTDIR SUFFIX
  *
  * writes OUTDIR/{residents,reveal,verify,lookup,visitors,audit,alerts,review,
- * curtain}-SUFFIX.png. It starts a demo server (synthetic residents only),
- * builds the real FdMainView per role and takes each window with
+ * checks,curtain}-SUFFIX.png, and (issue 14) accounts-{1366x800,800x600,
+ * confirm,password}-SUFFIX.png and payments-{1366x800,800x600}-SUFFIX.png.
+ * It starts a demo server (synthetic residents only), builds the real
+ * FdMainView per role and takes each window with
  * ImageMagick's `import -window`.
  */
 
@@ -20,11 +22,15 @@
 #include <glib/gi18n.h>
 #include <locale.h>
 
+#include "fd-account-dialog.h"
+#include "fd-accounts-page.h"
 #include "fd-alerts-page.h"
 #include "fd-review-page.h"
 #include "fd-audit-page.h"
+#include "fd-checks-page.h"
 #include "fd-main-view.h"
 #include "fd-view-util.h"
+#include "fd-payments-page.h"
 #include "fd-resident-page.h"
 #include "fd-reveal-dialog.h"
 #include "fd-sensitive-field.h"
@@ -176,6 +182,18 @@ patrol (void)
   fd_pages_test_view_close (&v);
 }
 
+static gboolean
+checks_cond (gpointer data)
+{
+  return fd_checks_page_get_n_items (data) > 0;
+}
+
+static gboolean
+deliveries_cond (gpointer data)
+{
+  return fd_alerts_page_get_n_deliveries (data) > 0;
+}
+
 static void
 manager (void)
 {
@@ -188,7 +206,19 @@ manager (void)
   fd_pages_test_wait_until (audit_cond, audit, 15000);
   shoot (GTK_WIDGET (v.window), "audit");
 
+  /* issue 12: a test alert sent out of the app, and the self-check */
   fd_main_view_show_page (v.view, "alerts");
+  {
+    FdAlertsPage *alerts = FD_ALERTS_PAGE (fd_main_view_get_page (v.view, "alerts"));
+
+    gtk_widget_activate_action (GTK_WIDGET (alerts), "alerts.send-test", NULL);
+    for (guint i = 0; i < 10 && !deliveries_cond (alerts); i++)
+      {
+        fd_pages_test_wait (1500);
+        fd_alerts_page_refresh (alerts);
+        fd_pages_test_wait_until (deliveries_cond, alerts, 2000);
+      }
+  }
   shoot (GTK_WIDGET (v.window), "alerts");
 
   /* issue 12: a review with one account confirmed */
@@ -208,6 +238,121 @@ manager (void)
     fd_pages_test_wait_until (review_cond, review, 15000);
     shoot (GTK_WIDGET (v.window), "review");
   }
+  fd_main_view_show_page (v.view, "checks");
+  fd_pages_test_wait_until (checks_cond, fd_main_view_get_page (v.view, "checks"), 30000);
+  shoot (GTK_WIDGET (v.window), "checks");
+  fd_pages_test_view_close (&v);
+}
+
+/* issue 14: the accounts and payments pages at a desk's 1366×800 and a
+ * small 800×600, as PAGE-SIZE-SUFFIX.png */
+static gboolean
+flag_cond (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+static void
+flag_cb (gpointer  instance,
+         gboolean *flag)
+{
+  *flag = TRUE;
+}
+
+static void
+shoot_sizes (FdPagesTestView *v,
+             const char      *page)
+{
+  static const int sizes[][2] = { { 1366, 800 }, { 800, 600 } };
+
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%s-%dx%d", page, sizes[i][0], sizes[i][1]);
+
+      gtk_window_set_default_size (v->window, sizes[i][0], sizes[i][1]);
+      gtk_widget_queue_resize (GTK_WIDGET (v->window));
+      shoot (GTK_WIDGET (v->window), name);
+    }
+}
+
+static void
+admin (void)
+{
+  FdPagesTestView v = { 0 };
+  FdAccountsPage *page;
+  gboolean loaded = FALSE;
+  g_autoptr(FdApiClient) api = NULL;
+  g_autoptr(FdSessionInfo) session = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) ignored = NULL;
+
+  /* a locked and a disabled account, so that every state shows */
+  api = fd_pages_test_api (server);
+  session = fd_pages_test_sign_in (server, api, "admin");
+  ignored = fd_pages_test_call (api, "POST", "/users",
+                                "{\"username\": \"li.na\", \"display_name\": \"李娜\", \"role\": \"reception\"}",
+                                &error);
+  g_clear_pointer (&ignored, json_node_unref);
+  g_clear_error (&error);
+  ignored = fd_pages_test_call (api, "POST", "/users",
+                                "{\"username\": \"zhao.lei\", \"display_name\": \"赵磊\", \"role\": \"patrol\"}",
+                                &error);
+  if (ignored != NULL)
+    {
+      JsonObject *user = json_object_get_object_member (json_node_get_object (ignored), "user");
+      g_autofree char *path = g_strdup_printf ("/users/%s", json_object_get_string_member (user, "id"));
+      g_autoptr(JsonNode) patched = fd_pages_test_call (api, "PATCH", path, "{\"disabled\": true}", NULL);
+    }
+  g_clear_pointer (&ignored, json_node_unref);
+  g_clear_error (&error);
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autoptr(FdApiClient) other = fd_pages_test_api (server);
+
+      ignored = fd_pages_test_call (other, "POST", "/session",
+                                    "{\"username\": \"li.na\", \"password\": \"wrong-password\"}", &error);
+      g_clear_pointer (&ignored, json_node_unref);
+      g_clear_error (&error);
+    }
+
+  fd_pages_test_view_open (&v, server, "admin");
+  page = FD_ACCOUNTS_PAGE (fd_main_view_get_page (v.view, "accounts"));
+  g_signal_connect (page, "loaded", G_CALLBACK (flag_cb), &loaded);
+  fd_main_view_show_page (v.view, "accounts");
+  fd_pages_test_wait_until (flag_cond, &loaded, 15000);
+  shoot_sizes (&v, "accounts");
+
+  /* the confirmation of a disable */
+  gtk_window_set_default_size (v.window, 1366, 800);
+  gtk_widget_activate_action (GTK_WIDGET (page), "accounts.disable", "s",
+                              fd_accounts_page_get_account (page, "reception")->id);
+  shoot (GTK_WIDGET (fd_accounts_page_get_confirmation (page)), "accounts-confirm");
+  gtk_window_destroy (GTK_WINDOW (fd_accounts_page_get_confirmation (page)));
+
+  /* a one-time password as the dialog shows it (a made-up one) */
+  {
+    FdAccountDialog *dialog = fd_account_dialog_new_password (v.window, "li.na", "k7pm-x2qd-9vhe-4tnw");
+
+    gtk_window_present (GTK_WINDOW (dialog));
+    shoot (GTK_WIDGET (dialog), "accounts-password");
+    gtk_window_destroy (GTK_WINDOW (dialog));
+  }
+  fd_pages_test_view_close (&v);
+}
+
+static void
+finance (void)
+{
+  FdPagesTestView v = { 0 };
+  FdPaymentsPage *page;
+  gboolean loaded = FALSE;
+
+  fd_pages_test_view_open (&v, server, "finance");
+  page = FD_PAYMENTS_PAGE (fd_main_view_get_page (v.view, "payments"));
+  g_signal_connect (page, "loaded", G_CALLBACK (flag_cb), &loaded);
+  fd_main_view_show_page (v.view, "payments");
+  fd_pages_test_wait_until (flag_cond, &loaded, 15000);
+  shoot_sizes (&v, "payments");
   fd_pages_test_view_close (&v);
 }
 
@@ -215,7 +360,8 @@ int
 main (int   argc,
       char *argv[])
 {
-  FdTestServerOptions options = { .residents = 300 };
+  const char *args[] = { "--alert-syslog", "127.0.0.1:9", NULL };
+  FdTestServerOptions options = { .residents = 300, .extra_args = args };
   const char *localedir = g_getenv ("FRONTDESK_LOCALEDIR");
 
   if (argc != 3)
@@ -239,6 +385,8 @@ main (int   argc,
   reception ();
   patrol ();
   manager ();
+  admin ();
+  finance ();
   fd_test_server_stop (server);
   return 0;
 }

@@ -272,8 +272,18 @@ test_audit_verify (Fixture       *f,
   set_stdin ("correct-horse-42\n");
   g_assert_cmpint (run (f, fd_cli_user, "add", "--data-dir", dir, "--username", "alice",
                         "--role", "admin", NULL), ==, 0);
+  /* the last active administrator stays (fd-accounts.h): nothing is written */
+  g_assert_cmpint (run (f, fd_cli_user, "disable", "--data-dir", dir, "--username", "alice", NULL),
+                   ==, 2);
+  g_assert_true (strstr (f->err->str, "last active administrator") != NULL);
+  set_stdin ("correct-horse-42\n");
+  g_assert_cmpint (run (f, fd_cli_user, "add", "--data-dir", dir, "--username", "bob",
+                        "--role", "admin", NULL), ==, 0);
   g_assert_cmpint (run (f, fd_cli_user, "disable", "--data-dir", dir, "--username", "alice", NULL),
                    ==, 0);
+  g_assert_cmpint (run (f, fd_cli_user, "set-role", "--data-dir", dir, "--username", "bob",
+                        "--role", "reception", NULL), ==, 2);
+  g_assert_true (strstr (f->err->str, "last active administrator") != NULL);
   g_assert_true (g_file_set_contents (witness, "", 0, NULL));
 
   /* an intact chain: 0 */

@@ -152,7 +152,8 @@ test_shortcuts_complete (void)
    * and the window's shortcut controllers (the curtain, fd-main-view.c) */
   const char *expected[] = { "<Control>l", "<Control>q", "<Control>question",
                              "<Control><Shift>h", "<Control>c", "<Control>Insert",
-                             "<Control>x", "Menu", "<Shift>F10", "Escape" };
+                             "<Control>x", "Menu", "<Shift>F10", "Escape",
+                             "<Control>n" };
   g_autoptr(GString) listed = g_string_new (NULL);
 
   for (guint i = 0; i < shortcuts->len; i++)

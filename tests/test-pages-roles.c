@@ -39,16 +39,16 @@ static const RoleSpec roles[] = {
     TRUE, TRUE, TRUE, FALSE,   FALSE, FALSE, TRUE,    TRUE, TRUE, FALSE, TRUE },
   { "patrol", "lookup visitors", "lookup",
     FALSE, FALSE, FALSE, FALSE, TRUE, TRUE, FALSE,    FALSE, FALSE, FALSE, FALSE },
-  { "finance", "residents", "residents",
+  { "finance", "residents payments", "residents",
     FALSE, FALSE, TRUE, TRUE,  FALSE, FALSE, TRUE,    TRUE, FALSE, FALSE, FALSE },
-  { "manager", "residents visitors audit alerts review", "residents",
+  { "manager", "residents visitors payments audit alerts review checks", "residents",
     TRUE, TRUE, TRUE, TRUE,    FALSE, FALSE, FALSE,   TRUE, TRUE, TRUE, FALSE },
   { "auditor", "audit alerts review", NULL },
-  { "admin", "", NULL },
+  { "admin", "accounts checks", NULL },
 };
 
 static const char *all_pages[] = { "residents", "lookup", "visitors", "audit", "alerts",
-                                   "review" };
+                                   "review", "checks", "payments", "accounts" };
 
 static FdFieldValue *
 server_field (JsonObject *object,

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "fd-test-pg.h"
 #include "fd-test-server.h"
 
 static JsonArray *
@@ -247,6 +248,10 @@ static void
 test_tamper (FdTestFixture *fx,
              gconstpointer  data)
 {
+  /* before anything touches the database */
+  if (fd_test_skip_unless_sqlite ("SQLite only: tampers with the chain through the SQLite file"))
+    return;
+
   FdTestServer *server = fx->server;
   SoupSession *session = fx->session;
   const char *dir = fd_test_server_get_data_dir (server);

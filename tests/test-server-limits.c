@@ -4,9 +4,7 @@
 /* test-server-limits.c — limits that must hold under requests sent together
  * (issue 9, findings 2, 4 and the reason text of 7)
  *
- * Parallel requests go out from many threads at once, each with its own
- * SoupSession and so its own TLS connection, opened before a common start
- * line so that all of them are in flight together. Two servers: one whose
+ * Parallel requests go out together (fd-test-together.c). Two servers: one whose
  * off-hours window is around now, one whose window is hours away.
  */
 
@@ -14,7 +12,7 @@
 
 #include <string.h>
 
-#include "fd-test-server.h"
+#include "fd-test-together.h"
 
 #define DAY_RESIDENTS   1200
 #define NIGHT_RESIDENTS 500
@@ -23,77 +21,6 @@ static FdTestServer *night;   /* off hours now */
 static FdTestServer *day;     /* in hours now */
 static SoupSession *night_session;
 static SoupSession *day_session;
-
-/* parallel requests */
-
-typedef struct
-{
-  GMutex  lock;
-  GCond   cond;
-  guint   ready;
-  gboolean go;
-} StartLine;
-
-typedef struct
-{
-  FdTestServer *server;
-  StartLine    *start;
-  const char   *path;
-  const char   *token;
-  const char   *body;
-  guint         status;
-} Shot;
-
-static gpointer
-shot_thread (gpointer data)
-{
-  Shot *shot = data;
-  g_autoptr(GMainContext) context = g_main_context_new ();
-  SoupSession *session;
-  guint status;
-
-  g_main_context_push_thread_default (context);
-  session = fd_test_server_new_session (shot->server);
-  /* The connection (and its TLS handshake) is up before the start line.
-   * Handshakes go one at a time: dozens at once on a busy machine can be
-   * slow enough for the server's guard to drop a silent connection. */
-  g_mutex_lock (&shot->start->lock);
-  {
-    g_autoptr(JsonNode) health = fd_test_request (shot->server, session, "GET", "/api/v1/health",
-                                                  NULL, NULL, &status, NULL);
-    g_assert_cmpuint (status, ==, 200);
-  }
-  shot->start->ready++;
-  g_cond_broadcast (&shot->start->cond);
-  while (!shot->start->go)
-    g_cond_wait (&shot->start->cond, &shot->start->lock);
-  g_mutex_unlock (&shot->start->lock);
-
-  /* libsoup sends a POST on a new connection unless it is marked
-   * idempotent: marked, it goes on the one opened above. */
-  {
-    g_autofree char *uri = g_strconcat (fd_test_server_get_base_url (shot->server), shot->path,
-                                        NULL);
-    g_autofree char *authorization = g_strconcat ("Bearer ", shot->token, NULL);
-    g_autoptr(SoupMessage) message = soup_message_new ("POST", uri);
-    g_autoptr(GBytes) body = g_bytes_new_static (shot->body, strlen (shot->body));
-    g_autoptr(GBytes) answer = NULL;
-    g_autoptr(GError) error = NULL;
-
-    soup_message_add_flags (message, SOUP_MESSAGE_IDEMPOTENT);
-    soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization",
-                                  authorization);
-    soup_message_set_request_body_from_bytes (message, "application/json", body);
-    answer = soup_session_send_and_read (session, message, NULL, &error);
-    if (answer == NULL)
-      g_test_message ("POST %s: no HTTP answer: %s", shot->path, error->message);
-    else
-      shot->status = soup_message_get_status (message);
-  }
-  g_object_unref (session);
-  g_main_context_pop_thread_default (context);
-  return NULL;
-}
 
 typedef struct
 {
@@ -112,76 +39,28 @@ post_together (FdTestServer *server,
                const char   *token,
                const char   *body)
 {
-  StartLine start = { 0 };
-  g_autofree Shot *shots = g_new0 (Shot, n);
-  g_autofree GThread **threads = g_new0 (GThread *, n);
+  g_autofree FdTestShot *shots = g_new0 (FdTestShot, n);
   Tally tally = { 0 };
 
-  g_mutex_init (&start.lock);
-  g_cond_init (&start.cond);
   for (guint i = 0; i < n; i++)
-    {
-      shots[i] = (Shot) { .server = server, .start = &start, .path = path, .token = token,
-                          .body = body };
-      threads[i] = g_thread_new ("shot", shot_thread, &shots[i]);
-    }
-
-  g_mutex_lock (&start.lock);
-  while (start.ready < n)
-    g_cond_wait (&start.cond, &start.lock);
-  start.go = TRUE;
-  g_cond_broadcast (&start.cond);
-  g_mutex_unlock (&start.lock);
-
+    shots[i] = (FdTestShot) { .server = server, .path = path, .token = token, .body = body };
+  fd_test_send_together (shots, n);
   for (guint i = 0; i < n; i++)
-    {
-      g_thread_join (threads[i]);
-      switch (shots[i].status)
-        {
-        case 200: tally.ok++; break;
-        case 401: tally.ended++; break;
-        case 423: tally.locked++; break;
-        case 429: tally.limited++; break;
-        default: tally.other++;
-        }
-    }
-  g_mutex_clear (&start.lock);
-  g_cond_clear (&start.cond);
+    switch (shots[i].status)
+      {
+      case 200: tally.ok++; break;
+      case 401: tally.ended++; break;
+      case 423: tally.locked++; break;
+      case 429: tally.limited++; break;
+      default: tally.other++;
+      }
+  fd_test_shots_clear (shots, n);
   g_test_message ("%u requests at once to %s: %u answered 200, %u 401, %u 423, %u 429, %u other",
                   n, path, tally.ok, tally.ended, tally.locked, tally.limited, tally.other);
   return tally;
 }
 
 /* helpers */
-
-/* A resident with an ID number on file (looked at by @token's account). */
-static char *
-resident_with_id_number (FdTestServer *server,
-                         SoupSession  *session,
-                         const char   *token)
-{
-  g_autoptr(JsonNode) list = NULL;
-  JsonArray *items;
-  guint status;
-
-  list = fd_test_request (server, session, "GET", "/api/v1/residents?limit=10", token, NULL,
-                          &status, NULL);
-  g_assert_cmpuint (status, ==, 200);
-  items = json_object_get_array_member (fd_test_get_object (list), "items");
-  for (guint i = 0; i < json_array_get_length (items); i++)
-    {
-      const char *id = json_object_get_string_member (json_array_get_object_element (items, i),
-                                                      "id");
-      g_autofree char *path = g_strdup_printf ("/api/v1/residents/%s", id);
-      g_autoptr(JsonNode) detail = NULL;
-
-      detail = fd_test_request (server, session, "GET", path, token, NULL, &status, NULL);
-      g_assert_cmpuint (status, ==, 200);
-      if (json_object_has_member (fd_test_get_object (detail), "id_number"))
-        return g_strdup (id);
-    }
-  g_error ("none of the first residents has an ID number on file");
-}
 
 /* A new account of @role on @server, signed in (*token), and the path of
  * @action on a resident with an ID number on file (*path). */
@@ -197,7 +76,7 @@ new_user_at_resident (FdTestServer *server,
   g_autofree char *id = NULL;
 
   *token = fd_test_login (server, session, username);
-  id = resident_with_id_number (server, session, *token);
+  id = fd_test_resident_with_id_number (server, session, *token);
   *path = g_strdup_printf ("/api/v1/residents/%s/%s", id, action);
   return g_steal_pointer (&username);
 }

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include "fd-test-pg.h"
 #include "fd-test-server.h"
 
 /* Runs the server binary with @args (NULL-terminated, after the program
@@ -277,6 +278,10 @@ count_old_keys (const char *data_dir)
 static void
 test_rekey (void)
 {
+  /* before anything touches the database */
+  if (fd_test_skip_unless_sqlite ("SQLite only: rekey reads the SQLite file"))
+    return;
+
   FdTestServerOptions opts = { .residents = 300 };
   g_autoptr(FdTestServer) server = fd_test_server_start (&opts);
   g_autofree char *path = db_path (server);
@@ -436,6 +441,10 @@ sign_in (FdTestServer *server,
 static void
 test_rekey_keeps_failures (void)
 {
+  /* before anything touches the database */
+  if (fd_test_skip_unless_sqlite ("SQLite only: rekey reads the SQLite file"))
+    return;
+
   FdTestServerOptions opts = { .residents = 10 };
   g_autoptr(FdTestServer) server = fd_test_server_start (&opts);
   g_autoptr(SoupSession) session = fd_test_server_new_session (server);
@@ -551,6 +560,10 @@ only_backup (const char *dir)
 static void
 test_backup_under_load (void)
 {
+  /* before anything touches the database */
+  if (fd_test_skip_unless_sqlite ("SQLite only: the SQLite online backup"))
+    return;
+
   g_autofree char *work = g_dir_make_tmp ("fd-test-ops-XXXXXX", NULL);
   g_autofree char *witness = g_build_filename (work, "witness.log", NULL);
   g_autofree char *destination = g_strconcat ("file:", witness, NULL);
@@ -678,6 +691,10 @@ count_files (const char *dir)
 static void
 test_restore_refuses (void)
 {
+  /* before anything touches the database */
+  if (fd_test_skip_unless_sqlite ("SQLite only: restores an SQLite backup"))
+    return;
+
   FdTestServerOptions opts = { .residents = 20 };
   g_autoptr(FdTestServer) office = fd_test_server_start (&opts);
   g_autoptr(FdTestServer) other = fd_test_server_start (&opts);
@@ -739,6 +756,10 @@ test_restore_refuses (void)
 static void
 test_backup_keep (void)
 {
+  /* before anything touches the database */
+  if (fd_test_skip_unless_sqlite ("SQLite only: the SQLite backups kept"))
+    return;
+
   FdTestServerOptions opts = { .residents = 10 };
   g_autoptr(FdTestServer) server = fd_test_server_start (&opts);
   g_autofree char *work = g_dir_make_tmp ("fd-test-ops-XXXXXX", NULL);

@@ -1,26 +1,24 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Tests estates in the SQLite engine: the scope, the estate calls, the audit chain. */
+/* Tests estates in an engine: the scope, the estate calls, the audit chain. */
 
 #include "config.h"
 
-#include <glib/gstdio.h>
-#include <sqlite3.h>
 #include <string.h>
 
 #include "fd-crypto.h"
 #include "fd-error.h"
-#include "fd-store-sqlite.h"
+#include "fd-test-store.h"
 
 /* Issue 11: a scoped store reads and writes one estate only, a row of
  * another is "not found"; the estate calls; the audit chain keeps
  * verifying entries hashed before estates and detects a changed estate. */
 
+/* SQLite, and PostgreSQL as test-store-estates-on-pg (fd-test-store.h). */
 typedef struct
 {
-  char    *dir;
-  char    *db_path;
-  FdStore *store;
-  gint64   e2;
+  FdTestStore *t;
+  FdStore     *store;
+  gint64       e2;
 } Fixture;
 
 static void
@@ -28,18 +26,10 @@ fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *key = NULL;
-  FdKeys *keys;
 
-  f->dir = g_dir_make_tmp ("fd-store-estates-XXXXXX", &error);
-  g_assert_no_error (error);
-  key = g_build_filename (f->dir, "data.key", NULL);
-  f->db_path = g_build_filename (f->dir, "frontdesk.db", NULL);
-  g_assert_true (fd_crypto_init (&error));
-  keys = fd_keys_load (key, TRUE, &error);
-  g_assert_no_error (error);
-  f->store = fd_store_sqlite_open (f->db_path, keys, &error);
-  g_assert_no_error (error);
+  f->t = fd_test_store_new ();
+  f->store = fd_test_store_open (f->t);
+  fd_store_set_scope (f->store, FD_ESTATE_ALL);
   f->e2 = FD_STORE_CALL (f->store, estate_insert, "e2", "Estate 2", &error);
   g_assert_no_error (error);
   g_assert_cmpint (f->e2, ==, 2);
@@ -49,19 +39,8 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
   fd_store_close (f->store);
-  dir = g_dir_open (f->dir, 0, NULL);
-  while (dir && (name = g_dir_read_name (dir)))
-    {
-      g_autofree char *path = g_build_filename (f->dir, name, NULL);
-      g_unlink (path);
-    }
-  g_rmdir (f->dir);
-  g_free (f->db_path);
-  g_free (f->dir);
+  fd_test_store_free (f->t);
 }
 
 static gint64
@@ -327,11 +306,7 @@ static void
 tamper (Fixture    *f,
         const char *sql)
 {
-  sqlite3 *db = NULL;
-
-  g_assert_cmpint (sqlite3_open (f->db_path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
-  sqlite3_close (db);
+  fd_test_store_tamper (f->t, sql);
 }
 
 /* The hash as written before estates: fd-audit-v1 over 15 members. */

@@ -1,36 +1,26 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Tests the store's limit calls on the SQLite engine. */
+/* Tests the store's limit calls on an engine. */
 
 /* test-store-limits.c — the store's limit calls (issue 9): limit_take,
- * limit_count and listed_note on the SQLite engine, with explicit times so
- * that windows can pass without waiting.
+ * limit_count and listed_note on the SQLite engine (and on PostgreSQL as
+ * test-store-limits-pg, fd-test-store.h), with explicit times so that
+ * windows can pass without waiting.
  */
 
 #include "config.h"
 
-#include <glib/gstdio.h>
-
 #include "fd-crypto.h"
-#include "fd-store-sqlite.h"
+#include "fd-test-store.h"
 
 #define MINUTE ((gint64) 60 * G_USEC_PER_SEC)
 #define T0     ((gint64) 1800000000 * G_USEC_PER_SEC)
 
-static char *dir;
-static char *db_path;
-static char *key_path;
+static FdTestStore *db;
 
 static FdStore *
 open_store (void)
 {
-  g_autoptr(GError) error = NULL;
-  FdKeys *keys = fd_keys_load (key_path, TRUE, &error);
-  FdStore *store;
-
-  g_assert_no_error (error);
-  store = fd_store_sqlite_open (db_path, keys, &error);
-  g_assert_no_error (error);
-  return store;
+  return fd_test_store_open (db);
 }
 
 /* Takes one unit of a 10-an-hour limit at @now; returns the count. */
@@ -134,30 +124,13 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
   int ret;
 
   g_test_init (&argc, &argv, NULL);
-  g_assert_true (fd_crypto_init (&error));
-  dir = g_dir_make_tmp ("fd-store-limits-XXXXXX", &error);
-  g_assert_no_error (error);
-  db_path = g_build_filename (dir, "frontdesk.db", NULL);
-  key_path = g_build_filename (dir, "data.key", NULL);
-
+  db = fd_test_store_new ();
   g_test_add_func ("/fd/store/limits/take", test_limit_take);
   g_test_add_func ("/fd/store/limits/listed", test_listed_note);
   ret = g_test_run ();
-
-  for (guint i = 0; i < 3; i++)
-    {
-      g_autofree char *path = g_strconcat (db_path, (const char *[]) { "", "-wal", "-shm" }[i],
-                                           NULL);
-      g_unlink (path);
-    }
-  g_unlink (key_path);
-  g_rmdir (dir);
-  g_free (db_path);
-  g_free (key_path);
-  g_free (dir);
+  fd_test_store_free (db);
   return ret;
 }

@@ -1,24 +1,22 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Tests the SQLite engine: sealed columns, blind indexes, the audit chain. */
+/* Tests an engine: sealed columns, blind indexes, the audit chain. */
 
-#define _GNU_SOURCE
 #include "config.h"
 
-#include <glib/gstdio.h>
-#include <sqlite3.h>
 #include <string.h>
 
 #include "fd-crypto.h"
-#include "fd-store-sqlite.h"
+#include "fd-test-pg.h"
+#include "fd-test-store.h"
 
-/* The SQLite engine: sealed columns, blind-index matching, the audit
+/* An engine — SQLite, or PostgreSQL as test-store-pg (FD_TEST_STORE,
+ * fd-test-store.h): sealed columns, blind-index matching, the audit
  * chain and its verification, visitor retention, schema version. */
 
 typedef struct
 {
-  char    *dir;
-  char    *db_path;
-  FdStore *store;
+  FdTestStore *t;
+  FdStore     *store;
 } Fixture;
 
 static const char *phone = "13812345678";
@@ -28,38 +26,16 @@ static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *key = NULL;
-  FdKeys *keys;
-
-  f->dir = g_dir_make_tmp ("fd-store-XXXXXX", &error);
-  g_assert_no_error (error);
-  key = g_build_filename (f->dir, "data.key", NULL);
-  f->db_path = g_build_filename (f->dir, "frontdesk.db", NULL);
-  g_assert_true (fd_crypto_init (&error));
-  keys = fd_keys_load (key, TRUE, &error);
-  g_assert_no_error (error);
-  f->store = fd_store_sqlite_open (f->db_path, keys, &error);
-  g_assert_no_error (error);
+  f->t = fd_test_store_new ();
+  f->store = fd_test_store_open (f->t);
 }
 
 static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
   fd_store_close (f->store);
-  dir = g_dir_open (f->dir, 0, NULL);
-  while (dir && (name = g_dir_read_name (dir)))
-    {
-      g_autofree char *path = g_build_filename (f->dir, name, NULL);
-      g_unlink (path);
-    }
-  g_rmdir (f->dir);
-  g_free (f->db_path);
-  g_free (f->dir);
+  fd_test_store_free (f->t);
 }
 
 static gint64
@@ -80,25 +56,12 @@ add_resident (Fixture *f)
   return id;
 }
 
-static gboolean
-file_contains (const char *path,
-               const char *needle)
-{
-  g_autofree char *data = NULL;
-  gsize len = 0;
-
-  if (!g_file_get_contents (path, &data, &len, NULL))
-    return FALSE;
-  return memmem (data, len, needle, strlen (needle)) != NULL;
-}
-
 static void
 test_sealed (Fixture       *f,
              gconstpointer  data)
 {
   g_autoptr(FdResidentRecord) r = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *wal = g_strconcat (f->db_path, "-wal", NULL);
   g_autofree char *clear = NULL;
   gint64 id = add_resident (f);
 
@@ -116,15 +79,13 @@ test_sealed (Fixture       *f,
   clear = FD_STORE_CALL (f->store, resident_secret, id, "id_number", &error);
   g_assert_cmpstr (clear, ==, id_number);
 
-  /* nothing clear in the file or its WAL */
-  g_assert_false (file_contains (f->db_path, phone));
-  g_assert_false (file_contains (wal, phone));
-  g_assert_false (file_contains (f->db_path, id_number));
-  g_assert_false (file_contains (wal, id_number));
-  g_assert_false (file_contains (wal, "演示路"));
-  g_assert_false (file_contains (wal, "6222020200112233445"));
+  /* nothing clear in the database (SQLite: the file or its WAL) */
+  g_assert_false (fd_test_store_holds (f->t, phone));
+  g_assert_false (fd_test_store_holds (f->t, id_number));
+  g_assert_false (fd_test_store_holds (f->t, "演示路"));
+  g_assert_false (fd_test_store_holds (f->t, "6222020200112233445"));
   /* the check is able to see clear text */
-  g_assert_true (file_contains (wal, "张小三") || file_contains (f->db_path, "张小三"));
+  g_assert_true (fd_test_store_holds (f->t, "张小三"));
 }
 
 static void
@@ -147,7 +108,6 @@ test_swapped_ciphertext (Fixture       *f,
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *clear = NULL;
-  sqlite3 *db = NULL;
   gint64 a = add_resident (f);
   gint64 b = add_resident (f);
   g_autofree char *sql = g_strdup_printf (
@@ -155,9 +115,7 @@ test_swapped_ciphertext (Fixture       *f,
     ") WHERE id = %" G_GINT64_FORMAT, a, b);
 
   /* A ciphertext moved to another row or column no longer opens. */
-  g_assert_cmpint (sqlite3_open (f->db_path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
-  sqlite3_close (db);
+  g_assert_cmpuint (fd_test_store_tamper (f->t, sql), ==, 1);
   clear = FD_STORE_CALL (f->store, resident_secret, b, "phone", &error);
   g_assert_null (clear);
   g_assert_nonnull (error);
@@ -189,11 +147,7 @@ static void
 tamper (Fixture    *f,
         const char *sql)
 {
-  sqlite3 *db = NULL;
-
-  g_assert_cmpint (sqlite3_open (f->db_path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
-  sqlite3_close (db);
+  g_assert_cmpuint (fd_test_store_tamper (f->t, sql), >, 0);
 }
 
 static void
@@ -270,7 +224,9 @@ test_audit_anchor_removed (Fixture       *f,
   for (guint i = 0; i < 3; i++)
     append (f, "view", "1");
   g_assert_true (FD_STORE_CALL (f->store, audit_verify, &n, &bad, NULL));
-  tamper (f, "DELETE FROM settings WHERE key = 'audit.head'");
+  /* PostgreSQL keeps the anchor in the head row it locks (fd-store-pg-audit.c) */
+  tamper (f, fd_test_store_is_postgresql () ? "UPDATE audit_head SET mac = NULL"
+                                            : "DELETE FROM settings WHERE key = 'audit.head'");
   g_assert_false (FD_STORE_CALL (f->store, audit_verify, &n, &bad, NULL));
   g_assert_cmpint (bad, ==, 1);
 }
@@ -308,16 +264,12 @@ test_reopen (Fixture       *f,
              gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *key = g_build_filename (f->dir, "data.key", NULL);
-  g_autofree char *other_key = g_build_filename (f->dir, "other.key", NULL);
+  g_autofree char *other_key = g_build_filename (f->t->dir, "other.key", NULL);
   g_autofree char *clear = NULL;
-  FdKeys *keys;
   gint64 id = add_resident (f);
 
   fd_store_close (f->store);
-  keys = fd_keys_load (key, FALSE, &error);
-  f->store = fd_store_sqlite_open (f->db_path, keys, &error);
-  g_assert_no_error (error);
+  f->store = fd_test_store_open (f->t);
   g_assert_cmpuint (FD_STORE_CALL0 (f->store, resident_count), ==, 1);
   clear = FD_STORE_CALL (f->store, resident_secret, id, "phone", &error);
   g_assert_cmpstr (clear, ==, phone);
@@ -326,30 +278,17 @@ test_reopen (Fixture       *f,
    * is in a database from before check values (its sealed values fail). */
   fd_store_close (f->store);
   f->store = NULL;
-  keys = fd_keys_load (other_key, TRUE, &error);
-  g_assert_no_error (error);
-  g_assert_null (fd_store_sqlite_open (f->db_path, keys, &error));
+  g_assert_null (fd_test_store_open_key (f->t, other_key, &error));
   g_assert_error (error, FD_STORE_WRONG_KEY_ERROR, 0);
   g_clear_error (&error);
-  {
-    sqlite3 *db = NULL;
-
-    g_assert_cmpint (sqlite3_open (f->db_path, &db), ==, SQLITE_OK);
-    g_assert_cmpint (sqlite3_exec (db, "DELETE FROM settings WHERE key = 'key.check'",
-                                   NULL, NULL, NULL), ==, SQLITE_OK);
-    g_assert_cmpint (sqlite3_changes (db), ==, 1);
-    sqlite3_close (db);
-  }
-  keys = fd_keys_load (other_key, FALSE, &error);
-  g_assert_no_error (error);
-  g_assert_null (fd_store_sqlite_open (f->db_path, keys, &error));
+  g_assert_cmpuint (fd_test_store_tamper (f->t, "DELETE FROM settings WHERE key = 'key.check'"),
+                    ==, 1);
+  g_assert_null (fd_test_store_open_key (f->t, other_key, &error));
   g_assert_error (error, FD_STORE_WRONG_KEY_ERROR, 0);
   g_clear_error (&error);
 
   /* The database's own key opens it and stores the check value again. */
-  keys = fd_keys_load (key, FALSE, &error);
-  f->store = fd_store_sqlite_open (f->db_path, keys, &error);
-  g_assert_no_error (error);
+  f->store = fd_test_store_open (f->t);
   g_clear_pointer (&clear, g_free);
   clear = FD_STORE_CALL (f->store, resident_secret, id, "phone", &error);
   g_assert_cmpstr (clear, ==, phone);

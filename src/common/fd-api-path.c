@@ -156,6 +156,28 @@ fd_api_path_user (const char *id)
   return with_id (FD_API_PATH_USERS, id, NULL);
 }
 
+char *
+fd_api_path_user_action (const char *id,
+                         const char *action)
+{
+  return with_id (FD_API_PATH_USERS, id, action);
+}
+
+char *
+fd_api_path_payments (gboolean    overdue_only,
+                      const char *query,
+                      guint       limit,
+                      const char *cursor)
+{
+  GString *path = g_string_new ("/payments");
+
+  add_param (path, "overdue", overdue_only ? "1" : NULL);
+  add_param (path, "q", query);
+  add_limit (path, limit);
+  add_param (path, "cursor", cursor);
+  return finish (path);
+}
+
 /* "YYYY-MM-DD" (local) → RFC 3339 UTC of that day's start (+@days). */
 char *
 fd_api_day_to_utc (const char *text,

@@ -56,6 +56,14 @@ char  *fd_api_path_audit               (const FdAuditQuery *query,
                                         const char         *cursor);
 /* /users/{id} */
 char  *fd_api_path_user                (const char         *id);
+/* /users/{id}/{action} ("unlock", "password") */
+char  *fd_api_path_user_action         (const char         *id,
+                                        const char         *action);
+/* /payments?overdue=1&q=…&limit=…&cursor=… */
+char  *fd_api_path_payments            (gboolean            overdue_only,
+                                        const char         *query,
+                                        guint               limit,
+                                        const char         *cursor);
 /* /reviews/{id} ("current" or an id), or /reviews/{id}/{action}
  * ("decisions", "sign-off", "export") (issue 12) */
 char  *fd_api_path_review              (const char         *id,

@@ -259,8 +259,86 @@ static const MemberSpec user_members[] = {
   ROLE (FdUser, role),
   BOOL (FdUser, disabled, TRUE),
   BOOL (FdUser, locked, TRUE),
+  STR (FdUser, locked_until, FALSE),
 };
-DEFINE_RECORD (FdUser, user, user_members, (void) 0)
+
+/* "last_sign_in": {"at", "workstation"} or null (issue 14) */
+static const MemberSpec sign_in_members[] = {
+  { "at", MEMBER_STRING, TRUE, offsetof (FdUser, last_sign_in_at) },
+  { "workstation", MEMBER_STRING, FALSE, offsetof (FdUser, last_sign_in_workstation) },
+};
+
+void
+fd_user_free (FdUser *user)
+{
+  if (user == NULL)
+    return;
+  free_members (user_members, G_N_ELEMENTS (user_members), user);
+  free_members (sign_in_members, G_N_ELEMENTS (sign_in_members), user);
+  g_strfreev (user->estates);
+  g_free (user);
+}
+
+FdUser *
+fd_user_parse (JsonNode  *node,
+               GError   **error)
+{
+  g_autoptr(FdUser) user = g_new0 (FdUser, 1);
+  JsonNode *last, *estates;
+
+  if (!read_members (node, user_members, G_N_ELEMENTS (user_members), user, "user", error))
+    return NULL;
+  last = json_object_get_member (json_node_get_object (node), "last_sign_in");
+  if (last != NULL && !JSON_NODE_HOLDS_NULL (last) &&
+      !read_members (last, sign_in_members, G_N_ELEMENTS (sign_in_members), user, "user", error))
+    return NULL;
+  /* "estates": ["e1", …] (contract v1.2) */
+  estates = json_object_get_member (json_node_get_object (node), "estates");
+  if (estates != NULL)
+    {
+      g_autoptr(GStrvBuilder) codes = g_strv_builder_new ();
+      JsonArray *array;
+
+      if (!JSON_NODE_HOLDS_ARRAY (estates))
+        return (malformed ("user", "estates", error), NULL);
+      array = json_node_get_array (estates);
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *code = json_array_get_element (array, i);
+
+          if (!node_is (code, G_TYPE_STRING))
+            return (malformed ("user", "estates", error), NULL);
+          g_strv_builder_add (codes, json_node_get_string (code));
+        }
+      user->estates = g_strv_builder_end (codes);
+    }
+  return g_steal_pointer (&user);
+}
+
+void
+fd_issued_password_free (FdIssuedPassword *issued)
+{
+  if (issued == NULL)
+    return;
+  fd_secret_free (issued->password);
+  fd_user_free (issued->user);
+  g_free (issued);
+}
+
+FdIssuedPassword *
+fd_issued_password_parse (JsonNode  *node,
+                          GError   **error)
+{
+  static const MemberSpec specs[] = { STR (FdIssuedPassword, password, TRUE) };
+  g_autoptr(FdIssuedPassword) issued = g_new0 (FdIssuedPassword, 1);
+
+  if (!read_members (node, specs, G_N_ELEMENTS (specs), issued, "password", error))
+    return NULL;
+  issued->user = fd_user_parse (json_object_get_member (json_node_get_object (node), "user"), error);
+  if (issued->user == NULL)
+    return NULL;
+  return g_steal_pointer (&issued);
+}
 
 static const MemberSpec room_members[] = {
   STR (FdRoom, room, TRUE),

@@ -88,7 +88,19 @@ typedef struct
   FdRole    role;
   gboolean  disabled;
   gboolean  locked;
+  char     *locked_until;              /* NULL: not locked, or until an admin lifts it */
+  char     *last_sign_in_at;           /* NULL: never signed in */
+  char     *last_sign_in_workstation;
+  char    **estates;                   /* codes; empty: company-wide; NULL: not sent */
 } FdUser;
+
+/* POST /users without a password, POST /users/{id}/password: the
+ * one-time password (wiped on free) and the account. */
+typedef struct
+{
+  char   *password;
+  FdUser *user;
+} FdIssuedPassword;
 
 /* One room of the visitor form's picker. */
 typedef struct
@@ -164,6 +176,9 @@ void           fd_alert_free            (FdAlert *alert);
 FdUser        *fd_user_parse            (JsonNode *node, GError **error);
 void           fd_user_free             (FdUser *user);
 
+FdIssuedPassword *fd_issued_password_parse (JsonNode *node, GError **error);
+void           fd_issued_password_free  (FdIssuedPassword *issued);
+
 FdRoom        *fd_room_parse            (JsonNode *node, GError **error);
 void           fd_room_free             (FdRoom *room);
 
@@ -222,6 +237,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdAuditEntry, fd_audit_entry_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdAlert, fd_alert_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdUser, fd_user_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdRoom, fd_room_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdIssuedPassword, fd_issued_password_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdChainStatus, fd_chain_status_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdIncident, fd_incident_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdRevealed, fd_revealed_free)

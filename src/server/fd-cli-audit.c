@@ -122,7 +122,7 @@ fd_cli_audit (int    argc,
   if (!fd_cli_load_config (config_file, data_dir, config, &error))
     return fd_cli_usage_error (error->message);
   fd_config_resolve_paths (config);
-  if (!g_file_test (config->db_path, G_FILE_TEST_IS_REGULAR))
+  if (!fd_config_is_postgresql (config) && !g_file_test (config->db_path, G_FILE_TEST_IS_REGULAR))
     {
       g_printerr ("frontdesk-server: no database at %s\n", config->db_path);
       return FD_CLI_EXIT_USAGE;

@@ -381,6 +381,14 @@ fd_cli_begin (const char         *summary,
   if (!fd_cli_load_config (config_file, data_dir, config, &error))
     return fd_cli_usage_error (error->message);
   fd_config_resolve_paths (config);
+  /* issue 11: backup, restore and rekey work on the SQLite file */
+  if (fd_config_is_postgresql (config))
+    {
+      g_printerr ("frontdesk-server: this command works on an SQLite office only; this one is "
+                  "on PostgreSQL: back it up and restore it with pg_dump and pg_restore (the "
+                  "dump holds only sealed values: keep the key file beside it)\n");
+      return EXIT_USAGE;
+    }
   if (need_database && !g_file_test (config->db_path, G_FILE_TEST_IS_REGULAR))
     {
       g_printerr ("frontdesk-server: no database at %s\n", config->db_path);

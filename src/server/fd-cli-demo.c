@@ -8,9 +8,44 @@
 #include "fd-certs.h"
 #include "fd-cli.h"
 #include "fd-crypto.h"
+#include "fd-field.h"
 #include "fd-seed.h"
+#include "fd-store-pg.h"
 #include "fd-server.h"
 #include "fd-witness.h"
+
+/* PostgreSQL (issue 11): config->database logs in as the database's
+ * owner. Applies the schema, gives the server role a login whose
+ * password stays in the data directory (a second demo over the same
+ * directory and database logs in again), and points the configuration
+ * at that role: the server never serves as the owner. */
+static gboolean
+demo_pg_login (FdConfig  *config,
+               GError   **error)
+{
+  g_autofree char *password_file = NULL;
+  g_autofree char *server = NULL;
+  char *owner_password = NULL, *password = NULL;
+  gboolean ok;
+
+  if (!fd_config_is_postgresql (config))
+    return TRUE;
+  if (config->database_password_file != NULL &&
+      (owner_password = fd_store_pg_read_password_file (config->database_password_file,
+                                                        error)) == NULL)
+    return FALSE;
+  password_file = g_build_filename (config->data_dir, "postgresql-server.password", NULL);
+  ok = fd_store_pg_migrate (config->database, owner_password, NULL, NULL, error) &&
+       (server = fd_store_pg_server_login (config->database, owner_password, password_file,
+                                           &password, error)) != NULL;
+  fd_secret_free (owner_password);
+  fd_secret_free (password);
+  if (!ok)
+    return FALSE;
+  /* `user`, `audit verify` … --data-dir DIR then reach this database */
+  return fd_config_set_store (config, "postgresql", server, password_file, error) &&
+         fd_config_write_store_file (config, error);
+}
 
 int
 fd_cli_demo (int    argc,
@@ -21,6 +56,7 @@ fd_cli_demo (int    argc,
   g_autoptr(GError) error = NULL;
   g_autofree char *data_dir = NULL, *listen = NULL, *password = NULL, *off_hours = NULL;
   g_autofree char *audit_witness = NULL, *second_factor = NULL;
+  g_autofree char *store_name = NULL, *database = NULL, *database_password_file = NULL;
   gint residents = 2000, lock_after = 300, reveal_window = 30, witness_interval = 60;
   gint sign_in_rate = 30, n_estates = -1;   /* -1: not given, the one estate "main" */
   gint64 test_clock_offset = 0;
@@ -44,6 +80,12 @@ fd_cli_demo (int    argc,
     { "audit-witness-interval", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT, &witness_interval,
       NULL, "S" },
     { "sign-in-rate", 0, 0, G_OPTION_ARG_INT, &sign_in_rate, "Sign-in attempts a minute per address", "N" },
+    /* issue 11 */
+    { "store", 0, 0, G_OPTION_ARG_STRING, &store_name, "Engine (sqlite)", "sqlite|postgresql" },
+    { "database", 0, 0, G_OPTION_ARG_STRING, &database,
+      "SQLite file, or PostgreSQL connection string of the database's owner", "PATH|CONNINFO" },
+    { "database-password-file", 0, 0, G_OPTION_ARG_FILENAME, &database_password_file,
+      "PostgreSQL: the owner's password (mode 0600)", "PATH" },
     /* TEST ONLY (issue 12): move the server's clock by S seconds, so that a
      * test can reach an access review's 14-day deadline. Demo only: serve
      * and the config file have no such key. */
@@ -55,6 +97,8 @@ fd_cli_demo (int    argc,
   };
 
   g_option_context_add_main_entries (ctx, entries, NULL);
+  /* issue 12: --alert-webhook URL, --alert-syslog … (the config's keys) */
+  g_option_context_add_group (ctx, fd_config_alert_option_group (config));
   if (!g_option_context_parse (ctx, &argc, &argv, &error))
     return fd_cli_usage_error (error->message);
   if (argc > 1)
@@ -92,6 +136,9 @@ fd_cli_demo (int    argc,
       g_free (config->audit_witness);
       config->audit_witness = g_steal_pointer (&audit_witness);
     }
+  if (!fd_config_set_store (config, store_name ? store_name : "sqlite", database,
+                            database_password_file, &error))
+    return fd_cli_usage_error (error->message);
   if (witness_interval < 1 || witness_interval > 3600)
     return fd_cli_usage_error ("--audit-witness-interval must be from 1 to 3600 seconds");
   config->audit_witness_interval_s = witness_interval;
@@ -115,7 +162,8 @@ fd_cli_demo (int    argc,
   if (!fd_cli_ensure_private_dir (config->data_dir, &error) ||
       !fd_crypto_init (&error) ||
       !fd_certs_ensure_demo (config->data_dir, hosts, &error) ||
-      !fd_cli_check_server_files (config, &error))
+      !fd_cli_check_server_files (config, &error) ||
+      !demo_pg_login (config, &error))
     {
       g_printerr ("frontdesk-server: %s\n", error->message);
       return FD_CLI_EXIT_USAGE;

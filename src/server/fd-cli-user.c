@@ -8,7 +8,9 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "fd-accounts.h"
 #include "fd-cli.h"
+#include "fd-error.h"
 #include "fd-field.h"
 #include "fd-seed.h"
 
@@ -118,7 +120,7 @@ fd_cli_user (int    argc,
       for (guint i = 0; i < users->len; i++)
         {
           FdUserRecord *u = g_ptr_array_index (users, i);
-          gboolean locked = u->locked_until == -1 || u->locked_until > g_get_real_time ();
+          gboolean locked = fd_account_is_locked (u, g_get_real_time ());
           g_print ("%-16s %-10s %s%s\n", u->username, u->role, u->disabled ? "disabled" : "active",
                    locked ? ", locked" : "");
         }
@@ -165,39 +167,54 @@ fd_cli_user (int    argc,
       rc = reset_totp (store, user);
       goto out;
     }
-  if (g_str_equal (verb, "disable") || g_str_equal (verb, "enable"))
-    user->disabled = g_str_equal (verb, "disable");
-  else if (g_str_equal (verb, "unlock"))
-    user->locked_until = 0, user->failed_logins = 0;
-  else if (g_str_equal (verb, "set-role"))
-    {
-      if (role == NULL || !(g_str_equal (role, "reception") || g_str_equal (role, "patrol") ||
-                            g_str_equal (role, "finance") || g_str_equal (role, "manager") ||
-                            g_str_equal (role, "auditor") || g_str_equal (role, "admin")))
-        {
+  {
+    FdAccountChange change = FD_ACCOUNT_CHANGE_INIT;
+    g_autofree char *summary = NULL;
+    const char *reason;
+
+    if (g_str_equal (verb, "disable") || g_str_equal (verb, "enable"))
+      change.disabled = g_str_equal (verb, "disable");
+    else if (g_str_equal (verb, "unlock"))
+      change.unlock = TRUE;
+    else if (g_str_equal (verb, "set-role"))
+      {
+        if (role == NULL)
+          {
+            rc = fd_cli_usage_error ("--role is required");
+            goto out;
+          }
+        change.role = role;
+      }
+    else
+      {
+        rc = fd_cli_usage_error ("unknown user command");
+        goto out;
+      }
+    /* The same rules as /users (fd-accounts.h); the command line is no
+     * account of its own (actor 0). One transaction from the check to
+     * the audit entry, as the server's. */
+    if (!FD_STORE_CALL (store, begin, &error))
+      {
+        g_printerr ("frontdesk-server: %s\n", error->message);
+        rc = FD_CLI_EXIT_USAGE;
+        goto out;
+      }
+    if (!fd_account_check (store, 0, user, &change, &reason, &error) ||
+        (summary = fd_account_apply (store, user, &change, g_get_real_time (), &error)) == NULL ||
+        !fd_seed_audit_cli (store, "account-change", username, *summary ? summary : verb, &error) ||
+        !FD_STORE_CALL (store, commit, &error))
+      {
+        FD_STORE_CALL0 (store, rollback);
+        if (g_error_matches (error, FD_ERROR, FD_ERROR_BAD_REQUEST))
           rc = fd_cli_usage_error ("--role must be reception, patrol, finance, manager, auditor or admin");
-          goto out;
-        }
-      g_free (user->role);
-      user->role = g_strdup (role);
-    }
-  else
-    {
-      rc = fd_cli_usage_error ("unknown user command");
-      goto out;
-    }
-  if (!FD_STORE_CALL (store, user_update, user, &error) ||
-      ((g_str_equal (verb, "unlock") || g_str_equal (verb, "enable")) &&
-       !FD_STORE_CALL (store, login_attempt_clear, username, &error)) ||
-      !fd_seed_audit_cli (store, "account-change", username, verb, &error))
-    {
-      g_printerr ("frontdesk-server: %s\n", error->message);
-      rc = FD_CLI_EXIT_USAGE;
-      goto out;
-    }
-  if (!g_str_equal (verb, "enable") && !g_str_equal (verb, "unlock"))
-    FD_STORE_CALL (store, sessions_end_for_user, user->id,
-                   g_str_equal (verb, "disable") ? "disabled" : "role-changed", g_get_real_time ());
+        else
+          {
+            g_printerr ("frontdesk-server: %s\n", error->message);
+            rc = FD_CLI_EXIT_USAGE;
+          }
+        goto out;
+      }
+  }
 
 out:
   fd_store_close (store);

@@ -9,8 +9,10 @@
 #include "fd-certs.h"
 #include "fd-cli.h"
 #include "fd-crypto.h"
+#include "fd-field.h"
 #include "fd-error.h"
 #include "fd-startup.h"
+#include "fd-store-pg.h"
 #include "fd-store-sqlite.h"
 
 const char fd_cli_usage_text[] =
@@ -21,7 +23,14 @@ const char fd_cli_usage_text[] =
   "                        [--audit-witness journal|syslog|file:PATH|off]\n"
   "                        [--sign-in-rate N] [--estates N]\n"
   "                        [--second-factor off|required-for:ROLE,...]\n"
+  "                        [--alert-webhook URL] [--alert-webhook-format generic|wecom|dingtalk|feishu]\n"
+  "                        [--alert-webhook-ca PEM] [--alert-syslog journal|HOST:PORT|off]\n"
+  "                        [--alert-retry S,S,…]\n"
+  "                        [--store sqlite|postgresql --database CONNINFO]\n"
+  "                        [--database-password-file PATH]\n"
   "  frontdesk-server serve --config FILE\n"
+  "  frontdesk-server migrate (--data-dir DIR | --config FILE) [--database CONNINFO]\n"
+  "                        [--database-password-file PATH]\n"
   "  frontdesk-server audit verify (--data-dir DIR | --config FILE) [--witness FILE]\n"
   "  frontdesk-server audit accept-restore (--data-dir DIR | --config FILE) [--witness FILE]\n"
   "  frontdesk-server user list (--data-dir DIR | --config FILE)\n"
@@ -35,6 +44,7 @@ const char fd_cli_usage_text[] =
   "  frontdesk-server user set-role (--data-dir DIR | --config FILE) --username U --role R\n"
   "  frontdesk-server backup (--data-dir DIR | --config FILE) --to DIR [--keep N]\n"
   "  frontdesk-server restore (--data-dir DIR | --config FILE) --from FILE\n"
+  "  frontdesk-server check (--data-dir DIR | --config FILE)   (exit 0 ok, 1 warning, 2 critical)\n"
   "  frontdesk-server rekey (--data-dir DIR | --config FILE) --new-key PATH\n"
   "  frontdesk-server rekey (--data-dir DIR | --config FILE) --finish\n";
 
@@ -74,6 +84,34 @@ fd_cli_check_server_files (FdConfig  *config,
          fd_certs_check_pair (config->certificate, config->private_key, error);
 }
 
+/* The PostgreSQL store of @config, logged in as the server role. */
+static FdStore *
+open_pg_store (FdConfig  *config,
+               FdKeys    *keys,
+               GError   **error)
+{
+  char *password = NULL;
+  FdStore *store;
+
+  if (config->database_password_file != NULL &&
+      (password = fd_store_pg_read_password_file (config->database_password_file, error)) == NULL)
+    {
+      fd_keys_free (keys);
+      return NULL;
+    }
+  store = fd_store_pg_open (config->database, password, keys, error);
+  fd_secret_free (password);
+  return store;
+}
+
+FdStore *
+fd_store_open_configured (FdConfig  *config,
+                          gboolean   create_key,
+                          GError   **error)
+{
+  return fd_cli_open_store (config, create_key, error);
+}
+
 FdStore *
 fd_cli_open_store (FdConfig  *config,
                    gboolean   create_key,
@@ -81,14 +119,17 @@ fd_cli_open_store (FdConfig  *config,
 {
   g_autoptr(FdKeys) keys = NULL;
   g_autoptr(GError) local_error = NULL;
+  const char *where;
   FdStore *store;
 
   if (!fd_crypto_init (error))
     return NULL;
   fd_config_resolve_paths (config);
+  where = fd_config_is_postgresql (config) ? "(PostgreSQL)" : config->db_path;
   /* A new key only for a new database: a missing key next to an existing
    * database means the sealed columns would become unreadable. */
-  if (create_key && g_file_test (config->db_path, G_FILE_TEST_EXISTS) &&
+  if (create_key && !fd_config_is_postgresql (config) &&
+      g_file_test (config->db_path, G_FILE_TEST_EXISTS) &&
       !g_file_test (config->key_file, G_FILE_TEST_EXISTS))
     {
       g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT,
@@ -100,7 +141,10 @@ fd_cli_open_store (FdConfig  *config,
   keys = fd_keys_load (config->key_file, create_key, error);
   if (keys == NULL)
     return NULL;
-  store = fd_store_sqlite_open (config->db_path, g_steal_pointer (&keys), &local_error);
+  if (fd_config_is_postgresql (config))
+    store = open_pg_store (config, g_steal_pointer (&keys), &local_error);
+  else
+    store = fd_store_sqlite_open (config->db_path, g_steal_pointer (&keys), &local_error);
   if (store == NULL && g_error_matches (local_error, FD_STORE_WRONG_KEY_ERROR, 0))
     {
       g_set_error (error, FD_ERROR, FD_ERROR_CONFIG,
@@ -108,7 +152,7 @@ fd_cli_open_store (FdConfig  *config,
                    "start: with a foreign key no encrypted value can be read and new ones "
                    "would be sealed under the wrong key. Restore this database's own key "
                    "file from its backup (or point [server] key-file at it) and start again",
-                   config->key_file, config->db_path, local_error->message);
+                   config->key_file, where, local_error->message);
       return NULL;
     }
   if (store == NULL)
@@ -130,5 +174,5 @@ fd_cli_load_config (const char  *config_file,
   if (config_file != NULL)
     return fd_config_load_file (config, config_file, error);
   config->data_dir = g_canonicalize_filename (data_dir, NULL);
-  return TRUE;
+  return fd_config_load_store_file (config, error);
 }

@@ -41,6 +41,10 @@ int       fd_cli_backup           (int           argc,
                                    char        **argv);
 int       fd_cli_restore          (int           argc,
                                    char        **argv);
+/* fd-cli-check.c (issue 12): the security self-check; exits 0 all ok,
+ * 1 warnings, 2 any critical (or a usage error). */
+int       fd_cli_check            (int           argc,
+                                   char        **argv);
 /* fd-cli-rekey.c */
 int       fd_cli_rekey            (int           argc,
                                    char        **argv);
@@ -59,6 +63,14 @@ gboolean  fd_cli_load_config      (const char   *config_file,
 FdStore  *fd_cli_open_store       (FdConfig     *config,
                                    gboolean      create_key,
                                    GError      **error);
+/* The same, by its name in the issue-11 brief: every command opens the
+ * configured engine (store = sqlite | postgresql) through here. */
+FdStore  *fd_store_open_configured (FdConfig    *config,
+                                    gboolean     create_key,
+                                    GError     **error);
+/* fd-cli-migrate.c: applies the schema history to the configured engine. */
+int       fd_cli_migrate          (int           argc,
+                                   char        **argv);
 /* Prints @message (may be NULL) and the usage text; returns 2. */
 int       fd_cli_usage_error      (const char   *message);
 /* Creates @dir (mode 0700) and its parents. */

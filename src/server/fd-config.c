@@ -9,6 +9,7 @@
 #include "fd-config.h"
 #include "fd-error.h"
 #include "fd-role.h"
+#include "fd-store-pg.h"
 #include "fd-witness.h"
 
 FdConfig *
@@ -32,6 +33,7 @@ fd_config_new_defaults (void)
   config->sign_in_rate = 30;
   /* issue 15: what a security product ships; demo turns it off */
   config->second_factor_roles = 1u << FD_ROLE_MANAGER | 1u << FD_ROLE_ADMIN | 1u << FD_ROLE_AUDITOR;
+  config->store = g_strdup ("sqlite");
   return config;
 }
 
@@ -47,6 +49,13 @@ fd_config_free (FdConfig *config)
   g_free (config->certificate);
   g_free (config->private_key);
   g_free (config->audit_witness);
+  g_free (config->alert_webhook);
+  g_free (config->alert_webhook_ca);
+  g_free (config->alert_syslog);
+  g_free (config->alert_retry_s);
+  g_free (config->store);
+  g_free (config->database);
+  g_free (config->database_password_file);
   g_free (config);
 }
 
@@ -232,7 +241,8 @@ get_uint (GKeyFile    *kf,
 }
 
 static const char *known_server_keys[] = {
-  "listen", "data-dir", "database", "key-file", "certificate", "private-key", "audit-witness", NULL
+  "listen", "data-dir", "database", "key-file", "certificate", "private-key", "audit-witness",
+  "store", "database-password-file", NULL
 };
 static const char *known_policy_keys[] = {
   "off-hours", "lock-after", "idle-timeout", "max-age", "reveal-window", "watermark",
@@ -248,7 +258,9 @@ check_keys (GKeyFile    *kf,
   g_auto(GStrv) keys = g_key_file_get_keys (kf, group, NULL, NULL);
 
   for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
-    if (!g_strv_contains (known, keys[i]))
+    /* issue 12: fd_config_load_alerts() checks the alert-* keys */
+    if (!g_strv_contains (known, keys[i]) &&
+        !(g_str_equal (group, "server") && g_str_has_prefix (keys[i], "alert-")))
       {
         g_set_error (error, FD_ERROR, FD_ERROR_CONFIG, "Unknown key [%s] %s", group, keys[i]);
         return FALSE;
@@ -351,7 +363,18 @@ fd_config_load_file (FdConfig   *config,
       g_set_error (error, FD_ERROR, FD_ERROR_CONFIG, "%s: [server] data-dir is required", path);
       return FALSE;
     }
-  config->db_path = dup_path (kf, "server", "database");
+  {
+    g_autofree char *store = dup_path (kf, "server", "store");
+    g_autofree char *database = dup_path (kf, "server", "database");
+    g_autofree char *password_file = dup_path (kf, "server", "database-password-file");
+
+    if (!fd_config_set_store (config, store ? g_strstrip (store) : "sqlite", database,
+                              password_file, error))
+      {
+        g_prefix_error (error, "%s: ", path);
+        return FALSE;
+      }
+  }
   config->key_file = dup_path (kf, "server", "key-file");
   config->certificate = dup_path (kf, "server", "certificate");
   config->private_key = dup_path (kf, "server", "private-key");
@@ -366,6 +389,9 @@ fd_config_load_file (FdConfig   *config,
         config->audit_witness = g_steal_pointer (&witness);
       }
   }
+
+  if (!fd_config_load_alerts (config, kf, error))
+    return FALSE;
 
   off_hours = g_key_file_get_string (kf, "policy", "off-hours", NULL);
   if (off_hours != NULL && !fd_config_parse_off_hours (config, g_strstrip (off_hours), error))
@@ -405,6 +431,99 @@ fd_config_load_file (FdConfig   *config,
         }
     }
   return TRUE;
+}
+
+gboolean
+fd_config_is_postgresql (const FdConfig *config)
+{
+  return g_strcmp0 (config->store, "postgresql") == 0;
+}
+
+gboolean
+fd_config_set_store (FdConfig    *config,
+                     const char  *store,
+                     const char  *database,
+                     const char  *password_file,
+                     GError     **error)
+{
+  gboolean pg = g_strcmp0 (store, "postgresql") == 0;
+
+  if (!pg && g_strcmp0 (store, "sqlite") != 0)
+    {
+      g_set_error (error, FD_ERROR, FD_ERROR_CONFIG,
+                   "[server] store must be sqlite or postgresql, not %s", store);
+      return FALSE;
+    }
+  if (pg && (database == NULL || *database == '\0'))
+    {
+      g_set_error (error, FD_ERROR, FD_ERROR_CONFIG,
+                   "[server] store = postgresql needs database = <libpq connection string>");
+      return FALSE;
+    }
+  if (pg && !fd_store_pg_check_conninfo (database, error))
+    return FALSE;
+  if (!pg && password_file != NULL)
+    {
+      g_set_error (error, FD_ERROR, FD_ERROR_CONFIG,
+                   "[server] database-password-file is for store = postgresql only");
+      return FALSE;
+    }
+  g_free (config->store);
+  config->store = g_strdup (store);
+  g_free (config->database);
+  config->database = pg ? g_strdup (database) : NULL;
+  if (!pg && database != NULL)
+    {
+      g_free (config->db_path);
+      config->db_path = g_strdup (database);
+    }
+  g_free (config->database_password_file);
+  config->database_password_file = g_strdup (password_file);
+  return TRUE;
+}
+
+gboolean
+fd_config_load_store_file (FdConfig  *config,
+                           GError   **error)
+{
+  g_autofree char *path = g_build_filename (config->data_dir, "store.conf", NULL);
+  g_autoptr(GKeyFile) kf = g_key_file_new ();
+  g_autofree char *store = NULL, *database = NULL, *password_file = NULL;
+
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    return TRUE;
+  if (!g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, error))
+    return FALSE;
+  store = dup_path (kf, "server", "store");
+  database = dup_path (kf, "server", "database");
+  password_file = dup_path (kf, "server", "database-password-file");
+  if (!fd_config_set_store (config, store ? store : "sqlite", database, password_file, error))
+    {
+      g_prefix_error (error, "%s: ", path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+fd_config_write_store_file (const FdConfig  *config,
+                            GError         **error)
+{
+  g_autofree char *path = g_build_filename (config->data_dir, "store.conf", NULL);
+  g_autoptr(GKeyFile) kf = g_key_file_new ();
+  g_autofree char *text = NULL;
+
+  g_key_file_set_comment (kf, NULL, NULL,
+                          " Written by frontdesk-server demo: the database this data directory's "
+                          "office serves from", NULL);
+  g_key_file_set_string (kf, "server", "store", config->store);
+  if (config->database != NULL)
+    g_key_file_set_string (kf, "server", "database", config->database);
+  if (config->database_password_file != NULL)
+    g_key_file_set_string (kf, "server", "database-password-file",
+                           config->database_password_file);
+  text = g_key_file_to_data (kf, NULL, NULL);
+  return g_file_set_contents_full (path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
 }
 
 void

@@ -36,7 +36,33 @@ typedef struct
   /* issue 15: roles that must sign in with a second factor, as bits
    * (1 << FdRole); policy "second-factor" */
   guint    second_factor_roles;
+
+  /* appended (issue 12): alerts out of the app (fd-config-alerts.c,
+   * fd-alert-out.h); every one off when NULL */
+  char    *alert_webhook;          /* https:// URL (loopback http:// for tests) */
+  guint    alert_webhook_format;   /* FdAlertFormat */
+  char    *alert_webhook_ca;       /* PEM: trust only this CA for the webhook */
+  char    *alert_syslog;           /* "journal" or "HOST:PORT"; NULL = off */
+  guint   *alert_retry_s;          /* seconds before each retry; NULL = the default */
+  guint    alert_retry_n;
+
+  /* issue 11: the engine. "sqlite" (db_path) or "postgresql": then
+   * database is a libpq connection string (a remote host only with
+   * sslmode=verify-full) and database_password_file, when set, holds its
+   * password (mode 0600 or less). */
+  char    *store;
+  char    *database;
+  char    *database_password_file;
 } FdConfig;
+
+/* issue 12: the webhook body (alert-webhook-format) */
+typedef enum
+{
+  FD_ALERT_FORMAT_GENERIC,
+  FD_ALERT_FORMAT_WECOM,
+  FD_ALERT_FORMAT_DINGTALK,
+  FD_ALERT_FORMAT_FEISHU,
+} FdAlertFormat;
 
 FdConfig *fd_config_new_defaults   (void);
 void      fd_config_free           (FdConfig    *config);
@@ -56,6 +82,25 @@ gboolean  fd_config_parse_listen    (FdConfig   *config,
 gboolean  fd_config_load_file       (FdConfig   *config,
                                      const char *path,
                                      GError    **error);
+/* TRUE when the configured engine is PostgreSQL (store = postgresql). */
+gboolean  fd_config_is_postgresql   (const FdConfig *config);
+/* Sets the engine: @store "sqlite" or "postgresql", @database the
+ * SQLite path or the libpq connection string (may be NULL for SQLite),
+ * @password_file (may be NULL). Refuses an unknown engine and a remote
+ * PostgreSQL host without sslmode=verify-full. */
+gboolean  fd_config_set_store       (FdConfig   *config,
+                                     const char *store,
+                                     const char *database,
+                                     const char *password_file,
+                                     GError    **error);
+/* The engine a demo's data directory serves from: DATA_DIR/store.conf,
+ * written by `demo --store postgresql` ([server] store, database,
+ * database-password-file), so that commands given --data-dir DIR reach
+ * the same database. Absent: SQLite, nothing changed. */
+gboolean  fd_config_load_store_file (FdConfig   *config,
+                                     GError    **error);
+gboolean  fd_config_write_store_file (const FdConfig *config,
+                                      GError        **error);
 /* Fills unset paths from data_dir. */
 void      fd_config_resolve_paths   (FdConfig   *config);
 /* TRUE if @minute_of_day (local) falls in the off-hours window. */
@@ -66,5 +111,28 @@ gboolean  fd_host_is_loopback       (const char *host);
 gboolean  fd_config_parse_second_factor (FdConfig   *config,
                                          const char *text,
                                          GError    **error);
+
+/* fd-config-alerts.c (issue 12). Sets one alert key ("alert-webhook",
+ * "alert-webhook-format", "alert-webhook-ca", "alert-syslog",
+ * "alert-retry") from @value, refusing a bad one with a message naming
+ * the key and what it accepts. */
+gboolean  fd_config_set_alert_key   (FdConfig    *config,
+                                     const char  *key,
+                                     const char  *value,
+                                     GError     **error);
+/* Reads every alert-* key of [server] from @kf (unknown ones refused),
+ * then fd_config_check_alerts(). */
+gboolean  fd_config_load_alerts     (FdConfig    *config,
+                                     GKeyFile    *kf,
+                                     GError     **error);
+/* What only the keys together can say (a CA without a webhook). */
+gboolean  fd_config_check_alerts    (FdConfig    *config,
+                                     GError     **error);
+/* `demo --alert-webhook URL …`: the same keys as options of @config. */
+GOptionGroup *fd_config_alert_option_group (FdConfig *config);
+/* The retry schedule in effect: alert_retry_s or the default; *@n its length. */
+const guint *fd_config_alert_retry   (const FdConfig *config,
+                                      guint          *n);
+const char  *fd_alert_format_name    (FdAlertFormat   format);
 
 G_END_DECLS

@@ -154,6 +154,48 @@ add_room (FdJsonWriter *w,
   add_masked (w, "room", rule, room, masked);
 }
 
+/* "payments" as the role sees it: PARTIAL = status only, CLEAR = status,
+ * the masked account, balance and last payment. */
+static void
+add_payments (FdJsonWriter           *w,
+              FdRole                  role,
+              const FdResidentRecord *r)
+{
+  const FdFieldRule *rule = fd_policy_rule (role, FD_FIELD_PAYMENTS);
+
+  if (rule->show == FD_SHOW_ABSENT)
+    return;
+  fd_json_writer_member (w, "payments");
+  fd_json_writer_begin_object (w);
+  fd_json_writer_member (w, "status");
+  fd_json_writer_string (w, r->overdue ? "overdue" : "paid");
+  if (rule->show == FD_SHOW_CLEAR)
+    {
+      fd_json_writer_field (w, "account", r->account_masked, TRUE, FALSE);
+      fd_json_writer_member (w, "balance_cents");
+      fd_json_writer_int (w, r->balance_cents);
+      if (r->last_paid_at != NULL)
+        {
+          fd_json_writer_member (w, "last_paid_at");
+          fd_json_writer_string (w, r->last_paid_at);
+        }
+    }
+  fd_json_writer_end_object (w);
+}
+
+void
+fd_policy_write_payment (FdJsonWriter           *w,
+                         FdRole                  role,
+                         const FdResidentRecord *r)
+{
+  fd_json_writer_begin_object (w);
+  add_id (w, r->id);
+  add_name (w, role, r->name);
+  add_room (w, role, r->room);
+  add_payments (w, role, r);
+  fd_json_writer_end_object (w);
+}
+
 void
 fd_policy_write_resident (FdJsonWriter           *w,
                           FdRole                  role,
@@ -185,26 +227,7 @@ fd_policy_write_resident (FdJsonWriter           *w,
       if (rule->show != FD_SHOW_CLEAR)
         add_masked (w, "home_address", rule, NULL, r->address_masked);
 
-      rule = fd_policy_rule (role, FD_FIELD_PAYMENTS);
-      if (rule->show != FD_SHOW_ABSENT)
-        {
-          fd_json_writer_member (w, "payments");
-          fd_json_writer_begin_object (w);
-          fd_json_writer_member (w, "status");
-          fd_json_writer_string (w, r->overdue ? "overdue" : "paid");
-          if (rule->show == FD_SHOW_CLEAR)
-            {
-              fd_json_writer_field (w, "account", r->account_masked, TRUE, FALSE);
-              fd_json_writer_member (w, "balance_cents");
-              fd_json_writer_int (w, r->balance_cents);
-              if (r->last_paid_at != NULL)
-                {
-                  fd_json_writer_member (w, "last_paid_at");
-                  fd_json_writer_string (w, r->last_paid_at);
-                }
-            }
-          fd_json_writer_end_object (w);
-        }
+      add_payments (w, role, r);
     }
   fd_json_writer_end_object (w);
 }

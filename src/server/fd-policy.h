@@ -42,6 +42,11 @@ void               fd_policy_write_resident (FdJsonWriter           *writer,
                                              FdRole                  role,
                                              const FdResidentRecord *resident,
                                              gboolean                detail);
+/* issue 14: a payments list item, {"id", "name", "room", "payments"},
+ * each as @role sees it. */
+void               fd_policy_write_payment  (FdJsonWriter           *writer,
+                                             FdRole                  role,
+                                             const FdResidentRecord *resident);
 void               fd_policy_write_visitor  (FdJsonWriter           *writer,
                                              FdRole                  role,
                                              const FdVisitorRecord  *visitor);

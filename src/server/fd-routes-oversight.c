@@ -9,6 +9,7 @@
 #include "fd-field.h"
 #include "fd-estates.h"
 #include "fd-policy.h"
+#include "fd-routes-users.h"
 #include "fd-server-private.h"
 
 /* Oversight and administration: the audit log and its chain, alerts, the
@@ -364,32 +365,6 @@ fd_routes_incident_put (FdRequest *req)
 
 /* accounts */
 
-static void
-write_account (FdJsonWriter       *w,
-               FdStore            *store,
-               const FdUserRecord *user)
-{
-  fd_json_writer_begin_object (w);
-  fd_write_user (w, user);
-  fd_json_writer_bool_member (w, "disabled", user->disabled);
-  fd_json_writer_bool_member (w, "locked",
-                              user->locked_until == -1 || user->locked_until > fd_now ());
-  fd_write_user_estates (w, store, user->id);   /* issue 11 */
-  fd_json_writer_end_object (w);
-}
-
-static void
-reply_account (FdRequest          *req,
-               guint               status,
-               const FdUserRecord *user)
-{
-  g_auto(FdJsonWriter) w = { 0 };
-
-  fd_json_writer_init (&w, 192);
-  write_account (&w, req->server->store, user);
-  fd_reply_writer (req, status, &w);
-}
-
 void
 fd_routes_users_list (FdRequest *req)
 {
@@ -399,12 +374,12 @@ fd_routes_users_list (FdRequest *req)
   if (!fd_require_role (req, "account-read", FD_ROLE_ADMIN, FD_N_ROLES))
     return;
   users = FD_STORE_CALL0 (req->server->store, user_list);
-  fd_json_writer_init (&w, 192 * users->len + 16);
+  fd_json_writer_init (&w, 256 * users->len + 16);
   fd_json_writer_begin_object (&w);
   fd_json_writer_member (&w, "items");
   fd_json_writer_begin_array (&w);
   for (guint i = 0; i < users->len; i++)
-    write_account (&w, req->server->store, g_ptr_array_index (users, i));
+    fd_write_account (&w, req->server->store, g_ptr_array_index (users, i));
   fd_json_writer_end_array (&w);
   fd_json_writer_end_object (&w);
   fd_reply_writer (req, 200, &w);
@@ -433,43 +408,20 @@ password_acceptable (FdRequest  *req,
   return TRUE;
 }
 
-typedef struct
-{
-  char *password;
-  char *hash;
-} HashJob;
-
-static void
-hash_job_free (gpointer data)
-{
-  HashJob *job = data;
-
-  fd_secret_free (job->password);
-  fd_secret_free (job->hash);
-  g_free (job);
-}
-
-static gpointer
-hash_work (gpointer data)
-{
-  HashJob *job = data;
-
-  job->hash = fd_password_hash (job->password, NULL);
-  return job->hash;
-}
-
 static void
 create_done (FdRequest *req,
              gpointer   result)
 {
+  FdPasswordJob *job = result;
   g_autoptr(GError) error = NULL;
   g_autofree char *target = NULL;
+  g_auto(FdJsonWriter) w = { 0 };
   const char *username = NULL, *display_name = NULL, *role = NULL;
   g_auto(GStrv) codes = NULL;
   g_autoptr(GArray) estates = NULL;
   FdUserRecord user = { 0 };
 
-  if (result == NULL)
+  if (job == NULL)
     {
       fd_reply_error (req, FD_ERROR_INTERNAL, "The password could not be hashed", NULL);
       return;
@@ -484,7 +436,7 @@ create_done (FdRequest *req,
   user.username = (char *) username;
   user.display_name = (char *) display_name;
   user.role = (char *) role;
-  user.password_hash = result;
+  user.password_hash = job->hash;
   /* the account and its estates commit together */
   if (!fd_begin_writes (req))
     return;
@@ -506,7 +458,19 @@ create_done (FdRequest *req,
   target = g_strdup_printf ("%" G_GINT64_FORMAT, user.id);
   if (!fd_audit (req, "account-change", target, "role", NULL, role, TRUE))
     return;
-  reply_account (req, 201, &user);
+  if (!job->generated)
+    {
+      fd_reply_account (req, 201, &user);
+      return;
+    }
+  /* A password the server made is shown once, to this administrator. */
+  fd_json_writer_init (&w, 320);
+  fd_json_writer_begin_object (&w);
+  fd_json_writer_string_member (&w, "password", job->password);
+  fd_json_writer_member (&w, "user");
+  fd_write_account (&w, req->server->store, &user);
+  fd_json_writer_end_object (&w);
+  fd_reply_writer_secret (req, 201, &w);
 }
 
 void
@@ -515,14 +479,13 @@ fd_routes_users_create (FdRequest *req)
   const char *username, *display_name, *role, *password;
   g_auto(GStrv) codes = NULL;
   g_autoptr(GArray) estates = NULL;
-  HashJob *job;
 
   if (!fd_require_role (req, "account-change", FD_ROLE_ADMIN, FD_N_ROLES))
     return;
   if (!fd_body_string (req, "username", TRUE, 32, &username) ||
       !fd_body_string (req, "display_name", TRUE, 64, &display_name) ||
       !fd_body_string (req, "role", TRUE, 16, &role) ||
-      !fd_body_string (req, "password", TRUE, 1024, &password))
+      !fd_body_string (req, "password", FALSE, 1024, &password))
     return;
   if (!fd_username_valid (username))
     {
@@ -544,12 +507,13 @@ fd_routes_users_create (FdRequest *req)
   if (!fd_body_estates (req, &codes) ||
       (estates = fd_request_estates_for_role (req, role, (const char * const *) codes)) == NULL)
     return;
-  if (!password_acceptable (req, password))
+  if (password != NULL && !password_acceptable (req, password))
     return;
-  job = g_new0 (HashJob, 1);
-  job->password = g_strdup (password);
-  fd_body_wipe_member (req, "password");
-  fd_request_run_in_thread (req, hash_work, job, hash_job_free, create_done);
+  /* Without a password the server makes a one-time one (issue 14). */
+  fd_request_hash_password (req, password ? g_strdup (password) : fd_account_generate_password (),
+                            password == NULL, create_done);
+  if (password != NULL)
+    fd_body_wipe_member (req, "password");
 }
 
 /* The estates an account holds after a PATCH (issue 11): those named,
@@ -614,108 +578,59 @@ static void
 patch_apply (FdRequest  *req,
              const char *new_hash)
 {
-  FdServer *server = req->server;
   g_autoptr(FdUserRecord) user = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GString) change = g_string_new (NULL);
-  const char *role = NULL, *display_name = NULL;
-  gboolean has_disabled = FALSE, disabled = FALSE, has_locked = FALSE, locked = FALSE;
-  const char *end_reason = NULL;
+  g_autoptr(GString) summary = g_string_new (NULL);
   g_autoptr(GArray) estates = NULL;
+  FdAccountChange change = FD_ACCOUNT_CHANGE_INIT;
+  gboolean has_disabled = FALSE, disabled = FALSE, has_locked = FALSE, locked = FALSE;
   gboolean estates_named = FALSE, estates_taken = FALSE;
   gint64 id = 0;
 
   fd_parse_id (req->segments[1], &id);
-  fd_body_string (req, "role", FALSE, 16, &role);
-  fd_body_string (req, "display_name", FALSE, 64, &display_name);
+  fd_body_string (req, "role", FALSE, 16, &change.role);
+  fd_body_string (req, "display_name", FALSE, 64, &change.display_name);
   fd_body_bool (req, "disabled", &has_disabled, &disabled);
   fd_body_bool (req, "locked", &has_locked, &locked);
+  if (has_disabled)
+    change.disabled = disabled;
+  change.unlock = has_locked && !locked;
+  change.password_hash = new_hash;
 
-  user = FD_STORE_CALL (server->store, user_by_id, id);
+  /* Read (again, after a hash) and change in one step (fd-accounts.h). */
+  user = FD_STORE_CALL (req->server->store, user_by_id, id);
   if (user == NULL)
     {
       fd_reply_error (req, FD_ERROR_NOT_FOUND, "No such account", NULL);
       return;
     }
-  if ((estates = patch_estates (req, user, role, &estates_named)) == NULL)
+  if ((estates = patch_estates (req, user, change.role, &estates_named)) == NULL)
     return;
-  if (role != NULL && !g_str_equal (role, user->role))
-    {
-      g_string_append_printf (change, "role %s -> %s; ", user->role, role);
-      g_free (user->role);
-      user->role = g_strdup (role);
-      end_reason = "role-changed";
-    }
-  if (display_name != NULL && !g_str_equal (display_name, user->display_name))
-    {
-      g_string_append (change, "display name; ");
-      g_free (user->display_name);
-      user->display_name = g_strdup (display_name);
-    }
-  if (has_disabled && disabled != user->disabled)
-    {
-      g_string_append (change, disabled ? "disabled; " : "enabled; ");
-      user->disabled = disabled;
-      if (disabled)
-        end_reason = "disabled";
-    }
-  if (has_locked && !locked && user->locked_until != 0)
-    {
-      g_string_append (change, "lock lifted; ");
-      user->locked_until = 0;
-      user->failed_logins = 0;
-    }
-  if (new_hash != NULL)
-    {
-      g_string_append (change, "password reset; ");
-      fd_secret_free (user->password_hash);
-      user->password_hash = g_strdup (new_hash);
-      end_reason = end_reason ? end_reason : "signed-out";
-    }
-
-  /* the account and its estates commit together */
-  if (!fd_begin_writes (req))
+  /* the account, its estates and the entry commit together */
+  if (!fd_account_change_run (req, user, &change, summary))
     return;
-  if (!FD_STORE_CALL (server->store, user_update, user, &error))
-    {
-      fd_reply_gerror (req, error);
-      return;
-    }
-  /* An estate taken away ends the account's sessions (issue 11). */
-  if ((estates_named || role != NULL) &&
-      !patch_set_estates (req, user->id, estates, &estates_taken, change))
+  if ((estates_named || change.role != NULL) &&
+      !patch_set_estates (req, user->id, estates, &estates_taken, summary))
     return;
-  if (estates_taken && end_reason == NULL)
-    end_reason = "role-changed";
-  /* An unlock, an enable or a new password also forgets the name's failed
-   * sign-ins (issue 9), or the name would stay locked. */
-  if (((has_locked && !locked) || (has_disabled && !disabled) || new_hash != NULL) &&
-      !FD_STORE_CALL (server->store, login_attempt_clear, user->username, &error))
-    {
-      fd_reply_gerror (req, error);
-      return;
-    }
-  /* Access follows the job at once: a role change or a disable ends every
-   * session of that account. */
-  if (end_reason != NULL)
-    FD_STORE_CALL (server->store, sessions_end_for_user, user->id, end_reason, fd_now ());
-  if (change->len > 0 &&
-      !fd_audit (req, "account-change", req->segments[1], NULL, NULL, change->str, TRUE))
-    return;
-
-  reply_account (req, 200, user);
+  /* An estate taken away ends the account's sessions (issue 11); a
+   * reason the change gave already did. */
+  if (estates_taken)
+    FD_STORE_CALL (req->server->store, sessions_end_for_user, user->id, "role-changed", fd_now ());
+  if (fd_account_change_log (req, summary->str, NULL))
+    fd_reply_account (req, 200, user);
 }
 
 static void
 patch_password_done (FdRequest *req,
                      gpointer   result)
 {
-  if (result == NULL)
+  FdPasswordJob *job = result;
+
+  if (job == NULL)
     {
       fd_reply_error (req, FD_ERROR_INTERNAL, "The password could not be hashed", NULL);
       return;
     }
-  patch_apply (req, result);
+  patch_apply (req, job->hash);
 }
 
 void
@@ -760,12 +675,6 @@ fd_routes_users_patch (FdRequest *req)
                       "locked");
       return;
     }
-  /* An administrator cannot lock themselves out of administration. */
-  if (id == req->user->id && ((has_disabled && disabled) || (role != NULL && !g_str_equal (role, "admin"))))
-    {
-      fd_reply_error (req, FD_ERROR_FORBIDDEN, "You cannot disable or demote your own account", NULL);
-      return;
-    }
   /* the estates are checked before any hash (patch_apply sets them) */
   {
     g_autoptr(FdUserRecord) user = FD_STORE_CALL (req->server->store, user_by_id, id);
@@ -777,14 +686,10 @@ fd_routes_users_patch (FdRequest *req)
   }
   if (password != NULL)
     {
-      HashJob *job;
-
       if (!password_acceptable (req, password))
         return;
-      job = g_new0 (HashJob, 1);
-      job->password = g_strdup (password);
+      fd_request_hash_password (req, g_strdup (password), FALSE, patch_password_done);
       fd_body_wipe_member (req, "password");
-      fd_request_run_in_thread (req, hash_work, job, hash_job_free, patch_password_done);
       return;
     }
   patch_apply (req, NULL);

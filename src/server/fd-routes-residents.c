@@ -200,7 +200,6 @@ fd_routes_residents_list (FdRequest *req)
   FdServer *server = req->server;
   g_autofree char *q = NULL;
   g_autofree char *context = NULL;
-  const char *cursor;
   FdSearchScope scope;
   gint64 after = 0;
   guint limit;
@@ -209,19 +208,8 @@ fd_routes_residents_list (FdRequest *req)
   if (!require_resident_role (req, "search") || !fd_query_limit (req, 50, &limit))
     return;
 
-  q = fd_input_normalize (fd_query_get (req, "q") ? fd_query_get (req, "q") : "", FALSE);
-  if (q == NULL || g_utf8_strlen (q, -1) > 64)
-    {
-      fd_reply_error (req, FD_ERROR_BAD_REQUEST, "The search text is too long or not valid text", "q");
-      return;
-    }
-  context = g_strdup_printf ("residents\x1f%s\x1f%s", fd_role_to_string (req->role), q);
-  cursor = fd_query_get (req, "cursor");
-  if (cursor != NULL && !fd_cursor_decode (server, context, cursor, &after))
-    {
-      fd_reply_error (req, FD_ERROR_BAD_REQUEST, "The cursor is not valid for this query", "cursor");
-      return;
-    }
+  if (!fd_search_request_read (req, "residents", &q, &context, &after))
+    return;
 
   search_scope_for_role (req->role, &scope);
   scope.estate_id = req->estate_id;
@@ -618,4 +606,41 @@ fd_routes_rooms_list (FdRequest *req)
   fd_json_writer_end_array (&w);
   fd_json_writer_end_object (&w);
   fd_reply_writer (req, 200, &w);
+}
+
+/* issue 14: the payments list searches exactly as the residents list does. */
+void
+fd_search_scope_for_role (FdRole         role,
+                          FdSearchScope *scope)
+{
+  search_scope_for_role (role, scope);
+}
+
+/* issue 14: "q" and "cursor" of a search request: *@q normalised, the
+ * cursor's *@context ("KIND", role, @kind's own parameters, q) and
+ * *@after. FALSE with the 400 sent. */
+gboolean
+fd_search_request_read (FdRequest   *req,
+                        const char  *kind,
+                        char       **q,
+                        char       **context,
+                        gint64      *after)
+{
+  const char *cursor = fd_query_get (req, "cursor");
+
+  *after = 0;
+  *context = NULL;
+  *q = fd_input_normalize (fd_query_get (req, "q") ? fd_query_get (req, "q") : "", FALSE);
+  if (*q == NULL || g_utf8_strlen (*q, -1) > 64)
+    {
+      fd_reply_error (req, FD_ERROR_BAD_REQUEST, "The search text is too long or not valid text", "q");
+      return FALSE;
+    }
+  *context = g_strdup_printf ("%s\x1f%s\x1f%s", kind, fd_role_to_string (req->role), *q);
+  if (cursor != NULL && !fd_cursor_decode (req->server, *context, cursor, after))
+    {
+      fd_reply_error (req, FD_ERROR_BAD_REQUEST, "The cursor is not valid for this query", "cursor");
+      return FALSE;
+    }
+  return TRUE;
 }

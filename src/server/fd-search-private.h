@@ -52,7 +52,7 @@ typedef struct
   gunichar surname;
   char     last4[5];
   char    *initials;      /* "zs,zz": every initials string, comma-separated */
-  FdResidentRecord *summary;  /* name, room, masked phone, plates (clear and masked) */
+  FdResidentRecord *summary;  /* name, room, masked phone, plates (clear and masked), payments */
 } Entry;
 
 /* Three tables of keys, of about the same work to fill, so that loading

@@ -184,6 +184,18 @@ fd_search_index_size (FdSearchIndex *self)
   return n;
 }
 
+gint64
+fd_search_index_last_id (FdSearchIndex *self)
+{
+  gint64 id = 0;
+
+  g_rw_lock_reader_lock (&self->lock);
+  if (self->entries->len > 0)
+    id = g_array_index (self->entries, Entry, self->entries->len - 1).id;
+  g_rw_lock_reader_unlock (&self->lock);
+  return id;
+}
+
 /* A Postings on the stack, to look a key up. */
 typedef union
 {
@@ -337,6 +349,11 @@ entry_new (const FdResidentRecord *r)
       if (s->plates_masked[i] == NULL)
         s->plates_masked[i] = g_strdup ("****");
     }
+  /* issue 14: the payments list (GET /payments) renders from here too */
+  s->account_masked = g_strdup (r->account_masked);
+  s->balance_cents = r->balance_cents;
+  s->overdue = r->overdue;
+  s->last_paid_at = g_strdup (r->last_paid_at);
   e.surname = *s->name ? g_utf8_get_char (s->name) : 0;
   e.initials = g_strdup (r->initials ? r->initials : "");
   if (r->phone_last4 && strlen (r->phone_last4) == 4)

@@ -44,9 +44,11 @@ void           fd_search_index_free   (FdSearchIndex          *index);
 void           fd_search_index_add    (FdSearchIndex          *index,
                                        const FdResidentRecord *resident);
 guint          fd_search_index_size   (FdSearchIndex          *index);
+/* The largest id in the index, 0 when empty (issue 11: the follower adds what comes after). */
+gint64         fd_search_index_last_id (FdSearchIndex         *index);
 /* The list-item summary of resident @id (name, room, masked phone,
- * plates; nothing else filled), or NULL. Owned by the index and valid as
- * long as it lives (entries are never removed). */
+ * plates, payments; nothing else filled), or NULL. Owned by the index
+ * and valid as long as it lives (entries are never removed). */
 const FdResidentRecord *fd_search_index_lookup (FdSearchIndex *index,
                                                 gint64         id);
 

@@ -83,6 +83,10 @@ add_user_hashed (FdStore      *store,
       if (!FD_STORE_CALL (store, totp_put, &exempt, NULL, error))
         return FALSE;
     }
+  /* issue 12: the self-check names accounts left on the demo password */
+  if (demo_account &&
+      !FD_STORE_CALL (store, password_origin_set, user.id, "demo", error))
+    return FALSE;
   target = g_strdup_printf ("%" G_GINT64_FORMAT, user.id);
   return fd_seed_audit_cli (store, "account-change", target, role, error);
 }

@@ -191,9 +191,18 @@ fd_raise_alert (FdRequest          *req,
                 const char         *detail)
 {
   g_autoptr(GError) error = NULL;
+  gint64 alert_id;
 
-  if (!FD_STORE_CALL (req->server->store, alert_insert, kind, user->username, detail, &error))
+  /* The alert, its deliveries and its audit entry commit together. */
+  alert_id = fd_server_begin_write (req->server, &error)
+             ? FD_STORE_CALL (req->server->store, alert_insert, kind, user->username, detail, &error)
+             : 0;
+  if (alert_id == 0)
     g_warning ("Cannot record alert: %s", error->message);
+  /* issue 12: and out of the app, queued in the same transaction. */
+  else if (fd_alert_out_enqueue (req->server, alert_id, FD_ESTATE_ALL, kind, user->username,
+                                 detail, &error) < 0)
+    g_warning ("Cannot queue the alert's deliveries: %s", error->message);
   /* The alert is in the audit log too, with the account as its target. */
   audit_write (req, user, NULL, "alert", user->username, NULL, kind, detail, TRUE);
 }

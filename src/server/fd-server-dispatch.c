@@ -49,6 +49,10 @@ static const Route routes[] = {
   { "GET",    "users",                 AUTH_SESSION,        fd_routes_users_list },
   { "POST",   "users",                 AUTH_SESSION,        fd_routes_users_create },
   { "PATCH",  "users/*",               AUTH_SESSION,        fd_routes_users_patch },
+  /* issue 14 (accounts) */
+  { "POST",   "users/*/unlock",        AUTH_SESSION,        fd_routes_users_unlock },
+  { "POST",   "users/*/password",      AUTH_SESSION,        fd_routes_users_password },
+  { "GET",    "payments",              AUTH_SESSION,        fd_routes_payments_list },
   /* issue 12: access review */
   { "POST",   "reviews",               AUTH_SESSION,        fd_routes_reviews_open },
   { "GET",    "reviews/*",             AUTH_SESSION,        fd_routes_reviews_get },
@@ -59,6 +63,10 @@ static const Route routes[] = {
   { "POST",   "session/second-factor", AUTH_NONE,           fd_routes_second_factor },
   { "POST",   "account/totp",          AUTH_SESSION,        fd_routes_account_totp },
   { "DELETE", "users/*/totp",          AUTH_SESSION,        fd_routes_users_totp_delete },
+  /* issue 12 */
+  { "GET",    "alerts/deliveries",     AUTH_SESSION,        fd_routes_alert_deliveries },
+  { "POST",   "alerts/test",           AUTH_SESSION,        fd_routes_alert_test },
+  { "GET",    "admin/checks",          AUTH_SESSION,        fd_routes_admin_checks },
 };
 
 static void

@@ -6,11 +6,13 @@
 #include <libsoup/soup.h>
 #include <json-glib/json-glib.h>
 
+#include "fd-alert-out.h"
 #include "fd-connection-guard.h"
 #include "fd-error.h"
 #include "fd-policy.h"
 #include "fd-rate-limit.h"
 #include "fd-search.h"
+#include "fd-search-follow.h"
 #include "fd-search-pool.h"
 #include "fd-server.h"
 #include "fd-witness.h"
@@ -52,8 +54,13 @@ struct _FdServer
   FdRateLimit   *sign_in_limit;
   /* Search queries run on these workers, off the main context (issue 13). */
   FdSearchPool  *search_pool;
+  /* issue 11: the index follows other servers' resident writes (PostgreSQL) */
+  FdSearchFollow *search_follow;
   /* issue 12: the minute check that disables accounts a review left undecided */
   guint          review_check_id;
+  /* issue 12: alerts sent out of the app (fd-alert-out.h); NULL when no
+   * destination is configured */
+  FdAlertOut    *alert_out;
 };
 
 typedef struct _FdRequest FdRequest;
@@ -310,6 +317,16 @@ void fd_routes_incident_put    (FdRequest *req);
 void fd_routes_users_list      (FdRequest *req);
 void fd_routes_users_create    (FdRequest *req);
 void fd_routes_users_patch     (FdRequest *req);
+/* issue 14 (accounts): fd-routes-users.c, fd-routes-payments.c */
+void fd_routes_users_unlock    (FdRequest *req);
+void fd_routes_users_password  (FdRequest *req);
+void fd_routes_payments_list   (FdRequest *req);
+/* fd-routes-residents.c: what @role may search (only the parts it sees). */
+void fd_search_scope_for_role  (FdRole role, FdSearchScope *scope);
+/* fd-routes-residents.c: reads "q" and "cursor" (the cursor bound to
+ * @kind, the role and q); FALSE with the 400 sent. */
+gboolean fd_search_request_read (FdRequest *req, const char *kind, char **q, char **context,
+                                 gint64 *after);
 /* fd-routes-reviews.c (issue 12) */
 void fd_routes_reviews_open    (FdRequest *req);
 void fd_routes_reviews_get     (FdRequest *req);
@@ -321,6 +338,10 @@ void fd_csv_field              (GString    *out,
                                 const char *value);
 /* fd-review.c: the check at start and each minute */
 void fd_review_checks_start    (FdServer  *server);
+/* issue 12 (fd-routes-alerts-out.c) */
+void fd_routes_alert_deliveries (FdRequest *req);
+void fd_routes_alert_test      (FdRequest *req);
+void fd_routes_admin_checks    (FdRequest *req);
 
 /* helpers shared by route groups */
 /* The members of a user ("id", "username", "display_name", "role") and

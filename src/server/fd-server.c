@@ -106,6 +106,7 @@ fd_server_new (FdConfig  *config,
   server->store = store;
   server->index = fd_search_index_new_from_store (store);
   server->search_pool = fd_search_pool_new (server->index, 0);
+  server->search_follow = fd_search_follow_start (store, server->index, 1000);
   server->awaiting_commit = g_ptr_array_new_with_free_func ((GDestroyNotify) fd_request_unref);
   server->context = g_main_context_ref_thread_default ();
   server->work_pool = fd_work_pool_new (CLAMP (g_get_num_processors (), 1, 8), WORK_QUEUE_MAX);
@@ -129,6 +130,7 @@ fd_server_new (FdConfig  *config,
   server->witness = fd_witness_start (store, config->audit_witness, config->db_path,
                                       config->audit_witness_interval_s);
   fd_review_checks_start (server);   /* issue 12 */
+  server->alert_out = fd_alert_out_new (server);
   return server;
 }
 
@@ -212,6 +214,7 @@ fd_server_free (FdServer *server)
   g_clear_handle_id (&server->purge_id, g_source_remove);
   g_clear_handle_id (&server->review_check_id, g_source_remove);
   g_clear_handle_id (&server->shutdown_timeout_id, g_source_remove);
+  g_clear_pointer (&server->alert_out, fd_alert_out_free);
   if (server->awaiting_commit != NULL)
     fd_server_flush (server);
   g_clear_pointer (&server->awaiting_commit, g_ptr_array_unref);
@@ -227,6 +230,7 @@ fd_server_free (FdServer *server)
   g_clear_pointer (&server->work_pool, fd_work_pool_free);
   g_clear_pointer (&server->sign_in_limit, fd_rate_limit_free);
   g_clear_pointer (&server->context, g_main_context_unref);
+  g_clear_pointer (&server->search_follow, fd_search_follow_stop);
   fd_search_pool_free (server->search_pool);
   fd_search_index_free (server->index);
   fd_store_close (server->store);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "fd-error.h"
+#include "fd-store-engine.h"
 #include "fd-store-sqlite-private.h"
 
 /* audit */
@@ -48,8 +49,7 @@ audit_anchor_mac (FdKeys     *keys,
                   gint64      seq,
                   const char *hash)
 {
-  g_autofree char *data = g_strdup_printf ("audit-head\x1f%" G_GINT64_FORMAT "\x1f%s", seq, hash);
-  return fd_crypto_mac_hex (keys, data, strlen (data));
+  return fd_engine_audit_anchor_mac (keys, seq, hash);
 }
 
 gboolean

@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "fd-store-engine.h"
 #include "fd-store-sqlite-private.h"
 
 /* limits (issue 9): each call is one transaction of its own, or part of
@@ -169,8 +170,7 @@ static char *
 login_name_mac (FdStore    *store,
                 const char *username)
 {
-  g_autofree char *data = g_strconcat ("login\x1f", username, NULL);
-  return fd_crypto_mac_hex (store->keys, data, strlen (data));
+  return fd_engine_login_name_mac (store->keys, username);
 }
 
 FdLoginAttempt
@@ -212,20 +212,10 @@ fd_sqlite_login_attempt_reserve (FdStore *store, const char *username, gint64 no
     goto failed;
   sqlite3_reset (stmt);
 
-  if (until > now)
+  result = fd_engine_login_attempt (&failures, &until, now, max_failures, lock_usec,
+                                    locked_until);
+  if (result != FD_LOGIN_ATTEMPT_LOCKED)
     {
-      *locked_until = until;
-      result = FD_LOGIN_ATTEMPT_LOCKED;
-    }
-  else
-    {
-      if (until != 0)
-        failures = 0;   /* the last lock is over: count afresh */
-      failures++;
-      until = failures >= max_failures ? now + lock_usec : 0;
-      *locked_until = until;
-      result = until != 0 ? FD_LOGIN_ATTEMPT_LAST : FD_LOGIN_ATTEMPT_RESERVED;
-
       stmt = prep (self, "INSERT INTO login_failures (name_mac, failures, locked_until, last_at) "
                          "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (name_mac) DO UPDATE SET "
                          "failures = ?2, locked_until = ?3, last_at = ?4");

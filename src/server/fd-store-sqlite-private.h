@@ -368,5 +368,19 @@ gboolean fd_sqlite_totp_recovery_use (FdStore *store, gint64 user_id, const char
 gboolean fd_sqlite_totp_challenge_put (FdStore *store, const FdTotpChallenge *challenge,
                                        gint64 now, GError **error);
 FdTotpChallenge *fd_sqlite_totp_challenge_take (FdStore *store, const char *hash, gint64 now);
+/* fd-store-sqlite-deliveries.c (issue 12) */
+gint64 fd_sqlite_delivery_enqueue (FdStore *store, const FdDeliveryRecord *d, GError **error);
+GPtrArray *fd_sqlite_delivery_claim (FdStore *store, gint64 now, gint64 lease_until, guint limit,
+                                     GError **error);
+gboolean fd_sqlite_delivery_finish (FdStore *store, gint64 id, const char *status, guint attempts,
+                                    gint64 attempted_at, gint64 next_at, const char *error_text,
+                                    GError **error);
+GPtrArray *fd_sqlite_delivery_list (FdStore *store, guint limit);
+guint fd_sqlite_delivery_count (FdStore *store, const char *status, gint64 since);
+gboolean fd_sqlite_password_origin_set (FdStore *store, gint64 user_id, const char *origin,
+                                        GError **error);
+GPtrArray *fd_sqlite_account_activity (FdStore *store);
+gboolean fd_sqlite_integrity_check (FdStore *store, gboolean quick, char **problem,
+                                    GError **error);
 
 G_END_DECLS

@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-#include "fd-mask.h"
+#include "fd-store-engine.h"
 #include "fd-store-sqlite-private.h"
 
 /* residents */
@@ -245,12 +245,7 @@ fd_sqlite_room_search (FdStore *store, const char *prefix, guint limit)
  * batch on worker threads, one per processor — and each row is written
  * once. */
 
-typedef struct
-{
-  char   *phone_masked, *id_masked, *address_masked, *account_masked;
-  char   *phone_bidx, *id_bidx;
-  GBytes *phone_enc, *id_enc, *address_enc, *account_enc;
-} SealedResident;
+typedef FdSealedResident SealedResident;
 
 typedef struct
 {
@@ -261,26 +256,6 @@ typedef struct
   guint                  from, to;
   gboolean               failed;
 } SealChunk;
-
-static GBytes *
-seal_column (FdKeys     *keys,
-             const char *value,
-             const char *table,
-             gint64      id,
-             const char *column,
-             gboolean   *failed)
-{
-  g_autofree char *aad = NULL;
-  GBytes *blob;
-
-  if (value == NULL || *value == '\0')
-    return NULL;
-  aad = make_aad (table, id, column);
-  blob = fd_crypto_seal (keys, value, aad, NULL);
-  if (blob == NULL)
-    *failed = TRUE;
-  return blob;
-}
 
 static gpointer
 seal_chunk (gpointer data)
@@ -293,36 +268,12 @@ seal_chunk (gpointer data)
       SealedResident *out = &chunk->out[i];
       gint64 id = chunk->first_id + i;
 
-      out->phone_masked = fd_mask_mobile (in->phone);
-      out->id_masked = in->id_number ? fd_mask_id_number (in->id_number) : NULL;
-      out->address_masked = in->home_address ? fd_mask_address_district (in->home_address) : NULL;
-      out->account_masked = in->payment_account ? fd_mask_account (in->payment_account) : NULL;
-      out->phone_bidx = in->phone ? fd_crypto_blind_index (chunk->keys, "phone", in->phone) : NULL;
-      out->id_bidx = in->id_number ? fd_crypto_blind_index (chunk->keys, "id_number", in->id_number) : NULL;
-      out->phone_enc = seal_column (chunk->keys, in->phone, "residents", id, "phone", &chunk->failed);
-      out->id_enc = seal_column (chunk->keys, in->id_number, "residents", id, "id_number", &chunk->failed);
-      out->address_enc = seal_column (chunk->keys, in->home_address, "residents", id, "home_address",
-                                      &chunk->failed);
-      out->account_enc = seal_column (chunk->keys, in->payment_account, "payments", id, "account",
-                                      &chunk->failed);
+      if (!fd_engine_resident_seal (chunk->keys, in, id, out))
+        chunk->failed = TRUE;
     }
   return NULL;
 }
 
-static void
-sealed_resident_clear (SealedResident *s)
-{
-  g_free (s->phone_masked);
-  g_free (s->id_masked);
-  g_free (s->address_masked);
-  g_free (s->account_masked);
-  g_free (s->phone_bidx);
-  g_free (s->id_bidx);
-  g_clear_pointer (&s->phone_enc, g_bytes_unref);
-  g_clear_pointer (&s->id_enc, g_bytes_unref);
-  g_clear_pointer (&s->address_enc, g_bytes_unref);
-  g_clear_pointer (&s->account_enc, g_bytes_unref);
-}
 
 static void
 bind_bytes (sqlite3_stmt *stmt,
@@ -526,7 +477,7 @@ insert_residents (FdStoreSqlite          *self,
         }
     }
   for (guint i = 0; i < n; i++)
-    sealed_resident_clear (&sealed[i]);
+    fd_engine_sealed_resident_clear (&sealed[i]);
   return ok;
 }
 

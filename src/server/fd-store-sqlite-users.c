@@ -104,3 +104,4 @@ fd_sqlite_user_update (FdStore *store, const FdUserRecord *user, GError **error)
   return TRUE;
 }
 
+

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "fd-error.h"
+#include "fd-store-engine.h"
 #include "fd-store-sqlite-private.h"
 
 /* The SQLite engine: WAL, versioned migrations (PRAGMA user_version),
@@ -18,7 +19,7 @@
  * never decrypt anything. */
 
 /* The engine is split per entity around fd-store-sqlite-private.h:
- * fd-store-sqlite-{users,sessions,residents,visitors,audit,alerts,limits,totp}.c,
+ * fd-store-sqlite-{users,sessions,residents,visitors,audit,alerts,limits,totp,deliveries}.c,
  * fd-store-sqlite-reviews.c (issue 12). */
 
 static const char *migrations[] = {
@@ -158,6 +159,22 @@ static const char *migrations[] = {
   "CREATE TABLE IF NOT EXISTS totp_challenges (hash TEXT PRIMARY KEY, user_id INTEGER NOT NULL,"
   "  workstation TEXT, ip TEXT, expires_at INTEGER NOT NULL);"
   "CREATE INDEX IF NOT EXISTS totp_challenges_expiry ON totp_challenges (expires_at);",
+  /* 10 (issue 12, alerts): the delivery queue of alerts sent out of the app
+   * (fd-store-sqlite-deliveries.c), and where a password came from (the
+   * self-check's "demo password" finding). New tables only, IF NOT EXISTS:
+   * independent of the other branches' migrations. */
+  "CREATE TABLE IF NOT EXISTS alert_deliveries (id INTEGER PRIMARY KEY,"
+  "  alert_id INTEGER NOT NULL DEFAULT 0, estate_id INTEGER NOT NULL DEFAULT 0,"
+  "  channel TEXT NOT NULL, destination TEXT NOT NULL, kind TEXT NOT NULL, at TEXT NOT NULL,"
+  "  actor TEXT, estate TEXT, detail TEXT, status TEXT NOT NULL DEFAULT 'pending',"
+  "  attempts INTEGER NOT NULL DEFAULT 0, next_at INTEGER NOT NULL,"
+  "  last_attempt_at INTEGER NOT NULL DEFAULT 0, last_error TEXT, created_at INTEGER NOT NULL,"
+  "  delivered_at INTEGER NOT NULL DEFAULT 0);"
+  "CREATE INDEX IF NOT EXISTS alert_deliveries_due ON alert_deliveries (status, next_at);"
+  "CREATE INDEX IF NOT EXISTS alert_deliveries_attempt ON alert_deliveries (status, last_attempt_at);"
+  "CREATE INDEX IF NOT EXISTS alert_deliveries_estate ON alert_deliveries (estate_id, id);"
+  "CREATE TABLE IF NOT EXISTS password_origins (user_id INTEGER PRIMARY KEY,"
+  "  origin TEXT NOT NULL, set_at INTEGER NOT NULL);",
 };
 
 static void
@@ -292,6 +309,15 @@ static const FdStoreBackend sqlite_backend = {
   .totp_recovery_use = fd_sqlite_totp_recovery_use,
   .totp_challenge_put = fd_sqlite_totp_challenge_put,
   .totp_challenge_take = fd_sqlite_totp_challenge_take,
+  /* issue 12 */
+  .delivery_enqueue = fd_sqlite_delivery_enqueue,
+  .delivery_claim = fd_sqlite_delivery_claim,
+  .delivery_finish = fd_sqlite_delivery_finish,
+  .delivery_list = fd_sqlite_delivery_list,
+  .delivery_count = fd_sqlite_delivery_count,
+  .password_origin_set = fd_sqlite_password_origin_set,
+  .account_activity = fd_sqlite_account_activity,
+  .integrity_check = fd_sqlite_integrity_check,
 };
 
 static void
@@ -361,30 +387,6 @@ migrate (FdStoreSqlite  *self,
 
 #define KEY_CHECK_SETTING "key.check"
 
-/* One sealed value of each kind and the associated data it was sealed
- * with; bidx_domain, when set, names the blind index in the third column
- * (which checks the index key too). */
-static const struct
-{
-  const char *sql;
-  const char *table;
-  const char *field;
-  const char *bidx_domain;
-} key_probes[] = {
-  { "SELECT id, phone_enc, phone_bidx FROM residents WHERE phone_enc IS NOT NULL LIMIT 1",
-    "residents", "phone", "phone" },
-  { "SELECT id, id_enc, id_bidx FROM residents WHERE id_enc IS NOT NULL LIMIT 1",
-    "residents", "id_number", "id_number" },
-  { "SELECT id, address_enc, NULL FROM residents WHERE address_enc IS NOT NULL LIMIT 1",
-    "residents", "home_address", NULL },
-  { "SELECT resident_id, account_enc, NULL FROM payments WHERE account_enc IS NOT NULL LIMIT 1",
-    "payments", "account", NULL },
-  { "SELECT id, phone_enc, NULL FROM visitors WHERE phone_enc IS NOT NULL LIMIT 1",
-    "visitors", "phone", NULL },
-  { "SELECT id, id_enc, NULL FROM visitors WHERE id_enc IS NOT NULL LIMIT 1",
-    "visitors", "id_number", NULL },
-};
-
 /* A database written before the check value existed: try one sealed value
  * of each kind (six at most, whatever the size of the data). Sets
  * *n_tried and *n_opened, and adds the associated data of each value that
@@ -397,35 +399,29 @@ probe_sealed_values (FdStoreSqlite  *self,
                      GError        **error)
 {
   *n_tried = *n_opened = 0;
-  for (guint i = 0; i < G_N_ELEMENTS (key_probes); i++)
+  for (guint i = 0; i < fd_engine_n_key_probes; i++)
     {
+      const FdKeyProbe *probe = &fd_engine_key_probes[i];
       sqlite3_stmt *stmt = NULL;
-      g_autofree char *aad = NULL;
-      g_autofree char *bidx = NULL;
-      char *clear;
 
-      if (sqlite3_prepare_v2 (self->db, key_probes[i].sql, -1, &stmt, NULL) != SQLITE_OK)
+      if (sqlite3_prepare_v2 (self->db, probe->sql, -1, &stmt, NULL) != SQLITE_OK)
         {
           sqlite3_finalize (stmt);
-          return set_sqlite_error (self, error, key_probes[i].table);
+          return set_sqlite_error (self, error, probe->table);
         }
       if (sqlite3_step (stmt) != SQLITE_ROW)
         {
           sqlite3_finalize (stmt);
           continue;
         }
-      aad = make_aad (key_probes[i].table, sqlite3_column_int64 (stmt, 0), key_probes[i].field);
       (*n_tried)++;
-      clear = fd_crypto_open (self->parent.keys, sqlite3_column_blob (stmt, 1),
-                              sqlite3_column_bytes (stmt, 1), aad, NULL);
-      if (clear != NULL && key_probes[i].bidx_domain != NULL)
-        bidx = fd_crypto_blind_index (self->parent.keys, key_probes[i].bidx_domain, clear);
-      if (clear != NULL &&
-          (bidx == NULL || g_strcmp0 (bidx, (const char *) sqlite3_column_text (stmt, 2)) == 0))
+      if (fd_engine_key_probe_opens (self->parent.keys, probe, sqlite3_column_int64 (stmt, 0),
+                                     sqlite3_column_blob (stmt, 1), sqlite3_column_bytes (stmt, 1),
+                                     (const char *) sqlite3_column_text (stmt, 2)))
         (*n_opened)++;
       else
-        g_ptr_array_add (failed, g_steal_pointer (&aad));
-      fd_secret_free (clear);
+        g_ptr_array_add (failed, make_aad (probe->table, sqlite3_column_int64 (stmt, 0),
+                                           probe->field));
       sqlite3_finalize (stmt);
     }
   return TRUE;

@@ -125,6 +125,34 @@ fd_alert_record_free (FdAlertRecord *alert)
   g_free (alert);
 }
 
+void
+fd_delivery_record_free (FdDeliveryRecord *d)
+{
+  if (d == NULL)
+    return;
+  g_free (d->channel);
+  g_free (d->destination);
+  g_free (d->kind);
+  g_free (d->at);
+  g_free (d->actor);
+  g_free (d->estate);
+  g_free (d->detail);
+  g_free (d->status);
+  g_free (d->last_error);
+  g_free (d);
+}
+
+void
+fd_account_activity_free (FdAccountActivity *a)
+{
+  if (a == NULL)
+    return;
+  g_free (a->username);
+  g_free (a->role);
+  g_free (a->password_origin);
+  g_free (a);
+}
+
 static void
 append_member (GString    *out,
                const char *value)

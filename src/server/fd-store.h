@@ -12,8 +12,8 @@ G_BEGIN_DECLS
  * are sealed/opened by the engine with the FdKeys it was opened with.
  *
  * Threading: a store is used from the thread that opened it, except
- * fd_store_audit_verify(), which may run in a worker thread (engines open
- * their own connection for it). */
+ * fd_store_audit_verify() and integrity_check (issue 12), which may run in
+ * a worker thread (engines open their own connection for them). */
 
 typedef struct _FdStore        FdStore;
 typedef struct _FdStoreBackend FdStoreBackend;
@@ -197,6 +197,42 @@ typedef struct
   char   *ip;
   gint64  expires_at;      /* µs since epoch */
 } FdTotpChallenge;
+/* Issue 12: one alert's delivery to one destination outside the app
+ * (fd-alert-out.h). It copies what the message says, so that it is sent
+ * the same after a restart and a test alert needs no alert row. Never a
+ * resident's data: kind, time, account, estate code and a fixed detail. */
+typedef struct
+{
+  gint64  id;
+  gint64  alert_id;        /* alerts.id; 0 for a test alert */
+  gint64  estate_id;       /* the alert's estate; FD_ESTATE_ALL when company-wide */
+  char   *channel;         /* "webhook" | "syslog" */
+  char   *destination;     /* for the log: the URL without query, "journal" or "HOST:PORT" */
+  char   *kind;            /* "off-hours-bulk", …, "test" */
+  char   *at;              /* the alert's time, RFC 3339 UTC */
+  char   *actor;           /* username */
+  char   *estate;          /* estate code, or NULL */
+  char   *detail;
+  char   *status;          /* "pending" | "delivered" | "failed" (given up) */
+  guint   attempts;
+  gint64  next_at;         /* µs; the next attempt while pending */
+  gint64  last_attempt_at; /* µs; 0 before the first */
+  char   *last_error;      /* NULL after a success */
+  gint64  created_at;      /* µs */
+  gint64  delivered_at;    /* µs; 0 unless delivered */
+} FdDeliveryRecord;
+
+/* Issue 12: what the self-check reads about each account. */
+typedef struct
+{
+  gint64   id;
+  char    *username;
+  char    *role;
+  gboolean disabled;
+  gint64   created_at;      /* µs */
+  gint64   last_sign_in;    /* µs of its newest session; 0 = never signed in */
+  char    *password_origin; /* "demo" while the password is the one demo set; else NULL */
+} FdAccountActivity;
 
 /* What fd_store_login_attempt_reserve() decided (issue 9). */
 typedef enum
@@ -482,6 +518,73 @@ struct _FdStoreBackend
    * not expired at @now, returns it. Single use: of two callers with the
    * same challenge, at most one gets it (DELETE … RETURNING). */
   FdTotpChallenge *(*totp_challenge_take) (FdStore *store, const char *hash, gint64 now);
+
+  /* --- appended (issue 12, alerts out of the app and the self-check) ---
+   *
+   * Deliveries are a persisted queue (one row per alert and destination)
+   * that fd-alert-out.c works through on the main context: enqueue in
+   * the transaction that records the alert, so that both commit or
+   * neither does; claim what is due; finish each attempt. Times are µs
+   * since the epoch. */
+
+  /* Queues @delivery (its channel … detail, next_at and created_at are
+   * read; status "pending", attempts 0). estate_id is the record's, or
+   * the scope when 0 (it may stay FD_ESTATE_ALL: a company-wide
+   * account's alert). Part of the caller's transaction. Returns the id,
+   * 0 with @error set on failure. */
+  gint64      (*delivery_enqueue)  (FdStore *store, const FdDeliveryRecord *delivery,
+                                    GError **error);
+  /* Takes up to @limit pending deliveries whose next_at <= @now, oldest
+   * first, of every estate whatever the scope, and moves their next_at
+   * to @lease_until in the same transaction, so that another server
+   * process on the same database does not send them too, and a process
+   * that dies mid-attempt leaves them to be retried after the lease.
+   * FdDeliveryRecord*, empty on error (set). */
+  GPtrArray  *(*delivery_claim)    (FdStore *store, gint64 now, gint64 lease_until, guint limit,
+                                    GError **error);
+  /* Records one attempt of delivery @id made at @attempted_at: @status
+   * "delivered" (delivered_at = @attempted_at, last_error cleared),
+   * "pending" (retry at @next_at) or "failed" (given up); @error_text is
+   * the attempt's error (NULL on success); attempts becomes @attempts. */
+  gboolean    (*delivery_finish)   (FdStore *store, gint64 id, const char *status,
+                                    guint attempts, gint64 attempted_at, gint64 next_at,
+                                    const char *error_text, GError **error);
+  /* The newest @limit deliveries, newest first, filtered on the scope
+   * (unless FD_ESTATE_ALL). FdDeliveryRecord*. */
+  GPtrArray  *(*delivery_list)     (FdStore *store, guint limit);
+  /* Counts deliveries (every estate) of @status whose last attempt was
+   * at or after @since; with "pending", only those attempted at least
+   * once (retrying). G_MAXUINT on error. */
+  guint       (*delivery_count)    (FdStore *store, const char *status, gint64 since);
+
+  /* Marks where @user_id's password came from: "demo" (the demo seed,
+   * whose password is on the command line) or NULL (chosen since: an
+   * admin reset). */
+  gboolean    (*password_origin_set) (FdStore *store, gint64 user_id, const char *origin,
+                                      GError **error);
+  /* Every account (whatever the scope) with its newest sign-in and
+   * password origin; FdAccountActivity*. Cost follows the number of
+   * accounts and sessions, not the residents or the audit log. */
+  GPtrArray  *(*account_activity)  (FdStore *store);
+  /* The engine's own consistency check (SQLite: PRAGMA quick_check when
+   * @quick, else integrity_check; PostgreSQL: amcheck or its equivalent).
+   * TRUE when sound; FALSE with *@problem (first lines of the report)
+   * when not; FALSE with @error when it could not run. Like
+   * audit_verify it may run in a worker thread: engines use a
+   * connection of its own. */
+  gboolean    (*integrity_check)   (FdStore *store, gboolean quick, char **problem,
+                                    GError **error);
+  /* --- appended (issue 11, several servers over one database) ---
+   * Residents with an id above @after_id, every estate, ascending, at
+   * most @limit, handed to @func: what other server processes wrote,
+   * for the search index (fd-search-follow.c). An engine with several
+   * writers makes ids grow in commit order (PostgreSQL: resident writes
+   * take an advisory lock held to commit, then their ids), so nothing
+   * committed later has a smaller id. May run on a worker thread: the
+   * engine uses a connection of its own. Returns how many; G_MAXUINT on
+   * error. NULL in engines with one writer (SQLite). */
+  guint       (*residents_after)   (FdStore *store, gint64 after_id, guint limit,
+                                    FdResidentFunc func, gpointer user_data);
 };
 
 struct _FdStore
@@ -520,6 +623,8 @@ void     fd_review_record_free   (FdReviewRecord   *review);  /* issue 12 */
 GPtrArray *fd_review_items_new   (void);                    /* FdReviewItem*, owned */
 void     fd_totp_record_free     (FdTotpRecord     *record);
 void     fd_totp_challenge_free  (FdTotpChallenge  *challenge);
+void     fd_delivery_record_free (FdDeliveryRecord *delivery);
+void     fd_account_activity_free (FdAccountActivity *account);
 
 /* The chain hash of @entry given its prev_hash: lowercase hex SHA-256 over
  * every member, length-prefixed so no two entries serialise alike. */
@@ -546,6 +651,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdEstateRecord, fd_estate_record_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdReviewRecord, fd_review_record_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdTotpRecord, fd_totp_record_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdTotpChallenge, fd_totp_challenge_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdDeliveryRecord, fd_delivery_record_free)
 
 #define FD_STORE_CALL(store, fn, ...) ((store)->backend->fn ((store), __VA_ARGS__))
 #define FD_STORE_CALL0(store, fn) ((store)->backend->fn ((store)))

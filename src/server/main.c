@@ -64,6 +64,10 @@ main (int   argc,
     return fd_cli_backup (argc, argv);
   if (g_str_equal (command, "restore"))
     return fd_cli_restore (argc, argv);
+  if (g_str_equal (command, "check"))
+    return fd_cli_check (argc, argv);
+  if (g_str_equal (command, "migrate"))
+    return fd_cli_migrate (argc, argv);
   if (g_str_equal (command, "rekey"))
     return fd_cli_rekey (argc, argv);
   return fd_cli_usage_error ("unknown command");

@@ -33,16 +33,6 @@
 
 #include "bench-wrk.h"
 
-static void
-print_result (const char  *label,
-              BenchResult *r)
-{
-  g_autofree char *load = bench_load_average ();
-
-  g_print ("%-16s %9.0f req/s  p50 %7.2f ms  p99 %7.2f ms  %8u requests  errors %u  (%s)\n",
-           label, r->requests_per_s, r->p50_ms, r->p99_ms, r->requests, r->errors, load);
-}
-
 /* VmRSS of the demo server serving @data_dir, in KiB (0 if not found). */
 static guint64
 server_rss_kib (const char *data_dir)
@@ -146,9 +136,9 @@ main (int   argc,
       BenchResult h = bench_run_wrk (server, health_script, (guint) connections, (guint) seconds);
       BenchResult s;
 
-      print_result ("health", &h);
+      bench_print_result ("health", &h);
       s = bench_run_wrk (server, mix_script, (guint) connections, (guint) seconds);
-      print_result ("search mix", &s);
+      bench_print_result ("search mix", &s);
       g_print ("search/health: throughput %.2f\n",
                h.requests_per_s > 0 ? s.requests_per_s / h.requests_per_s : 0);
       errors += h.errors + s.errors;
@@ -164,7 +154,7 @@ main (int   argc,
           g_autofree char *script = bench_write_script (mix, kind);
           BenchResult r = bench_run_wrk (server, script, 1, (guint) kind_seconds);
 
-          print_result (bench_kind_name (kind), &r);
+          bench_print_result (bench_kind_name (kind), &r);
           errors += r.errors;
           g_unlink (script);
         }

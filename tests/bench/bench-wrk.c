@@ -307,3 +307,13 @@ bench_load_average (void)
     return g_strdup ("load average unknown");
   return g_strdup_printf ("load average %.2f %.2f %.2f", one, five, fifteen);
 }
+
+void
+bench_print_result (const char  *label,
+                    BenchResult *r)
+{
+  g_autofree char *load = bench_load_average ();
+
+  g_print ("%-16s %9.0f req/s  p50 %7.2f ms  p99 %7.2f ms  %8u requests  errors %u  (%s)\n",
+           label, r->requests_per_s, r->p50_ms, r->p99_ms, r->requests, r->errors, load);
+}

@@ -89,4 +89,8 @@ BenchResult bench_wrk_finish      (GSubprocess  *wrk);
 /* "load average 1.23 0.98 0.80" of the moment. */
 char       *bench_load_average    (void);
 
+/* One line: label, req/s, p50, p99, requests, errors, load average. */
+void        bench_print_result    (const char   *label,
+                                   BenchResult  *r);
+
 G_END_DECLS

@@ -7,11 +7,14 @@
 
 #include "fd-main-view-private.h"
 
+#include "fd-accounts-page.h"
 #include "fd-alerts-page.h"
 #include "fd-review-page.h"
+#include "fd-checks-page.h"
 #include "fd-audit-page.h"
 #include "fd-client-resources.h"
 #include "fd-field.h"
+#include "fd-payments-page.h"
 #include "fd-resident-page.h"
 #include "fd-visitor-page.h"
 
@@ -162,6 +165,14 @@ build_pages (FdMainView *self)
                                                      desk || manager, manager)),
               "visitors", _("Visitors"), "contact-new-symbolic");
 
+  if (finance || manager)
+    add_page (self, GTK_WIDGET (fd_payments_page_new (self->api)),
+              "payments", _("Payments"), "x-office-spreadsheet-symbolic");
+
+  if (role == FD_ROLE_ADMIN)
+    add_page (self, GTK_WIDGET (fd_accounts_page_new (self->api, self->session->username)),
+              "accounts", _("Accounts"), "avatar-default-symbolic");
+
   if (manager || auditor)
     {
       add_page (self, GTK_WIDGET (fd_audit_page_new (self->api)),
@@ -171,6 +182,11 @@ build_pages (FdMainView *self)
       add_page (self, GTK_WIDGET (fd_review_page_new (self->api, manager)),   /* issue 12 */
                 "review", _("Access Review"), "system-lock-screen-symbolic");
     }
+
+  /* issue 12: the security self-check */
+  if (manager || role == FD_ROLE_ADMIN)
+    add_page (self, GTK_WIDGET (fd_checks_page_new (self->api)),
+              "checks", _("Security Check"), "security-high-symbolic");
 
   if (g_hash_table_size (self->pages) == 0)
     {

@@ -404,6 +404,114 @@ DEFINE_PAGE_CALL (list_users,
                   (FdApiClient *self),
                   g_strdup (FD_API_PATH_USERS), user)
 
+/* issue 14: account administration and the payments list */
+
+static Call *
+user_call (void)
+{
+  return record_call ((FdRecordParseFunc) fd_user_parse, (GDestroyNotify) fd_user_free);
+}
+
+static Call *
+issued_call (void)
+{
+  return record_call ((FdRecordParseFunc) fd_issued_password_parse,
+                      (GDestroyNotify) fd_issued_password_free);
+}
+
+/* Adds "estates": [codes…] to @body when @estates is not NULL. */
+static JsonNode *
+with_estates (JsonNode           *body,
+              const char * const *estates)
+{
+  JsonArray *array;
+
+  if (estates == NULL)
+    return body;
+  array = json_array_new ();
+  for (guint i = 0; estates[i] != NULL; i++)
+    json_array_add_string_element (array, estates[i]);
+  json_object_set_array_member (json_node_get_object (body), "estates", array);
+  return body;
+}
+
+/* {"role": …}, {"disabled": …}, {"estates": […]} */
+static JsonNode *
+user_patch_body (const char         *role,
+                 int                 disabled,
+                 const char * const *estates)
+{
+  JsonNode *body = json_node_init_object (json_node_alloc (), json_object_new ());
+  JsonObject *object = json_node_get_object (body);
+
+  if (role != NULL)
+    json_object_set_string_member (object, "role", role);
+  if (disabled != -1)
+    json_object_set_boolean_member (object, "disabled", disabled != 0);
+  json_object_unref (object);
+  return with_estates (body, estates);
+}
+
+DEFINE_ASYNC (create_user,
+              (FdApiClient *self, const char *username, const char *display_name, const char *role,
+               const char * const *estates),
+              "POST", g_strdup (FD_API_PATH_USERS),
+              with_estates (string_body ("username", username, "display_name", display_name,
+                                         "role", role, NULL), estates),
+              issued_call ())
+
+DEFINE_ASYNC (reset_password, (FdApiClient *self, const char *id),
+              "POST", fd_api_path_user_action (id, "password"), NULL, issued_call ())
+
+DEFINE_ASYNC (change_user,
+              (FdApiClient *self, const char *id, const char *role, int disabled,
+               const char * const *estates),
+              "PATCH", fd_api_path_user (id), user_patch_body (role, disabled, estates), user_call ())
+
+DEFINE_ASYNC (unlock_user, (FdApiClient *self, const char *id),
+              "POST", fd_api_path_user_action (id, "unlock"), NULL, user_call ())
+
+FdIssuedPassword *
+fd_api_client_create_user_finish (FdApiClient    *self,
+                                  GAsyncResult   *result,
+                                  FdErrorDetail **detail,
+                                  GError        **error)
+{
+  return finish_call (self, result, fd_api_client_create_user_async, detail, error);
+}
+
+FdIssuedPassword *
+fd_api_client_reset_password_finish (FdApiClient    *self,
+                                     GAsyncResult   *result,
+                                     FdErrorDetail **detail,
+                                     GError        **error)
+{
+  return finish_call (self, result, fd_api_client_reset_password_async, detail, error);
+}
+
+FdUser *
+fd_api_client_change_user_finish (FdApiClient    *self,
+                                  GAsyncResult   *result,
+                                  FdErrorDetail **detail,
+                                  GError        **error)
+{
+  return finish_call (self, result, fd_api_client_change_user_async, detail, error);
+}
+
+FdUser *
+fd_api_client_unlock_user_finish (FdApiClient    *self,
+                                  GAsyncResult   *result,
+                                  FdErrorDetail **detail,
+                                  GError        **error)
+{
+  return finish_call (self, result, fd_api_client_unlock_user_async, detail, error);
+}
+
+DEFINE_PAGE_CALL (list_payments,
+                  (FdApiClient *self, gboolean overdue_only, const char *query, guint limit,
+                   const char *cursor),
+                  fd_api_path_payments (overdue_only, query, limit, cursor), resident)
+
 /* ---- health --------------------------------------------------------------- */
 
 static gpointer

@@ -191,6 +191,59 @@ void           fd_api_client_list_users_async        (FdApiClient   *self,
 FdPage        *fd_api_client_list_users_finish       (FdApiClient   *self,
                                                       GAsyncResult  *result,
                                                       GError       **error);
+/* issue 14: account administration (admin). Where offered, @detail gets
+ * the server's error object on failure (reason "self", "last-admin";
+ * member "username" …). */
+/* POST /users without a password: the server makes a one-time one.
+ * @estates: estate codes, or NULL for the server's default. */
+void           fd_api_client_create_user_async       (FdApiClient   *self,
+                                                      const char    *username,
+                                                      const char    *display_name,
+                                                      const char    *role,
+                                                      const char * const *estates,
+                                                      FD_API_CLIENT_CALL_ARGS);
+FdIssuedPassword *fd_api_client_create_user_finish   (FdApiClient    *self,
+                                                      GAsyncResult   *result,
+                                                      FdErrorDetail **detail,
+                                                      GError        **error);
+/* POST /users/{id}/password */
+void           fd_api_client_reset_password_async    (FdApiClient   *self,
+                                                      const char    *id,
+                                                      FD_API_CLIENT_CALL_ARGS);
+FdIssuedPassword *fd_api_client_reset_password_finish (FdApiClient    *self,
+                                                       GAsyncResult   *result,
+                                                       FdErrorDetail **detail,
+                                                       GError        **error);
+/* PATCH /users/{id}: @role (NULL: unchanged), @disabled (-1: unchanged),
+ * @estates (NULL: unchanged; empty: company-wide). */
+void           fd_api_client_change_user_async       (FdApiClient   *self,
+                                                      const char    *id,
+                                                      const char    *role,
+                                                      int            disabled,
+                                                      const char * const *estates,
+                                                      FD_API_CLIENT_CALL_ARGS);
+FdUser        *fd_api_client_change_user_finish      (FdApiClient    *self,
+                                                      GAsyncResult   *result,
+                                                      FdErrorDetail **detail,
+                                                      GError        **error);
+/* POST /users/{id}/unlock */
+void           fd_api_client_unlock_user_async       (FdApiClient   *self,
+                                                      const char    *id,
+                                                      FD_API_CLIENT_CALL_ARGS);
+FdUser        *fd_api_client_unlock_user_finish      (FdApiClient    *self,
+                                                      GAsyncResult   *result,
+                                                      FdErrorDetail **detail,
+                                                      GError        **error);
+/* A page of FdResident (id, name, room, payments) from GET /payments. */
+void           fd_api_client_list_payments_async     (FdApiClient   *self,
+                                                      gboolean       overdue_only,
+                                                      const char    *query,
+                                                      guint          limit,
+                                                      const char    *cursor,
+                                                      FD_API_CLIENT_CALL_ARGS);
+FdPage        *fd_api_client_list_payments_finish    (FdApiClient   *self,
+                                                      GAsyncResult  *result,
+                                                      GError       **error);
 /* GET /health: TRUE when the server answered. */
 /* issue 15: POST /account/totp — begin (the otpauth:// URI, a secret:
  * free with fd_secret_free()) and confirm (the recovery codes, shown

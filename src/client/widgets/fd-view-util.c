@@ -7,6 +7,8 @@
 
 #include "fd-view-util.h"
 
+#include <adwaita.h>
+
 #include <string.h>
 
 #ifdef GDK_WINDOWING_X11
@@ -71,4 +73,56 @@ fd_view_cancel (GCancellable **cancellable)
   if (*cancellable != NULL)
     g_cancellable_cancel (*cancellable);
   g_clear_object (cancellable);
+}
+
+GtkWidget *
+fd_view_page_scroller (GtkWidget  *page,
+                       int         spacing,
+                       GtkWidget **box)
+{
+  GtkWidget *scroller = gtk_scrolled_window_new ();
+  GtkWidget *clamp = adw_clamp_new ();
+
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller),
+                                  GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_widget_set_parent (scroller, page);
+  adw_clamp_set_maximum_size (ADW_CLAMP (clamp), 760);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), clamp);
+  *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, spacing);
+  gtk_widget_set_margin_top (*box, 18);
+  gtk_widget_set_margin_bottom (*box, 18);
+  gtk_widget_set_margin_start (*box, 12);
+  gtk_widget_set_margin_end (*box, 12);
+  adw_clamp_set_child (ADW_CLAMP (clamp), *box);
+  return scroller;
+}
+
+GtkWidget *
+fd_view_boxed_list (const char *accessible_label,
+                    const char *placeholder)
+{
+  GtkWidget *list = gtk_list_box_new ();
+  GtkWidget *label = gtk_label_new (placeholder);
+
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (list, "boxed-list");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (list),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, accessible_label, -1);
+  gtk_widget_add_css_class (label, "dim-label");
+  gtk_widget_set_margin_top (label, 18);
+  gtk_widget_set_margin_bottom (label, 18);
+  gtk_list_box_set_placeholder (GTK_LIST_BOX (list), label);
+  return list;
+}
+
+GtkLabel *
+fd_view_error_label (void)
+{
+  GtkLabel *label = GTK_LABEL (gtk_label_new (NULL));
+
+  gtk_label_set_wrap (label, TRUE);
+  gtk_label_set_xalign (label, 0);
+  gtk_widget_add_css_class (GTK_WIDGET (label), "error");
+  gtk_widget_set_visible (GTK_WIDGET (label), FALSE);
+  return label;
 }

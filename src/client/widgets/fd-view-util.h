@@ -26,4 +26,18 @@ guint fd_view_add_signal   (gpointer    klass,
 /* Cancels *@cancellable, if any, and clears it. */
 void  fd_view_cancel       (GCancellable **cancellable);
 
+/* A scrolled window made a child of @page (unparent it in dispose) with
+ * a clamp (760 px) and a vertical box of @spacing, margins 18/12; *@box
+ * gets the box. */
+GtkWidget *fd_view_page_scroller (GtkWidget  *page,
+                                  int         spacing,
+                                  GtkWidget **box);
+/* A boxed list box without selection, named @accessible_label, showing
+ * @placeholder (dimmed) when empty. */
+GtkWidget *fd_view_boxed_list    (const char *accessible_label,
+                                  const char *placeholder);
+/* An inline error label for a page or dialog, hidden until it has
+ * something to say (fd_form_set_message()). */
+GtkLabel  *fd_view_error_label   (void);
+
 G_END_DECLS

@@ -20,5 +20,7 @@ FdAlertsPage  *fd_alerts_page_new          (FdApiClient  *api,
 void           fd_alerts_page_refresh      (FdAlertsPage *self);
 guint          fd_alerts_page_get_n_alerts (FdAlertsPage *self);
 FdIncidentRow *fd_alerts_page_get_incident_row (FdAlertsPage *self);
+/* issue 12: rows of the deliveries out of the app (manager only) */
+guint          fd_alerts_page_get_n_deliveries (FdAlertsPage *self);
 
 G_END_DECLS

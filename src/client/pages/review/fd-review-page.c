@@ -78,8 +78,10 @@ decision_label (const FdReviewEntry *entry)
     /* Translators: first %s is a user name, second a date and time */
     return g_strdup_printf (_("Confirmed by %s, %s"), entry->decided_by, when);
   if (g_strcmp0 (entry->decision, "revoked") == 0)
+    /* Translators: first %s is a user name, second a date and time */
     return g_strdup_printf (_("Revoked by %s, %s"), entry->decided_by, when);
   if (g_strcmp0 (entry->decision, "role-changed") == 0)
+    /* Translators: first %s is a user name, second a date and time */
     return g_strdup_printf (_("Role changed by %s, %s"), entry->decided_by, when);
   return g_strdup (_("Undecided"));
 }
@@ -224,6 +226,7 @@ add_entry_row (FdReviewPage        *self,
     {
       /* Translators: accessible names of the buttons; %s is a user name */
       g_autofree char *confirm = g_strdup_printf (_("Confirm %s"), entry->user);
+      /* Translators: accessible name of a button; %s is a user name */
       g_autofree char *revoke = g_strdup_printf (_("Revoke %s"), entry->user);
       GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
 

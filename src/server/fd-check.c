@@ -1,0 +1,623 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The security self-check (issue 12). */
+
+#include "config.h"
+
+#include <errno.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "fd-check.h"
+
+/* See fd-check.h for the levels. Every finding names a file, an account
+ * (username), a count or a sequence number — never a resident's data. */
+
+typedef struct
+{
+  char    *path;
+  gboolean exists;
+  guint    mode;          /* st_mode & 07777 */
+  char    *error;         /* stat failed otherwise than ENOENT */
+} FileMode;
+
+struct _FdCheckJob
+{
+  gint64     now;
+  /* copied from the config */
+  char      *data_dir;
+  char      *certificate;
+  char      *ca_path;
+  char      *listen_host;
+  gboolean   demo;
+  gboolean   alerts_configured;
+  /* read at creation */
+  FileMode   dir, key, tls_key, db, wal;
+  /* read from the store */
+  FdStore   *store;       /* not owned; NULL when it could not be opened */
+  gboolean   quick;
+  char      *store_error;
+  GPtrArray *accounts;
+  guint      failed_deliveries;
+  guint      retrying_deliveries;
+
+  GPtrArray *findings;
+};
+
+const char *
+fd_check_level_name (FdCheckLevel level)
+{
+  switch (level)
+    {
+    case FD_CHECK_CRITICAL:
+      return "critical";
+    case FD_CHECK_WARNING:
+      return "warning";
+    case FD_CHECK_OK:
+    default:
+      return "ok";
+    }
+}
+
+FdCheckLevel
+fd_check_worst (GPtrArray *findings)
+{
+  FdCheckLevel worst = FD_CHECK_OK;
+
+  for (guint i = 0; i < findings->len; i++)
+    worst = MAX (worst, ((FdFinding *) g_ptr_array_index (findings, i))->level);
+  return worst;
+}
+
+static void
+finding_free (FdFinding *f)
+{
+  g_free (f->id);
+  g_free (f->what);
+  g_free (f->fix);
+  g_free (f);
+}
+
+G_GNUC_PRINTF (4, 5)
+static void
+add (FdCheckJob   *job,
+     const char   *id,
+     FdCheckLevel  level,
+     const char   *what_format,
+     ...)
+{
+  /* the fix is set by fix() right after */
+  FdFinding *f = g_new0 (FdFinding, 1);
+  va_list args;
+
+  va_start (args, what_format);
+  f->id = g_strdup (id);
+  f->level = level;
+  f->what = g_strdup_vprintf (what_format, args);
+  f->fix = g_strdup ("nothing to do");
+  va_end (args);
+  g_ptr_array_add (job->findings, f);
+}
+
+G_GNUC_PRINTF (2, 3)
+static void
+fix (FdCheckJob *job,
+     const char *format,
+     ...)
+{
+  FdFinding *f = g_ptr_array_index (job->findings, job->findings->len - 1);
+  va_list args;
+
+  va_start (args, format);
+  g_free (f->fix);
+  f->fix = g_strdup_vprintf (format, args);
+  va_end (args);
+}
+
+static void
+stat_file (FileMode   *f,
+           const char *path)
+{
+  struct stat st;
+
+  f->path = g_strdup (path);
+  if (path != NULL && stat (path, &st) == 0)
+    {
+      f->exists = TRUE;
+      f->mode = st.st_mode & 07777;
+    }
+  else if (path != NULL && errno != ENOENT)
+    f->error = g_strdup (g_strerror (errno));
+}
+
+static void
+file_mode_clear (FileMode *f)
+{
+  g_free (f->path);
+  g_free (f->error);
+}
+
+FdCheckJob *
+fd_check_job_new (const FdConfig *config,
+                  gint64          now)
+{
+  FdCheckJob *job = g_new0 (FdCheckJob, 1);
+  g_autofree char *wal = g_strconcat (config->db_path, "-wal", NULL);
+
+  job->now = now;
+  job->data_dir = g_strdup (config->data_dir);
+  job->certificate = g_strdup (config->certificate);
+  job->ca_path = g_build_filename (config->data_dir, "ca.pem", NULL);
+  job->listen_host = g_strdup (config->listen_host);
+  job->demo = config->demo;
+  job->alerts_configured = config->alert_webhook != NULL || config->alert_syslog != NULL;
+  job->findings = g_ptr_array_new_with_free_func ((GDestroyNotify) finding_free);
+  stat_file (&job->dir, config->data_dir);
+  stat_file (&job->key, config->key_file);
+  stat_file (&job->tls_key, config->private_key);
+  stat_file (&job->db, config->db_path);
+  stat_file (&job->wal, wal);
+  return job;
+}
+
+void
+fd_check_job_read_store (FdCheckJob *job,
+                         FdStore    *store,
+                         gboolean    quick)
+{
+  gint64 day = (gint64) 24 * 3600 * G_USEC_PER_SEC;
+
+  job->store = store;
+  job->quick = quick;
+  job->accounts = FD_STORE_CALL0 (store, account_activity);
+  job->failed_deliveries = FD_STORE_CALL (store, delivery_count, "failed", job->now - 7 * day);
+  job->retrying_deliveries = FD_STORE_CALL (store, delivery_count, "pending", job->now - day);
+}
+
+void
+fd_check_job_store_failed (FdCheckJob *job,
+                           const char *message)
+{
+  g_free (job->store_error);
+  job->store_error = g_strdup (message);
+}
+
+GPtrArray *
+fd_check_job_findings (FdCheckJob *job)
+{
+  return job->findings;
+}
+
+void
+fd_check_job_free (FdCheckJob *job)
+{
+  if (job == NULL)
+    return;
+  g_free (job->data_dir);
+  g_free (job->certificate);
+  g_free (job->ca_path);
+  g_free (job->listen_host);
+  g_free (job->store_error);
+  file_mode_clear (&job->dir);
+  file_mode_clear (&job->key);
+  file_mode_clear (&job->tls_key);
+  file_mode_clear (&job->db);
+  file_mode_clear (&job->wal);
+  g_clear_pointer (&job->accounts, g_ptr_array_unref);
+  g_ptr_array_unref (job->findings);
+  g_free (job);
+}
+
+/* files */
+
+static void
+check_dir (FdCheckJob *job)
+{
+  FileMode *f = &job->dir;
+
+  if (!f->exists)
+    {
+      add (job, "data-dir-mode", FD_CHECK_CRITICAL, "The data directory %s cannot be read (%s)",
+           f->path, f->error ? f->error : "missing");
+      fix (job, "point [server] data-dir at the server's data directory");
+    }
+  else if (f->mode & (S_IWGRP | S_IWOTH))
+    {
+      add (job, "data-dir-mode", FD_CHECK_CRITICAL,
+           "The data directory %s has mode %04o: others may replace its files", f->path, f->mode);
+      fix (job, "chmod 700 %s", f->path);
+    }
+  else if (f->mode & (S_IRWXG | S_IRWXO))
+    {
+      add (job, "data-dir-mode", FD_CHECK_WARNING,
+           "The data directory %s has mode %04o, wider than the baseline's 0700", f->path, f->mode);
+      fix (job, "chmod 700 %s", f->path);
+    }
+  else
+    add (job, "data-dir-mode", FD_CHECK_OK, "The data directory %s has mode %04o", f->path, f->mode);
+}
+
+/* @allowed: the mode bits the baseline allows beyond the owner's. */
+static void
+check_private_file (FdCheckJob *job,
+                    FileMode   *f,
+                    const char *id,
+                    const char *name,
+                    guint       allowed,
+                    const char *fix_mode)
+{
+  if (!f->exists)
+    {
+      add (job, id, FD_CHECK_CRITICAL, "The %s %s cannot be read (%s)", name, f->path,
+           f->error ? f->error : "missing");
+      fix (job, "restore it from its backup, or point the configuration at it");
+    }
+  else if ((f->mode & 077 & ~allowed) != 0)
+    {
+      add (job, id, FD_CHECK_CRITICAL, "The %s %s has mode %04o: %s may %s it", name, f->path,
+           f->mode, (f->mode & 007) ? "every local user" : "its group",
+           (f->mode & (S_IROTH | S_IRGRP)) ? "read" : "change");
+      fix (job, "chmod %s %s (and chown it to the server's account)", fix_mode, f->path);
+    }
+  else
+    add (job, id, FD_CHECK_OK, "The %s %s has mode %04o", name, f->path, f->mode);
+}
+
+/* certificate and TLS */
+
+static gnutls_x509_crt_t
+load_certificate (const char  *path,
+                  char       **problem)
+{
+  g_autofree char *pem = NULL;
+  gsize len = 0;
+  g_autoptr(GError) error = NULL;
+  gnutls_datum_t datum;
+  gnutls_x509_crt_t crt = NULL;
+  int ret;
+
+  if (!g_file_get_contents (path, &pem, &len, &error))
+    {
+      *problem = g_strdup (error->message);
+      return NULL;
+    }
+  datum.data = (unsigned char *) pem;
+  datum.size = len;
+  gnutls_x509_crt_init (&crt);
+  ret = gnutls_x509_crt_import (crt, &datum, GNUTLS_X509_FMT_PEM);
+  if (ret < 0)
+    {
+      *problem = g_strdup_printf ("not a PEM certificate (%s)", gnutls_strerror (ret));
+      gnutls_x509_crt_deinit (crt);
+      return NULL;
+    }
+  return crt;
+}
+
+static void
+check_certificate (FdCheckJob        *job,
+                   gnutls_x509_crt_t  crt,
+                   const char        *problem)
+{
+  time_t expires;
+  gint64 days;
+  g_autoptr(GDateTime) when = NULL;
+  g_autofree char *date = NULL;
+
+  if (crt == NULL)
+    {
+      add (job, "certificate-expiry", FD_CHECK_CRITICAL, "The server certificate %s cannot be read: %s",
+           job->certificate, problem);
+      fix (job, "install the office's certificate and point [server] certificate at it");
+      return;
+    }
+  expires = gnutls_x509_crt_get_expiration_time (crt);
+  when = g_date_time_new_from_unix_utc (expires);
+  date = when ? g_date_time_format (when, "%Y-%m-%d %H:%M UTC") : g_strdup ("?");
+  /* whole days left, rounded down */
+  days = ((gint64) expires * G_USEC_PER_SEC - job->now) / ((gint64) 24 * 3600 * G_USEC_PER_SEC);
+  if ((gint64) expires * G_USEC_PER_SEC <= job->now)
+    {
+      add (job, "certificate-expiry", FD_CHECK_CRITICAL,
+           "The server certificate %s expired on %s: clients refuse the server", job->certificate, date);
+      fix (job, "renew the certificate, install it and restart the server");
+    }
+  else if (days < FD_CHECK_CERT_CRIT_DAYS)
+    {
+      add (job, "certificate-expiry", FD_CHECK_CRITICAL,
+           "The server certificate %s expires on %s, in %" G_GINT64_FORMAT " days",
+           job->certificate, date, days);
+      fix (job, "renew the certificate now, install it and restart the server");
+    }
+  else if (days < FD_CHECK_CERT_WARN_DAYS)
+    {
+      add (job, "certificate-expiry", FD_CHECK_WARNING,
+           "The server certificate %s expires on %s, in %" G_GINT64_FORMAT " days",
+           job->certificate, date, days);
+      fix (job, "renew the certificate before it expires, install it and restart the server");
+    }
+  else
+    add (job, "certificate-expiry", FD_CHECK_OK,
+         "The server certificate expires on %s, in %" G_GINT64_FORMAT " days", date, days);
+}
+
+static void
+check_tls (FdCheckJob        *job,
+           gnutls_x509_crt_t  crt)
+{
+  const char *priority = g_getenv ("G_TLS_GNUTLS_PRIORITY");
+  g_autoptr(GString) weak = g_string_new (NULL);
+  gnutls_priority_t prio = NULL;
+  const unsigned int *protocols = NULL;
+  gboolean has_13 = FALSE;
+  int n;
+
+  if (priority == NULL)
+    g_string_append (weak, "the GnuTLS priority is the system's default, not the server's; ");
+  else if (gnutls_priority_init (&prio, priority, NULL) < 0)
+    g_string_append (weak, "the GnuTLS priority string does not parse; ");
+  else
+    {
+      n = gnutls_priority_protocol_list (prio, &protocols);
+      for (int i = 0; i < n; i++)
+        {
+          if (protocols[i] == GNUTLS_TLS1_3)
+            has_13 = TRUE;
+          if (protocols[i] == GNUTLS_SSL3 || protocols[i] == GNUTLS_TLS1_0 ||
+              protocols[i] == GNUTLS_TLS1_1)
+            g_string_append_printf (weak, "%s is offered; ",
+                                    gnutls_protocol_get_name (protocols[i]));
+        }
+      if (!has_13)
+        g_string_append (weak, "TLS 1.3 is not offered; ");
+      gnutls_priority_deinit (prio);
+    }
+  if (crt != NULL)
+    {
+      unsigned int bits = 0;
+      int pk = gnutls_x509_crt_get_pk_algorithm (crt, &bits);
+      int sign = gnutls_x509_crt_get_signature_algorithm (crt);
+      gnutls_digest_algorithm_t dig = gnutls_sign_get_hash_algorithm (sign);
+
+      if (pk == GNUTLS_PK_RSA && bits < 2048)
+        g_string_append_printf (weak, "the certificate's RSA key has %u bits (under 2048); ", bits);
+      if ((pk == GNUTLS_PK_ECDSA || pk == GNUTLS_PK_EC) && bits < 256)
+        g_string_append_printf (weak, "the certificate's EC key has %u bits (under 256); ", bits);
+      if (dig == GNUTLS_DIG_SHA1 || dig == GNUTLS_DIG_MD5)
+        g_string_append_printf (weak, "the certificate is signed with %s; ",
+                                gnutls_digest_get_name (dig));
+    }
+  if (weak->len > 0)
+    {
+      g_string_truncate (weak, weak->len - 2);
+      add (job, "tls-settings", FD_CHECK_CRITICAL, "TLS is below the baseline: %s", weak->str);
+      fix (job, "use a certificate with an ECDSA P-256 or RSA 2048+ key signed with SHA-256, and "
+                "start the server through frontdesk-server (it sets TLS 1.2/1.3 with AEAD ciphers)");
+    }
+  else
+    add (job, "tls-settings", FD_CHECK_OK,
+         "TLS 1.2 and 1.3 only, AEAD ciphers, a strong certificate key");
+}
+
+static void
+check_listen (FdCheckJob        *job,
+              gnutls_x509_crt_t  crt)
+{
+  g_autofree char *ca_problem = NULL;
+  gnutls_x509_crt_t ca = NULL;
+  gboolean demo_cert = FALSE;
+
+  if (job->listen_host == NULL || fd_host_is_loopback (job->listen_host))
+    {
+      add (job, "listen-certificate", FD_CHECK_OK, "The server listens on loopback only (%s)",
+           job->listen_host ? job->listen_host : "127.0.0.1");
+      return;
+    }
+  if (crt != NULL && g_file_test (job->ca_path, G_FILE_TEST_EXISTS))
+    ca = load_certificate (job->ca_path, &ca_problem);
+  if (ca != NULL)
+    {
+      demo_cert = gnutls_x509_crt_check_issuer (crt, ca) != 0;
+      gnutls_x509_crt_deinit (ca);
+    }
+  if (crt == NULL || demo_cert)
+    {
+      add (job, "listen-certificate", FD_CHECK_WARNING,
+           "The server listens on %s with %s", job->listen_host,
+           crt == NULL ? "no usable certificate" : "the demo's self-made certificate");
+      fix (job, "set [server] certificate and private-key to a certificate of the office's CA "
+                "(README, \"Deploying the server\")");
+    }
+  else
+    add (job, "listen-certificate", FD_CHECK_OK,
+         "The server listens on %s with a configured certificate", job->listen_host);
+}
+
+/* accounts */
+
+static void
+append_name (GString    *names,
+             guint      *n,
+             const char *username)
+{
+  if ((*n)++ < 10)
+    g_string_append_printf (names, "%s%s", names->len ? ", " : "", username);
+}
+
+static void
+finish_names (GString *names,
+              guint    n)
+{
+  if (n > 10)
+    g_string_append_printf (names, " and %u more", n - 10);
+}
+
+static void
+check_accounts (FdCheckJob *job)
+{
+  g_autoptr(GString) demo = g_string_new (NULL);
+  g_autoptr(GString) stale = g_string_new (NULL);
+  gint64 stale_before = job->now - (gint64) FD_CHECK_STALE_DAYS * 24 * 3600 * G_USEC_PER_SEC;
+  guint n_demo = 0, n_stale = 0;
+
+  for (guint i = 0; i < job->accounts->len; i++)
+    {
+      FdAccountActivity *a = g_ptr_array_index (job->accounts, i);
+
+      if (a->disabled)
+        continue;
+      if (g_strcmp0 (a->password_origin, "demo") == 0)
+        append_name (demo, &n_demo, a->username);
+      if (MAX (a->last_sign_in, a->created_at) < stale_before)
+        append_name (stale, &n_stale, a->username);
+    }
+  finish_names (demo, n_demo);
+  finish_names (stale, n_stale);
+
+  if (n_demo > 0)
+    {
+      add (job, "demo-passwords", FD_CHECK_CRITICAL,
+           "%u enabled account%s still use%s the demo password: %s", n_demo,
+           n_demo == 1 ? "" : "s", n_demo == 1 ? "s" : "", demo->str);
+      fix (job, "give each a new password (admin: Accounts, or PATCH /api/v1/users/ID) or "
+                "disable it; never serve an office from a demo data directory");
+    }
+  else
+    add (job, "demo-passwords", FD_CHECK_OK, "No enabled account uses the demo password");
+
+  if (n_stale > 0)
+    {
+      add (job, "stale-accounts", FD_CHECK_WARNING,
+           "%u enabled account%s ha%s not signed in for %d days: %s", n_stale,
+           n_stale == 1 ? "" : "s", n_stale == 1 ? "s" : "ve", FD_CHECK_STALE_DAYS, stale->str);
+      fix (job, "disable the accounts of people who left or no longer need access "
+                "(frontdesk-server user disable --username U)");
+    }
+  else
+    add (job, "stale-accounts", FD_CHECK_OK,
+         "Every enabled account signed in within %d days", FD_CHECK_STALE_DAYS);
+}
+
+/* the database */
+
+static void
+check_database (FdCheckJob *job)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *problem = NULL;
+  gint64 entries = 0, first_bad = 0;
+  gboolean ok;
+
+  ok = FD_STORE_CALL (job->store, audit_verify, &entries, &first_bad, &error);
+  if (ok)
+    add (job, "audit-chain", FD_CHECK_OK, "The audit chain is intact (%" G_GINT64_FORMAT " entries)",
+         entries);
+  else if (first_bad > 0)
+    {
+      add (job, "audit-chain", FD_CHECK_CRITICAL,
+           "The audit chain is broken at entry %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT
+           ": the log was changed outside the server", first_bad, entries);
+      fix (job, "treat it as an incident: keep a copy of the database, compare with the newest "
+                "backup (frontdesk-server audit verify) and find who could write the file");
+    }
+  else
+    {
+      add (job, "audit-chain", FD_CHECK_CRITICAL, "The audit chain cannot be read: %s",
+           error ? error->message : "unknown error");
+      fix (job, "check the database file and the disk; restore the newest backup if needed");
+    }
+  g_clear_error (&error);
+
+  ok = FD_STORE_CALL (job->store, integrity_check, job->quick, &problem, &error);
+  if (ok)
+    add (job, "database-integrity", FD_CHECK_OK, "The database passes its %s",
+         job->quick ? "quick check (PRAGMA quick_check)" : "integrity check (PRAGMA integrity_check)");
+  else
+    {
+      add (job, "database-integrity", FD_CHECK_CRITICAL, "The database fails its %s: %s",
+           job->quick ? "quick check" : "integrity check",
+           problem ? problem : error ? error->message : "unknown error");
+      fix (job, "stop the server, copy the database aside and restore the newest checked backup "
+                "(frontdesk-server restore)");
+    }
+}
+
+static void
+check_database_file (FdCheckJob *job)
+{
+  if (!job->db.exists)
+    {
+      add (job, "database-mode", FD_CHECK_CRITICAL, "The database %s cannot be read (%s)",
+           job->db.path, job->db.error ? job->db.error : "missing");
+      fix (job, "point [server] database at the office's database");
+      return;
+    }
+  if ((job->db.mode & 077) != 0 || (job->wal.exists && (job->wal.mode & 077) != 0))
+    {
+      FileMode *f = (job->db.mode & 077) != 0 ? &job->db : &job->wal;
+
+      add (job, "database-mode", FD_CHECK_CRITICAL,
+           "The database file %s has mode %04o: others may read it (names and masked values "
+           "are not encrypted)", f->path, f->mode);
+      fix (job, "chmod 600 %s*", job->db.path);
+    }
+  else
+    add (job, "database-mode", FD_CHECK_OK, "The database %s has mode %04o", job->db.path,
+         job->db.mode);
+}
+
+static void
+check_alerts (FdCheckJob *job)
+{
+  if (!job->alerts_configured)
+    {
+      add (job, "alert-delivery", FD_CHECK_WARNING,
+           "Alerts stay inside the app: no alert-webhook or alert-syslog is configured");
+      fix (job, "set alert-webhook (and alert-webhook-format) or alert-syslog in [server] so "
+                "that an alert reaches a person at once");
+    }
+  else if (job->failed_deliveries > 0 || job->retrying_deliveries > 0)
+    {
+      add (job, "alert-delivery", FD_CHECK_WARNING,
+           "Alert delivery is failing: %u given up in the last 7 days, %u being retried",
+           job->failed_deliveries == G_MAXUINT ? 0 : job->failed_deliveries,
+           job->retrying_deliveries == G_MAXUINT ? 0 : job->retrying_deliveries);
+      fix (job, "read the last error on the Alerts page (or GET /api/v1/alerts/deliveries), fix "
+                "the receiver or the address, then send a test alert");
+    }
+  else
+    add (job, "alert-delivery", FD_CHECK_OK, "Alerts are delivered out of the app");
+}
+
+void
+fd_check_job_run (FdCheckJob *job)
+{
+  g_autofree char *problem = NULL;
+  gnutls_x509_crt_t crt;
+
+  check_dir (job);
+  check_private_file (job, &job->key, "data-key-mode", "data key file", 0, "600");
+  /* The README installs the TLS key root:frontdesk 0640. */
+  check_private_file (job, &job->tls_key, "tls-key-mode", "TLS private key", S_IRGRP, "640");
+  check_database_file (job);
+
+  crt = load_certificate (job->certificate, &problem);
+  check_certificate (job, crt, problem);
+  check_tls (job, crt);
+  check_listen (job, crt);
+  if (crt != NULL)
+    gnutls_x509_crt_deinit (crt);
+
+  if (job->store == NULL)
+    {
+      add (job, "database-open", FD_CHECK_CRITICAL, "The database cannot be opened: %s",
+           job->store_error ? job->store_error : "unknown error");
+      fix (job, "fix the finding above (a key file with a wrong mode or owner, a wrong key) "
+                "and run the check again");
+      return;
+    }
+  check_accounts (job);
+  check_database (job);
+  check_alerts (job);
+}

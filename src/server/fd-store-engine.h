@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* What the engines (SQLite, PostgreSQL) compute alike, so they seal and check alike. */
+
+#pragma once
+
+#include "fd-store.h"
+
+G_BEGIN_DECLS
+
+/* The audit head's keyed anchor: HMAC under the index key of SEQ and HASH. */
+char           *fd_engine_audit_anchor_mac (FdKeys      *keys,
+                                            gint64       seq,
+                                            const char  *hash);
+
+/* The keyed MAC a sign-in failure is counted under (people type
+ * passwords into the name field: the name itself is never stored). */
+char           *fd_engine_login_name_mac   (FdKeys      *keys,
+                                            const char  *username);
+
+/* One more failed sign-in of a name that has *@failures failures and is
+ * locked until *@until (0: not locked): LOCKED when the lock still holds
+ * (nothing to write), else the new *@failures and *@until to store and
+ * RESERVED or LAST. *@locked_until gets the lock's end. */
+FdLoginAttempt  fd_engine_login_attempt    (gint64      *failures,
+                                            gint64      *until,
+                                            gint64       now,
+                                            guint        max_failures,
+                                            gint64       lock_usec,
+                                            gint64      *locked_until);
+
+/* A resident's sensitive values as both engines store them: masks and
+ * blind indexes (NULL for a value not given), and the values sealed
+ * with associated data "residents:ID:COLUMN" ("payments:ID:account"). */
+typedef struct
+{
+  char   *phone_masked, *id_masked, *address_masked, *account_masked;
+  char   *phone_bidx, *id_bidx;
+  GBytes *phone_enc, *id_enc, *address_enc, *account_enc;
+} FdSealedResident;
+
+/* Fills @out for resident @id; FALSE when a value could not be sealed.
+ * Thread-safe: the engines seal batches on worker threads. */
+gboolean        fd_engine_resident_seal    (FdKeys                *keys,
+                                            const FdResidentInput *in,
+                                            gint64                 id,
+                                            FdSealedResident      *out);
+void            fd_engine_sealed_resident_clear (FdSealedResident *sealed);
+
+/* One sealed value of each kind, to tell at open whether a key is the
+ * database's when no check value is stored: @sql selects (id, sealed
+ * value, blind index or NULL) of one row; the value was sealed with the
+ * associated data "TABLE:ID:FIELD". Standard SQL, for either engine. */
+typedef struct
+{
+  const char *sql;
+  const char *table;
+  const char *field;
+  const char *bidx_domain;   /* the blind index in the third column, or NULL */
+} FdKeyProbe;
+
+extern const FdKeyProbe fd_engine_key_probes[];
+extern const guint      fd_engine_n_key_probes;
+
+/* TRUE when @blob (the probe's value of row @id) opens with @keys and
+ * its blind index, if any, is @stored_bidx. */
+gboolean        fd_engine_key_probe_opens  (FdKeys           *keys,
+                                            const FdKeyProbe *probe,
+                                            gint64            id,
+                                            const guint8     *blob,
+                                            gsize             len,
+                                            const char       *stored_bidx);
+
+G_END_DECLS

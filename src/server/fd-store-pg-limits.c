@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* PostgreSQL engine: per-user limits, listed residents and sign-in failures. */
+
+#include "config.h"
+
+#include "fd-store-engine.h"
+#include "fd-store-pg-private.h"
+
+/* Issue 9's contract across server processes: each call is one
+ * transaction (or part of the caller's), and before it counts it takes
+ * a transaction-scoped advisory lock on (what, the user) — held to
+ * commit, so a second server's call for the same user waits there and,
+ * READ COMMITTED taking a new snapshot per statement, then counts the
+ * first one's insert. Without the lock two transactions count the same
+ * rows and both grant the last unit (test-store-pg shows it). An
+ * advisory lock rather than "SELECT … FROM users FOR UPDATE": it holds
+ * whether or not the name is a user (sign-in failures are counted for
+ * unknown names too). */
+
+enum
+{
+  LOCK_LIMIT = 0x46440001,
+  LOCK_LOGIN = 0x46440003,
+};
+
+static gboolean
+lock_user (FdStorePg  *self,
+           guint       what,
+           gint64      user_id,
+           GError    **error)
+{
+  FdPgArgs a = { 0 };
+
+  fd_pg_arg_int (&a, what);
+  fd_pg_arg_int (&a, user_id);
+  return fd_pg_changes_ok (fd_pg_run (self, "SELECT pg_advisory_xact_lock ($1::integer, "
+                                            "($2::bigint % 2147483647)::integer)", &a, error));
+}
+
+/* The count in @res's one row, or G_MAXUINT; frees @res. */
+static guint
+count_of (PGresult *res)
+{
+  guint n = G_MAXUINT;
+
+  if (res != NULL && PQntuples (res) == 1)
+    n = (guint) fd_pg_int (res, 0, 0);
+  g_clear_pointer (&res, PQclear);
+  return n;
+}
+
+#define LIMIT_COUNT_SQL \
+  "SELECT count(*) FROM limit_events WHERE user_id = $1 AND kind = $2 AND at >= $3"
+
+gboolean
+fd_pg_limit_take (FdStore *store, gint64 user_id, const char *kind, gint64 since, gint64 now,
+                  guint max, guint *count, GError **error)
+{
+  FdStorePg *self = SELF (store);
+  FdPgArgs a = { 0 }, ins = { 0 };
+  gboolean own, ok, granted = FALSE;
+  guint n = G_MAXUINT;
+
+  *count = 0;
+  if (!fd_pg_op_begin (self, &own, error))
+    return FALSE;
+  fd_pg_arg_int (&a, user_id);
+  fd_pg_arg_text (&a, kind);
+  fd_pg_arg_int (&a, since);
+  ok = lock_user (self, LOCK_LIMIT, user_id, error) &&
+       /* what no window looks at any more goes first */
+       fd_pg_changes_ok (fd_pg_run (self, "DELETE FROM limit_events WHERE user_id = $1 AND "
+                                          "kind = $2 AND at < $3", &a, error)) &&
+       (n = count_of (fd_pg_run (self, LIMIT_COUNT_SQL, &a, error))) != G_MAXUINT;
+  if (ok && n < max)
+    {
+      fd_pg_arg_int (&ins, user_id);
+      fd_pg_arg_text (&ins, kind);
+      fd_pg_arg_int (&ins, now);
+      ok = granted = fd_pg_changes_ok (fd_pg_run (self, "INSERT INTO limit_events (user_id, "
+                                                        "kind, at) VALUES ($1, $2, $3)",
+                                                  &ins, error));
+      n++;
+    }
+  if (!fd_pg_op_end (self, own, ok, error))
+    return FALSE;
+  *count = n;
+  return granted;
+}
+
+guint
+fd_pg_limit_count (FdStore *store, gint64 user_id, const char *kind, gint64 since)
+{
+  FdPgArgs a = { 0 };
+
+  fd_pg_arg_int (&a, user_id);
+  fd_pg_arg_text (&a, kind);
+  fd_pg_arg_int (&a, since);
+  return count_of (fd_pg_query (SELF (store), LIMIT_COUNT_SQL, &a, NULL));
+}
+
+/* One statement, one round trip (a search lists a page on every
+ * keystroke): residents new to the window are inserted, those whose
+ * listing expired and are listed again get a new time (they leave and
+ * come back: no change in number), expired ones not in the page go, and
+ * the number beside the rows moves by the difference. It needs no lock
+ * of its own: INSERT … ON CONFLICT and DELETE decide on the rows as they
+ * are when they reach them, not on the statement's snapshot (a
+ * concurrent insert of the same resident is waited for, a row another
+ * call deleted is skipped), and the counter row's upsert adds each
+ * call's difference in turn. */
+gboolean
+fd_pg_listed_note (FdStore *store, gint64 user_id, const gint64 *ids, guint n_ids, gint64 since,
+                   gint64 now, guint *count, GError **error)
+{
+  g_autoptr(GString) list = g_string_new ("{");
+  FdPgArgs a = { 0 };
+  guint n;
+
+  *count = 0;
+  for (guint i = 0; i < n_ids; i++)
+    g_string_append_printf (list, "%s%" G_GINT64_FORMAT, i > 0 ? "," : "", ids[i]);
+  g_string_append_c (list, '}');
+  fd_pg_arg_int (&a, user_id);
+  fd_pg_arg_int (&a, since);
+  fd_pg_arg_text (&a, list->str);
+  fd_pg_arg_int (&a, now);
+  n = count_of (fd_pg_query (SELF (store),
+                             "WITH gone AS (DELETE FROM listed_residents WHERE user_id = $1 AND "
+                             "at < $2 AND NOT (resident_id = ANY ($3::bigint[])) RETURNING 1), "
+                             "listed AS (INSERT INTO listed_residents AS l (user_id, resident_id, "
+                             "at) SELECT $1, unnest ($3::bigint[]), $4 ON CONFLICT (user_id, "
+                             "resident_id) DO UPDATE SET at = $4 WHERE l.at < $2 "
+                             "RETURNING (xmax = 0) AS fresh) "
+                             "INSERT INTO listed_counts (user_id, n) SELECT $1, "
+                             "(SELECT count(*) FROM listed WHERE fresh) - "
+                             "(SELECT count(*) FROM gone) "
+                             "ON CONFLICT (user_id) DO UPDATE SET n = listed_counts.n + excluded.n "
+                             "RETURNING n", &a, error));
+  if (n == G_MAXUINT)
+    return FALSE;
+  *count = n;
+  return TRUE;
+}
+
+/* sign-in failures (issue 9), per keyed MAC of the name */
+
+FdLoginAttempt
+fd_pg_login_attempt_reserve (FdStore *store, const char *username, gint64 now,
+                             guint max_failures, gint64 lock_usec, gint64 forget_before,
+                             gint64 *locked_until, GError **error)
+{
+  FdStorePg *self = SELF (store);
+  g_autofree char *mac = fd_engine_login_name_mac (store->keys, username);
+  FdPgArgs forget = { 0 }, lock = { 0 }, name = { 0 }, up = { 0 };
+  gint64 failures = 0, until = 0;
+  FdLoginAttempt result = FD_LOGIN_ATTEMPT_ERROR;
+  PGresult *res;
+  gboolean own, ok;
+
+  if (!fd_pg_op_begin (self, &own, error))
+    return FD_LOGIN_ATTEMPT_ERROR;
+  fd_pg_arg_int (&forget, forget_before);
+  fd_pg_arg_int (&forget, now);
+  fd_pg_arg_int (&lock, LOCK_LOGIN);
+  fd_pg_arg_text (&lock, mac);
+  fd_pg_arg_text (&name, mac);
+  ok = fd_pg_changes_ok (fd_pg_run (self, "SELECT pg_advisory_xact_lock ($1::integer, "
+                                          "hashtext ($2))", &lock, error)) &&
+       fd_pg_changes_ok (fd_pg_run (self, "DELETE FROM login_failures WHERE last_at < $1 AND "
+                                          "locked_until <= $2", &forget, error));
+  res = ok ? fd_pg_run (self, "SELECT failures, locked_until FROM login_failures "
+                              "WHERE name_mac = $1", &name, error) : NULL;
+  ok = res != NULL;
+  if (ok && PQntuples (res) == 1)
+    {
+      failures = fd_pg_int (res, 0, 0);
+      until = fd_pg_int (res, 0, 1);
+    }
+  g_clear_pointer (&res, PQclear);
+  if (ok)
+    result = fd_engine_login_attempt (&failures, &until, now, max_failures, lock_usec,
+                                      locked_until);
+  if (ok && result != FD_LOGIN_ATTEMPT_LOCKED)
+    {
+      fd_pg_arg_text (&up, mac);
+      fd_pg_arg_int (&up, failures);
+      fd_pg_arg_int (&up, until);
+      fd_pg_arg_int (&up, now);
+      ok = fd_pg_changes_ok (fd_pg_run (self, "INSERT INTO login_failures (name_mac, failures, "
+                                              "locked_until, last_at) VALUES ($1, $2, $3, $4) "
+                                              "ON CONFLICT (name_mac) DO UPDATE SET "
+                                              "failures = $2, locked_until = $3, last_at = $4",
+                                        &up, error));
+    }
+  if (!fd_pg_op_end (self, own, ok, error))
+    return FD_LOGIN_ATTEMPT_ERROR;
+  return ok ? result : FD_LOGIN_ATTEMPT_ERROR;
+}
+
+gboolean
+fd_pg_login_attempt_clear (FdStore *store, const char *username, GError **error)
+{
+  g_autofree char *mac = fd_engine_login_name_mac (store->keys, username);
+  FdPgArgs a = { 0 };
+
+  fd_pg_arg_text (&a, mac);
+  return fd_pg_query_ok (SELF (store), "DELETE FROM login_failures WHERE name_mac = $1", &a,
+                         error);
+}

@@ -1,0 +1,845 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The PostgreSQL engine: connecting, transactions and the estate scope, the engine table. */
+
+#include "config.h"
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <sys/stat.h>
+#include <string.h>
+
+#include "fd-config.h"
+#include "fd-error.h"
+#include "fd-store-engine.h"
+#include "fd-store-pg-private.h"
+
+/* The PostgreSQL engine (issue 11). The same sealed columns, blind
+ * indexes and audit chain as the SQLite engine, written by the server:
+ * PostgreSQL only ever holds ciphertext, masks and keyed MACs, so its
+ * administrator cannot read an ID number either. The engine is split per
+ * entity around fd-store-pg-private.h:
+ * fd-store-pg-{schema,users,sessions,residents,visitors,audit,limits}.c. */
+
+/* Parameters */
+
+void
+fd_pg_arg_int (FdPgArgs *a,
+               gint64    value)
+{
+  g_assert (a->n < FD_PG_MAX_PARAMS);
+  g_snprintf (a->ints[a->n], sizeof a->ints[a->n], "%" G_GINT64_FORMAT, value);
+  a->values[a->n] = a->ints[a->n];
+  a->lengths[a->n] = 0;
+  a->formats[a->n] = 0;
+  a->n++;
+}
+
+void
+fd_pg_arg_text (FdPgArgs   *a,
+                const char *text)
+{
+  g_assert (a->n < FD_PG_MAX_PARAMS);
+  a->values[a->n] = text;
+  a->lengths[a->n] = 0;
+  a->formats[a->n] = 0;
+  a->n++;
+}
+
+void
+fd_pg_arg_bytes (FdPgArgs *a,
+                 GBytes   *blob)
+{
+  gsize len = 0;
+
+  g_assert (a->n < FD_PG_MAX_PARAMS);
+  a->values[a->n] = blob != NULL ? g_bytes_get_data (blob, &len) : NULL;
+  a->lengths[a->n] = (int) len;
+  a->formats[a->n] = 1;
+  a->n++;
+}
+
+/* Errors */
+
+static FdError
+error_code (PGconn   *conn,
+            PGresult *res)
+{
+  const char *state = res != NULL ? PQresultErrorField (res, PG_DIAG_SQLSTATE) : NULL;
+
+  /* The database is away, shutting down, out of resources, or a
+   * deadlock/serialisation victim: the server is unavailable, not broken. */
+  if (PQstatus (conn) != CONNECTION_OK || state == NULL)
+    return FD_ERROR_UNAVAILABLE;
+  if (g_str_has_prefix (state, "08") || g_str_has_prefix (state, "40") ||
+      g_str_has_prefix (state, "53") || g_str_has_prefix (state, "57"))
+    return FD_ERROR_UNAVAILABLE;
+  return FD_ERROR_INTERNAL;
+}
+
+static gboolean
+set_conn_error (PGconn      *conn,
+                PGresult    *res,
+                GError     **error,
+                const char  *what)
+{
+  const char *msg = res != NULL ? PQresultErrorField (res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+  g_autofree char *text = g_strdup (msg != NULL ? msg : PQerrorMessage (conn));
+
+  g_strchomp (text);
+  g_set_error (error, FD_ERROR, error_code (conn, res), "%s: %s", what, text);
+  return FALSE;
+}
+
+gboolean
+fd_pg_set_error (FdStorePg   *self,
+                 PGresult    *res,
+                 GError     **error,
+                 const char  *what)
+{
+  return set_conn_error (self->conn, res, error, what);
+}
+
+gboolean
+fd_pg_exec (PGconn      *conn,
+            const char  *sql,
+            GError     **error)
+{
+  PGresult *res = PQexec (conn, sql);
+  ExecStatusType st = PQresultStatus (res);
+  gboolean ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
+
+  if (!ok)
+    set_conn_error (conn, res, error, "database");
+  PQclear (res);
+  return ok;
+}
+
+/* Transactions and the estate scope */
+
+static char *
+scope_sql (gint64 scope)
+{
+  /* an integer formatted here, never text from outside */
+  if (scope == FD_ESTATE_ALL)
+    return g_strdup ("SELECT set_config('frontdesk.estate', '*', true)");
+  return g_strdup_printf ("SELECT set_config('frontdesk.estate', '%" G_GINT64_FORMAT "', true)",
+                          scope);
+}
+
+/* A connection lost between transactions is opened again; its prepared
+ * statements went with it. */
+static void
+ensure_connected (FdStorePg *self)
+{
+  if (PQstatus (self->conn) == CONNECTION_OK)
+    return;
+  PQreset (self->conn);
+  g_hash_table_remove_all (self->stmts);
+}
+
+static gboolean
+open_transaction (FdStorePg  *self,
+                  gboolean    caller,
+                  GError    **error)
+{
+  g_autofree char *scope = scope_sql (SCOPE (self));
+  g_autofree char *sql = g_strconcat ("BEGIN; ", scope, NULL);
+
+  if (self->in_tx)
+    {
+      g_set_error (error, FD_ERROR, FD_ERROR_INTERNAL, "database: a transaction is open");
+      return FALSE;
+    }
+  ensure_connected (self);
+  if (!fd_pg_exec (self->conn, sql, error))
+    {
+      fd_pg_exec (self->conn, "ROLLBACK", NULL);
+      return FALSE;
+    }
+  self->in_tx = TRUE;
+  self->caller_tx = caller;
+  self->applied_scope = SCOPE (self);
+  return TRUE;
+}
+
+static gboolean
+close_transaction (FdStorePg  *self,
+                   gboolean    commit,
+                   GError    **error)
+{
+  g_autofree char *head = fd_pg_audit_head_release (self);
+  g_autofree char *sql = NULL;
+  PGresult *res;
+  gboolean ok;
+
+  self->in_tx = FALSE;
+  self->caller_tx = FALSE;
+  self->applied_scope = -1;
+  if (!commit)
+    return fd_pg_exec (self->conn, "ROLLBACK", NULL), TRUE;
+  /* the audit head goes with the COMMIT, in the same round trip; a
+   * failed statement stops the rest, and COMMIT of a failed transaction
+   * answers ROLLBACK, not an error */
+  sql = g_strconcat (head, "COMMIT", NULL);
+  res = PQexec (self->conn, sql);
+  ok = PQresultStatus (res) == PGRES_COMMAND_OK && g_strcmp0 (PQcmdStatus (res), "COMMIT") == 0;
+  if (!ok && PQresultStatus (res) == PGRES_COMMAND_OK)
+    g_set_error (error, FD_ERROR, FD_ERROR_UNAVAILABLE,
+                 "database: the transaction failed and was rolled back");
+  else if (!ok)
+    set_conn_error (self->conn, res, error, "database");
+  PQclear (res);
+  if (!ok && PQtransactionStatus (self->conn) != PQTRANS_IDLE)
+    fd_pg_exec (self->conn, "ROLLBACK", NULL);
+  return ok;
+}
+
+gboolean
+fd_pg_op_begin (FdStorePg  *self,
+                gboolean   *own,
+                GError    **error)
+{
+  *own = !self->in_tx;
+  return !*own || open_transaction (self, FALSE, error);
+}
+
+gboolean
+fd_pg_op_end (FdStorePg  *self,
+              gboolean    own,
+              gboolean    ok,
+              GError    **error)
+{
+  if (!own)
+    return ok;
+  if (!ok)
+    {
+      close_transaction (self, FALSE, NULL);
+      return FALSE;
+    }
+  return close_transaction (self, TRUE, error);
+}
+
+/* The name @sql is prepared under on this connection (prepared once). */
+static const char *
+prepared (FdStorePg       *self,
+          const char      *sql,
+          const FdPgArgs  *args,
+          GError         **error)
+{
+  g_autofree char *name = NULL;
+  const char *known = g_hash_table_lookup (self->stmts, sql);
+  PGresult *res;
+
+  if (known != NULL)
+    return known;
+  name = g_strdup_printf ("fd%u", ++self->n_stmts);
+  res = PQprepare (self->conn, name, sql, args->n, NULL);
+  if (PQresultStatus (res) != PGRES_COMMAND_OK)
+    {
+      fd_pg_set_error (self, res, error, "database");
+      PQclear (res);
+      return NULL;
+    }
+  PQclear (res);
+  g_hash_table_insert (self->stmts, (gpointer) sql, name);
+  return g_steal_pointer (&name);
+}
+
+static const FdPgArgs no_args = { 0 };
+
+PGresult *
+fd_pg_run (FdStorePg       *self,
+           const char      *sql,
+           const FdPgArgs  *args,
+           GError         **error)
+{
+  const char *name;
+  PGresult *res;
+  ExecStatusType st;
+
+  if (!self->in_tx)
+    {
+      g_set_error (error, FD_ERROR, FD_ERROR_INTERNAL, "database: no transaction");
+      return NULL;
+    }
+  if (args == NULL)
+    args = &no_args;
+  /* The group commit runs several requests' writes in one transaction. */
+  if (self->applied_scope != SCOPE (self))
+    {
+      g_autofree char *scope = scope_sql (SCOPE (self));
+      if (!fd_pg_exec (self->conn, scope, error))
+        return NULL;
+      self->applied_scope = SCOPE (self);
+    }
+  name = prepared (self, sql, args, error);
+  if (name == NULL)
+    return NULL;
+  res = PQexecPrepared (self->conn, name, args->n, args->values, args->lengths, args->formats, 0);
+  st = PQresultStatus (res);
+  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+    {
+      fd_pg_set_error (self, res, error, "database");
+      PQclear (res);
+      return NULL;
+    }
+  return res;
+}
+
+/* One statement in a transaction of its own, in one round trip: BEGIN,
+ * the scope, the statement and COMMIT go out together in libpq's
+ * pipeline mode. Most calls of a request outside the group commit are
+ * such (a session, a user, a resident), and each round trip is a wait
+ * on the main context. */
+static PGresult *
+query_pipelined (FdStorePg       *self,
+                 const char      *sql,
+                 const FdPgArgs  *args,
+                 GError         **error)
+{
+  char scope[24];
+  const char *scope_value[] = { scope };
+  const char *name;
+  PGresult *res, *out = NULL, *failed = NULL;
+  gboolean committed = FALSE, sent;
+
+  ensure_connected (self);
+  if ((name = prepared (self, sql, args, error)) == NULL)
+    return NULL;
+  if (SCOPE (self) == FD_ESTATE_ALL)
+    g_strlcpy (scope, "*", sizeof scope);
+  else
+    g_snprintf (scope, sizeof scope, "%" G_GINT64_FORMAT, SCOPE (self));
+  sent = PQenterPipelineMode (self->conn) &&
+         PQsendQueryParams (self->conn, "BEGIN", 0, NULL, NULL, NULL, NULL, 0) &&
+         PQsendQueryParams (self->conn, "SELECT set_config ('frontdesk.estate', $1, true)", 1,
+                            NULL, scope_value, NULL, NULL, 0) &&
+         PQsendQueryPrepared (self->conn, name, args->n, args->values, args->lengths,
+                              args->formats, 0) &&
+         PQsendQueryParams (self->conn, "COMMIT", 0, NULL, NULL, NULL, NULL, 0) &&
+         PQpipelineSync (self->conn);
+  /* four results, each followed by NULL, then the sync */
+  for (guint i = 0; sent && i < 4; i++)
+    {
+      while ((res = PQgetResult (self->conn)) != NULL)
+        {
+          ExecStatusType st = PQresultStatus (res);
+
+          if (st == PGRES_FATAL_ERROR && failed == NULL)
+            failed = res;
+          else if (i == 2 && (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) && out == NULL)
+            out = res;
+          else
+            {
+              if (i == 3 && st == PGRES_COMMAND_OK)
+                committed = g_strcmp0 (PQcmdStatus (res), "COMMIT") == 0;
+              PQclear (res);
+            }
+        }
+    }
+  while (sent && (res = PQgetResult (self->conn)) != NULL)
+    {
+      gboolean sync = PQresultStatus (res) == PGRES_PIPELINE_SYNC;
+      PQclear (res);
+      if (sync)
+        break;
+    }
+  if (!PQexitPipelineMode (self->conn))
+    {
+      /* results left behind by a send that failed half-way: start afresh */
+      PQreset (self->conn);
+      g_hash_table_remove_all (self->stmts);
+    }
+  if (sent && committed && failed == NULL && out != NULL)
+    return out;
+  if (failed != NULL || !sent)
+    fd_pg_set_error (self, failed, error, "database");
+  else
+    g_set_error (error, FD_ERROR, FD_ERROR_UNAVAILABLE,
+                 "database: the transaction failed and was rolled back");
+  g_clear_pointer (&failed, PQclear);
+  g_clear_pointer (&out, PQclear);
+  /* a failed statement leaves the transaction block aborted */
+  if (PQtransactionStatus (self->conn) != PQTRANS_IDLE)
+    fd_pg_exec (self->conn, "ROLLBACK", NULL);
+  return NULL;
+}
+
+PGresult *
+fd_pg_query (FdStorePg       *self,
+             const char      *sql,
+             const FdPgArgs  *args,
+             GError         **error)
+{
+  PGresult *res = NULL;
+  gboolean own;
+
+  if (!self->in_tx)
+    return query_pipelined (self, sql, args != NULL ? args : &no_args, error);
+  if (!fd_pg_op_begin (self, &own, error))
+    return NULL;
+  res = fd_pg_run (self, sql, args, error);
+  if (!fd_pg_op_end (self, own, res != NULL, error))
+    g_clear_pointer (&res, PQclear);
+  return res;
+}
+
+gboolean
+fd_pg_changes_ok (PGresult *res)
+{
+  if (res == NULL)
+    return FALSE;
+  PQclear (res);
+  return TRUE;
+}
+
+gboolean
+fd_pg_query_ok (FdStorePg       *self,
+                const char      *sql,
+                const FdPgArgs  *args,
+                GError         **error)
+{
+  return fd_pg_changes_ok (fd_pg_query (self, sql, args, error));
+}
+
+guint
+fd_pg_changes (PGresult *res)
+{
+  guint n;
+
+  if (res == NULL)
+    return 0;
+  n = (guint) g_ascii_strtoull (PQcmdTuples (res), NULL, 10);
+  PQclear (res);
+  return n;
+}
+
+char *
+fd_pg_text (PGresult *res,
+            int       row,
+            int       col)
+{
+  return PQgetisnull (res, row, col) ? NULL : g_strdup (PQgetvalue (res, row, col));
+}
+
+gint64
+fd_pg_int (PGresult *res,
+           int       row,
+           int       col)
+{
+  return PQgetisnull (res, row, col) ? 0 : g_ascii_strtoll (PQgetvalue (res, row, col), NULL, 10);
+}
+
+gboolean
+fd_pg_bool (PGresult *res,
+            int       row,
+            int       col)
+{
+  return !PQgetisnull (res, row, col) && PQgetvalue (res, row, col)[0] == 't';
+}
+
+char *
+fd_pg_open_sealed (FdStorePg   *self,
+                   PGresult    *res,
+                   int          row,
+                   int          col,
+                   const char  *aad,
+                   GError     **error)
+{
+  size_t len = 0;
+  unsigned char *blob;
+  char *clear;
+
+  if (PQgetisnull (res, row, col))
+    return NULL;
+  blob = PQunescapeBytea ((const unsigned char *) PQgetvalue (res, row, col), &len);
+  if (blob == NULL)
+    {
+      g_set_error (error, FD_ERROR, FD_ERROR_INTERNAL, "database: bad bytea");
+      return NULL;
+    }
+  clear = fd_crypto_open (self->parent.keys, blob, len, aad, error);
+  PQfreemem (blob);
+  return clear;
+}
+
+gint64
+fd_pg_write_estate (FdStorePg  *self,
+                    gint64      record,
+                    GError    **error)
+{
+  gint64 scope = SCOPE (self);
+
+  if (record != FD_ESTATE_ALL && scope != FD_ESTATE_ALL && record != scope)
+    {
+      g_set_error (error, FD_ERROR, FD_ERROR_INTERNAL, "A write for estate %" G_GINT64_FORMAT
+                   " in a request of estate %" G_GINT64_FORMAT, record, scope);
+      return 0;
+    }
+  if (record == FD_ESTATE_ALL && scope == FD_ESTATE_ALL)
+    {
+      g_set_error (error, FD_ERROR, FD_ERROR_INTERNAL, "A write that names no estate");
+      return 0;
+    }
+  return record != FD_ESTATE_ALL ? record : scope;
+}
+
+/* The engine table */
+
+static void
+store_close (FdStore *store)
+{
+  FdStorePg *self = SELF (store);
+
+  if (self->in_tx && self->conn != NULL)
+    fd_pg_exec (self->conn, "ROLLBACK", NULL);
+  g_clear_pointer (&self->conn, PQfinish);
+  g_clear_pointer (&self->follow_conn, PQfinish);
+  g_mutex_clear (&self->follow_lock);
+  g_free (self->head_hash);
+  g_clear_pointer (&self->stmts, g_hash_table_unref);
+  g_clear_pointer (&self->parent.keys, fd_keys_free);
+  fd_secret_free (self->password);
+  fd_secret_free (self->conninfo);
+  g_free (self);
+}
+
+static gboolean
+store_begin (FdStore *store, GError **error)
+{
+  return open_transaction (SELF (store), TRUE, error);
+}
+
+static gboolean
+store_commit (FdStore *store, GError **error)
+{
+  return close_transaction (SELF (store), TRUE, error);
+}
+
+static void
+store_rollback (FdStore *store)
+{
+  close_transaction (SELF (store), FALSE, NULL);
+}
+
+static const FdStoreBackend pg_backend = {
+  .name = "postgresql",
+  .close = store_close,
+  .begin = store_begin,
+  .commit = store_commit,
+  .rollback = store_rollback,
+  .get_setting = fd_pg_get_setting,
+  .set_setting = fd_pg_set_setting,
+  .user_by_name = fd_pg_user_by_name,
+  .user_by_id = fd_pg_user_by_id,
+  .user_list = fd_pg_user_list,
+  .user_insert = fd_pg_user_insert,
+  .user_update = fd_pg_user_update,
+  .session_by_token_hash = fd_pg_session_by_token_hash,
+  .session_insert = fd_pg_session_insert,
+  .session_update = fd_pg_session_update,
+  .sessions_end_for_user = fd_pg_sessions_end_for_user,
+  .resident_insert = fd_pg_resident_insert,
+  .resident_count = fd_pg_resident_count,
+  .resident_get = fd_pg_resident_get,
+  .resident_foreach = fd_pg_resident_foreach,
+  .resident_secret = fd_pg_resident_secret,
+  .resident_matches = fd_pg_resident_matches,
+  .room_exists = fd_pg_room_exists,
+  .room_search = fd_pg_room_search,
+  .visitor_insert = fd_pg_visitor_insert,
+  .visitor_get = fd_pg_visitor_get,
+  .visitor_list = fd_pg_visitor_list,
+  .visitor_checkout = fd_pg_visitor_checkout,
+  .visitors_purge = fd_pg_visitors_purge,
+  .audit_append = fd_pg_audit_append,
+  .audit_list = fd_pg_audit_list,
+  .audit_count = fd_pg_audit_count,
+  .audit_verify = fd_pg_audit_verify,
+  .alert_insert = fd_pg_alert_insert,
+  .alert_list = fd_pg_alert_list,
+  .alert_recent = fd_pg_alert_recent,
+  .limit_take = fd_pg_limit_take,
+  .limit_count = fd_pg_limit_count,
+  .listed_note = fd_pg_listed_note,
+  .login_attempt_reserve = fd_pg_login_attempt_reserve,
+  .login_attempt_clear = fd_pg_login_attempt_clear,
+  .session_unlock_reserve = fd_pg_session_unlock_reserve,
+  .resident_insert_many = fd_pg_resident_insert_many,
+  .estate_list = fd_pg_estate_list,
+  .estate_insert = fd_pg_estate_insert,
+  .user_estates = fd_pg_user_estates,
+  .user_estates_set = fd_pg_user_estates_set,
+  .residents_after = fd_pg_residents_after,
+  .estate_update = fd_pg_estate_update,
+  /* issue 12 */
+  .review_insert = fd_pg_review_insert,
+  .review_get = fd_pg_review_get,
+  .review_decide = fd_pg_review_decide,
+  .review_sign_off = fd_pg_review_sign_off,
+  .review_overdue = fd_pg_review_overdue,
+  .activity_days = fd_pg_activity_days,
+  .user_last_sign_in = fd_pg_user_last_sign_in,
+};
+
+/* Opening */
+
+static void
+ignore_notice (void       *data,
+               const char *message)
+{
+}
+
+PGconn *
+fd_pg_connect (const char  *conninfo,
+               const char  *password,
+               GError     **error)
+{
+  const char *keys[] = { "dbname", "password", "application_name", "client_encoding", NULL, NULL };
+  const char *values[] = { conninfo, password, "frontdesk-server", "UTF8", NULL, NULL };
+  PGconn *conn;
+
+  if (password == NULL)
+    {
+      /* a NULL value ends the list early: move the others up */
+      keys[1] = keys[2], values[1] = values[2];
+      keys[2] = keys[3], values[2] = values[3];
+      keys[3] = NULL, values[3] = NULL;
+    }
+  if (!fd_store_pg_check_conninfo (conninfo, error))
+    return NULL;
+  conn = PQconnectdbParams (keys, values, 1);
+  /* NOTICEs ("… already exists, skipping") are not for the terminal */
+  PQsetNoticeProcessor (conn, ignore_notice, NULL);
+  if (PQstatus (conn) != CONNECTION_OK)
+    {
+      g_autofree char *msg = g_strdup (PQerrorMessage (conn));
+      g_set_error (error, FD_ERROR, FD_ERROR_CONFIG, "Cannot connect to PostgreSQL: %s",
+                   g_strchomp (msg));
+      PQfinish (conn);
+      return NULL;
+    }
+  return conn;
+}
+
+static gboolean
+host_is_local (const char *host)
+{
+  return *host == '\0' || *host == '/' || *host == '@' || fd_host_is_loopback (host);
+}
+
+gboolean
+fd_store_pg_check_conninfo (const char  *conninfo,
+                            GError     **error)
+{
+  char *errmsg = NULL;
+  PQconninfoOption *opts = PQconninfoParse (conninfo, &errmsg);
+  const char *host = NULL, *hostaddr = NULL, *sslmode = NULL;
+  gboolean remote = FALSE;
+
+  if (opts == NULL)
+    {
+      g_set_error (error, FD_ERROR, FD_ERROR_CONFIG, "[server] database is not a libpq "
+                   "connection string: %s", errmsg != NULL ? g_strchomp (errmsg) : "?");
+      PQfreemem (errmsg);
+      return FALSE;
+    }
+  for (PQconninfoOption *o = opts; o->keyword != NULL; o++)
+    {
+      if (g_str_equal (o->keyword, "host"))
+        host = o->val;
+      else if (g_str_equal (o->keyword, "hostaddr"))
+        hostaddr = o->val;
+      else if (g_str_equal (o->keyword, "sslmode"))
+        sslmode = o->val;
+    }
+  /* libpq's defaults (PGHOST, a socket) count as local: check what is written. */
+  for (guint k = 0; k < 2; k++)
+    {
+      const char *list = k == 0 ? host : hostaddr;
+      g_auto(GStrv) hosts = g_strsplit (list != NULL ? list : "", ",", -1);
+
+      for (guint i = 0; hosts[i] != NULL; i++)
+        remote |= !host_is_local (g_strstrip (hosts[i]));
+    }
+  if (remote && g_strcmp0 (sslmode, "verify-full") != 0)
+    {
+      g_set_error (error, FD_ERROR, FD_ERROR_CONFIG,
+                   "[server] database names a remote host without sslmode=verify-full (it has "
+                   "sslmode=%s): resident data and the server's password would cross the "
+                   "network to a server nobody verified. Add sslmode=verify-full and "
+                   "sslrootcert=PATH (the database's CA)", sslmode != NULL ? sslmode : "prefer");
+      PQconninfoFree (opts);
+      return FALSE;
+    }
+  PQconninfoFree (opts);
+  return TRUE;
+}
+
+#define KEY_CHECK_SETTING "key.check"
+
+/* No check value stored (a new database, or one whose check value was
+ * removed): refuse keys that open none of a few sealed values. */
+static gboolean
+probe_sealed_values (FdStorePg  *self,
+                     GError    **error)
+{
+  guint tried = 0, opened = 0;
+
+  for (guint i = 0; i < fd_engine_n_key_probes; i++)
+    {
+      const FdKeyProbe *probe = &fd_engine_key_probes[i];
+      PGresult *res = fd_pg_query (self, probe->sql, NULL, error);
+      unsigned char *blob;
+      size_t len = 0;
+
+      if (res == NULL)
+        return FALSE;
+      if (PQntuples (res) == 1 &&
+          (blob = PQunescapeBytea ((const unsigned char *) PQgetvalue (res, 0, 1), &len)) != NULL)
+        {
+          tried++;
+          opened += fd_engine_key_probe_opens (self->parent.keys, probe, fd_pg_int (res, 0, 0),
+                                               blob, len, PQgetvalue (res, 0, 2));
+          PQfreemem (blob);
+        }
+      PQclear (res);
+    }
+  if (tried > 0 && opened == 0)
+    {
+      g_set_error (error, FD_STORE_WRONG_KEY_ERROR, 0,
+                   "none of %u encrypted values tried opens with it", tried);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The key check value (issue 9, finding 5), as in the SQLite engine: a
+ * database remembers which key it was made with. */
+static gboolean
+check_data_key (FdStorePg  *self,
+                GError    **error)
+{
+  g_autofree char *expected = fd_keys_check_value (self->parent.keys);
+  g_autofree char *stored = fd_pg_get_setting (&self->parent, KEY_CHECK_SETTING);
+
+  if (stored == NULL)
+    return probe_sealed_values (self, error) &&
+           fd_pg_set_setting (&self->parent, KEY_CHECK_SETTING, expected, error);
+  if (fd_const_time_equal (stored, expected))
+    return TRUE;
+  if (g_str_equal (stored, "rekey-in-progress"))
+    {
+      g_set_error (error, FD_ERROR, FD_ERROR_CONFIG,
+                   "A data key rotation is half-way on this database: run the same rekey "
+                   "command again to finish it");
+      return FALSE;
+    }
+  g_set_error (error, FD_STORE_WRONG_KEY_ERROR, 0,
+               "the key's check value differs from the one stored in the database");
+  return FALSE;
+}
+
+/* Row-level security binds only a role that neither owns the tables nor
+ * bypasses it (superusers do): refuse to serve as one. */
+static gboolean
+check_role (FdStorePg  *self,
+            GError    **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  PGresult *res = fd_pg_query (self,
+                               "SELECT r.rolsuper OR r.rolbypassrls, EXISTS (SELECT 1 FROM "
+                               "pg_tables t WHERE t.schemaname = current_schema() AND "
+                               "t.tablename = 'residents' AND pg_has_role (t.tableowner, 'USAGE')) "
+                               "FROM pg_roles r WHERE r.rolname = current_user",
+                               NULL, &local_error);
+  gboolean ok;
+
+  if (res == NULL || PQntuples (res) != 1)
+    {
+      if (res != NULL)
+        PQclear (res);
+      g_set_error (error, FD_ERROR, FD_ERROR_CONFIG, "Cannot read the database role: %s",
+                   local_error ? local_error->message : "no such role");
+      return FALSE;
+    }
+  ok = !fd_pg_bool (res, 0, 0) && !fd_pg_bool (res, 0, 1);
+  if (!ok)
+    g_set_error (error, FD_ERROR, FD_ERROR_CONFIG,
+                 "The database login %s %s: row-level security would not bind it. Serve as "
+                 "the server role made by `frontdesk-server migrate` (see docs/security.md)",
+                 PQuser (self->conn),
+                 fd_pg_bool (res, 0, 0) ? "is a superuser or bypasses row-level security"
+                                        : "owns the tables (or is a member of their owner)");
+  PQclear (res);
+  return ok;
+}
+
+FdStore *
+fd_store_pg_open (const char  *conninfo,
+                  const char  *password,
+                  FdKeys      *keys,
+                  GError     **error)
+{
+  FdStorePg *self;
+
+  g_return_val_if_fail (conninfo != NULL, NULL);
+  g_return_val_if_fail (keys != NULL, NULL);
+
+  self = g_new0 (FdStorePg, 1);
+  self->parent.backend = &pg_backend;
+  self->parent.keys = keys;
+  self->parent.scope = FD_ESTATE_ALL;
+  self->applied_scope = -1;
+  self->conninfo = g_strdup (conninfo);
+  self->password = g_strdup (password);
+  self->stmts = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+  g_mutex_init (&self->follow_lock);
+  self->conn = fd_pg_connect (conninfo, password, error);
+  if (self->conn == NULL ||
+      !fd_pg_schema_current (self->conn, error) ||
+      !check_role (self, error) ||
+      !check_data_key (self, error))
+    {
+      store_close (&self->parent);
+      return NULL;
+    }
+  return &self->parent;
+}
+
+char *
+fd_store_pg_read_password_file (const char  *path,
+                                GError     **error)
+{
+  struct stat st;
+  char *text = NULL;
+  gsize len = 0;
+  char *nl;
+
+  if (g_lstat (path, &st) != 0 || !S_ISREG (st.st_mode))
+    {
+      g_set_error (error, FD_ERROR, FD_ERROR_CONFIG,
+                   "The database password file %s is missing or not a regular file", path);
+      return NULL;
+    }
+  if ((st.st_mode & 077) != 0)
+    {
+      g_set_error (error, FD_ERROR, FD_ERROR_CONFIG,
+                   "The database password file %s may be read or written by others (mode "
+                   "%04o): chmod 600 it", path, (guint) (st.st_mode & 07777));
+      return NULL;
+    }
+  if (!g_file_get_contents (path, &text, &len, error))
+    return NULL;
+  nl = strpbrk (text, "\r\n");
+  if (nl != NULL)
+    explicit_bzero (nl, len - (nl - text));
+  if (*text == '\0')
+    {
+      g_set_error (error, FD_ERROR, FD_ERROR_CONFIG, "The database password file %s is empty",
+                   path);
+      g_free (text);
+      return NULL;
+    }
+  return text;
+}

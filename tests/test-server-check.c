@@ -1,0 +1,400 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Tests the security self-check: `frontdesk-server check` and GET /api/v1/admin/checks (issue 12). */
+
+/* Each finding is produced by a deliberately broken setup — a data key
+ * of mode 0644, a certificate expiring in 10 days, demo passwords left,
+ * an account with no sign-in for 90 days, a tampered audit row — and
+ * disappears when it is fixed, with the exit status a monitor reads
+ * (0 all ok, 1 warnings, 2 any critical). */
+
+#include "config.h"
+
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "fd-test-server.h"
+
+static FdTestServer *server;
+static char *config_path;
+
+/* Runs check --config; returns the exit status, *out the standard output. */
+static int
+run_check (char **out)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  const char *argv[] = { fd_test_server_binary (), "check", "--config", config_path, NULL };
+  int wait_status;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, out, &err,
+                               &wait_status, &error));
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (wait_status));
+  g_test_message ("check exited %d:\n%s%s", WEXITSTATUS (wait_status), *out, err);
+  return WEXITSTATUS (wait_status);
+}
+
+/* The line of @out that starts with @level and holds @text. */
+static gboolean
+has_line (const char *out,
+          const char *level,
+          const char *text)
+{
+  g_auto(GStrv) lines = g_strsplit (out, "\n", -1);
+  g_autofree char *prefix = g_strconcat (level, ": ", NULL);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_str_has_prefix (lines[i], prefix) && strstr (lines[i], text) != NULL &&
+        strstr (lines[i], " — ") != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+assert_all_ok (void)
+{
+  g_autofree char *out = NULL;
+  int rc = run_check (&out);
+
+  g_assert_null (strstr (out, "warning: "));
+  g_assert_null (strstr (out, "critical: "));
+  g_assert_cmpint (rc, ==, 0);
+  /* every check is named */
+  g_assert_true (has_line (out, "ok", "The audit chain is intact"));
+  g_assert_true (has_line (out, "ok", "passes its integrity check"));
+  g_assert_true (has_line (out, "ok", "The data key file"));
+  g_assert_true (has_line (out, "ok", "The server certificate expires"));
+  g_assert_true (has_line (out, "ok", "TLS 1.2 and 1.3 only"));
+  g_assert_true (has_line (out, "ok", "No enabled account uses the demo password"));
+  g_assert_true (has_line (out, "ok", "Alerts are delivered out of the app"));
+}
+
+static void
+sql (const char *statement)
+{
+  g_autofree char *path = g_build_filename (fd_test_server_get_data_dir (server), "frontdesk.db", NULL);
+  sqlite3 *db = NULL;
+  char *message = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  if (sqlite3_exec (db, statement, NULL, NULL, &message) != SQLITE_OK)
+    g_error ("%s: %s", statement, message);
+  sqlite3_close (db);
+}
+
+static char *
+data_file (const char *name)
+{
+  return g_build_filename (fd_test_server_get_data_dir (server), name, NULL);
+}
+
+/* demo passwords, and the HTTP endpoint */
+
+static JsonArray *
+http_checks (SoupSession *session,
+             const char  *token,
+             JsonNode   **keep)
+{
+  guint status;
+
+  *keep = fd_test_request (server, session, "GET", "/api/v1/admin/checks?fresh=1", token, NULL,
+                           &status, NULL);
+  g_assert_cmpuint (status, ==, 200);
+  return json_object_get_array_member (fd_test_get_object (*keep), "items");
+}
+
+static const char *
+level_of (JsonArray  *items,
+          const char *id)
+{
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonObject *f = json_array_get_object_element (items, i);
+
+      g_assert_true (json_object_has_member (f, "what"));
+      g_assert_true (json_object_has_member (f, "fix"));
+      if (g_str_equal (json_object_get_string_member (f, "id"), id))
+        return json_object_get_string_member (f, "level");
+    }
+  g_error ("no finding %s", id);
+  return NULL;
+}
+
+static void
+test_demo_passwords_and_http (void)
+{
+  g_autoptr(SoupSession) session = fd_test_server_new_session (server);
+  g_autofree char *manager = fd_test_login (server, session, "manager");
+  g_autofree char *admin = fd_test_login (server, session, "admin");
+  g_autoptr(JsonNode) keep = NULL;
+  g_autoptr(JsonNode) users = NULL;
+  g_autofree char *out = NULL;
+  JsonArray *items;
+  guint status;
+
+  /* Over HTTP, for manager and admin; nobody else. */
+  items = http_checks (session, manager, &keep);
+  g_assert_cmpstr (level_of (items, "demo-passwords"), ==, "critical");
+  g_assert_cmpstr (level_of (items, "audit-chain"), ==, "ok");
+  g_assert_cmpstr (level_of (items, "database-integrity"), ==, "ok");
+  g_clear_pointer (&keep, json_node_unref);
+  items = http_checks (session, admin, &keep);
+  g_assert_cmpstr (level_of (items, "demo-passwords"), ==, "critical");
+  for (guint i = 0; i < 4; i++)
+    {
+      const char *roles[] = { "reception", "patrol", "finance", "auditor" };
+      g_autofree char *token = fd_test_login (server, session, roles[i]);
+      g_autoptr(JsonNode) answer = fd_test_request (server, session, "GET", "/api/v1/admin/checks",
+                                                    token, NULL, &status, NULL);
+      fd_test_assert_error (status, answer, 403, "forbidden", NULL);
+    }
+
+  /* The command line says the same, and exits 2. */
+  fd_test_server_halt (server);
+  g_assert_cmpint (run_check (&out), ==, 2);
+  g_assert_true (has_line (out, "critical", "still use the demo password: reception, patrol"));
+  fd_test_server_restart (server);
+  g_clear_object (&session);
+  session = fd_test_server_new_session (server);
+  g_free (admin);
+  admin = fd_test_login (server, session, "admin");
+
+  /* Fixed: an admin gives each account a password of its own (here the
+   * same text, so that the suite can still sign in). */
+  users = fd_test_request (server, session, "GET", "/api/v1/users", admin, NULL, &status, NULL);
+  g_assert_cmpuint (status, ==, 200);
+  items = json_object_get_array_member (fd_test_get_object (users), "items");
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonObject *u = json_array_get_object_element (items, i);
+      g_autofree char *path = g_strdup_printf ("/api/v1/users/%s",
+                                               json_object_get_string_member (u, "id"));
+      g_autofree char *body = g_strdup_printf ("{\"password\": \"%s\"}",
+                                               fd_test_server_get_password (server));
+      g_autoptr(JsonNode) answer = fd_test_request (server, session, "PATCH", path, admin, body,
+                                                    &status, NULL);
+      g_assert_cmpuint (status, ==, 200);
+    }
+  g_free (manager);
+  manager = fd_test_login (server, session, "manager");
+  g_clear_pointer (&keep, json_node_unref);
+  items = http_checks (session, manager, &keep);
+  g_assert_cmpstr (level_of (items, "demo-passwords"), ==, "ok");
+
+  fd_test_server_halt (server);
+  assert_all_ok ();
+}
+
+/* key mode 0644 */
+
+static void
+test_key_mode (void)
+{
+  g_autofree char *key = data_file ("data.key");
+  g_autofree char *out = NULL;
+
+  g_assert_cmpint (g_chmod (key, 0644), ==, 0);
+  g_assert_cmpint (run_check (&out), ==, 2);
+  g_assert_true (has_line (out, "critical", "data.key has mode 0644: every local user may read it"));
+  g_assert_cmpint (g_chmod (key, 0600), ==, 0);
+  assert_all_ok ();
+}
+
+/* a certificate expiring in 10 days */
+
+#define CHECK_GNUTLS(expr) g_assert_cmpint ((expr), >=, 0)
+
+static gnutls_datum_t
+read_datum (const char *path,
+            char      **keep)
+{
+  gsize len = 0;
+  gnutls_datum_t d;
+
+  g_assert_true (g_file_get_contents (path, keep, &len, NULL));
+  d.data = (unsigned char *) *keep;
+  d.size = len;
+  return d;
+}
+
+static void
+write_short_certificate (guint days)
+{
+  g_autofree char *ca_path = data_file ("ca.pem"), *ca_key_path = data_file ("ca-key.pem");
+  g_autofree char *cert_path = data_file ("server.pem"), *key_path = data_file ("server-key.pem");
+  g_autofree char *ca_text = NULL, *ca_key_text = NULL;
+  gnutls_datum_t ca_d = read_datum (ca_path, &ca_text), ca_key_d = read_datum (ca_key_path, &ca_key_text);
+  gnutls_x509_crt_t ca, crt;
+  gnutls_x509_privkey_t ca_key, key;
+  gnutls_datum_t out = { NULL, 0 };
+  unsigned char serial[8] = { 0x42, 1, 2, 3, 4, 5, 6, 7 };
+  unsigned char lo[4] = { 127, 0, 0, 1 };
+  time_t now = time (NULL);
+
+  CHECK_GNUTLS (gnutls_x509_crt_init (&ca));
+  CHECK_GNUTLS (gnutls_x509_crt_import (ca, &ca_d, GNUTLS_X509_FMT_PEM));
+  CHECK_GNUTLS (gnutls_x509_privkey_init (&ca_key));
+  CHECK_GNUTLS (gnutls_x509_privkey_import (ca_key, &ca_key_d, GNUTLS_X509_FMT_PEM));
+  CHECK_GNUTLS (gnutls_x509_privkey_init (&key));
+  CHECK_GNUTLS (gnutls_x509_privkey_generate (key, GNUTLS_PK_ECDSA,
+                                              GNUTLS_CURVE_TO_BITS (GNUTLS_ECC_CURVE_SECP256R1), 0));
+  CHECK_GNUTLS (gnutls_x509_crt_init (&crt));
+  CHECK_GNUTLS (gnutls_x509_crt_set_version (crt, 3));
+  CHECK_GNUTLS (gnutls_x509_crt_set_serial (crt, serial, sizeof serial));
+  CHECK_GNUTLS (gnutls_x509_crt_set_activation_time (crt, now - 3600));
+  /* a little over @days, so that whole days left round down to @days */
+  CHECK_GNUTLS (gnutls_x509_crt_set_expiration_time (crt, now + days * 86400 + 3600));
+  CHECK_GNUTLS (gnutls_x509_crt_set_dn_by_oid (crt, GNUTLS_OID_X520_COMMON_NAME, 0, "127.0.0.1", 9));
+  CHECK_GNUTLS (gnutls_x509_crt_set_subject_alt_name (crt, GNUTLS_SAN_IPADDRESS, lo, 4, GNUTLS_FSAN_SET));
+  CHECK_GNUTLS (gnutls_x509_crt_set_key (crt, key));
+  CHECK_GNUTLS (gnutls_x509_crt_sign2 (crt, ca, ca_key, GNUTLS_DIG_SHA256, 0));
+
+  CHECK_GNUTLS (gnutls_x509_crt_export2 (crt, GNUTLS_X509_FMT_PEM, &out));
+  g_assert_true (g_file_set_contents (cert_path, (char *) out.data, out.size, NULL));
+  gnutls_free (out.data);
+  CHECK_GNUTLS (gnutls_x509_privkey_export2 (key, GNUTLS_X509_FMT_PEM, &out));
+  g_assert_true (g_file_set_contents_full (key_path, (char *) out.data, out.size,
+                                           G_FILE_SET_CONTENTS_CONSISTENT, 0600, NULL));
+  gnutls_free (out.data);
+  gnutls_x509_crt_deinit (crt);
+  gnutls_x509_crt_deinit (ca);
+  gnutls_x509_privkey_deinit (key);
+  gnutls_x509_privkey_deinit (ca_key);
+}
+
+static void
+test_certificate_expiring (void)
+{
+  g_autofree char *cert = data_file ("server.pem"), *key = data_file ("server-key.pem");
+  g_autofree char *cert_keep = data_file ("server.pem.keep"), *key_keep = data_file ("server-key.pem.keep");
+  g_autofree char *out = NULL;
+  g_autofree char *out2 = NULL;
+
+  g_assert_cmpint (g_rename (cert, cert_keep), ==, 0);
+  g_assert_cmpint (g_rename (key, key_keep), ==, 0);
+  write_short_certificate (10);
+  g_assert_cmpint (run_check (&out), ==, 1);
+  g_assert_true (has_line (out, "warning", "server.pem expires on"));
+  g_assert_true (has_line (out, "warning", "in 10 days"));
+
+  /* within 7 days: critical */
+  write_short_certificate (5);
+  g_assert_cmpint (run_check (&out2), ==, 2);
+  g_assert_true (has_line (out2, "critical", "in 5 days"));
+
+  /* renewed (the original, 825 days) */
+  g_assert_cmpint (g_rename (cert_keep, cert), ==, 0);
+  g_assert_cmpint (g_rename (key_keep, key), ==, 0);
+  assert_all_ok ();
+}
+
+/* an account with no sign-in for 90 days */
+
+static void
+test_stale_account (void)
+{
+  g_autoptr(SoupSession) session = NULL;
+  g_autofree char *username = NULL;
+  g_autofree char *statement = NULL;
+  g_autofree char *out = NULL;
+  gint64 long_ago = g_get_real_time () - (gint64) 91 * 24 * 3600 * G_USEC_PER_SEC;
+
+  fd_test_server_restart (server);
+  session = fd_test_server_new_session (server);
+  username = fd_test_create_user (server, session, "patrol", NULL);
+  g_free (fd_test_login (server, session, username));
+  fd_test_server_halt (server);
+  /* The clock moved on: its creation and last sign-in 91 days ago. */
+  statement = g_strdup_printf ("UPDATE users SET created_at = %" G_GINT64_FORMAT " WHERE username = '%s';"
+                               "UPDATE sessions SET created_at = %" G_GINT64_FORMAT " WHERE user_id = "
+                               "(SELECT id FROM users WHERE username = '%s');",
+                               long_ago, username, long_ago, username);
+  sql (statement);
+  g_assert_cmpint (run_check (&out), ==, 1);
+  {
+    g_autofree char *text = g_strdup_printf ("has not signed in for 90 days: %s", username);
+    g_assert_true (has_line (out, "warning", text));
+  }
+
+  /* Fixed: the account of someone who left is disabled. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autofree char *cli_out = NULL;
+    const char *argv[] = { fd_test_server_binary (), "user", "disable", "--config", config_path,
+                           "--username", username, NULL };
+    int wait_status;
+
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                                 &cli_out, NULL, &wait_status, &error));
+    g_assert_true (g_spawn_check_wait_status (wait_status, NULL));
+  }
+  assert_all_ok ();
+}
+
+/* a tampered audit row */
+
+static void
+test_tampered_audit (void)
+{
+  g_autofree char *out = NULL;
+
+  sql ("UPDATE audit_log SET action = action || 'x' WHERE seq = 3;");
+  g_assert_cmpint (run_check (&out), ==, 2);
+  g_assert_true (has_line (out, "critical", "The audit chain is broken at entry 3"));
+
+  /* Put back as it was. */
+  sql ("UPDATE audit_log SET action = substr(action, 1, length(action) - 1) WHERE seq = 3;");
+  assert_all_ok ();
+}
+
+/* a database file others may read */
+
+static void
+test_database_mode (void)
+{
+  g_autofree char *db = data_file ("frontdesk.db");
+  g_autofree char *out = NULL;
+
+  g_assert_cmpint (g_chmod (db, 0644), ==, 0);
+  g_assert_cmpint (run_check (&out), ==, 2);
+  g_assert_true (has_line (out, "critical", "frontdesk.db has mode 0644"));
+  /* opening the store tightens it again: the next check is clean */
+  assert_all_ok ();
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  FdTestServerOptions opts = { .residents = 50 };
+  g_autofree char *text = NULL;
+  int rc;
+
+  g_test_init (&argc, &argv, NULL);
+  gnutls_global_init ();
+  server = fd_test_server_start (&opts);
+
+  /* The office's config: the demo's data directory, loopback, and an
+   * alert destination (without one the check warns). */
+  config_path = g_build_filename (fd_test_server_get_data_dir (server), "server.conf", NULL);
+  text = g_strdup_printf ("[server]\nlisten = 127.0.0.1:8443\ndata-dir = %s\n"
+                          "alert-syslog = 127.0.0.1:9\n", fd_test_server_get_data_dir (server));
+  g_assert_true (g_file_set_contents (config_path, text, -1, NULL));
+
+  /* in order: each test leaves the setup all ok and the server halted */
+  g_test_add_func ("/check/demo-passwords-and-http", test_demo_passwords_and_http);
+  g_test_add_func ("/check/key-mode", test_key_mode);
+  g_test_add_func ("/check/certificate-expiring", test_certificate_expiring);
+  g_test_add_func ("/check/tampered-audit", test_tampered_audit);
+  g_test_add_func ("/check/database-mode", test_database_mode);
+  g_test_add_func ("/check/stale-account", test_stale_account);
+  rc = g_test_run ();
+  g_unlink (config_path);
+  fd_test_server_stop (server);
+  g_free (config_path);
+  return rc;
+}

@@ -1,0 +1,619 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Tests what only the PostgreSQL engine has: row-level security, its roles, several connections. */
+
+#include "config.h"
+
+#include <libpq-fe.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "fd-config.h"
+#include "fd-crypto.h"
+#include "fd-error.h"
+#include "fd-store-pg.h"
+#include "fd-test-pg.h"
+#include "fd-test-store.h"
+
+/* The engine-neutral cases are test-store.c and test-store-limits.c, run
+ * on PostgreSQL as test-store-pg and test-store-limits-pg. These are the
+ * walls only PostgreSQL has (row-level security keyed on the
+ * transaction's estate, a server role that owns nothing) and the
+ * serialisation several server processes rely on, shown with several
+ * connections (each a store of its own, as each server is). */
+
+static FdResidentInput
+resident (gint64      estate,
+          const char *name)
+{
+  static const char *plates[] = { "粤B12345", NULL };
+
+  return (FdResidentInput) {
+    .name = name, .room = "3-2-1502", .initials = "x", .phone = "13812345678",
+    .id_number = "11010519491231002X", .home_address = "北京市海淀区演示路12号",
+    .plates = plates, .payment_account = "6222020200112233445", .estate_id = estate,
+  };
+}
+
+static gint64
+add_estate (FdStore    *store,
+            const char *code)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 id = FD_STORE_CALL (store, estate_insert, code, code, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (id, >, 0);
+  return id;
+}
+
+static gint64
+add_resident (FdStore    *store,
+              gint64      estate,
+              const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  FdResidentInput in = resident (estate, name);
+  gint64 id = FD_STORE_CALL (store, resident_insert, &in, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (id, >, 0);
+  return id;
+}
+
+/* A raw connection as the server's role, outside the engine. */
+static PGconn *
+server_conn (FdTestStore *t)
+{
+  const char *keys[] = { "dbname", "password", NULL };
+  const char *values[] = { t->server, t->password, NULL };
+  PGconn *conn = PQconnectdbParams (keys, values, 1);
+
+  g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
+  return conn;
+}
+
+/* The first value of @sql's first row, or NULL; *@failed when it failed. */
+static char *
+raw_value (PGconn     *conn,
+           const char *sql,
+           gboolean   *failed)
+{
+  PGresult *res = PQexec (conn, sql);
+  ExecStatusType st = PQresultStatus (res);
+  char *value = NULL;
+
+  *failed = st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK;
+  if (st == PGRES_TUPLES_OK && PQntuples (res) > 0 && !PQgetisnull (res, 0, 0))
+    value = g_strdup (PQgetvalue (res, 0, 0));
+  PQclear (res);
+  return value;
+}
+
+static char *
+raw (PGconn     *conn,
+     const char *sql)
+{
+  gboolean failed;
+  char *value = raw_value (conn, sql, &failed);
+
+  g_assert_false (failed);
+  return value;
+}
+
+/* As the server's role, inside a transaction of estate A, no row of
+ * estate B is read and none is written, whatever the SQL says. */
+static void
+test_rls (void)
+{
+  g_autoptr(FdTestStore) t = fd_test_store_new ();
+  FdStore *store = fd_test_store_open (t);
+  PGconn *conn = server_conn (t);
+  gint64 a, b, rb;
+  gboolean failed;
+  g_autofree char *sql = NULL;
+  g_autofree char *begin_a = NULL;
+
+  fd_store_set_scope (store, FD_ESTATE_ALL);
+  a = add_estate (store, "ea");
+  b = add_estate (store, "eb");
+  add_resident (store, a, "甲一");
+  add_resident (store, a, "甲二");
+  rb = add_resident (store, b, "乙一");
+  fd_store_close (store);
+
+  begin_a = g_strdup_printf ("BEGIN; SELECT set_config ('frontdesk.estate', '%" G_GINT64_FORMAT
+                             "', true)", a);
+  g_free (raw (conn, begin_a));
+  sql = g_strdup_printf ("SELECT count(*) FROM residents WHERE estate_id = %" G_GINT64_FORMAT, b);
+  g_assert_cmpstr (raw (conn, sql), ==, "0");
+  g_assert_cmpstr (raw (conn, "SELECT count(*) FROM residents"), ==, "2");
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT count(*) FROM payments WHERE resident_id = %" G_GINT64_FORMAT, rb);
+  g_assert_cmpstr (raw (conn, sql), ==, "0");
+  g_assert_cmpstr (raw (conn, "SELECT count(*) FROM plates"), ==, "2");
+  /* nor written */
+  g_free (sql);
+  sql = g_strdup_printf ("INSERT INTO residents (estate_id, name, room, initials) "
+                         "VALUES (%" G_GINT64_FORMAT ", 'x', '1-1-101', 'x')", b);
+  g_free (raw_value (conn, sql, &failed));
+  g_assert_true (failed);   /* new row violates row-level security policy */
+  g_free (raw_value (conn, "ROLLBACK", &failed));
+
+  /* An UPDATE of estate B's rows inside estate A's transaction touches none. */
+  g_free (raw (conn, begin_a));
+  g_free (sql);
+  sql = g_strdup_printf ("WITH u AS (UPDATE residents SET name = 'x' WHERE estate_id = %"
+                         G_GINT64_FORMAT " RETURNING 1) SELECT count(*) FROM u", b);
+  g_assert_cmpstr (raw (conn, sql), ==, "0");
+  g_free (raw (conn, "ROLLBACK"));
+
+  /* No estate set: nothing at all. */
+  g_assert_cmpstr (raw (conn, "SELECT count(*) FROM residents"), ==, "0");
+  PQfinish (conn);
+}
+
+/* The server's role owns nothing and bypasses nothing, and the engine
+ * refuses to serve as the owner. */
+static void
+test_roles (void)
+{
+  g_autoptr(FdTestStore) t = fd_test_store_new ();
+  g_autofree char *super = fd_test_pg_superuser_conninfo (t->owner);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *other_key = g_build_filename (t->dir, "owner.key", NULL);
+  PGconn *conn = server_conn (t);
+  g_autofree char *role = raw (conn, "SELECT current_user");
+  g_autofree char *sql = NULL;
+  FdKeys *keys;
+
+  PQfinish (conn);
+  sql = g_strdup_printf ("SELECT rolsuper OR rolbypassrls OR rolcreaterole OR rolcreatedb "
+                         "FROM pg_roles WHERE rolname = '%s'", role);
+  g_assert_cmpstr (fd_test_pg_query_value (super, sql), ==, "f");
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND "
+                         "pg_has_role ('%s', tableowner, 'USAGE')", role);
+  g_assert_cmpstr (fd_test_pg_query_value (super, sql), ==, "0");
+  /* every estate-scoped table forces its policy */
+  g_assert_cmpstr (fd_test_pg_query_value (super, "SELECT count(*) FROM pg_class WHERE "
+                                                  "relrowsecurity AND relforcerowsecurity AND "
+                                                  "relname IN ('sessions', 'rooms', 'residents', "
+                                                  "'plates', 'payments', 'visitors', "
+                                                  "'audit_log', 'alerts')"), ==, "8");
+  /* the audit log is append-only to it */
+  conn = server_conn (t);
+  {
+    gboolean failed;
+    g_free (raw_value (conn, "DELETE FROM audit_log", &failed));
+    g_assert_true (failed);
+  }
+  PQfinish (conn);
+
+  keys = fd_keys_load (other_key, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_null (fd_store_pg_open (t->owner, NULL, keys, &error));
+  g_assert_error (error, FD_ERROR, FD_ERROR_CONFIG);
+  g_assert_nonnull (strstr (error->message, "owns the tables"));
+}
+
+/* The server's group commit runs requests of several estates in one
+ * transaction: the engine sets the estate again when the scope changes. */
+static void
+test_scope_in_transaction (void)
+{
+  g_autoptr(FdTestStore) t = fd_test_store_new ();
+  FdStore *store = fd_test_store_open (t);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdResidentRecord) seen = NULL;
+  gint64 a, b, ra, rb;
+
+  fd_store_set_scope (store, FD_ESTATE_ALL);
+  a = add_estate (store, "ea");
+  b = add_estate (store, "eb");
+  /* the transaction starts in estate A's scope, as a request of A's would */
+  fd_store_set_scope (store, a);
+  g_assert_true (FD_STORE_CALL (store, begin, &error));
+  ra = add_resident (store, FD_ESTATE_ALL, "甲一");
+  fd_store_set_scope (store, b);
+  rb = add_resident (store, FD_ESTATE_ALL, "乙一");
+  g_assert_null (FD_STORE_CALL (store, resident_get, ra));
+  g_assert_true (FD_STORE_CALL (store, commit, &error));
+  g_assert_no_error (error);
+
+  /* and a resident of another estate is "not found" */
+  seen = FD_STORE_CALL (store, resident_get, rb);
+  g_assert_nonnull (seen);
+  g_assert_cmpint (seen->estate_id, ==, b);
+  fd_store_set_scope (store, a);
+  g_assert_null (FD_STORE_CALL (store, resident_get, rb));
+  g_assert_null (FD_STORE_CALL (store, resident_secret, rb, "phone", &error));
+  g_assert_error (error, FD_ERROR, FD_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_cmpuint (FD_STORE_CALL0 (store, resident_count), ==, 1);
+  /* and a record of another estate is not written */
+  {
+    FdResidentInput in = resident (b, "乙二");
+    g_assert_cmpint (FD_STORE_CALL (store, resident_insert, &in, &error), ==, 0);
+    g_assert_error (error, FD_ERROR, FD_ERROR_INTERNAL);
+    g_clear_error (&error);
+  }
+  /* a statement that fails (NOT NULL) leaves the connection usable */
+  g_assert_false (FD_STORE_CALL (store, set_setting, "x", NULL, &error));
+  g_assert_error (error, FD_ERROR, FD_ERROR_INTERNAL);
+  g_clear_error (&error);
+  g_assert_cmpuint (FD_STORE_CALL0 (store, resident_count), ==, 1);
+  g_assert_true (FD_STORE_CALL (store, begin, &error));
+  g_assert_cmpuint (FD_STORE_CALL0 (store, resident_count), ==, 1);
+  g_assert_true (FD_STORE_CALL (store, commit, &error));
+  fd_store_close (store);
+}
+
+/* Several connections, one thread each, started together. */
+#define N_RACERS 4
+
+typedef struct
+{
+  FdStore *store;
+  GMutex  *lock;
+  GCond   *cond;
+  guint   *ready;
+  guint    round;
+  gint     what;     /* 0 limit_take, 1 audit_append, 2 login_attempt_reserve, 3 listed_note */
+  guint    index;
+  guint    granted;
+  guint    last;
+} Racer;
+
+static void
+start_together (Racer *r)
+{
+  g_mutex_lock (r->lock);
+  (*r->ready)++;
+  g_cond_broadcast (r->cond);
+  while (*r->ready % N_RACERS != 0)
+    g_cond_wait (r->cond, r->lock);
+  g_mutex_unlock (r->lock);
+}
+
+static gpointer
+race (gpointer data)
+{
+  Racer *r = data;
+  g_autoptr(GError) error = NULL;
+  gint64 now = g_get_real_time ();
+
+  start_together (r);
+  if (r->what == 0)
+    {
+      guint count = 0;
+      /* user r->round: the last unit of a limit of 1 */
+      if (FD_STORE_CALL (r->store, limit_take, 1000 + r->round, "reveal", now - G_USEC_PER_SEC,
+                         now, 1, &count, &error))
+        r->granted++;
+      g_assert_no_error (error);
+    }
+  else if (r->what == 1)
+    {
+      FdAuditEntry e = { 0 };
+
+      for (guint i = 0; i < 25; i++)
+        {
+          e.at = fd_time_format_rfc3339 (now);
+          e.actor = g_strdup ("reception");
+          e.action = g_strdup ("view");
+          e.outcome = g_strdup ("allowed");
+          e.estate_id = r->round;
+          g_assert_true (FD_STORE_CALL (r->store, audit_append, &e, &error));
+          g_assert_no_error (error);
+          fd_audit_entry_clear (&e);
+        }
+    }
+  else if (r->what == 3)
+    {
+      gint64 ids[50];
+      guint count = 0;
+
+      /* overlapping pages of one user: 25 of each are another's too */
+      for (guint i = 0; i < 50; i++)
+        ids[i] = 1 + r->index * 25 + i + 1000 * r->round;
+      g_assert_true (FD_STORE_CALL (r->store, listed_note, 77, ids, 50, now - G_USEC_PER_SEC * 600,
+                                    now, &count, &error));
+      g_assert_no_error (error);
+    }
+  else
+    {
+      g_autofree char *name = g_strdup_printf ("nobody-%u", r->round);
+      gint64 until = 0;
+      /* the third failure of a name locks it: exactly one caller sees it */
+      if (FD_STORE_CALL (r->store, login_attempt_reserve, name, now, 3, G_USEC_PER_SEC * 60,
+                         now - G_USEC_PER_SEC * 60, &until, &error) == FD_LOGIN_ATTEMPT_LAST)
+        r->last++;
+      g_assert_no_error (error);
+    }
+  return NULL;
+}
+
+static void
+run_race (FdTestStore *t,
+          gint         what,
+          guint        rounds,
+          Racer       *racers)
+{
+  GMutex lock;
+  GCond cond;
+  guint ready = 0;
+
+  g_mutex_init (&lock);
+  g_cond_init (&cond);
+  for (guint i = 0; i < N_RACERS; i++)
+    {
+      racers[i] = (Racer) { fd_test_store_open (t), &lock, &cond, &ready, 0, what, i, 0, 0 };
+      fd_store_set_scope (racers[i].store, FD_ESTATE_ALL);
+    }
+  for (guint round = 1; round <= rounds; round++)
+    {
+      GThread *threads[N_RACERS];
+
+      for (guint i = 0; i < N_RACERS; i++)
+        {
+          racers[i].round = what == 1 ? i + 1 : round;
+          threads[i] = g_thread_new ("racer", race, &racers[i]);
+        }
+      for (guint i = 0; i < N_RACERS; i++)
+        g_thread_join (threads[i]);
+    }
+  for (guint i = 0; i < N_RACERS; i++)
+    fd_store_close (racers[i].store);
+  g_mutex_clear (&lock);
+  g_cond_clear (&cond);
+}
+
+/* Connections racing for the last unit of a limit: one is granted. */
+static void
+test_limit_race (void)
+{
+  g_autoptr(FdTestStore) t = fd_test_store_new ();
+  Racer racers[N_RACERS];
+  guint granted = 0;
+  const guint rounds = 30;
+
+  run_race (t, 0, rounds, racers);
+  for (guint i = 0; i < N_RACERS; i++)
+    granted += racers[i].granted;
+  g_assert_cmpuint (granted, ==, rounds);
+}
+
+/* Connections racing for the failure that locks a name: one locks it. */
+static void
+test_login_race (void)
+{
+  g_autoptr(FdTestStore) t = fd_test_store_new ();
+  Racer racers[N_RACERS];
+  guint last = 0;
+  const guint rounds = 20;
+
+  run_race (t, 2, rounds, racers);
+  for (guint i = 0; i < N_RACERS; i++)
+    last += racers[i].last;
+  /* four callers, three failures lock: the third is LAST, the fourth LOCKED */
+  g_assert_cmpuint (last, ==, rounds);
+}
+
+/* Connections noting overlapping pages of one user's listing: the number
+ * kept beside the rows is the number of distinct residents. */
+static void
+test_listed_race (void)
+{
+  g_autoptr(FdTestStore) t = fd_test_store_new ();
+  g_autoptr(GError) error = NULL;
+  Racer racers[N_RACERS];
+  FdStore *store;
+  const guint rounds = 10;
+  guint count = 0;
+
+  run_race (t, 3, rounds, racers);
+  store = fd_test_store_open (t);
+  g_assert_true (FD_STORE_CALL (store, listed_note, 77, NULL, 0,
+                                g_get_real_time () - G_USEC_PER_SEC * 600, g_get_real_time (),
+                                &count, &error));
+  g_assert_cmpuint (count, ==, rounds * (25 * (N_RACERS - 1) + 50));
+  fd_store_close (store);
+}
+
+/* The chain appended from several connections at once is one chain. */
+static void
+test_audit_race (void)
+{
+  g_autoptr(FdTestStore) t = fd_test_store_new ();
+  g_autoptr(GError) error = NULL;
+  Racer racers[N_RACERS];
+  FdStore *store = fd_test_store_open (t);
+  gint64 n = 0, bad = 0;
+
+  /* the racers append as estates 1…N_RACERS: a chain that forked would
+   * still fit the primary key (estate_id, seq) */
+  fd_store_set_scope (store, FD_ESTATE_ALL);
+  for (guint i = 1; i < N_RACERS; i++)
+    {
+      g_autofree char *code = g_strdup_printf ("e%u", i + 1);
+      add_estate (store, code);
+    }
+  run_race (t, 1, 4, racers);
+  g_assert_true (FD_STORE_CALL (store, audit_verify, &n, &bad, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (n, ==, 4 * N_RACERS * 25);
+  fd_store_close (store);
+}
+
+static void
+count_cb (const FdResidentRecord *r,
+          gpointer                user_data)
+{
+  GArray *ids = user_data;
+
+  g_array_append_val (ids, r->id);
+}
+
+static gpointer
+insert_thread (gpointer data)
+{
+  FdStore *store = data;
+  gint64 id = add_resident (store, FD_ESTATE_ALL, "丙一");
+
+  return GSIZE_TO_POINTER ((gsize) id);
+}
+
+/* Another server's residents reach this one's search index through
+ * residents_after: ids grow in commit order, so following "above the
+ * last id seen" misses none, even when a writer that took its id first
+ * commits last. */
+static void
+test_follow (void)
+{
+  g_autoptr(FdTestStore) t = fd_test_store_new ();
+  g_autoptr(GArray) seen = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GError) error = NULL;
+  FdStore *follower = fd_test_store_open (t);
+  FdStore *b = fd_test_store_open (t);
+  FdStore *c = fd_test_store_open (t);
+  gint64 first, last = 0;
+  GThread *thread;
+
+  add_resident (b, FD_ESTATE_ALL, "乙零");
+  g_assert_cmpuint (FD_STORE_CALL (follower, residents_after, 0, 100, count_cb, seen), ==, 1);
+  last = g_array_index (seen, gint64, 0);
+
+  /* b takes an id and holds its transaction open; c writes meanwhile */
+  g_assert_true (FD_STORE_CALL (b, begin, &error));
+  first = add_resident (b, FD_ESTATE_ALL, "乙一");
+  thread = g_thread_new ("writer", insert_thread, c);
+  g_usleep (300 * 1000);
+  /* what the follower sees now, it takes as read */
+  FD_STORE_CALL (follower, residents_after, last, 100, count_cb, seen);
+  last = g_array_index (seen, gint64, seen->len - 1);
+  g_assert_true (FD_STORE_CALL (b, commit, &error));
+  g_assert_cmpint (GPOINTER_TO_SIZE (g_thread_join (thread)), >, first);
+  g_usleep (100 * 1000);
+  FD_STORE_CALL (follower, residents_after, last, 100, count_cb, seen);
+  /* both, ascending: none skipped */
+  g_assert_cmpuint (seen->len, ==, 3);
+  g_assert_cmpint (g_array_index (seen, gint64, 1), ==, first);
+  g_assert_cmpint (g_array_index (seen, gint64, 1), <, g_array_index (seen, gint64, 2));
+  fd_store_close (c);
+  fd_store_close (b);
+  fd_store_close (follower);
+}
+
+static void
+test_conninfo (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (fd_store_pg_check_conninfo ("host=/run/postgresql dbname=x", NULL));
+  g_assert_true (fd_store_pg_check_conninfo ("host=127.0.0.1 dbname=x", NULL));
+  g_assert_true (fd_store_pg_check_conninfo ("dbname=x", NULL));
+  g_assert_true (fd_store_pg_check_conninfo ("host=db.example sslmode=verify-full", NULL));
+  g_assert_false (fd_store_pg_check_conninfo ("host=db.example sslmode=require", &error));
+  g_assert_error (error, FD_ERROR, FD_ERROR_CONFIG);
+  g_clear_error (&error);
+  g_assert_false (fd_store_pg_check_conninfo ("postgresql://db.example/x", &error));
+  g_clear_error (&error);
+  g_assert_false (fd_store_pg_check_conninfo ("host=127.0.0.1,10.0.0.2 sslmode=prefer", &error));
+  g_clear_error (&error);
+  g_assert_false (fd_store_pg_check_conninfo ("hostaddr=10.0.0.2", &error));
+  g_clear_error (&error);
+  g_assert_false (fd_store_pg_check_conninfo ("not a conninfo", &error));
+}
+
+/* Loads @text as a configuration file; NULL with @error on refusal. */
+static FdConfig *
+load_config (const char  *text,
+             GError     **error)
+{
+  g_autofree char *dir = g_dir_make_tmp ("fd-config-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "server.conf", NULL);
+  g_autoptr(FdConfig) config = fd_config_new_defaults ();
+  gboolean ok;
+
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  ok = fd_config_load_file (config, path, error);
+  g_unlink (path);
+  g_rmdir (dir);
+  return ok ? g_steal_pointer (&config) : NULL;
+}
+
+static void
+test_config (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FdConfig) config = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("fd-config-XXXXXX", NULL);
+  g_autofree char *password_file = g_build_filename (dir, "pw", NULL);
+  char *password;
+
+  config = load_config ("[server]\ndata-dir=/tmp\nstore=postgresql\n"
+                        "database=host=127.0.0.1 dbname=office\n"
+                        "database-password-file=/etc/frontdesk/db.pw\n", &error);
+  g_assert_no_error (error);
+  g_assert_true (fd_config_is_postgresql (config));
+  g_assert_cmpstr (config->database, ==, "host=127.0.0.1 dbname=office");
+  g_assert_cmpstr (config->database_password_file, ==, "/etc/frontdesk/db.pw");
+  g_clear_pointer (&config, fd_config_free);
+
+  /* the default is SQLite, and database is its file */
+  config = load_config ("[server]\ndata-dir=/tmp\ndatabase=/srv/fd.db\n", &error);
+  g_assert_no_error (error);
+  g_assert_false (fd_config_is_postgresql (config));
+  g_assert_cmpstr (config->db_path, ==, "/srv/fd.db");
+  g_clear_pointer (&config, fd_config_free);
+
+  /* a remote host without verify-full is refused, with the fix named */
+  g_assert_null (load_config ("[server]\ndata-dir=/tmp\nstore=postgresql\n"
+                              "database=host=db.example dbname=office sslmode=require\n",
+                              &error));
+  g_assert_error (error, FD_ERROR, FD_ERROR_CONFIG);
+  g_assert_nonnull (strstr (error->message, "sslmode=verify-full"));
+  g_clear_error (&error);
+  g_assert_null (load_config ("[server]\ndata-dir=/tmp\nstore=mysql\n", &error));
+  g_assert_error (error, FD_ERROR, FD_ERROR_CONFIG);
+  g_clear_error (&error);
+  g_assert_null (load_config ("[server]\ndata-dir=/tmp\nstore=postgresql\n", &error));
+  g_assert_error (error, FD_ERROR, FD_ERROR_CONFIG);
+  g_clear_error (&error);
+  g_assert_null (load_config ("[server]\ndata-dir=/tmp\ndatabase-password-file=/x\n", &error));
+  g_assert_error (error, FD_ERROR, FD_ERROR_CONFIG);
+  g_clear_error (&error);
+
+  /* the password file: 0600 or less, its first line */
+  g_assert_true (g_file_set_contents (password_file, "s3cret\nrest\n", -1, NULL));
+  g_assert_cmpint (g_chmod (password_file, 0640), ==, 0);
+  g_assert_null (fd_store_pg_read_password_file (password_file, &error));
+  g_assert_error (error, FD_ERROR, FD_ERROR_CONFIG);
+  g_clear_error (&error);
+  g_assert_cmpint (g_chmod (password_file, 0600), ==, 0);
+  password = fd_store_pg_read_password_file (password_file, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (password, ==, "s3cret");
+  g_free (password);
+  g_unlink (password_file);
+  g_rmdir (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/fd/store/pg/conninfo", test_conninfo);
+  g_test_add_func ("/fd/store/pg/config", test_config);
+  g_test_add_func ("/fd/store/pg/rls", test_rls);
+  g_test_add_func ("/fd/store/pg/roles", test_roles);
+  g_test_add_func ("/fd/store/pg/scope-in-transaction", test_scope_in_transaction);
+  g_test_add_func ("/fd/store/pg/limit-race", test_limit_race);
+  g_test_add_func ("/fd/store/pg/login-race", test_login_race);
+  g_test_add_func ("/fd/store/pg/listed-race", test_listed_race);
+  g_test_add_func ("/fd/store/pg/audit-race", test_audit_race);
+  g_test_add_func ("/fd/store/pg/follow", test_follow);
+  return g_test_run ();
+}
