@@ -6,6 +6,7 @@
 #include <libsoup/soup.h>
 #include <json-glib/json-glib.h>
 
+#include "fd-auth-cache.h"
 #include "fd-connection-guard.h"
 #include "fd-error.h"
 #include "fd-policy.h"
@@ -54,6 +55,11 @@ struct _FdServer
   FdSearchPool  *search_pool;
   /* issue 12: the minute check that disables accounts a review left undecided */
   guint          review_check_id;
+  /* issue 13 (perf13): fd_server_is_off_hours() of this wall-clock second */
+  gint64         off_hours_second;
+  gboolean       off_hours;
+  /* issue 13 (perf13): authenticated sessions, fd-auth-cache.h */
+  FdAuthCache   *auth_cache;
 };
 
 typedef struct _FdRequest FdRequest;

@@ -24,6 +24,10 @@ typedef struct
   /* head of the audit chain written in the open transaction, anchored at commit */
   gint64      pending_anchor_seq;
   char       *pending_anchor_hash;
+  /* issue 13 (perf13): fd-store-sqlite-authgen.c */
+  guint64     auth_generation;
+  gint64      auth_data_version;
+  gboolean    auth_dirty;        /* the open transaction changed sessions or users */
 } FdStoreSqlite;
 
 #define SELF(s) ((FdStoreSqlite *) (s))
@@ -368,5 +372,9 @@ gboolean fd_sqlite_totp_recovery_use (FdStore *store, gint64 user_id, const char
 gboolean fd_sqlite_totp_challenge_put (FdStore *store, const FdTotpChallenge *challenge,
                                        gint64 now, GError **error);
 FdTotpChallenge *fd_sqlite_totp_challenge_take (FdStore *store, const char *hash, gint64 now);
+
+/* fd-store-sqlite-authgen.c (issue 13, perf13) */
+void     fd_sqlite_auth_watch      (FdStoreSqlite *self);
+guint64  fd_sqlite_auth_generation (FdStore *store);
 
 G_END_DECLS

@@ -292,6 +292,8 @@ static const FdStoreBackend sqlite_backend = {
   .totp_recovery_use = fd_sqlite_totp_recovery_use,
   .totp_challenge_put = fd_sqlite_totp_challenge_put,
   .totp_challenge_take = fd_sqlite_totp_challenge_take,
+  /* issue 13 (perf13) */
+  .auth_generation = fd_sqlite_auth_generation,
 };
 
 static void
@@ -507,6 +509,7 @@ fd_store_sqlite_open (const char  *path,
     g_warning ("Cannot restrict the database's mode: %s", g_strerror (errno));
   sqlite3_busy_timeout (self->db, 5000);
   sqlite3_extended_result_codes (self->db, 0);
+  fd_sqlite_auth_watch (self);
 
   if (!exec (self, "PRAGMA journal_mode = WAL", error) ||
       !exec (self, "PRAGMA synchronous = FULL", error) ||

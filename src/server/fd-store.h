@@ -482,6 +482,17 @@ struct _FdStoreBackend
    * not expired at @now, returns it. Single use: of two callers with the
    * same challenge, at most one gets it (DELETE … RETURNING). */
   FdTotpChallenge *(*totp_challenge_take) (FdStore *store, const char *hash, gint64 now);
+
+  /* --- appended (issue 13, perf13: the authentication cache) ---
+   *
+   * A number that moves whenever a session or an account may have
+   * changed since the last call — written through this store or by any
+   * other process on the same database — so that a cache of
+   * authenticated sessions (fd-auth-cache.h) can revalidate on it at
+   * every request. 0 while nothing read now may be cached (this store's
+   * open transaction has changed sessions or accounts and may yet roll
+   * back). NULL: the engine has none, and nothing is cached. */
+  guint64     (*auth_generation)   (FdStore *store);
 };
 
 struct _FdStore
