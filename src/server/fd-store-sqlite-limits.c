@@ -148,11 +148,21 @@ fd_sqlite_listed_note (FdStore *store, gint64 user_id, const gint64 *ids, guint 
    * not a statement a resident. */
   if (ok && n_ids > 0)
     {
-      GString *list = g_string_sized_new (n_ids * 8 + 2);
+      GString *list = g_string_sized_new (n_ids * 21 + 2);
 
       g_string_append_c (list, '[');
       for (guint i = 0; i < n_ids; i++)
-        g_string_append_printf (list, "%s%" G_GINT64_FORMAT, i > 0 ? "," : "", ids[i]);
+        {
+          char digits[24], *p = digits + sizeof digits;
+          guint64 v = ids[i] < 0 ? 0 : (guint64) ids[i];   /* ids are positive */
+
+          do
+            *--p = (char) ('0' + v % 10);
+          while ((v /= 10) > 0);
+          if (i > 0)
+            g_string_append_c (list, ',');
+          g_string_append_len (list, p, digits + sizeof digits - p);
+        }
       g_string_append_c (list, ']');
       stmt = prep_limit (self, "INSERT OR IGNORE INTO listed_residents (user_id, resident_id, at) "
                                "SELECT ?1, value, ?3 FROM json_each (?2)", user_id, NULL, now);
