@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "bench-wrk.h"
@@ -118,7 +119,20 @@ server_cpu (GPid    pid,
     }
 }
 
-/* wrk with @script, and the server's CPU time per request meanwhile. */
+/* CPU time (s) of the children reaped so far: wrk, once a phase is over
+ * (the server is reaped only at the end). */
+static double
+children_cpu (void)
+{
+  struct rusage usage;
+
+  if (getrusage (RUSAGE_CHILDREN, &usage) != 0)
+    return 0;
+  return usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 +
+         usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
+}
+
+/* wrk with @script, and the server's and wrk's CPU time per request. */
 static BenchResult
 run_phase (FdTestServer *server,
            GPid          pid,
@@ -127,19 +141,23 @@ run_phase (FdTestServer *server,
            guint         connections,
            guint         seconds)
 {
-  double main0, all0, main1, all1;
+  double main0, all0, main1, all1, wrk0, wrk1;
   BenchResult r;
   g_autofree char *load = NULL;
 
   server_cpu (pid, &main0, &all0);
+  wrk0 = children_cpu ();
   r = bench_run_wrk (server, script, connections, seconds);
+  wrk1 = children_cpu ();
   server_cpu (pid, &main1, &all1);
   load = bench_load_average ();
   g_print ("%-16s %9.0f req/s  p50 %7.2f ms  p99 %7.2f ms  %8u requests  errors %u  (%s)\n",
            label, r.requests_per_s, r.p50_ms, r.p99_ms, r.requests, r.errors, load);
   if (r.requests > 0)
-    g_print ("%-16s server CPU a request: main context %.1f us, all threads %.1f us\n", "",
-             (main1 - main0) * 1e6 / r.requests, (all1 - all0) * 1e6 / r.requests);
+    g_print ("%-16s CPU a request: server main context %.1f us, all threads %.1f us; "
+             "wrk %.1f us (%.0f %% of a core)\n", "",
+             (main1 - main0) * 1e6 / r.requests, (all1 - all0) * 1e6 / r.requests,
+             (wrk1 - wrk0) * 1e6 / r.requests, (wrk1 - wrk0) * 100 / seconds);
   return r;
 }
 
