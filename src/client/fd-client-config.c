@@ -152,6 +152,7 @@ fd_client_config_check_ca_file (const char  *path,
     {
       /* Translators: %s is a file path */
       g_set_error (error, FD_ERROR, FD_ERROR_CONFIG,
+                   /* Translators: %s is a file path */
                    _("The certificate authority file “%s” cannot be read."), canonical);
       return FALSE;
     }
@@ -246,6 +247,7 @@ fd_client_config_import_ca (GFile   *file,
     {
       /* Translators: %s is a file path */
       g_set_error (error, FD_ERROR, FD_ERROR_CONFIG,
+                   /* Translators: %s is a file path */
                    _("The certificate file “%s” cannot be read."), name);
       return NULL;
     }
@@ -255,6 +257,7 @@ fd_client_config_import_ca (GFile   *file,
     {
       /* Translators: %s is a file path */
       g_set_error (error, FD_ERROR, FD_ERROR_CONFIG,
+                   /* Translators: %s is a file path */
                    _("“%s” is not a certificate in PEM format. Ask your administrator for "
                      "the office certificate (a .pem file)."), name);
       return NULL;
@@ -266,6 +269,7 @@ fd_client_config_import_ca (GFile   *file,
     {
       /* Translators: %s is a file path */
       g_set_error (error, FD_ERROR, FD_ERROR_CONFIG,
+                   /* Translators: %s is a file path */
                    _("The certificate could not be kept in “%s”."), path);
       return NULL;
     }

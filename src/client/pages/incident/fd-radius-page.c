@@ -61,10 +61,15 @@ count_text (guint  action,
 {
   switch (action)
     {
+    /* Translators: %lld is how many times; × means “times” */
     case 0: return g_strdup_printf (_("viewed %lld×"), (long long) n);
+    /* Translators: %lld is how many times; × means “times” */
     case 1: return g_strdup_printf (_("listed %lld×"), (long long) n);
+    /* Translators: %lld is how many times; × means “times” */
     case 2: return g_strdup_printf (_("revealed %lld×"), (long long) n);
+    /* Translators: %lld is how many times; × means “times” */
     case 3: return g_strdup_printf (_("verified %lld×"), (long long) n);
+    /* Translators: %lld is how many times; × means “times” */
     default: return g_strdup_printf (_("exported %lld×"), (long long) n);
     }
 }
@@ -137,6 +142,7 @@ radius_cb (GObject      *source,
   show_error (self, NULL);
   for (guint i = 0; i < report->rows->len; i++)
     add_row (self, g_ptr_array_index (report->rows, i));
+  /* Translators: first %u is a number of residents, second of visitors */
   summary = g_strdup_printf (_("%u residents and %u visitors touched"), report->n_residents,
                              report->rows->len - report->n_residents);
   adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self->results), summary);
