@@ -46,7 +46,9 @@ const char fd_cli_usage_text[] =
   "  frontdesk-server restore (--data-dir DIR | --config FILE) --from FILE\n"
   "  frontdesk-server check (--data-dir DIR | --config FILE)   (exit 0 ok, 1 warning, 2 critical)\n"
   "  frontdesk-server rekey (--data-dir DIR | --config FILE) --new-key PATH\n"
-  "  frontdesk-server rekey (--data-dir DIR | --config FILE) --finish\n";
+  "  frontdesk-server rekey (--data-dir DIR | --config FILE) --finish\n"
+  "  frontdesk-server move-store (--config FILE | --data-dir DIR) --from-data-dir DIR\n"
+  "                        --estate CODE [--estate-name NAME] [--batch N]\n";
 
 int
 fd_cli_usage_error (const char *message)

@@ -49,6 +49,11 @@ int       fd_cli_check            (int           argc,
 int       fd_cli_rekey            (int           argc,
                                    char        **argv);
 
+/* fd-cli-move-store.c (issue 16): an office's SQLite into the configured
+ * PostgreSQL as one estate. */
+int       fd_cli_move_store       (int           argc,
+                                   char        **argv);
+
 /* Shared by the commands (fd-cli.c): */
 
 extern const char fd_cli_usage_text[];

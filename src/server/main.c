@@ -70,5 +70,7 @@ main (int   argc,
     return fd_cli_migrate (argc, argv);
   if (g_str_equal (command, "rekey"))
     return fd_cli_rekey (argc, argv);
+  if (g_str_equal (command, "move-store"))
+    return fd_cli_move_store (argc, argv);
   return fd_cli_usage_error ("unknown command");
 }
