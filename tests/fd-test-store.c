@@ -102,6 +102,23 @@ fd_test_store_open (FdTestStore *t)
   return store;
 }
 
+void
+fd_test_store_fixture_set_up (FdTestStoreFixture *f,
+                              gconstpointer       data)
+{
+  f->t = fd_test_store_new ();
+  f->store = fd_test_store_open (f->t);
+  fd_store_set_scope (f->store, FD_ESTATE_ALL);
+}
+
+void
+fd_test_store_fixture_tear_down (FdTestStoreFixture *f,
+                                 gconstpointer       data)
+{
+  fd_store_close (f->store);
+  fd_test_store_free (f->t);
+}
+
 guint
 fd_test_store_tamper (FdTestStore *t,
                       const char  *sql)

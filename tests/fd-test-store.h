@@ -45,4 +45,17 @@ gboolean     fd_test_store_holds    (FdTestStore *t,
                                      const char  *needle);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdTestStore, fd_test_store_free)
 
+/* A g_test_add() fixture: a new database per test, opened with the
+ * scope FD_ESTATE_ALL. */
+typedef struct
+{
+  FdTestStore *t;
+  FdStore     *store;
+} FdTestStoreFixture;
+
+void         fd_test_store_fixture_set_up    (FdTestStoreFixture *f,
+                                              gconstpointer       data);
+void         fd_test_store_fixture_tear_down (FdTestStoreFixture *f,
+                                              gconstpointer       data);
+
 G_END_DECLS

@@ -530,7 +530,11 @@ check_database (FdCheckJob *job)
   g_clear_error (&error);
 
   ok = FD_STORE_CALL (job->store, integrity_check, job->quick, &problem, &error);
-  if (ok)
+  if (ok && problem != NULL)
+    /* what the engine checked (PostgreSQL's equivalent) */
+    add (job, "database-integrity", FD_CHECK_OK, "The database passes its %s (%s)",
+         job->quick ? "quick check" : "integrity check", problem);
+  else if (ok)
     add (job, "database-integrity", FD_CHECK_OK, "The database passes its %s",
          job->quick ? "quick check (PRAGMA quick_check)" : "integrity check (PRAGMA integrity_check)");
   else

@@ -140,3 +140,32 @@ fd_engine_key_probe_opens (FdKeys           *keys,
   fd_secret_free (clear);
   return ok;
 }
+
+/* Every member of FdStoreBackend is a pointer: its name, then functions. */
+G_STATIC_ASSERT (sizeof (FdStoreBackend) % sizeof (void (*) (void)) == 0);
+G_STATIC_ASSERT (sizeof (const char *) == sizeof (void (*) (void)));
+
+guint
+fd_engine_backend_missing (const FdStoreBackend *backend,
+                           gboolean              every)
+{
+  static const gsize optional[] = {
+    G_STRUCT_OFFSET (FdStoreBackend, resident_insert_many),
+    G_STRUCT_OFFSET (FdStoreBackend, estate_update),
+    G_STRUCT_OFFSET (FdStoreBackend, residents_after),
+  };
+  const guint8 *base = (const guint8 *) backend;
+
+  for (gsize at = sizeof (void (*) (void)); at < sizeof *backend; at += sizeof (void (*) (void)))
+    {
+      void (*fn) (void);
+      gboolean may_be_null = FALSE;
+
+      memcpy (&fn, base + at, sizeof fn);
+      for (guint i = 0; !every && i < G_N_ELEMENTS (optional); i++)
+        may_be_null |= optional[i] == at;
+      if (fn == NULL && !may_be_null)
+        return (guint) (at / sizeof fn);
+    }
+  return 0;
+}

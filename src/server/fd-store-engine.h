@@ -70,4 +70,15 @@ gboolean        fd_engine_key_probe_opens  (FdKeys           *keys,
                                             gsize             len,
                                             const char       *stored_bidx);
 
+/* The first member of @backend (past its name) that is NULL, counted
+ * from 1 in the order of FdStoreBackend (fd-store.h), or 0 when there is
+ * none. @every: every member counts; otherwise the ones fd-store.h says
+ * an engine may leave NULL (resident_insert_many, estate_update,
+ * residents_after) do not. The PostgreSQL engine refuses to open when it
+ * misses one (a store call added to fd-store.h and not implemented
+ * there would otherwise crash a server at its first use), and the store
+ * tests check both engines' tables. */
+guint           fd_engine_backend_missing  (const FdStoreBackend *backend,
+                                            gboolean              every);
+
 G_END_DECLS

@@ -81,6 +81,11 @@ PGresult *fd_pg_run        (FdStorePg *self, const char *sql, const FdPgArgs *ar
 /* fd_pg_run inside an op of its own (or the caller's transaction). */
 PGresult *fd_pg_query      (FdStorePg *self, const char *sql, const FdPgArgs *args,
                             GError **error);
+/* fd_pg_query with the scope FD_ESTATE_ALL for this one statement, for
+ * the calls whose contract reads or writes every estate whatever the
+ * request's scope (the alert sender's queue, the periodic checks). */
+PGresult *fd_pg_query_every_estate (FdStorePg *self, const char *sql, const FdPgArgs *args,
+                                    GError **error);
 /* TRUE when @res is not NULL (a statement that worked); frees @res. */
 gboolean  fd_pg_changes_ok (PGresult *res);
 /* fd_pg_query, for a statement whose result does not matter. */
@@ -120,6 +125,7 @@ make_aad (const char *table,
 /* fd-store-pg-schema.c */
 gboolean fd_pg_migrate (PGconn *conn, guint *from, guint *to, GError **error);
 gboolean fd_pg_schema_current (PGconn *conn, GError **error);
+extern const char * const fd_pg_schema_tables[];   /* NULL-terminated */
 
 /* fd-store-pg-users.c */
 char *fd_pg_get_setting (FdStore *store, const char *key);
@@ -210,5 +216,32 @@ FdLoginAttempt fd_pg_login_attempt_reserve (FdStore *store, const char *username
                                             gint64 forget_before, gint64 *locked_until,
                                             GError **error);
 gboolean fd_pg_login_attempt_clear (FdStore *store, const char *username, GError **error);
+
+/* fd-store-pg-totp.c (issue 15) */
+FdTotpRecord *fd_pg_totp_get (FdStore *store, gint64 user_id, gboolean with_secret);
+gboolean fd_pg_totp_put (FdStore *store, const FdTotpRecord *record,
+                         const char * const *recovery_hashes, GError **error);
+gboolean fd_pg_totp_step_take (FdStore *store, gint64 user_id, gint64 step);
+gboolean fd_pg_totp_recovery_use (FdStore *store, gint64 user_id, const char *code_hash,
+                                  gint64 now, guint *left);
+gboolean fd_pg_totp_challenge_put (FdStore *store, const FdTotpChallenge *challenge, gint64 now,
+                                   GError **error);
+FdTotpChallenge *fd_pg_totp_challenge_take (FdStore *store, const char *hash, gint64 now);
+
+/* fd-store-pg-deliveries.c (issue 12, alerts out and the self-check) */
+gint64 fd_pg_delivery_enqueue (FdStore *store, const FdDeliveryRecord *delivery, GError **error);
+GPtrArray *fd_pg_delivery_claim (FdStore *store, gint64 now, gint64 lease_until, guint limit,
+                                 GError **error);
+gboolean fd_pg_delivery_finish (FdStore *store, gint64 id, const char *status, guint attempts,
+                                gint64 attempted_at, gint64 next_at, const char *error_text,
+                                GError **error);
+GPtrArray *fd_pg_delivery_list (FdStore *store, guint limit);
+guint fd_pg_delivery_count (FdStore *store, const char *status, gint64 since);
+gboolean fd_pg_password_origin_set (FdStore *store, gint64 user_id, const char *origin,
+                                    GError **error);
+GPtrArray *fd_pg_account_activity (FdStore *store);
+
+/* fd-store-pg-integrity.c (issue 12) */
+gboolean fd_pg_integrity_check (FdStore *store, gboolean quick, char **problem, GError **error);
 
 G_END_DECLS

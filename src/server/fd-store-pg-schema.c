@@ -149,6 +149,63 @@ static const char *migrations[] = {
   "  AND NEW.action IN ('view', 'search', 'reveal', 'verify', 'export'))"
   "  EXECUTE FUNCTION audit_activity_count ();"
   RLS ("reviews") RLS ("review_items"),
+  /* 4 (issue 15, as SQLite's 9): an account's TOTP secret (sealed, aad
+   * "user_totp:ID:secret"), its replay guard and demo exemption; recovery
+   * codes as keyed hashes; pending sign-in challenges as hashes. Accounts
+   * are company-wide: reference tables, no estate, no row-level security */
+  "CREATE TABLE user_totp (user_id bigint PRIMARY KEY, secret_enc bytea,"
+  "  confirmed boolean NOT NULL DEFAULT false, last_step bigint NOT NULL DEFAULT 0,"
+  "  exempt boolean NOT NULL DEFAULT false);"
+  "CREATE TABLE totp_recovery (user_id bigint NOT NULL, code_hash text NOT NULL,"
+  "  used_at bigint NOT NULL DEFAULT 0, PRIMARY KEY (user_id, code_hash));"
+  "CREATE TABLE totp_challenges (hash text PRIMARY KEY, user_id bigint NOT NULL,"
+  "  workstation text, ip text, expires_at bigint NOT NULL);"
+  "CREATE INDEX totp_challenges_expiry ON totp_challenges (expires_at);",
+  /* 5 (issue 12, as SQLite's 10): the queue of alerts sent out of the app
+   * (fd-store-pg-deliveries.c), estate-scoped by the alert's estate (0: a
+   * company-wide account's), and where an account's password came from
+   * (a reference table, like users) */
+  "CREATE TABLE alert_deliveries (estate_id bigint NOT NULL DEFAULT 0, id bigserial,"
+  "  alert_id bigint NOT NULL DEFAULT 0, channel text NOT NULL, destination text NOT NULL,"
+  "  kind text NOT NULL, at text NOT NULL, actor text, estate text, detail text,"
+  "  status text NOT NULL DEFAULT 'pending', attempts integer NOT NULL DEFAULT 0,"
+  "  next_at bigint NOT NULL, last_attempt_at bigint NOT NULL DEFAULT 0, last_error text,"
+  "  created_at bigint NOT NULL, delivered_at bigint NOT NULL DEFAULT 0,"
+  "  PRIMARY KEY (estate_id, id));"
+  "CREATE INDEX alert_deliveries_id ON alert_deliveries (id);"
+  "CREATE INDEX alert_deliveries_due ON alert_deliveries (status, next_at);"
+  "CREATE INDEX alert_deliveries_attempt ON alert_deliveries (status, last_attempt_at);"
+  /* the self-check's newest sign-in of each account (account_activity) */
+  "CREATE INDEX sessions_user_created ON sessions (user_id, created_at);"
+  "CREATE TABLE password_origins (user_id bigint PRIMARY KEY, origin text NOT NULL,"
+  "  set_at bigint NOT NULL);"
+  RLS ("alert_deliveries"),
+  /* 6 (issue 16, move-store): an office's audit chain, moved with its
+   * own seqs and hashes as the prior history of the estate it became
+   * (orig_estate_id: the office's estate id, which its hashes cover),
+   * anchored by the company chain's "store-move" entry; and the progress
+   * of each move, so that an interrupted one continues (one row per
+   * estate moved into, estate-scoped like the rest). fd-store-pg-move.c */
+  "CREATE TABLE audit_imported ("
+  "  estate_id bigint NOT NULL, seq bigint NOT NULL, at text NOT NULL, actor text,"
+  "  actor_id bigint, role text, session_hash text, workstation text, ip text,"
+  "  action text NOT NULL, target text, field text, reason_code text, reason_text text,"
+  "  outcome text NOT NULL, prev_hash text NOT NULL, hash text NOT NULL,"
+  "  orig_estate_id bigint NOT NULL, PRIMARY KEY (estate_id, seq));"
+  "CREATE TABLE store_moves (estate_id bigint PRIMARY KEY, source text NOT NULL,"
+  "  stage text NOT NULL, last_id bigint NOT NULL DEFAULT 0, started_at bigint NOT NULL,"
+  "  finished_at bigint NOT NULL DEFAULT 0);"
+  RLS ("audit_imported") RLS ("store_moves"),
+};
+
+/* Every table the history above makes, for the integrity check
+ * (fd-store-pg-integrity.c): keep in step with a new step's tables. */
+const char * const fd_pg_schema_tables[] = {
+  "frontdesk_schema", "settings", "estates", "users", "user_estates", "sessions", "rooms",
+  "residents", "plates", "payments", "visitors", "audit_log", "audit_head", "alerts",
+  "limit_events", "listed_residents", "listed_counts", "login_failures", "reviews",
+  "review_items", "audit_activity", "user_totp", "totp_recovery", "totp_challenges",
+  "alert_deliveries", "password_origins", "audit_imported", "store_moves", NULL
 };
 
 /* The server's role: owns nothing, no BYPASSRLS, named after the
@@ -166,8 +223,10 @@ static const char grants[] =
   "  EXECUTE format ('GRANT SELECT, INSERT, UPDATE, DELETE ON settings, estates, users,"
   "    user_estates, sessions, rooms, residents, plates, payments, visitors, alerts,"
   "    limit_events, listed_residents, listed_counts, login_failures, reviews, review_items,"
-  "    audit_activity TO %I', r);"
+  "    audit_activity, user_totp, totp_recovery, totp_challenges, alert_deliveries,"
+  "    password_origins, store_moves TO %I', r);"
   "  EXECUTE format ('GRANT SELECT, INSERT ON audit_log TO %I', r);"
+  "  EXECUTE format ('GRANT SELECT, INSERT ON audit_imported TO %I', r);"
   "  EXECUTE format ('GRANT SELECT, UPDATE ON audit_head TO %I', r);"
   "  EXECUTE format ('GRANT SELECT ON frontdesk_schema TO %I', r);"
   "  EXECUTE format ('GRANT USAGE ON ALL SEQUENCES IN SCHEMA %I TO %I', current_schema (), r);"

@@ -384,6 +384,23 @@ fd_pg_query (FdStorePg       *self,
   return res;
 }
 
+PGresult *
+fd_pg_query_every_estate (FdStorePg       *self,
+                          const char      *sql,
+                          const FdPgArgs  *args,
+                          GError         **error)
+{
+  gint64 scope = SCOPE (self);
+  PGresult *res;
+
+  /* fd_pg_run sets frontdesk.estate again when the scope differs from
+   * the one applied, so the caller's next statement has its own back */
+  self->parent.scope = FD_ESTATE_ALL;
+  res = fd_pg_query (self, sql, args, error);
+  self->parent.scope = scope;
+  return res;
+}
+
 gboolean
 fd_pg_changes_ok (PGresult *res)
 {
@@ -580,6 +597,22 @@ static const FdStoreBackend pg_backend = {
   .review_overdue = fd_pg_review_overdue,
   .activity_days = fd_pg_activity_days,
   .user_last_sign_in = fd_pg_user_last_sign_in,
+  /* issue 15 */
+  .totp_get = fd_pg_totp_get,
+  .totp_put = fd_pg_totp_put,
+  .totp_step_take = fd_pg_totp_step_take,
+  .totp_recovery_use = fd_pg_totp_recovery_use,
+  .totp_challenge_put = fd_pg_totp_challenge_put,
+  .totp_challenge_take = fd_pg_totp_challenge_take,
+  /* issue 12, alerts out and the self-check */
+  .delivery_enqueue = fd_pg_delivery_enqueue,
+  .delivery_claim = fd_pg_delivery_claim,
+  .delivery_finish = fd_pg_delivery_finish,
+  .delivery_list = fd_pg_delivery_list,
+  .delivery_count = fd_pg_delivery_count,
+  .password_origin_set = fd_pg_password_origin_set,
+  .account_activity = fd_pg_account_activity,
+  .integrity_check = fd_pg_integrity_check,
 };
 
 /* Opening */
@@ -782,9 +815,20 @@ fd_store_pg_open (const char  *conninfo,
                   GError     **error)
 {
   FdStorePg *self;
+  guint missing;
 
   g_return_val_if_fail (conninfo != NULL, NULL);
   g_return_val_if_fail (keys != NULL, NULL);
+  missing = fd_engine_backend_missing (&pg_backend, TRUE);
+  if (missing != 0)
+    {
+      /* a build defect: say so at start, not with a crash at first use */
+      g_set_error (error, FD_ERROR, FD_ERROR_INTERNAL,
+                   "This server's PostgreSQL engine lacks store call %u of FdStoreBackend "
+                   "(fd-store.h): it cannot serve", missing);
+      fd_keys_free (keys);
+      return NULL;
+    }
 
   self = g_new0 (FdStorePg, 1);
   self->parent.backend = &pg_backend;

@@ -618,8 +618,9 @@ struct _FdStoreBackend
   GPtrArray  *(*account_activity)  (FdStore *store);
   /* The engine's own consistency check (SQLite: PRAGMA quick_check when
    * @quick, else integrity_check; PostgreSQL: amcheck or its equivalent).
-   * TRUE when sound; FALSE with *@problem (first lines of the report)
-   * when not; FALSE with @error when it could not run. Like
+   * TRUE when sound (*@problem then NULL, or what was checked when the
+   * engine says: PostgreSQL); FALSE with *@problem (first lines of the
+   * report) when not; FALSE with @error when it could not run. Like
    * audit_verify it may run in a worker thread: engines use a
    * connection of its own. */
   gboolean    (*integrity_check)   (FdStore *store, gboolean quick, char **problem,
