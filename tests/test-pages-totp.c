@@ -23,6 +23,12 @@ static SoupSession *test_session;
 static FdApplication *app;
 static const char *lang = "en";
 
+static gboolean
+sensitive_cb (gpointer widget)
+{
+  return gtk_widget_get_sensitive (widget);
+}
+
 static void
 assert_page (FdWindow   *window,
              const char *page)
@@ -232,6 +238,16 @@ test_enrol_and_sign_in (void)
     gtk_check_button_set_active (check, TRUE);
     g_assert_true (gtk_widget_get_sensitive (next));
     gtk_widget_activate (next);
+  }
+  /* a new account confirms the office's rules next (issue 12) */
+  assert_page (window, "rules");
+  {
+    GtkWidget *accept = fd_pages_test_find_button (GTK_WIDGET (window),
+                                                   _("I Have _Read and Will Follow These Rules"));
+
+    g_assert_nonnull (accept);
+    g_assert_true (fd_pages_test_wait_until (sensitive_cb, accept, TIMEOUT_MS));
+    g_signal_emit_by_name (accept, "clicked");
   }
   assert_page (window, "main");
 
