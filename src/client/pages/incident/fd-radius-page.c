@@ -404,6 +404,8 @@ fd_radius_page_new (FdApiClient *api)
   gtk_editable_set_text (GTK_EDITABLE (self->to_row), today);
   self->cause_row = entry_row (form, _("Cause, for the notice (optional)"));
   button = gtk_button_new_with_mnemonic (_("_Show Radius"));
+  /* GTK 4.8 names it with the underscore: let the label name it */
+  gtk_accessible_reset_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "radius.search");
   gtk_widget_add_css_class (button, "suggested-action");
   gtk_widget_add_css_class (button, "pill");
