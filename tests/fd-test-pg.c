@@ -609,6 +609,23 @@ fd_test_pg_superuser_conninfo (const char *conninfo)
   return superuser_conninfo (self, dbname);
 }
 
+guint
+fd_test_pg_tamper (const char *conninfo,
+                   const char *sql)
+{
+  g_autofree char *super = fd_test_pg_superuser_conninfo (conninfo);
+  PGconn *conn = connect_or_die (super);
+  PGresult *result = PQexec (conn, sql);
+  guint changed;
+
+  if (PQresultStatus (result) != PGRES_COMMAND_OK && PQresultStatus (result) != PGRES_TUPLES_OK)
+    g_error ("test PostgreSQL: %s failed: %s", sql, PQerrorMessage (conn));
+  changed = (guint) g_ascii_strtoull (PQcmdTuples (result), NULL, 10);
+  PQclear (result);
+  PQfinish (conn);
+  return changed;
+}
+
 char *
 fd_test_pg_query_value (const char *conninfo,
                         const char *sql)

@@ -54,6 +54,14 @@ char         *fd_test_pg_superuser_conninfo  (const char *conninfo);
 char         *fd_test_pg_query_value         (const char *conninfo,
                                               const char *sql);
 
+/* Runs @sql on the database of @conninfo (a string from
+ * fd_test_pg_new_database(), or a server's fd_test_server_get_database())
+ * as the cluster's superuser, past row-level security, as someone with
+ * write access to the database would; returns the rows the last
+ * statement changed. Aborts the test when it fails. */
+guint         fd_test_pg_tamper              (const char *conninfo,
+                                              const char *sql);
+
 /* The directory of initdb, postgres, psql…; aborts when there is none. */
 const char   *fd_test_pg_bindir              (void);
 

@@ -16,14 +16,17 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "fd-test-pg.h"
 #include "fd-test-server.h"
 
 static FdTestServer *server;
 static char *config_path;
 
-/* Runs check --config; returns the exit status, *out the standard output. */
+/* Runs check --config; returns the exit status, *out the standard output
+ * and, when @err_out is not NULL, *@err_out its standard error. */
 static int
-run_check (char **out)
+run_check_err (char **out,
+               char **err_out)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *err = NULL;
@@ -35,7 +38,15 @@ run_check (char **out)
   g_assert_no_error (error);
   g_assert_true (WIFEXITED (wait_status));
   g_test_message ("check exited %d:\n%s%s", WEXITSTATUS (wait_status), *out, err);
+  if (err_out != NULL)
+    *err_out = g_steal_pointer (&err);
   return WEXITSTATUS (wait_status);
+}
+
+static int
+run_check (char **out)
+{
+  return run_check_err (out, NULL);
 }
 
 /* The line of @out that starts with @level and holds @text. */
@@ -71,8 +82,25 @@ assert_all_ok (void)
   g_assert_true (has_line (out, "ok", "TLS 1.2 and 1.3 only"));
   g_assert_true (has_line (out, "ok", "No enabled account uses the demo password"));
   g_assert_true (has_line (out, "ok", "Alerts are delivered out of the app"));
+  if (fd_test_store_is_postgresql ())
+    {
+      /* the PostgreSQL equivalents of the database file's mode */
+      g_assert_true (has_line (out, "ok", "The database password file"));
+      g_assert_true (has_line (out, "ok", "The database is on this machine"));
+      g_assert_true (has_line (out, "ok", "neither owns the tables nor bypasses row-level security"));
+      g_assert_true (has_line (out, "ok", "row-level security and index validity"));
+    }
 }
 
+/* The superuser's connection string to the server's database. */
+static char *
+pg_super (void)
+{
+  return fd_test_pg_superuser_conninfo (fd_test_server_get_database (server));
+}
+
+/* @statement as someone with write access to the database: on the SQLite
+ * file, or as PostgreSQL's superuser (past row-level security). */
 static void
 sql (const char *statement)
 {
@@ -80,6 +108,11 @@ sql (const char *statement)
   sqlite3 *db = NULL;
   char *message = NULL;
 
+  if (fd_test_store_is_postgresql ())
+    {
+      fd_test_pg_tamper (fd_test_server_get_database (server), statement);
+      return;
+    }
   g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
   if (sqlite3_exec (db, statement, NULL, NULL, &message) != SQLITE_OK)
     g_error ("%s: %s", statement, message);
@@ -359,6 +392,10 @@ test_database_mode (void)
   g_autofree char *db = data_file ("frontdesk.db");
   g_autofree char *out = NULL;
 
+  if (fd_test_skip_unless_sqlite ("SQLite only: the mode of the SQLite file (PostgreSQL: "
+                                  "/check/pg-password-file)"))
+    return;
+
   g_assert_cmpint (g_chmod (db, 0644), ==, 0);
   g_assert_cmpint (run_check (&out), ==, 2);
   g_assert_true (has_line (out, "critical", "frontdesk.db has mode 0644"));
@@ -366,12 +403,115 @@ test_database_mode (void)
   assert_all_ok ();
 }
 
+/* PostgreSQL: the database password file others may read */
+static void
+test_pg_password_file (void)
+{
+  g_autofree char *file = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *expected = NULL;
+
+  if (!fd_test_store_is_postgresql ())
+    {
+      g_test_skip ("PostgreSQL only: its password file (SQLite: /check/database-mode)");
+      return;
+    }
+  file = data_file ("postgresql-server.password");
+  g_assert_true (g_file_test (file, G_FILE_TEST_IS_REGULAR));
+  g_assert_cmpint (g_chmod (file, 0644), ==, 0);
+  g_assert_cmpint (run_check (&out), ==, 2);
+  expected = g_strdup_printf ("The database password file %s has mode 0644: every local user "
+                              "may read it", file);
+  g_assert_true (has_line (out, "critical", expected));
+  g_assert_cmpint (g_chmod (file, 0600), ==, 0);
+  assert_all_ok ();
+}
+
+/* PostgreSQL: a remote database reached without verifying it is refused
+ * when the configuration loads, so the check never serves from one. */
+static void
+test_pg_tls (void)
+{
+  g_autofree char *text = NULL, *saved = NULL, *out = NULL, *err = NULL;
+  g_autoptr(GKeyFile) kf = g_key_file_new ();
+
+  if (!fd_test_store_is_postgresql ())
+    {
+      g_test_skip ("PostgreSQL only: the database connection's TLS");
+      return;
+    }
+  g_assert_true (g_file_get_contents (config_path, &saved, NULL, NULL));
+  g_assert_true (g_key_file_load_from_data (kf, saved, -1, G_KEY_FILE_NONE, NULL));
+  /* 192.0.2.1 (TEST-NET-1): refused before any connection is tried */
+  g_key_file_set_string (kf, "server", "database",
+                         "host=192.0.2.1 dbname=office user=office sslmode=require");
+  text = g_key_file_to_data (kf, NULL, NULL);
+  g_assert_true (g_file_set_contents (config_path, text, -1, NULL));
+  /* the configuration itself is refused (as `serve` refuses it): exit 2, said why */
+  g_assert_cmpint (run_check_err (&out, &err), ==, 2);
+  g_assert_nonnull (strstr (err, "remote host without sslmode=verify-full"));
+  g_assert_true (g_file_set_contents (config_path, saved, -1, NULL));
+  assert_all_ok ();
+}
+
+/* PostgreSQL: the server's role given BYPASSRLS while the server runs;
+ * the self-check reads the role again, not only at start. */
+static void
+test_pg_role (void)
+{
+  g_autoptr(SoupSession) session = NULL;
+  g_autoptr(JsonNode) keep = NULL;
+  g_autofree char *manager = NULL, *super = NULL, *role = NULL, *sql_on = NULL, *sql_off = NULL;
+  JsonArray *items;
+
+  if (!fd_test_store_is_postgresql ())
+    {
+      g_test_skip ("PostgreSQL only: the server's database role");
+      return;
+    }
+  super = pg_super ();
+  role = fd_test_pg_query_value (super, "SELECT current_database () || '_frontdesk'");
+  sql_on = g_strdup_printf ("ALTER ROLE \"%s\" BYPASSRLS", role);
+  sql_off = g_strdup_printf ("ALTER ROLE \"%s\" NOBYPASSRLS", role);
+  fd_test_server_restart (server);
+  session = fd_test_server_new_session (server);
+  manager = fd_test_login (server, session, "manager");
+  items = http_checks (session, manager, &keep);
+  g_assert_cmpstr (level_of (items, "database-role"), ==, "ok");
+  g_clear_pointer (&keep, json_node_unref);
+
+  g_free (fd_test_pg_query_value (super, sql_on));
+  items = http_checks (session, manager, &keep);
+  g_assert_cmpstr (level_of (items, "database-role"), ==, "critical");
+  g_free (fd_test_pg_query_value (super, sql_off));
+  fd_test_server_halt (server);
+  assert_all_ok ();
+}
+
+/* On PostgreSQL the office's configuration names its database, as the
+ * demo's store.conf does. */
+static void
+append_store_conf (GString *text)
+{
+  g_autofree char *path = data_file ("store.conf");
+  g_autoptr(GKeyFile) kf = g_key_file_new ();
+  g_auto(GStrv) keys = NULL;
+
+  g_assert_true (g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, NULL));
+  keys = g_key_file_get_keys (kf, "server", NULL, NULL);
+  for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
+    {
+      g_autofree char *value = g_key_file_get_value (kf, "server", keys[i], NULL);
+      g_string_append_printf (text, "%s = %s\n", keys[i], value);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   FdTestServerOptions opts = { .residents = 50 };
-  g_autofree char *text = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
   int rc;
 
   g_test_init (&argc, &argv, NULL);
@@ -381,9 +521,11 @@ main (int   argc,
   /* The office's config: the demo's data directory, loopback, and an
    * alert destination (without one the check warns). */
   config_path = g_build_filename (fd_test_server_get_data_dir (server), "server.conf", NULL);
-  text = g_strdup_printf ("[server]\nlisten = 127.0.0.1:8443\ndata-dir = %s\n"
-                          "alert-syslog = 127.0.0.1:9\n", fd_test_server_get_data_dir (server));
-  g_assert_true (g_file_set_contents (config_path, text, -1, NULL));
+  g_string_printf (text, "[server]\nlisten = 127.0.0.1:8443\ndata-dir = %s\n"
+                   "alert-syslog = 127.0.0.1:9\n", fd_test_server_get_data_dir (server));
+  if (fd_test_store_is_postgresql ())
+    append_store_conf (text);
+  g_assert_true (g_file_set_contents (config_path, text->str, -1, NULL));
 
   /* in order: each test leaves the setup all ok and the server halted */
   g_test_add_func ("/check/demo-passwords-and-http", test_demo_passwords_and_http);
@@ -392,6 +534,9 @@ main (int   argc,
   g_test_add_func ("/check/tampered-audit", test_tampered_audit);
   g_test_add_func ("/check/database-mode", test_database_mode);
   g_test_add_func ("/check/stale-account", test_stale_account);
+  g_test_add_func ("/check/pg-password-file", test_pg_password_file);
+  g_test_add_func ("/check/pg-tls", test_pg_tls);
+  g_test_add_func ("/check/pg-role", test_pg_role);
   rc = g_test_run ();
   g_unlink (config_path);
   fd_test_server_stop (server);

@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 #include <string.h>
 
+#include "fd-test-pg.h"
 #include "fd-test-server.h"
 
 /* Issue 12: until an account has acknowledged the current rules (this
@@ -305,13 +306,21 @@ test_text_changed (void)
   g_object_unref (f->session);
 }
 
+/* @sql on @server's database behind its back: the SQLite file, or
+ * PostgreSQL as its superuser. */
 static void
-run_sql (const char *db_path,
-         const char *sql)
+run_sql (FdTestServer *server,
+         const char   *db_path,
+         const char   *sql)
 {
   sqlite3 *db = NULL;
   char *message = NULL;
 
+  if (fd_test_store_is_postgresql ())
+    {
+      g_assert_cmpuint (fd_test_pg_tamper (fd_test_server_get_database (server), sql), >=, 1);
+      return;
+    }
   g_assert_cmpint (sqlite3_open_v2 (db_path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
   if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
     g_error ("%s: %s", sql, message);
@@ -353,7 +362,7 @@ test_quarter (void)
   sql = g_strdup_printf ("UPDATE settings SET value = '%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT "' "
                          "WHERE key = 'rules.ack.1'", version,
                          g_date_time_to_unix (last_quarter) * G_USEC_PER_SEC);
-  run_sql (db_path, sql);
+  run_sql (server, db_path, sql);
   fd_test_server_restart (server);
 
   f->session = fd_test_server_new_session (server);

@@ -19,6 +19,7 @@
 #include <fcntl.h>
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <libpq-fe.h>
 #include <sqlite3.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -33,7 +34,10 @@
 /* The data directory every test starts from: made once by `demo`. */
 static char *data_dir;
 static char *key_path;
-static char *db_path;
+static char *db_path;        /* SQLite: the file; PostgreSQL: how messages name the database */
+static char *store_lines;    /* PostgreSQL: [server] store, database, database-password-file */
+static char *pg_super;       /* PostgreSQL: the superuser's connection to the database */
+static char *owner_database; /* PostgreSQL: its owner's connection string (demo --database) */
 static char *cert_path;
 static char *private_key_path;
 /* A second demo directory: another certificate and key pair. */
@@ -182,8 +186,8 @@ run_serve (const char *extra,
   g_autofree char *text = g_strdup_printf ("[server]\n"
                                            "listen = 127.0.0.1:0\n"
                                            "data-dir = %s\n"
-                                           "%s",
-                                           data_dir, extra);
+                                           "%s%s",
+                                           data_dir, store_lines ? store_lines : "", extra);
   run_serve_text (text, o);
 }
 
@@ -217,6 +221,8 @@ key_check_value (void)
   sqlite3_stmt *stmt = NULL;
   char *value = NULL;
 
+  if (pg_super != NULL)
+    return fd_test_pg_query_value (pg_super, "SELECT value FROM settings WHERE key = 'key.check'");
   g_assert_cmpint (sqlite3_open_v2 (db_path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT value FROM settings WHERE key = 'key.check'",
                                        -1, &stmt, NULL), ==, SQLITE_OK);
@@ -305,8 +311,10 @@ test_foreign_key (void)
   g_autofree char *check = key_check_value ();
   GBytes *own;
   const char *expected[] = { key_path, "is not the key of the database", db_path, NULL };
+  /* on PostgreSQL the demo is given its database as fd-test-server gave it */
   const char *in_use[] = { "demo", "--data-dir", data_dir, "--listen", "127.0.0.1:0",
-                           "--residents", "20", NULL };
+                           "--residents", "20", owner_database ? "--store" : NULL, "postgresql",
+                           "--database", owner_database, NULL };
   g_auto(Outcome) o = { 0 };
 
   /* The database was given its check value when `demo` made it. */
@@ -471,8 +479,42 @@ make_demo_dir (guint residents)
                                .password = "startup-test-pw" };
   FdTestServer *server = fd_test_server_start (&opts);
 
+  if (owner_database == NULL && fd_test_server_get_database (server) != NULL)
+    owner_database = g_strdup (fd_test_server_get_database (server));
   fd_test_server_stop (server);   /* keeps the directory it was given */
   return g_steal_pointer (&dir);
+}
+
+/* PostgreSQL: the demo directory's store.conf as [server] lines, so that
+ * `serve --config` serves the same database; *@dbname its name. */
+static char *
+read_store_conf (const char  *dir,
+                 char       **dbname)
+{
+  g_autofree char *path = g_build_filename (dir, "store.conf", NULL);
+  g_autoptr(GKeyFile) kf = g_key_file_new ();
+  g_auto(GStrv) keys = NULL;
+  g_autofree char *database = NULL;
+  GString *lines = g_string_new (NULL);
+  PQconninfoOption *options;
+
+  g_assert_true (g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, NULL));
+  keys = g_key_file_get_keys (kf, "server", NULL, NULL);
+  for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
+    {
+      g_autofree char *value = g_key_file_get_value (kf, "server", keys[i], NULL);
+      g_string_append_printf (lines, "%s = %s\n", keys[i], value);
+    }
+  database = g_key_file_get_value (kf, "server", "database", NULL);
+  g_assert_nonnull (database);
+  options = PQconninfoParse (database, NULL);
+  for (PQconninfoOption *o = options; o != NULL && o->keyword != NULL; o++)
+    if (g_str_equal (o->keyword, "dbname"))
+      *dbname = g_strdup (o->val);
+  PQconninfoFree (options);
+  g_assert_nonnull (*dbname);
+  pg_super = fd_test_pg_superuser_conninfo (database);
+  return g_string_free (lines, FALSE);
 }
 
 static void
@@ -494,7 +536,15 @@ main (int   argc,
   /* Visitors too, so every kind of sealed value exists. */
   data_dir = make_demo_dir (40);
   key_path = g_build_filename (data_dir, "data.key", NULL);
-  db_path = g_build_filename (data_dir, "frontdesk.db", NULL);
+  if (fd_test_store_is_postgresql ())
+    {
+      g_autofree char *dbname = NULL;
+
+      store_lines = read_store_conf (data_dir, &dbname);
+      db_path = g_strdup_printf ("\"%s\" (PostgreSQL", dbname);
+    }
+  else
+    db_path = g_build_filename (data_dir, "frontdesk.db", NULL);
   cert_path = g_build_filename (data_dir, "server.pem", NULL);
   private_key_path = g_build_filename (data_dir, "server-key.pem", NULL);
   other_dir = make_demo_dir (1);
@@ -514,6 +564,9 @@ main (int   argc,
   g_free (data_dir);
   g_free (key_path);
   g_free (db_path);
+  g_free (store_lines);
+  g_free (pg_super);
+  g_free (owner_database);
   g_free (cert_path);
   g_free (private_key_path);
   g_free (other_dir);

@@ -197,6 +197,85 @@ test_roles (void)
   g_assert_nonnull (strstr (error->message, "owns the tables"));
 }
 
+/* integrity_check on @store: TRUE when sound; *@report its report. */
+static gboolean
+integrity (FdStore  *store,
+           gboolean  quick,
+           char    **report)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean sound;
+
+  g_clear_pointer (report, g_free);
+  sound = FD_STORE_CALL (store, integrity_check, quick, report, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (*report);
+  g_test_message ("integrity (%s): %s", quick ? "quick" : "full", *report);
+  return sound;
+}
+
+/* The integrity check (issue 12): what someone with the owner's or a
+ * superuser's rights may break behind the server shows, and amcheck runs
+ * once the administrator installs and grants it. */
+static void
+test_integrity (void)
+{
+  g_autoptr(FdTestStore) t = fd_test_store_new ();
+  g_autofree char *super = fd_test_pg_superuser_conninfo (t->owner);
+  g_autofree char *report = NULL;
+  g_autofree char *role = NULL;
+  g_autofree char *grant = NULL;
+  FdStore *store = fd_test_store_open (t);
+  const char *broken[][2] = {
+    { "ALTER TABLE residents NO FORCE ROW LEVEL SECURITY",
+      "ALTER TABLE residents FORCE ROW LEVEL SECURITY" },
+    { "ALTER TABLE alert_deliveries DISABLE ROW LEVEL SECURITY",
+      "ALTER TABLE alert_deliveries ENABLE ROW LEVEL SECURITY" },
+    { "CREATE POLICY open ON visitors USING (true)", "DROP POLICY open ON visitors" },
+    { "ALTER POLICY estate ON payments USING (true)",
+      "ALTER POLICY estate ON payments USING (current_setting('frontdesk.estate', true) = '*' "
+      "OR estate_id::text = current_setting('frontdesk.estate', true))" },
+    { "DROP TABLE totp_challenges",
+      "CREATE TABLE totp_challenges (hash text PRIMARY KEY, user_id bigint NOT NULL, "
+      "workstation text, ip text, expires_at bigint NOT NULL)" },
+    { "UPDATE pg_index SET indisvalid = false WHERE indexrelid = 'residents_room'::regclass",
+      "UPDATE pg_index SET indisvalid = true WHERE indexrelid = 'residents_room'::regclass" },
+    { "DELETE FROM audit_head", "INSERT INTO audit_head VALUES (1, 0, "
+      "'0000000000000000000000000000000000000000000000000000000000000000', NULL)" },
+  };
+  const char *named[] = { "residents", "alert_deliveries", "visitors (policy open)",
+                          "policies differ", "totp_challenges", "residents_room",
+                          "audit head" };
+
+  fd_store_set_scope (store, FD_ESTATE_ALL);
+  add_resident (store, 1, "甲一");
+  g_assert_true (integrity (store, TRUE, &report));
+  g_assert_nonnull (strstr (report, "amcheck is not available"));
+  g_assert_true (integrity (store, FALSE, &report));
+  g_assert_nonnull (strstr (report, "every table read through"));
+
+  for (guint i = 0; i < G_N_ELEMENTS (broken); i++)
+    {
+      g_free (fd_test_pg_query_value (super, broken[i][0]));
+      g_assert_false (integrity (store, TRUE, &report));
+      if (strstr (report, named[i]) == NULL)
+        g_error ("the report of \"%s\" lacks \"%s\": %s", broken[i][0], named[i], report);
+      g_free (fd_test_pg_query_value (super, broken[i][1]));
+      g_assert_true (integrity (store, TRUE, &report));
+    }
+
+  /* amcheck, installed by a superuser and granted to the server role */
+  role = fd_test_pg_query_value (super, "SELECT current_database () || '_frontdesk'");
+  grant = g_strdup_printf ("CREATE EXTENSION amcheck; GRANT EXECUTE ON FUNCTION "
+                           "bt_index_check (regclass, boolean) TO \"%s\"", role);
+  g_free (fd_test_pg_query_value (super, grant));
+  g_assert_true (integrity (store, TRUE, &report));
+  g_assert_nonnull (strstr (report, "amcheck's bt_index_check on "));
+  g_assert_true (integrity (store, FALSE, &report));
+  g_assert_nonnull (strstr (report, "with heapallindexed on "));
+  fd_store_close (store);
+}
+
 /* The server's group commit runs requests of several estates in one
  * transaction: the engine sets the estate again when the scope changes. */
 static void
@@ -259,7 +338,9 @@ typedef struct
   GCond   *cond;
   guint   *ready;
   guint    round;
-  gint     what;     /* 0 limit_take, 1 audit_append, 2 login_attempt_reserve, 3 listed_note */
+  gint     what;     /* 0 limit_take, 1 audit_append, 2 login_attempt_reserve, 3 listed_note,
+                      * 4 totp_step_take, 5 totp_recovery_use, 6 totp_challenge_take,
+                      * 7 delivery_claim */
   guint    index;
   guint    granted;
   guint    last;
@@ -275,6 +356,9 @@ start_together (Racer *r)
     g_cond_wait (r->cond, r->lock);
   g_mutex_unlock (r->lock);
 }
+
+/* delivery ids claimed by the racers (what 7), under their lock */
+static GHashTable *claimed;
 
 static gpointer
 race (gpointer data)
@@ -319,6 +403,50 @@ race (gpointer data)
         ids[i] = 1 + r->index * 25 + i + 1000 * r->round;
       g_assert_true (FD_STORE_CALL (r->store, listed_note, 77, ids, 50, now - G_USEC_PER_SEC * 600,
                                     now, &count, &error));
+      g_assert_no_error (error);
+    }
+  else if (r->what == 4)
+    {
+      /* the same step of one account: one caller takes it */
+      if (FD_STORE_CALL (r->store, totp_step_take, 500 + r->round, 1000))
+        r->granted++;
+    }
+  else if (r->what == 5)
+    {
+      guint left = 0;
+      /* the same recovery code: one caller uses it */
+      if (FD_STORE_CALL (r->store, totp_recovery_use, 500 + r->round, "code", now, &left))
+        r->granted++;
+    }
+  else if (r->what == 6)
+    {
+      g_autofree char *hash = g_strdup_printf ("challenge-%u", r->round);
+      FdTotpChallenge *challenge = FD_STORE_CALL (r->store, totp_challenge_take, hash, 0);
+
+      /* the same challenge: one caller gets it */
+      if (challenge != NULL)
+        r->granted++;
+      fd_totp_challenge_free (challenge);
+    }
+  else if (r->what == 7)
+    {
+      GPtrArray *due;
+
+      /* a small batch at a time until none is due: every delivery to one caller */
+      while ((due = FD_STORE_CALL (r->store, delivery_claim, now, now + G_USEC_PER_SEC * 600, 3,
+                                   &error))->len > 0)
+        {
+          g_mutex_lock (r->lock);
+          for (guint i = 0; i < due->len; i++)
+            {
+              gint64 id = ((FdDeliveryRecord *) due->pdata[i])->id;
+              g_assert_true (g_hash_table_add (claimed, g_memdup2 (&id, sizeof id)));
+            }
+          g_mutex_unlock (r->lock);
+          r->granted += due->len;
+          g_ptr_array_unref (due);
+        }
+      g_ptr_array_unref (due);
       g_assert_no_error (error);
     }
   else
@@ -444,6 +572,132 @@ test_audit_race (void)
   g_assert_no_error (error);
   g_assert_cmpint (n, ==, 4 * N_RACERS * 25);
   fd_store_close (store);
+}
+
+static guint
+granted_in (Racer *racers)
+{
+  guint granted = 0;
+
+  for (guint i = 0; i < N_RACERS; i++)
+    granted += racers[i].granted;
+  return granted;
+}
+
+/* Connections racing with one TOTP step, one recovery code, one
+ * challenge (issue 15): each is taken once, on every round. */
+static void
+test_totp_race (void)
+{
+  g_autoptr(FdTestStore) t = fd_test_store_new ();
+  g_autoptr(GError) error = NULL;
+  const char * const codes[] = { "code", NULL };
+  FdStore *store = fd_test_store_open (t);
+  Racer racers[N_RACERS];
+  const guint rounds = 15;
+
+  fd_store_set_scope (store, FD_ESTATE_ALL);
+  for (guint round = 1; round <= rounds; round++)
+    {
+      FdTotpRecord row = { .user_id = 500 + round, .secret = (char *) "JBSWY3DPEHPK3PXP",
+                           .confirmed = TRUE, .last_step = 999 };
+      g_autofree char *hash = g_strdup_printf ("challenge-%u", round);
+      FdTotpChallenge challenge = { .hash = hash, .user_id = 500 + round,
+                                    .expires_at = G_MAXINT64 };
+
+      g_assert_true (FD_STORE_CALL (store, totp_put, &row, codes, &error));
+      g_assert_true (FD_STORE_CALL (store, totp_challenge_put, &challenge, 0, &error));
+      g_assert_no_error (error);
+    }
+  fd_store_close (store);
+  for (gint what = 4; what <= 6; what++)
+    {
+      run_race (t, what, rounds, racers);
+      g_assert_cmpuint (granted_in (racers), ==, rounds);
+    }
+}
+
+/* Connections (servers) claiming one delivery queue at once: every
+ * delivery is claimed, and by one of them only (FOR UPDATE SKIP LOCKED
+ * and the lease in one statement). */
+static void
+test_delivery_race (void)
+{
+  g_autoptr(FdTestStore) t = fd_test_store_new ();
+  g_autoptr(GError) error = NULL;
+  FdStore *store = fd_test_store_open (t);
+  Racer racers[N_RACERS];
+  const guint n = 60;
+
+  fd_store_set_scope (store, FD_ESTATE_ALL);
+  add_estate (store, "e2");
+  for (guint i = 0; i < n; i++)
+    {
+      FdDeliveryRecord d = {
+        .estate_id = 1 + i % 2, .channel = (char *) "syslog", .destination = (char *) "journal",
+        .kind = (char *) "test", .at = (char *) "2026-01-01T00:00:00Z",
+        .next_at = i, .created_at = i,
+      };
+      g_assert_cmpint (FD_STORE_CALL (store, delivery_enqueue, &d, &error), >, 0);
+      g_assert_no_error (error);
+    }
+  fd_store_close (store);
+  claimed = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  run_race (t, 7, 1, racers);
+  g_assert_cmpuint (granted_in (racers), ==, n);
+  g_assert_cmpuint (g_hash_table_size (claimed), ==, n);
+  g_clear_pointer (&claimed, g_hash_table_unref);
+}
+
+static gpointer
+claim_thread (gpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *due = FD_STORE_CALL ((FdStore *) data, delivery_claim, 100, 1000, 10, &error);
+
+  g_assert_no_error (error);
+  return due;
+}
+
+/* A second server's claim while the first one's is not committed yet:
+ * it neither waits for it nor takes its rows, it takes the others. */
+static void
+test_delivery_skip_locked (void)
+{
+  g_autoptr(FdTestStore) t = fd_test_store_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) first = NULL;
+  g_autoptr(GPtrArray) second = NULL;
+  FdStore *a = fd_test_store_open (t);
+  FdStore *b = fd_test_store_open (t);
+  GThread *thread;
+
+  fd_store_set_scope (a, FD_ESTATE_ALL);
+  fd_store_set_scope (b, FD_ESTATE_ALL);
+  for (guint i = 0; i < 10; i++)
+    {
+      FdDeliveryRecord d = { .estate_id = 1, .channel = (char *) "syslog",
+                             .destination = (char *) "journal", .kind = (char *) "test",
+                             .at = (char *) "2026-01-01T00:00:00Z", .next_at = i };
+      g_assert_cmpint (FD_STORE_CALL (a, delivery_enqueue, &d, &error), >, 0);
+    }
+  g_assert_true (FD_STORE_CALL (a, begin, &error));
+  first = FD_STORE_CALL (a, delivery_claim, 100, 1000, 3, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (first->len, ==, 3);
+  /* an engine that waited on the first claim's row locks would wait
+   * here until the commit below, then take those rows again */
+  thread = g_thread_new ("claim", claim_thread, b);
+  g_usleep (G_USEC_PER_SEC / 2);
+  g_assert_true (FD_STORE_CALL (a, commit, &error));
+  second = g_thread_join (thread);
+  g_assert_cmpuint (second->len, ==, 7);
+  for (guint i = 0; i < first->len; i++)
+    for (guint j = 0; j < second->len; j++)
+      g_assert_cmpint (((FdDeliveryRecord *) first->pdata[i])->id, !=,
+                       ((FdDeliveryRecord *) second->pdata[j])->id);
+  fd_store_close (a);
+  fd_store_close (b);
 }
 
 static void
@@ -615,5 +869,9 @@ main (int   argc,
   g_test_add_func ("/fd/store/pg/listed-race", test_listed_race);
   g_test_add_func ("/fd/store/pg/audit-race", test_audit_race);
   g_test_add_func ("/fd/store/pg/follow", test_follow);
+  g_test_add_func ("/fd/store/pg/totp-race", test_totp_race);
+  g_test_add_func ("/fd/store/pg/delivery-race", test_delivery_race);
+  g_test_add_func ("/fd/store/pg/delivery-skip-locked", test_delivery_skip_locked);
+  g_test_add_func ("/fd/store/pg/integrity", test_integrity);
   return g_test_run ();
 }

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "fd-check.h"
+#include "fd-store-pg.h"
 
 /* See fd-check.h for the levels. Every finding names a file, an account
  * (username), a count or a sequence number — never a resident's data. */
@@ -34,6 +35,13 @@ struct _FdCheckJob
   gboolean   alerts_configured;
   /* read at creation */
   FileMode   dir, key, tls_key, db, wal;
+  /* PostgreSQL (store = postgresql): the connection and its password file */
+  gboolean   pg;
+  char      *pg_conninfo;
+  FileMode   pg_password_file;
+  char      *pg_login;
+  char      *pg_role_problem;   /* read from the store; NULL when the role is sound */
+  char      *pg_role_error;     /* the role could not be read */
   /* read from the store */
   FdStore   *store;       /* not owned; NULL when it could not be opened */
   gboolean   quick;
@@ -158,6 +166,12 @@ fd_check_job_new (const FdConfig *config,
   stat_file (&job->tls_key, config->private_key);
   stat_file (&job->db, config->db_path);
   stat_file (&job->wal, wal);
+  job->pg = fd_config_is_postgresql (config);
+  if (job->pg)
+    {
+      job->pg_conninfo = g_strdup (config->database);
+      stat_file (&job->pg_password_file, config->database_password_file);
+    }
   return job;
 }
 
@@ -173,6 +187,15 @@ fd_check_job_read_store (FdCheckJob *job,
   job->accounts = FD_STORE_CALL0 (store, account_activity);
   job->failed_deliveries = FD_STORE_CALL (store, delivery_count, "failed", job->now - 7 * day);
   job->retrying_deliveries = FD_STORE_CALL (store, delivery_count, "pending", job->now - day);
+  if (job->pg && g_str_equal (store->backend->name, "postgresql"))
+    {
+      g_autoptr(GError) error = NULL;
+
+      /* roles change behind a running server: read it again, not only at open */
+      job->pg_role_problem = fd_store_pg_role_problem (store, &job->pg_login, &error);
+      if (error != NULL)
+        job->pg_role_error = g_strdup (error->message);
+    }
 }
 
 void
@@ -204,6 +227,11 @@ fd_check_job_free (FdCheckJob *job)
   file_mode_clear (&job->tls_key);
   file_mode_clear (&job->db);
   file_mode_clear (&job->wal);
+  g_free (job->pg_conninfo);
+  file_mode_clear (&job->pg_password_file);
+  g_free (job->pg_login);
+  g_free (job->pg_role_problem);
+  g_free (job->pg_role_error);
   g_clear_pointer (&job->accounts, g_ptr_array_unref);
   g_ptr_array_unref (job->findings);
   g_free (job);
@@ -571,6 +599,79 @@ check_database_file (FdCheckJob *job)
          job->db.mode);
 }
 
+/* PostgreSQL: the database password's file, the connection's TLS */
+static void
+check_pg_connection (FdCheckJob *job)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sslmode = NULL;
+  gboolean remote = FALSE, has_password = FALSE, parsed;
+  FileMode *f = &job->pg_password_file;
+
+  parsed = fd_store_pg_conninfo_describe (job->pg_conninfo ? job->pg_conninfo : "", &remote,
+                                          &sslmode, &has_password, &error);
+  if (f->path != NULL)
+    check_private_file (job, f, "database-password-file", "database password file", 0, "600");
+  else if (has_password)
+    {
+      add (job, "database-password-file", FD_CHECK_WARNING,
+           "The [server] database connection string holds the database password: whoever reads "
+           "the configuration file has it");
+      fix (job, "move the password into a file of mode 0600 named by [server] "
+                "database-password-file, and remove password= from database");
+    }
+  else
+    add (job, "database-password-file", FD_CHECK_OK,
+         "The configuration holds no database password (peer, certificate or ~/.pgpass "
+         "authentication)");
+
+  if (!parsed)
+    {
+      add (job, "database-tls", FD_CHECK_CRITICAL, "%s", error->message);
+      fix (job, "write [server] database as a libpq connection string "
+                "(host=… dbname=… sslmode=verify-full sslrootcert=…)");
+    }
+  else if (remote && g_strcmp0 (sslmode, "verify-full") != 0)
+    {
+      add (job, "database-tls", FD_CHECK_CRITICAL,
+           "The database is on another host and reached with sslmode=%s: resident data and the "
+           "database password cross the network to a server nobody verified",
+           sslmode ? sslmode : "prefer");
+      fix (job, "add sslmode=verify-full and sslrootcert=PATH (the database's CA) to "
+                "[server] database");
+    }
+  else if (remote)
+    add (job, "database-tls", FD_CHECK_OK,
+         "The database is on another host, reached over TLS with its certificate verified "
+         "(sslmode=verify-full)");
+  else
+    add (job, "database-tls", FD_CHECK_OK,
+         "The database is on this machine (a Unix socket or loopback)");
+}
+
+/* PostgreSQL: row-level security binds the server's login */
+static void
+check_pg_role (FdCheckJob *job)
+{
+  if (job->pg_role_error != NULL)
+    {
+      add (job, "database-role", FD_CHECK_CRITICAL, "The database login cannot be read: %s",
+           job->pg_role_error);
+      fix (job, "check the database and the server's grants (frontdesk-server migrate)");
+    }
+  else if (job->pg_role_problem != NULL)
+    {
+      add (job, "database-role", FD_CHECK_CRITICAL, "%s: every estate's residents are open "
+           "to every request", job->pg_role_problem);
+      fix (job, "serve as the role `frontdesk-server migrate` makes (DATABASE_frontdesk), which "
+                "owns nothing and has NOBYPASSRLS (docs/security.md)");
+    }
+  else if (job->pg_login != NULL)
+    add (job, "database-role", FD_CHECK_OK,
+         "The database login %s neither owns the tables nor bypasses row-level security",
+         job->pg_login);
+}
+
 static void
 check_alerts (FdCheckJob *job)
 {
@@ -604,7 +705,10 @@ fd_check_job_run (FdCheckJob *job)
   check_private_file (job, &job->key, "data-key-mode", "data key file", 0, "600");
   /* The README installs the TLS key root:frontdesk 0640. */
   check_private_file (job, &job->tls_key, "tls-key-mode", "TLS private key", S_IRGRP, "640");
-  check_database_file (job);
+  if (job->pg)
+    check_pg_connection (job);
+  else
+    check_database_file (job);
 
   crt = load_certificate (job->certificate, &problem);
   check_certificate (job, crt, problem);
@@ -622,6 +726,8 @@ fd_check_job_run (FdCheckJob *job)
       return;
     }
   check_accounts (job);
+  if (job->pg)
+    check_pg_role (job);
   check_database (job);
   check_alerts (job);
 }

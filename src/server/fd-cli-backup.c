@@ -355,13 +355,14 @@ prune (const char *dir,
     }
 }
 
-int
-fd_cli_begin (const char         *summary,
-              const GOptionEntry *entries,
-              gboolean            need_database,
-              int                 argc,
-              char              **argv,
-              FdConfig           *config)
+static int
+cli_begin (const char         *summary,
+           const GOptionEntry *entries,
+           gboolean            need_database,
+           gboolean            sqlite_only,
+           int                 argc,
+           char              **argv,
+           FdConfig           *config)
 {
   g_autoptr(GOptionContext) ctx = g_option_context_new (summary);
   g_autoptr(GError) error = NULL;
@@ -382,6 +383,8 @@ fd_cli_begin (const char         *summary,
     return fd_cli_usage_error (error->message);
   fd_config_resolve_paths (config);
   /* issue 11: backup, restore and rekey work on the SQLite file */
+  if (fd_config_is_postgresql (config) && !sqlite_only)
+    return -1;
   if (fd_config_is_postgresql (config))
     {
       g_printerr ("frontdesk-server: this command works on an SQLite office only; this one is "
@@ -395,6 +398,27 @@ fd_cli_begin (const char         *summary,
       return EXIT_USAGE;
     }
   return -1;
+}
+
+int
+fd_cli_begin (const char         *summary,
+              const GOptionEntry *entries,
+              gboolean            need_database,
+              int                 argc,
+              char              **argv,
+              FdConfig           *config)
+{
+  return cli_begin (summary, entries, need_database, TRUE, argc, argv, config);
+}
+
+int
+fd_cli_begin_any_engine (const char         *summary,
+                         const GOptionEntry *entries,
+                         int                 argc,
+                         char              **argv,
+                         FdConfig           *config)
+{
+  return cli_begin (summary, entries, TRUE, FALSE, argc, argv, config);
 }
 
 int

@@ -26,7 +26,8 @@ fd_cli_check (int    argc,
   GOptionEntry options[] = { { NULL } };
   int rc;
 
-  rc = fd_cli_begin ("- check the server's security settings", options, TRUE, argc, argv, config);
+  rc = fd_cli_begin_any_engine ("- check the server's security settings", options, argc, argv,
+                                config);
   if (rc >= 0)
     return rc;
 

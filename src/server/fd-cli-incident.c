@@ -68,8 +68,8 @@ fd_cli_incident (int    argc,
 
   if (!take_verb (&argc, &argv, "radius"))
     return fd_cli_usage_error ("incident takes radius");
-  rc = fd_cli_begin ("radius - which residents an account touched", options, TRUE, argc, argv,
-                     config);
+  rc = fd_cli_begin_any_engine ("radius - which residents an account touched", options, argc,
+                                argv, config);
   if (rc >= 0)
     return rc;
   if (user == NULL || (from = parse_time (from_text, &from_usec)) == NULL ||

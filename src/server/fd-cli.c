@@ -124,13 +124,14 @@ fd_cli_open_store (FdConfig  *config,
 {
   g_autoptr(FdKeys) keys = NULL;
   g_autoptr(GError) local_error = NULL;
-  const char *where;
+  g_autofree char *where = NULL;
   FdStore *store;
 
   if (!fd_crypto_init (error))
     return NULL;
   fd_config_resolve_paths (config);
-  where = fd_config_is_postgresql (config) ? "(PostgreSQL)" : config->db_path;
+  where = fd_config_is_postgresql (config) ? fd_store_pg_database_name (config->database)
+                                            : g_strdup (config->db_path);
   /* A new key only for a new database: a missing key next to an existing
    * database means the sealed columns would become unreadable. */
   if (create_key && !fd_config_is_postgresql (config) &&

@@ -107,6 +107,14 @@ int       fd_cli_begin            (const char          *summary,
                                    int                  argc,
                                    char               **argv,
                                    FdConfig            *config);
+/* The same for a command that works on either engine (check): on
+ * PostgreSQL nothing more is checked here; on SQLite the file must
+ * exist. */
+int       fd_cli_begin_any_engine (const char          *summary,
+                                   const GOptionEntry  *entries,
+                                   int                  argc,
+                                   char               **argv,
+                                   FdConfig            *config);
 
 /* Opens @db_path and takes SQLite's exclusive lock (locking_mode
  * EXCLUSIVE, BEGIN EXCLUSIVE) for the life of the connection. Fails when

@@ -153,6 +153,9 @@ fd_engine_backend_missing (const FdStoreBackend *backend,
     G_STRUCT_OFFSET (FdStoreBackend, resident_insert_many),
     G_STRUCT_OFFSET (FdStoreBackend, estate_update),
     G_STRUCT_OFFSET (FdStoreBackend, residents_after),
+    G_STRUCT_OFFSET (FdStoreBackend, audit_subjects_add),
+    G_STRUCT_OFFSET (FdStoreBackend, incident_radius),
+    G_STRUCT_OFFSET (FdStoreBackend, visitor_undo_checkout),
   };
   const guint8 *base = (const guint8 *) backend;
 

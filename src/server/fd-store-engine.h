@@ -74,7 +74,8 @@ gboolean        fd_engine_key_probe_opens  (FdKeys           *keys,
  * from 1 in the order of FdStoreBackend (fd-store.h), or 0 when there is
  * none. @every: every member counts; otherwise the ones fd-store.h says
  * an engine may leave NULL (resident_insert_many, estate_update,
- * residents_after) do not. The PostgreSQL engine refuses to open when it
+ * residents_after, audit_subjects_add, incident_radius,
+ * visitor_undo_checkout) do not. The PostgreSQL engine refuses to open when it
  * misses one (a store call added to fd-store.h and not implemented
  * there would otherwise crash a server at its first use), and the store
  * tests check both engines' tables. */

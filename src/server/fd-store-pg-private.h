@@ -241,6 +241,15 @@ gboolean fd_pg_password_origin_set (FdStore *store, gint64 user_id, const char *
                                     GError **error);
 GPtrArray *fd_pg_account_activity (FdStore *store);
 
+/* fd-store-pg-visitors.c (issue 14) */
+gboolean fd_pg_visitor_undo_checkout (FdStore *store, gint64 id, gint64 left_at, GError **error);
+
+/* fd-store-pg-radius.c (issue 12, rules) */
+gboolean fd_pg_audit_subjects_add (FdStore *store, gint64 seq, char kind, const gint64 *ids,
+                                   guint n_ids, GError **error);
+gboolean fd_pg_incident_radius (FdStore *store, gint64 actor_id, const char *from,
+                                const char *to, FdRadiusData *out, GError **error);
+
 /* fd-store-pg-integrity.c (issue 12) */
 gboolean fd_pg_integrity_check (FdStore *store, gboolean quick, char **problem, GError **error);
 

@@ -251,8 +251,12 @@ fd_pg_room_search (FdStore *store, const char *prefix, guint limit)
 {
   GPtrArray *rooms = g_ptr_array_new_with_free_func ((GDestroyNotify) fd_room_record_free);
   /* Whole segments: "3-2" matches "3-2" itself and "3-2-…", never "3-21-…".
-   * The prefix is validated by the caller (digits and dashes only). */
-  g_autofree char *pattern = g_strconcat (prefix, "-%", NULL);
+   * The prefix is validated by the caller (digits and dashes only). The
+   * room number matches as a prefix, as on SQLite (contract v1.1, issue
+   * 14): "3-2-15" matches 3-2-1502. */
+  const char *dash = strchr (prefix, '-');
+  g_autofree char *pattern = g_strconcat (prefix, dash != NULL && strchr (dash + 1, '-') != NULL
+                                                    ? "%" : "-%", NULL);
   FdPgArgs a = { 0 };
   PGresult *res;
 

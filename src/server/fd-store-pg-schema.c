@@ -180,7 +180,16 @@ static const char *migrations[] = {
   "CREATE TABLE password_origins (user_id bigint PRIMARY KEY, origin text NOT NULL,"
   "  set_at bigint NOT NULL);"
   RLS ("alert_deliveries"),
-  /* 6 (issue 16, move-store): an office's audit chain, moved with its
+  /* 6 (issue 12 rules, as SQLite's 11): the residents each audited search
+   * listed and the visitors each export carried, by the entry's seq
+   * (fd-store-pg-radius.c); part of the audit log: estate-scoped and
+   * append-only to the server role */
+  "CREATE TABLE audit_subjects (estate_id bigint NOT NULL, seq bigint NOT NULL,"
+  "  kind text NOT NULL, subject_id bigint NOT NULL,"
+  "  PRIMARY KEY (estate_id, seq, kind, subject_id));"
+  "CREATE INDEX audit_subjects_seq ON audit_subjects (seq);"
+  RLS ("audit_subjects"),
+  /* 7 (issue 16, move-store): an office's audit chain, moved with its
    * own seqs and hashes as the prior history of the estate it became
    * (orig_estate_id: the office's estate id, which its hashes cover),
    * anchored by the company chain's "store-move" entry; and the progress
@@ -205,7 +214,8 @@ const char * const fd_pg_schema_tables[] = {
   "residents", "plates", "payments", "visitors", "audit_log", "audit_head", "alerts",
   "limit_events", "listed_residents", "listed_counts", "login_failures", "reviews",
   "review_items", "audit_activity", "user_totp", "totp_recovery", "totp_challenges",
-  "alert_deliveries", "password_origins", "audit_imported", "store_moves", NULL
+  "alert_deliveries", "password_origins", "audit_subjects", "audit_imported", "store_moves",
+  NULL
 };
 
 /* The server's role: owns nothing, no BYPASSRLS, named after the
@@ -225,7 +235,7 @@ static const char grants[] =
   "    limit_events, listed_residents, listed_counts, login_failures, reviews, review_items,"
   "    audit_activity, user_totp, totp_recovery, totp_challenges, alert_deliveries,"
   "    password_origins, store_moves TO %I', r);"
-  "  EXECUTE format ('GRANT SELECT, INSERT ON audit_log TO %I', r);"
+  "  EXECUTE format ('GRANT SELECT, INSERT ON audit_log, audit_subjects TO %I', r);"
   "  EXECUTE format ('GRANT SELECT, INSERT ON audit_imported TO %I', r);"
   "  EXECUTE format ('GRANT SELECT, UPDATE ON audit_head TO %I', r);"
   "  EXECUTE format ('GRANT SELECT ON frontdesk_schema TO %I', r);"

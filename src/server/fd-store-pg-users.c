@@ -7,6 +7,12 @@
 
 /* settings */
 
+/* "audit.head" is the audit head as SQLite keeps it among the settings,
+ * "SEQ:HASH:MAC" (read by the audit witness, fd-witness.c): here it is
+ * the audit_head row (fd-store-pg-audit.c), NULL while the chain is
+ * empty. */
+#define AUDIT_HEAD_SETTING "audit.head"
+
 char *
 fd_pg_get_setting (FdStore *store, const char *key)
 {
@@ -14,6 +20,15 @@ fd_pg_get_setting (FdStore *store, const char *key)
   PGresult *res;
   char *value = NULL;
 
+  if (g_str_equal (key, AUDIT_HEAD_SETTING))
+    {
+      res = fd_pg_query (SELF (store), "SELECT seq || ':' || hash || ':' || coalesce (mac, '') FROM audit_head "
+                                       "WHERE id = 1 AND seq > 0", NULL, NULL);
+      if (res != NULL && PQntuples (res) == 1)
+        value = fd_pg_text (res, 0, 0);
+      g_clear_pointer (&res, PQclear);
+      return value;
+    }
   fd_pg_arg_text (&a, key);
   res = fd_pg_query (SELF (store), "SELECT value FROM settings WHERE key = $1", &a, NULL);
   if (res != NULL && PQntuples (res) == 1)

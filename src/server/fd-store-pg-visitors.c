@@ -135,6 +135,23 @@ fd_pg_visitor_checkout (FdStore *store, gint64 id, gint64 at, GError **error)
                          "($3::bigint = 0 OR estate_id = $3::bigint)", &a, error);
 }
 
+/* issue 14: Undo on Check Out, a compare-and-set on left_at: of two undos
+ * (or an undo and a new check-out) the row changes at most once. */
+gboolean
+fd_pg_visitor_undo_checkout (FdStore *store, gint64 id, gint64 left_at, GError **error)
+{
+  FdPgArgs a = { 0 };
+  PGresult *res;
+
+  fd_pg_arg_int (&a, id);
+  fd_pg_arg_int (&a, left_at);
+  fd_pg_arg_int (&a, SCOPE (SELF (store)));
+  res = fd_pg_query (SELF (store),
+                     "UPDATE visitors SET left_at = 0 WHERE id = $1 AND left_at = $2 AND "
+                     "left_at <> 0 AND ($3::bigint = 0 OR estate_id = $3::bigint)", &a, error);
+  return res != NULL && fd_pg_changes (res) == 1;
+}
+
 guint
 fd_pg_visitors_purge (FdStore *store, gint64 older_than)
 {

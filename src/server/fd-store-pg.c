@@ -613,6 +613,10 @@ static const FdStoreBackend pg_backend = {
   .password_origin_set = fd_pg_password_origin_set,
   .account_activity = fd_pg_account_activity,
   .integrity_check = fd_pg_integrity_check,
+  /* issue 12 (rules) */
+  .audit_subjects_add = fd_pg_audit_subjects_add,
+  .incident_radius = fd_pg_incident_radius,
+  .visitor_undo_checkout = fd_pg_visitor_undo_checkout,   /* issue 14 */
 };
 
 /* Opening */
@@ -665,36 +669,12 @@ gboolean
 fd_store_pg_check_conninfo (const char  *conninfo,
                             GError     **error)
 {
-  char *errmsg = NULL;
-  PQconninfoOption *opts = PQconninfoParse (conninfo, &errmsg);
-  const char *host = NULL, *hostaddr = NULL, *sslmode = NULL;
-  gboolean remote = FALSE;
+  g_autofree char *sslmode = NULL;
+  gboolean remote, has_password;
 
-  if (opts == NULL)
-    {
-      g_set_error (error, FD_ERROR, FD_ERROR_CONFIG, "[server] database is not a libpq "
-                   "connection string: %s", errmsg != NULL ? g_strchomp (errmsg) : "?");
-      PQfreemem (errmsg);
-      return FALSE;
-    }
-  for (PQconninfoOption *o = opts; o->keyword != NULL; o++)
-    {
-      if (g_str_equal (o->keyword, "host"))
-        host = o->val;
-      else if (g_str_equal (o->keyword, "hostaddr"))
-        hostaddr = o->val;
-      else if (g_str_equal (o->keyword, "sslmode"))
-        sslmode = o->val;
-    }
   /* libpq's defaults (PGHOST, a socket) count as local: check what is written. */
-  for (guint k = 0; k < 2; k++)
-    {
-      const char *list = k == 0 ? host : hostaddr;
-      g_auto(GStrv) hosts = g_strsplit (list != NULL ? list : "", ",", -1);
-
-      for (guint i = 0; hosts[i] != NULL; i++)
-        remote |= !host_is_local (g_strstrip (hosts[i]));
-    }
+  if (!fd_store_pg_conninfo_describe (conninfo, &remote, &sslmode, &has_password, error))
+    return FALSE;
   if (remote && g_strcmp0 (sslmode, "verify-full") != 0)
     {
       g_set_error (error, FD_ERROR, FD_ERROR_CONFIG,
@@ -702,10 +682,8 @@ fd_store_pg_check_conninfo (const char  *conninfo,
                    "sslmode=%s): resident data and the server's password would cross the "
                    "network to a server nobody verified. Add sslmode=verify-full and "
                    "sslrootcert=PATH (the database's CA)", sslmode != NULL ? sslmode : "prefer");
-      PQconninfoFree (opts);
       return FALSE;
     }
-  PQconninfoFree (opts);
   return TRUE;
 }
 
@@ -774,10 +752,11 @@ check_data_key (FdStorePg  *self,
 }
 
 /* Row-level security binds only a role that neither owns the tables nor
- * bypasses it (superusers do): refuse to serve as one. */
-static gboolean
-check_role (FdStorePg  *self,
-            GError    **error)
+ * bypasses it (superusers do): NULL when the login is such a role, else
+ * what it is; NULL with @error when the catalog cannot be read. */
+static char *
+role_problem (FdStorePg  *self,
+              GError    **error)
 {
   g_autoptr(GError) local_error = NULL;
   PGresult *res = fd_pg_query (self,
@@ -786,7 +765,7 @@ check_role (FdStorePg  *self,
                                "t.tablename = 'residents' AND pg_has_role (t.tableowner, 'USAGE')) "
                                "FROM pg_roles r WHERE r.rolname = current_user",
                                NULL, &local_error);
-  gboolean ok;
+  char *problem = NULL;
 
   if (res == NULL || PQntuples (res) != 1)
     {
@@ -794,18 +773,106 @@ check_role (FdStorePg  *self,
         PQclear (res);
       g_set_error (error, FD_ERROR, FD_ERROR_CONFIG, "Cannot read the database role: %s",
                    local_error ? local_error->message : "no such role");
+      return NULL;
+    }
+  if (fd_pg_bool (res, 0, 0) || fd_pg_bool (res, 0, 1))
+    problem = g_strdup_printf ("The database login %s %s: row-level security would not bind "
+                               "it", PQuser (self->conn),
+                               fd_pg_bool (res, 0, 0)
+                                 ? "is a superuser or bypasses row-level security"
+                                 : "owns the tables (or is a member of their owner)");
+  PQclear (res);
+  return problem;
+}
+
+/* Refuses to serve as a role row-level security does not bind. */
+static gboolean
+check_role (FdStorePg  *self,
+            GError    **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *problem = role_problem (self, &local_error);
+
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
-  ok = !fd_pg_bool (res, 0, 0) && !fd_pg_bool (res, 0, 1);
-  if (!ok)
-    g_set_error (error, FD_ERROR, FD_ERROR_CONFIG,
-                 "The database login %s %s: row-level security would not bind it. Serve as "
-                 "the server role made by `frontdesk-server migrate` (see docs/security.md)",
-                 PQuser (self->conn),
-                 fd_pg_bool (res, 0, 0) ? "is a superuser or bypasses row-level security"
-                                        : "owns the tables (or is a member of their owner)");
-  PQclear (res);
-  return ok;
+  if (problem != NULL)
+    g_set_error (error, FD_ERROR, FD_ERROR_CONFIG, "%s. Serve as the server role made by "
+                 "`frontdesk-server migrate` (see docs/security.md)", problem);
+  return problem == NULL;
+}
+
+char *
+fd_store_pg_role_problem (FdStore  *store,
+                          char    **login,
+                          GError  **error)
+{
+  *login = g_strdup (PQuser (SELF (store)->conn));
+  return role_problem (SELF (store), error);
+}
+
+char *
+fd_store_pg_database_name (const char *conninfo)
+{
+  PQconninfoOption *opts = PQconninfoParse (conninfo, NULL);
+  const char *dbname = NULL, *host = NULL, *port = NULL;
+  char *name;
+
+  for (PQconninfoOption *o = opts; o != NULL && o->keyword != NULL; o++)
+    {
+      if (g_str_equal (o->keyword, "dbname"))
+        dbname = o->val;
+      else if (g_str_equal (o->keyword, "host"))
+        host = o->val;
+      else if (g_str_equal (o->keyword, "port"))
+        port = o->val;
+    }
+  name = g_strdup_printf ("\"%s\" (PostgreSQL, %s%s%s)", dbname ? dbname : "?",
+                          host && *host && *host != '/' ? host : "local socket",
+                          port ? ":" : "", port ? port : "");
+  PQconninfoFree (opts);
+  return name;
+}
+
+gboolean
+fd_store_pg_conninfo_describe (const char  *conninfo,
+                               gboolean    *remote,
+                               char       **sslmode,
+                               gboolean    *has_password,
+                               GError     **error)
+{
+  char *errmsg = NULL;
+  PQconninfoOption *opts = PQconninfoParse (conninfo, &errmsg);
+
+  *remote = FALSE;
+  *sslmode = NULL;
+  *has_password = FALSE;
+  if (opts == NULL)
+    {
+      g_set_error (error, FD_ERROR, FD_ERROR_CONFIG, "[server] database is not a libpq "
+                   "connection string: %s", errmsg != NULL ? g_strchomp (errmsg) : "?");
+      PQfreemem (errmsg);
+      return FALSE;
+    }
+  for (PQconninfoOption *o = opts; o->keyword != NULL; o++)
+    {
+      if ((g_str_equal (o->keyword, "host") || g_str_equal (o->keyword, "hostaddr")) &&
+          o->val != NULL)
+        {
+          g_auto(GStrv) hosts = g_strsplit (o->val, ",", -1);
+
+          for (guint i = 0; hosts[i] != NULL; i++)
+            *remote |= !host_is_local (g_strstrip (hosts[i]));
+        }
+      else if (g_str_equal (o->keyword, "sslmode") && o->val != NULL)
+        *sslmode = g_strdup (o->val);
+      else if (g_str_equal (o->keyword, "password") && o->val != NULL && *o->val != '\0')
+        *has_password = TRUE;
+    }
+  PQconninfoFree (opts);
+  return TRUE;
 }
 
 FdStore *

@@ -54,4 +54,27 @@ FdStore  *fd_store_pg_open             (const char  *conninfo,
                                         FdKeys      *keys,
                                         GError     **error);
 
+/* For the self-check (issue 12): what @conninfo says about where the
+ * database is and how it is reached: *@remote when a host is neither a
+ * Unix socket directory nor loopback, *@sslmode its sslmode (NULL when
+ * not set: libpq's "prefer"), *@has_password when it carries a password.
+ * FALSE with @error when it does not parse. */
+gboolean  fd_store_pg_conninfo_describe (const char  *conninfo,
+                                         gboolean    *remote,
+                                         char       **sslmode,
+                                         gboolean    *has_password,
+                                         GError     **error);
+
+/* How messages name the database of @conninfo: "\"DBNAME\" (PostgreSQL,
+ * HOST:PORT)", never its password or user. */
+char     *fd_store_pg_database_name     (const char  *conninfo);
+
+/* Reads again what fd_store_pg_open() refused on: NULL when @store's
+ * login (*@login) is neither a superuser nor BYPASSRLS nor a member of
+ * the tables' owner, else what it is; NULL with @error when the catalog
+ * cannot be read. On the store's thread. */
+char     *fd_store_pg_role_problem      (FdStore     *store,
+                                         char       **login,
+                                         GError     **error);
+
 G_END_DECLS
