@@ -699,8 +699,13 @@ login (FdTestServer *self,
       || json_object_get_string_member_with_default (object, "token", NULL) == NULL)
     g_assertion_message (DOMAIN, __FILE__, __LINE__, G_STRFUNC, "login answer has no token");
   rules = fd_test_get_object_member (object, "rules");
+  /* an account that must first set up its second factor (issue 15)
+   * reaches nothing else yet, the rules included: leave them to it */
   *acknowledged = rules == NULL ||
-                  json_object_get_boolean_member_with_default (rules, "acknowledged", TRUE);
+                  json_object_get_boolean_member_with_default (rules, "acknowledged", TRUE) ||
+                  g_strcmp0 (json_object_get_string_member_with_default (object, "second_factor",
+                                                                         NULL),
+                             "enrolment-required") == 0;
   return g_strdup (json_object_get_string_member (object, "token"));
 }
 

@@ -23,6 +23,12 @@ static SoupSession *test_session;
 static FdApplication *app;
 static const char *lang = "en";
 
+static gboolean
+sensitive_cb (gpointer widget)
+{
+  return gtk_widget_get_sensitive (widget);
+}
+
 static void
 assert_page (FdWindow   *window,
              const char *page)
@@ -233,6 +239,16 @@ test_enrol_and_sign_in (void)
     g_assert_true (gtk_widget_get_sensitive (next));
     gtk_widget_activate (next);
   }
+  /* a new account confirms the office's rules next (issue 12) */
+  assert_page (window, "rules");
+  {
+    GtkWidget *accept = fd_pages_test_find_button (GTK_WIDGET (window),
+                                                   _("I Have _Read and Will Follow These Rules"));
+
+    g_assert_nonnull (accept);
+    g_assert_true (fd_pages_test_wait_until (sensitive_cb, accept, TIMEOUT_MS));
+    g_signal_emit_by_name (accept, "clicked");
+  }
   assert_page (window, "main");
 
   /* 3. sign out; in again: password, then a wrong code, then the right one */
@@ -292,8 +308,6 @@ main (int   argc,
 {
   const char *extra[] = { "--second-factor", "required-for: manager,admin,auditor", NULL };
   FdTestServerOptions options = { .residents = 50, .extra_args = extra };
-  const char *localedir = g_getenv ("FRONTDESK_LOCALEDIR");
-  g_autoptr(GError) error = NULL;
   int ret;
 
   if (g_getenv ("DISPLAY") == NULL)
@@ -301,22 +315,12 @@ main (int   argc,
       g_print ("1..0 # SKIP no display\n");
       return 0;
     }
-  g_setenv ("GSETTINGS_SCHEMA_DIR", BUILDDIR "/data", TRUE);
-  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
   /* LANGUAGE=zh_CN (and FRONTDESK_LOCALEDIR) for the Chinese screenshots */
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-  if (g_getenv ("LANGUAGE") != NULL && g_str_has_prefix (g_getenv ("LANGUAGE"), "zh"))
-    lang = "zh_CN";
-  gtk_test_init (&argc, &argv, NULL);
+  lang = fd_pages_test_init (&argc, &argv);
 
   server = fd_test_server_start (&options);
   test_session = fd_test_server_new_session (server);
-  app = fd_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  app = fd_pages_test_new_app ();
 
   g_test_add_func ("/fd/pages/totp/enrol-and-sign-in", test_enrol_and_sign_in);
   ret = g_test_run ();

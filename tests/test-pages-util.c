@@ -7,8 +7,11 @@
 
 #include <adwaita.h>
 #include <gdk/x11/gdkx.h>
+#include <glib/gi18n.h>
+#include <locale.h>
 
 #include "fd-api-client.h"
+#include "fd-application.h"
 #include "fd-field.h"
 #include "fd-main-view.h"
 #include "fd-view-util.h"
@@ -618,4 +621,47 @@ fd_pages_test_assert_page (gpointer    window,
   if (!fd_pages_test_wait_until (page_is_cb, &w, timeout_ms))
     g_error ("expected page %s, the window shows %s", page,
              fd_window_get_page_name (w.window));
+}
+
+const char *
+fd_pages_test_init (int    *argc,
+                    char ***argv)
+{
+  const char *localedir = g_getenv ("FRONTDESK_LOCALEDIR");
+  const char *language = g_getenv ("LANGUAGE");
+
+  g_setenv ("GSETTINGS_SCHEMA_DIR", BUILDDIR "/data", TRUE);
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  gtk_test_init (argc, argv, NULL);
+  return language != NULL && g_str_has_prefix (language, "zh") ? "zh_CN" : "en";
+}
+
+FdApplication *
+fd_pages_test_new_app (void)
+{
+  g_autoptr(GError) error = NULL;
+  FdApplication *app = fd_application_new ();
+
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  return app;
+}
+
+void
+fd_pages_test_resize (GtkWidget *widget,
+                      int        width,
+                      int        height)
+{
+  GdkSurface *surface = gtk_native_get_surface (gtk_widget_get_native (widget));
+  g_autofree char *id = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (surface));
+  g_autofree char *w = g_strdup_printf ("%d", width);
+  g_autofree char *h = g_strdup_printf ("%d", height);
+
+  fd_pages_test_xdotool ("windowsize", id, w, h, NULL);
+  fd_pages_test_wait (500);
 }

@@ -118,4 +118,19 @@ FdResidentPage   *fd_pages_test_search      (FdPagesTestView *v,
 FdResidentDetail *fd_pages_test_open_detail (FdResidentPage  *page,
                                              guint            position);
 
+/* issue 14: the start of a window test's main(): memory GSettings with
+ * the built schema, the locale and the message catalogue
+ * ($FRONTDESK_LOCALEDIR), gtk_test_init(). Returns "zh_CN" when $LANGUAGE
+ * asks for Chinese, else "en" (for screenshot names). */
+const char       *fd_pages_test_init        (int    *argc,
+                                             char ***argv);
+/* Resizes the window of @widget as a window manager would (there is none
+ * under Xvfb), then lets it lay out. */
+void              fd_pages_test_resize      (GtkWidget *widget,
+                                             int        width,
+                                             int        height);
+/* A registered, non-unique FdApplication for FdWindow tests. */
+typedef struct _FdApplication FdApplication;
+FdApplication    *fd_pages_test_new_app     (void);
+
 G_END_DECLS

@@ -387,6 +387,70 @@ test_cli_usage (FdTestFixture *fx,
     }
 }
 
+/* issue 14: a view names its resident as the reader's role sees them,
+ * masked, in "target_label" (the audit page shows it instead of an id). */
+static void
+test_target_label (FdTestFixture *fx,
+                   gconstpointer  data)
+{
+  FdTestServer *server = fx->server;
+  g_autofree char *reception = fd_test_login (server, fx->session, "reception");
+  g_autofree char *manager = fd_test_login (server, fx->session, "manager");
+  g_autofree char *auditor = fd_test_login (server, fx->session, "auditor");
+  g_autoptr(JsonNode) list = NULL;
+  g_autoptr(JsonNode) detail = NULL;
+  g_autoptr(JsonNode) seen = NULL;
+  g_autofree char *path = NULL;
+  const char *readers[] = { manager, auditor };
+  JsonObject *resident;
+  const char *id;
+  guint status;
+
+  list = get (fx, "/api/v1/residents?q=1&limit=1", reception, &status, NULL);
+  g_assert_cmpuint (status, ==, 200);
+  id = json_object_get_string_member (json_array_get_object_element (audit_items (list), 0),
+                                      "id");
+  path = g_strdup_printf ("/api/v1/residents/%s", id);
+  detail = get (fx, path, reception, &status, NULL);
+  g_assert_cmpuint (status, ==, 200);
+  /* what the manager sees of that resident */
+  seen = get (fx, path, manager, &status, NULL);
+  g_assert_cmpuint (status, ==, 200);
+  resident = json_node_get_object (seen);
+
+  for (guint r = 0; r < G_N_ELEMENTS (readers); r++)
+    {
+      g_autofree char *body = NULL;
+      g_autoptr(JsonNode) audit = get (fx, "/api/v1/audit?action=view&actor=reception&limit=20",
+                                       readers[r], &status, &body);
+      JsonArray *items = audit_items (audit);
+      gboolean found = FALSE;
+
+      g_assert_cmpuint (status, ==, 200);
+      fd_test_assert_no_clear_pii (body, FALSE);
+      for (guint i = 0; i < json_array_get_length (items); i++)
+        {
+          JsonObject *item = json_array_get_object_element (items, i);
+          JsonNode *label = json_object_get_member (item, "target_label");
+
+          g_assert_nonnull (label);
+          if (g_strcmp0 (fd_test_get_string (item, "target"), id) != 0)
+            continue;
+          found = TRUE;
+          if (readers[r] == manager)
+            {
+              const char *text = json_node_get_string (label);
+              JsonObject *room = json_object_get_object_member (resident, "room");
+
+              g_assert_nonnull (text);
+              g_assert_nonnull (strstr (text, "*"));
+              g_assert_nonnull (strstr (text, json_object_get_string_member (room, "value")));
+            }
+        }
+      g_assert_true (found);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -402,6 +466,7 @@ main (int   argc,
   fd_test_add ("/fd/server/audit/filters-and-paging", server, test_filters_and_paging);
   fd_test_add ("/fd/server/audit/tamper", server, test_tamper);
   fd_test_add ("/fd/server/audit/cli-usage", server, test_cli_usage);
+  fd_test_add ("/fd/server/audit/target-label", server, test_target_label);
 
   ret = g_test_run ();
 

@@ -297,6 +297,41 @@ test_reopen (Fixture       *f,
   g_assert_true (g_str_has_prefix (clear, "v1:"));
 }
 
+/* The chain's serialisation is fixed: an entry hashes to the same value
+ * whatever code writes it (issue 13 rewrote the writer without printf).
+ * Expected value: SHA-256 of the documented text, computed apart. */
+static void
+test_audit_hash_pinned (void)
+{
+  FdAuditEntry e = { 0 };
+  g_autofree char *hash = NULL;
+  g_autofree char *a = NULL, *b = NULL, *c = NULL;
+
+  e.seq = 12;
+  e.at = (char *) "2026-01-02T03:04:05Z";
+  e.actor = (char *) "reception";
+  e.actor_id = 7;
+  e.role = (char *) "reception";
+  e.session_hash = (char *) "0123456789abcdef";
+  e.workstation = (char *) "desk-1";
+  e.ip = (char *) "127.0.0.1";
+  e.action = (char *) "search";
+  e.reason_text = (char *) "原因 text";
+  e.outcome = (char *) "allowed";
+  e.prev_hash = (char *) "0000000000000000000000000000000000000000000000000000000000000000";
+  e.estate_id = 2;
+  hash = fd_audit_entry_compute_hash (&e);
+  g_assert_cmpstr (hash, ==, "a4439f570d1c830bbdcbe0df430aa49ed1520a31316404652d62f2c80699c7c1");
+
+  /* the time text, kept per second, follows the second */
+  a = fd_time_format_rfc3339 (G_GINT64_CONSTANT (1767323045) * G_USEC_PER_SEC);
+  b = fd_time_format_rfc3339 (G_GINT64_CONSTANT (1767323045) * G_USEC_PER_SEC + 999999);
+  c = fd_time_format_rfc3339 (G_GINT64_CONSTANT (1767323046) * G_USEC_PER_SEC);
+  g_assert_cmpstr (a, ==, "2026-01-02T03:04:05Z");
+  g_assert_cmpstr (b, ==, "2026-01-02T03:04:05Z");
+  g_assert_cmpstr (c, ==, "2026-01-02T03:04:06Z");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -318,5 +353,6 @@ main (int   argc,
   g_test_add ("/fd/store/visitors-purge", Fixture, NULL, fixture_set_up, test_visitors_purge,
               fixture_tear_down);
   g_test_add ("/fd/store/reopen", Fixture, NULL, fixture_set_up, test_reopen, fixture_tear_down);
+  g_test_add_func ("/fd/store/audit-hash-pinned", test_audit_hash_pinned);
   return g_test_run ();
 }

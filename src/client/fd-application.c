@@ -17,6 +17,8 @@ struct _FdApplication
   FdClientConfig       *overrides;
   FdSystemWatch  *system_watch;
   GHashTable     *notifications;
+  /* issue 14: a bad --ca, said in the window rather than on stderr only */
+  char           *config_error;
 };
 
 G_DEFINE_FINAL_TYPE (FdApplication, fd_application, ADW_TYPE_APPLICATION)
@@ -143,7 +145,10 @@ fd_application_dup_config (FdApplication *self)
       override (&config->server_url, self->overrides->server_url);
       override (&config->ca_file, self->overrides->ca_file);
       override (&config->pin, self->overrides->pin);
-      if (self->overrides->workstation != NULL)
+      /* A workstation name the administrator locked (dconf) beats the
+       * command line (issue 14). */
+      if (self->overrides->workstation != NULL &&
+          (self->settings == NULL || g_settings_is_writable (self->settings, "workstation")))
         override (&config->workstation, self->overrides->workstation);
     }
 
@@ -161,6 +166,14 @@ fd_application_set_overrides (FdApplication  *self,
   g_clear_pointer (&self->overrides, fd_client_config_free);
   if (overrides != NULL)
     self->overrides = fd_client_config_copy (overrides);
+}
+
+const char *
+fd_application_get_config_error (FdApplication *self)
+{
+  g_return_val_if_fail (FD_IS_APPLICATION (self), NULL);
+
+  return self->config_error;
 }
 
 void
@@ -233,7 +246,10 @@ quit_action (GSimpleAction *action,
   for (GList *l = windows; l != NULL; l = l->next)
     gtk_window_close (l->data);
 
-  g_application_quit (G_APPLICATION (self));
+  /* A window that signs out first (sign-out-on-quit) goes by itself
+   * within a few seconds, and the application with the last window. */
+  if (gtk_application_get_windows (GTK_APPLICATION (self)) == NULL)
+    g_application_quit (G_APPLICATION (self));
 }
 
 static void
@@ -288,10 +304,15 @@ fd_application_handle_local_options (GApplication *application,
       overrides->server_url = g_strdup (value);
     }
 
-  if (g_variant_dict_lookup (options, "ca", "^&ay", &value))
+  if (g_variant_dict_lookup (options, "ca", "^&ay", &value) &&
+      !fd_client_config_check_ca_file (value, &overrides->ca_file, &error))
     {
-      if (!fd_client_config_check_ca_file (value, &overrides->ca_file, &error))
-        goto fail;
+      /* The window names the file on its connect page; a desktop launcher
+       * has no terminal to read this in. */
+      g_printerr ("frontdesk: %s\n", error->message);
+      g_free (self->config_error);
+      self->config_error = g_strdup (error->message);
+      g_clear_error (&error);
     }
 
   if (g_variant_dict_lookup (options, "pin", "&s", &value))
@@ -407,6 +428,7 @@ fd_application_finalize (GObject *object)
   g_clear_object (&self->settings);
   g_clear_pointer (&self->overrides, fd_client_config_free);
   g_clear_pointer (&self->notifications, g_hash_table_unref);
+  g_free (self->config_error);
 
   G_OBJECT_CLASS (fd_application_parent_class)->finalize (object);
 }

@@ -18,6 +18,9 @@ FdClientConfig      *fd_application_dup_config              (FdApplication  *sel
 /* For tests and the command line: NULL leaves a value alone. */
 void           fd_application_set_overrides           (FdApplication  *self,
                                                        const FdClientConfig *overrides);
+/* issue 14: what was wrong with the command line's trust (a --ca file
+ * that cannot be read, named), for the window to show; NULL when fine. */
+const char          *fd_application_get_config_error        (FdApplication  *self);
 /* Locks every FdWindow (screen saver, sleep). */
 void           fd_application_lock_all                (FdApplication  *self);
 /* Notifications that show anything of a session go through here, so a

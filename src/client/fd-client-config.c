@@ -4,6 +4,7 @@
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "fd-error.h"
@@ -149,8 +150,10 @@ fd_client_config_check_ca_file (const char  *path,
   if (!g_file_test (canonical, G_FILE_TEST_IS_REGULAR) ||
       g_access (canonical, R_OK) != 0)
     {
-      g_set_error_literal (error, FD_ERROR, FD_ERROR_CONFIG,
-                           _("The certificate authority file cannot be read."));
+      /* Translators: %s is a file path */
+      g_set_error (error, FD_ERROR, FD_ERROR_CONFIG,
+                   /* Translators: %s is a file path */
+                   _("The certificate authority file “%s” cannot be read."), canonical);
       return FALSE;
     }
 
@@ -214,4 +217,61 @@ fd_client_config_default_workstation (void)
     return g_strdup (host);
 
   return g_strdup ("workstation");
+}
+
+/* --- first start: the office CA imported into the app's data (issue 14) --- */
+
+#define CA_MAX_BYTES (256 * 1024)
+
+char *
+fd_client_config_imported_ca_path (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "frontdesk", "office-ca.pem", NULL);
+}
+
+char *
+fd_client_config_import_ca (GFile   *file,
+                            GError **error)
+{
+  g_autofree char *data = NULL;
+  g_autofree char *path = fd_client_config_imported_ca_path ();
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *name = g_file_get_parse_name (file);
+  g_autoptr(GTlsCertificate) cert = NULL;
+  g_autoptr(GError) local = NULL;
+  gsize size = 0;
+
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+
+  if (!g_file_load_contents (file, NULL, &data, &size, NULL, &local))
+    {
+      /* Translators: %s is a file path */
+      g_set_error (error, FD_ERROR, FD_ERROR_CONFIG,
+                   /* Translators: %s is a file path */
+                   _("The certificate file “%s” cannot be read."), name);
+      return NULL;
+    }
+  if (size > 0 && size <= CA_MAX_BYTES && memchr (data, '\0', size) == NULL)
+    cert = g_tls_certificate_new_from_pem (data, (gssize) size, NULL);
+  if (cert == NULL)
+    {
+      /* Translators: %s is a file path */
+      g_set_error (error, FD_ERROR, FD_ERROR_CONFIG,
+                   /* Translators: %s is a file path */
+                   _("“%s” is not a certificate in PEM format. Ask your administrator for "
+                     "the office certificate (a .pem file)."), name);
+      return NULL;
+    }
+
+  if (g_mkdir_with_parents (dir, 0700) != 0 ||
+      !g_file_set_contents_full (path, data, (gssize) size,
+                                 G_FILE_SET_CONTENTS_CONSISTENT, 0600, &local))
+    {
+      /* Translators: %s is a file path */
+      g_set_error (error, FD_ERROR, FD_ERROR_CONFIG,
+                   /* Translators: %s is a file path */
+                   _("The certificate could not be kept in “%s”."), path);
+      return NULL;
+    }
+  return g_steal_pointer (&path);
 }

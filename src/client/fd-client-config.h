@@ -33,6 +33,12 @@ gboolean        fd_client_config_check_pin           (const char           *pin,
 gboolean        fd_client_config_check_workstation   (const char           *name,
                                                       GError              **error);
 char           *fd_client_config_default_workstation (void);
+/* issue 14, first start: checks that @file holds a PEM certificate and
+ * keeps a copy, mode 0600, as g_get_user_data_dir()/frontdesk/office-ca.pem
+ * (the app's own data, also inside the Flatpak); returns that path. */
+char           *fd_client_config_import_ca           (GFile                *file,
+                                                      GError              **error);
+char           *fd_client_config_imported_ca_path    (void);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdClientConfig, fd_client_config_free)
 

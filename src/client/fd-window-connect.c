@@ -74,6 +74,73 @@ connect_health_cb (GObject      *source,
   fd_window_setup_connection (self);
 }
 
+/* issue 14, first start: the trust an unprovisioned desk sets itself,
+ * kept in the app's own data and settings unless the administrator
+ * locked them. */
+static gboolean
+trust_is_locked (FdWindow   *self,
+                 const char *key)
+{
+  return self->settings != NULL && !g_settings_is_writable (self->settings, key);
+}
+
+void
+fd_window_connect_import_cb (FdWindow *self,
+                             GFile    *file)
+{
+  g_autoptr(GError) error = NULL;
+  char *path;
+
+  if (trust_is_locked (self, "ca-file"))
+    {
+      fd_connect_page_set_message (self->connect_page,
+                                   _("Your administrator has set the trusted certificates "
+                                     "of this computer."));
+      return;
+    }
+  path = fd_client_config_import_ca (file, &error);
+  if (path == NULL)
+    {
+      fd_connect_page_set_message (self->connect_page, error->message);
+      return;
+    }
+  g_free (self->config->ca_file);
+  self->config->ca_file = path;
+  if (self->settings != NULL)
+    g_settings_set_string (self->settings, "ca-file", path);
+  fd_connect_page_set_trust (self->connect_page, self->config->ca_file, self->config->pin);
+  fd_connect_page_set_message (self->connect_page, NULL);
+  fd_window_toast (self, _("Office certificate imported"), 4);
+}
+
+static gboolean
+take_pasted_pin (FdWindow *self)
+{
+  g_autofree char *pin = g_strstrip (g_strdup (fd_connect_page_get_pin (self->connect_page)));
+  g_autoptr(GError) error = NULL;
+
+  if (pin[0] == '\0' || g_strcmp0 (pin, self->config->pin) == 0)
+    return TRUE;
+  if (trust_is_locked (self, "pin"))
+    {
+      fd_connect_page_set_message (self->connect_page,
+                                   _("Your administrator has set the trusted certificates "
+                                     "of this computer."));
+      return FALSE;
+    }
+  if (!fd_client_config_check_pin (pin, &error))
+    {
+      fd_connect_page_set_message (self->connect_page, error->message);
+      return FALSE;
+    }
+  g_free (self->config->pin);
+  self->config->pin = g_strdup (pin);
+  if (self->settings != NULL)
+    g_settings_set_string (self->settings, "pin", pin);
+  fd_connect_page_set_trust (self->connect_page, self->config->ca_file, self->config->pin);
+  return TRUE;
+}
+
 void
 fd_window_connect_submit_cb (FdWindow *self)
 {
@@ -81,6 +148,9 @@ fd_window_connect_submit_cb (FdWindow *self)
   g_autofree char *url = g_strstrip (g_strdup (fd_connect_page_get_url (self->connect_page)));
   FdApiClient *api;
   Probe *probe;
+
+  if (!take_pasted_pin (self))
+    return;
 
   api = fd_api_client_new (url, self->config->ca_file, self->config->pin, &error);
   if (api == NULL)

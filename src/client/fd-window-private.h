@@ -42,6 +42,10 @@ struct _FdWindow
   /* issue 15: the pending second step's challenge, the set-up page */
   char                 *challenge;
   GtkWidget            *totp_page;
+  /* issue 14: closing signs out first (sign-out-on-quit), at most
+   * QUIT_SIGN_OUT_WAIT_S; then the window goes for good */
+  guint                 quit_wait_id;
+  gboolean              quit_signed_out;
 };
 
 enum {
@@ -71,12 +75,17 @@ const char *fd_window_tls_message        (void);
 void        fd_window_setup_connection   (FdWindow   *self);
 void        fd_window_drop_connection    (FdWindow   *self);
 void        fd_window_connect_submit_cb  (FdWindow   *self);
+void        fd_window_connect_import_cb  (FdWindow   *self,
+                                          GFile      *file);
 void        fd_window_retry_now_cb       (FdWindow   *self);
 
 /* fd-window-session.c */
 void        fd_window_signin_submit_cb   (FdWindow     *self);
 void        fd_window_unlock_submit_cb   (FdWindow     *self);
 void        fd_window_sign_out           (FdWindow     *self);
+/* issue 14: TRUE when closing this window must end its session first
+ * (the sign-out-on-quit setting and the session's role). */
+gboolean    fd_window_signs_out_on_quit  (FdWindow     *self);
 void        fd_window_resume_cb          (GObject      *source,
                                           GAsyncResult *result,
                                           gpointer      user_data);

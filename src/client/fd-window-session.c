@@ -150,6 +150,43 @@ second_factor_answer (FdWindow   *self,
   return FALSE;
 }
 
+/* issue 11: the password was right and the account holds several
+ * estates: offer them, and Sign In again names the one chosen. */
+static gboolean
+estate_answer (FdWindow   *self,
+               JsonObject *error_object)
+{
+  JsonArray *codes;
+  g_autoptr(GPtrArray) list = NULL;
+
+  if (error_object == NULL ||
+      g_strcmp0 (fd_json_get_string (error_object, "code"), "estate-required") != 0 ||
+      !json_object_has_member (error_object, "estates") ||
+      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (error_object, "estates")))
+    return FALSE;
+
+  codes = json_object_get_array_member (error_object, "estates");
+  list = g_ptr_array_new ();
+  for (guint i = 0; i < json_array_get_length (codes); i++)
+    {
+      JsonNode *code = json_array_get_element (codes, i);
+
+      if (JSON_NODE_HOLDS_VALUE (code) && json_node_get_value_type (code) == G_TYPE_STRING)
+        g_ptr_array_add (list, (gpointer) json_node_get_string (code));
+    }
+  if (list->len == 0)
+    return FALSE;
+  g_ptr_array_add (list, NULL);
+
+  fd_signin_page_set_busy (self->signin_page, FALSE);
+  fd_signin_page_set_estates (self->signin_page, (const char * const *) list->pdata);
+  fd_signin_page_set_message (self->signin_page,
+                              _("This account works for several estates. Choose one and "
+                                "sign in again."));
+  fd_signin_page_focus_estate (self->signin_page);
+  return TRUE;
+}
+
 static void
 sign_in_cb (GObject      *source,
             GAsyncResult *result,
@@ -166,7 +203,7 @@ sign_in_cb (GObject      *source,
 
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
-      if (second_factor_answer (self, error_object))
+      if (second_factor_answer (self, error_object) || estate_answer (self, error_object))
         return;
 
       fd_signin_page_set_busy (self->signin_page, FALSE);
@@ -205,8 +242,6 @@ fd_window_signin_submit_cb (FdWindow *self)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *username = NULL;
-  g_autofree char *workstation = NULL;
-  g_autofree char *host = NULL;
 
   if (self->session == NULL || fd_session_get_state (self->session) != FD_SESSION_SIGNED_OUT)
     return;
@@ -231,19 +266,16 @@ fd_window_signin_submit_cb (FdWindow *self)
     }
 
   username = g_strstrip (g_strdup (fd_signin_page_get_username (self->signin_page)));
-  workstation = g_strstrip (g_strdup (fd_signin_page_get_workstation (self->signin_page)));
-
-  if (!fd_client_config_check_workstation (workstation, &error))
+  /* Provisioned (a setting the administrator may lock, or the host name),
+   * never typed at the desk. */
+  if (!fd_client_config_check_workstation (self->config->workstation, &error))
     {
       fd_signin_page_set_message (self->signin_page, error->message);
       return;
     }
 
-  fd_session_set_workstation (self->session, workstation);
-  host = fd_client_config_default_workstation ();
-  if (self->settings != NULL)
-    g_settings_set_string (self->settings, "workstation",
-                           g_str_equal (host, workstation) ? "" : workstation);
+  fd_session_set_workstation (self->session, self->config->workstation);
+  fd_session_set_estate (self->session, fd_signin_page_get_estate (self->signin_page));
 
   fd_signin_page_set_message (self->signin_page, NULL);
   fd_signin_page_set_busy (self->signin_page, TRUE);
@@ -389,6 +421,24 @@ fd_window_sign_out (FdWindow *self)
   fd_lock_page_clear_password (self->lock_page);
   /* Not cancelled with the window: the server must hear of it. */
   fd_session_sign_out_async (self->session, NULL, sign_out_cb, g_object_ref (self));
+}
+
+gboolean
+fd_window_signs_out_on_quit (FdWindow *self)
+{
+  g_autofree char *when = NULL;
+  FdSessionInfo *info;
+
+  if (self->session == NULL || fd_session_get_state (self->session) == FD_SESSION_SIGNED_OUT)
+    return FALSE;
+  when = self->settings != NULL ? g_settings_get_string (self->settings, "sign-out-on-quit")
+                                : g_strdup ("reception");
+  if (g_str_equal (when, "always"))
+    return TRUE;
+  if (!g_str_equal (when, "reception"))
+    return FALSE;
+  info = fd_session_get_info (self->session);
+  return info != NULL && info->role == FD_ROLE_RECEPTION;
 }
 
 void

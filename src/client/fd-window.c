@@ -79,8 +79,14 @@ fd_window_show_page (FdWindow   *self,
   gboolean main_page = g_str_equal (name, "main");
   GtkWidget *title = NULL;
 
+  FdSessionInfo *info = self->session != NULL ? fd_session_get_info (self->session) : NULL;
+
   if (main_page && self->main_view != NULL)
     title = fd_main_view_get_title_widget (FD_MAIN_VIEW (self->main_view));
+  /* issue 11: the locked session's estate under the title */
+  adw_window_title_set_subtitle (ADW_WINDOW_TITLE (self->window_title),
+                                 g_str_equal (name, "lock") && info != NULL &&
+                                 info->estate_name != NULL ? info->estate_name : "");
   adw_header_bar_set_title_widget (self->header_bar, title != NULL ? title : self->window_title);
 
   gtk_stack_set_visible_child_full (self->stack, name,
@@ -206,12 +212,69 @@ static const GActionEntry win_actions[] = {
   { .name = "show-shortcuts", .activate = show_shortcuts_action },
 };
 
+/* --- closing --- */
+
+/* How long quitting waits for the server to confirm the sign-out. */
+#define QUIT_SIGN_OUT_WAIT_S 3
+
+static void quit_state_cb (FdWindow *self);
+
+static void
+quit_now (FdWindow *self)
+{
+  g_clear_handle_id (&self->quit_wait_id, g_source_remove);
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_func (self->session, quit_state_cb, self);
+  self->quit_signed_out = TRUE;
+  gtk_window_destroy (GTK_WINDOW (self));
+}
+
+static gboolean
+quit_wait_cb (gpointer user_data)
+{
+  FdWindow *self = user_data;
+
+  self->quit_wait_id = 0;
+  g_debug ("Sign-out on quit not confirmed in time");
+  quit_now (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+quit_state_cb (FdWindow *self)
+{
+  if (fd_session_get_state (self->session) == FD_SESSION_SIGNED_OUT)
+    quit_now (self);
+}
+
+/* Quitting a shared desk signs out (issue 14): the next person starts
+ * from the sign-in page, not from the last user's lock page. TRUE while
+ * the sign-out runs; the window then destroys itself. */
+static gboolean
+sign_out_before_closing (FdWindow *self)
+{
+  if (self->quit_signed_out)
+    return FALSE;
+  if (self->quit_wait_id != 0)
+    return TRUE;
+  if (!fd_window_signs_out_on_quit (self))
+    return FALSE;
+
+  g_signal_connect_swapped (self->session, "notify::state", G_CALLBACK (quit_state_cb), self);
+  self->quit_wait_id = g_timeout_add_seconds (QUIT_SIGN_OUT_WAIT_S, quit_wait_cb, self);
+  fd_window_sign_out (self);
+  return TRUE;
+}
+
 /* --- GObject --- */
 
 static gboolean
 fd_window_close_request (GtkWindow *window)
 {
   FdWindow *self = FD_WINDOW (window);
+
+  if (sign_out_before_closing (self))
+    return TRUE;
 
   if (self->settings != NULL)
     {
@@ -236,6 +299,7 @@ fd_window_dispose (GObject *object)
   FdWindow *self = FD_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->quit_wait_id, g_source_remove);
   fd_window_wipe_drafts (self);
   if (self->main_view != NULL || self->totp_page != NULL)
     {
@@ -306,6 +370,8 @@ fd_window_class_init (FdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FdWindow, lock_page);
   gtk_widget_class_bind_template_callback_full (widget_class, "connect_submit_cb",
                                                 G_CALLBACK (fd_window_connect_submit_cb));
+  gtk_widget_class_bind_template_callback_full (widget_class, "connect_import_cb",
+                                                G_CALLBACK (fd_window_connect_import_cb));
   gtk_widget_class_bind_template_callback_full (widget_class, "signin_submit_cb",
                                                 G_CALLBACK (fd_window_signin_submit_cb));
   gtk_widget_class_bind_template_callback_full (widget_class, "unlock_submit_cb",
@@ -350,6 +416,7 @@ static void
 start (FdWindow *self)
 {
   GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  const char *config_error = NULL;
 
   if (FD_IS_APPLICATION (app))
     {
@@ -357,6 +424,7 @@ start (FdWindow *self)
 
       self->settings = settings != NULL ? g_object_ref (settings) : NULL;
       self->config = fd_application_dup_config (FD_APPLICATION (app));
+      config_error = fd_application_get_config_error (FD_APPLICATION (app));
     }
   else
     {
@@ -372,6 +440,15 @@ start (FdWindow *self)
         gtk_window_maximize (GTK_WINDOW (self));
     }
 
+  /* A bad --ca says so, naming the file, rather than connecting (issue 14). */
+  if (config_error != NULL)
+    {
+      fd_connect_page_set_trust (self->connect_page, self->config->ca_file, self->config->pin);
+      fd_connect_page_set_url (self->connect_page, self->config->server_url);
+      fd_connect_page_set_message (self->connect_page, config_error);
+      fd_window_show_page (self, "connect", FALSE);
+      return;
+    }
   fd_window_setup_connection (self);
 }
 

@@ -226,6 +226,7 @@ static const MemberSpec audit_entry_members[] = {
   STR (FdAuditEntry, reason_text, FALSE),
   STR (FdAuditEntry, outcome, FALSE),
   STR (FdAuditEntry, session, FALSE),
+  STR (FdAuditEntry, target_label, FALSE),
 };
 DEFINE_RECORD (FdAuditEntry, audit_entry, audit_entry_members, (void) 0)
 

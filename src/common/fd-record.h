@@ -68,6 +68,7 @@ typedef struct
   char   *reason_text;
   char   *outcome;
   char   *session;
+  char   *target_label;   /* issue 14: the resident as the reader's role sees them */
 } FdAuditEntry;
 
 typedef struct

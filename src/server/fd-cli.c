@@ -49,7 +49,9 @@ const char fd_cli_usage_text[] =
   "  frontdesk-server rekey (--data-dir DIR | --config FILE) --finish\n"
   "  frontdesk-server incident radius (--data-dir DIR | --config FILE) --user U --from T --to T\n"
   "                        [--cause TEXT] [--json]\n"
-  "  frontdesk-server rules set (--data-dir DIR | --config FILE) --zh FILE --en FILE\n";
+  "  frontdesk-server rules set (--data-dir DIR | --config FILE) --zh FILE --en FILE\n"
+  "  frontdesk-server move-store (--config FILE | --data-dir DIR) --from-data-dir DIR\n"
+  "                        --estate CODE [--estate-name NAME] [--batch N]\n";
 
 int
 fd_cli_usage_error (const char *message)

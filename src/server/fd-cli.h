@@ -54,6 +54,10 @@ int       fd_cli_incident         (int           argc,
                                    char        **argv);
 int       fd_cli_rules            (int           argc,
                                    char        **argv);
+/* fd-cli-move-store.c (issue 16): an office's SQLite into the configured
+ * PostgreSQL as one estate. */
+int       fd_cli_move_store       (int           argc,
+                                   char        **argv);
 
 /* Shared by the commands (fd-cli.c): */
 

@@ -279,3 +279,30 @@ fd_policy_write_visitor (FdJsonWriter          *w,
   fd_json_writer_string (w, v->registered_by ? v->registered_by : "");
   fd_json_writer_end_object (w);
 }
+
+/* issue 14: the audit log names the resident of an entry as the reader's
+ * role sees them, and never in the clear: a masked name (the surname for a
+ * role that sees only that) and the room as the role sees it; NULL when
+ * the role sees neither. */
+char *
+fd_policy_resident_label (FdRole                  role,
+                          const FdResidentRecord *r)
+{
+  FdShow name_show = fd_policy_rule (role, FD_FIELD_NAME)->show;
+  FdShow room_show = fd_policy_rule (role, FD_FIELD_ROOM)->show;
+  g_autofree char *name = NULL;
+  g_autofree char *room = NULL;
+
+  if (name_show == FD_SHOW_PARTIAL)
+    name = fd_mask_name_surname (r->name);
+  else if (name_show != FD_SHOW_ABSENT)
+    name = fd_mask_name (r->name);
+  if (room_show == FD_SHOW_CLEAR)
+    room = g_strdup (r->room);
+  else if (room_show != FD_SHOW_ABSENT)
+    room = fd_mask_room_building (r->room);
+
+  if (name != NULL && room != NULL)
+    return g_strdup_printf ("%s · %s", name, room);
+  return name != NULL ? g_steal_pointer (&name) : g_steal_pointer (&room);
+}

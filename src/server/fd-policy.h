@@ -51,4 +51,8 @@ void               fd_policy_write_visitor  (FdJsonWriter           *writer,
                                              FdRole                  role,
                                              const FdVisitorRecord  *visitor);
 
+/* issue 14: "王*明 · 3-2-1502" for the audit log, masked for @role. */
+char              *fd_policy_resident_label (FdRole                  role,
+                                             const FdResidentRecord *resident);
+
 G_END_DECLS

@@ -8,7 +8,9 @@
 #include "fd-crypto.h"
 #include "fd-field.h"
 #include "fd-estates.h"
+#include "fd-policy.h"
 #include "fd-routes-users.h"
+#include "fd-server-private.h"
 
 /* Oversight and administration: the audit log and its chain, alerts, the
  * incident switch (manager, auditor) and accounts (admin). None of these
@@ -55,6 +57,32 @@ short_text (FdRequest   *req,
   return TRUE;
 }
 
+/* issue 14: "target_label", the resident of a view, reveal or verify as
+ * the reader's role sees them (fd_policy_resident_label), looked up once
+ * per resident of the page. */
+static const char *
+audit_target_label (FdRequest          *req,
+                    GHashTable         *labels,
+                    const FdAuditEntry *e)
+{
+  gint64 id;
+  char *label;
+
+  if (e->target == NULL || e->action == NULL ||
+      (g_strcmp0 (e->action, "view") != 0 && g_strcmp0 (e->action, "reveal") != 0 &&
+       g_strcmp0 (e->action, "verify") != 0) ||
+      !fd_role_sees_residents (req->role) || !fd_parse_id (e->target, &id))
+    return NULL;
+  if (!g_hash_table_lookup_extended (labels, e->target, NULL, (gpointer *) &label))
+    {
+      g_autoptr(FdResidentRecord) r = FD_STORE_CALL (req->server->store, resident_get, id);
+
+      label = r != NULL ? fd_policy_resident_label (req->role, r) : NULL;
+      g_hash_table_insert (labels, g_strdup (e->target), label);
+    }
+  return label;
+}
+
 void
 fd_routes_audit_list (FdRequest *req)
 {
@@ -67,6 +95,7 @@ fd_routes_audit_list (FdRequest *req)
   FdEstateRecord *estate;
   const char *cursor;
   guint limit;
+  g_autoptr(GHashTable) labels = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
   if (!fd_require_role (req, "audit-read", FD_ROLE_MANAGER, FD_ROLE_AUDITOR, FD_N_ROLES) ||
       !fd_query_limit (req, 50, &limit) ||
@@ -111,6 +140,7 @@ fd_routes_audit_list (FdRequest *req)
       fd_json_writer_string_member (&w, "ip", e->ip);
       fd_json_writer_string_member (&w, "action", e->action);
       fd_json_writer_string_member (&w, "target", e->target);
+      fd_json_writer_string_member (&w, "target_label", audit_target_label (req, labels, e));
       fd_json_writer_string_member (&w, "field", e->field);
       fd_json_writer_string_member (&w, "reason_code", e->reason_code);
       fd_json_writer_string_member (&w, "reason_text", e->reason_text);

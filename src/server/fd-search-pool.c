@@ -22,9 +22,11 @@ struct _FdSearchPool
 {
   FdSearchIndex *index;
   GThreadPool   *threads;
-  GSource       *results;    /* ready while @finished holds jobs */
+  GSource       *results;    /* ready while @pending is set */
+  GMainContext  *context;    /* @results's */
   GMutex         mutex;
   GQueue         finished;   /* Job*, guarded by @mutex */
+  gint           pending;    /* atomic: set once jobs are finished, until dispatched */
 };
 
 typedef struct
@@ -60,8 +62,25 @@ work (gpointer data,
   g_mutex_lock (&pool->mutex);
   g_queue_push_tail (&pool->finished, job);
   g_mutex_unlock (&pool->mutex);
-  /* thread-safe: wakes the main context */
-  g_source_set_ready_time (pool->results, 0);
+  /* Wakes the main context once for all the jobs that finish before it
+   * dispatches them (issue 13: g_source_set_ready_time() woke it twice a
+   * batch, once from the main context itself). */
+  if (g_atomic_int_compare_and_exchange (&pool->pending, 0, 1))
+    g_main_context_wakeup (pool->context);
+}
+
+static gboolean
+results_prepare (GSource *source,
+                 gint    *timeout)
+{
+  *timeout = -1;
+  return g_atomic_int_get (&((ResultsSource *) source)->pool->pending) != 0;
+}
+
+static gboolean
+results_check (GSource *source)
+{
+  return g_atomic_int_get (&((ResultsSource *) source)->pool->pending) != 0;
 }
 
 static gboolean
@@ -73,7 +92,8 @@ results_dispatch (GSource     *source,
   GQueue ready = G_QUEUE_INIT;
   Job *job;
 
-  g_source_set_ready_time (source, -1);
+  /* before taking the queue: a job finished after this wakes us again */
+  g_atomic_int_set (&pool->pending, 0);
   g_mutex_lock (&pool->mutex);
   ready = pool->finished;
   g_queue_init (&pool->finished);
@@ -88,6 +108,8 @@ results_dispatch (GSource     *source,
 }
 
 static GSourceFuncs results_funcs = {
+  .prepare = results_prepare,
+  .check = results_check,
   .dispatch = results_dispatch,
 };
 
@@ -105,6 +127,7 @@ fd_search_pool_new (FdSearchIndex *index,
   ((ResultsSource *) pool->results)->pool = pool;
   g_source_set_name (pool->results, "search answers");
   g_source_attach (pool->results, context);
+  pool->context = g_main_context_ref (context);
   pool->threads = g_thread_pool_new (work, pool, threads ? threads : g_get_num_processors (),
                                      TRUE, NULL);
   return pool;
@@ -120,6 +143,7 @@ fd_search_pool_free (FdSearchPool *pool)
   g_thread_pool_free (pool->threads, FALSE, TRUE);
   g_source_destroy (pool->results);
   g_source_unref (pool->results);
+  g_main_context_unref (pool->context);
   while ((job = g_queue_pop_head (&pool->finished)) != NULL)
     job_free (job);
   g_mutex_clear (&pool->mutex);

@@ -93,29 +93,33 @@ health (FdRequest *req)
   fd_reply_writer (req, 200, &w);
 }
 
+/* @pattern's segments against @segments, without splitting @pattern:
+ * every request tries the routes in turn (issue 13). */
 static gboolean
 pattern_matches (const char  *pattern,
                  char       **segments)
 {
-  g_auto(GStrv) parts = g_strsplit (pattern, "/", 0);
-  guint n = g_strv_length (parts);
+  const char *part = pattern;
 
-  if (g_strv_length (segments) != n)
-    return FALSE;
-  for (guint i = 0; i < n; i++)
+  for (guint i = 0;; i++)
     {
-      if (g_str_equal (parts[i], "*"))
+      const char *end = strchr (part, '/');
+      gsize len = end != NULL ? (gsize) (end - part) : strlen (part);
+
+      if (segments[i] == NULL)
+        return FALSE;
+      if (len == 1 && part[0] == '*')
         {
           if (*segments[i] == '\0')
             return FALSE;
-          continue;
         }
-      if (!g_str_equal (parts[i], segments[i]))
+      else if (strlen (segments[i]) != len || memcmp (segments[i], part, len) != 0)
         return FALSE;
+      if (end == NULL)
+        return segments[i + 1] == NULL;
+      part = end + 1;
     }
-  return TRUE;
 }
-
 
 void
 fd_server_dispatch_cb (SoupServer        *soup,

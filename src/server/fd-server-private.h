@@ -7,6 +7,7 @@
 #include <json-glib/json-glib.h>
 
 #include "fd-alert-out.h"
+#include "fd-auth-cache.h"
 #include "fd-connection-guard.h"
 #include "fd-error.h"
 #include "fd-policy.h"
@@ -61,6 +62,11 @@ struct _FdServer
   /* issue 12: alerts sent out of the app (fd-alert-out.h); NULL when no
    * destination is configured */
   FdAlertOut    *alert_out;
+  /* issue 13 (perf13): fd_server_is_off_hours() of this wall-clock second */
+  gint64         off_hours_second;
+  gboolean       off_hours;
+  /* issue 13 (perf13): authenticated sessions, fd-auth-cache.h */
+  FdAuthCache   *auth_cache;
 };
 
 typedef struct _FdRequest FdRequest;

@@ -111,6 +111,7 @@ fd_server_new (FdConfig  *config,
   server->context = g_main_context_ref_thread_default ();
   server->work_pool = fd_work_pool_new (CLAMP (g_get_num_processors (), 1, 8), WORK_QUEUE_MAX);
   server->sign_in_limit = fd_rate_limit_new (config->sign_in_rate);
+  server->auth_cache = fd_auth_cache_new (store);   /* issue 13 */
 
   cert = g_tls_certificate_new_from_files (config->certificate, config->private_key, error);
   if (cert == NULL)
@@ -229,6 +230,7 @@ fd_server_free (FdServer *server)
   /* Lets running password checks end; their answers are never sent. */
   g_clear_pointer (&server->work_pool, fd_work_pool_free);
   g_clear_pointer (&server->sign_in_limit, fd_rate_limit_free);
+  g_clear_pointer (&server->auth_cache, fd_auth_cache_free);
   g_clear_pointer (&server->context, g_main_context_unref);
   g_clear_pointer (&server->search_follow, fd_search_follow_stop);
   fd_search_pool_free (server->search_pool);

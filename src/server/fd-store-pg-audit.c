@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "fd-store-engine.h"
+#include "fd-store-pg-move.h"
 #include "fd-store-pg-private.h"
 
 /* One chain for the whole company, whatever the estate of each entry
@@ -23,10 +24,10 @@
 
 #define GENESIS_HASH "0000000000000000000000000000000000000000000000000000000000000000"
 
-static void
-audit_from_row (PGresult     *res,
-                int           i,
-                FdAuditEntry *e)
+void
+fd_pg_audit_from_row (PGresult     *res,
+                      int           i,
+                      FdAuditEntry *e)
 {
   e->seq = fd_pg_int (res, i, 0);
   e->at = fd_pg_text (res, i, 1);
@@ -175,7 +176,7 @@ fd_pg_audit_list (FdStore *store, const FdAuditQuery *q)
   for (int i = 0; res != NULL && i < PQntuples (res); i++)
     {
       FdAuditEntry *e = g_new0 (FdAuditEntry, 1);
-      audit_from_row (res, i, e);
+      fd_pg_audit_from_row (res, i, e);
       g_ptr_array_add (items, e);
     }
   g_clear_pointer (&res, PQclear);
@@ -245,8 +246,9 @@ fd_pg_audit_verify (FdStore *store, gint64 *n_entries, gint64 *first_bad_seq, GE
   PGconn *conn = fd_pg_connect (self->conninfo, self->password, error);
   g_autofree char *prev = g_strdup (GENESIS_HASH);
   g_autofree char *head_hash = NULL, *head_mac = NULL;
-  gint64 expected_seq = 1, n = 0, head_seq = 0;
-  gboolean ok = TRUE, done = FALSE;
+  gint64 expected_seq = 1, n = 0, head_seq = 0, imported = 0, imported_bad = 0;
+  gboolean ok = TRUE, done = FALSE, imported_ok;
+  g_autoptr(GError) imported_error = NULL;
   PGresult *res;
 
   *first_bad_seq = 0;
@@ -292,7 +294,7 @@ fd_pg_audit_verify (FdStore *store, gint64 *n_entries, gint64 *first_bad_seq, GE
           n++;
           if (!ok)
             continue;   /* count the rest for the report */
-          audit_from_row (res, i, &e);
+          fd_pg_audit_from_row (res, i, &e);
           hash = fd_audit_entry_compute_hash (&e);
           if (e.seq != expected_seq || g_strcmp0 (e.prev_hash, prev) != 0 ||
               g_strcmp0 (e.hash, hash) != 0)
@@ -311,6 +313,14 @@ fd_pg_audit_verify (FdStore *store, gint64 *n_entries, gint64 *first_bad_seq, GE
         }
       PQclear (res);
     }
+  /* issue 16: the histories of offices moved in, in the same snapshot */
+  imported_ok = fd_pg_imported_verify (conn, n, &imported, &imported_bad, &imported_error);
+  if (imported_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&imported_error));
+      PQfinish (conn);
+      return FALSE;
+    }
   fd_pg_exec (conn, "COMMIT", NULL);
   PQfinish (conn);
   if (ok)
@@ -322,6 +332,11 @@ fd_pg_audit_verify (FdStore *store, gint64 *n_entries, gint64 *first_bad_seq, GE
           *first_bad_seq = bad;
         }
     }
-  *n_entries = n;
+  if (ok && !imported_ok)
+    {
+      ok = FALSE;
+      *first_bad_seq = imported_bad;
+    }
+  *n_entries = n + imported;
   return ok;
 }

@@ -195,6 +195,22 @@ static const char *migrations[] = {
   "  INCLUDE (estate_id, role, field, seq);"
   "DROP INDEX audit_actor_counts;"
   RLS ("audit_subjects"),
+  /* 7 (issue 16, move-store): an office's audit chain, moved with its
+   * own seqs and hashes as the prior history of the estate it became
+   * (orig_estate_id: the office's estate id, which its hashes cover),
+   * anchored by the company chain's "store-move" entry; and the progress
+   * of each move, so that an interrupted one continues (one row per
+   * estate moved into, estate-scoped like the rest). fd-store-pg-move.c */
+  "CREATE TABLE audit_imported ("
+  "  estate_id bigint NOT NULL, seq bigint NOT NULL, at text NOT NULL, actor text,"
+  "  actor_id bigint, role text, session_hash text, workstation text, ip text,"
+  "  action text NOT NULL, target text, field text, reason_code text, reason_text text,"
+  "  outcome text NOT NULL, prev_hash text NOT NULL, hash text NOT NULL,"
+  "  orig_estate_id bigint NOT NULL, PRIMARY KEY (estate_id, seq));"
+  "CREATE TABLE store_moves (estate_id bigint PRIMARY KEY, source text NOT NULL,"
+  "  stage text NOT NULL, last_id bigint NOT NULL DEFAULT 0, started_at bigint NOT NULL,"
+  "  finished_at bigint NOT NULL DEFAULT 0);"
+  RLS ("audit_imported") RLS ("store_moves"),
 };
 
 /* Every table the history above makes, for the integrity check
@@ -204,7 +220,8 @@ const char * const fd_pg_schema_tables[] = {
   "residents", "plates", "payments", "visitors", "audit_log", "audit_head", "alerts",
   "limit_events", "listed_residents", "listed_counts", "login_failures", "reviews",
   "review_items", "audit_activity", "user_totp", "totp_recovery", "totp_challenges",
-  "alert_deliveries", "password_origins", "audit_subjects", NULL
+  "alert_deliveries", "password_origins", "audit_subjects", "audit_imported", "store_moves",
+  NULL
 };
 
 /* The server's role: owns nothing, no BYPASSRLS, named after the
@@ -223,8 +240,9 @@ static const char grants[] =
   "    user_estates, sessions, rooms, residents, plates, payments, visitors, alerts,"
   "    limit_events, listed_residents, listed_counts, login_failures, reviews, review_items,"
   "    audit_activity, user_totp, totp_recovery, totp_challenges, alert_deliveries,"
-  "    password_origins TO %I', r);"
+  "    password_origins, store_moves TO %I', r);"
   "  EXECUTE format ('GRANT SELECT, INSERT ON audit_log, audit_subjects TO %I', r);"
+  "  EXECUTE format ('GRANT SELECT, INSERT ON audit_imported TO %I', r);"
   "  EXECUTE format ('GRANT SELECT, UPDATE ON audit_head TO %I', r);"
   "  EXECUTE format ('GRANT SELECT ON frontdesk_schema TO %I', r);"
   "  EXECUTE format ('GRANT USAGE ON ALL SEQUENCES IN SCHEMA %I TO %I', current_schema (), r);"

@@ -539,6 +539,16 @@ store_rollback (FdStore *store)
   close_transaction (SELF (store), FALSE, NULL);
 }
 
+/* issue 13: another server process may change a session or an account
+ * at any time, and PostgreSQL offers no cheap per-request sign of it
+ * (SQLite has PRAGMA data_version); 0 tells the authentication cache to
+ * keep nothing, so every request reads its session and account. */
+static guint64
+fd_pg_auth_generation (FdStore *store)
+{
+  return 0;
+}
+
 static const FdStoreBackend pg_backend = {
   .name = "postgresql",
   .close = store_close,
@@ -617,6 +627,7 @@ static const FdStoreBackend pg_backend = {
   .audit_subjects_add = fd_pg_audit_subjects_add,
   .incident_radius = fd_pg_incident_radius,
   .visitor_undo_checkout = fd_pg_visitor_undo_checkout,   /* issue 14 */
+  .auth_generation = fd_pg_auth_generation,                /* issue 13 */
 };
 
 /* Opening */

@@ -145,14 +145,33 @@ fd_sqlite_listed_note (FdStore *store, gint64 user_id, const gint64 *ids, guint 
   ok = step_done (prep_limit (self, "DELETE FROM listed_residents WHERE user_id = ?1 AND at < ?3",
                               user_id, NULL, since));
   delta -= ok ? sqlite3_changes (self->db) : 0;
-  for (guint i = 0; ok && i < n_ids; i++)
+  /* One statement for the page (issue 13): the ids as a JSON array,
+   * not a statement a resident. */
+  if (ok && n_ids > 0)
     {
+      GString *list = g_string_sized_new (n_ids * 21 + 2);
+
+      g_string_append_c (list, '[');
+      for (guint i = 0; i < n_ids; i++)
+        {
+          char digits[24], *p = digits + sizeof digits;
+          guint64 v = ids[i] < 0 ? 0 : (guint64) ids[i];   /* ids are positive */
+
+          do
+            *--p = (char) ('0' + v % 10);
+          while ((v /= 10) > 0);
+          if (i > 0)
+            g_string_append_c (list, ',');
+          g_string_append_len (list, p, digits + sizeof digits - p);
+        }
+      g_string_append_c (list, ']');
       stmt = prep_limit (self, "INSERT OR IGNORE INTO listed_residents (user_id, resident_id, at) "
-                               "VALUES (?1, ?2, ?3)", user_id, NULL, now);
+                               "SELECT ?1, value, ?3 FROM json_each (?2)", user_id, NULL, now);
       if (stmt != NULL)
-        sqlite3_bind_int64 (stmt, 2, ids[i]);
+        sqlite3_bind_text (stmt, 2, list->str, (int) list->len, SQLITE_TRANSIENT);
       ok = step_done (stmt);
       delta += ok ? sqlite3_changes (self->db) : 0;
+      g_string_free (list, TRUE);
     }
   if (ok)
     ok = (n = step_count (prep_limit (self, "INSERT INTO listed_counts (user_id, n) VALUES (?1, ?3) "

@@ -24,6 +24,10 @@ typedef struct
   /* head of the audit chain written in the open transaction, anchored at commit */
   gint64      pending_anchor_seq;
   char       *pending_anchor_hash;
+  /* issue 13 (perf13): fd-store-sqlite-authgen.c */
+  guint64     auth_generation;
+  gint64      auth_data_version;
+  gboolean    auth_dirty;        /* the open transaction changed sessions or users */
 } FdStoreSqlite;
 
 #define SELF(s) ((FdStoreSqlite *) (s))
@@ -389,5 +393,9 @@ gboolean fd_sqlite_password_origin_set (FdStore *store, gint64 user_id, const ch
 GPtrArray *fd_sqlite_account_activity (FdStore *store);
 gboolean fd_sqlite_integrity_check (FdStore *store, gboolean quick, char **problem,
                                     GError **error);
+
+/* fd-store-sqlite-authgen.c (issue 13, perf13) */
+void     fd_sqlite_auth_watch      (FdStoreSqlite *self);
+guint64  fd_sqlite_auth_generation (FdStore *store);
 
 G_END_DECLS

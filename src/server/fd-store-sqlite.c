@@ -332,6 +332,8 @@ static const FdStoreBackend sqlite_backend = {
   .audit_subjects_add = fd_sqlite_audit_subjects_add,
   .incident_radius = fd_sqlite_incident_radius,
   .visitor_undo_checkout = fd_sqlite_visitor_undo_checkout,   /* issue 14 */
+  /* issue 13 (perf13) */
+  .auth_generation = fd_sqlite_auth_generation,
 };
 
 static void
@@ -517,6 +519,7 @@ fd_store_sqlite_open (const char  *path,
     g_warning ("Cannot restrict the database's mode: %s", g_strerror (errno));
   sqlite3_busy_timeout (self->db, 5000);
   sqlite3_extended_result_codes (self->db, 0);
+  fd_sqlite_auth_watch (self);
 
   if (!exec (self, "PRAGMA journal_mode = WAL", error) ||
       !exec (self, "PRAGMA synchronous = FULL", error) ||

@@ -157,12 +157,23 @@ static void
 append_member (GString    *out,
                const char *value)
 {
+  char digits[24], *p = digits + sizeof digits;
+  gsize len;
+
   if (value == NULL)
     {
       g_string_append (out, "-1:;");
       return;
     }
-  g_string_append_printf (out, "%zu:%s;", strlen (value), value);
+  /* "%zu:%s;" without printf: one entry a request hashes 15 members (issue 13) */
+  len = strlen (value);
+  *--p = ':';
+  do
+    *--p = (char) ('0' + len % 10);
+  while ((len /= 10) > 0);
+  g_string_append_len (out, p, digits + sizeof digits - p);
+  g_string_append (out, value);
+  g_string_append_c (out, ';');
 }
 
 /* Estates (issue 11) came after the chain: every entry written before
@@ -212,11 +223,26 @@ fd_audit_entry_compute_hash (const FdAuditEntry *entry)
 char *
 fd_time_format_rfc3339 (gint64 usec)
 {
-  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (usec / G_USEC_PER_SEC);
+  /* Every audit entry asks, mostly for the same second (issue 13): the
+   * last answer is kept, one per thread. */
+  static _Thread_local gint64 last_second = G_MININT64;
+  static _Thread_local char last_text[32];
+  gint64 second = usec / G_USEC_PER_SEC;
+  g_autoptr(GDateTime) dt = NULL;
+  g_autofree char *text = NULL;
 
+  if (second == last_second)
+    return g_strdup (last_text);
+  dt = g_date_time_new_from_unix_utc (second);
   if (dt == NULL)
     return g_strdup ("1970-01-01T00:00:00Z");
-  return g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ");
+  text = g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ");
+  if (text != NULL && strlen (text) < sizeof last_text)
+    {
+      strcpy (last_text, text);
+      last_second = second;
+    }
+  return g_steal_pointer (&text);
 }
 
 void

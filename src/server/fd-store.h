@@ -644,6 +644,16 @@ struct _FdStoreBackend
    * NULL in an engine without it (the server then refuses undo). */
   gboolean    (*visitor_undo_checkout) (FdStore *store, gint64 id, gint64 left_at,
                                         GError **error);
+  /* --- appended (issue 13, perf13: the authentication cache) ---
+   *
+   * A number that moves whenever a session or an account may have
+   * changed since the last call — written through this store or by any
+   * other process on the same database — so that a cache of
+   * authenticated sessions (fd-auth-cache.h) can revalidate on it at
+   * every request. 0 while nothing read now may be cached (this store's
+   * open transaction has changed sessions or accounts and may yet roll
+   * back). NULL: the engine has none, and nothing is cached. */
+  guint64     (*auth_generation)   (FdStore *store);
 };
 
 struct _FdStore

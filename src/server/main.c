@@ -74,5 +74,7 @@ main (int   argc,
     return fd_cli_incident (argc, argv);
   if (g_str_equal (command, "rules"))
     return fd_cli_rules (argc, argv);
+  if (g_str_equal (command, "move-store"))
+    return fd_cli_move_store (argc, argv);
   return fd_cli_usage_error ("unknown command");
 }

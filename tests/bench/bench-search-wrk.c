@@ -30,12 +30,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "bench-wrk.h"
 
-/* VmRSS of the demo server serving @data_dir, in KiB (0 if not found). */
-static guint64
-server_rss_kib (const char *data_dir)
+/* The demo server serving @data_dir (0 if not found). */
+static GPid
+server_pid (const char *data_dir)
 {
   g_autoptr(GDir) proc = g_dir_open ("/proc", 0, NULL);
   const char *name;
@@ -43,8 +45,7 @@ server_rss_kib (const char *data_dir)
   while (proc != NULL && (name = g_dir_read_name (proc)) != NULL)
     {
       g_autofree char *cmdline_path = g_build_filename ("/proc", name, "cmdline", NULL);
-      g_autofree char *status_path = g_build_filename ("/proc", name, "status", NULL);
-      g_autofree char *cmdline = NULL, *status = NULL;
+      g_autofree char *cmdline = NULL;
       gsize len = 0;
       gboolean demo = FALSE, dir = FALSE;
 
@@ -55,13 +56,99 @@ server_rss_kib (const char *data_dir)
           demo |= g_str_equal (arg, "demo");
           dir |= g_str_equal (arg, data_dir);
         }
-      if (demo && dir && g_file_get_contents (status_path, &status, NULL, NULL))
-        {
-          const char *rss = strstr (status, "VmRSS:");
-          return rss != NULL ? g_ascii_strtoull (rss + 6, NULL, 10) : 0;
-        }
+      if (demo && dir)
+        return (GPid) g_ascii_strtoll (name, NULL, 10);
     }
   return 0;
+}
+
+/* VmRSS of process @pid, in KiB (0 if not found). */
+static guint64
+server_rss_kib (GPid pid)
+{
+  g_autofree char *status_path = g_strdup_printf ("/proc/%d/status", (int) pid);
+  g_autofree char *status = NULL;
+  const char *rss;
+
+  if (pid == 0 || !g_file_get_contents (status_path, &status, NULL, NULL))
+    return 0;
+  rss = strstr (status, "VmRSS:");
+  return rss != NULL ? g_ascii_strtoull (rss + 6, NULL, 10) : 0;
+}
+
+/* CPU time (user + system, in seconds) of @pid's main thread (the
+ * server's main context) in *main_s and of the whole process (the main
+ * context, the search and work pools) in *all_s: divided by the requests
+ * of a phase, what one request costs the server, whatever else the
+ * machine runs (the throughput of a phase depends on that load). */
+static void
+server_cpu (GPid    pid,
+            double *main_s,
+            double *all_s)
+{
+  g_autofree char *main_path = g_strdup_printf ("/proc/%d/task/%d/stat", (int) pid, (int) pid);
+  g_autofree char *all_path = g_strdup_printf ("/proc/%d/stat", (int) pid);
+  const char *paths[] = { main_path, all_path };
+  double *out[] = { main_s, all_s };
+  double tick = (double) sysconf (_SC_CLK_TCK);
+
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    {
+      g_autofree char *stat = NULL;
+      const char *p;
+      unsigned long long utime = 0, stime = 0;
+
+      *out[i] = 0;
+      /* fields 14 and 15, after the command name in parentheses */
+      if (pid == 0 || !g_file_get_contents (paths[i], &stat, NULL, NULL) ||
+          (p = strrchr (stat, ')')) == NULL ||
+          sscanf (p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
+                  &utime, &stime) != 2)
+        continue;
+      *out[i] = (utime + stime) / tick;
+    }
+}
+
+/* CPU time (s) of the children reaped so far: wrk, once a phase is over
+ * (the server is reaped only at the end). */
+static double
+children_cpu (void)
+{
+  struct rusage usage;
+
+  if (getrusage (RUSAGE_CHILDREN, &usage) != 0)
+    return 0;
+  return usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6 +
+         usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
+}
+
+/* wrk with @script, and the server's and wrk's CPU time per request. */
+static BenchResult
+run_phase (FdTestServer *server,
+           GPid          pid,
+           const char   *label,
+           const char   *script,
+           guint         connections,
+           guint         seconds)
+{
+  double main0, all0, main1, all1, wrk0, wrk1;
+  BenchResult r;
+  g_autofree char *load = NULL;
+
+  server_cpu (pid, &main0, &all0);
+  wrk0 = children_cpu ();
+  r = bench_run_wrk (server, script, connections, seconds);
+  wrk1 = children_cpu ();
+  server_cpu (pid, &main1, &all1);
+  load = bench_load_average ();
+  g_print ("%-16s %9.0f req/s  p50 %7.2f ms  p99 %7.2f ms  %8u requests  errors %u  (%s)\n",
+           label, r.requests_per_s, r.p50_ms, r.p99_ms, r.requests, r.errors, load);
+  if (r.requests > 0)
+    g_print ("%-16s CPU a request: server main context %.1f us, all threads %.1f us; "
+             "wrk %.1f us (%.0f %% of a core)\n", "",
+             (main1 - main0) * 1e6 / r.requests, (all1 - all0) * 1e6 / r.requests,
+             (wrk1 - wrk0) * 1e6 / r.requests, (wrk1 - wrk0) * 100 / seconds);
+  return r;
 }
 
 int
@@ -93,6 +180,7 @@ main (int   argc,
   BenchMix *mix;
   guint errors = 0;
   guint64 rss;
+  GPid pid;
   gint64 start;
 
   g_option_context_add_main_entries (context, entries, NULL);
@@ -118,7 +206,8 @@ main (int   argc,
   bench_ensure_seeded (data_dir, (guint) residents, options.password);
   start = g_get_monotonic_time ();
   server = fd_test_server_start (&options);
-  rss = server_rss_kib (data_dir);
+  pid = server_pid (data_dir);
+  rss = server_rss_kib (pid);
   g_print ("frontdesk-server demo, %d residents: ready in %.1f s (index built from the "
            "database), resident set %.0f MiB = %.2f KiB a resident\n",
            residents, (g_get_monotonic_time () - start) / 1e6, rss / 1024.0,
@@ -133,12 +222,11 @@ main (int   argc,
 
   for (int round = 0; round < rounds; round++)
     {
-      BenchResult h = bench_run_wrk (server, health_script, (guint) connections, (guint) seconds);
-      BenchResult s;
+      BenchResult h = run_phase (server, pid, "health", health_script, (guint) connections,
+                                 (guint) seconds);
+      BenchResult s = run_phase (server, pid, "search mix", mix_script, (guint) connections,
+                                 (guint) seconds);
 
-      bench_print_result ("health", &h);
-      s = bench_run_wrk (server, mix_script, (guint) connections, (guint) seconds);
-      bench_print_result ("search mix", &s);
       g_print ("search/health: throughput %.2f\n",
                h.requests_per_s > 0 ? s.requests_per_s / h.requests_per_s : 0);
       errors += h.errors + s.errors;

@@ -7,6 +7,7 @@
 
 #include "fd-main-view-private.h"
 
+#include "fd-recovery.h"
 #include "fd-resident-page.h"
 
 /* How long no window of ours may be active before the curtain falls. */
@@ -75,6 +76,9 @@ family_active (FdMainView *self)
 
   if (!GTK_IS_WINDOW (root) || self->toplevels == NULL)
     return FALSE;
+  /* Our own file chooser (a portal's window) has the focus (issue 14). */
+  if (fd_recovery_native_open (GTK_WINDOW (root)))
+    return TRUE;
 
   for (guint i = 0; i < g_list_model_get_n_items (self->toplevels); i++)
     {

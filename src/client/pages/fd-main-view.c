@@ -423,6 +423,9 @@ fd_main_view_init (FdMainView *self)
   fd_main_view_add_keys (self);   /* issue 14: Ctrl+F, type-to-search, Alt+N */
 }
 
+static void show_estate (FdMainView *self,
+                         const char *estate_name);
+
 FdMainView *
 fd_main_view_new (FdApiClient         *api,
                   const FdSessionInfo *session)
@@ -453,6 +456,7 @@ fd_main_view_new (FdApiClient         *api,
 
   build_pages (self);
   fd_main_view_link_pages (self);   /* issue 14 */
+  show_estate (self, session->estate_name);
 
   if (session->watermark)
     update_watermark (self);
@@ -460,6 +464,31 @@ fd_main_view_new (FdApiClient         *api,
     gtk_widget_set_visible (GTK_WIDGET (self->watermark), FALSE);
 
   return self;
+}
+
+/* issue 11: the session's estate in the header, before the page
+ * switcher (or, in a narrow window, before the window's title). */
+static void
+show_estate (FdMainView *self,
+             const char *estate_name)
+{
+  GtkWidget *label;
+  g_autofree char *described = NULL;
+
+  if (estate_name == NULL || estate_name[0] == '\0')
+    return;
+
+  label = gtk_label_new (estate_name);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 24);
+  gtk_widget_add_css_class (label, "heading");
+  gtk_widget_set_margin_start (label, 6);
+  /* Translators: %s is the name of the estate the session works in */
+  described = g_strdup_printf (_("Estate: %s"), estate_name);
+  gtk_widget_set_tooltip_text (label, described);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  described, -1);
+  gtk_box_prepend (GTK_BOX (self->title_box), label);
 }
 
 GtkWidget *

@@ -31,6 +31,8 @@ struct _FdSession
   /* Counts sign-ins started: a resume begun before the last one is
    * stale and must not touch the session it finds. */
   guint           sign_in_serial;
+  /* issue 11: the estate named at the next sign-in, NULL for none */
+  char           *estate;
 };
 
 /* The task data of every async call; secrets are wiped when it goes. */

@@ -96,6 +96,7 @@ fd_session_start_sign_in (FdSession *self,
 {
   FdSessionOp *op = g_task_get_task_data (task);
   g_autoptr(JsonBuilder) builder = json_builder_new ();
+  const char *estate;
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "username");
@@ -104,6 +105,14 @@ fd_session_start_sign_in (FdSession *self,
   json_builder_add_string_value (builder, op->password);
   json_builder_set_member_name (builder, "workstation");
   json_builder_add_string_value (builder, self->workstation);
+  estate = self->estate;
+  if (estate == NULL && op->from_unlock && self->info != NULL)
+    estate = self->info->estate_code;
+  if (estate != NULL)
+    {
+      json_builder_set_member_name (builder, "estate");
+      json_builder_add_string_value (builder, estate);
+    }
   json_builder_end_object (builder);
 
   g_clear_pointer (&op->body, json_node_unref);

@@ -61,6 +61,7 @@ fd_session_reset (FdSession *self)
   self->server_gone = FALSE;
   self->unlock_failures = 0;
   g_clear_pointer (&self->info, fd_session_info_free);
+  g_clear_pointer (&self->estate, g_free);
   fd_session_set_state (self, FD_SESSION_SIGNED_OUT);
 }
 
@@ -109,6 +110,7 @@ fd_session_finalize (GObject *object)
 
   g_free (self->workstation);
   g_free (self->username);
+  g_free (self->estate);
 
   G_OBJECT_CLASS (fd_session_parent_class)->finalize (object);
 }
@@ -206,6 +208,16 @@ fd_session_set_workstation (FdSession  *self,
 
   g_free (self->workstation);
   self->workstation = g_strdup (workstation);
+}
+
+void
+fd_session_set_estate (FdSession  *self,
+                       const char *estate)
+{
+  g_return_if_fail (FD_IS_SESSION (self));
+
+  g_free (self->estate);
+  self->estate = g_strdup (estate);
 }
 
 const char *

@@ -37,6 +37,11 @@ FdApiClient    *fd_session_get_api_client       (FdSession     *self);
 /* The name sent with the next sign-in (recorded in the audit log). */
 void            fd_session_set_workstation      (FdSession     *self,
                                                  const char    *workstation);
+/* issue 11: the estate code the next sign-in names (NULL: none, as for an
+ * account of one estate). An unlock that signs in anew names the estate
+ * the session had. */
+void            fd_session_set_estate           (FdSession     *self,
+                                                 const char    *estate);
 const char     *fd_session_get_username         (FdSession     *self);
 const char     *fd_session_get_display_name     (FdSession     *self);
 /* The session's user and policy, or NULL before the server told us; its

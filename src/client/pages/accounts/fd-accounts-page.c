@@ -430,6 +430,8 @@ fd_accounts_page_new (FdApiClient *api,
   gtk_actionable_set_action_name (GTK_ACTIONABLE (refresh), "accounts.refresh");
   gtk_box_append (GTK_BOX (bar), refresh);
   button = gtk_button_new_with_mnemonic (_("_New Account…"));
+  /* GTK 4.8 names it with the underscore: let the label name it */
+  gtk_accessible_reset_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL);
   gtk_widget_add_css_class (button, "suggested-action");
   gtk_widget_set_tooltip_text (button, _("Create an account (Ctrl+N)"));
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "accounts.create");

@@ -2,6 +2,7 @@
 
 #include "fd-audit-page.h"
 
+#include "fd-audit-labels.h"
 #include "fd-field.h"
 #include "fd-view-util.h"
 
@@ -44,26 +45,12 @@ fd_audit_item_init (FdAuditItem *self)
 
 /* ---- the page ------------------------------------------------------------ */
 
-static const struct {
-  const char *code;
-  const char *label;
-} actions[] = {
-  { NULL, N_("Any action") },
-  { "login", N_("Sign-in") },
-  { "login-failed", N_("Failed sign-in") },
-  { "logout", N_("Sign-out") },
-  { "lock", N_("Lock") },
-  { "unlock", N_("Unlock") },
-  { "search", N_("Search") },
-  { "view", N_("View") },
-  { "reveal", N_("Reveal") },
-  { "verify", N_("Verify") },
-  { "visitor-create", N_("Visitor registered") },
-  { "visitor-checkout", N_("Visitor checked out") },
-  { "export", N_("Export") },
-  { "account-change", N_("Account change") },
-  { "policy-change", N_("Policy change") },
-  { "alert", N_("Alert") },
+/* The filter's choices (NULL: any); their words come from fd-audit-labels.c. */
+static const char * const filter_actions[] = {
+  NULL, "login", "login-failed", "logout", "lock", "unlock", "search", "view", "reveal",
+  "verify", "visitor-create", "visitor-checkout", "export", "account-change", "policy-change",
+  "alert", "audit-read", "audit-verify", "review-open", "review-decision", "review-sign-off",
+  "second-factor", "second-factor-reset",
 };
 
 struct _FdAuditPage
@@ -101,15 +88,6 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
-
-static const char *
-action_label (const char *code)
-{
-  for (guint i = 1; i < G_N_ELEMENTS (actions); i++)
-    if (g_strcmp0 (actions[i].code, code) == 0)
-      return _(actions[i].label);
-  return code ? code : "";
-}
 
 static void fetch (FdAuditPage *self, gboolean first);
 
@@ -311,7 +289,7 @@ filter_action (GtkWidget  *widget,
 
   fd_audit_page_set_filters (self,
                              gtk_editable_get_text (GTK_EDITABLE (self->actor_entry)),
-                             selected < G_N_ELEMENTS (actions) ? actions[selected].code : NULL,
+                             selected < G_N_ELEMENTS (filter_actions) ? filter_actions[selected] : NULL,
                              gtk_editable_get_text (GTK_EDITABLE (self->since_entry)),
                              gtk_editable_get_text (GTK_EDITABLE (self->until_entry)));
 }
@@ -363,9 +341,10 @@ fd_audit_page_get_chain_ok (FdAuditPage *self)
 
 enum { COL_TIME, COL_ACTOR, COL_ACTION, COL_TARGET, COL_REASON, COL_OUTCOME, N_COLS };
 
-/* Column widths in pixels; the reason takes what is left. The header and
- * the rows use the same numbers, so the columns line up. */
-static const int column_widths[N_COLS] = { 130, 150, 150, 110, 160, 80 };
+/* Least column widths in pixels, small enough for an 800-pixel window; the
+ * actor, the record and the reason share what is left. The header and the rows use
+ * the same numbers, so the columns line up. */
+static const int column_widths[N_COLS] = { 130, 110, 110, 120, 100, 84 };
 
 static GtkWidget *
 columns_box (gboolean header)
@@ -382,8 +361,12 @@ columns_box (gboolean header)
 
       gtk_label_set_xalign (GTK_LABEL (label), 0.0f);
       gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+      /* A long text ("Command line (Administrator)") is cut, never
+       * widens its column: every row lines up with the header. */
+      gtk_label_set_width_chars (GTK_LABEL (label), 1);
+      gtk_label_set_max_width_chars (GTK_LABEL (label), 1);
       gtk_widget_set_size_request (label, column_widths[i], -1);
-      if (i == COL_REASON)
+      if (i == COL_ACTOR || i == COL_REASON || i == COL_TARGET)
         gtk_widget_set_hexpand (label, TRUE);
       if (header)
         gtk_widget_add_css_class (label, "heading");
@@ -421,29 +404,15 @@ bind_cb (GtkSignalListItemFactory *factory,
   GtkWidget *label = gtk_widget_get_first_child (gtk_list_item_get_child (list_item));
   const FdAuditEntry *o = item->entry;
   const char *outcome = o->outcome;
-  const char *target = o->target;
-  const char *field = o->field;
-  const char *reason_code = o->reason_code;
-  const char *reason_text = o->reason_text;
-  const char *role = o->role;
-  const char *actor = o->actor;
   g_autofree char *time = fd_view_format_time (o->at, TRUE);
-  g_autofree char *who = NULL;
-  g_autofree char *what = NULL;
-  g_autofree char *why = NULL;
+  g_autofree char *who = fd_audit_who (o);
+  g_autofree char *what = fd_audit_what (o);
+  g_autofree char *why = fd_audit_why (o);
   const char *texts[N_COLS];
-
-  who = role && actor && g_strcmp0 (role, actor) != 0
-          ? g_strdup_printf ("%s (%s)", actor, role) : g_strdup (actor ? actor : "");
-  what = g_strdup_printf ("%s%s%s", target ? target : "", target && field ? " · " : "",
-                          field ? field : "");
-  why = g_strdup_printf ("%s%s%s", reason_code ? reason_code : "",
-                         reason_code && reason_text ? ": " : "",
-                         reason_text ? reason_text : "");
 
   texts[COL_TIME] = time;
   texts[COL_ACTOR] = who;
-  texts[COL_ACTION] = action_label (o->action);
+  texts[COL_ACTION] = fd_audit_action_label (o->action);
   texts[COL_TARGET] = what;
   texts[COL_REASON] = why;
   texts[COL_OUTCOME] = g_strcmp0 (outcome, "denied") == 0 ? _("Denied") : _("Allowed");
@@ -451,6 +420,8 @@ bind_cb (GtkSignalListItemFactory *factory,
   for (int i = 0; i < N_COLS && label != NULL; i++, label = gtk_widget_get_next_sibling (label))
     {
       gtk_label_set_text (GTK_LABEL (label), texts[i]);
+      /* the whole text when a column cuts it short */
+      gtk_widget_set_tooltip_text (label, i != COL_OUTCOME && texts[i][0] != '\0' ? texts[i] : NULL);
       if (i == COL_OUTCOME)
         {
           if (g_strcmp0 (outcome, "denied") == 0)
@@ -588,8 +559,10 @@ fd_audit_page_init (FdAuditPage *self)
   filters = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   self->actor_entry = filter_entry (_("User"), _("Filter by user name"), 10);
   gtk_box_append (GTK_BOX (filters), self->actor_entry);
-  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
-    gtk_string_list_append (action_names, _(actions[i].label));
+  for (guint i = 0; i < G_N_ELEMENTS (filter_actions); i++)
+    gtk_string_list_append (action_names, filter_actions[i] != NULL
+                                          ? fd_audit_action_label (filter_actions[i])
+                                          : _("Any action"));
   self->action_dropdown = gtk_drop_down_new (G_LIST_MODEL (g_object_ref (action_names)), NULL);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->action_dropdown),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Filter by action"), -1);

@@ -17,6 +17,10 @@ struct _FdConnectPage
   GtkButton  *connect_button;
   GtkLabel   *connect_label;
   GtkSpinner *spinner;
+  /* issue 14: first start without provisioning */
+  GtkWidget  *import_button;
+  GtkEntry   *pin_entry;
+  GtkFileChooserNative *chooser;
 
   gboolean    busy;
 };
@@ -25,6 +29,7 @@ G_DEFINE_FINAL_TYPE (FdConnectPage, fd_connect_page, ADW_TYPE_BIN)
 
 enum {
   SUBMIT,
+  IMPORT_CA,
   N_SIGNALS
 };
 
@@ -53,11 +58,67 @@ submit_cb (FdConnectPage *self)
 }
 
 static void
+chooser_response_cb (FdConnectPage *self,
+                     int            response)
+{
+  g_autoptr(GtkFileChooserNative) chooser = g_steal_pointer (&self->chooser);
+  g_autoptr(GFile) file = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+  gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (chooser));
+  if (file != NULL)
+    fd_connect_page_import_file (self, file);
+}
+
+/* GtkFileChooserNative, not GtkFileDialog (GTK 4.10): through the
+ * file-chooser portal in the Flatpak, which hands over only that file. */
+static void
+import_clicked_cb (FdConnectPage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  if (self->chooser != NULL)
+    return;
+  self->chooser = gtk_file_chooser_native_new (_("Import Office Certificate"),
+                                               GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                               GTK_FILE_CHOOSER_ACTION_OPEN,
+                                               _("_Import"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
+  gtk_file_filter_set_name (filter, _("Certificates (.pem, .crt)"));
+  gtk_file_filter_add_pattern (filter, "*.pem");
+  gtk_file_filter_add_pattern (filter, "*.crt");
+  gtk_file_filter_add_mime_type (filter, "application/x-x509-ca-cert");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
+  g_signal_connect_swapped (self->chooser, "response", G_CALLBACK (chooser_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+static void
+fd_connect_page_dispose (GObject *object)
+{
+  FdConnectPage *self = FD_CONNECT_PAGE (object);
+
+  if (self->chooser != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->chooser, self);
+      gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+      g_clear_object (&self->chooser);
+    }
+  G_OBJECT_CLASS (fd_connect_page_parent_class)->dispose (object);
+}
+
+static void
 fd_connect_page_class_init (FdConnectPageClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->dispose = fd_connect_page_dispose;
   signals[SUBMIT] = fd_view_add_signal (klass, "submit");
+  signals[IMPORT_CA] = g_signal_new ("import-ca", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                     0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_FILE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/frontdesk/FrontDesk/fd-connect-page.ui");
@@ -67,6 +128,9 @@ fd_connect_page_class_init (FdConnectPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FdConnectPage, connect_button);
   gtk_widget_class_bind_template_child (widget_class, FdConnectPage, connect_label);
   gtk_widget_class_bind_template_child (widget_class, FdConnectPage, spinner);
+  gtk_widget_class_bind_template_child (widget_class, FdConnectPage, import_button);
+  gtk_widget_class_bind_template_child (widget_class, FdConnectPage, pin_entry);
+  gtk_widget_class_bind_template_callback (widget_class, import_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, submit_cb);
 }
@@ -125,7 +189,8 @@ fd_connect_page_set_busy (FdConnectPage *self,
 
   self->busy = !!busy;
   fd_form_set_busy (self->spinner, self->connect_label, self->busy,
-                    _("Connecting…"), _("_Connect"), GTK_WIDGET (self->url_entry), NULL);
+                    _("Connecting…"), _("_Connect"), GTK_WIDGET (self->url_entry),
+                    self->import_button, GTK_WIDGET (self->pin_entry), NULL);
   update_button (self);
 }
 
@@ -137,4 +202,22 @@ fd_connect_page_focus (FdConnectPage *self)
   g_return_if_fail (FD_IS_CONNECT_PAGE (self));
 
   gtk_widget_grab_focus (GTK_WIDGET (self->url_entry));
+}
+
+void
+fd_connect_page_import_file (FdConnectPage *self,
+                             GFile         *file)
+{
+  g_return_if_fail (FD_IS_CONNECT_PAGE (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  g_signal_emit (self, signals[IMPORT_CA], 0, file);
+}
+
+const char *
+fd_connect_page_get_pin (FdConnectPage *self)
+{
+  g_return_val_if_fail (FD_IS_CONNECT_PAGE (self), "");
+
+  return gtk_editable_get_text (GTK_EDITABLE (self->pin_entry));
 }

@@ -8,8 +8,11 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (FdConnectPage, fd_connect_page, FD, CONNECT_PAGE, AdwBin)
 
 /* First start: the office server's address, and the trust the
- * administrator provisioned (shown, never changed here: there is no
- * "accept anyway"). Emits ::submit. */
+ * administrator provisioned, shown. There is no "accept anyway": an
+ * unprovisioned desk imports the office CA file its administrator gave
+ * (Import, through the file-chooser portal; ::import-ca (GFile *), which
+ * fd_connect_page_import_file() also emits) or pastes the server key pin
+ * (read with get_pin on ::submit). Emits ::submit. */
 void        fd_connect_page_set_url      (FdConnectPage *self,
                                           const char    *url);
 const char *fd_connect_page_get_url      (FdConnectPage *self);
@@ -22,5 +25,8 @@ void        fd_connect_page_set_message  (FdConnectPage *self,
                                           const char    *message);
 const char *fd_connect_page_get_message  (FdConnectPage *self);
 void        fd_connect_page_focus        (FdConnectPage *self);
+void        fd_connect_page_import_file  (FdConnectPage *self,
+                                          GFile         *file);
+const char *fd_connect_page_get_pin      (FdConnectPage *self);
 
 G_END_DECLS

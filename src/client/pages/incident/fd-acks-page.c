@@ -94,6 +94,7 @@ acks_cb (GObject      *source,
   gtk_widget_set_visible (self->error_label, FALSE);
   for (guint i = 0; i < page->items->len; i++)
     add_row (self, g_ptr_array_index (page->items, i));
+  /* Translators: %u is a number of accounts */
   description = g_strdup_printf (ngettext ("%u account has not acknowledged the current rules.",
                                               "%u accounts have not acknowledged the current rules.",
                                               self->n_overdue), self->n_overdue);

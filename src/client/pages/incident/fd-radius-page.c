@@ -61,10 +61,15 @@ count_text (guint  action,
 {
   switch (action)
     {
+    /* Translators: %lld is how many times; × means “times” */
     case 0: return g_strdup_printf (_("viewed %lld×"), (long long) n);
+    /* Translators: %lld is how many times; × means “times” */
     case 1: return g_strdup_printf (_("listed %lld×"), (long long) n);
+    /* Translators: %lld is how many times; × means “times” */
     case 2: return g_strdup_printf (_("revealed %lld×"), (long long) n);
+    /* Translators: %lld is how many times; × means “times” */
     case 3: return g_strdup_printf (_("verified %lld×"), (long long) n);
+    /* Translators: %lld is how many times; × means “times” */
     default: return g_strdup_printf (_("exported %lld×"), (long long) n);
     }
 }
@@ -137,6 +142,7 @@ radius_cb (GObject      *source,
   show_error (self, NULL);
   for (guint i = 0; i < report->rows->len; i++)
     add_row (self, g_ptr_array_index (report->rows, i));
+  /* Translators: first %u is a number of residents, second of visitors */
   summary = g_strdup_printf (_("%u residents and %u visitors touched"), report->n_residents,
                              report->rows->len - report->n_residents);
   adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self->results), summary);
@@ -398,6 +404,8 @@ fd_radius_page_new (FdApiClient *api)
   gtk_editable_set_text (GTK_EDITABLE (self->to_row), today);
   self->cause_row = entry_row (form, _("Cause, for the notice (optional)"));
   button = gtk_button_new_with_mnemonic (_("_Show Radius"));
+  /* GTK 4.8 names it with the underscore: let the label name it */
+  gtk_accessible_reset_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "radius.search");
   gtk_widget_add_css_class (button, "suggested-action");
   gtk_widget_add_css_class (button, "pill");

@@ -353,8 +353,12 @@ fd_payments_page_new (FdApiClient *api)
   linked = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
   gtk_widget_add_css_class (linked, "linked");
   self->overdue_button = gtk_toggle_button_new_with_mnemonic (_("_Overdue"));
+  /* GTK 4.8 names it with the underscore: let the label name it */
+  gtk_accessible_reset_property (GTK_ACCESSIBLE (self->overdue_button), GTK_ACCESSIBLE_PROPERTY_LABEL);
   gtk_widget_set_tooltip_text (self->overdue_button, _("Only residents with overdue payments"));
   self->all_button = gtk_toggle_button_new_with_mnemonic (_("_All"));
+  /* GTK 4.8 names it with the underscore: let the label name it */
+  gtk_accessible_reset_property (GTK_ACCESSIBLE (self->all_button), GTK_ACCESSIBLE_PROPERTY_LABEL);
   gtk_widget_set_tooltip_text (self->all_button, _("Every resident, with the last payment"));
   gtk_toggle_button_set_group (GTK_TOGGLE_BUTTON (self->all_button),
                                GTK_TOGGLE_BUTTON (self->overdue_button));
@@ -389,6 +393,8 @@ fd_payments_page_new (FdApiClient *api)
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->spinner), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Loading payments"), -1);
   self->more_button = gtk_button_new_with_mnemonic (_("Show _More"));
+  /* GTK 4.8 names it with the underscore: let the label name it */
+  gtk_accessible_reset_property (GTK_ACCESSIBLE (self->more_button), GTK_ACCESSIBLE_PROPERTY_LABEL);
   gtk_widget_add_css_class (self->more_button, "pill");
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->more_button), "payments.more");
   gtk_widget_set_visible (self->more_button, FALSE);

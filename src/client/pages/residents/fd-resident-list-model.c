@@ -101,7 +101,16 @@ struct _FdResidentListModel
   gboolean      replace_pending;  /* the next answer is a first page */
   gboolean      failed;           /* the last query or page failed */
   guint         page_size;
+  /* issue 14: a query that failed for a passing reason runs again */
+  guint         retry_id;
+  guint         retry_delay_s;
 };
+
+#define RETRY_FIRST_S 2
+#define RETRY_MAX_S   30
+
+static void schedule_retry (FdResidentListModel *self,
+                            const GError        *error);
 
 static void fd_resident_list_model_iface_init (GListModelInterface *iface);
 
@@ -221,9 +230,11 @@ page_cb (GObject      *source,
   if (page == NULL)
     {
       self->failed = TRUE;
+      schedule_retry (self, error);
       g_signal_emit (self, signals[FAILED], 0, error);
       return;
     }
+  self->retry_delay_s = 0;
 
   old_n = self->rows->len;
   if (self->replace_pending)
@@ -250,6 +261,7 @@ fetch (FdResidentListModel *self,
        const char          *cursor)
 {
   self->failed = FALSE;
+  g_clear_handle_id (&self->retry_id, g_source_remove);
   set_loading (self, TRUE);
   fd_api_client_search_residents_async (self->api, self->query, self->page_size, cursor,
                                         self->cancellable, page_cb, g_object_ref (self));
@@ -258,6 +270,8 @@ fetch (FdResidentListModel *self,
 static void
 cancel_pending (FdResidentListModel *self)
 {
+  g_clear_handle_id (&self->retry_id, g_source_remove);
+  self->retry_delay_s = 0;
   fd_view_cancel (&self->cancellable);
   set_loading (self, FALSE);
 }
@@ -435,18 +449,52 @@ fd_resident_list_model_init (FdResidentListModel *self)
   self->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) fd_resident_free);
 }
 
-/* The server is back after an outage: a query or page that failed runs
- * again, so the search recovers without being typed again. */
 static void
-reachable_cb (FdResidentListModel *self)
+fetch_again (FdResidentListModel *self)
 {
-  if (!self->failed || self->loading || !fd_api_client_get_reachable (self->api) ||
-      self->query == NULL || *self->query == '\0')
+  if (!self->failed || self->loading || self->query == NULL || *self->query == '\0')
     return;
 
   if (self->cancellable == NULL)
     self->cancellable = g_cancellable_new ();
   fetch (self, self->replace_pending ? NULL : self->cursor);
+}
+
+/* The server is back after an outage: a query or page that failed runs
+ * again, so the search recovers without being typed again. */
+static void
+reachable_cb (FdResidentListModel *self)
+{
+  if (fd_api_client_get_reachable (self->api))
+    fetch_again (self);
+}
+
+static gboolean
+retry_cb (gpointer user_data)
+{
+  FdResidentListModel *self = user_data;
+
+  self->retry_id = 0;
+  fetch_again (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* A failure that passes (no answer, 503 while the server restarts or is
+ * busy, 500) tries again by itself, backing off: the server may be back
+ * before anything else of this app notices (issue 14). */
+static void
+schedule_retry (FdResidentListModel *self,
+                const GError        *error)
+{
+  if (!g_error_matches (error, FD_ERROR, FD_ERROR_NETWORK) &&
+      !g_error_matches (error, FD_ERROR, FD_ERROR_UNAVAILABLE) &&
+      !g_error_matches (error, FD_ERROR, FD_ERROR_INTERNAL))
+    return;
+
+  self->retry_delay_s = self->retry_delay_s == 0
+                        ? RETRY_FIRST_S : MIN (self->retry_delay_s * 2, RETRY_MAX_S);
+  g_clear_handle_id (&self->retry_id, g_source_remove);
+  self->retry_id = g_timeout_add_seconds (self->retry_delay_s, retry_cb, self);
 }
 
 FdResidentListModel *

@@ -155,6 +155,7 @@ update_count (FdResidentPage *self,
     text = g_strdup_printf (ngettext ("First %u resident — scroll for more",
                                       "First %u residents — scroll for more", n), n);
   else
+    /* Translators: %u is the number of residents found */
     text = g_strdup_printf (ngettext ("%u resident", "%u residents", n), n);
   gtk_label_set_text (GTK_LABEL (self->count_label), text);
   gtk_widget_set_visible (self->count_label, n > 0);

@@ -6,6 +6,7 @@
 #include "fd-error.h"
 #include "fd-field.h"
 #include "fd-form-util.h"
+#include "fd-recovery.h"
 #include "fd-sensitive-entry.h"
 
 #include <glib/gi18n.h>
@@ -323,6 +324,7 @@ fd_reveal_dialog_new (GtkWindow   *parent,
                        "transient-for", parent,
                        NULL);
   self->api = g_object_ref (api);
+  fd_recovery_watch_dialog (GTK_WIDGET (self), api, self->error_label);
   self->resident_id = g_strdup (resident_id);
   self->field = g_strdup (field);
   self->needs_password = needs_password;

@@ -7,6 +7,7 @@
 #include "fd-field.h"
 #include "fd-form-util.h"
 #include "fd-select-all.h"
+#include "fd-recovery.h"
 #include "fd-sensitive-entry.h"
 #include "fd-validate.h"
 
@@ -332,6 +333,7 @@ fd_verify_dialog_new (GtkWindow          *parent,
 
   self = g_object_new (FD_TYPE_VERIFY_DIALOG, "transient-for", parent, NULL);
   self->api = g_object_ref (api);
+  fd_recovery_watch_dialog (GTK_WIDGET (self), api, self->error_label);
   self->resident_id = g_strdup (resident_id);
 
   for (guint i = 0; fields != NULL && fields[i] != NULL; i++)

@@ -7,6 +7,8 @@
 
 #include "fd-review-page.h"
 
+#include "fd-recovery.h"
+
 #include "fd-error.h"
 #include "fd-view-util.h"
 
@@ -593,6 +595,7 @@ destroy_chooser (gpointer data)
 {
   g_signal_handlers_disconnect_matched (data, G_SIGNAL_MATCH_FUNC, 0, 0, NULL,
                                         chooser_response_cb, NULL);
+  fd_recovery_release_native (gtk_native_dialog_get_transient_for (data));
   gtk_native_dialog_destroy (data);
   g_object_unref (data);
 }
@@ -620,6 +623,8 @@ export_action (GtkWidget  *widget,
   g_signal_connect (chooser, "response", G_CALLBACK (chooser_response_cb), self);
   /* dies with the page: a lock never leaves it behind */
   g_object_set_data_full (G_OBJECT (self), "fd-export-chooser", chooser, destroy_chooser);
+  /* a portal's window: not someone looking away (issue 14) */
+  fd_recovery_hold_native (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 

@@ -15,7 +15,11 @@ struct _FdSigninPage
   GtkLabel  *server_label;
   GtkEntry  *username_entry;
   GtkWidget *password_entry;
-  GtkEntry  *workstation_entry;
+  GtkLabel  *workstation_label;
+  /* issue 11: the estates a multi-estate account may choose from */
+  GtkWidget *estate_label;
+  GtkDropDown *estate_dropdown;
+  char      *estates_for;   /* the username the estates were offered to */
   GtkLabel  *message_label;
   GtkButton *sign_in_button;
   GtkLabel  *sign_in_label;
@@ -65,7 +69,9 @@ is_complete (FdSigninPage *self)
     return code_complete (self);
   return fd_signin_page_get_username (self)[0] != '\0' &&
          fd_signin_page_get_password (self)[0] != '\0' &&
-         fd_signin_page_get_workstation (self)[0] != '\0';
+         fd_signin_page_get_workstation (self)[0] != '\0' &&
+         (!gtk_widget_get_visible (GTK_WIDGET (self->estate_dropdown)) ||
+          fd_signin_page_get_estate (self) != NULL);
 }
 
 static void
@@ -78,6 +84,20 @@ update_button (FdSigninPage *self)
 static void
 changed_cb (FdSigninPage *self)
 {
+  update_button (self);
+}
+
+/* Another name: the estates offered were that account's, not this one's. */
+/* The estates offered are that account's: shown only while its name is
+ * in the username field. */
+static void
+username_changed_cb (FdSigninPage *self)
+{
+  gboolean show = self->estates_for != NULL &&
+                  g_str_equal (self->estates_for, fd_signin_page_get_username (self));
+
+  gtk_widget_set_visible (self->estate_label, show);
+  gtk_widget_set_visible (GTK_WIDGET (self->estate_dropdown), show);
   update_button (self);
 }
 
@@ -151,9 +171,19 @@ back_clicked_cb (FdSigninPage *self)
 }
 
 static void
+fd_signin_page_finalize (GObject *object)
+{
+  g_free (FD_SIGNIN_PAGE (object)->estates_for);
+
+  G_OBJECT_CLASS (fd_signin_page_parent_class)->finalize (object);
+}
+
+static void
 fd_signin_page_class_init (FdSigninPageClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->finalize = fd_signin_page_finalize;
 
   signals[SUBMIT] = fd_view_add_signal (klass, "submit");
 
@@ -162,12 +192,15 @@ fd_signin_page_class_init (FdSigninPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FdSigninPage, server_label);
   gtk_widget_class_bind_template_child (widget_class, FdSigninPage, username_entry);
   gtk_widget_class_bind_template_child (widget_class, FdSigninPage, password_entry);
-  gtk_widget_class_bind_template_child (widget_class, FdSigninPage, workstation_entry);
+  gtk_widget_class_bind_template_child (widget_class, FdSigninPage, workstation_label);
+  gtk_widget_class_bind_template_child (widget_class, FdSigninPage, estate_label);
+  gtk_widget_class_bind_template_child (widget_class, FdSigninPage, estate_dropdown);
   gtk_widget_class_bind_template_child (widget_class, FdSigninPage, message_label);
   gtk_widget_class_bind_template_child (widget_class, FdSigninPage, sign_in_button);
   gtk_widget_class_bind_template_child (widget_class, FdSigninPage, sign_in_label);
   gtk_widget_class_bind_template_child (widget_class, FdSigninPage, spinner);
   gtk_widget_class_bind_template_callback (widget_class, changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, username_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, entry_activate_cb);
   gtk_widget_class_bind_template_child (widget_class, FdSigninPage, title_label);
   gtk_widget_class_bind_template_child (widget_class, FdSigninPage, form_grid);
@@ -184,6 +217,13 @@ static void
 fd_signin_page_init (FdSigninPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* GTK 4.8's drop-down takes the focus on an inner toggle button that has
+   * no name of its own: give it the drop-down's, "Estate". */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->estate_dropdown));
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_TOGGLE_BUTTON (child))
+      gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _("Estate"), -1);
   update_button (self);
 }
 
@@ -229,8 +269,8 @@ fd_signin_page_set_workstation (FdSigninPage *self,
 {
   g_return_if_fail (FD_IS_SIGNIN_PAGE (self));
 
-  gtk_editable_set_text (GTK_EDITABLE (self->workstation_entry),
-                         workstation != NULL ? workstation : "");
+  gtk_label_set_text (self->workstation_label, workstation != NULL ? workstation : "");
+  update_button (self);
 }
 
 const char *
@@ -254,7 +294,7 @@ fd_signin_page_get_workstation (FdSigninPage *self)
 {
   g_return_val_if_fail (FD_IS_SIGNIN_PAGE (self), "");
 
-  return gtk_editable_get_text (GTK_EDITABLE (self->workstation_entry));
+  return gtk_label_get_text (self->workstation_label);
 }
 
 void
@@ -280,7 +320,7 @@ fd_signin_page_set_busy (FdSigninPage *self,
   else
     fd_form_set_busy (self->spinner, self->sign_in_label, self->busy,
                       _("Signing In…"), _("_Sign In"), GTK_WIDGET (self->username_entry),
-                      self->password_entry, GTK_WIDGET (self->workstation_entry), NULL);
+                      self->password_entry, GTK_WIDGET (self->estate_dropdown), NULL);
   update_button (self);
 }
 
@@ -344,4 +384,45 @@ fd_signin_page_clear_code (FdSigninPage *self)
 
   gtk_editable_set_text (GTK_EDITABLE (self->code_entry), "");
   gtk_widget_grab_focus (GTK_WIDGET (self->code_entry));
+}
+
+/* --- estates (issue 11) --- */
+
+void
+fd_signin_page_set_estates (FdSigninPage       *self,
+                            const char * const *codes)
+{
+  gboolean show = codes != NULL && codes[0] != NULL;
+  g_autoptr(GtkStringList) list = NULL;
+
+  g_return_if_fail (FD_IS_SIGNIN_PAGE (self));
+
+  g_free (self->estates_for);
+  self->estates_for = show ? g_strdup (fd_signin_page_get_username (self)) : NULL;
+  list = gtk_string_list_new (show ? codes : NULL);
+  gtk_drop_down_set_model (self->estate_dropdown, G_LIST_MODEL (list));
+  gtk_drop_down_set_selected (self->estate_dropdown, show ? 0 : GTK_INVALID_LIST_POSITION);
+  username_changed_cb (self);
+}
+
+const char *
+fd_signin_page_get_estate (FdSigninPage *self)
+{
+  GtkStringObject *item;
+
+  g_return_val_if_fail (FD_IS_SIGNIN_PAGE (self), NULL);
+
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->estate_dropdown)))
+    return NULL;
+  item = gtk_drop_down_get_selected_item (self->estate_dropdown);
+  return item != NULL ? gtk_string_object_get_string (item) : NULL;
+}
+
+void
+fd_signin_page_focus_estate (FdSigninPage *self)
+{
+  g_return_if_fail (FD_IS_SIGNIN_PAGE (self));
+
+  if (gtk_widget_get_visible (GTK_WIDGET (self->estate_dropdown)))
+    gtk_widget_grab_focus (GTK_WIDGET (self->estate_dropdown));
 }

@@ -7,7 +7,8 @@ G_BEGIN_DECLS
 #define FD_TYPE_SIGNIN_PAGE (fd_signin_page_get_type ())
 G_DECLARE_FINAL_TYPE (FdSigninPage, fd_signin_page, FD, SIGNIN_PAGE, AdwBin)
 
-/* Username, password, workstation and a Sign In button. ::submit is
+/* Username, password, the workstation (shown, set by provisioning) and a
+ * Sign In button. ::submit is
  * emitted when the form is complete and the user asks to sign in; the
  * window reads the fields, calls fd_signin_page_set_busy() and reports
  * back with fd_signin_page_set_message(). */
@@ -36,5 +37,12 @@ void        fd_signin_page_ask_code         (FdSigninPage *self,
 gboolean    fd_signin_page_get_asking_code  (FdSigninPage *self);
 const char *fd_signin_page_get_code         (FdSigninPage *self);
 void        fd_signin_page_clear_code       (FdSigninPage *self);
+/* issue 11: an account of several estates names one. set_estates shows a
+ * drop-down of @codes (NULL hides it; a new username hides it too);
+ * get_estate is the chosen code, NULL while hidden. */
+void        fd_signin_page_set_estates      (FdSigninPage       *self,
+                                             const char * const *codes);
+const char *fd_signin_page_get_estate       (FdSigninPage *self);
+void        fd_signin_page_focus_estate     (FdSigninPage *self);
 
 G_END_DECLS

@@ -24,4 +24,12 @@ void      fd_export_visitors_run    (GtkWidget           *widget,
                                      FdApiClient         *api,
                                      const char          *date);
 
+/* issue 14: the Export button in @box, for @page (which installs
+ * "visitors.export"): while the incident freeze is on (asked when the page
+ * shows, when the server comes back and before each export) the action is
+ * disabled and a visible "Exports frozen" and the tooltip say why. */
+void      fd_export_visitors_add_button (GtkWidget         *page,
+                                         FdApiClient       *api,
+                                         GtkWidget         *box);
+
 G_END_DECLS

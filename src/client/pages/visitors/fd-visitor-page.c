@@ -589,16 +589,8 @@ fd_visitor_page_new (FdApiClient *api,
   gtk_box_append (GTK_BOX (self->box), self->list_group);
 
   if (can_export)
-    {
-      GtkWidget *suffix = g_object_get_data (G_OBJECT (self), "fd-suffix");
-      GtkWidget *button = gtk_button_new_with_mnemonic (_("_Export CSV…"));
-
-      gtk_accessible_reset_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL);
-      gtk_widget_set_tooltip_text (button, _("Export today’s visitor log, masked values only"));
-      gtk_widget_add_css_class (button, "flat");
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "visitors.export");
-      gtk_box_prepend (GTK_BOX (suffix), button);
-    }
+    fd_export_visitors_add_button (GTK_WIDGET (self), api,
+                                   g_object_get_data (G_OBJECT (self), "fd-suffix"));
 
   return self;
 }
