@@ -66,11 +66,18 @@ login_as (FdTestServer *server,
                                            "\"workstation\": \"fd-test\", \"estate\": \"%s\"}",
                                            username, password, estate);
   g_autoptr(JsonNode) node = NULL;
+  JsonObject *rules;
+  char *token;
   guint status;
 
   node = fd_test_request (server, session, "POST", "/api/v1/session", NULL, json, &status, NULL);
   g_assert_cmpuint (status, ==, 201);
-  return g_strdup (json_object_get_string_member (json_node_get_object (node), "token"));
+  token = g_strdup (json_object_get_string_member (json_node_get_object (node), "token"));
+  /* the data-protection rules first (issue 12), as fd_test_login() does */
+  rules = fd_test_get_object_member (json_node_get_object (node), "rules");
+  if (rules != NULL && !json_object_get_boolean_member_with_default (rules, "acknowledged", TRUE))
+    fd_test_acknowledge_rules (server, session, token);
+  return token;
 }
 
 static char *
