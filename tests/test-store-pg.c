@@ -276,6 +276,41 @@ test_integrity (void)
   fd_store_close (store);
 }
 
+/* The audit head as the witness reads it (get_setting "audit.head"):
+ * SEQ:HASH:MAC, NULL for an empty chain, and "" (not NULL, which would
+ * say "empty") when the database is away: the witness must not take a
+ * failover for a chain cut back to nothing. Stops the process's cluster:
+ * the tests after it get a new one. */
+static void
+test_witness_head (void)
+{
+  g_autoptr(FdTestStore) t = fd_test_store_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *empty = NULL, *head = NULL, *away = NULL;
+  FdStore *store = fd_test_store_open (t);
+  FdAuditEntry e = { 0 };
+
+  fd_store_set_scope (store, FD_ESTATE_ALL);
+  empty = FD_STORE_CALL (store, get_setting, "audit.head");
+  g_assert_null (empty);
+  e.at = fd_time_format_rfc3339 (g_get_real_time ());
+  e.actor = g_strdup ("reception");
+  e.action = g_strdup ("view");
+  e.outcome = g_strdup ("allowed");
+  g_assert_true (FD_STORE_CALL (store, audit_append, &e, &error));
+  g_assert_no_error (error);
+  head = FD_STORE_CALL (store, get_setting, "audit.head");
+  g_assert_nonnull (head);
+  g_assert_true (g_str_has_prefix (head, "1:"));
+  g_assert_true (g_str_has_prefix (head + 2, e.hash));
+  fd_audit_entry_clear (&e);
+
+  fd_test_pg_stop ();
+  away = FD_STORE_CALL (store, get_setting, "audit.head");
+  g_assert_cmpstr (away, ==, "");
+  fd_store_close (store);
+}
+
 /* The server's group commit runs requests of several estates in one
  * transaction: the engine sets the estate again when the scope changes. */
 static void
@@ -873,5 +908,7 @@ main (int   argc,
   g_test_add_func ("/fd/store/pg/delivery-race", test_delivery_race);
   g_test_add_func ("/fd/store/pg/delivery-skip-locked", test_delivery_skip_locked);
   g_test_add_func ("/fd/store/pg/integrity", test_integrity);
+  /* last: it stops the cluster */
+  g_test_add_func ("/fd/store/pg/witness-head", test_witness_head);
   return g_test_run ();
 }

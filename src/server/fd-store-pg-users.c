@@ -10,7 +10,9 @@
 /* "audit.head" is the audit head as SQLite keeps it among the settings,
  * "SEQ:HASH:MAC" (read by the audit witness, fd-witness.c): here it is
  * the audit_head row (fd-store-pg-audit.c), NULL while the chain is
- * empty. */
+ * empty, and "" when it cannot be read (the database away, a failover):
+ * the witness then skips a record rather than take the head for an
+ * empty chain and call the next one a rollback. */
 #define AUDIT_HEAD_SETTING "audit.head"
 
 char *
@@ -22,11 +24,13 @@ fd_pg_get_setting (FdStore *store, const char *key)
 
   if (g_str_equal (key, AUDIT_HEAD_SETTING))
     {
-      res = fd_pg_query (SELF (store), "SELECT seq || ':' || hash || ':' || coalesce (mac, '') FROM audit_head "
-                                       "WHERE id = 1 AND seq > 0", NULL, NULL);
-      if (res != NULL && PQntuples (res) == 1)
+      res = fd_pg_query (SELF (store), "SELECT seq || ':' || hash || ':' || coalesce (mac, '') "
+                                       "FROM audit_head WHERE id = 1 AND seq > 0", NULL, NULL);
+      if (res == NULL)
+        return g_strdup ("");
+      if (PQntuples (res) == 1)
         value = fd_pg_text (res, 0, 0);
-      g_clear_pointer (&res, PQclear);
+      PQclear (res);
       return value;
     }
   fd_pg_arg_text (&a, key);
