@@ -859,12 +859,13 @@ test_cli_refuses (void)
 {
   const char *http[] = { "--server", "http://127.0.0.1:8443", NULL };
   const char *pin[] = { "--server", "https://127.0.0.1:8443", "--pin", "sha256:xyz", NULL };
-  const char *ca[] = { "--ca", "/nonexistent/ca.pem", NULL };
   const char *workstation[] = { "--workstation", "", NULL };
+  /* A --ca that cannot be read is no longer refused here: the window
+   * opens on the connect page and names the path (issue 14), which
+   * test-pages-signin's /bad-ca checks. */
   struct { const char * const *args; const char *needle; } cases[] = {
     { http, "https://" },
     { pin, "pin" },
-    { ca, "certificate authority" },
     { workstation, "workstation" },
   };
 
