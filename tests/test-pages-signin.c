@@ -178,6 +178,20 @@ test_estate_chooser (void)
   created = fd_test_request (server, test_session, "POST", "/api/v1/users", admin, body,
                              &status, NULL);
   g_assert_cmpuint (status, ==, 201);
+  /* a new account confirms the office's rules once (issue 12); this test
+   * is about the estate, so it does that through the API first */
+  {
+    g_autofree char *login = g_strdup_printf (
+      "{\"username\": \"area-manager\", \"password\": \"%s\", \"workstation\": \"t\","
+      " \"estate\": \"e1\"}", fd_test_server_get_password (server));
+    g_autoptr(JsonNode) signed_in = fd_test_request (server, test_session, "POST",
+                                                     "/api/v1/session", NULL, login,
+                                                     &status, NULL);
+
+    g_assert_cmpuint (status, ==, 201);
+    fd_test_acknowledge_rules (server, test_session,
+                               fd_test_get_string (fd_test_get_object (signed_in), "token"));
+  }
 
   window = open_window (1366, 800);
   page = signin_page (window);
