@@ -929,11 +929,16 @@ fd_test_check_no_clear_pii (const char *file,
       if (g_regex_match (regexes[i], body, 0, &match))
         {
           int start = 0;
+          g_autofree char *context = NULL;
           g_autofree char *message = NULL;
 
           g_match_info_fetch_pos (match, 0, &start, NULL);
-          message = g_strdup_printf ("clear %s in the answer at byte %d (value not shown)",
-                                     pii_patterns[i].kind, start);
+          context = g_strndup (body + MAX (0, start - 48), MIN (start, 48));
+          /* the member names before the match say where it came from; a
+           * digit there could be part of the value, so none is shown */
+          g_strcanon (context, "\"{}[]:,_- abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", '#');
+          message = g_strdup_printf ("clear %s in the answer at byte %d (value not shown), "
+                                     "after: %s", pii_patterns[i].kind, start, context);
           g_assertion_message (DOMAIN, file, line, func, message);
         }
     }
