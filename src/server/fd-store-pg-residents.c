@@ -130,7 +130,9 @@ fd_pg_residents_after (FdStore *store, gint64 after_id, guint limit, FdResidentF
   guint n = G_MAXUINT;
 
   g_mutex_lock (&self->follow_lock);
-  if (self->follow_conn == NULL || PQstatus (self->follow_conn) != CONNECTION_OK)
+  /* issue 16: after a failover, read from where the main connection went */
+  if (self->follow_conn == NULL || PQstatus (self->follow_conn) != CONNECTION_OK ||
+      fd_pg_conn_follow_stale (self))
     {
       g_clear_pointer (&self->follow_conn, PQfinish);
       self->follow_conn = fd_pg_connect (self->conninfo, self->password, NULL);
