@@ -14,6 +14,11 @@ set_common_headers (FdRequest *req)
 {
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (req->msg);
 
+  /* A later answer replaces an earlier one (a 201 held for a group commit
+   * that failed): soup_server_message_set_response() of libsoup 3.2
+   * appends to the body, so the 503 went out after the 201's JSON, a
+   * reveal's clear value included. A secret body wipes itself as it goes. */
+  soup_message_body_truncate (soup_server_message_get_response_body (req->msg));
   soup_message_headers_replace (headers, "Cache-Control", "no-store");
   soup_message_headers_replace (headers, "X-Content-Type-Options", "nosniff");
   soup_message_headers_replace (headers, "Strict-Transport-Security", "max-age=31536000");
