@@ -785,6 +785,9 @@ new_standby (Cluster *primary)
   add_setting (self, "primary_conninfo=%s", source);
   add_setting (self, "primary_slot_name=" STANDBY_NAME);
   add_setting (self, "hot_standby=on");
+  /* between two tries to read WAL after the primary went (5 s by
+   * default): a promotion waits for the end of that pause */
+  add_setting (self, "wal_retrieve_retry_interval=250ms");
   return self;
 }
 

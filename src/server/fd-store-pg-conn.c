@@ -210,6 +210,33 @@ fd_pg_conn_follow_stale (FdStorePg *self)
   return TRUE;
 }
 
+/* The index holds only residents the follower read back from the
+ * database, and with synchronous commit a row is visible there only once
+ * the standby has it: the new primary has every one. Checked, not
+ * assumed: an asynchronous standby may lack the last ones. */
+void
+fd_pg_conn_check_index (PGconn *conn,
+                        gint64  last_id)
+{
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, last_id);
+  const char *values[] = { id };
+  PGresult *res;
+
+  if (conn == NULL || last_id <= 0)
+    return;
+  if (!fd_pg_exec (conn, "BEGIN READ ONLY; SELECT set_config ('frontdesk.estate', '*', true)",
+                   NULL))
+    return;
+  res = PQexecParams (conn, "SELECT count(*) FROM residents WHERE id = $1", 1, NULL, values,
+                      NULL, NULL, 0);
+  if (PQresultStatus (res) == PGRES_TUPLES_OK && PQntuples (res) == 1 &&
+      g_strcmp0 (PQgetvalue (res, 0, 0), "0") == 0)
+    g_warning ("Search index: resident %s is not on the new PostgreSQL primary (was its "
+               "standby synchronous?); restart the server to build the index again", id);
+  PQclear (res);
+  fd_pg_exec (conn, "COMMIT", NULL);
+}
+
 void
 fd_pg_conn_free (FdStorePg *self)
 {

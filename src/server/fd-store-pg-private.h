@@ -140,6 +140,9 @@ void     fd_pg_conn_drop (FdStorePg *self);
 gboolean fd_pg_conn_ensure (FdStorePg *self, GError **error);
 /* TRUE once after each new main connection: the follower's must go too. */
 gboolean fd_pg_conn_follow_stale (FdStorePg *self);
+/* On the follower's new connection: warns when the index's last resident
+ * (@last_id) is not on the new primary. */
+void     fd_pg_conn_check_index (PGconn *conn, gint64 last_id);
 void     fd_pg_conn_free (FdStorePg *self);
 
 /* fd-store-pg-schema.c */
