@@ -13,6 +13,8 @@
 #include <libpq-fe.h>
 #include <pwd.h>
 #include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -30,6 +32,8 @@ typedef struct
   char    *socket_dir;
   char    *root_cert;
   char    *log_path;
+  char    *key_path;     /* a standby uses its primary's certificate and key */
+  GPtrArray *settings;   /* "name=value" after the harness's own; NULL: none */
   guint16  port;
   GPid     postmaster;
   int      reaper_fd;    /* the reaper's stdin; -1 when none */
@@ -44,6 +48,8 @@ typedef struct
 } RunAs;
 
 static Cluster *cluster;
+/* The clusters of primary/standby pairs, stopped at exit too. */
+static GPtrArray *pair_clusters;
 static RunAs run_as = { (uid_t) -1, (gid_t) -1 };
 
 gboolean
@@ -274,6 +280,7 @@ write_hba (Cluster *self)
   /* The private socket trusts (only the test and the cluster's user reach
    * it); TCP needs TLS and a password, as a company's server would. */
   const char *hba = "local all all trust\n"
+                    "local replication all trust\n"
                     "hostssl all all 127.0.0.1/32 scram-sha-256\n";
 
   if (!g_file_set_contents (path, hba, -1, &error))
@@ -299,6 +306,7 @@ init_cluster (Cluster *self)
   self->socket_dir = g_build_filename (self->dir, "sock", NULL);
   self->root_cert = g_build_filename (self->dir, "server.crt", NULL);
   self->log_path = g_build_filename (self->dir, "postgres.log", NULL);
+  self->key_path = g_build_filename (self->dir, "server.key", NULL);
   if (g_mkdir (self->socket_dir, 0700) != 0)
     g_error ("mkdir %s: %s", self->socket_dir, g_strerror (errno));
   give_to_cluster_user (self->dir);
@@ -366,7 +374,7 @@ start_postmaster (Cluster *self)
   port = g_strdup_printf ("%u", self->port);
   sock = g_strdup_printf ("unix_socket_directories=%s", self->socket_dir);
   cert = g_strdup_printf ("ssl_cert_file=%s", self->root_cert);
-  key = g_strdup_printf ("ssl_key_file=%s/server.key", self->dir);
+  key = g_strdup_printf ("ssl_key_file=%s", self->key_path);
   {
     /* fsync and friends only matter to a power cut; max_connections leaves
      * room for several servers with their pools at once. */
@@ -384,6 +392,11 @@ start_postmaster (Cluster *self)
      * wins), e.g. fsync=on for a benchmark that must pay for durability */
     for (guint i = 0; argv[i] != NULL; i++)
       g_ptr_array_add (args, (char *) argv[i]);
+    for (guint i = 0; self->settings != NULL && i < self->settings->len; i++)
+      {
+        g_ptr_array_add (args, (char *) "-c");
+        g_ptr_array_add (args, g_ptr_array_index (self->settings, i));
+      }
     extra = g_strsplit (g_getenv ("FD_TEST_PG_SETTINGS") ? g_getenv ("FD_TEST_PG_SETTINGS") : "",
                         " ", -1);
     for (guint i = 0; extra[i] != NULL; i++)
@@ -461,14 +474,9 @@ start_reaper (Cluster *self)
   close (null_fd);
 }
 
-void
-fd_test_pg_stop (void)
+static void
+cluster_free (Cluster *self)
 {
-  Cluster *self = cluster;
-
-  if (self == NULL)
-    return;
-  cluster = NULL;
   if (self->postmaster > 0)
     {
       /* pg_ctl stop -m immediate, by PID */
@@ -493,7 +501,20 @@ fd_test_pg_stop (void)
   g_free (self->socket_dir);
   g_free (self->root_cert);
   g_free (self->log_path);
+  g_free (self->key_path);
+  g_clear_pointer (&self->settings, g_ptr_array_unref);
   g_free (self);
+}
+
+void
+fd_test_pg_stop (void)
+{
+  Cluster *self = cluster;
+
+  if (self == NULL)
+    return;
+  cluster = NULL;
+  cluster_free (self);
 }
 
 static void
@@ -505,16 +526,17 @@ stop_at_exit (void)
   if (owner == 0)
     owner = getpid ();
   else if (owner == getpid ())
-    fd_test_pg_stop ();
+    {
+      fd_test_pg_stop ();
+      while (pair_clusters != NULL && pair_clusters->len > 0)
+        cluster_free (g_ptr_array_steal_index (pair_clusters, pair_clusters->len - 1));
+    }
 }
 
-static Cluster *
-get_cluster (void)
+static void
+register_stop_at_exit (void)
 {
   static gboolean registered;
-
-  if (cluster != NULL)
-    return cluster;
 
   if (!registered)
     {
@@ -523,13 +545,28 @@ get_cluster (void)
       registered = TRUE;
     }
   choose_user ();
+}
+
+static void
+start_cluster (Cluster *self)
+{
+  for (guint attempt = 0; !start_postmaster (self); attempt++)
+    if (attempt + 1 >= PORT_ATTEMPTS)
+      g_error ("postgres could not bind a free port in %d attempts", PORT_ATTEMPTS);
+  start_reaper (self);
+}
+
+static Cluster *
+get_cluster (void)
+{
+  if (cluster != NULL)
+    return cluster;
+
+  register_stop_at_exit ();
   cluster = g_new0 (Cluster, 1);
   cluster->reaper_fd = -1;
   init_cluster (cluster);
-  for (guint attempt = 0; !start_postmaster (cluster); attempt++)
-    if (attempt + 1 >= PORT_ATTEMPTS)
-      g_error ("postgres could not bind a free port in %d attempts", PORT_ATTEMPTS);
-  start_reaper (cluster);
+  start_cluster (cluster);
   return cluster;
 }
 
@@ -554,10 +591,13 @@ exec_or_die (PGconn     *conn,
   PQclear (result);
 }
 
-char *
-fd_test_pg_new_database (void)
+/* A new database and its owner in @self; "host=… port=… " of the owner's
+ * connection string is @hosts (NULL: @self's own). */
+static char *
+new_database_in (Cluster    *self,
+                 const char *hosts)
 {
-  Cluster *self = get_cluster ();
+  g_autofree char *own_hosts = NULL;
   g_autofree char *conninfo = superuser_conninfo (self, "postgres");
   g_autofree char *password = NULL;
   g_autofree char *role = NULL;
@@ -584,15 +624,23 @@ fd_test_pg_new_database (void)
   PQfinish (conn);
   explicit_bzero (create_role, strlen (create_role));
 
-  return g_strdup_printf ("host=127.0.0.1 port=%u dbname=fd_%u user=%s password=%s "
+  if (hosts == NULL)
+    hosts = own_hosts = g_strdup_printf ("host=127.0.0.1 port=%u", self->port);
+  return g_strdup_printf ("%s dbname=fd_%u user=%s password=%s "
                           "sslmode=verify-full sslrootcert=%s connect_timeout=10",
-                          self->port, n, role, password, self->root_cert);
+                          hosts, n, role, password, self->root_cert);
 }
 
 char *
-fd_test_pg_superuser_conninfo (const char *conninfo)
+fd_test_pg_new_database (void)
 {
-  Cluster *self = get_cluster ();
+  return new_database_in (get_cluster (), NULL);
+}
+
+static char *
+superuser_conninfo_for (Cluster    *self,
+                        const char *conninfo)
+{
   g_autofree char *dbname = NULL;
   PQconninfoOption *options;
   char *error = NULL;
@@ -607,6 +655,12 @@ fd_test_pg_superuser_conninfo (const char *conninfo)
   if (dbname == NULL)
     g_error ("the connection string names no database");
   return superuser_conninfo (self, dbname);
+}
+
+char *
+fd_test_pg_superuser_conninfo (const char *conninfo)
+{
+  return superuser_conninfo_for (get_cluster (), conninfo);
 }
 
 guint
@@ -641,4 +695,257 @@ fd_test_pg_query_value (const char *conninfo,
   PQclear (result);
   PQfinish (conn);
   return value;
+}
+
+/* --- A primary and its synchronous standby (issue 16, failover) --- */
+
+#define STANDBY_NAME "fdstandby"
+
+struct _FdTestPgPair
+{
+  Cluster *primary;   /* the cluster that takes writes now */
+  Cluster *standby;   /* NULL once promoted */
+  Cluster *killed;    /* the primary fd_test_pg_pair_kill_primary() killed */
+  char    *hosts;     /* "host=127.0.0.1,127.0.0.1 port=P,S" */
+};
+
+static void
+add_setting (Cluster    *self,
+             const char *format,
+             ...) G_GNUC_PRINTF (2, 3);
+
+static void
+add_setting (Cluster    *self,
+             const char *format,
+             ...)
+{
+  va_list args;
+
+  if (self->settings == NULL)
+    self->settings = g_ptr_array_new_with_free_func (g_free);
+  va_start (args, format);
+  g_ptr_array_add (self->settings, g_strdup_vprintf (format, args));
+  va_end (args);
+}
+
+static void
+track_pair_cluster (Cluster *self)
+{
+  if (pair_clusters == NULL)
+    pair_clusters = g_ptr_array_new ();
+  g_ptr_array_add (pair_clusters, self);
+}
+
+static void
+untrack_and_free (Cluster *self)
+{
+  if (self == NULL)
+    return;
+  g_ptr_array_remove (pair_clusters, self);
+  cluster_free (self);
+}
+
+/* A copy of @primary by pg_basebackup, streaming from it under the name
+ * the primary's synchronous_standby_names waits for. */
+static Cluster *
+new_standby (Cluster *primary)
+{
+  Cluster *self = g_new0 (Cluster, 1);
+  g_autofree char *basebackup = g_build_filename (fd_test_pg_bindir (), "pg_basebackup", NULL);
+  g_autofree char *source = NULL;
+  g_autofree char *template = g_build_filename (tmp_parent (), "fd-test-pg-standby-XXXXXX",
+                                                NULL);
+
+  self->reaper_fd = -1;
+  if (g_mkdtemp (template) == NULL)
+    g_error ("cannot make a directory for the PostgreSQL standby: %s", g_strerror (errno));
+  self->dir = g_steal_pointer (&template);
+  self->data_dir = g_build_filename (self->dir, "data", NULL);
+  self->socket_dir = g_build_filename (self->dir, "sock", NULL);
+  self->log_path = g_build_filename (self->dir, "postgres.log", NULL);
+  /* one certificate for both: a multi-host connection string has one sslrootcert */
+  self->root_cert = g_strdup (primary->root_cert);
+  self->key_path = g_strdup (primary->key_path);
+  if (g_mkdir (self->socket_dir, 0700) != 0)
+    g_error ("mkdir %s: %s", self->socket_dir, g_strerror (errno));
+  give_to_cluster_user (self->dir);
+  give_to_cluster_user (self->socket_dir);
+
+  source = g_strdup_printf ("host=%s port=%u user=" SUPERUSER " application_name=" STANDBY_NAME,
+                            primary->socket_dir, primary->port);
+  {
+    /* -R: standby.signal; a slot keeps the primary's WAL until the standby streams it */
+    const char *argv[] = {
+      basebackup, "-D", self->data_dir, "-d", source, "-X", "stream", "-R", "--no-sync",
+      "-C", "-S", STANDBY_NAME, "-c", "fast", NULL
+    };
+
+    run_or_die (argv, TRUE);
+  }
+  add_setting (self, "primary_conninfo=%s", source);
+  add_setting (self, "primary_slot_name=" STANDBY_NAME);
+  add_setting (self, "hot_standby=on");
+  /* between two tries to read WAL after the primary went (5 s by
+   * default): a promotion waits for the end of that pause */
+  add_setting (self, "wal_retrieve_retry_interval=250ms");
+  return self;
+}
+
+/* Waits until the primary counts the standby as synchronous. */
+static void
+wait_for_sync (Cluster *primary)
+{
+  g_autofree char *conninfo = superuser_conninfo (primary, "postgres");
+  gint64 deadline = g_get_monotonic_time () + START_TIMEOUT_S * G_USEC_PER_SEC;
+
+  for (;;)
+    {
+      g_autofree char *state = fd_test_pg_query_value (conninfo,
+                                                       "SELECT sync_state FROM pg_stat_replication "
+                                                       "WHERE application_name = '" STANDBY_NAME "'");
+
+      if (g_strcmp0 (state, "sync") == 0)
+        return;
+      if (g_get_monotonic_time () > deadline)
+        {
+          g_autofree char *tail = log_tail (primary);
+
+          g_error ("the standby did not become synchronous within %d s (state %s); the "
+                   "primary's log ends:\n%s", START_TIMEOUT_S, state ? state : "none", tail);
+        }
+      g_usleep (50 * 1000);
+    }
+}
+
+FdTestPgPair *
+fd_test_pg_pair_start (void)
+{
+  FdTestPgPair *pair = g_new0 (FdTestPgPair, 1);
+  Cluster *primary;
+
+  register_stop_at_exit ();
+  primary = g_new0 (Cluster, 1);
+  primary->reaper_fd = -1;
+  track_pair_cluster (primary);
+  init_cluster (primary);
+  /* a commit returns once the standby has the WAL on disk: what a
+   * client was told is stored survives the primary */
+  add_setting (primary, "synchronous_standby_names=" STANDBY_NAME);
+  add_setting (primary, "synchronous_commit=on");
+  add_setting (primary, "wal_level=replica");
+  start_cluster (primary);
+
+  pair->standby = new_standby (primary);
+  track_pair_cluster (pair->standby);
+  start_cluster (pair->standby);
+  wait_for_sync (primary);
+
+  pair->primary = primary;
+  pair->hosts = g_strdup_printf ("host=127.0.0.1,127.0.0.1 port=%u,%u "
+                                 "target_session_attrs=read-write",
+                                 primary->port, pair->standby->port);
+  return pair;
+}
+
+char *
+fd_test_pg_pair_new_database (FdTestPgPair *pair)
+{
+  g_return_val_if_fail (pair->killed == NULL, NULL);
+  /* the role and the database reach the standby with the WAL */
+  return new_database_in (pair->primary, pair->hosts);
+}
+
+char *
+fd_test_pg_pair_superuser_conninfo (FdTestPgPair *pair,
+                                    const char   *conninfo)
+{
+  return superuser_conninfo_for (pair->primary, conninfo);
+}
+
+/* The postmaster's children (each its own process group: PostgreSQL's
+ * children call setsid), read from /proc. */
+static GArray *
+children_of (pid_t parent)
+{
+  GArray *pids = g_array_new (FALSE, FALSE, sizeof (pid_t));
+  g_autoptr(GDir) proc = g_dir_open ("/proc", 0, NULL);
+  const char *name;
+
+  while (proc != NULL && (name = g_dir_read_name (proc)) != NULL)
+    {
+      g_autofree char *path = NULL;
+      g_autofree char *stat = NULL;
+      const char *close_paren;
+      guint64 pid;
+      int ppid = 0;
+
+      if (!g_ascii_string_to_unsigned (name, 10, 1, G_MAXINT, &pid, NULL))
+        continue;
+      path = g_strdup_printf ("/proc/%s/stat", name);
+      if (!g_file_get_contents (path, &stat, NULL, NULL)
+          || (close_paren = strrchr (stat, ')')) == NULL)
+        continue;
+      /* "pid (comm) state ppid …" */
+      if (sscanf (close_paren + 1, " %*c %d", &ppid) == 1 && ppid == parent)
+        {
+          pid_t child = (pid_t) pid;
+
+          g_array_append_val (pids, child);
+        }
+    }
+  return pids;
+}
+
+void
+fd_test_pg_pair_kill_primary (FdTestPgPair *pair)
+{
+  Cluster *self = pair->primary;
+  g_autoptr(GArray) children = NULL;
+
+  g_return_if_fail (pair->killed == NULL && self->postmaster > 0);
+  /* The machine dies: every process at once, nothing flushed or said
+   * goodbye. Stopped first, so that it starts no child meanwhile. */
+  kill (self->postmaster, SIGSTOP);
+  children = children_of (self->postmaster);
+  for (guint i = 0; i < children->len; i++)
+    kill (g_array_index (children, pid_t, i), SIGKILL);
+  kill (self->postmaster, SIGKILL);
+  while (waitpid (self->postmaster, NULL, 0) < 0 && errno == EINTR)
+    ;
+  self->postmaster = 0;
+  pair->killed = self;
+  pair->primary = NULL;
+}
+
+void
+fd_test_pg_pair_promote (FdTestPgPair *pair)
+{
+  g_autofree char *conninfo = NULL;
+  g_autofree char *promoted = NULL;
+
+  g_return_if_fail (pair->standby != NULL);
+  conninfo = superuser_conninfo (pair->standby, "postgres");
+  /* waits (up to 60 s) until it takes writes */
+  promoted = fd_test_pg_query_value (conninfo, "SELECT pg_promote (true, 60)");
+  if (g_strcmp0 (promoted, "t") != 0)
+    {
+      g_autofree char *tail = log_tail (pair->standby);
+
+      g_error ("the standby did not promote; its log ends:\n%s", tail);
+    }
+  pair->primary = pair->standby;
+  pair->standby = NULL;
+}
+
+void
+fd_test_pg_pair_stop (FdTestPgPair *pair)
+{
+  if (pair == NULL)
+    return;
+  /* the standby uses the killed primary's key: it goes first */
+  untrack_and_free (pair->standby);
+  untrack_and_free (pair->primary);
+  untrack_and_free (pair->killed);
+  g_free (pair->hosts);
+  g_free (pair);
 }

@@ -69,4 +69,29 @@ const char   *fd_test_pg_bindir              (void);
  * fd_test_pg_new_database() starts a new one. */
 void          fd_test_pg_stop                (void);
 
+/* A primary and its synchronous standby (issue 16, failover): two more
+ * clusters like the one above (their own directories, ports and sockets,
+ * one certificate), the standby made by pg_basebackup from the primary
+ * and streaming from it; the primary runs with synchronous_commit=on and
+ * synchronous_standby_names naming the standby, so a commit returns only
+ * once the standby has it. Started when this returns (the standby
+ * synchronous). Stopped at exit too. */
+typedef struct _FdTestPgPair FdTestPgPair;
+
+FdTestPgPair *fd_test_pg_pair_start          (void);
+/* As fd_test_pg_new_database(), on the primary, with both hosts in the
+ * connection string: "host=127.0.0.1,127.0.0.1 port=P,S
+ * target_session_attrs=read-write dbname=… user=… …". */
+char         *fd_test_pg_pair_new_database   (FdTestPgPair *pair);
+/* The superuser's connection string to @conninfo's database on the
+ * current primary (the standby once promoted). */
+char         *fd_test_pg_pair_superuser_conninfo (FdTestPgPair *pair,
+                                                  const char   *conninfo);
+/* The primary's machine dies: SIGKILL to the postmaster and every
+ * process it started, by PID, at once. */
+void          fd_test_pg_pair_kill_primary   (FdTestPgPair *pair);
+/* pg_promote() on the standby, waiting until it takes writes. */
+void          fd_test_pg_pair_promote        (FdTestPgPair *pair);
+void          fd_test_pg_pair_stop           (FdTestPgPair *pair);
+
 G_END_DECLS

@@ -983,6 +983,40 @@ fd_test_get_string (JsonObject *object,
   return json_node_get_string (node);
 }
 
+char *
+fd_test_random_visitor_body (GPtrArray *rooms)
+{
+  static const char *const names[] = { "王小明", "李建国", "张丽", "刘芳", "陈伟" };
+  g_autofree char *phone = g_strdup_printf ("13%09u", g_random_int_range (0, 999999999));
+  const char *room = rooms->pdata[g_random_int_range (0, (gint32) rooms->len)];
+
+  return g_strdup_printf ("{\"name\": \"%s\", \"phone\": \"%s\", \"room\": \"%s\","
+                          " \"purpose\": \"送快递\"}",
+                          names[g_random_int_range (0, G_N_ELEMENTS (names))], phone, room);
+}
+
+void
+fd_test_assert_audit_verifies (FdTestServer *server,
+                               SoupSession  *session,
+                               const char   *token)
+{
+  g_autoptr(JsonNode) verify = NULL;
+  g_autofree char *command = NULL;
+  g_autofree char *out = NULL;
+  int exit_status = -1;
+  guint status;
+
+  verify = fd_test_request (server, session, "GET", "/api/v1/audit/verify", token, NULL,
+                            &status, NULL);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_true (json_object_get_boolean_member (fd_test_get_object (verify), "ok"));
+  command = g_strdup_printf ("'%s' audit verify --data-dir '%s'", fd_test_server_binary (),
+                             fd_test_server_get_data_dir (server));
+  g_assert_true (g_spawn_command_line_sync (command, &out, NULL, &exit_status, NULL));
+  g_assert_true (g_spawn_check_wait_status (exit_status, NULL));
+  g_assert_true (g_str_has_prefix (out, "ok "));
+}
+
 GPtrArray *
 fd_test_fetch_all (FdTestServer *self,
                    SoupSession  *session,

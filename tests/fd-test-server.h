@@ -218,6 +218,17 @@ GPtrArray    *fd_test_fetch_all              (FdTestServer  *server,
                                               const char    *token,
                                               const char    *path);
 
+/* A visitor registration body (JSON) with a random name of a few, a
+ * random synthetic mobile and a random room of @rooms (const char *). */
+char         *fd_test_random_visitor_body    (GPtrArray     *rooms);
+
+/* The audit chain verifies over the API (GET /audit/verify with the
+ * auditor's @token: ok) and with `frontdesk-server audit verify
+ * --data-dir DIR` (exit 0, "ok …"); asserts both. */
+void          fd_test_assert_audit_verifies  (FdTestServer  *server,
+                                              SoupSession   *session,
+                                              const char    *token);
+
 /* An --off-hours window "HH:MM-HH:MM" (local time) from @before minutes
  * ago to @after minutes from now. */
 char         *fd_test_off_hours_around_now   (guint          before,

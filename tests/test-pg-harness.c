@@ -171,6 +171,36 @@ test_abort_cleans_up (void)
   g_assert_cmpint (PQping (super), ==, PQPING_NO_RESPONSE);
 }
 
+/* Issue 16: what the primary committed is on the standby it promotes
+ * after the primary's processes were killed, and the owner's multi-host
+ * connection string (target_session_attrs=read-write) reaches it. */
+static void
+test_pair_failover (void)
+{
+  FdTestPgPair *pair = fd_test_pg_pair_start ();
+  g_autofree char *conninfo = fd_test_pg_pair_new_database (pair);
+  g_autofree char *count = NULL;
+  g_autofree char *recovery = NULL;
+  g_autofree char *port_before = NULL;
+  g_autofree char *port_after = NULL;
+
+  port_before = fd_test_pg_query_value (conninfo, "SELECT inet_server_port ()::text");
+  g_free (fd_test_pg_query_value (conninfo, "CREATE TABLE t (x int)"));
+  g_free (fd_test_pg_query_value (conninfo, "INSERT INTO t SELECT generate_series (1, 100)"));
+  fd_test_pg_pair_kill_primary (pair);
+  fd_test_pg_pair_promote (pair);
+
+  port_after = fd_test_pg_query_value (conninfo, "SELECT inet_server_port ()::text");
+  g_assert_cmpstr (port_before, !=, port_after);
+  recovery = fd_test_pg_query_value (conninfo, "SELECT pg_is_in_recovery ()::text");
+  g_assert_cmpstr (recovery, ==, "false");
+  count = fd_test_pg_query_value (conninfo, "SELECT count(*) FROM t");
+  g_assert_cmpstr (count, ==, "100");
+  /* and it takes writes: no synchronous standby left to wait for */
+  g_free (fd_test_pg_query_value (conninfo, "INSERT INTO t VALUES (101)"));
+  fd_test_pg_pair_stop (pair);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -182,5 +212,6 @@ main (int   argc,
   g_test_add_func ("/pg-harness/fresh-databases", test_fresh_databases);
   g_test_add_func ("/pg-harness/abort-child", abort_child);
   g_test_add_func ("/pg-harness/abort-cleans-up", test_abort_cleans_up);
+  g_test_add_func ("/pg-harness/pair-failover", test_pair_failover);
   return g_test_run ();
 }

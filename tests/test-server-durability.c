@@ -64,18 +64,6 @@ note_date (void)
   g_hash_table_add (dates, g_date_time_format (now, "%Y-%m-%d"));
 }
 
-static char *
-visitor_body (void)
-{
-  static const char *const names[] = { "王小明", "李建国", "张丽", "刘芳", "陈伟" };
-  g_autofree char *phone = g_strdup_printf ("13%09u", g_random_int_range (0, 999999999));
-  const char *room = rooms->pdata[g_random_int_range (0, (gint32) rooms->len)];
-
-  return g_strdup_printf ("{\"name\": \"%s\", \"phone\": \"%s\", \"room\": \"%s\","
-                          " \"purpose\": \"送快递\"}",
-                          names[g_random_int_range (0, G_N_ELEMENTS (names))], phone, room);
-}
-
 static gpointer
 worker_run (gpointer data)
 {
@@ -120,7 +108,7 @@ worker_run (gpointer data)
         }
       else
         {
-          g_autofree char *body = visitor_body ();
+          g_autofree char *body = fd_test_random_visitor_body (rooms);
 
           answer = fd_test_request (worker->server, own, "POST", "/api/v1/visitors",
                                     worker->account->token, body, &status, NULL);
@@ -196,13 +184,9 @@ check_store (FdTestFixture *fx,
   g_autoptr(GHashTable) listed = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GHashTable) created = audit_targets (fx, auditor, "visitor-create", NULL);
   g_autoptr(GPtrArray) lists = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
-  g_autoptr(JsonNode) verify = NULL;
-  g_autofree char *command = NULL;
-  g_autofree char *out = NULL;
   GHashTableIter iter;
   gpointer key;
-  guint status, ours = 0;
-  int exit_status = -1;
+  guint ours = 0;
 
   g_test_message ("round %u: %u visitor registrations and %u reveals answered so far",
                   round, visitors->len, reveals->len);
@@ -284,15 +268,7 @@ check_store (FdTestFixture *fx,
     }
 
   /* The chain verifies, over the API and on the command line. */
-  verify = fd_test_request (server, session, "GET", "/api/v1/audit/verify", auditor, NULL,
-                            &status, NULL);
-  g_assert_cmpuint (status, ==, 200);
-  g_assert_true (json_object_get_boolean_member (fd_test_get_object (verify), "ok"));
-  command = g_strdup_printf ("'%s' audit verify --data-dir '%s'", fd_test_server_binary (),
-                             fd_test_server_get_data_dir (server));
-  g_assert_true (g_spawn_command_line_sync (command, &out, NULL, &exit_status, NULL));
-  g_assert_true (g_spawn_check_wait_status (exit_status, NULL));
-  g_assert_true (g_str_has_prefix (out, "ok "));
+  fd_test_assert_audit_verifies (server, session, auditor);
 }
 
 static void

@@ -140,6 +140,7 @@ fd_server_dispatch_cb (SoupServer        *soup,
   req->query = query ? g_hash_table_ref (query) : NULL;
   req->ip = g_strdup (soup_server_message_get_remote_host (msg));
   req->role = FD_ROLE_INVALID;
+  req->store_outages = server->store->outages;   /* issue 16 */
 
   fd_server_track_message (server, msg);
 

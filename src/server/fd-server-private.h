@@ -93,6 +93,10 @@ struct _FdRequest
    * a session exists, the one sign-in settles on); FD_ESTATE_ALL for a
    * company-wide session. */
   gint64            estate_id;
+  /* issue 16 (failover): FdStore.outages when the request came in; the
+   * answer is 503 when it changed (fd-server-reply.c) */
+  guint             store_outages;
+  gboolean          outage_answered;
 };
 
 typedef void (*FdHandler) (FdRequest *req);

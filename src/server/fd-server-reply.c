@@ -14,6 +14,11 @@ set_common_headers (FdRequest *req)
 {
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (req->msg);
 
+  /* A later answer replaces an earlier one (a 201 held for a group commit
+   * that failed): soup_server_message_set_response() of libsoup 3.2
+   * appends to the body, so the 503 went out after the 201's JSON, a
+   * reveal's clear value included. A secret body wipes itself as it goes. */
+  soup_message_body_truncate (soup_server_message_get_response_body (req->msg));
   soup_message_headers_replace (headers, "Cache-Control", "no-store");
   soup_message_headers_replace (headers, "X-Content-Type-Options", "nosniff");
   soup_message_headers_replace (headers, "Strict-Transport-Security", "max-age=31536000");
@@ -22,14 +27,56 @@ set_common_headers (FdRequest *req)
     soup_message_headers_replace (headers, "Connection", "close");
 }
 
+/* Issue 16 (failover): the store lost its database while this request
+ * ran (FdStore.outages moved), so what its handler found may be a failed
+ * read taken for "none": whatever it was going to answer, it answers 503
+ * with Retry-After, and nothing later replaces that. TRUE when so. */
+#define OUTAGE_RETRY_AFTER_S "2"
+
+static gboolean
+reply_outage (FdRequest *req)
+{
+  g_auto(FdJsonWriter) w = { 0 };
+  gsize len = 0;
+  char *data;
+
+  if (req->server->store == NULL || req->store_outages == req->server->store->outages)
+    return FALSE;
+  if (req->outage_answered)
+    return TRUE;
+  req->outage_answered = TRUE;
+  fd_json_writer_init (&w, 160);
+  fd_json_writer_begin_object (&w);
+  fd_json_writer_member (&w, "error");
+  fd_json_writer_begin_object (&w);
+  fd_json_writer_string_member (&w, "code", fd_error_to_code (FD_ERROR_UNAVAILABLE));
+  fd_json_writer_string_member (&w, "message",
+                                "The database cannot be reached now (a failover may be under "
+                                "way); try again");
+  fd_json_writer_string_member (&w, "detail", "database-unavailable");
+  fd_json_writer_end_object (&w);
+  fd_json_writer_end_object (&w);
+  data = fd_json_writer_steal (&w, &len);
+  set_common_headers (req);
+  soup_message_headers_replace (soup_server_message_get_response_headers (req->msg),
+                                "Retry-After", OUTAGE_RETRY_AFTER_S);
+  soup_server_message_set_status (req->msg, fd_error_to_status (FD_ERROR_UNAVAILABLE), NULL);
+  soup_server_message_set_response (req->msg, "application/json; charset=utf-8",
+                                    SOUP_MEMORY_TAKE, data, len);
+  return TRUE;
+}
+
 void
 fd_reply_writer (FdRequest    *req,
                  guint         status,
                  FdJsonWriter *writer)
 {
   gsize len = 0;
-  char *data = fd_json_writer_steal (writer, &len);
+  char *data;
 
+  if (reply_outage (req))
+    return;
+  data = fd_json_writer_steal (writer, &len);
   set_common_headers (req);
   soup_server_message_set_status (req->msg, status, NULL);
   soup_server_message_set_response (req->msg, "application/json; charset=utf-8",
@@ -55,6 +102,8 @@ fd_reply_writer_secret (FdRequest    *req,
   g_autoptr(GBytes) bytes = g_bytes_new_with_free_func (text->str, text->len,
                                                          wipe_and_free, text);
 
+  if (reply_outage (req))
+    return;
   set_common_headers (req);
   soup_server_message_set_status (req->msg, status, NULL);
   soup_message_headers_replace (soup_server_message_get_response_headers (req->msg),
@@ -70,6 +119,12 @@ fd_reply_data (FdRequest  *req,
                char       *data,
                gsize       len)
 {
+  if (reply_outage (req))
+    {
+      explicit_bzero (data, len);   /* an export may hold personal data */
+      g_free (data);
+      return;
+    }
   set_common_headers (req);
   soup_server_message_set_status (req->msg, status, NULL);
   soup_server_message_set_response (req->msg, content_type, SOUP_MEMORY_TAKE, data, len);
@@ -79,6 +134,8 @@ void
 fd_reply_empty (FdRequest *req,
                 guint      status)
 {
+  if (reply_outage (req))
+    return;
   set_common_headers (req);
   soup_server_message_set_status (req->msg, status, NULL);
   soup_server_message_set_response (req->msg, NULL, SOUP_MEMORY_STATIC, NULL, 0);

@@ -43,6 +43,8 @@ typedef struct
   /* residents_after's connection (the search follower's thread) */
   GMutex      follow_lock;
   PGconn     *follow_conn;
+  /* issue 16 (failover): connecting again, fd-store-pg-conn.c */
+  struct _FdPgLink *link;
 } FdStorePg;
 
 #define SELF(s) ((FdStorePg *) (s))
@@ -121,6 +123,27 @@ make_aad (const char *table,
 
 /* The scope as the engine's own filters take it: "$N = 0 OR estate_id = $N". */
 #define SCOPE(self) ((self)->parent.scope)
+
+/* fd-store-pg-conn.c (issue 16, failover) */
+typedef struct _FdPgLink FdPgLink;
+/* TRUE when @conn is broken or @res says the server is going away or
+ * read-only: SQLSTATE class 08, 57P01-57P03, 25006. */
+gboolean fd_pg_conn_lost_error (PGconn *conn, PGresult *res);
+/* After a failed statement on the main connection: when it is such an
+ * error, the connection is lost (fd_pg_conn_drop). */
+void     fd_pg_conn_failed (FdStorePg *self, PGresult *res);
+/* The main connection is lost: bumps FdStore.outages, connects again at the next call. */
+void     fd_pg_conn_drop (FdStorePg *self);
+/* Before a transaction: the main connection, made again (same
+ * connection string) when lost; FALSE with FD_ERROR_UNAVAILABLE while
+ * the database cannot be reached. Never blocks for long. */
+gboolean fd_pg_conn_ensure (FdStorePg *self, GError **error);
+/* TRUE once after each new main connection: the follower's must go too. */
+gboolean fd_pg_conn_follow_stale (FdStorePg *self);
+/* On the follower's new connection: warns when the index's last resident
+ * (@last_id) is not on the new primary. */
+void     fd_pg_conn_check_index (PGconn *conn, gint64 last_id);
+void     fd_pg_conn_free (FdStorePg *self);
 
 /* fd-store-pg-schema.c */
 gboolean fd_pg_migrate (PGconn *conn, guint *from, guint *to, GError **error);

@@ -130,10 +130,15 @@ fd_pg_residents_after (FdStore *store, gint64 after_id, guint limit, FdResidentF
   guint n = G_MAXUINT;
 
   g_mutex_lock (&self->follow_lock);
-  if (self->follow_conn == NULL || PQstatus (self->follow_conn) != CONNECTION_OK)
+  /* issue 16: after a failover, read from where the main connection went */
+  gboolean moved = fd_pg_conn_follow_stale (self);
+
+  if (self->follow_conn == NULL || PQstatus (self->follow_conn) != CONNECTION_OK || moved)
     {
       g_clear_pointer (&self->follow_conn, PQfinish);
       self->follow_conn = fd_pg_connect (self->conninfo, self->password, NULL);
+      if (moved)
+        fd_pg_conn_check_index (self->follow_conn, after_id);
     }
   if (self->follow_conn != NULL &&
       fd_pg_exec (self->follow_conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; "

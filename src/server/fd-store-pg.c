@@ -71,7 +71,8 @@ error_code (PGconn   *conn,
   if (PQstatus (conn) != CONNECTION_OK || state == NULL)
     return FD_ERROR_UNAVAILABLE;
   if (g_str_has_prefix (state, "08") || g_str_has_prefix (state, "40") ||
-      g_str_has_prefix (state, "53") || g_str_has_prefix (state, "57"))
+      g_str_has_prefix (state, "53") || g_str_has_prefix (state, "57") ||
+      g_str_equal (state, "25006"))   /* read-only: a standby (issue 16) */
     return FD_ERROR_UNAVAILABLE;
   return FD_ERROR_INTERNAL;
 }
@@ -96,6 +97,7 @@ fd_pg_set_error (FdStorePg   *self,
                  GError     **error,
                  const char  *what)
 {
+  fd_pg_conn_failed (self, res);   /* issue 16 */
   return set_conn_error (self->conn, res, error, what);
 }
 
@@ -126,17 +128,6 @@ scope_sql (gint64 scope)
                           scope);
 }
 
-/* A connection lost between transactions is opened again; its prepared
- * statements went with it. */
-static void
-ensure_connected (FdStorePg *self)
-{
-  if (PQstatus (self->conn) == CONNECTION_OK)
-    return;
-  PQreset (self->conn);
-  g_hash_table_remove_all (self->stmts);
-}
-
 static gboolean
 open_transaction (FdStorePg  *self,
                   gboolean    caller,
@@ -150,9 +141,12 @@ open_transaction (FdStorePg  *self,
       g_set_error (error, FD_ERROR, FD_ERROR_INTERNAL, "database: a transaction is open");
       return FALSE;
     }
-  ensure_connected (self);
+  /* a connection lost between transactions is made again (fd-store-pg-conn.c) */
+  if (!fd_pg_conn_ensure (self, error))
+    return FALSE;
   if (!fd_pg_exec (self->conn, sql, error))
     {
+      fd_pg_conn_failed (self, NULL);
       fd_pg_exec (self->conn, "ROLLBACK", NULL);
       return FALSE;
     }
@@ -187,7 +181,7 @@ close_transaction (FdStorePg  *self,
     g_set_error (error, FD_ERROR, FD_ERROR_UNAVAILABLE,
                  "database: the transaction failed and was rolled back");
   else if (!ok)
-    set_conn_error (self->conn, res, error, "database");
+    fd_pg_set_error (self, res, error, "database");
   PQclear (res);
   if (!ok && PQtransactionStatus (self->conn) != PQTRANS_IDLE)
     fd_pg_exec (self->conn, "ROLLBACK", NULL);
@@ -269,7 +263,7 @@ fd_pg_run (FdStorePg       *self,
     {
       g_autofree char *scope = scope_sql (SCOPE (self));
       if (!fd_pg_exec (self->conn, scope, error))
-        return NULL;
+        return fd_pg_conn_failed (self, NULL), NULL;
       self->applied_scope = SCOPE (self);
     }
   name = prepared (self, sql, args, error);
@@ -303,7 +297,8 @@ query_pipelined (FdStorePg       *self,
   PGresult *res, *out = NULL, *failed = NULL;
   gboolean committed = FALSE, sent;
 
-  ensure_connected (self);
+  if (!fd_pg_conn_ensure (self, error))
+    return NULL;
   if ((name = prepared (self, sql, args, error)) == NULL)
     return NULL;
   if (SCOPE (self) == FD_ESTATE_ALL)
@@ -347,8 +342,7 @@ query_pipelined (FdStorePg       *self,
   if (!PQexitPipelineMode (self->conn))
     {
       /* results left behind by a send that failed half-way: start afresh */
-      PQreset (self->conn);
-      g_hash_table_remove_all (self->stmts);
+      fd_pg_conn_drop (self);
     }
   if (sent && committed && failed == NULL && out != NULL)
     return out;
@@ -512,6 +506,7 @@ store_close (FdStore *store)
     fd_pg_exec (self->conn, "ROLLBACK", NULL);
   g_clear_pointer (&self->conn, PQfinish);
   g_clear_pointer (&self->follow_conn, PQfinish);
+  fd_pg_conn_free (self);
   g_mutex_clear (&self->follow_lock);
   g_free (self->head_hash);
   g_clear_pointer (&self->stmts, g_hash_table_unref);

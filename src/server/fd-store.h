@@ -661,6 +661,10 @@ struct _FdStore
   const FdStoreBackend *backend;
   FdKeys               *keys;     /* owned */
   gint64                scope;    /* issue 11: the estate requests may touch; FD_ESTATE_ALL = every one */
+  /* issue 16: bumped (on the thread that uses the store) each time a
+   * call failed because the engine lost its database; a request that saw
+   * it change answers 503 whatever its handler made of the failure */
+  guint                 outages;
 };
 
 void     fd_store_close        (FdStore *store);
