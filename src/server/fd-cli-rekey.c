@@ -31,9 +31,10 @@
 
 #include <string.h>
 
+#include "fd-cli-pg.h"
+#include "fd-cli-rekey-private.h"
 #include "fd-crypto.h"
 #include "fd-error.h"
-#include "fd-cli-rekey-private.h"
 
 #define EXIT_USAGE 2
 
@@ -188,7 +189,8 @@ fd_cli_rekey (int    argc,
     { NULL }
   };
 
-  rc = fd_cli_begin ("- re-seal the database under a new key", options, TRUE, argc, argv, config);
+  rc = fd_cli_begin_any_engine ("- re-seal the database under a new key", options, argc, argv,
+                                config);
   if (rc >= 0)
     return rc;
   rc = EXIT_USAGE;
@@ -198,6 +200,9 @@ fd_cli_rekey (int    argc,
     return fd_cli_usage_error ("--batch-size must be from 1 to 100000");
   if (do_finish)
     return fd_rekey_finish (config);
+  /* one transaction there: no batches to resume (fd-cli-rekey-pg.c) */
+  if (fd_config_is_postgresql (config))
+    return fd_rekey_pg (config, new_key, crash_after);
 
   self.batch_size = batch_size;
   self.crash_after = crash_after;

@@ -89,11 +89,10 @@ fd_cli_check_server_files (FdConfig  *config,
          fd_certs_check_pair (config->certificate, config->private_key, error);
 }
 
-/* The PostgreSQL store of @config, logged in as the server role. */
-static FdStore *
-open_pg_store (FdConfig  *config,
-               FdKeys    *keys,
-               GError   **error)
+FdStore *
+fd_cli_open_pg_store (FdConfig  *config,
+                      FdKeys    *keys,
+                      GError   **error)
 {
   char *password = NULL;
   FdStore *store;
@@ -148,7 +147,7 @@ fd_cli_open_store (FdConfig  *config,
   if (keys == NULL)
     return NULL;
   if (fd_config_is_postgresql (config))
-    store = open_pg_store (config, g_steal_pointer (&keys), &local_error);
+    store = fd_cli_open_pg_store (config, g_steal_pointer (&keys), &local_error);
   else
     store = fd_store_sqlite_open (config->db_path, g_steal_pointer (&keys), &local_error);
   if (store == NULL && g_error_matches (local_error, FD_STORE_WRONG_KEY_ERROR, 0))
