@@ -23,6 +23,9 @@
  * is audited through the store under the new key (which anchors the audit
  * head with it), and the key files move: data.key is kept as
  * data.key.old-STAMP and the new key takes its name by rename().
+ *
+ * On PostgreSQL the rows are re-keyed in one transaction instead
+ * (fd-cli-rekey-pg.c); the audit and the key files are the same.
  */
 
 #include "config.h"

@@ -44,6 +44,7 @@ const char fd_cli_usage_text[] =
   "  frontdesk-server user set-role (--data-dir DIR | --config FILE) --username U --role R\n"
   "  frontdesk-server backup (--data-dir DIR | --config FILE) --to DIR [--keep N]\n"
   "  frontdesk-server restore (--data-dir DIR | --config FILE) --from FILE\n"
+  "                        [--database OWNER-CONNINFO] [--database-password-file PATH]\n"
   "  frontdesk-server check (--data-dir DIR | --config FILE)   (exit 0 ok, 1 warning, 2 critical)\n"
   "  frontdesk-server rekey (--data-dir DIR | --config FILE) --new-key PATH\n"
   "  frontdesk-server rekey (--data-dir DIR | --config FILE) --finish\n"
