@@ -1153,7 +1153,41 @@ test_backup_restore_pg (void)
     }
   users = pg_int (server, "SELECT count(*) FROM users");
   entries = pg_int (server, "SELECT count(*) FROM audit_log");
-  g_assert_cmpint (run_cli (backup, &out, NULL), ==, 0);
+  /* pg_dump through a wrapper that writes down its arguments and
+   * environment: the password is in neither, only in PGPASSFILE */
+  {
+    g_autofree char *bin = g_build_filename (work, "bin", NULL);
+    g_autofree char *wrapper = g_build_filename (bin, "pg_dump", NULL);
+    g_autofree char *seen = g_build_filename (work, "pg_dump.seen", NULL);
+    g_autofree char *real = g_find_program_in_path ("pg_dump");
+    g_autofree char *script = g_strdup_printf ("#!/bin/sh\n"
+                                               "{ echo \"$@\"; env; cat \"$PGPASSFILE\"; } > '%s'\n"
+                                               "exec '%s' \"$@\"\n", seen, real);
+    g_autofree char *path = g_strconcat (bin, ":", g_getenv ("PATH"), NULL);
+    g_autofree char *pw_file = g_build_filename (data_dir, "postgresql-server.password", NULL);
+    g_autofree char *password = NULL, *log = NULL, *passfile = NULL;
+    g_auto(GStrv) env = g_environ_setenv (g_get_environ (), "PATH", path, TRUE);
+    const char *at;
+
+    g_assert_nonnull (real);
+    g_assert_cmpint (g_mkdir (bin, 0700), ==, 0);
+    g_assert_true (g_file_set_contents (wrapper, script, -1, NULL));
+    g_assert_cmpint (g_chmod (wrapper, 0700), ==, 0);
+    g_assert_cmpint (run_cli_env (backup, env, &out, NULL), ==, 0);
+    g_assert_true (g_file_get_contents (pw_file, &password, NULL, NULL));
+    g_strchomp (password);
+    g_assert_true (g_file_get_contents (seen, &log, NULL, NULL));
+    at = strstr (log, "PGPASSFILE=");
+    g_assert_nonnull (at);
+    at += strlen ("PGPASSFILE=");
+    passfile = g_strndup (at, strcspn (at, "\n"));
+    /* only the passfile's line (printed last by the wrapper) holds it */
+    g_assert_nonnull (strstr (log, password));
+    g_assert_true (g_str_has_suffix (g_strchomp (log), password));
+    g_assert_cmpuint (strstr (log, password) - log, ==, strlen (log) - strlen (password));
+    g_assert_false (g_file_test (passfile, G_FILE_TEST_EXISTS));
+    g_assert_null (strstr (log, "PGPASSWORD="));
+  }
   g_assert_nonnull (strstr (out, "pg_dump"));
   g_assert_nonnull (strstr (out, "verified: pg_restore reads it, audit chain ok"));
   g_assert_nonnull (strstr (out, "NOT in the backup"));

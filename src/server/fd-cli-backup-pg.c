@@ -22,8 +22,8 @@
  *
  * Passwords never reach a command line or the environment: the tools get
  * a connection string without one, and PGPASSFILE names a temporary file
- * (mode 0600, in the backup directory or beside the dump) that is
- * overwritten and removed when they end. */
+ * (mode 0600, in the backup directory, or the temporary directory for a
+ * restore) that is overwritten and removed when they end. */
 
 #include "config.h"
 
@@ -647,7 +647,7 @@ fd_cli_restore_pg (FdConfig   *config,
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *where = fd_store_pg_database_name (config->database);
-  g_autofree char *dir = NULL, *db_arg = NULL, *base = NULL, *detail = NULL;
+  g_autofree char *db_arg = NULL, *base = NULL, *detail = NULL;
   ToolLogin login = { 0 };
   FdStore *store = NULL;
   FdKeys *keys = NULL;
@@ -708,8 +708,8 @@ fd_cli_restore_pg (FdConfig   *config,
       goto out;
     }
   g_print ("restore: no server has %s open (no other frontdesk-server connection)\n", where);
-  dir = g_path_get_dirname (from);
-  ok = tool_login_init (&login, owner_conninfo, password, dir, &error);
+  /* the temporary directory: FILE's may be read-only or shared */
+  ok = tool_login_init (&login, owner_conninfo, password, g_get_tmp_dir (), &error);
   fd_secret_free (password);
   if (!ok)
     goto out;
