@@ -18,6 +18,7 @@
 #include "config.h"
 
 #include "fd-cli.h"
+#include "fd-cli-pg.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -292,9 +293,9 @@ fd_cli_verify_database (const char  *path,
 
 /* DIR for backups: made 0700 when missing; refused when group members may
  * write to it or others may do anything with it. */
-static gboolean
-prepare_backup_dir (const char  *dir,
-                    GError     **error)
+gboolean
+fd_cli_prepare_backup_dir (const char  *dir,
+                           GError     **error)
 {
   struct stat st;
 
@@ -328,14 +329,13 @@ compare_names_desc (gconstpointer a,
   return -g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
 }
 
-/* Keeps the @keep newest backups (by the time in their names) in @dir;
- * other files are left alone. */
-static void
-prune (const char *dir,
-       guint       keep)
+void
+fd_cli_prune_backups (const char *dir,
+                      guint       keep,
+                      const char *name_pattern)
 {
   g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  g_autoptr(GRegex) pattern = g_regex_new (BACKUP_PATTERN, 0, 0, NULL);
+  g_autoptr(GRegex) pattern = g_regex_new (name_pattern, 0, 0, NULL);
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   const char *name;
 
@@ -382,14 +382,13 @@ cli_begin (const char         *summary,
   if (!fd_cli_load_config (config_file, data_dir, config, &error))
     return fd_cli_usage_error (error->message);
   fd_config_resolve_paths (config);
-  /* issue 11: backup, restore and rekey work on the SQLite file */
+  /* backup, restore and rekey work on either engine (fd-cli-*-pg.c) */
   if (fd_config_is_postgresql (config) && !sqlite_only)
     return -1;
   if (fd_config_is_postgresql (config))
     {
       g_printerr ("frontdesk-server: this command works on an SQLite office only; this one is "
-                  "on PostgreSQL: back it up and restore it with pg_dump and pg_restore (the "
-                  "dump holds only sealed values: keep the key file beside it)\n");
+                  "on PostgreSQL\n");
       return EXIT_USAGE;
     }
   if (need_database && !g_file_test (config->db_path, G_FILE_TEST_IS_REGULAR))
@@ -439,7 +438,8 @@ fd_cli_backup (int    argc,
     { NULL }
   };
 
-  rc = fd_cli_begin ("- copy the database and check the copy", options, TRUE, argc, argv, config);
+  rc = fd_cli_begin_any_engine ("- copy the database and check the copy", options, argc, argv,
+                                config);
   if (rc >= 0)
     return rc;
   if (to == NULL)
@@ -447,7 +447,9 @@ fd_cli_backup (int    argc,
   if (keep < 1 || keep > 10000)
     return fd_cli_usage_error ("--keep must be from 1 to 10000");
   dir = g_canonicalize_filename (to, NULL);
-  if (!prepare_backup_dir (dir, &error))
+  if (fd_config_is_postgresql (config))
+    return fd_cli_backup_pg (config, dir, keep);
+  if (!fd_cli_prepare_backup_dir (dir, &error))
     {
       g_printerr ("frontdesk-server: %s\n", error->message);
       return EXIT_USAGE;
@@ -514,8 +516,21 @@ fd_cli_backup (int    argc,
       return EXIT_USAGE;
     }
   fd_store_close (store);
-  prune (dir, keep);
+  fd_cli_prune_backups (dir, keep, BACKUP_PATTERN);
   return 0;
+}
+
+void
+fd_cli_print_restore_refusal (const char   *from,
+                              const char   *key_file,
+                              const GError *error)
+{
+  if (g_error_matches (error, FD_STORE_WRONG_KEY_ERROR, 0))
+    g_printerr ("frontdesk-server: refused: %s was made under another data key than %s (%s). "
+                "Nothing was changed. Restore it only together with the key file it was "
+                "made with\n", from, key_file, error->message);
+  else
+    g_printerr ("frontdesk-server: refused: %s. Nothing was changed\n", error->message);
 }
 
 static gboolean
@@ -588,16 +603,25 @@ fd_cli_restore (int    argc,
   gint64 entries = 0;
   int pages = 0, rc;
   FdStore *store;
+  g_autofree char *owner = NULL, *owner_password_file = NULL;
   GOptionEntry options[] = {
     { "from", 0, 0, G_OPTION_ARG_FILENAME, &from, "The backup to restore", "FILE" },
+    { "database", 0, 0, G_OPTION_ARG_STRING, &owner,
+      "PostgreSQL: log in as the tables' owner with this connection string", "CONNINFO" },
+    { "database-password-file", 0, 0, G_OPTION_ARG_FILENAME, &owner_password_file,
+      "PostgreSQL: the owner's password (mode 0600)", "PATH" },
     { NULL }
   };
 
-  rc = fd_cli_begin ("- put a checked backup in place", options, FALSE, argc, argv, config);
+  rc = cli_begin ("- put a checked backup in place", options, FALSE, FALSE, argc, argv, config);
   if (rc >= 0)
     return rc;
   if (from == NULL)
     return fd_cli_usage_error ("restore needs --from FILE");
+  if (fd_config_is_postgresql (config))
+    return fd_cli_restore_pg (config, from, owner, owner_password_file);
+  if (owner != NULL || owner_password_file != NULL)
+    return fd_cli_usage_error ("--database is for store = postgresql");
   if (!g_file_test (from, G_FILE_TEST_IS_REGULAR))
     {
       g_printerr ("frontdesk-server: no backup file at %s\n", from);
@@ -620,12 +644,7 @@ fd_cli_restore (int    argc,
   if (!fd_cli_verify_database (partial, config->key_file, &entries, &error))
     {
       remove_database_file (partial);
-      if (g_error_matches (error, FD_STORE_WRONG_KEY_ERROR, 0))
-        g_printerr ("frontdesk-server: refused: %s was made under another data key than %s (%s). "
-                    "Nothing was changed. Restore it only together with the key file it was "
-                    "made with\n", from, config->key_file, error->message);
-      else
-        g_printerr ("frontdesk-server: refused: %s. Nothing was changed\n", error->message);
+      fd_cli_print_restore_refusal (from, config->key_file, error);
       return EXIT_CHECK;
     }
   g_print ("restore: checked %s: integrity ok, audit chain ok (%" G_GINT64_FORMAT " entries), "

@@ -13,25 +13,11 @@
 #include "fd-cli-rekey-private.h"
 
 /* Every column sealed or keyed with the data key. A new one must be added
- * here (sealed_tables, or a step of its own like login_failures): rekey
- * refuses a database with a keyed-looking column it does not know
- * (check_known_columns). */
-typedef struct
-{
-  const char *column;
-  const char *field;         /* the associated data's third part */
-  const char *bidx_column;   /* its blind index, or NULL */
-  const char *bidx_domain;
-} SealedColumn;
-
-typedef struct
-{
-  const char  *table;
-  const char  *key;          /* the row id in the associated data */
-  SealedColumn columns[3];
-} SealedTable;
-
-static const SealedTable sealed_tables[] = {
+ * here (fd_rekey_sealed_tables, or a step of its own like login_failures):
+ * rekey refuses a database with a keyed-looking column it does not know
+ * (check_known_columns). The PostgreSQL rekey (fd-cli-rekey-pg.c) walks
+ * the same list. */
+const SealedTable fd_rekey_sealed_tables[] = {
   { "residents", "id", {
       { "phone_enc", "phone", "phone_bidx", "phone" },
       { "id_enc", "id_number", "id_bidx", "id_number" },
@@ -46,18 +32,20 @@ static const SealedTable sealed_tables[] = {
       { "secret_enc", "secret", NULL, NULL } } },
 };
 
-static gboolean
-column_is_known (const char *table,
+const guint fd_rekey_n_sealed_tables = G_N_ELEMENTS (fd_rekey_sealed_tables);
+
+gboolean
+fd_rekey_column_is_known (const char *table,
                  const char *column)
 {
   if (g_str_equal (table, "login_failures") && g_str_equal (column, "name_mac"))
     return TRUE;
-  for (guint t = 0; t < G_N_ELEMENTS (sealed_tables); t++)
-    for (guint c = 0; c < G_N_ELEMENTS (sealed_tables[t].columns); c++)
+  for (guint t = 0; t < G_N_ELEMENTS (fd_rekey_sealed_tables); t++)
+    for (guint c = 0; c < G_N_ELEMENTS (fd_rekey_sealed_tables[t].columns); c++)
       {
-        const SealedColumn *col = &sealed_tables[t].columns[c];
+        const SealedColumn *col = &fd_rekey_sealed_tables[t].columns[c];
 
-        if (col->column != NULL && g_str_equal (table, sealed_tables[t].table) &&
+        if (col->column != NULL && g_str_equal (table, fd_rekey_sealed_tables[t].table) &&
             (g_str_equal (column, col->column) || g_strcmp0 (column, col->bidx_column) == 0))
           return TRUE;
       }
@@ -83,7 +71,7 @@ fd_rekey_check_known_columns (Rekey   *self,
       const char *column = (const char *) sqlite3_column_text (stmt, 1);
 
       if ((g_str_has_suffix (column, "_enc") || g_str_has_suffix (column, "_bidx") ||
-           g_str_has_suffix (column, "_mac")) && !column_is_known (table, column))
+           g_str_has_suffix (column, "_mac")) && !fd_rekey_column_is_known (table, column))
         {
           g_set_error (error, FD_ERROR, FD_ERROR_CONFIG,
                        "The column %s.%s looks keyed, and this rekey does not know how to "
@@ -138,7 +126,7 @@ rekey_batch (Rekey              *self,
              gint64             *last,
              GError            **error)
 {
-  const SealedTable *t = &sealed_tables[table_index];
+  const SealedTable *t = &fd_rekey_sealed_tables[table_index];
   g_autoptr(GString) select = g_string_new ("SELECT ");
   g_autoptr(GString) update = g_string_new ("UPDATE ");
   g_autofree char *progress = NULL;
@@ -262,7 +250,7 @@ fd_rekey_rows (Rekey   *self,
       guint64 n = 0;
 
       if (g_strv_length (parts) != 2 ||
-          !g_ascii_string_to_unsigned (parts[0], 10, 0, G_N_ELEMENTS (sealed_tables),
+          !g_ascii_string_to_unsigned (parts[0], 10, 0, G_N_ELEMENTS (fd_rekey_sealed_tables),
                                        &table_index, NULL) ||
           !g_ascii_string_to_unsigned (parts[1], 10, 0, G_MAXINT64, &n, NULL))
         {
@@ -280,10 +268,10 @@ fd_rekey_rows (Rekey   *self,
       }
       if (after > 0)
         g_print ("rekey: resuming at %s after row %" G_GINT64_FORMAT "\n",
-                 sealed_tables[table_index].table, after);
+                 fd_rekey_sealed_tables[table_index].table, after);
     }
 
-  for (guint t = table_index; t < G_N_ELEMENTS (sealed_tables); t++, after = 0)
+  for (guint t = table_index; t < G_N_ELEMENTS (fd_rekey_sealed_tables); t++, after = 0)
     {
       gint64 resealed = self->resealed, indexes = self->indexes, last;
 
@@ -304,7 +292,7 @@ fd_rekey_rows (Rekey   *self,
             }
         }
       g_print ("rekey: %s: %" G_GINT64_FORMAT " values re-sealed, %" G_GINT64_FORMAT
-               " blind indexes recomputed\n", sealed_tables[t].table,
+               " blind indexes recomputed\n", fd_rekey_sealed_tables[t].table,
                self->resealed - resealed, self->indexes - indexes);
     }
   return TRUE;

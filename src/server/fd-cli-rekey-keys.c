@@ -31,7 +31,8 @@ fd_rekey_audit_rotation (FdConfig    *config,
 
   if (keys == NULL)
     return FALSE;
-  store = fd_store_sqlite_open (config->db_path, keys, error);
+  store = fd_config_is_postgresql (config) ? fd_cli_open_pg_store (config, keys, error)
+                                            : fd_store_sqlite_open (config->db_path, keys, error);
   if (store == NULL)
     return FALSE;
   pending = FD_STORE_CALL (store, get_setting, "rekey.pending-audit");

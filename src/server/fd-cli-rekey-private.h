@@ -15,6 +15,28 @@ G_BEGIN_DECLS
 
 #define IN_PROGRESS "rekey-in-progress"
 
+/* fd-cli-rekey-columns.c: every column sealed or keyed with the data key. */
+typedef struct
+{
+  const char *column;
+  const char *field;         /* the associated data's third part */
+  const char *bidx_column;   /* its blind index, or NULL */
+  const char *bidx_domain;
+} SealedColumn;
+
+typedef struct
+{
+  const char  *table;
+  const char  *key;          /* the row id in the associated data */
+  SealedColumn columns[3];
+} SealedTable;
+
+extern const SealedTable fd_rekey_sealed_tables[];
+extern const guint       fd_rekey_n_sealed_tables;
+/* @table.@column is one of them, or login_failures.name_mac. */
+gboolean fd_rekey_column_is_known     (const char  *table,
+                                       const char  *column);
+
 typedef struct
 {
   sqlite3 *db;

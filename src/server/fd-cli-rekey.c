@@ -23,6 +23,9 @@
  * is audited through the store under the new key (which anchors the audit
  * head with it), and the key files move: data.key is kept as
  * data.key.old-STAMP and the new key takes its name by rename().
+ *
+ * On PostgreSQL the rows are re-keyed in one transaction instead
+ * (fd-cli-rekey-pg.c); the audit and the key files are the same.
  */
 
 #include "config.h"
@@ -31,9 +34,10 @@
 
 #include <string.h>
 
+#include "fd-cli-pg.h"
+#include "fd-cli-rekey-private.h"
 #include "fd-crypto.h"
 #include "fd-error.h"
-#include "fd-cli-rekey-private.h"
 
 #define EXIT_USAGE 2
 
@@ -188,7 +192,8 @@ fd_cli_rekey (int    argc,
     { NULL }
   };
 
-  rc = fd_cli_begin ("- re-seal the database under a new key", options, TRUE, argc, argv, config);
+  rc = fd_cli_begin_any_engine ("- re-seal the database under a new key", options, argc, argv,
+                                config);
   if (rc >= 0)
     return rc;
   rc = EXIT_USAGE;
@@ -198,6 +203,9 @@ fd_cli_rekey (int    argc,
     return fd_cli_usage_error ("--batch-size must be from 1 to 100000");
   if (do_finish)
     return fd_rekey_finish (config);
+  /* one transaction there: no batches to resume (fd-cli-rekey-pg.c) */
+  if (fd_config_is_postgresql (config))
+    return fd_rekey_pg (config, new_key, crash_after);
 
   self.batch_size = batch_size;
   self.crash_after = crash_after;

@@ -44,6 +44,7 @@ const char fd_cli_usage_text[] =
   "  frontdesk-server user set-role (--data-dir DIR | --config FILE) --username U --role R\n"
   "  frontdesk-server backup (--data-dir DIR | --config FILE) --to DIR [--keep N]\n"
   "  frontdesk-server restore (--data-dir DIR | --config FILE) --from FILE\n"
+  "                        [--database OWNER-CONNINFO] [--database-password-file PATH]\n"
   "  frontdesk-server check (--data-dir DIR | --config FILE)   (exit 0 ok, 1 warning, 2 critical)\n"
   "  frontdesk-server rekey (--data-dir DIR | --config FILE) --new-key PATH\n"
   "  frontdesk-server rekey (--data-dir DIR | --config FILE) --finish\n"
@@ -89,11 +90,10 @@ fd_cli_check_server_files (FdConfig  *config,
          fd_certs_check_pair (config->certificate, config->private_key, error);
 }
 
-/* The PostgreSQL store of @config, logged in as the server role. */
-static FdStore *
-open_pg_store (FdConfig  *config,
-               FdKeys    *keys,
-               GError   **error)
+FdStore *
+fd_cli_open_pg_store (FdConfig  *config,
+                      FdKeys    *keys,
+                      GError   **error)
 {
   char *password = NULL;
   FdStore *store;
@@ -148,7 +148,7 @@ fd_cli_open_store (FdConfig  *config,
   if (keys == NULL)
     return NULL;
   if (fd_config_is_postgresql (config))
-    store = open_pg_store (config, g_steal_pointer (&keys), &local_error);
+    store = fd_cli_open_pg_store (config, g_steal_pointer (&keys), &local_error);
   else
     store = fd_store_sqlite_open (config->db_path, g_steal_pointer (&keys), &local_error);
   if (store == NULL && g_error_matches (local_error, FD_STORE_WRONG_KEY_ERROR, 0))

@@ -73,6 +73,11 @@ gboolean  fd_cli_load_config      (const char   *config_file,
 FdStore  *fd_cli_open_store       (FdConfig     *config,
                                    gboolean      create_key,
                                    GError      **error);
+/* The PostgreSQL store of @config, logged in as the configured role,
+ * with @keys (taken, also on failure). */
+FdStore  *fd_cli_open_pg_store    (FdConfig     *config,
+                                   FdKeys       *keys,
+                                   GError      **error);
 /* The same, by its name in the issue-11 brief: every command opens the
  * configured engine (store = sqlite | postgresql) through here. */
 FdStore  *fd_store_open_configured (FdConfig    *config,
@@ -129,6 +134,20 @@ gboolean  fd_cli_verify_database  (const char   *path,
                                    const char   *key_file,
                                    gint64       *entries,
                                    GError      **error);
+/* DIR for backups: made 0700 when missing; refused when group members
+ * may write to it or others may do anything with it. */
+gboolean  fd_cli_prepare_backup_dir (const char *dir,
+                                     GError    **error);
+/* Keeps the @keep newest files of @dir whose names match @name_pattern
+ * (a regex over "frontdesk-YYYYMMDD-HHMMSS.EXT"); others are left alone. */
+void      fd_cli_prune_backups    (const char   *dir,
+                                   guint         keep,
+                                   const char   *name_pattern);
+/* Says why restore refused the backup @from (@error from its check:
+ * FD_STORE_WRONG_KEY_ERROR for another key) and that nothing changed. */
+void      fd_cli_print_restore_refusal (const char   *from,
+                                        const char   *key_file,
+                                        const GError *error);
 /* "YYYYMMDD-HHMMSS", UTC, now. */
 char     *fd_cli_timestamp        (void);
 /* fsync()s the directory holding @path, so a rename in it is durable. */

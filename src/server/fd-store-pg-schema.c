@@ -246,7 +246,9 @@ static const char grants[] =
   "  EXECUTE format ('GRANT SELECT, INSERT ON audit_imported TO %I', r);"
   "  EXECUTE format ('GRANT SELECT, UPDATE ON audit_head TO %I', r);"
   "  EXECUTE format ('GRANT SELECT ON frontdesk_schema TO %I', r);"
-  "  EXECUTE format ('GRANT USAGE ON ALL SEQUENCES IN SCHEMA %I TO %I', current_schema (), r);"
+  /* SELECT too: pg_dump (backup) reads each sequence's position */
+  "  EXECUTE format ('GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA %I TO %I',"
+  "    current_schema (), r);"
   "END $grants$;";
 
 static gint
