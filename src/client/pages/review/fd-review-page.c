@@ -7,7 +7,7 @@
 
 #include "fd-review-page.h"
 
-#include "fd-recovery.h"
+#include "fd-export-file.h"
 
 #include "fd-error.h"
 #include "fd-view-util.h"
@@ -530,74 +530,13 @@ refresh_action (GtkWidget  *widget,
 /* ---- export: the server's masked CSV, saved where the user chooses ---------- */
 
 static void
-export_written_cb (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
+fetch_review (FdApiClient         *api,
+              gpointer             review_id,
+              GCancellable        *cancellable,
+              GAsyncReadyCallback  callback,
+              gpointer             user_data)
 {
-  g_autoptr(FdReviewPage) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (g_file_replace_contents_finish (G_FILE (source), result, NULL, &error))
-    toast (self, _("Access review exported"));
-  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      g_warning ("Could not write the export: %s", error->message);
-      toast (self, _("The file could not be written."));
-    }
-}
-
-static void
-export_bytes_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(FdReviewPage) self = user_data;
-  g_autoptr(GFile) file = g_object_steal_data (G_OBJECT (self), "fd-export-file");
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GError) error = NULL;
-
-  bytes = fd_api_client_get_bytes_finish (FD_API_CLIENT (source), result, &error);
-  if (bytes == NULL)
-    {
-      if (g_error_matches (error, FD_ERROR, FD_ERROR_FORBIDDEN))
-        toast (self, _("Export refused: exports are frozen by the incident switch, or your role "
-                       "may not export."));
-      else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        toast (self, error->message);
-      return;
-    }
-  g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE,
-                                       G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION,
-                                       NULL, export_written_cb, g_object_ref (self));
-}
-
-static void
-chooser_response_cb (GtkNativeDialog *chooser,
-                     int              response,
-                     FdReviewPage    *self)
-{
-  if (response == GTK_RESPONSE_ACCEPT && self->review != NULL)
-    {
-      GFile *file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-
-      if (file != NULL)
-        {
-          g_object_set_data_full (G_OBJECT (self), "fd-export-file", file, g_object_unref);
-          fd_api_client_export_review_async (self->api, self->review->id, NULL, export_bytes_cb,
-                                             g_object_ref (self));
-        }
-    }
-  g_object_set_data (G_OBJECT (self), "fd-export-chooser", NULL);
-}
-
-static void
-destroy_chooser (gpointer data)
-{
-  g_signal_handlers_disconnect_matched (data, G_SIGNAL_MATCH_FUNC, 0, 0, NULL,
-                                        chooser_response_cb, NULL);
-  fd_recovery_release_native (gtk_native_dialog_get_transient_for (data));
-  gtk_native_dialog_destroy (data);
-  g_object_unref (data);
+  fd_api_client_export_review_async (api, review_id, cancellable, callback, user_data);
 }
 
 static void
@@ -606,26 +545,15 @@ export_action (GtkWidget  *widget,
                GVariant   *parameter)
 {
   FdReviewPage *self = FD_REVIEW_PAGE (widget);
-  GtkRoot *root = gtk_widget_get_root (widget);
   g_autofree char *name = NULL;
-  GtkFileChooserNative *chooser;
 
   if (self->review == NULL)
     return;
-  /* GtkFileChooserNative: the file-chooser portal inside Flatpak */
-  chooser = gtk_file_chooser_native_new (_("Export Access Review"),
-                                         GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
   /* Translators: file name of the export; %s is the review's number. Keep .csv */
   name = g_strdup_printf (_("access-review-%s.csv"), self->review->id);
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
-  g_signal_connect (chooser, "response", G_CALLBACK (chooser_response_cb), self);
-  /* dies with the page: a lock never leaves it behind */
-  g_object_set_data_full (G_OBJECT (self), "fd-export-chooser", chooser, destroy_chooser);
-  /* a portal's window: not someone looking away (issue 14) */
-  fd_recovery_hold_native (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  fd_export_file_choose (widget, self->api, _("Export Access Review"), name,
+                         _("Access review exported"),
+                         fetch_review, g_strdup (self->review->id), g_free);
 }
 
 /* ---- GtkWidget --------------------------------------------------------------- */
@@ -643,7 +571,7 @@ fd_review_page_dispose (GObject *object)
   FdReviewPage *self = FD_REVIEW_PAGE (object);
 
   fd_view_cancel (&self->cancellable);
-  g_object_set_data (object, "fd-export-chooser", NULL);
+  fd_export_file_close (GTK_WIDGET (object));
   g_clear_pointer (&self->scroller, gtk_widget_unparent);
   g_clear_pointer (&self->review, fd_review_free);
   g_clear_object (&self->api);
