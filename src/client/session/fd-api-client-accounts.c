@@ -71,8 +71,9 @@ DEFINE_ASYNC (create_user,
               (FdApiClient *self, const char *username, const char *display_name, const char *role,
                const char * const *estates),
               "POST", g_strdup (FD_API_PATH_USERS),
-              with_estates (fd_call_string_body ("username", username, "display_name", display_name,
-                                                 "role", role, NULL), estates),
+              with_estates (fd_json_string_object (TRUE, "username", username,
+                                                   "display_name", display_name,
+                                                   "role", role, NULL), estates),
               issued_call ())
 
 DEFINE_ASYNC (reset_password, (FdApiClient *self, const char *id),
@@ -185,12 +186,13 @@ bad:
 }
 
 DEFINE_ASYNC (totp_begin, (FdApiClient *self),
-              "POST", g_strdup (FD_API_PATH_ACCOUNT_TOTP), fd_call_string_body (NULL),
+              "POST", g_strdup (FD_API_PATH_ACCOUNT_TOTP), fd_json_string_object (TRUE, NULL),
               fd_call_record (totp_uri_parse, (GDestroyNotify) fd_secret_free))
 DEFINE_FINISH (char, totp_begin)
 
 DEFINE_ASYNC (totp_confirm, (FdApiClient *self, const char *code),
-              "POST", g_strdup (FD_API_PATH_ACCOUNT_TOTP), fd_call_string_body ("code", code, NULL),
+              "POST", g_strdup (FD_API_PATH_ACCOUNT_TOTP),
+              fd_json_string_object (TRUE, "code", code, NULL),
               fd_call_record (recovery_codes_parse, (GDestroyNotify) fd_wipe_strv))
 DEFINE_FINISH (char *, totp_confirm)
 

@@ -37,10 +37,6 @@ gpointer   fd_call_finish       (FdApiClient       *self,
                                  gpointer           source_tag,
                                  FdErrorDetail    **detail,
                                  GError           **error);
-/* A flat object of string members from NULL-terminated pairs, leaving out
- * NULL and empty values. */
-JsonNode  *fd_call_string_body  (const char        *first_member,
-                                 ...);
 /* Sends @method to @path (a new string, wiped after) with @body (a new
  * node or NULL, its strings wiped after) and answers through @call. */
 void       fd_call_send         (FdApiClient        *self,

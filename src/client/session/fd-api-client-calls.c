@@ -110,34 +110,6 @@ fd_call_finish (FdApiClient    *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-/* Builds a flat object of string members from NULL-terminated pairs,
- * leaving out NULL and empty values. */
-JsonNode *
-fd_call_string_body (const char *first_member,
-                     ...)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  const char *member = first_member;
-  va_list args;
-
-  json_builder_begin_object (builder);
-  va_start (args, first_member);
-  while (member != NULL)
-    {
-      const char *value = va_arg (args, const char *);
-
-      if (value != NULL && *value != '\0')
-        {
-          json_builder_set_member_name (builder, member);
-          json_builder_add_string_value (builder, value);
-        }
-      member = va_arg (args, const char *);
-    }
-  va_end (args);
-  json_builder_end_object (builder);
-  return json_builder_get_root (builder);
-}
-
 /* The request has its own copy of the body: wipe json-glib's. */
 static void
 wipe_body (JsonNode *body)
@@ -192,8 +164,8 @@ DEFINE_ASYNC (reveal,
               (FdApiClient *self, const char *id, const char *field,
                const char *reason_code, const char *reason_text, const char *password),
               "POST", fd_api_path_resident (id, "reveal"),
-              fd_call_string_body ("field", field, "reason_code", reason_code,
-                                   "reason_text", reason_text, "password", password, NULL),
+              fd_json_string_object (TRUE, "field", field, "reason_code", reason_code,
+                                     "reason_text", reason_text, "password", password, NULL),
               fd_call_record ((FdRecordParseFunc) fd_revealed_parse,
                               (GDestroyNotify) fd_revealed_free))
 
@@ -220,7 +192,7 @@ verify_parse (JsonNode  *node,
 DEFINE_ASYNC (verify,
               (FdApiClient *self, const char *id, const char *field, const char *value),
               "POST", fd_api_path_resident (id, "verify"),
-              fd_call_string_body ("field", field, "value", value, NULL),
+              fd_json_string_object (TRUE, "field", field, "value", value, NULL),
               fd_call_record (verify_parse, NULL))
 
 gboolean

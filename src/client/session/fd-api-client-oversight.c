@@ -106,8 +106,8 @@ DEFINE_ASYNC_TAGGED (decide_review, get_review,
                      (FdApiClient *self, const char *review_id, const char *user_id,
                       const char *decision, const char *role),
                      "POST", fd_api_path_review (review_id, "decisions"),
-                     fd_call_string_body ("user_id", user_id, "decision", decision,
-                                          "role", role, NULL),
+                     fd_json_string_object (TRUE, "user_id", user_id, "decision", decision,
+                                            "role", role, NULL),
                      fd_call_record ((FdRecordParseFunc) fd_review_parse,
                                      (GDestroyNotify) fd_review_free))
 
