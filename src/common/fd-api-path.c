@@ -104,6 +104,15 @@ fd_api_path_rooms (const char *prefix,
 }
 
 char *
+fd_api_path_alert_deliveries (guint limit)
+{
+  GString *path = g_string_new ("/alerts/deliveries");
+
+  add_limit (path, limit);
+  return finish (path);
+}
+
+char *
 fd_api_path_visitors (const char *date,
                       guint       limit,
                       const char *cursor)

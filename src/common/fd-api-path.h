@@ -20,6 +20,9 @@ G_BEGIN_DECLS
 #define FD_API_PATH_INCIDENT        "/incident"
 #define FD_API_PATH_USERS           "/users"
 #define FD_API_PATH_REVIEWS         "/reviews"   /* issue 12 */
+#define FD_API_PATH_ALERTS_TEST     "/alerts/test"        /* issue 12 */
+#define FD_API_PATH_ADMIN_CHECKS    "/admin/checks"       /* issue 12 */
+#define FD_API_PATH_ADMIN_CHECKS_FRESH "/admin/checks?fresh=1"
 
 /* The filters of GET /audit; NULL or "" leaves one out. */
 typedef struct
@@ -57,6 +60,8 @@ char  *fd_api_path_visitors_export     (const char         *date);
 char  *fd_api_path_audit               (const FdAuditQuery *query,
                                         guint               limit,
                                         const char         *cursor);
+/* /alerts/deliveries?limit=… (issue 12) */
+char  *fd_api_path_alert_deliveries    (guint               limit);
 /* /users/{id} */
 char  *fd_api_path_user                (const char         *id);
 /* /users/{id}/{action} ("unlock", "password") */

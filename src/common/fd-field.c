@@ -152,3 +152,30 @@ fd_secret_free (char *secret)
   explicit_bzero (secret, strlen (secret));
   g_free (secret);
 }
+
+JsonNode *
+fd_json_string_object (gboolean    skip_empty,
+                       const char *first_member,
+                       ...)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  const char *member = first_member;
+  va_list args;
+
+  json_builder_begin_object (builder);
+  va_start (args, first_member);
+  while (member != NULL)
+    {
+      const char *value = va_arg (args, const char *);
+
+      if (value != NULL && (!skip_empty || *value != '\0'))
+        {
+          json_builder_set_member_name (builder, member);
+          json_builder_add_string_value (builder, value);
+        }
+      member = va_arg (args, const char *);
+    }
+  va_end (args);
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}

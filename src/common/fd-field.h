@@ -30,6 +30,13 @@ void          fd_field_value_free       (FdFieldValue  *field);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdFieldValue, fd_field_value_free)
 
+/* A JSON object of string members from NULL-terminated pairs of name and
+ * value (a request body); a NULL value, and with @skip_empty an empty
+ * one, leaves its member out. */
+JsonNode     *fd_json_string_object     (gboolean       skip_empty,
+                                         const char    *first_member,
+                                         ...);
+
 /* Small JSON readers that check the node type; they return the default
  * or NULL when the member is absent or of another type. */
 const char   *fd_json_get_string        (JsonObject    *object,

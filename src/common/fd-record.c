@@ -5,7 +5,7 @@
 
 #include "config.h"
 
-#include "fd-record.h"
+#include "fd-record-private.h"
 
 #include <glib/gi18n-lib.h>
 #include <stddef.h>
@@ -13,36 +13,10 @@
 
 #include "fd-error.h"
 
-/* Each record is described by a table of its members; one walker reads
- * them all with the same type checks, one frees them. */
-
-typedef enum
-{
-  MEMBER_STRING,   /* string; null counts as absent */
-  MEMBER_INT,      /* integer; null counts as absent */
-  MEMBER_BOOL,
-  MEMBER_FIELD,    /* field value object */
-  MEMBER_ROLE,     /* a role's wire name */
-} MemberKind;
-
-typedef struct
-{
-  const char *name;
-  MemberKind  kind;
-  gboolean    required;
-  gsize       offset;
-} MemberSpec;
-
-#define STR(type, member, req)   { #member, MEMBER_STRING, req, offsetof (type, member) }
-#define INT(type, member, req)   { #member, MEMBER_INT, req, offsetof (type, member) }
-#define BOOL(type, member, req)  { #member, MEMBER_BOOL, req, offsetof (type, member) }
-#define FIELD(type, member)      { #member, MEMBER_FIELD, FALSE, offsetof (type, member) }
-#define ROLE(type, member)       { #member, MEMBER_ROLE, TRUE, offsetof (type, member) }
-
-static gboolean
-malformed (const char  *what,
-           const char  *member,
-           GError     **error)
+gboolean
+fd_record_malformed (const char  *what,
+                     const char  *member,
+                     GError     **error)
 {
   /* Member names only: a value may be personal data. */
   g_debug ("Malformed %s answer at member %s", what, member ? member : "(root)");
@@ -51,9 +25,9 @@ malformed (const char  *what,
   return FALSE;
 }
 
-static gboolean
-node_is (JsonNode *node,
-         GType     type)
+gboolean
+fd_record_node_is (JsonNode *node,
+                   GType     type)
 {
   return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == type;
 }
@@ -69,32 +43,32 @@ read_member (JsonObject       *object,
   gpointer slot = (char *) record + spec->offset;
 
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    return spec->required ? malformed (what, spec->name, error) : TRUE;
+    return spec->required ? fd_record_malformed (what, spec->name, error) : TRUE;
 
   switch (spec->kind)
     {
     case MEMBER_STRING:
-      if (!node_is (node, G_TYPE_STRING))
-        return malformed (what, spec->name, error);
+      if (!fd_record_node_is (node, G_TYPE_STRING))
+        return fd_record_malformed (what, spec->name, error);
       *(char **) slot = g_strdup (json_node_get_string (node));
       return TRUE;
     case MEMBER_INT:
-      if (!node_is (node, G_TYPE_INT64))
-        return malformed (what, spec->name, error);
+      if (!fd_record_node_is (node, G_TYPE_INT64))
+        return fd_record_malformed (what, spec->name, error);
       *(gint64 *) slot = json_node_get_int (node);
       return TRUE;
     case MEMBER_BOOL:
-      if (!node_is (node, G_TYPE_BOOLEAN))
-        return malformed (what, spec->name, error);
+      if (!fd_record_node_is (node, G_TYPE_BOOLEAN))
+        return fd_record_malformed (what, spec->name, error);
       *(gboolean *) slot = json_node_get_boolean (node);
       return TRUE;
     case MEMBER_FIELD:
       *(FdFieldValue **) slot = fd_field_value_parse (node, error);
       return *(FdFieldValue **) slot != NULL;
     case MEMBER_ROLE:
-      if (!node_is (node, G_TYPE_STRING) ||
+      if (!fd_record_node_is (node, G_TYPE_STRING) ||
           fd_role_from_string (json_node_get_string (node)) == FD_ROLE_INVALID)
-        return malformed (what, spec->name, error);
+        return fd_record_malformed (what, spec->name, error);
       *(FdRole *) slot = fd_role_from_string (json_node_get_string (node));
       return TRUE;
     default:
@@ -102,10 +76,10 @@ read_member (JsonObject       *object,
     }
 }
 
-static void
-free_members (const MemberSpec *specs,
-              guint             n_specs,
-              gpointer          record)
+void
+fd_record_free_members (const MemberSpec *specs,
+                        guint             n_specs,
+                        gpointer          record)
 {
   for (guint i = 0; i < n_specs; i++)
     {
@@ -119,18 +93,18 @@ free_members (const MemberSpec *specs,
 }
 
 /* Reads every member of @specs from the object @node into @record. */
-static gboolean
-read_members (JsonNode         *node,
-              const MemberSpec *specs,
-              guint             n_specs,
-              gpointer          record,
-              const char       *what,
-              GError          **error)
+gboolean
+fd_record_read_members (JsonNode         *node,
+                        const MemberSpec *specs,
+                        guint             n_specs,
+                        gpointer          record,
+                        const char       *what,
+                        GError          **error)
 {
   JsonObject *object;
 
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    return malformed (what, NULL, error);
+    return fd_record_malformed (what, NULL, error);
 
   object = json_node_get_object (node);
   for (guint i = 0; i < n_specs; i++)
@@ -156,7 +130,7 @@ read_array (JsonObject         *object,
   if (node == NULL && !required)
     return TRUE;
   if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
-    return malformed (what, member, error);
+    return fd_record_malformed (what, member, error);
 
   array = json_node_get_array (node);
   for (guint i = 0; i < json_array_get_length (array); i++)
@@ -169,34 +143,6 @@ read_array (JsonObject         *object,
     }
   return TRUE;
 }
-
-/* Defines fd_THING_parse () and fd_THING_free () from a member table;
- * @init sets the defaults a missing member leaves. */
-#define DEFINE_RECORD(Type, thing, specs, init)                          \
-  void                                                                   \
-  fd_##thing##_free (Type *record)                                       \
-  {                                                                      \
-    if (record == NULL)                                                  \
-      return;                                                            \
-    free_members (specs, G_N_ELEMENTS (specs), record);                  \
-    g_free (record);                                                     \
-  }                                                                      \
-                                                                         \
-  Type *                                                                 \
-  fd_##thing##_parse (JsonNode  *node,                                   \
-                      GError   **error)                                  \
-  {                                                                      \
-    Type *record = g_new0 (Type, 1);                                     \
-                                                                         \
-    init;                                                                \
-    if (!read_members (node, specs, G_N_ELEMENTS (specs), record,        \
-                       #thing, error))                                   \
-      {                                                                  \
-        fd_##thing##_free (record);                                      \
-        return NULL;                                                     \
-      }                                                                  \
-    return record;                                                       \
-  }
 
 static const MemberSpec visitor_members[] = {
   STR (FdVisitor, id, TRUE),
@@ -273,8 +219,8 @@ fd_user_free (FdUser *user)
 {
   if (user == NULL)
     return;
-  free_members (user_members, G_N_ELEMENTS (user_members), user);
-  free_members (sign_in_members, G_N_ELEMENTS (sign_in_members), user);
+  fd_record_free_members (user_members, G_N_ELEMENTS (user_members), user);
+  fd_record_free_members (sign_in_members, G_N_ELEMENTS (sign_in_members), user);
   g_strfreev (user->estates);
   g_free (user);
 }
@@ -286,11 +232,13 @@ fd_user_parse (JsonNode  *node,
   g_autoptr(FdUser) user = g_new0 (FdUser, 1);
   JsonNode *last, *estates;
 
-  if (!read_members (node, user_members, G_N_ELEMENTS (user_members), user, "user", error))
+  if (!fd_record_read_members (node, user_members, G_N_ELEMENTS (user_members), user, "user",
+                               error))
     return NULL;
   last = json_object_get_member (json_node_get_object (node), "last_sign_in");
   if (last != NULL && !JSON_NODE_HOLDS_NULL (last) &&
-      !read_members (last, sign_in_members, G_N_ELEMENTS (sign_in_members), user, "user", error))
+      !fd_record_read_members (last, sign_in_members, G_N_ELEMENTS (sign_in_members), user,
+                               "user", error))
     return NULL;
   /* "estates": ["e1", …] (contract v1.2) */
   estates = json_object_get_member (json_node_get_object (node), "estates");
@@ -300,14 +248,14 @@ fd_user_parse (JsonNode  *node,
       JsonArray *array;
 
       if (!JSON_NODE_HOLDS_ARRAY (estates))
-        return (malformed ("user", "estates", error), NULL);
+        return (fd_record_malformed ("user", "estates", error), NULL);
       array = json_node_get_array (estates);
       for (guint i = 0; i < json_array_get_length (array); i++)
         {
           JsonNode *code = json_array_get_element (array, i);
 
-          if (!node_is (code, G_TYPE_STRING))
-            return (malformed ("user", "estates", error), NULL);
+          if (!fd_record_node_is (code, G_TYPE_STRING))
+            return (fd_record_malformed ("user", "estates", error), NULL);
           g_strv_builder_add (codes, json_node_get_string (code));
         }
       user->estates = g_strv_builder_end (codes);
@@ -332,7 +280,7 @@ fd_issued_password_parse (JsonNode  *node,
   static const MemberSpec specs[] = { STR (FdIssuedPassword, password, TRUE) };
   g_autoptr(FdIssuedPassword) issued = g_new0 (FdIssuedPassword, 1);
 
-  if (!read_members (node, specs, G_N_ELEMENTS (specs), issued, "password", error))
+  if (!fd_record_read_members (node, specs, G_N_ELEMENTS (specs), issued, "password", error))
     return NULL;
   issued->user = fd_user_parse (json_object_get_member (json_node_get_object (node), "user"), error);
   if (issued->user == NULL)
@@ -388,7 +336,7 @@ fd_verify_match_parse (JsonNode  *node,
 
   g_return_val_if_fail (match != NULL, FALSE);
 
-  return read_members (node, specs, G_N_ELEMENTS (specs), match, "verify", error);
+  return fd_record_read_members (node, specs, G_N_ELEMENTS (specs), match, "verify", error);
 }
 
 /* ---- residents ----------------------------------------------------------- */
@@ -403,7 +351,7 @@ static const MemberSpec payments_members[] = {
 static void
 payments_free (FdPayments *payments)
 {
-  free_members (payments_members, G_N_ELEMENTS (payments_members), payments);
+  fd_record_free_members (payments_members, G_N_ELEMENTS (payments_members), payments);
   g_free (payments);
 }
 
@@ -414,14 +362,14 @@ payments_parse (JsonNode  *node,
   g_autofree FdPayments *payments = g_new0 (FdPayments, 1);
   JsonNode *balance;
 
-  if (!read_members (node, payments_members, G_N_ELEMENTS (payments_members), payments,
-                     "payments", error))
+  if (!fd_record_read_members (node, payments_members, G_N_ELEMENTS (payments_members), payments,
+                               "payments", error))
     {
       payments_free (g_steal_pointer (&payments));
       return NULL;
     }
   balance = json_object_get_member (json_node_get_object (node), "balance_cents");
-  payments->has_balance = balance != NULL && node_is (balance, G_TYPE_INT64);
+  payments->has_balance = balance != NULL && fd_record_node_is (balance, G_TYPE_INT64);
   return g_steal_pointer (&payments);
 }
 
@@ -439,7 +387,7 @@ fd_resident_free (FdResident *resident)
 {
   if (resident == NULL)
     return;
-  free_members (resident_members, G_N_ELEMENTS (resident_members), resident);
+  fd_record_free_members (resident_members, G_N_ELEMENTS (resident_members), resident);
   g_clear_pointer (&resident->plates, g_ptr_array_unref);
   g_clear_pointer (&resident->payments, payments_free);
   g_free (resident);
@@ -454,8 +402,8 @@ fd_resident_parse (JsonNode  *node,
   JsonNode *payments;
 
   resident->plates = g_ptr_array_new_with_free_func ((GDestroyNotify) fd_field_value_free);
-  if (!read_members (node, resident_members, G_N_ELEMENTS (resident_members), resident,
-                     "resident", error))
+  if (!fd_record_read_members (node, resident_members, G_N_ELEMENTS (resident_members), resident,
+                               "resident", error))
     return NULL;
 
   object = json_node_get_object (node);
@@ -549,7 +497,7 @@ fd_page_parse (JsonNode          *node,
   g_return_val_if_fail (parse != NULL, NULL);
 
   page->items = g_ptr_array_new_with_free_func (free_item);
-  if (!read_members (node, specs, G_N_ELEMENTS (specs), page, "page", error))
+  if (!fd_record_read_members (node, specs, G_N_ELEMENTS (specs), page, "page", error))
     return NULL;
 
   if (!read_array (json_node_get_object (node), "items", TRUE, parse, page->items,
@@ -584,7 +532,7 @@ fd_session_info_free (FdSessionInfo *info)
 {
   if (info == NULL)
     return;
-  free_members (session_info_strings, G_N_ELEMENTS (session_info_strings), info);
+  fd_record_free_members (session_info_strings, G_N_ELEMENTS (session_info_strings), info);
   g_free (info);
 }
 
@@ -613,10 +561,10 @@ fd_session_info_parse (JsonNode  *node,
   JsonObject *user, *policy, *estate;
 
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    return (malformed ("session", NULL, error), NULL);
+    return (fd_record_malformed ("session", NULL, error), NULL);
   user = object_member (json_node_get_object (node), "user");
   if (user == NULL || fd_json_get_string (user, "username") == NULL)
-    return (malformed ("session", "user", error), NULL);
+    return (fd_record_malformed ("session", "user", error), NULL);
   policy = object_member (json_node_get_object (node), "policy");
   estate = object_member (json_node_get_object (node), "estate");
 

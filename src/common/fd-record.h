@@ -144,6 +144,27 @@ typedef struct
   gint64  attempts_left;        /* -1 when absent */
 } FdErrorDetail;
 
+/* GET /admin/checks: one finding of the self-check (issue 12). */
+typedef struct
+{
+  char   *id;
+  char   *level;          /* "ok", "warning", "critical" */
+  char   *what;
+  char   *fix;
+} FdCheckFinding;
+
+/* GET /alerts/deliveries: one alert sent out of the app (issue 12). */
+typedef struct
+{
+  char   *kind;
+  char   *at;
+  char   *channel;        /* "webhook", "syslog" */
+  char   *destination;
+  char   *status;         /* "pending", "delivered", "failed" */
+  gint64  attempts;
+  char   *last_error;
+} FdAlertDelivery;
+
 /* {"items": […], "next_cursor": "…"|null}; items parsed by @parse. */
 typedef struct
 {
@@ -200,6 +221,22 @@ gboolean       fd_verify_match_parse    (JsonNode *node,
                                          gboolean *match,
                                          GError  **error);
 
+FdCheckFinding *fd_check_finding_parse  (JsonNode *node, GError **error);
+void           fd_check_finding_free    (FdCheckFinding *finding);
+
+FdAlertDelivery *fd_alert_delivery_parse (JsonNode *node, GError **error);
+void           fd_alert_delivery_free   (FdAlertDelivery *delivery);
+
+/* POST /alerts/test → {"queued": N}: how many deliveries were queued. */
+gboolean       fd_alert_test_parse      (JsonNode *node,
+                                         gint64   *queued,
+                                         GError  **error);
+
+/* {"items": ["快递", …]} → a NULL-terminated vector of its strings (other
+ * items are passed over); NULL and FD_ERROR_PROTOCOL without "items". */
+char         **fd_string_page_parse     (JsonNode  *node,
+                                         GError   **error);
+
 FdPage        *fd_page_parse            (JsonNode          *node,
                                          FdRecordParseFunc  parse,
                                          GDestroyNotify     free_item,
@@ -244,6 +281,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdIncident, fd_incident_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdRevealed, fd_revealed_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdErrorDetail, fd_error_detail_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdPage, fd_page_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdCheckFinding, fd_check_finding_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdAlertDelivery, fd_alert_delivery_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FdSessionInfo, fd_session_info_free)
 
 G_END_DECLS

@@ -9,49 +9,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "fd-check.h"
+#include "fd-check-private.h"
 #include "fd-store-pg.h"
 
 /* See fd-check.h for the levels. Every finding names a file, an account
  * (username), a count or a sequence number — never a resident's data. */
-
-typedef struct
-{
-  char    *path;
-  gboolean exists;
-  guint    mode;          /* st_mode & 07777 */
-  char    *error;         /* stat failed otherwise than ENOENT */
-} FileMode;
-
-struct _FdCheckJob
-{
-  gint64     now;
-  /* copied from the config */
-  char      *data_dir;
-  char      *certificate;
-  char      *ca_path;
-  char      *listen_host;
-  gboolean   demo;
-  gboolean   alerts_configured;
-  /* read at creation */
-  FileMode   dir, key, tls_key, db, wal;
-  /* PostgreSQL (store = postgresql): the connection and its password file */
-  gboolean   pg;
-  char      *pg_conninfo;
-  FileMode   pg_password_file;
-  char      *pg_login;
-  char      *pg_role_problem;   /* read from the store; NULL when the role is sound */
-  char      *pg_role_error;     /* the role could not be read */
-  /* read from the store */
-  FdStore   *store;       /* not owned; NULL when it could not be opened */
-  gboolean   quick;
-  char      *store_error;
-  GPtrArray *accounts;
-  guint      failed_deliveries;
-  guint      retrying_deliveries;
-
-  GPtrArray *findings;
-};
 
 const char *
 fd_check_level_name (FdCheckLevel level)
@@ -85,42 +47,6 @@ finding_free (FdFinding *f)
   g_free (f->what);
   g_free (f->fix);
   g_free (f);
-}
-
-G_GNUC_PRINTF (4, 5)
-static void
-add (FdCheckJob   *job,
-     const char   *id,
-     FdCheckLevel  level,
-     const char   *what_format,
-     ...)
-{
-  /* the fix is set by fix() right after */
-  FdFinding *f = g_new0 (FdFinding, 1);
-  va_list args;
-
-  va_start (args, what_format);
-  f->id = g_strdup (id);
-  f->level = level;
-  f->what = g_strdup_vprintf (what_format, args);
-  f->fix = g_strdup ("nothing to do");
-  va_end (args);
-  g_ptr_array_add (job->findings, f);
-}
-
-G_GNUC_PRINTF (2, 3)
-static void
-fix (FdCheckJob *job,
-     const char *format,
-     ...)
-{
-  FdFinding *f = g_ptr_array_index (job->findings, job->findings->len - 1);
-  va_list args;
-
-  va_start (args, format);
-  g_free (f->fix);
-  f->fix = g_strdup_vprintf (format, args);
-  va_end (args);
 }
 
 static void
@@ -267,13 +193,13 @@ check_dir (FdCheckJob *job)
 }
 
 /* @allowed: the mode bits the baseline allows beyond the owner's. */
-static void
-check_private_file (FdCheckJob *job,
-                    FileMode   *f,
-                    const char *id,
-                    const char *name,
-                    guint       allowed,
-                    const char *fix_mode)
+void
+fd_check_private_file (FdCheckJob *job,
+                       FileMode   *f,
+                       const char *id,
+                       const char *name,
+                       guint       allowed,
+                       const char *fix_mode)
 {
   if (!f->exists)
     {
@@ -527,153 +453,8 @@ check_accounts (FdCheckJob *job)
          "Every enabled account signed in within %d days", FD_CHECK_STALE_DAYS);
 }
 
-/* the database */
-
 static void
-check_database (FdCheckJob *job)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *problem = NULL;
-  gint64 entries = 0, first_bad = 0;
-  gboolean ok;
-
-  ok = FD_STORE_CALL (job->store, audit_verify, &entries, &first_bad, &error);
-  if (ok)
-    add (job, "audit-chain", FD_CHECK_OK, "The audit chain is intact (%" G_GINT64_FORMAT " entries)",
-         entries);
-  else if (first_bad > 0)
-    {
-      add (job, "audit-chain", FD_CHECK_CRITICAL,
-           "The audit chain is broken at entry %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT
-           ": the log was changed outside the server", first_bad, entries);
-      fix (job, "treat it as an incident: keep a copy of the database, compare with the newest "
-                "backup (frontdesk-server audit verify) and find who could write the file");
-    }
-  else
-    {
-      add (job, "audit-chain", FD_CHECK_CRITICAL, "The audit chain cannot be read: %s",
-           error ? error->message : "unknown error");
-      fix (job, "check the database file and the disk; restore the newest backup if needed");
-    }
-  g_clear_error (&error);
-
-  ok = FD_STORE_CALL (job->store, integrity_check, job->quick, &problem, &error);
-  if (ok && problem != NULL)
-    /* what the engine checked (PostgreSQL's equivalent) */
-    add (job, "database-integrity", FD_CHECK_OK, "The database passes its %s (%s)",
-         job->quick ? "quick check" : "integrity check", problem);
-  else if (ok)
-    add (job, "database-integrity", FD_CHECK_OK, "The database passes its %s",
-         job->quick ? "quick check (PRAGMA quick_check)" : "integrity check (PRAGMA integrity_check)");
-  else
-    {
-      add (job, "database-integrity", FD_CHECK_CRITICAL, "The database fails its %s: %s",
-           job->quick ? "quick check" : "integrity check",
-           problem ? problem : error ? error->message : "unknown error");
-      fix (job, "stop the server, copy the database aside and restore the newest checked backup "
-                "(frontdesk-server restore)");
-    }
-}
-
-static void
-check_database_file (FdCheckJob *job)
-{
-  if (!job->db.exists)
-    {
-      add (job, "database-mode", FD_CHECK_CRITICAL, "The database %s cannot be read (%s)",
-           job->db.path, job->db.error ? job->db.error : "missing");
-      fix (job, "point [server] database at the office's database");
-      return;
-    }
-  if ((job->db.mode & 077) != 0 || (job->wal.exists && (job->wal.mode & 077) != 0))
-    {
-      FileMode *f = (job->db.mode & 077) != 0 ? &job->db : &job->wal;
-
-      add (job, "database-mode", FD_CHECK_CRITICAL,
-           "The database file %s has mode %04o: others may read it (names and masked values "
-           "are not encrypted)", f->path, f->mode);
-      fix (job, "chmod 600 %s*", job->db.path);
-    }
-  else
-    add (job, "database-mode", FD_CHECK_OK, "The database %s has mode %04o", job->db.path,
-         job->db.mode);
-}
-
-/* PostgreSQL: the database password's file, the connection's TLS */
-static void
-check_pg_connection (FdCheckJob *job)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *sslmode = NULL;
-  gboolean remote = FALSE, has_password = FALSE, parsed;
-  FileMode *f = &job->pg_password_file;
-
-  parsed = fd_store_pg_conninfo_describe (job->pg_conninfo ? job->pg_conninfo : "", &remote,
-                                          &sslmode, &has_password, &error);
-  if (f->path != NULL)
-    check_private_file (job, f, "database-password-file", "database password file", 0, "600");
-  else if (has_password)
-    {
-      add (job, "database-password-file", FD_CHECK_WARNING,
-           "The [server] database connection string holds the database password: whoever reads "
-           "the configuration file has it");
-      fix (job, "move the password into a file of mode 0600 named by [server] "
-                "database-password-file, and remove password= from database");
-    }
-  else
-    add (job, "database-password-file", FD_CHECK_OK,
-         "The configuration holds no database password (peer, certificate or ~/.pgpass "
-         "authentication)");
-
-  if (!parsed)
-    {
-      add (job, "database-tls", FD_CHECK_CRITICAL, "%s", error->message);
-      fix (job, "write [server] database as a libpq connection string "
-                "(host=… dbname=… sslmode=verify-full sslrootcert=…)");
-    }
-  else if (remote && g_strcmp0 (sslmode, "verify-full") != 0)
-    {
-      add (job, "database-tls", FD_CHECK_CRITICAL,
-           "The database is on another host and reached with sslmode=%s: resident data and the "
-           "database password cross the network to a server nobody verified",
-           sslmode ? sslmode : "prefer");
-      fix (job, "add sslmode=verify-full and sslrootcert=PATH (the database's CA) to "
-                "[server] database");
-    }
-  else if (remote)
-    add (job, "database-tls", FD_CHECK_OK,
-         "The database is on another host, reached over TLS with its certificate verified "
-         "(sslmode=verify-full)");
-  else
-    add (job, "database-tls", FD_CHECK_OK,
-         "The database is on this machine (a Unix socket or loopback)");
-}
-
-/* PostgreSQL: row-level security binds the server's login */
-static void
-check_pg_role (FdCheckJob *job)
-{
-  if (job->pg_role_error != NULL)
-    {
-      add (job, "database-role", FD_CHECK_CRITICAL, "The database login cannot be read: %s",
-           job->pg_role_error);
-      fix (job, "check the database and the server's grants (frontdesk-server migrate)");
-    }
-  else if (job->pg_role_problem != NULL)
-    {
-      add (job, "database-role", FD_CHECK_CRITICAL, "%s: every estate's residents are open "
-           "to every request", job->pg_role_problem);
-      fix (job, "serve as the role `frontdesk-server migrate` makes (DATABASE_frontdesk), which "
-                "owns nothing and has NOBYPASSRLS (docs/security.md)");
-    }
-  else if (job->pg_login != NULL)
-    add (job, "database-role", FD_CHECK_OK,
-         "The database login %s neither owns the tables nor bypasses row-level security",
-         job->pg_login);
-}
-
-static void
-check_alerts (FdCheckJob *job)
+fd_check_alerts (FdCheckJob *job)
 {
   if (!job->alerts_configured)
     {
@@ -702,13 +483,13 @@ fd_check_job_run (FdCheckJob *job)
   gnutls_x509_crt_t crt;
 
   check_dir (job);
-  check_private_file (job, &job->key, "data-key-mode", "data key file", 0, "600");
+  fd_check_private_file (job, &job->key, "data-key-mode", "data key file", 0, "600");
   /* The README installs the TLS key root:frontdesk 0640. */
-  check_private_file (job, &job->tls_key, "tls-key-mode", "TLS private key", S_IRGRP, "640");
+  fd_check_private_file (job, &job->tls_key, "tls-key-mode", "TLS private key", S_IRGRP, "640");
   if (job->pg)
-    check_pg_connection (job);
+    fd_check_pg_connection (job);
   else
-    check_database_file (job);
+    fd_check_database_file (job);
 
   crt = load_certificate (job->certificate, &problem);
   check_certificate (job, crt, problem);
@@ -727,7 +508,7 @@ fd_check_job_run (FdCheckJob *job)
     }
   check_accounts (job);
   if (job->pg)
-    check_pg_role (job);
-  check_database (job);
-  check_alerts (job);
+    fd_check_pg_role (job);
+  fd_check_database (job);
+  fd_check_alerts (job);
 }

@@ -45,18 +45,9 @@ fd_cli_estate (int    argc,
         return fd_cli_usage_error ("an estate name is 1-64 characters");
     }
 
-  if (g_str_equal (verb, "add") && config->data_dir != NULL &&
-      !fd_cli_ensure_private_dir (config->data_dir, &error))
-    {
-      g_printerr ("frontdesk-server: %s\n", error->message);
-      return FD_CLI_EXIT_USAGE;
-    }
-  store = fd_cli_open_store (config, g_str_equal (verb, "add"), &error);
+  store = fd_cli_open_store_or_say (config, g_str_equal (verb, "add"));
   if (store == NULL)
-    {
-      g_printerr ("frontdesk-server: %s\n", error->message);
-      return FD_CLI_EXIT_USAGE;
-    }
+    return FD_CLI_EXIT_USAGE;
   if (g_str_equal (verb, "list"))
     {
       g_autoptr(GPtrArray) estates = FD_STORE_CALL0 (store, estate_list);

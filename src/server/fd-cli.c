@@ -110,6 +110,20 @@ fd_cli_open_pg_store (FdConfig  *config,
 }
 
 FdStore *
+fd_cli_open_store_or_say (FdConfig *config,
+                          gboolean  adding)
+{
+  g_autoptr(GError) error = NULL;
+  FdStore *store = NULL;
+
+  if (!adding || config->data_dir == NULL || fd_cli_ensure_private_dir (config->data_dir, &error))
+    store = fd_cli_open_store (config, adding, &error);
+  if (store == NULL)
+    g_printerr ("frontdesk-server: %s\n", error->message);
+  return store;
+}
+
+FdStore *
 fd_store_open_configured (FdConfig  *config,
                           gboolean   create_key,
                           GError   **error)

@@ -78,6 +78,11 @@ FdStore  *fd_cli_open_store       (FdConfig     *config,
 FdStore  *fd_cli_open_pg_store    (FdConfig     *config,
                                    FdKeys       *keys,
                                    GError      **error);
+/* For a command whose verb @adding makes the office: the data directory
+ * made private first (when there is one), then fd_cli_open_store(); on
+ * failure prints why and returns NULL (exit with FD_CLI_EXIT_USAGE). */
+FdStore  *fd_cli_open_store_or_say (FdConfig    *config,
+                                    gboolean     adding);
 /* The same, by its name in the issue-11 brief: every command opens the
  * configured engine (store = sqlite | postgresql) through here. */
 FdStore  *fd_store_open_configured (FdConfig    *config,

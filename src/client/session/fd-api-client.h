@@ -320,6 +320,29 @@ void           fd_api_client_export_radius_async     (FdApiClient   *self,
                                                       const char    *to,
                                                       FD_API_CLIENT_CALL_ARGS);
 
+/* ---- alerts out of the app and the self-check (issue 12) ---- */
+/* A page of FdAlertDelivery, newest first (manager). */
+void           fd_api_client_list_alert_deliveries_async  (FdApiClient   *self,
+                                                           guint          limit,
+                                                           FD_API_CLIENT_CALL_ARGS);
+FdPage        *fd_api_client_list_alert_deliveries_finish (FdApiClient   *self,
+                                                           GAsyncResult  *result,
+                                                           GError       **error);
+/* POST /alerts/test: TRUE with *@queued set (0: no destination). */
+void           fd_api_client_send_test_alert_async   (FdApiClient   *self,
+                                                      FD_API_CLIENT_CALL_ARGS);
+gboolean       fd_api_client_send_test_alert_finish  (FdApiClient   *self,
+                                                      GAsyncResult  *result,
+                                                      gint64        *queued,
+                                                      GError       **error);
+/* A page of FdCheckFinding; @fresh runs the check again (manager, admin). */
+void           fd_api_client_list_checks_async       (FdApiClient   *self,
+                                                      gboolean       fresh,
+                                                      FD_API_CLIENT_CALL_ARGS);
+FdPage        *fd_api_client_list_checks_finish      (FdApiClient   *self,
+                                                      GAsyncResult  *result,
+                                                      GError       **error);
+
 /* ---- access review (issue 12) ----
  * GET /reviews/current, POST /reviews, POST /reviews/{id}/decisions
  * (@role NULL unless role-changed), POST /reviews/{id}/sign-off: each

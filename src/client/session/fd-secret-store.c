@@ -146,16 +146,21 @@ done_cb (GObject      *source,
   return_done (task, error);
 }
 
-/* Without a keyring, answers @task as a store fails, a lookup finds
- * nothing and a clear is done, and returns TRUE. */
-static gboolean
-answered_without_keyring (FdSecretStore *self,
-                          GTask         *task)
+/* The task of a store, a lookup or a clear (@source_tag); NULL when it
+ * is answered already because there is no keyring: a store fails, a
+ * lookup finds nothing and a clear is done. */
+static GTask *
+begin_task (FdSecretStore       *self,
+            gpointer             source_tag,
+            GCancellable        *cancellable,
+            GAsyncReadyCallback  callback,
+            gpointer             user_data)
 {
-  gpointer source_tag = g_task_get_source_tag (task);
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
 
+  g_task_set_source_tag (task, source_tag);
   if (self->available)
-    return FALSE;
+    return task;
 
   if (source_tag == fd_secret_store_store_async)
     g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
@@ -164,7 +169,8 @@ answered_without_keyring (FdSecretStore *self,
     g_task_return_pointer (task, NULL, NULL);
   else
     g_task_return_boolean (task, TRUE);
-  return TRUE;
+  g_object_unref (task);
+  return NULL;
 }
 
 /* The end of a store or a clear. */
@@ -193,9 +199,8 @@ fd_secret_store_store_async (FdSecretStore       *self,
   g_return_if_fail (FD_IS_SECRET_STORE (self));
   g_return_if_fail (server != NULL && username != NULL && token != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, fd_secret_store_store_async);
-  if (answered_without_keyring (self, task))
+  task = begin_task (self, fd_secret_store_store_async, cancellable, callback, user_data);
+  if (task == NULL)
     return;
 
   /* Translators: the label of the keyring item; %s is a user name */
@@ -253,6 +258,39 @@ lookup_cb (GObject      *source,
   g_task_return_pointer (task, token, free_token);
 }
 
+/* A lookup, or a clear (@source_tag), of the session of @username on @server. */
+static void
+lookup_or_clear (FdSecretStore       *self,
+                 gpointer             source_tag,
+                 const char          *server,
+                 const char          *username,
+                 GCancellable        *cancellable,
+                 GAsyncReadyCallback  callback,
+                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (FD_IS_SECRET_STORE (self));
+  g_return_if_fail (server != NULL && username != NULL);
+
+  task = begin_task (self, source_tag, cancellable, callback, user_data);
+  if (task == NULL)
+    return;
+
+  if (source_tag == fd_secret_store_lookup_async)
+    secret_password_lookup (&session_schema, cancellable, lookup_cb, g_steal_pointer (&task),
+                            "server", server,
+                            "username", username,
+                            "schema-version", FD_SECRET_SCHEMA_VERSION,
+                            NULL);
+  else
+    /* Every schema version of this server and user goes. */
+    secret_password_clear (&session_schema, cancellable, done_cb, g_steal_pointer (&task),
+                           "server", server,
+                           "username", username,
+                           NULL);
+}
+
 void
 fd_secret_store_lookup_async (FdSecretStore       *self,
                               const char          *server,
@@ -261,21 +299,8 @@ fd_secret_store_lookup_async (FdSecretStore       *self,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
-  g_return_if_fail (FD_IS_SECRET_STORE (self));
-  g_return_if_fail (server != NULL && username != NULL);
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, fd_secret_store_lookup_async);
-  if (answered_without_keyring (self, task))
-    return;
-
-  secret_password_lookup (&session_schema, cancellable, lookup_cb, g_steal_pointer (&task),
-                          "server", server,
-                          "username", username,
-                          "schema-version", FD_SECRET_SCHEMA_VERSION,
-                          NULL);
+  lookup_or_clear (self, fd_secret_store_lookup_async, server, username, cancellable, callback,
+                   user_data);
 }
 
 char *
@@ -296,21 +321,8 @@ fd_secret_store_clear_async (FdSecretStore       *self,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
-  g_return_if_fail (FD_IS_SECRET_STORE (self));
-  g_return_if_fail (server != NULL && username != NULL);
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, fd_secret_store_clear_async);
-  if (answered_without_keyring (self, task))
-    return;
-
-  /* Every schema version of this server and user goes. */
-  secret_password_clear (&session_schema, cancellable, done_cb, g_steal_pointer (&task),
-                         "server", server,
-                         "username", username,
-                         NULL);
+  lookup_or_clear (self, fd_secret_store_clear_async, server, username, cancellable, callback,
+                   user_data);
 }
 
 gboolean

@@ -22,13 +22,20 @@ op_free (FdSessionOp *op)
   g_free (op);
 }
 
-FdSessionOp *
-fd_session_op_new (GTask *task)
+GTask *
+fd_session_op_task (FdSession            *self,
+                    gpointer              source_tag,
+                    GCancellable         *cancellable,
+                    GAsyncReadyCallback   callback,
+                    gpointer              user_data,
+                    FdSessionOp         **op)
 {
-  FdSessionOp *op = g_new0 (FdSessionOp, 1);
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
 
-  g_task_set_task_data (task, op, (GDestroyNotify) op_free);
-  return op;
+  g_task_set_source_tag (task, source_tag);
+  *op = g_new0 (FdSessionOp, 1);
+  g_task_set_task_data (task, *op, (GDestroyNotify) op_free);
+  return task;
 }
 
 /* The server's reason for a 401 ("expired", "disabled", …), if it gave one. */

@@ -171,15 +171,13 @@ fd_session_unlock_async (FdSession           *self,
                          gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(JsonBuilder) builder = NULL;
   FdSessionOp *op;
 
   g_return_if_fail (FD_IS_SESSION (self));
   g_return_if_fail (password != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, fd_session_unlock_async);
-  op = fd_session_op_new (task);
+  task = fd_session_op_task (self, fd_session_unlock_async, cancellable, callback,
+                             user_data, &op);
   op->password = g_strdup (password);
 
   if (self->state != FD_SESSION_LOCKED)
@@ -196,12 +194,7 @@ fd_session_unlock_async (FdSession           *self,
       return;
     }
 
-  builder = json_builder_new ();
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "password");
-  json_builder_add_string_value (builder, password);
-  json_builder_end_object (builder);
-  op->body = json_builder_get_root (builder);
+  op->body = fd_json_string_object (FALSE, "password", password, NULL);
 
   fd_session_call_async (self, "POST", FD_API_PATH_SESSION_UNLOCK, op->body, task, unlock_cb);
 }

@@ -60,7 +60,13 @@ void         fd_session_set_info                  (FdSession           *self,
 GError      *fd_session_protocol_error            (void);
 
 /* fd-session-call.c */
-FdSessionOp *fd_session_op_new                    (GTask               *task);
+/* The task of a session call (@source_tag) and its FdSessionOp (*@op). */
+GTask       *fd_session_op_task                   (FdSession           *self,
+                                                   gpointer             source_tag,
+                                                   GCancellable        *cancellable,
+                                                   GAsyncReadyCallback  callback,
+                                                   gpointer             user_data,
+                                                   FdSessionOp        **op);
 const char  *fd_session_op_get_reason             (FdSessionOp         *op);
 void         fd_session_ignore_result_cb          (GObject             *source,
                                                    GAsyncResult        *result,

@@ -122,9 +122,8 @@ fd_session_resume_async (FdSession           *self,
 
   g_return_if_fail (FD_IS_SESSION (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, fd_session_resume_async);
-  op = fd_session_op_new (task);
+  task = fd_session_op_task (self, fd_session_resume_async, cancellable, callback,
+                             user_data, &op);
   op->username = g_strdup (username);
   op->sign_in_serial = self->sign_in_serial;
 

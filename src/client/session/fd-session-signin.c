@@ -95,28 +95,15 @@ fd_session_start_sign_in (FdSession *self,
                           GTask     *task)
 {
   FdSessionOp *op = g_task_get_task_data (task);
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
   const char *estate;
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "username");
-  json_builder_add_string_value (builder, op->username);
-  json_builder_set_member_name (builder, "password");
-  json_builder_add_string_value (builder, op->password);
-  json_builder_set_member_name (builder, "workstation");
-  json_builder_add_string_value (builder, self->workstation);
   estate = self->estate;
   if (estate == NULL && op->from_unlock && self->info != NULL)
     estate = self->info->estate_code;
-  if (estate != NULL)
-    {
-      json_builder_set_member_name (builder, "estate");
-      json_builder_add_string_value (builder, estate);
-    }
-  json_builder_end_object (builder);
 
   g_clear_pointer (&op->body, json_node_unref);
-  op->body = json_builder_get_root (builder);
+  op->body = fd_json_string_object (FALSE, "username", op->username, "password", op->password,
+                                    "workstation", self->workstation, "estate", estate, NULL);
 
   fd_session_call_async (self, "POST", FD_API_PATH_SESSION, op->body, task, sign_in_cb);
 }
@@ -135,9 +122,8 @@ fd_session_sign_in_async (FdSession           *self,
   g_return_if_fail (FD_IS_SESSION (self));
   g_return_if_fail (username != NULL && password != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, fd_session_sign_in_async);
-  op = fd_session_op_new (task);
+  task = fd_session_op_task (self, fd_session_sign_in_async, cancellable, callback,
+                             user_data, &op);
   op->username = g_strdup (username);
   op->password = g_strdup (password);
 
@@ -173,28 +159,20 @@ fd_session_second_factor_async (FdSession           *self,
                                 gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
   FdSessionOp *op;
 
   g_return_if_fail (FD_IS_SESSION (self));
   g_return_if_fail (challenge != NULL && code != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, fd_session_sign_in_async);
-  op = fd_session_op_new (task);
+  task = fd_session_op_task (self, fd_session_sign_in_async, cancellable, callback,
+                             user_data, &op);
   if (self->state != FD_SESSION_SIGNED_OUT)
     {
       g_task_return_new_error (task, FD_ERROR, FD_ERROR_CONFIG, "Already signed in");
       return;
     }
   self->sign_in_serial++;
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "challenge");
-  json_builder_add_string_value (builder, challenge);
-  json_builder_set_member_name (builder, "code");
-  json_builder_add_string_value (builder, code);
-  json_builder_end_object (builder);
-  op->body = json_builder_get_root (builder);
+  op->body = fd_json_string_object (FALSE, "challenge", challenge, "code", code, NULL);
   fd_session_call_async (self, "POST", FD_API_PATH_SECOND_FACTOR, op->body, task, sign_in_cb);
 }
 

@@ -24,8 +24,10 @@ enum {
 
 static guint signals[N_SIGNALS];
 
+/* ActiveChanged (b) of a screensaver: TRUE locks. PrepareForSleep (b)
+ * of logind: TRUE (going down) locks, FALSE is the resume. */
 static void
-screensaver_cb (GDBusConnection *connection,
+bool_signal_cb (GDBusConnection *connection,
                 const char      *sender_name,
                 const char      *object_path,
                 const char      *interface_name,
@@ -34,35 +36,17 @@ screensaver_cb (GDBusConnection *connection,
                 gpointer         user_data)
 {
   FdSystemWatch *self = user_data;
-  gboolean active = FALSE;
+  gboolean value = FALSE;
 
   if (!g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(b)")))
     return;
 
-  g_variant_get (parameters, "(b)", &active);
-  g_debug ("%s.ActiveChanged(%d)", interface_name, active);
-  if (active)
+  g_variant_get (parameters, "(b)", &value);
+  g_debug ("%s.%s(%d)", interface_name, signal_name, value);
+  if (g_strcmp0 (signal_name, "PrepareForSleep") == 0)
+    g_signal_emit (self, signals[value ? LOCK_REQUESTED : RESUMED], 0);
+  else if (value)
     g_signal_emit (self, signals[LOCK_REQUESTED], 0);
-}
-
-static void
-sleep_cb (GDBusConnection *connection,
-          const char      *sender_name,
-          const char      *object_path,
-          const char      *interface_name,
-          const char      *signal_name,
-          GVariant        *parameters,
-          gpointer         user_data)
-{
-  FdSystemWatch *self = user_data;
-  gboolean going_down = FALSE;
-
-  if (!g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(b)")))
-    return;
-
-  g_variant_get (parameters, "(b)", &going_down);
-  g_debug ("PrepareForSleep(%d)", going_down);
-  g_signal_emit (self, signals[going_down ? LOCK_REQUESTED : RESUMED], 0);
 }
 
 static void
@@ -94,7 +78,7 @@ system_bus_cb (GObject      *source,
                                         "PrepareForSleep",
                                         "/org/freedesktop/login1",
                                         NULL, G_DBUS_SIGNAL_FLAGS_NONE,
-                                        sleep_cb, self, NULL);
+                                        bool_signal_cb, self, NULL);
 }
 
 static void
@@ -169,12 +153,12 @@ fd_system_watch_new (GDBusConnection *session_bus)
         g_dbus_connection_signal_subscribe (session_bus, NULL, "org.gnome.ScreenSaver",
                                             "ActiveChanged", NULL, NULL,
                                             G_DBUS_SIGNAL_FLAGS_NONE,
-                                            screensaver_cb, self, NULL);
+                                            bool_signal_cb, self, NULL);
       self->freedesktop_id =
         g_dbus_connection_signal_subscribe (session_bus, NULL, "org.freedesktop.ScreenSaver",
                                             "ActiveChanged", NULL, NULL,
                                             G_DBUS_SIGNAL_FLAGS_NONE,
-                                            screensaver_cb, self, NULL);
+                                            bool_signal_cb, self, NULL);
     }
 
   g_bus_get (G_BUS_TYPE_SYSTEM, self->cancellable, system_bus_cb, g_object_ref (self));

@@ -80,20 +80,9 @@ fd_view_page_scroller (GtkWidget  *page,
                        int         spacing,
                        GtkWidget **box)
 {
-  GtkWidget *scroller = gtk_scrolled_window_new ();
-  GtkWidget *clamp = adw_clamp_new ();
+  GtkWidget *scroller;
 
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller),
-                                  GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-  gtk_widget_set_parent (scroller, page);
-  adw_clamp_set_maximum_size (ADW_CLAMP (clamp), 760);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), clamp);
-  *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, spacing);
-  gtk_widget_set_margin_top (*box, 18);
-  gtk_widget_set_margin_bottom (*box, 18);
-  gtk_widget_set_margin_start (*box, 12);
-  gtk_widget_set_margin_end (*box, 12);
-  adw_clamp_set_child (ADW_CLAMP (clamp), *box);
+  *box = fd_view_page_scaffold (page, 760, spacing, &scroller);
   return scroller;
 }
 

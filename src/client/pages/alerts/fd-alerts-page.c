@@ -1,3 +1,8 @@
+/* fd-alerts-page.c: incident response, the alerts raised and where they were sent
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
 #include "config.h"
 
 #include "fd-alerts-page.h"
@@ -8,15 +13,9 @@
 
 struct _FdAlertsPage
 {
-  GtkWidget      parent_instance;
+  FdListPage     parent_instance;
 
-  GtkWidget     *scroller;
   FdIncidentRow *incident_row;
-  GtkWidget     *list;
-  GtkWidget     *error_label;
-
-  FdApiClient   *api;
-  GCancellable  *cancellable;
   guint          n_alerts;
 
   /* issue 12: alerts out of the app (manager) */
@@ -26,14 +25,7 @@ struct _FdAlertsPage
   guint          n_deliveries;
 };
 
-G_DEFINE_FINAL_TYPE (FdAlertsPage, fd_alerts_page, GTK_TYPE_WIDGET)
-
-enum {
-  LOADED,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
+G_DEFINE_FINAL_TYPE (FdAlertsPage, fd_alerts_page, FD_TYPE_LIST_PAGE)
 
 static const char *
 kind_label (const char *kind)
@@ -73,7 +65,7 @@ add_alert_row (FdAlertsPage  *self,
   icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
   gtk_widget_add_css_class (icon, "warning");
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
-  gtk_list_box_append (GTK_LIST_BOX (self->list), row);
+  gtk_list_box_append (GTK_LIST_BOX (fd_list_page_get_list (FD_LIST_PAGE (self))), row);
   self->n_alerts++;
 }
 
@@ -83,31 +75,20 @@ alerts_cb (GObject      *source,
            gpointer      user_data)
 {
   g_autoptr(FdAlertsPage) self = user_data;
+  FdListPage *base = FD_LIST_PAGE (self);
   g_autoptr(FdPage) page = NULL;
   g_autoptr(GError) error = NULL;
-  GtkWidget *child;
 
   page = fd_api_client_list_alerts_finish (FD_API_CLIENT (source), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
-  /* Rows only: the placeholder is a child of the list too. */
-  while ((child = GTK_WIDGET (gtk_list_box_get_row_at_index (GTK_LIST_BOX (self->list), 0))) != NULL)
-    gtk_list_box_remove (GTK_LIST_BOX (self->list), child);
+  fd_list_page_clear_list (fd_list_page_get_list (base));
   self->n_alerts = 0;
-
-  if (page == NULL)
-    {
-      gtk_label_set_text (GTK_LABEL (self->error_label), error->message);
-      gtk_widget_set_visible (self->error_label, TRUE);
-      g_signal_emit (self, signals[LOADED], 0);
-      return;
-    }
-
-  gtk_widget_set_visible (self->error_label, FALSE);
-  for (guint i = 0; i < page->items->len; i++)
+  fd_list_page_set_error (base, page == NULL ? error->message : NULL);
+  for (guint i = 0; page != NULL && i < page->items->len; i++)
     add_alert_row (self, g_ptr_array_index (page->items, i));
-  g_signal_emit (self, signals[LOADED], 0);
+  fd_list_page_loaded (base);
 }
 
 /* deliveries out of the app (issue 12) */
@@ -123,18 +104,18 @@ delivery_status_label (const char *status)
 }
 
 static void
-add_delivery_row (FdAlertsPage *self,
-                  JsonObject   *d)
+add_delivery_row (FdAlertsPage          *self,
+                  const FdAlertDelivery *d)
 {
-  const char *kind = json_object_get_string_member_with_default (d, "kind", NULL);
-  const char *status = json_object_get_string_member_with_default (d, "status", "pending");
-  const char *channel = json_object_get_string_member_with_default (d, "channel", "");
-  const char *destination = json_object_get_string_member_with_default (d, "destination", "");
-  const char *last_error = json_object_get_string_member_with_default (d, "last_error", NULL);
-  g_autofree char *when = fd_view_format_time (json_object_get_string_member_with_default (d, "at", NULL), TRUE);
+  const char *kind = d->kind;
+  const char *status = d->status ? d->status : "pending";
+  const char *channel = d->channel ? d->channel : "";
+  const char *destination = d->destination ? d->destination : "";
+  const char *last_error = d->last_error;
+  g_autofree char *when = fd_view_format_time (d->at, TRUE);
   g_autofree char *title = NULL;
   g_autoptr(GString) subtitle = g_string_new (NULL);
-  gint64 attempts = json_object_get_int_member_with_default (d, "attempts", 0);
+  gint64 attempts = d->attempts;
   gboolean delivered = g_strcmp0 (status, "delivered") == 0;
   gboolean failed = g_strcmp0 (status, "failed") == 0;
   GtkWidget *row, *icon;
@@ -174,21 +155,15 @@ deliveries_cb (GObject      *source,
 {
   g_autoptr(FdAlertsPage) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) root = fd_api_client_request_finish (FD_API_CLIENT (source), result, &error);
-  GtkWidget *child;
-  JsonArray *items = NULL;
+  g_autoptr(FdPage) page = NULL;
 
+  page = fd_api_client_list_alert_deliveries_finish (FD_API_CLIENT (source), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  while ((child = GTK_WIDGET (gtk_list_box_get_row_at_index (GTK_LIST_BOX (self->deliveries), 0))) != NULL)
-    gtk_list_box_remove (GTK_LIST_BOX (self->deliveries), child);
+  fd_list_page_clear_list (self->deliveries);
   self->n_deliveries = 0;
-  if (root != NULL && JSON_NODE_HOLDS_OBJECT (root) &&
-      json_object_has_member (json_node_get_object (root), "items"))
-    items = json_object_get_array_member (json_node_get_object (root), "items");
-  for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
-    if (JSON_NODE_HOLDS_OBJECT (json_array_get_element (items, i)))
-      add_delivery_row (self, json_array_get_object_element (items, i));
+  for (guint i = 0; page != NULL && i < page->items->len; i++)
+    add_delivery_row (self, g_ptr_array_index (page->items, i));
   if (error != NULL)
     gtk_label_set_text (GTK_LABEL (self->test_status), error->message);
 }
@@ -196,9 +171,12 @@ deliveries_cb (GObject      *source,
 static void
 refresh_deliveries (FdAlertsPage *self)
 {
+  FdListPage *base = FD_LIST_PAGE (self);
+
   if (self->deliveries != NULL)
-    fd_api_client_request_async (self->api, "GET", "/alerts/deliveries?limit=50", NULL,
-                                 self->cancellable, deliveries_cb, g_object_ref (self));
+    fd_api_client_list_alert_deliveries_async (fd_list_page_get_api (base), 50,
+                                               fd_list_page_get_cancellable (base),
+                                               deliveries_cb, g_object_ref (self));
 }
 
 static void
@@ -208,14 +186,12 @@ test_cb (GObject      *source,
 {
   g_autoptr(FdAlertsPage) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) root = fd_api_client_request_finish (FD_API_CLIENT (source), result, &error);
   gint64 queued = 0;
 
+  fd_api_client_send_test_alert_finish (FD_API_CLIENT (source), result, &queued, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   gtk_widget_set_sensitive (self->test_button, TRUE);
-  if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
-    queued = json_object_get_int_member_with_default (json_node_get_object (root), "queued", 0);
   if (error != NULL)
     gtk_label_set_text (GTK_LABEL (self->test_status), error->message);
   else if (queued == 0)
@@ -238,8 +214,9 @@ test_action (GtkWidget  *widget,
     return;
   gtk_widget_set_sensitive (self->test_button, FALSE);
   gtk_label_set_text (GTK_LABEL (self->test_status), _("Sending a test alert…"));
-  fd_api_client_request_async (self->api, "POST", "/alerts/test", NULL, self->cancellable,
-                               test_cb, g_object_ref (self));
+  fd_api_client_send_test_alert_async (fd_list_page_get_api (FD_LIST_PAGE (self)),
+                                       fd_list_page_get_cancellable (FD_LIST_PAGE (self)),
+                                       test_cb, g_object_ref (self));
 }
 
 guint
@@ -249,18 +226,24 @@ fd_alerts_page_get_n_deliveries (FdAlertsPage *self)
   return self->n_deliveries;
 }
 
+static void
+fd_alerts_page_load (FdListPage *base,
+                     gboolean    on_map)
+{
+  FdAlertsPage *self = FD_ALERTS_PAGE (base);
+  GCancellable *cancellable = fd_list_page_restart (base);
+
+  fd_incident_row_refresh (self->incident_row);
+  fd_api_client_list_alerts_async (fd_list_page_get_api (base), cancellable,
+                                   alerts_cb, g_object_ref (self));
+  refresh_deliveries (self);
+}
+
 void
 fd_alerts_page_refresh (FdAlertsPage *self)
 {
   g_return_if_fail (FD_IS_ALERTS_PAGE (self));
-
-  fd_view_cancel (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
-
-  fd_incident_row_refresh (self->incident_row);
-  fd_api_client_list_alerts_async (self->api, self->cancellable,
-                                   alerts_cb, g_object_ref (self));
-  refresh_deliveries (self);
+  fd_list_page_refresh (FD_LIST_PAGE (self));
 }
 
 guint
@@ -278,46 +261,14 @@ fd_alerts_page_get_incident_row (FdAlertsPage *self)
 }
 
 static void
-refresh_action (GtkWidget  *widget,
-                const char *action_name,
-                GVariant   *parameter)
-{
-  fd_alerts_page_refresh (FD_ALERTS_PAGE (widget));
-}
-
-static void
-fd_alerts_page_map (GtkWidget *widget)
-{
-  GTK_WIDGET_CLASS (fd_alerts_page_parent_class)->map (widget);
-  fd_alerts_page_refresh (FD_ALERTS_PAGE (widget));
-}
-
-static void
-fd_alerts_page_dispose (GObject *object)
-{
-  FdAlertsPage *self = FD_ALERTS_PAGE (object);
-
-  fd_view_cancel (&self->cancellable);
-  g_clear_pointer (&self->scroller, gtk_widget_unparent);
-  g_clear_object (&self->api);
-
-  G_OBJECT_CLASS (fd_alerts_page_parent_class)->dispose (object);
-}
-
-static void
 fd_alerts_page_class_init (FdAlertsPageClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  FdListPageClass *list_class = FD_LIST_PAGE_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  object_class->dispose = fd_alerts_page_dispose;
-  widget_class->map = fd_alerts_page_map;
-
-  signals[LOADED] = fd_view_add_signal (klass, "loaded");
-
-  gtk_widget_class_install_action (widget_class, "alerts.refresh", NULL, refresh_action);
+  list_class->load = fd_alerts_page_load;
+  fd_list_page_class_install_refresh (list_class, "alerts.refresh");
   gtk_widget_class_install_action (widget_class, "alerts.send-test", NULL, test_action);
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "fd-alerts-page");
 }
 
@@ -331,14 +282,12 @@ fd_alerts_page_new (FdApiClient *api,
                     gboolean     can_switch)
 {
   FdAlertsPage *self;
-  GtkWidget *box, *group, *button;
+  GtkWidget *box, *group;
 
   g_return_val_if_fail (FD_IS_API_CLIENT (api), NULL);
 
   self = g_object_new (FD_TYPE_ALERTS_PAGE, NULL);
-  self->api = g_object_ref (api);
-
-  self->scroller = fd_view_page_scroller (GTK_WIDGET (self), 24, &box);
+  box = fd_list_page_setup (FD_LIST_PAGE (self), api, 24);
 
   group = adw_preferences_group_new ();
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Incident Response"));
@@ -349,22 +298,8 @@ fd_alerts_page_new (FdApiClient *api,
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->incident_row));
   gtk_box_append (GTK_BOX (box), group);
 
-  group = adw_preferences_group_new ();
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Alerts"));
-  button = gtk_button_new_from_icon_name ("view-refresh-symbolic");
-  gtk_widget_set_tooltip_text (button, _("Refresh"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Refresh alerts"), -1);
-  gtk_widget_add_css_class (button, "flat");
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "alerts.refresh");
-  adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group), button);
-  self->list = fd_view_boxed_list (_("Alerts"), _("No alerts"));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->list);
-  self->error_label = gtk_label_new (NULL);
-  gtk_label_set_wrap (GTK_LABEL (self->error_label), TRUE);
-  gtk_widget_add_css_class (self->error_label, "error");
-  gtk_widget_set_visible (self->error_label, FALSE);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->error_label);
+  group = fd_list_page_group_with_refresh (_("Alerts"), "alerts.refresh", _("Refresh alerts"));
+  fd_list_page_add_list (FD_LIST_PAGE (self), group, _("Alerts"), _("No alerts"));
   gtk_box_append (GTK_BOX (box), group);
 
   /* issue 12: where alerts went out of the app (manager only) */

@@ -3,12 +3,13 @@
 #include <adwaita.h>
 
 #include "fd-api-client.h"
+#include "fd-list-page.h"
 #include "fd-incident-row.h"
 
 G_BEGIN_DECLS
 
 #define FD_TYPE_ALERTS_PAGE (fd_alerts_page_get_type ())
-G_DECLARE_FINAL_TYPE (FdAlertsPage, fd_alerts_page, FD, ALERTS_PAGE, GtkWidget)
+G_DECLARE_FINAL_TYPE (FdAlertsPage, fd_alerts_page, FD, ALERTS_PAGE, FdListPage)
 
 /* Incident response (the freeze switch; managers may flip it) and the
  * alerts the server raised (off-hours bulk views, reveal bursts, failed

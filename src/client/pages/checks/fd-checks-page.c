@@ -12,30 +12,15 @@
 
 struct _FdChecksPage
 {
-  GtkWidget     parent_instance;
+  FdListPage    parent_instance;
 
-  GtkWidget    *scroller;
-  GtkWidget    *group;
-  GtkWidget    *refresh;
   GtkWidget    *spinner;
   GtkWidget    *summary;
-  GtkWidget    *list;
-  GtkWidget    *error_label;
-
-  FdApiClient  *api;
-  GCancellable *cancellable;
   guint         n_items;
   guint         n_level[3];   /* ok, warning, critical */
 };
 
-G_DEFINE_FINAL_TYPE (FdChecksPage, fd_checks_page, GTK_TYPE_WIDGET)
-
-enum {
-  LOADED,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
+G_DEFINE_FINAL_TYPE (FdChecksPage, fd_checks_page, FD_TYPE_LIST_PAGE)
 
 /* The check's name, translated; the server's "what" and "fix" follow. */
 static const char *
@@ -74,13 +59,13 @@ level_index (const char *level)
 }
 
 static void
-add_row (FdChecksPage *self,
-         JsonObject   *finding)
+add_row (FdChecksPage         *self,
+         const FdCheckFinding *finding)
 {
-  const char *id = json_object_get_string_member_with_default (finding, "id", NULL);
-  const char *level = json_object_get_string_member_with_default (finding, "level", "ok");
-  const char *what = json_object_get_string_member_with_default (finding, "what", "");
-  const char *fix = json_object_get_string_member_with_default (finding, "fix", "");
+  const char *id = finding->id;
+  const char *level = finding->level ? finding->level : "ok";
+  const char *what = finding->what ? finding->what : "";
+  const char *fix = finding->fix ? finding->fix : "";
   static const char *icons[] = { "emblem-ok-symbolic", "dialog-warning-symbolic",
                                  "dialog-error-symbolic" };
   static const char *classes[] = { "success", "warning", "error" };
@@ -110,7 +95,7 @@ add_row (FdChecksPage *self,
   accessible = g_strdup_printf (_("%s: %s"), level_names[idx], check_title (id));
   gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible,
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, subtitle, -1);
-  gtk_list_box_append (GTK_LIST_BOX (self->list), row);
+  gtk_list_box_append (GTK_LIST_BOX (fd_list_page_get_list (FD_LIST_PAGE (self))), row);
   self->n_items++;
   self->n_level[idx]++;
 }
@@ -152,65 +137,49 @@ checks_cb (GObject      *source,
            gpointer      user_data)
 {
   g_autoptr(FdChecksPage) self = user_data;
+  FdListPage *base = FD_LIST_PAGE (self);
+  g_autoptr(FdPage) page = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) root = NULL;
-  JsonArray *items = NULL;
-  GtkWidget *child;
 
-  root = fd_api_client_request_finish (FD_API_CLIENT (source), result, &error);
+  page = fd_api_client_list_checks_finish (FD_API_CLIENT (source), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   set_busy (self, FALSE);
 
-  while ((child = GTK_WIDGET (gtk_list_box_get_row_at_index (GTK_LIST_BOX (self->list), 0))) != NULL)
-    gtk_list_box_remove (GTK_LIST_BOX (self->list), child);
+  fd_list_page_clear_list (fd_list_page_get_list (base));
   self->n_items = 0;
   memset (self->n_level, 0, sizeof self->n_level);
-
-  if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
+  fd_list_page_set_error (base, page == NULL ? error->message : NULL);
+  if (page == NULL)
     {
-      JsonObject *o = json_node_get_object (root);
-      if (json_object_has_member (o, "items") &&
-          JSON_NODE_HOLDS_ARRAY (json_object_get_member (o, "items")))
-        items = json_object_get_array_member (o, "items");
-    }
-  if (items == NULL)
-    {
-      gtk_label_set_text (GTK_LABEL (self->error_label),
-                          error ? error->message : _("The server sent no findings"));
-      gtk_widget_set_visible (self->error_label, TRUE);
       gtk_label_set_text (GTK_LABEL (self->summary), "");
-      g_signal_emit (self, signals[LOADED], 0);
+      fd_list_page_loaded (base);
       return;
     }
 
-  gtk_widget_set_visible (self->error_label, FALSE);
-  for (guint i = 0; i < json_array_get_length (items); i++)
-    {
-      JsonNode *node = json_array_get_element (items, i);
-      if (JSON_NODE_HOLDS_OBJECT (node))
-        add_row (self, json_node_get_object (node));
-    }
+  for (guint i = 0; i < page->items->len; i++)
+    add_row (self, g_ptr_array_index (page->items, i));
   update_summary (self);
-  g_signal_emit (self, signals[LOADED], 0);
+  fd_list_page_loaded (base);
 }
 
+/* Shown, the page asks for the cached answer; asked, it runs the check again. */
 static void
-load (FdChecksPage *self,
-      gboolean      fresh)
+fd_checks_page_load (FdListPage *base,
+                     gboolean    on_map)
 {
-  fd_view_cancel (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
-  set_busy (self, TRUE);
-  fd_api_client_request_async (self->api, "GET", fresh ? "/admin/checks?fresh=1" : "/admin/checks",
-                               NULL, self->cancellable, checks_cb, g_object_ref (self));
+  GCancellable *cancellable = fd_list_page_restart (base);
+
+  set_busy (FD_CHECKS_PAGE (base), TRUE);
+  fd_api_client_list_checks_async (fd_list_page_get_api (base), !on_map, cancellable,
+                                   checks_cb, g_object_ref (base));
 }
 
 void
 fd_checks_page_refresh (FdChecksPage *self)
 {
   g_return_if_fail (FD_IS_CHECKS_PAGE (self));
-  load (self, TRUE);
+  fd_list_page_refresh (FD_LIST_PAGE (self));
 }
 
 guint
@@ -229,46 +198,13 @@ fd_checks_page_count_level (FdChecksPage *self,
 }
 
 static void
-refresh_action (GtkWidget  *widget,
-                const char *action_name,
-                GVariant   *parameter)
-{
-  fd_checks_page_refresh (FD_CHECKS_PAGE (widget));
-}
-
-static void
-fd_checks_page_map (GtkWidget *widget)
-{
-  GTK_WIDGET_CLASS (fd_checks_page_parent_class)->map (widget);
-  load (FD_CHECKS_PAGE (widget), FALSE);
-}
-
-static void
-fd_checks_page_dispose (GObject *object)
-{
-  FdChecksPage *self = FD_CHECKS_PAGE (object);
-
-  fd_view_cancel (&self->cancellable);
-  g_clear_pointer (&self->scroller, gtk_widget_unparent);
-  g_clear_object (&self->api);
-
-  G_OBJECT_CLASS (fd_checks_page_parent_class)->dispose (object);
-}
-
-static void
 fd_checks_page_class_init (FdChecksPageClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  FdListPageClass *list_class = FD_LIST_PAGE_CLASS (klass);
 
-  object_class->dispose = fd_checks_page_dispose;
-  widget_class->map = fd_checks_page_map;
-
-  signals[LOADED] = fd_view_add_signal (klass, "loaded");
-
-  gtk_widget_class_install_action (widget_class, "checks.refresh", NULL, refresh_action);
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
-  gtk_widget_class_set_css_name (widget_class, "fd-checks-page");
+  list_class->load = fd_checks_page_load;
+  fd_list_page_class_install_refresh (list_class, "checks.refresh");
+  gtk_widget_class_set_css_name (GTK_WIDGET_CLASS (klass), "fd-checks-page");
 }
 
 static void
@@ -280,18 +216,16 @@ FdChecksPage *
 fd_checks_page_new (FdApiClient *api)
 {
   FdChecksPage *self;
-  GtkWidget *box, *header;
+  GtkWidget *box, *header, *group, *refresh;
 
   g_return_val_if_fail (FD_IS_API_CLIENT (api), NULL);
 
   self = g_object_new (FD_TYPE_CHECKS_PAGE, NULL);
-  self->api = g_object_ref (api);
+  box = fd_list_page_setup (FD_LIST_PAGE (self), api, 12);
 
-  self->scroller = fd_view_page_scroller (GTK_WIDGET (self), 12, &box);
-
-  self->group = adw_preferences_group_new ();
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (self->group), _("Security Check"));
-  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (self->group),
+  group = adw_preferences_group_new ();
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Security Check"));
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
     _("Key and database file permissions, the certificate, TLS, accounts, the audit log "
       "and alert delivery, checked by the server. It also runs daily from a timer."));
 
@@ -302,12 +236,12 @@ fd_checks_page_new (FdApiClient *api)
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->spinner),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Checking"), -1);
   gtk_box_append (GTK_BOX (header), self->spinner);
-  self->refresh = gtk_button_new_with_mnemonic (_("_Run Check Again"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->refresh),
+  refresh = gtk_button_new_with_mnemonic (_("_Run Check Again"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (refresh),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Run the security check again"), -1);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->refresh), "checks.refresh");
-  gtk_box_append (GTK_BOX (header), self->refresh);
-  adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (self->group), header);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (refresh), "checks.refresh");
+  gtk_box_append (GTK_BOX (header), refresh);
+  adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group), header);
 
   self->summary = gtk_label_new (NULL);
   gtk_label_set_xalign (GTK_LABEL (self->summary), 0);
@@ -316,17 +250,11 @@ fd_checks_page_new (FdApiClient *api)
   gtk_widget_set_margin_bottom (self->summary, 6);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->summary),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Security check summary"), -1);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->group), self->summary);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), self->summary);
 
-  self->list = fd_view_boxed_list (_("Security check findings"), _("No findings yet"));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->group), self->list);
-
-  self->error_label = gtk_label_new (NULL);
-  gtk_label_set_wrap (GTK_LABEL (self->error_label), TRUE);
-  gtk_widget_add_css_class (self->error_label, "error");
-  gtk_widget_set_visible (self->error_label, FALSE);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (self->group), self->error_label);
-  gtk_box_append (GTK_BOX (box), self->group);
+  fd_list_page_add_list (FD_LIST_PAGE (self), group, _("Security check findings"),
+                         _("No findings yet"));
+  gtk_box_append (GTK_BOX (box), group);
 
   return self;
 }

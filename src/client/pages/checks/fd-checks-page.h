@@ -3,11 +3,12 @@
 #include <adwaita.h>
 
 #include "fd-api-client.h"
+#include "fd-list-page.h"
 
 G_BEGIN_DECLS
 
 #define FD_TYPE_CHECKS_PAGE (fd_checks_page_get_type ())
-G_DECLARE_FINAL_TYPE (FdChecksPage, fd_checks_page, FD, CHECKS_PAGE, GtkWidget)
+G_DECLARE_FINAL_TYPE (FdChecksPage, fd_checks_page, FD, CHECKS_PAGE, FdListPage)
 
 /* The security self-check (issue 12, GET /api/v1/admin/checks), for a
  * manager or an admin: each finding with its level, what was found and

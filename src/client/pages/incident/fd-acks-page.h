@@ -3,11 +3,12 @@
 #include <adwaita.h>
 
 #include "fd-api-client.h"
+#include "fd-list-page.h"
 
 G_BEGIN_DECLS
 
 #define FD_TYPE_ACKS_PAGE (fd_acks_page_get_type ())
-G_DECLARE_FINAL_TYPE (FdAcksPage, fd_acks_page, FD, ACKS_PAGE, GtkWidget)
+G_DECLARE_FINAL_TYPE (FdAcksPage, fd_acks_page, FD, ACKS_PAGE, FdListPage)
 
 /* The manager's view of who has acknowledged the data-protection rules
  * (issue 12): every active account, the version and time it acknowledged,

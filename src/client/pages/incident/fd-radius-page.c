@@ -9,11 +9,10 @@
 
 #include "fd-api-path.h"
 #include "fd-error.h"
+#include "fd-export-file.h"
 #include "fd-view-util.h"
 
 #include <glib/gi18n.h>
-
-#define CHOOSER_KEY "fd-radius-chooser"
 
 struct _FdRadiusPage
 {
@@ -232,74 +231,33 @@ fd_radius_page_get_notice (FdRadiusPage *self)
 
 /* ---- export ---------------------------------------------------------------- */
 
-static void
-export_written_cb (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
+typedef struct
 {
-  g_autoptr(GtkWidget) widget = user_data;
-  g_autoptr(GError) error = NULL;
+  char *user;
+  char *from;
+  char *to;
+} RadiusExport;
 
-  if (g_file_replace_contents_finish (G_FILE (source), result, NULL, &error))
-    gtk_widget_activate_action (widget, "pages.toast", "s",
-                                _("Incident radius exported (masked values only)"));
-  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      g_warning ("Could not write the export: %s", error->message);
-      gtk_widget_activate_action (widget, "pages.toast", "s", _("The file could not be written."));
-    }
+static void
+radius_export_free (RadiusExport *export)
+{
+  g_free (export->user);
+  g_free (export->from);
+  g_free (export->to);
+  g_free (export);
 }
 
 static void
-export_bytes_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+fetch_radius (FdApiClient         *api,
+              gpointer             data,
+              GCancellable        *cancellable,
+              GAsyncReadyCallback  callback,
+              gpointer             user_data)
 {
-  g_autoptr(GtkWidget) widget = user_data;
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GError) error = NULL;
-  GFile *file = g_object_get_data (G_OBJECT (widget), "fd-radius-file");
+  RadiusExport *export = data;
 
-  bytes = fd_api_client_get_bytes_finish (FD_API_CLIENT (source), result, &error);
-  if (bytes == NULL)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        gtk_widget_activate_action (widget, "pages.toast", "s", error->message);
-      return;
-    }
-  g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE,
-                                       G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION,
-                                       NULL, export_written_cb, g_object_ref (widget));
-}
-
-static void
-chooser_response_cb (GtkNativeDialog *chooser,
-                     int              response,
-                     FdRadiusPage    *self)
-{
-  if (response == GTK_RESPONSE_ACCEPT && self->user != NULL)
-    {
-      GFile *file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-
-      if (file != NULL)
-        {
-          g_object_set_data_full (G_OBJECT (self), "fd-radius-file", file, g_object_unref);
-          fd_api_client_export_radius_async (self->api, self->user, self->from, self->to, NULL,
-                                             export_bytes_cb, g_object_ref (self));
-        }
-    }
-  g_object_set_data (G_OBJECT (self), CHOOSER_KEY, NULL);
-}
-
-static void
-destroy_chooser (gpointer data)
-{
-  GtkNativeDialog *chooser = data;
-
-  g_signal_handlers_disconnect_matched (chooser, G_SIGNAL_MATCH_FUNC, 0, 0, NULL,
-                                        chooser_response_cb, NULL);
-  gtk_native_dialog_destroy (chooser);
-  g_object_unref (chooser);
+  fd_api_client_export_radius_async (api, export->user, export->from, export->to,
+                                     cancellable, callback, user_data);
 }
 
 static void
@@ -308,21 +266,18 @@ export_action (GtkWidget  *widget,
                GVariant   *parameter)
 {
   FdRadiusPage *self = FD_RADIUS_PAGE (widget);
-  GtkFileChooserNative *chooser;
-  GtkRoot *root = gtk_widget_get_root (widget);
+  RadiusExport *export;
 
   if (self->user == NULL)
     return;
-  chooser = gtk_file_chooser_native_new (_("Export Incident Radius"),
-                                         GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  export = g_new0 (RadiusExport, 1);
+  export->user = g_strdup (self->user);
+  export->from = g_strdup (self->from);
+  export->to = g_strdup (self->to);
   /* Translators: file name of the incident radius export; keep .csv */
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), _("incident-radius.csv"));
-  g_signal_connect (chooser, "response", G_CALLBACK (chooser_response_cb), self);
-  /* The chooser dies with the page: a lock never leaves it behind. */
-  g_object_set_data_full (G_OBJECT (self), CHOOSER_KEY, chooser, destroy_chooser);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  fd_export_file_choose (widget, self->api, _("Export Incident Radius"), _("incident-radius.csv"),
+                         _("Incident radius exported (masked values only)"),
+                         fetch_radius, export, (GDestroyNotify) radius_export_free);
 }
 
 /* ---- GtkWidget ---------------------------------------------------------------- */
@@ -333,7 +288,7 @@ fd_radius_page_dispose (GObject *object)
   FdRadiusPage *self = FD_RADIUS_PAGE (object);
 
   fd_view_cancel (&self->cancellable);
-  g_object_set_data (G_OBJECT (self), CHOOSER_KEY, NULL);
+  fd_export_file_close (GTK_WIDGET (self));
   g_clear_pointer (&self->scroller, gtk_widget_unparent);
   g_clear_object (&self->api);
   g_clear_pointer (&self->user, g_free);

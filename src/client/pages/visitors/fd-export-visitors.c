@@ -1,50 +1,26 @@
+/* fd-export-visitors.c: the manager's visitor-log export and its freeze-aware button
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
 #include "config.h"
 
 #include "fd-export-visitors.h"
 
-#include "fd-error.h"
-#include "fd-recovery.h"
+#include "fd-export-file.h"
 
 #include <glib/gi18n.h>
 
-#define CHOOSER_KEY "fd-export-chooser"
 #define UI_KEY      "fd-export-ui"
 
 static void
-replaced_cb (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
+fetch_visitors (FdApiClient         *api,
+                gpointer             date,
+                GCancellable        *cancellable,
+                GAsyncReadyCallback  callback,
+                gpointer             user_data)
 {
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!g_file_replace_contents_finish (G_FILE (source), result, NULL, &error))
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-static void
-bytes_cb (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GError) error = NULL;
-  GFile *file = g_task_get_task_data (task);
-
-  bytes = fd_api_client_export_visitors_finish (FD_API_CLIENT (source), result, &error);
-  if (bytes == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE,
-                                       G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION,
-                                       g_task_get_cancellable (task),
-                                       replaced_cb, g_object_ref (task));
+  fd_api_client_export_visitors_async (api, date, cancellable, callback, user_data);
 }
 
 void
@@ -55,87 +31,19 @@ fd_export_visitors_async (FdApiClient         *api,
                           GAsyncReadyCallback  callback,
                           gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (FD_IS_API_CLIENT (api));
   g_return_if_fail (date != NULL);
   g_return_if_fail (G_IS_FILE (file));
 
-  task = g_task_new (api, cancellable, callback, user_data);
-  g_task_set_source_tag (task, fd_export_visitors_async);
-  g_task_set_task_data (task, g_object_ref (file), g_object_unref);
-
-  fd_api_client_export_visitors_async (api, date, cancellable, bytes_cb, g_object_ref (task));
+  fd_export_file_save_async (api, fetch_visitors, g_strdup (date), g_free, file,
+                             cancellable, callback, user_data);
 }
 
 gboolean
 fd_export_visitors_finish (GAsyncResult  *result,
                            GError       **error)
 {
-  g_return_val_if_fail (G_IS_TASK (result), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == fd_export_visitors_async,
-                        FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-static void
-run_done_cb (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  g_autoptr(GtkWidget) widget = user_data;
-  g_autoptr(GError) error = NULL;
-  const char *message;
-
-  if (fd_export_visitors_finish (result, &error))
-    message = _("Visitor log exported (masked values only)");
-  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  else if (g_error_matches (error, FD_ERROR, FD_ERROR_FORBIDDEN))
-    message = _("Export refused: exports are frozen by the incident switch, or your role "
-                "may not export.");
-  else if (error->domain == FD_ERROR)
-    message = error->message;
-  else
-    {
-      g_warning ("Could not write the export: %s", error->message);
-      message = _("The file could not be written.");
-    }
-
-  gtk_widget_activate_action (widget, "pages.toast", "s", message);
-}
-
-static void
-chooser_response_cb (GtkNativeDialog *chooser,
-                     int              response,
-                     GtkWidget       *widget)
-{
-  FdApiClient *api = g_object_get_data (G_OBJECT (chooser), "fd-api");
-  const char *date = g_object_get_data (G_OBJECT (chooser), "fd-date");
-
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-
-      if (file != NULL)
-        fd_export_visitors_async (api, date, file, NULL, run_done_cb, g_object_ref (widget));
-    }
-
-  /* Drops (and destroys) the chooser. */
-  g_object_set_data (G_OBJECT (widget), CHOOSER_KEY, NULL);
-}
-
-static void
-destroy_chooser (gpointer data)
-{
-  GtkNativeDialog *chooser = data;
-
-  fd_recovery_release_native (gtk_native_dialog_get_transient_for (chooser));
-  g_signal_handlers_disconnect_matched (chooser, G_SIGNAL_MATCH_FUNC, 0, 0, NULL,
-                                        chooser_response_cb, NULL);
-  gtk_native_dialog_destroy (chooser);
-  g_object_unref (chooser);
+  return fd_export_file_save_finish (result, error);
 }
 
 static void
@@ -143,31 +51,13 @@ open_chooser (GtkWidget   *widget,
               FdApiClient *api,
               const char  *date)
 {
-  GtkFileChooserNative *chooser;
-  g_autofree char *name = NULL;
-  GtkRoot *root;
-
-  root = gtk_widget_get_root (widget);
-  chooser = gtk_file_chooser_native_new (_("Export Visitor Log"),
-                                         GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                         GTK_FILE_CHOOSER_ACTION_SAVE,
-                                         _("_Export"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
   /* Translators: file name of the visitor-log export; %s is a date such as
    * 2024-05-01. Keep the .csv ending. */
-  name = g_strdup_printf (_("visitors-%s.csv"), date);
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  g_autofree char *name = g_strdup_printf (_("visitors-%s.csv"), date);
 
-  g_object_set_data_full (G_OBJECT (chooser), "fd-api", g_object_ref (api), g_object_unref);
-  g_object_set_data_full (G_OBJECT (chooser), "fd-date", g_strdup (date), g_free);
-  g_signal_connect (chooser, "response", G_CALLBACK (chooser_response_cb), widget);
-
-  /* The chooser dies with @widget: a lock never leaves it behind. */
-  g_object_set_data_full (G_OBJECT (widget), CHOOSER_KEY, chooser, destroy_chooser);
-  /* Through the portal the chooser is another process's window: its focus
-   * is ours, not someone looking away (no curtain behind it). */
-  fd_recovery_hold_native (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+  fd_export_file_choose (widget, api, _("Export Visitor Log"), name,
+                         _("Visitor log exported (masked values only)"),
+                         fetch_visitors, g_strdup (date), g_free);
 }
 
 /* --- the freeze, said up front (issue 14) --- */

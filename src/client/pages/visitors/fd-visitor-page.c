@@ -3,6 +3,7 @@
 #include "fd-visitor-page.h"
 
 #include "fd-error.h"
+#include "fd-export-file.h"
 #include "fd-export-visitors.h"
 #include "fd-sensitive-field.h"
 #include "fd-view-util.h"
@@ -456,7 +457,7 @@ fd_visitor_page_dispose (GObject *object)
     adw_toast_dismiss (self->undo_toast);
   g_clear_object (&self->undo_toast);
   /* Closes an export file chooser left open. */
-  g_object_set_data (object, "fd-export-chooser", NULL);
+  fd_export_file_close (GTK_WIDGET (object));
   g_clear_pointer (&self->scroller, gtk_widget_unparent);
   g_clear_object (&self->api);
 
