@@ -1307,9 +1307,11 @@ test_ops_pg_refuse (void)
   g_assert_cmpint (pg_int (office, "SELECT count(*) FROM audit_log WHERE action = 'restore'"),
                    ==, 0);
 
-  /* No pg_dump on PATH. */
+  /* No pg_dump on PATH (a directory of its own: an earlier backup of the
+   * same second in own_dir would be refused first, "exists already"). */
   {
-    const char *args[] = { "backup", "--data-dir", data_dir, "--to", own_dir, NULL };
+    g_autofree char *no_tool_dir = g_build_filename (work, "no-tool", NULL);
+    const char *args[] = { "backup", "--data-dir", data_dir, "--to", no_tool_dir, NULL };
     g_auto(GStrv) env = g_environ_setenv (g_get_environ (), "PATH", work, TRUE);
 
     g_assert_cmpint (run_cli_env (args, env, NULL, &err), ==, 2);

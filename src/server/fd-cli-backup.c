@@ -57,9 +57,9 @@ fd_cli_sync_parent (const char *path)
     }
 }
 
-static gboolean
-sync_file (const char  *path,
-           GError     **error)
+gboolean
+fd_cli_sync_file (const char  *path,
+                  GError     **error)
 {
   int fd = open (path, O_RDONLY | O_CLOEXEC);
   int saved;
@@ -217,7 +217,7 @@ copy_database (const char  *from,
       remove_database_file (to);
       return FALSE;
     }
-  if (!sync_file (to, error))
+  if (!fd_cli_sync_file (to, error))
     {
       remove_database_file (to);
       return FALSE;

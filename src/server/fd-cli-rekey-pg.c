@@ -450,33 +450,6 @@ rekey_audit_anchor (RekeyPg  *self,
   return ok;
 }
 
-gboolean
-fd_cli_pg_check_nobody_else (PGconn      *conn,
-                             const char  *what,
-                             GError     **error)
-{
-  PGresult *res = PQexec (conn, "SELECT count(*) FROM pg_stat_activity WHERE datname = "
-                                "current_database () AND pid <> pg_backend_pid () AND "
-                                "application_name = 'frontdesk-server'");
-  gint64 others = -1;
-
-  if (PQresultStatus (res) == PGRES_TUPLES_OK && PQntuples (res) == 1)
-    others = g_ascii_strtoll (PQgetvalue (res, 0, 0), NULL, 10);
-  PQclear (res);
-  if (others == 0)
-    return TRUE;
-  if (others < 0)
-    g_set_error (error, FD_ERROR, FD_ERROR_INTERNAL, "Cannot read pg_stat_activity: %s",
-                 PQerrorMessage (conn));
-  else
-    g_set_error (error, FD_ERROR, FD_ERROR_UNAVAILABLE,
-                 "The database is in use: %" G_GINT64_FORMAT " other frontdesk-server "
-                 "connection%s (a server, or another frontdesk-server command) %s it open. "
-                 "Stop the service first (systemctl stop frontdesk-server) and run %s again",
-                 others, others == 1 ? "" : "s", others == 1 ? "has" : "have", what);
-  return FALSE;
-}
-
 /* The one transaction. */
 static gboolean
 rekey_all (RekeyPg     *self,
@@ -552,9 +525,7 @@ fd_rekey_pg (FdConfig    *config,
       (self.old_keys = fd_keys_load (config->key_file, FALSE, &error)) == NULL)
     goto out;
   old_check = fd_keys_check_value (self.old_keys);
-  if (config->database_password_file != NULL &&
-      (password = fd_store_pg_read_password_file (config->database_password_file, &error)) ==
-        NULL)
+  if (!fd_cli_pg_read_password (config->database_password_file, &password, &error))
     goto out;
   self.conn = fd_pg_connect (config->database, password, &error);
   fd_secret_free (password);

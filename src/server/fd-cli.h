@@ -157,5 +157,8 @@ void      fd_cli_print_restore_refusal (const char   *from,
 char     *fd_cli_timestamp        (void);
 /* fsync()s the directory holding @path, so a rename in it is durable. */
 void      fd_cli_sync_parent      (const char   *path);
+/* fsync()s the file at @path; FALSE ("Cannot write @path") when it cannot. */
+gboolean  fd_cli_sync_file        (const char   *path,
+                                   GError      **error);
 
 G_END_DECLS
