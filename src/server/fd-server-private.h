@@ -24,6 +24,11 @@ G_BEGIN_DECLS
 #define FD_MAX_BODY (64 * 1024)
 #define FD_TEN_MINUTES ((gint64) 10 * 60 * G_USEC_PER_SEC)
 
+/* fd-server-commit.c (issue 13, search13): the group commit's sync thread */
+typedef struct _FdCommitter FdCommitter;
+FdCommitter *fd_committer_new  (FdServer    *server);
+void         fd_committer_free (FdCommitter *committer);
+
 struct _FdServer
 {
   FdConfig      *config;
@@ -67,6 +72,9 @@ struct _FdServer
   gboolean       off_hours;
   /* issue 13 (perf13): authenticated sessions, fd-auth-cache.h */
   FdAuthCache   *auth_cache;
+  /* issue 13 (search13): syncs the group commit off the main context;
+   * NULL when the engine's COMMIT is durable itself (fd-server-commit.c) */
+  FdCommitter   *committer;
 };
 
 typedef struct _FdRequest FdRequest;

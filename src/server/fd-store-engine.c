@@ -156,6 +156,9 @@ fd_engine_backend_missing (const FdStoreBackend *backend,
     G_STRUCT_OFFSET (FdStoreBackend, audit_subjects_add),
     G_STRUCT_OFFSET (FdStoreBackend, incident_radius),
     G_STRUCT_OFFSET (FdStoreBackend, visitor_undo_checkout),
+    G_STRUCT_OFFSET (FdStoreBackend, begin_unsynced),    /* issue 13, search13 */
+    G_STRUCT_OFFSET (FdStoreBackend, commit_unsynced),
+    G_STRUCT_OFFSET (FdStoreBackend, sync_committed),
   };
   const guint8 *base = (const guint8 *) backend;
 
