@@ -328,6 +328,9 @@ guint fd_sqlite_audit_count (FdStore *store, gint64 actor_id, const char *action
 gboolean fd_sqlite_audit_verify (FdStore *store, gint64 *n_entries, gint64 *first_bad_seq,
                                  GError **error);
 
+/* fd-store-sqlite-limits.c (issue 13): @ids as a JSON array for json_each() */
+GString *fd_sqlite_ids_json (const gint64 *ids, guint n_ids);
+
 /* fd-store-sqlite-sync.c (issue 13, search13) */
 gboolean fd_sqlite_begin_unsynced (FdStore *store, GError **error);
 gboolean fd_sqlite_commit_unsynced (FdStore *store, GError **error);
