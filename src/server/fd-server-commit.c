@@ -11,7 +11,7 @@
  *   begin_unsynced, commit_unsynced and sync_committed: SQLite) never make
  *   the main context wait for the disk (issue 13, search13). commit_cb
  *   commits without syncing and hands the group, numbered in commit order,
- *   to the committer thread (FdCommitter below). The thread syncs — once
+ *   to the committer thread (fd-server-committer.c). The thread syncs — once
  *   for every group committed meanwhile — and wakes the main context
  *   (committer_done_cb), which releases the answers of every group now
  *   durable. An answer set while no transaction is open but a group is not
@@ -38,9 +38,9 @@ reply_commit_failed (FdRequest *req)
                   "The audit log cannot be written; access is refused", NULL);
 }
 
-static void
-release (GPtrArray *waiting,
-         gboolean   ok)
+void
+fd_commit_release (GPtrArray *waiting,
+                   gboolean   ok)
 {
   for (guint i = 0; i < waiting->len; i++)
     {
@@ -49,149 +49,6 @@ release (GPtrArray *waiting,
         reply_commit_failed (req);
       soup_server_message_unpause (req->msg);
     }
-}
-
-/* the committer thread */
-
-typedef struct
-{
-  guint64    seq;
-  GPtrArray *waiting;   /* FdRequest*, paused */
-} CommitGroup;
-
-struct _FdCommitter
-{
-  FdStore  *store;
-  GThread  *thread;
-  GSource  *done;        /* main context: groups became durable */
-  GQueue    groups;      /* main context: CommitGroup*, oldest first */
-  guint64   committed;   /* main context: groups committed so far */
-  GMutex    lock;        /* guards the rest */
-  GCond     cond;
-  guint64   to_sync;     /* groups committed, as handed to the thread */
-  guint64   synced;      /* groups whose sync has ended */
-  guint64   durable;     /* groups synced, up to the first failure */
-  gboolean  failed;
-  gboolean  stop;
-};
-
-static gpointer
-committer_run (gpointer data)
-{
-  FdCommitter *c = data;
-
-  g_mutex_lock (&c->lock);
-  for (;;)
-    {
-      g_autoptr(GError) error = NULL;
-      guint64 target;
-      gboolean ok;
-
-      while (c->synced == c->to_sync && !c->stop)
-        g_cond_wait (&c->cond, &c->lock);
-      if (c->synced == c->to_sync)
-        break;
-      target = c->to_sync;
-      ok = !c->failed;
-      g_mutex_unlock (&c->lock);
-      if (ok && !(ok = FD_STORE_CALL (c->store, sync_committed, &error)))
-        g_warning ("The database cannot be synced, refusing every answer that writes: %s",
-                   error->message);
-      g_mutex_lock (&c->lock);
-      c->synced = target;
-      if (ok)
-        c->durable = target;
-      c->failed |= !ok;
-      g_source_set_ready_time (c->done, 0);
-    }
-  g_mutex_unlock (&c->lock);
-  return NULL;
-}
-
-static gboolean
-committer_done_cb (gpointer user_data)
-{
-  FdCommitter *c = user_data;
-  CommitGroup *group;
-  guint64 synced, durable;
-
-  g_mutex_lock (&c->lock);
-  synced = c->synced;
-  durable = c->durable;
-  g_mutex_unlock (&c->lock);
-  while ((group = g_queue_peek_head (&c->groups)) != NULL && group->seq <= synced)
-    {
-      g_queue_pop_head (&c->groups);
-      release (group->waiting, group->seq <= durable);
-      g_ptr_array_unref (group->waiting);
-      g_free (group);
-    }
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-done_dispatch (GSource    *source,
-               GSourceFunc callback,
-               gpointer    user_data)
-{
-  g_source_set_ready_time (source, -1);
-  return callback (user_data);
-}
-
-static GSourceFuncs done_funcs = { .dispatch = done_dispatch };
-
-FdCommitter *
-fd_committer_new (FdServer *server)
-{
-  FdCommitter *c;
-
-  if (server->store->backend->sync_committed == NULL)
-    return NULL;
-  c = g_new0 (FdCommitter, 1);
-  c->store = server->store;
-  g_mutex_init (&c->lock);
-  g_cond_init (&c->cond);
-  g_queue_init (&c->groups);
-  c->done = g_source_new (&done_funcs, sizeof (GSource));
-  g_source_set_callback (c->done, committer_done_cb, c, NULL);
-  g_source_set_name (c->done, "fd-commit-done");
-  g_source_attach (c->done, server->context);
-  c->thread = g_thread_new ("fd-commit", committer_run, c);
-  return c;
-}
-
-/* Syncs what is committed, releases the answers, ends the thread. */
-void
-fd_committer_free (FdCommitter *c)
-{
-  if (c == NULL)
-    return;
-  g_mutex_lock (&c->lock);
-  c->stop = TRUE;
-  g_cond_signal (&c->cond);
-  g_mutex_unlock (&c->lock);
-  g_thread_join (c->thread);
-  committer_done_cb (c);
-  g_source_destroy (c->done);
-  g_source_unref (c->done);
-  g_mutex_clear (&c->lock);
-  g_cond_clear (&c->cond);
-  g_free (c);
-}
-
-static void
-committer_push (FdCommitter *c,
-                GPtrArray   *waiting)
-{
-  CommitGroup *group = g_new (CommitGroup, 1);
-
-  group->seq = ++c->committed;
-  group->waiting = waiting;
-  g_queue_push_tail (&c->groups, group);
-  g_mutex_lock (&c->lock);
-  c->to_sync = group->seq;
-  g_cond_signal (&c->cond);
-  g_mutex_unlock (&c->lock);
 }
 
 /* the main context */
@@ -219,11 +76,11 @@ commit_cb (gpointer user_data)
         }
       else if (c != NULL)
         {
-          committer_push (c, g_steal_pointer (&waiting));
+          fd_committer_push (c, g_steal_pointer (&waiting));
           return G_SOURCE_REMOVE;
         }
     }
-  release (waiting, ok);
+  fd_commit_release (waiting, ok);
   return G_SOURCE_REMOVE;
 }
 
@@ -250,22 +107,17 @@ fd_request_release_when_committed (FdRequest *req,
                                    gboolean   paused)
 {
   FdServer *server = req->server;
-  CommitGroup *newest = server->committer != NULL ? g_queue_peek_tail (&server->committer->groups)
-                                                  : NULL;
 
-  if (!server->tx_open && newest == NULL)
+  if (!server->tx_open)
     {
+      if (server->committer != NULL && fd_committer_join (server->committer, req, paused))
+        return;
       if (paused)
         soup_server_message_unpause (req->msg);
       return;
     }
   if (!paused)
     soup_server_message_pause (req->msg);
-  if (!server->tx_open)
-    {
-      g_ptr_array_add (newest->waiting, fd_request_ref (req));
-      return;
-    }
   g_ptr_array_add (server->awaiting_commit, fd_request_ref (req));
   if (server->awaiting_commit->len >= 256)
     {
