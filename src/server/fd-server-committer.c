@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "fd-server-private.h"
+#include "fd-store-engine.h"
 
 /* See the top of fd-server-commit.c for how the group commit works. The
  * main context numbers the groups it commits (committed) and queues their
@@ -107,7 +108,7 @@ fd_committer_new (FdServer *server)
 {
   FdCommitter *c;
 
-  if (server->store->backend->sync_committed == NULL)
+  if (server->store->backend->sync_committed == fd_engine_commit_is_durable)
     return NULL;
   c = g_new0 (FdCommitter, 1);
   c->store = server->store;

@@ -660,9 +660,10 @@ struct _FdStoreBackend
    * return before the transaction is durable; sync_committed then makes
    * every transaction committed so far durable. sync_committed runs on
    * the server's committer thread while the main context goes on using
-   * the store: it must touch none of the connection's state. All three
-   * or none; NULL (PostgreSQL): the server uses begin/commit, durable at
-   * COMMIT. */
+   * the store: it must touch none of the connection's state. An engine
+   * whose COMMIT is durable itself (PostgreSQL) gives begin and commit,
+   * and fd_engine_commit_is_durable (fd-store-engine.h) as sync_committed:
+   * the server then runs no committer thread. */
   gboolean    (*begin_unsynced)    (FdStore *store, GError **error);
   gboolean    (*commit_unsynced)   (FdStore *store, GError **error);
   gboolean    (*sync_committed)    (FdStore *store, GError **error);
