@@ -6,6 +6,7 @@
 
 #include "fd-server-private.h"
 #include "fd-store-engine.h"
+#include "fd-witness.h"
 
 /* See the top of fd-server-commit.c for how the group commit works. The
  * main context numbers the groups it commits (committed) and queues their
@@ -18,8 +19,15 @@
 
 typedef struct
 {
+  FdWitnessThen fn;
+  gpointer      data;
+} Then;
+
+typedef struct
+{
   guint64    seq;
   GPtrArray *waiting;   /* FdRequest*, paused */
+  GSList    *then;      /* Then*, run once the group is durable (or failed) */
 } CommitGroup;
 
 struct _FdCommitter
@@ -86,6 +94,9 @@ committer_done_cb (gpointer user_data)
     {
       g_queue_pop_head (&c->groups);
       fd_commit_release (group->waiting, group->seq <= durable);
+      for (GSList *l = group->then; l != NULL; l = l->next)
+        ((Then *) l->data)->fn (((Then *) l->data)->data, group->seq <= durable);
+      g_slist_free_full (group->then, g_free);
       g_ptr_array_unref (group->waiting);
       g_free (group);
     }
@@ -147,7 +158,7 @@ void
 fd_committer_push (FdCommitter *c,
                    GPtrArray   *waiting)
 {
-  CommitGroup *group = g_new (CommitGroup, 1);
+  CommitGroup *group = g_new0 (CommitGroup, 1);
 
   group->seq = ++c->committed;
   group->waiting = waiting;
@@ -174,4 +185,45 @@ fd_committer_join (FdCommitter *c,
     soup_server_message_pause (req->msg);
   g_ptr_array_add (newest->waiting, fd_request_ref (req));
   return TRUE;
+}
+
+/* The audit witness's gate (fd-witness.h): a tick witnesses a head only
+ * once it is durable, never a head a power loss could still take back. */
+
+static void
+witness_before_read (gpointer data)
+{
+  FdServer *server = data;
+
+  if (server->tx_open)
+    fd_server_flush (server);
+}
+
+static void
+witness_when_durable (gpointer      data,
+                      FdWitnessThen then,
+                      gpointer      then_data)
+{
+  FdServer *server = data;
+  CommitGroup *newest = server->committer != NULL ? g_queue_peek_tail (&server->committer->groups)
+                                                  : NULL;
+  Then *t;
+
+  if (newest == NULL)
+    {
+      then (then_data, TRUE);
+      return;
+    }
+  t = g_new (Then, 1);
+  t->fn = then;
+  t->data = then_data;
+  newest->then = g_slist_append (newest->then, t);
+}
+
+void
+fd_committer_gate_witness (FdServer *server)
+{
+  FdWitnessGate gate = { witness_before_read, witness_when_durable, server };
+
+  fd_witness_set_gate (server->witness, &gate);
 }

@@ -30,6 +30,7 @@ FdCommitter *fd_committer_new  (FdServer    *server);
 void         fd_committer_free (FdCommitter *committer);
 void         fd_committer_push (FdCommitter *committer,
                                 GPtrArray   *waiting);
+void         fd_committer_gate_witness (FdServer *server);
 
 struct _FdServer
 {

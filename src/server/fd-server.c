@@ -131,6 +131,7 @@ fd_server_new (FdConfig  *config,
   server->purge_id = g_timeout_add_seconds (3600, purge_visitors_cb, server);
   server->witness = fd_witness_start (store, config->audit_witness, config->db_path,
                                       config->audit_witness_interval_s);
+  fd_committer_gate_witness (server);   /* issue 13, search13 */
   fd_review_checks_start (server);   /* issue 12 */
   server->alert_out = fd_alert_out_new (server);
   return server;
