@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "fd-policy.h"
+#include "fd-rules.h"
 
 /* The role × field table, checked member by member against the
  * baseline: absent means absent, masked means masked. */
@@ -213,6 +214,25 @@ test_verify_rules (void)
   g_assert_false (fd_policy_may_verify (FD_ROLE_MANAGER, FD_FIELD_ROOM));
 }
 
+/* fd_rules_quarter_start() keeps its answer for the wall-clock second
+ * (issue 13, search13): it must still move at a quarter's first second,
+ * and back. */
+static void
+test_quarter_start (void)
+{
+  g_autoptr(GTimeZone) tz = g_time_zone_new_local ();
+  g_autoptr(GDateTime) april = g_date_time_new (tz, 2026, 4, 1, 0, 0, 0);
+  g_autoptr(GDateTime) january = g_date_time_new (tz, 2026, 1, 1, 0, 0, 0);
+  gint64 q2 = g_date_time_to_unix (april) * G_USEC_PER_SEC;
+  gint64 q1 = g_date_time_to_unix (january) * G_USEC_PER_SEC;
+
+  g_assert_cmpint (fd_rules_quarter_start (q2 - 1), ==, q1);
+  g_assert_cmpint (fd_rules_quarter_start (q2), ==, q2);
+  g_assert_cmpint (fd_rules_quarter_start (q2 + G_USEC_PER_SEC - 1), ==, q2);
+  g_assert_cmpint (fd_rules_quarter_start (q2 - 1), ==, q1);
+  g_assert_cmpint (fd_rules_quarter_start (q1 + 42 * G_USEC_PER_SEC), ==, q1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -226,5 +246,6 @@ main (int   argc,
   g_test_add_func ("/fd/policy/summary", test_summary_has_no_detail);
   g_test_add_func ("/fd/policy/verify", test_verify_rules);
   g_test_add_func ("/fd/policy/writer", test_writer_escapes);
+  g_test_add_func ("/fd/policy/rules-quarter-start", test_quarter_start);
   return g_test_run ();
 }

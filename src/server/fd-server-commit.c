@@ -1,5 +1,28 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Group commit of the requests' writes, and the audit entries they write. */
+/* Group commit of the requests' writes, and the audit entries they write.
+ *
+ * How the group commit is built:
+ *
+ * - One transaction holds the writes of the requests of about 1 ms: the
+ *   first write opens it (open_transaction), commit_cb commits it 1 ms
+ *   later, or at once when 256 answers wait. An answer set while it is
+ *   open waits, its message paused, in server->awaiting_commit.
+ * - Engines whose COMMIT can be split from its sync (FdStoreBackend's
+ *   begin_unsynced, commit_unsynced and sync_committed: SQLite) never make
+ *   the main context wait for the disk (issue 13, search13). commit_cb
+ *   commits without syncing and hands the group, numbered in commit order,
+ *   to the committer thread (fd-server-committer.c). The thread syncs — once
+ *   for every group committed meanwhile — and wakes the main context
+ *   (committer_done_cb), which releases the answers of every group now
+ *   durable. An answer set while no transaction is open but a group is not
+ *   yet durable joins the newest group: it may have read what that group
+ *   wrote. So no answer leaves before every write committed before it is
+ *   on disk. A failed sync refuses (503) the answers of its groups and of
+ *   every later one until the server restarts: once a sync has failed, a
+ *   later one proves nothing. fd_committer_free() syncs what is left.
+ * - Other engines (PostgreSQL) commit durably on the main context and
+ *   release the answers at once; server->committer is NULL.
+ */
 
 #include "config.h"
 
@@ -15,28 +38,10 @@ reply_commit_failed (FdRequest *req)
                   "The audit log cannot be written; access is refused", NULL);
 }
 
-static gboolean
-commit_cb (gpointer user_data)
+void
+fd_commit_release (GPtrArray *waiting,
+                   gboolean   ok)
 {
-  FdServer *server = user_data;
-  g_autoptr(GPtrArray) waiting = g_steal_pointer (&server->awaiting_commit);
-  g_autoptr(GError) error = NULL;
-  gboolean ok;
-
-  server->commit_id = 0;
-  server->awaiting_commit = g_ptr_array_new_with_free_func ((GDestroyNotify) fd_request_unref);
-  if (!server->tx_open)
-    ok = TRUE;
-  else
-    {
-      server->tx_open = FALSE;
-      ok = FD_STORE_CALL (server->store, commit, &error);
-      if (!ok)
-        {
-          g_warning ("Commit failed, refusing %u answers: %s", waiting->len, error->message);
-          FD_STORE_CALL0 (server->store, rollback);
-        }
-    }
   for (guint i = 0; i < waiting->len; i++)
     {
       FdRequest *req = g_ptr_array_index (waiting, i);
@@ -44,6 +49,38 @@ commit_cb (gpointer user_data)
         reply_commit_failed (req);
       soup_server_message_unpause (req->msg);
     }
+}
+
+/* the main context */
+
+static gboolean
+commit_cb (gpointer user_data)
+{
+  FdServer *server = user_data;
+  FdCommitter *c = server->committer;
+  g_autoptr(GPtrArray) waiting = g_steal_pointer (&server->awaiting_commit);
+  g_autoptr(GError) error = NULL;
+  gboolean ok = TRUE;
+
+  server->commit_id = 0;
+  server->awaiting_commit = g_ptr_array_new_with_free_func ((GDestroyNotify) fd_request_unref);
+  if (server->tx_open)
+    {
+      server->tx_open = FALSE;
+      ok = c != NULL ? FD_STORE_CALL (server->store, commit_unsynced, &error)
+                     : FD_STORE_CALL (server->store, commit, &error);
+      if (!ok)
+        {
+          g_warning ("Commit failed, refusing %u answers: %s", waiting->len, error->message);
+          FD_STORE_CALL0 (server->store, rollback);
+        }
+      else if (c != NULL)
+        {
+          fd_committer_push (c, g_steal_pointer (&waiting));
+          return G_SOURCE_REMOVE;
+        }
+    }
+  fd_commit_release (waiting, ok);
   return G_SOURCE_REMOVE;
 }
 
@@ -53,7 +90,8 @@ open_transaction (FdServer  *server,
 {
   if (server->tx_open)
     return TRUE;
-  if (!FD_STORE_CALL (server->store, begin, error))
+  if (server->committer != NULL ? !FD_STORE_CALL (server->store, begin_unsynced, error)
+                                : !FD_STORE_CALL (server->store, begin, error))
     return FALSE;
   server->tx_open = TRUE;
   if (server->commit_id == 0)
@@ -61,9 +99,9 @@ open_transaction (FdServer  *server,
   return TRUE;
 }
 
-/* Called once a request's answer is set: while its writes are not yet
- * committed, the answer waits (message paused). @paused: already paused
- * (a worker-thread request). */
+/* Called once a request's answer is set: while its writes, or any write
+ * committed before, are not yet durable, the answer waits (message
+ * paused). @paused: already paused (a worker-thread request). */
 void
 fd_request_release_when_committed (FdRequest *req,
                                    gboolean   paused)
@@ -72,6 +110,8 @@ fd_request_release_when_committed (FdRequest *req,
 
   if (!server->tx_open)
     {
+      if (server->committer != NULL && fd_committer_join (server->committer, req, paused))
+        return;
       if (paused)
         soup_server_message_unpause (req->msg);
       return;
@@ -86,6 +126,7 @@ fd_request_release_when_committed (FdRequest *req,
     }
 }
 
+/* Commits now; with a committer, the answers still wait for the sync. */
 void
 fd_server_flush (FdServer *server)
 {

@@ -24,6 +24,14 @@ G_BEGIN_DECLS
 #define FD_MAX_BODY (64 * 1024)
 #define FD_TEN_MINUTES ((gint64) 10 * 60 * G_USEC_PER_SEC)
 
+/* fd-server-committer.c (issue 13, search13): the group commit's sync thread */
+typedef struct _FdCommitter FdCommitter;
+FdCommitter *fd_committer_new  (FdServer    *server);
+void         fd_committer_free (FdCommitter *committer);
+void         fd_committer_push (FdCommitter *committer,
+                                GPtrArray   *waiting);
+void         fd_committer_gate_witness (FdServer *server);
+
 struct _FdServer
 {
   FdConfig      *config;
@@ -67,6 +75,9 @@ struct _FdServer
   gboolean       off_hours;
   /* issue 13 (perf13): authenticated sessions, fd-auth-cache.h */
   FdAuthCache   *auth_cache;
+  /* issue 13 (search13): syncs the group commit off the main context;
+   * NULL when the engine's COMMIT is durable itself (fd-server-commit.c) */
+  FdCommitter   *committer;
 };
 
 typedef struct _FdRequest FdRequest;
@@ -284,6 +295,13 @@ void        fd_reply_unauthenticated_full (FdRequest    *req,
 /* fd-server-commit.c: once a request's answer is set, holds it (message
  * paused) until its writes commit. @paused: already paused (a
  * worker-thread request). */
+/* fd-server-commit.c / fd-server-committer.c (issue 13, search13): answers
+ * of a group whose writes are durable (@ok) or not (refused) go out */
+void        fd_commit_release      (GPtrArray    *waiting,
+                                    gboolean      ok);
+gboolean    fd_committer_join      (FdCommitter  *committer,
+                                    FdRequest    *req,
+                                    gboolean      paused);
 void        fd_request_release_when_committed (FdRequest *req,
                                                gboolean   paused);
 

@@ -112,6 +112,7 @@ fd_server_new (FdConfig  *config,
   server->work_pool = fd_work_pool_new (CLAMP (g_get_num_processors (), 1, 8), WORK_QUEUE_MAX);
   server->sign_in_limit = fd_rate_limit_new (config->sign_in_rate);
   server->auth_cache = fd_auth_cache_new (store);   /* issue 13 */
+  server->committer = fd_committer_new (server);     /* issue 13, search13 */
 
   cert = g_tls_certificate_new_from_files (config->certificate, config->private_key, error);
   if (cert == NULL)
@@ -130,6 +131,7 @@ fd_server_new (FdConfig  *config,
   server->purge_id = g_timeout_add_seconds (3600, purge_visitors_cb, server);
   server->witness = fd_witness_start (store, config->audit_witness, config->db_path,
                                       config->audit_witness_interval_s);
+  fd_committer_gate_witness (server);   /* issue 13, search13 */
   fd_review_checks_start (server);   /* issue 12 */
   server->alert_out = fd_alert_out_new (server);
   return server;
@@ -218,6 +220,7 @@ fd_server_free (FdServer *server)
   g_clear_pointer (&server->alert_out, fd_alert_out_free);
   if (server->awaiting_commit != NULL)
     fd_server_flush (server);
+  g_clear_pointer (&server->committer, fd_committer_free);   /* syncs, then answers */
   g_clear_pointer (&server->awaiting_commit, g_ptr_array_unref);
   /* After the last commit: the "stop" record names the final head. */
   g_clear_pointer (&server->witness, fd_witness_stop);

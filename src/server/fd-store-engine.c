@@ -145,6 +145,15 @@ fd_engine_key_probe_opens (FdKeys           *keys,
 G_STATIC_ASSERT (sizeof (FdStoreBackend) % sizeof (void (*) (void)) == 0);
 G_STATIC_ASSERT (sizeof (const char *) == sizeof (void (*) (void)));
 
+/* issue 13 (search13): the sync_committed of an engine whose COMMIT is
+ * durable itself; the server then runs no committer thread. */
+gboolean
+fd_engine_commit_is_durable (FdStore  *store,
+                             GError  **error)
+{
+  return TRUE;
+}
+
 guint
 fd_engine_backend_missing (const FdStoreBackend *backend,
                            gboolean              every)

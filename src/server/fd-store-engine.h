@@ -70,6 +70,11 @@ gboolean        fd_engine_key_probe_opens  (FdKeys           *keys,
                                             gsize             len,
                                             const char       *stored_bidx);
 
+/* sync_committed for an engine whose COMMIT is durable itself (issue 13,
+ * search13): the server then commits on the main context as before. */
+gboolean        fd_engine_commit_is_durable (FdStore  *store,
+                                             GError  **error);
+
 /* The first member of @backend (past its name) that is NULL, counted
  * from 1 in the order of FdStoreBackend (fd-store.h), or 0 when there is
  * none. @every: every member counts; otherwise the ones fd-store.h says

@@ -623,6 +623,10 @@ static const FdStoreBackend pg_backend = {
   .incident_radius = fd_pg_incident_radius,
   .visitor_undo_checkout = fd_pg_visitor_undo_checkout,   /* issue 14 */
   .auth_generation = fd_pg_auth_generation,                /* issue 13 */
+  /* issue 13 (search13): COMMIT is durable itself, no committer thread */
+  .begin_unsynced = store_begin,
+  .commit_unsynced = store_commit,
+  .sync_committed = fd_engine_commit_is_durable,
 };
 
 /* Opening */

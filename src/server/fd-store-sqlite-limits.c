@@ -128,6 +128,31 @@ fd_sqlite_limit_count (FdStore *store, gint64 user_id, const char *kind, gint64 
 /* Writes only for residents not yet in the window: a page of people
  * listed again (a search narrowed as one types) costs index probes only,
  * and the number comes from listed_counts, not from counting rows. */
+/* @ids as a JSON array, for one statement over json_each() rather than
+ * one a row (issue 13). */
+GString *
+fd_sqlite_ids_json (const gint64 *ids,
+                    guint         n_ids)
+{
+  GString *list = g_string_sized_new (n_ids * 21 + 2);
+
+  g_string_append_c (list, '[');
+  for (guint i = 0; i < n_ids; i++)
+    {
+      char digits[24], *p = digits + sizeof digits;
+      guint64 v = ids[i] < 0 ? 0 : (guint64) ids[i];   /* ids are positive */
+
+      do
+        *--p = (char) ('0' + v % 10);
+      while ((v /= 10) > 0);
+      if (i > 0)
+        g_string_append_c (list, ',');
+      g_string_append_len (list, p, digits + sizeof digits - p);
+    }
+  g_string_append_c (list, ']');
+  return list;
+}
+
 gboolean
 fd_sqlite_listed_note (FdStore *store, gint64 user_id, const gint64 *ids, guint n_ids, gint64 since,
                        gint64 now, guint *count, GError **error)
@@ -149,22 +174,8 @@ fd_sqlite_listed_note (FdStore *store, gint64 user_id, const gint64 *ids, guint 
    * not a statement a resident. */
   if (ok && n_ids > 0)
     {
-      GString *list = g_string_sized_new (n_ids * 21 + 2);
+      GString *list = fd_sqlite_ids_json (ids, n_ids);
 
-      g_string_append_c (list, '[');
-      for (guint i = 0; i < n_ids; i++)
-        {
-          char digits[24], *p = digits + sizeof digits;
-          guint64 v = ids[i] < 0 ? 0 : (guint64) ids[i];   /* ids are positive */
-
-          do
-            *--p = (char) ('0' + v % 10);
-          while ((v /= 10) > 0);
-          if (i > 0)
-            g_string_append_c (list, ',');
-          g_string_append_len (list, p, digits + sizeof digits - p);
-        }
-      g_string_append_c (list, ']');
       stmt = prep_limit (self, "INSERT OR IGNORE INTO listed_residents (user_id, resident_id, at) "
                                "SELECT ?1, value, ?3 FROM json_each (?2)", user_id, NULL, now);
       if (stmt != NULL)

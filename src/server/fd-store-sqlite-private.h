@@ -28,6 +28,9 @@ typedef struct
   guint64     auth_generation;
   gint64      auth_data_version;
   gboolean    auth_dirty;        /* the open transaction changed sessions or users */
+  /* issue 13 (search13): fd-store-sqlite-sync.c; the committer thread's */
+  int         wal_sync_fd;
+  gboolean    wal_sync_open;
 } FdStoreSqlite;
 
 #define SELF(s) ((FdStoreSqlite *) (s))
@@ -324,6 +327,14 @@ guint fd_sqlite_audit_count (FdStore *store, gint64 actor_id, const char *action
                              gboolean distinct_targets);
 gboolean fd_sqlite_audit_verify (FdStore *store, gint64 *n_entries, gint64 *first_bad_seq,
                                  GError **error);
+
+/* fd-store-sqlite-limits.c (issue 13): @ids as a JSON array for json_each() */
+GString *fd_sqlite_ids_json (const gint64 *ids, guint n_ids);
+
+/* fd-store-sqlite-sync.c (issue 13, search13) */
+gboolean fd_sqlite_begin_unsynced (FdStore *store, GError **error);
+gboolean fd_sqlite_commit_unsynced (FdStore *store, GError **error);
+gboolean fd_sqlite_sync_committed (FdStore *store, GError **error);
 
 /* fd-store-sqlite-alerts.c */
 gint64 fd_sqlite_alert_insert (FdStore *store, const char *kind, const char *actor,

@@ -24,24 +24,23 @@ fd_sqlite_audit_subjects_add (FdStore      *store,
 {
   FdStoreSqlite *self = SELF (store);
   const char kind_text[2] = { kind, '\0' };
+  /* One statement for the page (issue 13, search13), not one a resident. */
   sqlite3_stmt *stmt = prep (self, "INSERT OR IGNORE INTO audit_subjects (seq, kind, subject_id) "
-                                   "VALUES (?1, ?2, ?3)");
+                                   "SELECT ?1, ?2, value FROM json_each (?3)");
+  GString *list;
+  int rc;
 
   if (stmt == NULL)
     return set_sqlite_error (self, error, "audit subjects");
-  for (guint i = 0; i < n_ids; i++)
-    {
-      sqlite3_reset (stmt);
-      sqlite3_bind_int64 (stmt, 1, seq);
-      sqlite3_bind_text (stmt, 2, kind_text, 1, SQLITE_TRANSIENT);
-      sqlite3_bind_int64 (stmt, 3, ids[i]);
-      if (sqlite3_step (stmt) != SQLITE_DONE)
-        {
-          sqlite3_reset (stmt);
-          return set_sqlite_error (self, error, "audit subjects");
-        }
-    }
+  list = fd_sqlite_ids_json (ids, n_ids);
+  sqlite3_bind_int64 (stmt, 1, seq);
+  sqlite3_bind_text (stmt, 2, kind_text, 1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, list->str, (int) list->len, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
+  g_string_free (list, TRUE);
+  if (rc != SQLITE_DONE)
+    return set_sqlite_error (self, error, "audit subjects");
   return TRUE;
 }
 

@@ -199,6 +199,8 @@ store_close (FdStore *store)
       sqlite3_close_v2 (self->db);
       self->db = NULL;
     }
+  if (self->wal_sync_open)
+    g_close (self->wal_sync_fd, NULL);
   g_clear_pointer (&self->parent.keys, fd_keys_free);
   g_free (self->pending_anchor_hash);
   g_free (self->path);
@@ -334,6 +336,10 @@ static const FdStoreBackend sqlite_backend = {
   .visitor_undo_checkout = fd_sqlite_visitor_undo_checkout,   /* issue 14 */
   /* issue 13 (perf13) */
   .auth_generation = fd_sqlite_auth_generation,
+  /* issue 13 (search13) */
+  .begin_unsynced = fd_sqlite_begin_unsynced,
+  .commit_unsynced = fd_sqlite_commit_unsynced,
+  .sync_committed = fd_sqlite_sync_committed,
 };
 
 static void

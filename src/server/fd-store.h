@@ -654,6 +654,19 @@ struct _FdStoreBackend
    * open transaction has changed sessions or accounts and may yet roll
    * back). NULL: the engine has none, and nothing is cached. */
   guint64     (*auth_generation)   (FdStore *store);
+  /* --- appended (issue 13, search13: the group commit's sync off the
+   * main context, fd-server-commit.c) ---
+   * begin_unsynced/commit_unsynced are begin/commit whose COMMIT may
+   * return before the transaction is durable; sync_committed then makes
+   * every transaction committed so far durable. sync_committed runs on
+   * the server's committer thread while the main context goes on using
+   * the store: it must touch none of the connection's state. An engine
+   * whose COMMIT is durable itself (PostgreSQL) gives begin and commit,
+   * and fd_engine_commit_is_durable (fd-store-engine.h) as sync_committed:
+   * the server then runs no committer thread. */
+  gboolean    (*begin_unsynced)    (FdStore *store, GError **error);
+  gboolean    (*commit_unsynced)   (FdStore *store, GError **error);
+  gboolean    (*sync_committed)    (FdStore *store, GError **error);
 };
 
 struct _FdStore

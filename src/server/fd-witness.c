@@ -28,6 +28,7 @@ struct _FdWitness
   char          *last_hash;
   guint          timer_id;
   gboolean       write_failed;  /* warned; warn again only after a success */
+  FdWitnessGate  gate;          /* issue 13 (search13); zero: none */
 };
 
 gboolean
@@ -207,18 +208,12 @@ entry_at (FdStore *store,
 }
 
 static void
-witness_head (FdWitness  *self,
-              const char *event,
-              gboolean    only_if_moved)
+write_head (FdWitness  *self,
+            const char *event,
+            gboolean    only_if_moved,
+            gint64      seq,
+            const char *hash)
 {
-  g_autofree char *hash = NULL;
-  gint64 seq;
-
-  if (!read_head (self->store, &seq, &hash))
-    {
-      g_warning ("Audit witness: the audit head anchor cannot be read");
-      return;
-    }
   if (only_if_moved && !self->write_failed && seq == self->last_seq &&
       g_strcmp0 (hash, self->last_hash) == 0)
     return;
@@ -242,11 +237,72 @@ witness_head (FdWitness  *self,
   write_record (self, event, seq, hash);
 }
 
+static void
+witness_head (FdWitness  *self,
+              const char *event,
+              gboolean    only_if_moved)
+{
+  g_autofree char *hash = NULL;
+  gint64 seq;
+
+  if (!read_head (self->store, &seq, &hash))
+    g_warning ("Audit witness: the audit head anchor cannot be read");
+  else
+    write_head (self, event, only_if_moved, seq, hash);
+}
+
+typedef struct
+{
+  FdWitness *self;
+  gint64     seq;
+  char      *hash;
+} Tick;
+
+static void
+tick_durable (gpointer data,
+              gboolean durable)
+{
+  Tick *tick = data;
+
+  /* a head whose sync failed may yet be lost: not witnessed */
+  if (durable)
+    write_head (tick->self, "tick", TRUE, tick->seq, tick->hash);
+  g_free (tick->hash);
+  g_free (tick);
+}
+
 static gboolean
 tick_cb (gpointer user_data)
 {
-  witness_head (user_data, "tick", TRUE);
+  FdWitness *self = user_data;
+  Tick *tick;
+
+  if (self->gate.when_durable == NULL)
+    {
+      witness_head (self, "tick", TRUE);
+      return G_SOURCE_CONTINUE;
+    }
+  /* issue 13 (search13): witness only a head that is on disk: commit what
+   * is open, read the head, write it once it is durable. */
+  self->gate.before_read (self->gate.data);
+  tick = g_new0 (Tick, 1);
+  tick->self = self;
+  if (!read_head (self->store, &tick->seq, &tick->hash))
+    {
+      g_warning ("Audit witness: the audit head anchor cannot be read");
+      g_free (tick);
+      return G_SOURCE_CONTINUE;
+    }
+  self->gate.when_durable (self->gate.data, tick_durable, tick);
   return G_SOURCE_CONTINUE;
+}
+
+void
+fd_witness_set_gate (FdWitness           *self,
+                     const FdWitnessGate *gate)
+{
+  if (self != NULL)
+    self->gate = *gate;
 }
 
 static void

@@ -60,6 +60,22 @@ FdWitness *fd_witness_start             (FdStore        *store,
  * closes, after the last commit. */
 void       fd_witness_stop              (FdWitness      *witness);
 
+/* issue 13 (search13): a server whose commits become durable later than
+ * they are visible (fd-server-commit.c) gates the ticks: before_read
+ * commits what is open, when_durable calls @then once every commit so
+ * far is durable (@durable FALSE: its sync failed), at once when all is.
+ * Without a gate a tick reads and writes the head at once. A pending
+ * @then must have run before fd_witness_stop(). */
+typedef void (*FdWitnessThen) (gpointer data, gboolean durable);
+typedef struct
+{
+  void    (*before_read)  (gpointer data);
+  void    (*when_durable) (gpointer data, FdWitnessThen then, gpointer then_data);
+  gpointer  data;
+} FdWitnessGate;
+void       fd_witness_set_gate          (FdWitness           *witness,
+                                         const FdWitnessGate *gate);
+
 typedef enum
 {
   FD_WITNESS_READ_NONE,         /* readable, but no record of this database */
