@@ -628,6 +628,7 @@ static const FdStoreBackend pg_backend = {
   .incident_radius = fd_pg_incident_radius,
   .visitor_undo_checkout = fd_pg_visitor_undo_checkout,   /* issue 14 */
   .auth_generation = fd_pg_auth_generation,                /* issue 13 */
+  .password_origin_get = fd_pg_password_origin_get,        /* pwchange */
 };
 
 /* Opening */

@@ -334,6 +334,7 @@ static const FdStoreBackend sqlite_backend = {
   .visitor_undo_checkout = fd_sqlite_visitor_undo_checkout,   /* issue 14 */
   /* issue 13 (perf13) */
   .auth_generation = fd_sqlite_auth_generation,
+  .password_origin_get = fd_sqlite_password_origin_get,   /* pwchange */
 };
 
 static void
