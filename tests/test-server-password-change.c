@@ -219,6 +219,18 @@ test_change (FdTestFixture *fx,
   g_clear_pointer (&node, json_node_unref);
   fresh = sign_in_token (fx, username, chosen, &required);
   g_assert_false (required);
+  /* this session's own password checks take the new one at once */
+  {
+    g_autofree char *old_body = g_strdup_printf ("{\"password\": \"%s\"}", one_time);
+    g_autofree char *new_body = json_pair ("password", chosen, "workstation", "desk-1");
+
+    node = call (fx, "POST", "/api/v1/session/unlock", mine, old_body, &status);
+    fd_test_assert_error (status, node, 401, "bad-credentials", NULL);
+    g_clear_pointer (&node, json_node_unref);
+    node = call (fx, "POST", "/api/v1/session/unlock", mine, new_body, &status);
+    g_assert_cmpuint (status, ==, 200);
+    g_clear_pointer (&node, json_node_unref);
+  }
 
   /* audited once, never with either password */
   allowed = account_changes (fx, id, "allowed", &raw);
