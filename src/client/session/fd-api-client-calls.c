@@ -748,3 +748,21 @@ fd_api_client_export_radius_async (FdApiClient         *self,
 
   fd_api_client_get_bytes_async (self, path, cancellable, callback, user_data);
 }
+
+/* ---- pwchange: self-service password change ------------------------------ */
+
+DEFINE_ASYNC (change_password,
+              (FdApiClient *self, const char *current_password, const char *new_password),
+              "POST", g_strdup ("/account/password"),
+              string_body ("current_password", current_password,
+                           "new_password", new_password, NULL),
+              record_call (no_content_parse, NULL))
+
+gboolean
+fd_api_client_change_password_finish (FdApiClient    *self,
+                                      GAsyncResult   *result,
+                                      FdErrorDetail **detail,
+                                      GError        **error)
+{
+  return finish_call (self, result, fd_api_client_change_password_async, detail, error) != NULL;
+}
