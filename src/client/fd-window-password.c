@@ -63,7 +63,12 @@ ensure_reminder (FdWindow *self)
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_widget_set_hexpand (label, TRUE);
 
-  button = gtk_button_new_with_mnemonic (_("_Change Password…"));
+  /* a label child, as the templates do: the accessible name is then the
+   * label's text, without the mnemonic's underscore */
+  button = gtk_button_new ();
+  gtk_button_set_child (GTK_BUTTON (button), gtk_label_new_with_mnemonic (_("_Change Password…")));
+  gtk_label_set_mnemonic_widget (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (button))), button);
+  gtk_widget_add_css_class (button, "text-button");
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.change-password");
 
