@@ -753,7 +753,7 @@ fd_api_client_export_radius_async (FdApiClient         *self,
 
 DEFINE_ASYNC (change_password,
               (FdApiClient *self, const char *current_password, const char *new_password),
-              "POST", g_strdup ("/account/password"),
+              "POST", g_strdup (FD_API_PATH_ACCOUNT_PASSWORD),
               string_body ("current_password", current_password,
                            "new_password", new_password, NULL),
               record_call (no_content_parse, NULL))
