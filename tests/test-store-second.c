@@ -313,6 +313,19 @@ test_account_activity (Fixture       *f,
   g_assert_false (a->disabled);
   g_assert_cmpint (a->last_sign_in, ==, 4242);
   g_assert_cmpstr (a->password_origin, ==, "demo");
+
+  /* pwchange: one origin read by its key, whatever the scope */
+  {
+    g_autofree char *demo = FD_STORE_CALL (f->store, password_origin_get, id);
+    g_autofree char *none = FD_STORE_CALL (f->store, password_origin_get, other);
+    g_autofree char *one_time = NULL;
+
+    g_assert_cmpstr (demo, ==, "demo");
+    g_assert_null (none);
+    g_assert_true (FD_STORE_CALL (f->store, password_origin_set, other, "one-time", &error));
+    one_time = FD_STORE_CALL (f->store, password_origin_get, other);
+    g_assert_cmpstr (one_time, ==, "one-time");
+  }
 }
 
 static void

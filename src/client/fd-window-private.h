@@ -108,4 +108,10 @@ void        fd_window_wipe_drafts        (FdWindow   *self);
 void        fd_window_init_drafts        (FdWindow   *self);
 guint       fd_window_count_drafts       (FdWindow   *self);
 
+/* fd-window-password.c (pwchange): the account's own password change */
+void        fd_window_change_password    (FdWindow   *self);
+/* After the main view comes: a one-time password opens the dialog (once
+ * a sign-in), then a reminder banner while it stays. */
+void        fd_window_password_check     (FdWindow   *self);
+
 G_END_DECLS

@@ -67,6 +67,8 @@ fd_window_update_actions (FdWindow *self)
   g_simple_action_set_enabled (G_SIMPLE_ACTION (action), state == FD_SESSION_ACTIVE);
   action = g_action_map_lookup_action (G_ACTION_MAP (self), "sign-out");
   g_simple_action_set_enabled (G_SIMPLE_ACTION (action), state != FD_SESSION_SIGNED_OUT);
+  action = g_action_map_lookup_action (G_ACTION_MAP (self), "change-password");
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (action), state == FD_SESSION_ACTIVE);
 
   gtk_widget_set_visible (self->lock_button, state == FD_SESSION_ACTIVE);
 }
@@ -160,6 +162,7 @@ fd_window_enter_active (FdWindow *self)
 
   if (fd_window_count_drafts (self) > 0)
     fd_window_toast (self, _("Your unfinished form was kept"), 8);
+  fd_window_password_check (self);   /* pwchange: a one-time password */
 }
 
 static void
@@ -206,10 +209,19 @@ show_shortcuts_action (GSimpleAction *action,
   gtk_window_present (window);
 }
 
+static void
+change_password_action (GSimpleAction *action,
+                        GVariant      *parameter,
+                        gpointer       user_data)
+{
+  fd_window_change_password (FD_WINDOW (user_data));
+}
+
 static const GActionEntry win_actions[] = {
   { .name = "lock", .activate = lock_action },
   { .name = "sign-out", .activate = sign_out_action },
   { .name = "show-shortcuts", .activate = show_shortcuts_action },
+  { .name = "change-password", .activate = change_password_action },   /* pwchange */
 };
 
 /* --- closing --- */

@@ -13,6 +13,7 @@ G_BEGIN_DECLS
 #define FD_API_PATH_SESSION_UNLOCK  "/session/unlock"
 #define FD_API_PATH_SECOND_FACTOR   "/session/second-factor"
 #define FD_API_PATH_ACCOUNT_TOTP    "/account/totp"
+#define FD_API_PATH_ACCOUNT_PASSWORD "/account/password"   /* pwchange */
 #define FD_API_PATH_VISITORS        "/visitors"
 #define FD_API_PATH_VISITOR_PURPOSES "/visitors/purposes"   /* issue 14 */
 #define FD_API_PATH_AUDIT_VERIFY    "/audit/verify"

@@ -585,6 +585,8 @@ fd_session_info_parse (JsonNode  *node,
     JsonObject *rules = object_member (json_node_get_object (node), "rules");
     info->rules_pending = rules != NULL && !fd_json_get_bool (rules, "acknowledged", TRUE);
   }
+  info->password_change_required = fd_json_get_bool (json_node_get_object (node),
+                                                     "password_change_required", FALSE);
   if (estate != NULL)
     {
       info->estate_code = g_strdup (fd_json_get_string (estate, "code"));

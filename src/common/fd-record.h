@@ -262,6 +262,7 @@ typedef struct
   char     *workstation;      /* not in the answer: the client sets it */
   char     *second_factor;    /* issue 15: "none", "enrolled", "enrolment-required"; NULL when not given */
   gboolean  rules_pending;    /* issue 12: "rules": {"acknowledged": false} */
+  gboolean  password_change_required; /* pwchange: a one-time password; FALSE when not given */
 } FdSessionInfo;
 
 FdSessionInfo *fd_session_info_parse    (JsonNode  *node,

@@ -450,7 +450,9 @@ create_done (FdRequest *req,
       return;
     }
   if (!FD_STORE_CALL (req->server->store, user_estates_set, user.id,
-                      (const gint64 *) (gpointer) estates->data, estates->len, &error))
+                      (const gint64 *) (gpointer) estates->data, estates->len, &error) ||
+      /* pwchange: a password the server made is one-time */
+      (job->generated && !fd_password_mark_one_time (req->server->store, user.id, &error)))
     {
       fd_reply_gerror (req, error);
       return;

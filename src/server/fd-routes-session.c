@@ -234,6 +234,9 @@ reply_session (FdRequest          *req,
       fd_rules_write_session (&w, req->server, user);
       write_estate (&w, req->server->store, req->estate_id);
       fd_write_second_factor (&w, req->server, user);
+      /* pwchange: a one-time password the server made */
+      fd_json_writer_bool_member (&w, "password_change_required",
+                                  fd_password_change_required (req->server->store, user));
     }
   fd_json_writer_end_object (&w);
   /* the token is in the text: wipe it once the message has its copy */
@@ -453,6 +456,17 @@ fd_routes_session_login (FdRequest *req)
   job->locked_until = attempt == FD_LOGIN_ATTEMPT_LAST ? locked_until : 0;
   fd_body_wipe_member (req, "password");
   fd_request_run_in_thread (req, login_password_work, job, password_job_free, login_done);
+}
+
+FdLoginAttempt
+fd_login_attempt_reserve (FdServer   *server,
+                          const char *username,
+                          gint64      now,
+                          gint64     *locked_until,
+                          GError    **error)
+{
+  return FD_STORE_CALL (server->store, login_attempt_reserve, username, now, MAX_FAILED_LOGINS,
+                        LOGIN_LOCK_USEC, now - LOGIN_FORGET_USEC, locked_until, error);
 }
 
 void

@@ -209,6 +209,7 @@ password_reset_done (FdRequest *req,
 {
   FdPasswordJob *job = result;
   g_autoptr(FdUserRecord) user = NULL;
+  g_autoptr(GError) error = NULL;
   g_auto(FdJsonWriter) w = { 0 };
   FdAccountChange change = FD_ACCOUNT_CHANGE_INIT;
 
@@ -224,6 +225,12 @@ password_reset_done (FdRequest *req,
   change.password_hash = job->hash;
   if (!fd_account_change_apply (req, user, &change, NULL))
     return;
+  /* pwchange: one-time until the account sets its own */
+  if (!fd_password_mark_one_time (req->server->store, user->id, &error))
+    {
+      fd_reply_gerror (req, error);
+      return;
+    }
 
   /* Shown once, to this administrator; the answer is wiped once sent. */
   fd_json_writer_init (&w, 320);

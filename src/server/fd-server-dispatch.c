@@ -78,6 +78,8 @@ static const Route routes[] = {
   { "GET",    "visitors/purposes",     AUTH_SESSION,        fd_routes_visitor_purposes_get },
   { "PUT",    "visitors/purposes",     AUTH_SESSION,        fd_routes_visitor_purposes_put },
   { "POST",   "visitors/*/undo-checkout", AUTH_SESSION,     fd_routes_visitors_undo_checkout },
+  /* pwchange: self-service password change */
+  { "POST",   "account/password",      AUTH_SESSION,        fd_routes_account_password },
 };
 
 static void

@@ -451,4 +451,23 @@ void        fd_reply_error_coded       (FdRequest          *req,
                                         FdJsonWriter       *extra,
                                         gboolean            secret);
 
+/* pwchange: fd-routes-session.c: counts one password check of @username
+ * as a failed sign-in before it runs, with sign-in's limits (5 in a row,
+ * locked 15 minutes, forgotten after a day): login_attempt_reserve. */
+FdLoginAttempt fd_login_attempt_reserve (FdServer          *server,
+                                         const char        *username,
+                                         gint64             now,
+                                         gint64            *locked_until,
+                                         GError           **error);
+/* pwchange: self-service password change (fd-routes-account-password.c). */
+void        fd_routes_account_password (FdRequest          *req);
+/* TRUE while @user's password is one the server made (an admin reset, a
+ * new account without one): the session answer's password_change_required. */
+gboolean    fd_password_change_required (FdStore           *store,
+                                         const FdUserRecord *user);
+/* Marks @user_id's password as one the server made and showed once. */
+gboolean    fd_password_mark_one_time  (FdStore            *store,
+                                        gint64              user_id,
+                                        GError            **error);
+
 G_END_DECLS

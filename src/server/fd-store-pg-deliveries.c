@@ -182,6 +182,22 @@ fd_pg_password_origin_set (FdStore *store, gint64 user_id, const char *origin, G
                          "origin = excluded.origin, set_at = excluded.set_at", &a, error);
 }
 
+char *
+fd_pg_password_origin_get (FdStore *store, gint64 user_id)
+{
+  FdPgArgs a = { 0 };
+  PGresult *res;
+  char *origin = NULL;
+
+  fd_pg_arg_int (&a, user_id);
+  res = fd_pg_query (SELF (store), "SELECT origin FROM password_origins WHERE user_id = $1",
+                     &a, NULL);
+  if (res != NULL && PQntuples (res) == 1)
+    origin = fd_pg_text (res, 0, 0);
+  g_clear_pointer (&res, PQclear);
+  return origin;
+}
+
 GPtrArray *
 fd_pg_account_activity (FdStore *store)
 {

@@ -262,6 +262,7 @@ GPtrArray *fd_pg_delivery_list (FdStore *store, guint limit);
 guint fd_pg_delivery_count (FdStore *store, const char *status, gint64 since);
 gboolean fd_pg_password_origin_set (FdStore *store, gint64 user_id, const char *origin,
                                     GError **error);
+char *fd_pg_password_origin_get (FdStore *store, gint64 user_id);   /* pwchange */
 GPtrArray *fd_pg_account_activity (FdStore *store);
 
 /* fd-store-pg-visitors.c (issue 14) */

@@ -627,6 +627,7 @@ static const FdStoreBackend pg_backend = {
   .begin_unsynced = store_begin,
   .commit_unsynced = store_commit,
   .sync_committed = fd_engine_commit_is_durable,
+  .password_origin_get = fd_pg_password_origin_get,        /* pwchange */
 };
 
 /* Opening */

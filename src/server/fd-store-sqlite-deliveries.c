@@ -207,6 +207,21 @@ fd_sqlite_password_origin_set (FdStore *store, gint64 user_id, const char *origi
   return TRUE;
 }
 
+char *
+fd_sqlite_password_origin_get (FdStore *store, gint64 user_id)
+{
+  sqlite3_stmt *stmt = prep (SELF (store), "SELECT origin FROM password_origins WHERE user_id = ?1");
+  char *origin = NULL;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    origin = col_text (stmt, 0);
+  sqlite3_reset (stmt);
+  return origin;
+}
+
 GPtrArray *
 fd_sqlite_account_activity (FdStore *store)
 {

@@ -401,6 +401,7 @@ GPtrArray *fd_sqlite_delivery_list (FdStore *store, guint limit);
 guint fd_sqlite_delivery_count (FdStore *store, const char *status, gint64 since);
 gboolean fd_sqlite_password_origin_set (FdStore *store, gint64 user_id, const char *origin,
                                         GError **error);
+char *fd_sqlite_password_origin_get (FdStore *store, gint64 user_id);   /* pwchange */
 GPtrArray *fd_sqlite_account_activity (FdStore *store);
 gboolean fd_sqlite_integrity_check (FdStore *store, gboolean quick, char **problem,
                                     GError **error);

@@ -340,6 +340,7 @@ static const FdStoreBackend sqlite_backend = {
   .begin_unsynced = fd_sqlite_begin_unsynced,
   .commit_unsynced = fd_sqlite_commit_unsynced,
   .sync_committed = fd_sqlite_sync_committed,
+  .password_origin_get = fd_sqlite_password_origin_get,   /* pwchange */
 };
 
 static void

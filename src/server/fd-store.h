@@ -231,7 +231,8 @@ typedef struct
   gboolean disabled;
   gint64   created_at;      /* µs */
   gint64   last_sign_in;    /* µs of its newest session; 0 = never signed in */
-  char    *password_origin; /* "demo" while the password is the one demo set; else NULL */
+  char    *password_origin; /* "demo" while the password is the one demo set, "one-time"
+                             * while it is one the server made (reset, new account); else NULL */
 } FdAccountActivity;
 /* Issue 12: what an incident radius reads from the audit log. */
 #define FD_RADIUS_RESIDENT 'r'
@@ -608,8 +609,9 @@ struct _FdStoreBackend
   guint       (*delivery_count)    (FdStore *store, const char *status, gint64 since);
 
   /* Marks where @user_id's password came from: "demo" (the demo seed,
-   * whose password is on the command line) or NULL (chosen since: an
-   * admin reset). */
+   * whose password is on the command line), "one-time" (made by the
+   * server at a reset or a new account, shown once; pwchange) or NULL
+   * (chosen since). */
   gboolean    (*password_origin_set) (FdStore *store, gint64 user_id, const char *origin,
                                       GError **error);
   /* Every account (whatever the scope) with its newest sign-in and
@@ -667,6 +669,11 @@ struct _FdStoreBackend
   gboolean    (*begin_unsynced)    (FdStore *store, GError **error);
   gboolean    (*commit_unsynced)   (FdStore *store, GError **error);
   gboolean    (*sync_committed)    (FdStore *store, GError **error);
+  /* --- appended (pwchange: self-service password change) ---
+   * The origin password_origin_set recorded for @user_id ("demo",
+   * "one-time"), or NULL when none is (a password the account chose, or
+   * an administrator typed). One row by its key: cheap at sign-in. */
+  char       *(*password_origin_get) (FdStore *store, gint64 user_id);
 };
 
 struct _FdStore

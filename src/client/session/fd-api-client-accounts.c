@@ -196,3 +196,21 @@ DEFINE_ASYNC (totp_confirm, (FdApiClient *self, const char *code),
               fd_call_record (recovery_codes_parse, (GDestroyNotify) fd_wipe_strv))
 DEFINE_FINISH (char *, totp_confirm)
 
+
+/* ---- pwchange: self-service password change ------------------------------ */
+
+DEFINE_ASYNC (change_password,
+              (FdApiClient *self, const char *current_password, const char *new_password),
+              "POST", g_strdup (FD_API_PATH_ACCOUNT_PASSWORD),
+              fd_json_string_object (TRUE, "current_password", current_password,
+                                     "new_password", new_password, NULL),
+              fd_call_record (fd_call_no_content_parse, NULL))
+
+gboolean
+fd_api_client_change_password_finish (FdApiClient    *self,
+                                      GAsyncResult   *result,
+                                      FdErrorDetail **detail,
+                                      GError        **error)
+{
+  return fd_call_finish (self, result, fd_api_client_change_password_async, detail, error) != NULL;
+}

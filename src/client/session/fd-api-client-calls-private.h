@@ -27,6 +27,9 @@ typedef struct
 /* A call answered by one record of @parse, freed with @free_func. */
 Call      *fd_call_record       (FdRecordParseFunc  parse,
                                  GDestroyNotify     free_func);
+/* The parse of a 204 answer: there is nothing to parse; not NULL. */
+gpointer   fd_call_no_content_parse (JsonNode      *node,
+                                     GError       **error);
 /* A call answered by a page (FdPage) of @parse's items. */
 Call      *fd_call_page         (FdRecordParseFunc  parse,
                                  GDestroyNotify     item_free);

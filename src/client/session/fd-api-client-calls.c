@@ -79,6 +79,13 @@ fd_call_record (FdRecordParseFunc parse,
   return call;
 }
 
+gpointer
+fd_call_no_content_parse (JsonNode  *node,
+                          GError   **error)
+{
+  return GINT_TO_POINTER (1);
+}
+
 Call *
 fd_call_page (FdRecordParseFunc parse,
               GDestroyNotify    item_free)

@@ -144,17 +144,9 @@ DEFINE_ASYNC (get_rules, (FdApiClient *self),
                               (GDestroyNotify) fd_rules_text_free))
 DEFINE_FINISH (FdRulesText, get_rules)
 
-/* 204: no answer to parse */
-static gpointer
-no_content_parse (JsonNode  *node,
-                  GError   **error)
-{
-  return GINT_TO_POINTER (1);
-}
-
 DEFINE_ASYNC (acknowledge_rules, (FdApiClient *self, gint64 version),
               "POST", g_strdup (FD_API_PATH_RULES_ACKNOWLEDGE), fd_rules_acknowledge_body (version),
-              fd_call_record (no_content_parse, NULL))
+              fd_call_record (fd_call_no_content_parse, NULL))
 
 gboolean
 fd_api_client_acknowledge_rules_finish (FdApiClient   *self,

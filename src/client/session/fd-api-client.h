@@ -369,4 +369,17 @@ void           fd_api_client_export_review_async     (FdApiClient   *self,
                                                       const char    *review_id,
                                                       FD_API_CLIENT_CALL_ARGS);
 
+/* ---- pwchange: self-service password change ----
+ * POST /account/password; TRUE on 204. On failure @detail (may be NULL)
+ * gets the server's error object (member "current_password" or
+ * "new_password", locked_until). The body is wiped once sent. */
+void           fd_api_client_change_password_async   (FdApiClient   *self,
+                                                      const char    *current_password,
+                                                      const char    *new_password,
+                                                      FD_API_CLIENT_CALL_ARGS);
+gboolean       fd_api_client_change_password_finish  (FdApiClient    *self,
+                                                      GAsyncResult   *result,
+                                                      FdErrorDetail **detail,
+                                                      GError        **error);
+
 G_END_DECLS
