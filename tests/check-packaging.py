@@ -543,6 +543,13 @@ def check_translations(srcdir, lang):
 C_KEYWORD = re.compile(r'\b(?:_|N_|C_|NC_|gettext|ngettext|g_dngettext|g_dpgettext2)\s*\(')
 
 
+def without_comments_and_strings(text):
+    """C source with its comments removed and its string literals emptied, so
+    that a '_(' inside an SQL or regex literal is not taken for gettext."""
+    return re.sub(r'/\*.*?\*/|//[^\n]*|"(?:[^"\\\n]|\\.)*"',
+                  lambda m: '""' if m.group(0).startswith('"') else '', text, flags=re.S)
+
+
 def files_with_strings(srcdir):
     """The source files under src/ and data/ that hold translatable strings."""
     found = []
@@ -562,7 +569,7 @@ def files_with_strings(srcdir):
                 if name.endswith('.ui'):
                     if 'translatable="yes"' in text:
                         found.append(rel)
-                elif C_KEYWORD.search(re.sub(r'/\*.*?\*/|//[^\n]*', '', text, flags=re.S)):
+                elif C_KEYWORD.search(without_comments_and_strings(text)):
                     found.append(rel)
     return found
 

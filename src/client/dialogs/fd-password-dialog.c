@@ -87,7 +87,9 @@ check_new (FdPasswordDialog *self)
     }
   if (n < MIN_PASSWORD_CHARS)
     {
-      more = g_strdup_printf (ngettext ("Too short: %u more character needed.",
+      more = g_strdup_printf (/* Translators: %u is how many more characters the new
+                               * password needs */
+                              ngettext ("Too short: %u more character needed.",
                                         "Too short: %u more characters needed.",
                                         (gulong) (MIN_PASSWORD_CHARS - n)),
                               (guint) (MIN_PASSWORD_CHARS - n));
