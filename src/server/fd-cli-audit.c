@@ -103,24 +103,21 @@ fd_cli_audit (int    argc,
   g_autoptr(GOptionContext) ctx =
     g_option_context_new ("verify|accept-restore - check the audit chain");
   g_autoptr(GError) error = NULL;
-  g_autofree char *data_dir = NULL, *config_file = NULL, *witness_file = NULL;
+  g_autofree char *witness_file = NULL;
+  static const char * const verbs[] = { "verify", "accept-restore", NULL };
+  const char *verb;
   FdStore *store;
   int rc;
   GOptionEntry entries[] = {
-    { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, "Data directory", "DIR" },
-    { "config", 0, 0, G_OPTION_ARG_FILENAME, &config_file, "Configuration file", "FILE" },
     { "witness", 0, 0, G_OPTION_ARG_FILENAME, &witness_file,
       "Read (or write) the audit witness records in FILE", "FILE" },
     { NULL }
   };
 
-  g_option_context_add_main_entries (ctx, entries, NULL);
-  if (!g_option_context_parse (ctx, &argc, &argv, &error))
-    return fd_cli_usage_error (error->message);
-  if (argc != 2 || !(g_str_equal (argv[1], "verify") || g_str_equal (argv[1], "accept-restore")))
-    return fd_cli_usage_error ("the audit commands are: audit verify, audit accept-restore");
-  if (!fd_cli_load_config (config_file, data_dir, config, &error))
-    return fd_cli_usage_error (error->message);
+  if (!fd_cli_parse_config (ctx, entries, argc, argv, verbs,
+                            "the audit commands are: audit verify, audit accept-restore", &verb,
+                            config))
+    return FD_CLI_EXIT_USAGE;
   fd_config_resolve_paths (config);
   if (!fd_config_is_postgresql (config) && !g_file_test (config->db_path, G_FILE_TEST_IS_REGULAR))
     {
@@ -133,7 +130,7 @@ fd_cli_audit (int    argc,
       g_printerr ("frontdesk-server: %s\n", error->message);
       return FD_CLI_EXIT_USAGE;
     }
-  if (g_str_equal (argv[1], "verify"))
+  if (g_str_equal (verb, "verify"))
     rc = audit_verify_with_witness (config, store, witness_file);
   else
     rc = audit_accept_restore (config, store, witness_file);

@@ -365,22 +365,9 @@ cli_begin (const char         *summary,
            FdConfig           *config)
 {
   g_autoptr(GOptionContext) ctx = g_option_context_new (summary);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *data_dir = NULL, *config_file = NULL;
-  GOptionEntry common[] = {
-    { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, "Data directory", "DIR" },
-    { "config", 0, 0, G_OPTION_ARG_FILENAME, &config_file, "Configuration file", "FILE" },
-    { NULL }
-  };
 
-  g_option_context_add_main_entries (ctx, common, NULL);
-  g_option_context_add_main_entries (ctx, entries, NULL);
-  if (!g_option_context_parse (ctx, &argc, &argv, &error))
-    return fd_cli_usage_error (error->message);
-  if (argc > 1)
-    return fd_cli_usage_error ("unexpected arguments");
-  if (!fd_cli_load_config (config_file, data_dir, config, &error))
-    return fd_cli_usage_error (error->message);
+  if (!fd_cli_parse_config (ctx, entries, argc, argv, NULL, "unexpected arguments", NULL, config))
+    return EXIT_USAGE;
   fd_config_resolve_paths (config);
   /* backup, restore and rekey work on either engine (fd-cli-*-pg.c) */
   if (fd_config_is_postgresql (config) && !sqlite_only)

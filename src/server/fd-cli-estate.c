@@ -14,26 +14,20 @@ fd_cli_estate (int    argc,
   g_autoptr(FdConfig) config = fd_config_new_defaults ();
   g_autoptr(GOptionContext) ctx = g_option_context_new ("add|list");
   g_autoptr(GError) error = NULL;
-  g_autofree char *data_dir = NULL, *config_file = NULL, *code = NULL, *name = NULL;
+  g_autofree char *code = NULL, *name = NULL;
+  static const char * const verbs[] = { "add", "list", NULL };
   const char *verb;
   FdStore *store;
   int rc = 0;
   GOptionEntry entries[] = {
-    { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, "Data directory", "DIR" },
-    { "config", 0, 0, G_OPTION_ARG_FILENAME, &config_file, "Configuration file", "FILE" },
     { "code", 0, 0, G_OPTION_ARG_STRING, &code, "Estate code: 1-32 of a-z, 0-9, '-'", "CODE" },
     { "name", 0, 0, G_OPTION_ARG_STRING, &name, "Name shown in the app", "NAME" },
     { NULL }
   };
 
-  g_option_context_add_main_entries (ctx, entries, NULL);
-  if (!g_option_context_parse (ctx, &argc, &argv, &error))
-    return fd_cli_usage_error (error->message);
-  if (argc != 2 || !(g_str_equal (argv[1], "add") || g_str_equal (argv[1], "list")))
-    return fd_cli_usage_error ("name one estate command: add or list");
-  verb = argv[1];
-  if (!fd_cli_load_config (config_file, data_dir, config, &error))
-    return fd_cli_usage_error (error->message);
+  if (!fd_cli_parse_config (ctx, entries, argc, argv, verbs,
+                            "name one estate command: add or list", &verb, config))
+    return FD_CLI_EXIT_USAGE;
   if (g_str_equal (verb, "add"))
     {
       if (code == NULL || name == NULL)

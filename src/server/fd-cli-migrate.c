@@ -24,13 +24,11 @@ fd_cli_migrate (int    argc,
   g_autoptr(FdConfig) config = fd_config_new_defaults ();
   g_autoptr(GOptionContext) ctx = g_option_context_new ("- bring the database's schema up to date");
   g_autoptr(GError) error = NULL;
-  g_autofree char *data_dir = NULL, *config_file = NULL, *database = NULL, *password_file = NULL;
+  g_autofree char *database = NULL, *password_file = NULL;
   char *password = NULL;
   guint from = 0, to = 0;
   gboolean ok, from_config;
   GOptionEntry entries[] = {
-    { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, "Data directory", "DIR" },
-    { "config", 0, 0, G_OPTION_ARG_FILENAME, &config_file, "Configuration file", "FILE" },
     { "database", 0, 0, G_OPTION_ARG_STRING, &database,
       "PostgreSQL: log in as the tables' owner with this connection string", "CONNINFO" },
     { "database-password-file", 0, 0, G_OPTION_ARG_FILENAME, &password_file,
@@ -38,13 +36,8 @@ fd_cli_migrate (int    argc,
     { NULL }
   };
 
-  g_option_context_add_main_entries (ctx, entries, NULL);
-  if (!g_option_context_parse (ctx, &argc, &argv, &error))
-    return fd_cli_usage_error (error->message);
-  if (argc > 1)
-    return fd_cli_usage_error ("unexpected arguments");
-  if (!fd_cli_load_config (config_file, data_dir, config, &error))
-    return fd_cli_usage_error (error->message);
+  if (!fd_cli_parse_config (ctx, entries, argc, argv, NULL, "unexpected arguments", NULL, config))
+    return FD_CLI_EXIT_USAGE;
 
   if (!fd_config_is_postgresql (config))
     {

@@ -73,15 +73,13 @@ fd_cli_user (int    argc,
   g_autoptr(FdConfig) config = fd_config_new_defaults ();
   g_autoptr(GOptionContext) ctx = g_option_context_new ("list|add|disable|enable|unlock|set-role|reset-totp");
   g_autoptr(GError) error = NULL;
-  g_autofree char *data_dir = NULL, *config_file = NULL, *username = NULL, *role = NULL;
+  g_autofree char *username = NULL, *role = NULL;
   g_autofree char *display_name = NULL, *estate = NULL;
   g_autoptr(FdUserRecord) user = NULL;
   const char *verb;
   FdStore *store;
   int rc = 0;
   GOptionEntry entries[] = {
-    { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, "Data directory", "DIR" },
-    { "config", 0, 0, G_OPTION_ARG_FILENAME, &config_file, "Configuration file", "FILE" },
     { "username", 0, 0, G_OPTION_ARG_STRING, &username, "Account name", "U" },
     { "role", 0, 0, G_OPTION_ARG_STRING, &role, "Role", "ROLE" },
     { "display-name", 0, 0, G_OPTION_ARG_STRING, &display_name, "Name shown in the app", "NAME" },
@@ -90,14 +88,9 @@ fd_cli_user (int    argc,
     { NULL }
   };
 
-  g_option_context_add_main_entries (ctx, entries, NULL);
-  if (!g_option_context_parse (ctx, &argc, &argv, &error))
-    return fd_cli_usage_error (error->message);
-  if (argc != 2)
-    return fd_cli_usage_error ("name one user command");
-  verb = argv[1];
-  if (!fd_cli_load_config (config_file, data_dir, config, &error))
-    return fd_cli_usage_error (error->message);
+  if (!fd_cli_parse_config (ctx, entries, argc, argv, NULL, "name one user command", &verb,
+                            config))
+    return FD_CLI_EXIT_USAGE;
   if (!g_str_equal (verb, "list") && username == NULL)
     return fd_cli_usage_error ("--username is required");
 

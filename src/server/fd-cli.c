@@ -196,3 +196,41 @@ fd_cli_load_config (const char  *config_file,
   config->data_dir = g_canonicalize_filename (data_dir, NULL);
   return fd_config_load_store_file (config, error);
 }
+
+gboolean
+fd_cli_parse_config (GOptionContext      *ctx,
+                     const GOptionEntry  *entries,
+                     int                  argc,
+                     char               **argv,
+                     const char * const  *verbs,
+                     const char          *usage,
+                     const char         **verb,
+                     FdConfig            *config)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data_dir = NULL, *config_file = NULL;
+  const char *complaint = NULL;
+  GOptionEntry common[] = {
+    { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, "Data directory", "DIR" },
+    { "config", 0, 0, G_OPTION_ARG_FILENAME, &config_file, "Configuration file", "FILE" },
+    { NULL }
+  };
+
+  g_option_context_add_main_entries (ctx, common, NULL);
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  if (!g_option_context_parse (ctx, &argc, &argv, &error))
+    complaint = error->message;
+  else if (verb == NULL ? argc > 1
+                        : argc != 2 || (verbs != NULL && !g_strv_contains (verbs, argv[1])))
+    complaint = usage;
+  else if (!fd_cli_load_config (config_file, data_dir, config, &error))
+    complaint = error->message;
+  if (complaint != NULL)
+    {
+      fd_cli_usage_error (complaint);
+      return FALSE;
+    }
+  if (verb != NULL)
+    *verb = argv[1];
+  return TRUE;
+}

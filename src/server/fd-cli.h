@@ -68,6 +68,20 @@ gboolean  fd_cli_load_config      (const char   *config_file,
                                    const char   *data_dir,
                                    FdConfig     *config,
                                    GError      **error);
+/* The start of a command on the office: --data-dir DIR and --config FILE
+ * added before @entries, the command line parsed and @config loaded.
+ * With @verb, exactly one word must follow the command name (one of
+ * @verbs unless that is NULL), returned in *@verb; without, none may.
+ * FALSE after printing @usage (or the parser's or the configuration's
+ * complaint) and the usage text: exit with FD_CLI_EXIT_USAGE. */
+gboolean  fd_cli_parse_config     (GOptionContext      *ctx,
+                                   const GOptionEntry  *entries,
+                                   int                  argc,
+                                   char               **argv,
+                                   const char * const  *verbs,
+                                   const char          *usage,
+                                   const char         **verb,
+                                   FdConfig            *config);
 /* Opens the configured database with the configured key file, refusing a
  * key that is not the database's. */
 FdStore  *fd_cli_open_store       (FdConfig     *config,

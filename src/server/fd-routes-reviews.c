@@ -122,6 +122,16 @@ fd_routes_reviews_open (FdRequest *req)
   reply_review (req, 201, review);
 }
 
+/* After a change: the review as the store now holds it. */
+static void
+reply_review_again (FdRequest *req)
+{
+  g_autoptr(FdReviewRecord) review = lookup_review (req);
+
+  if (review != NULL)
+    reply_review (req, 200, review);
+}
+
 void
 fd_routes_reviews_get (FdRequest *req)
 {
@@ -306,10 +316,7 @@ fd_routes_reviews_decide (FdRequest *req)
     if (!fd_audit (req, "review-decision", target, decision, NULL, detail, TRUE))
       return;
   }
-  g_clear_pointer (&review, fd_review_record_free);
-  review = lookup_review (req);
-  if (review != NULL)
-    reply_review (req, 200, review);
+  reply_review_again (req);
 }
 
 void
@@ -356,10 +363,7 @@ fd_routes_reviews_sign_off (FdRequest *req)
   target = g_strdup_printf ("review:%" G_GINT64_FORMAT, review->id);
   if (!fd_audit (req, "review-sign-off", target, NULL, NULL, req->user->display_name, TRUE))
     return;
-  g_clear_pointer (&review, fd_review_record_free);
-  review = lookup_review (req);
-  if (review != NULL)
-    reply_review (req, 200, review);
+  reply_review_again (req);
 }
 
 void

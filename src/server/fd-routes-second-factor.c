@@ -33,10 +33,6 @@
  * session); confirming enrolment ends its other sessions. */
 
 #define CHALLENGE_USEC ((gint64) 5 * 60 * G_USEC_PER_SEC)
-/* As sign-in (fd-routes-session.c): the same counter, the same limits. */
-#define MAX_FAILED_LOGINS 5
-#define LOGIN_LOCK_USEC ((gint64) 15 * 60 * G_USEC_PER_SEC)
-#define LOGIN_FORGET_USEC ((gint64) 24 * 3600 * G_USEC_PER_SEC)
 
 static gboolean
 role_requires (FdServer           *server,
@@ -244,21 +240,11 @@ fd_routes_second_factor (FdRequest *req)
   if (fd_sign_in_refused (req, user, "second-factor", now))
     return;
 
-  /* Counted as a failure before it is checked (the wave rule). */
-  attempt = FD_STORE_CALL (server->store, login_attempt_reserve, user->username, now,
-                           MAX_FAILED_LOGINS, LOGIN_LOCK_USEC, now - LOGIN_FORGET_USEC,
-                           &locked_until, &error);
-  if (attempt == FD_LOGIN_ATTEMPT_ERROR)
-    {
-      fd_reply_gerror (req, error);
-      return;
-    }
-  if (attempt == FD_LOGIN_ATTEMPT_LOCKED)
-    {
-      if (fd_audit_actor (req, user, NULL, "second-factor", NULL, FALSE))
-        reply_locked (req, locked_until);
-      return;
-    }
+  /* Counted as a failure before it is checked (the wave rule), on the
+   * sign-in's counter with its limits. */
+  attempt = fd_sign_in_reserve (req, user, user->username, "second-factor", now, &locked_until);
+  if (attempt == FD_LOGIN_ATTEMPT_ERROR || attempt == FD_LOGIN_ATTEMPT_LOCKED)
+    return;
 
   if (!check_code (server, user, code, now, &recovery, &left))
     {

@@ -264,6 +264,28 @@ fd_sign_in_refused (FdRequest          *req,
   return FALSE;
 }
 
+FdLoginAttempt
+fd_sign_in_reserve (FdRequest          *req,
+                    const FdUserRecord *user,
+                    const char         *username,
+                    const char         *action,
+                    gint64              now,
+                    gint64             *locked_until)
+{
+  g_autoptr(GError) error = NULL;
+  FdLoginAttempt attempt;
+
+  attempt = FD_STORE_CALL (req->server->store, login_attempt_reserve, username, now,
+                           MAX_FAILED_LOGINS, LOGIN_LOCK_USEC, now - LOGIN_FORGET_USEC,
+                           locked_until, &error);
+  if (attempt == FD_LOGIN_ATTEMPT_ERROR)
+    fd_reply_gerror (req, error);
+  else if (attempt == FD_LOGIN_ATTEMPT_LOCKED &&
+           fd_audit_actor (req, user, user ? NULL : "(unknown)", action, NULL, FALSE))
+    reply_locked (req, *locked_until);
+  return attempt;
+}
+
 static void
 login_done (FdRequest *req,
             gpointer   result)
@@ -389,7 +411,6 @@ fd_routes_session_login (FdRequest *req)
 {
   FdServer *server = req->server;
   g_autoptr(FdUserRecord) user = NULL;
-  g_autoptr(GError) error = NULL;
   const char *username, *password, *workstation, *estate;
   gint64 now = fd_now (), locked_until = 0;
   FdLoginAttempt attempt;
@@ -435,20 +456,9 @@ fd_routes_session_login (FdRequest *req)
     }
   if (fd_request_threads_busy (req))
     return;
-  attempt = FD_STORE_CALL (server->store, login_attempt_reserve, username, now,
-                           MAX_FAILED_LOGINS, LOGIN_LOCK_USEC, now - LOGIN_FORGET_USEC,
-                           &locked_until, &error);
-  if (attempt == FD_LOGIN_ATTEMPT_ERROR)
-    {
-      fd_reply_gerror (req, error);
-      return;
-    }
-  if (attempt == FD_LOGIN_ATTEMPT_LOCKED)
-    {
-      if (fd_audit_actor (req, user, user ? NULL : "(unknown)", "login", NULL, FALSE))
-        reply_locked (req, locked_until);
-      return;
-    }
+  attempt = fd_sign_in_reserve (req, user, username, "login", now, &locked_until);
+  if (attempt == FD_LOGIN_ATTEMPT_ERROR || attempt == FD_LOGIN_ATTEMPT_LOCKED)
+    return;
 
   job = g_new0 (PasswordJob, 1);
   job->password = g_strdup (password);

@@ -453,27 +453,33 @@ query_estate (FdSearchIndex       *self,
                        match_masked_plates, qp, limit, hits);
 }
 
+/* Every entry from @start on: an empty query, company-wide. */
+static GArray *
+list_locked (FdSearchIndex *self,
+             guint32        start,
+             guint          limit,
+             guint         *steps,
+             GPtrArray     *summaries)
+{
+  GArray *ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  for (guint i = start; i < self->entries->len && ids->len < limit; i++, (*steps)++)
+    add_result (self, i, ids, summaries);
+  return ids;
+}
+
 static GArray *
 query_locked (FdSearchIndex       *self,
               const char          *q,
               const FdSearchScope *scope,
-              gint64               after_id,
+              guint32              start,
               guint                limit,
               guint               *steps,
               GPtrArray           *summaries)
 {
   g_autoptr(GArray) hits = g_array_new (FALSE, FALSE, sizeof (guint32));
-  guint32 start = fd_search_first_after (self, after_id);
   GArray *ids;
   Query qp;
-
-  if (*q == '\0' && scope->estate_id == FD_ESTATE_ALL)
-    {
-      ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-      for (guint i = start; i < self->entries->len && ids->len < limit; i++, (*steps)++)
-        add_result (self, i, ids, summaries);
-      return ids;
-    }
 
   query_parse (&qp, q);
   /* One estate's lists, or (company-wide) each estate's in turn: every
@@ -500,6 +506,7 @@ fd_search_index_query_full (FdSearchIndex       *self,
                             GPtrArray           *summaries)
 {
   guint ignored = 0;
+  guint32 start;
   GArray *ids;
 
   g_return_val_if_fail (q != NULL, NULL);
@@ -508,7 +515,11 @@ fd_search_index_query_full (FdSearchIndex       *self,
     steps = &ignored;
   *steps = 0;
   g_rw_lock_reader_lock (&self->lock);
-  ids = query_locked (self, q, scope, after_id, limit, steps, summaries);
+  start = fd_search_first_after (self, after_id);
+  if (*q == '\0' && scope->estate_id == FD_ESTATE_ALL)
+    ids = list_locked (self, start, limit, steps, summaries);
+  else
+    ids = query_locked (self, q, scope, start, limit, steps, summaries);
   g_rw_lock_reader_unlock (&self->lock);
   return ids;
 }

@@ -441,6 +441,15 @@ gboolean    fd_sign_in_refused         (FdRequest          *req,
                                         const FdUserRecord *user,
                                         const char         *action,
                                         gint64              now);
+/* fd-routes-session.c: a failed sign-in of @username counted before its
+ * check (the wave rule), on the sign-in limits. A store error or a locked
+ * name (audited as @action) is answered here. */
+FdLoginAttempt fd_sign_in_reserve      (FdRequest          *req,
+                                        const FdUserRecord *user,
+                                        const char         *username,
+                                        const char         *action,
+                                        gint64              now,
+                                        gint64             *locked_until);
 /* An error whose code is not one of FdError's (the server's own codes):
  * {"error": {"code", "message", extra…}}; @secret wipes the text after. */
 void        fd_reply_error_coded       (FdRequest          *req,

@@ -75,35 +75,41 @@ fd_session_steal_token (JsonNode *root)
   return copy;
 }
 
+static void
+call_done_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FdSession *self = g_task_get_source_object (task);
+  FdSessionOp *op = g_task_get_task_data (task);
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+
+  self->busy--;
+  root = fd_api_client_request_finish_full (FD_API_CLIENT (source), result,
+                                            &op->error_object, &error);
+  op->reply (self, task, op, root, &error);
+}
+
 /* A request whose 401 the caller handles itself: the API client's
- * ::session-ended is ignored until fd_session_call_finish(), which keeps
- * the server's error object in the task's op. */
+ * ::session-ended is ignored until the answer is in; the server's error
+ * object is kept in the task's op, and @reply handles the rest. */
 void
 fd_session_call_async (FdSession           *self,
                        const char          *method,
                        const char          *path,
                        JsonNode            *body,
                        GTask               *task,
-                       GAsyncReadyCallback  callback)
+                       FdSessionReplyFunc   reply)
 {
+  FdSessionOp *op = g_task_get_task_data (task);
+
+  op->reply = reply;
   self->busy++;
   fd_api_client_request_async (self->api, method, path, body,
                                g_task_get_cancellable (task),
-                               callback, g_object_ref (task));
-}
-
-JsonNode *
-fd_session_call_finish (GTask         *task,
-                        GObject       *source,
-                        GAsyncResult  *result,
-                        GError       **error)
-{
-  FdSession *self = g_task_get_source_object (task);
-  FdSessionOp *op = g_task_get_task_data (task);
-
-  self->busy--;
-  return fd_api_client_request_finish_full (FD_API_CLIENT (source), result,
-                                            &op->error_object, error);
+                               call_done_cb, g_object_ref (task));
 }
 
 gboolean

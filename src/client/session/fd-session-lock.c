@@ -84,43 +84,38 @@ reason_allows_new_sign_in (const char *reason)
 }
 
 static void
-unlock_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
+unlock_reply (FdSession    *self,
+              GTask        *task,
+              FdSessionOp  *op,
+              JsonNode     *root,
+              GError      **error)
 {
-  g_autoptr(GTask) task = user_data;
-  FdSession *self = g_task_get_source_object (task);
-  FdSessionOp *op = g_task_get_task_data (task);
-  g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GError) error = NULL;
-
-  root = fd_session_call_finish (task, source, result, &error);
   fd_wipe_json_string (op->body, "password");
 
-  if (error != NULL && self->state != FD_SESSION_LOCKED)
+  if (*error != NULL && self->state != FD_SESSION_LOCKED)
     {
-      g_task_return_error (task, g_steal_pointer (&error));
+      g_task_return_error (task, g_steal_pointer (error));
       return;
     }
 
-  if (g_error_matches (error, FD_ERROR, FD_ERROR_BAD_CREDENTIALS))
+  if (g_error_matches (*error, FD_ERROR, FD_ERROR_BAD_CREDENTIALS))
     {
       gint64 left = op->error_object != NULL
                     ? fd_json_get_int (op->error_object, "attempts_left", -1) : -1;
 
       fd_session_fail_unlock_attempt (self, left);
-      g_task_return_error (task, g_steal_pointer (&error));
+      g_task_return_error (task, g_steal_pointer (error));
       return;
     }
 
-  if (g_error_matches (error, FD_ERROR, FD_ERROR_UNAUTHENTICATED))
+  if (g_error_matches (*error, FD_ERROR, FD_ERROR_UNAUTHENTICATED))
     {
       const char *reason = fd_session_op_get_reason (op);
 
       if (!reason_allows_new_sign_in (reason))
         {
           fd_session_end (self, reason);
-          g_task_return_error (task, g_steal_pointer (&error));
+          g_task_return_error (task, g_steal_pointer (error));
           return;
         }
 
@@ -136,9 +131,9 @@ unlock_cb (GObject      *source,
       return;
     }
 
-  if (error != NULL)
+  if (*error != NULL)
     {
-      g_task_return_error (task, g_steal_pointer (&error));
+      g_task_return_error (task, g_steal_pointer (error));
       return;
     }
 
@@ -196,7 +191,8 @@ fd_session_unlock_async (FdSession           *self,
 
   op->body = fd_json_string_object (FALSE, "password", password, NULL);
 
-  fd_session_call_async (self, "POST", FD_API_PATH_SESSION_UNLOCK, op->body, task, unlock_cb);
+  fd_session_call_async (self, "POST", FD_API_PATH_SESSION_UNLOCK, op->body, task,
+                         unlock_reply);
 }
 
 gboolean

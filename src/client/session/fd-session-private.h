@@ -35,8 +35,18 @@ struct _FdSession
   char           *estate;
 };
 
+typedef struct _FdSessionOp FdSessionOp;
+
+/* What a session call does with its answer (fd_session_call_async):
+ * @root is NULL when *@error is set; take *@error to keep it. */
+typedef void (*FdSessionReplyFunc) (FdSession    *self,
+                                    GTask        *task,
+                                    FdSessionOp  *op,
+                                    JsonNode     *root,
+                                    GError      **error);
+
 /* The task data of every async call; secrets are wiped when it goes. */
-typedef struct
+struct _FdSessionOp
 {
   char       *username;
   char       *password;
@@ -46,7 +56,9 @@ typedef struct
   gboolean    from_unlock;
   /* A resume: the sign_in_serial it started under. */
   guint       sign_in_serial;
-} FdSessionOp;
+  /* The session call in flight: what handles its answer. */
+  FdSessionReplyFunc reply;
+};
 
 /* fd-session.c */
 void         fd_session_set_state                 (FdSession           *self,
@@ -77,11 +89,7 @@ void         fd_session_call_async                (FdSession           *self,
                                                    const char          *path,
                                                    JsonNode            *body,
                                                    GTask               *task,
-                                                   GAsyncReadyCallback  callback);
-JsonNode    *fd_session_call_finish               (GTask               *task,
-                                                   GObject             *source,
-                                                   GAsyncResult        *result,
-                                                   GError             **error);
+                                                   FdSessionReplyFunc   reply);
 gboolean     fd_session_finish_with_error_object  (GAsyncResult        *result,
                                                    JsonObject         **error_object,
                                                    GError             **error);

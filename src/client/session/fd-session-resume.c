@@ -18,18 +18,14 @@ superseded (FdSession   *self,
 }
 
 static void
-resume_get_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
+resume_get_reply (FdSession    *self,
+                  GTask        *task,
+                  FdSessionOp  *op,
+                  JsonNode     *root,
+                  GError      **error)
 {
-  g_autoptr(GTask) task = user_data;
-  FdSession *self = g_task_get_source_object (task);
-  FdSessionOp *op = g_task_get_task_data (task);
-  g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GError) error = NULL;
   FdSessionInfo *info;
 
-  root = fd_session_call_finish (task, source, result, &error);
   if (superseded (self, op))
     {
       g_debug ("Resume dropped: a sign-in started meanwhile");
@@ -37,9 +33,9 @@ resume_get_cb (GObject      *source,
       return;
     }
 
-  if (error != NULL)
+  if (*error != NULL)
     {
-      if (g_error_matches (error, FD_ERROR, FD_ERROR_NETWORK))
+      if (g_error_matches (*error, FD_ERROR, FD_ERROR_NETWORK))
         {
           /* Cannot tell yet; the unlock will ask the server. */
           fd_session_set_state (self, FD_SESSION_LOCKED);
@@ -47,7 +43,7 @@ resume_get_cb (GObject      *source,
           return;
         }
 
-      if (g_error_matches (error, FD_ERROR, FD_ERROR_UNAUTHENTICATED))
+      if (g_error_matches (*error, FD_ERROR, FD_ERROR_UNAUTHENTICATED))
         {
           const char *reason = fd_session_op_get_reason (op);
 
@@ -57,7 +53,7 @@ resume_get_cb (GObject      *source,
         }
 
       fd_api_client_set_token (self->api, NULL);
-      g_task_return_error (task, g_steal_pointer (&error));
+      g_task_return_error (task, g_steal_pointer (error));
       return;
     }
 
@@ -107,7 +103,7 @@ resume_lookup_cb (GObject      *source,
   self->username = g_strdup (op->username);
   fd_api_client_set_token (self->api, op->token);
 
-  fd_session_call_async (self, "GET", FD_API_PATH_SESSION, NULL, task, resume_get_cb);
+  fd_session_call_async (self, "GET", FD_API_PATH_SESSION, NULL, task, resume_get_reply);
 }
 
 void

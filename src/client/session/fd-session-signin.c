@@ -43,34 +43,30 @@ fd_session_store_token_and_activate (FdSession *self,
 }
 
 static void
-sign_in_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
+sign_in_reply (FdSession    *self,
+               GTask        *task,
+               FdSessionOp  *op,
+               JsonNode     *root,
+               GError      **error)
 {
-  g_autoptr(GTask) task = user_data;
-  FdSession *self = g_task_get_source_object (task);
-  FdSessionOp *op = g_task_get_task_data (task);
-  g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GError) error = NULL;
   FdSessionInfo *info;
 
-  root = fd_session_call_finish (task, source, result, &error);
   fd_wipe_json_string (op->body, "password");
   fd_wipe_json_string (op->body, "challenge");
   fd_wipe_json_string (op->body, "code");
 
-  if (error != NULL)
+  if (*error != NULL)
     {
       if (op->from_unlock && self->state == FD_SESSION_LOCKED)
         {
-          if (g_error_matches (error, FD_ERROR, FD_ERROR_BAD_CREDENTIALS))
+          if (g_error_matches (*error, FD_ERROR, FD_ERROR_BAD_CREDENTIALS))
             fd_session_fail_unlock_attempt (self, -1);
-          else if (g_error_matches (error, FD_ERROR, FD_ERROR_ACCOUNT_LOCKED))
+          else if (g_error_matches (*error, FD_ERROR, FD_ERROR_ACCOUNT_LOCKED))
             fd_session_end (self, "locked");
-          else if (g_error_matches (error, FD_ERROR, FD_ERROR_ACCOUNT_DISABLED))
+          else if (g_error_matches (*error, FD_ERROR, FD_ERROR_ACCOUNT_DISABLED))
             fd_session_end (self, "disabled");
         }
-      g_task_return_error (task, g_steal_pointer (&error));
+      g_task_return_error (task, g_steal_pointer (error));
       return;
     }
 
@@ -105,7 +101,29 @@ fd_session_start_sign_in (FdSession *self,
   op->body = fd_json_string_object (FALSE, "username", op->username, "password", op->password,
                                     "workstation", self->workstation, "estate", estate, NULL);
 
-  fd_session_call_async (self, "POST", FD_API_PATH_SESSION, op->body, task, sign_in_cb);
+  fd_session_call_async (self, "POST", FD_API_PATH_SESSION, op->body, task, sign_in_reply);
+}
+
+/* The task of a sign-in or of its second step, or NULL when one cannot
+ * start now (the task has then returned why). A resume still in flight
+ * is stale from then on. */
+static GTask *
+sign_in_task (FdSession            *self,
+              GCancellable         *cancellable,
+              GAsyncReadyCallback   callback,
+              gpointer              user_data,
+              FdSessionOp         **op)
+{
+  g_autoptr(GTask) task = fd_session_op_task (self, fd_session_sign_in_async, cancellable,
+                                              callback, user_data, op);
+
+  if (self->state != FD_SESSION_SIGNED_OUT)
+    {
+      g_task_return_new_error (task, FD_ERROR, FD_ERROR_CONFIG, "Already signed in");
+      return NULL;
+    }
+  self->sign_in_serial++;
+  return g_steal_pointer (&task);
 }
 
 void
@@ -122,20 +140,13 @@ fd_session_sign_in_async (FdSession           *self,
   g_return_if_fail (FD_IS_SESSION (self));
   g_return_if_fail (username != NULL && password != NULL);
 
-  task = fd_session_op_task (self, fd_session_sign_in_async, cancellable, callback,
-                             user_data, &op);
+  task = sign_in_task (self, cancellable, callback, user_data, &op);
+  if (task == NULL)
+    return;
   op->username = g_strdup (username);
   op->password = g_strdup (password);
 
-  if (self->state != FD_SESSION_SIGNED_OUT)
-    {
-      g_task_return_new_error (task, FD_ERROR, FD_ERROR_CONFIG, "Already signed in");
-      return;
-    }
-
-  /* A resume still in flight is stale from now on; the token it may have
-   * set is not ours to send. */
-  self->sign_in_serial++;
+  /* The token a stale resume may have set is not ours to send. */
   fd_api_client_set_token (self->api, NULL);
 
   /* A different user starts from nothing. */
@@ -164,16 +175,12 @@ fd_session_second_factor_async (FdSession           *self,
   g_return_if_fail (FD_IS_SESSION (self));
   g_return_if_fail (challenge != NULL && code != NULL);
 
-  task = fd_session_op_task (self, fd_session_sign_in_async, cancellable, callback,
-                             user_data, &op);
-  if (self->state != FD_SESSION_SIGNED_OUT)
-    {
-      g_task_return_new_error (task, FD_ERROR, FD_ERROR_CONFIG, "Already signed in");
-      return;
-    }
-  self->sign_in_serial++;
+  task = sign_in_task (self, cancellable, callback, user_data, &op);
+  if (task == NULL)
+    return;
   op->body = fd_json_string_object (FALSE, "challenge", challenge, "code", code, NULL);
-  fd_session_call_async (self, "POST", FD_API_PATH_SECOND_FACTOR, op->body, task, sign_in_cb);
+  fd_session_call_async (self, "POST", FD_API_PATH_SECOND_FACTOR, op->body, task,
+                         sign_in_reply);
 }
 
 gboolean
