@@ -275,9 +275,7 @@ fd_sign_in_reserve (FdRequest          *req,
   g_autoptr(GError) error = NULL;
   FdLoginAttempt attempt;
 
-  attempt = FD_STORE_CALL (req->server->store, login_attempt_reserve, username, now,
-                           MAX_FAILED_LOGINS, LOGIN_LOCK_USEC, now - LOGIN_FORGET_USEC,
-                           locked_until, &error);
+  attempt = fd_login_attempt_reserve (req->server, username, now, locked_until, &error);
   if (attempt == FD_LOGIN_ATTEMPT_ERROR)
     fd_reply_gerror (req, error);
   else if (attempt == FD_LOGIN_ATTEMPT_LOCKED &&
