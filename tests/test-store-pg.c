@@ -415,7 +415,11 @@ race (gpointer data)
   else if (r->what == 1)
     {
       FdAuditEntry e = { 0 };
+      /* half of them as the server's group commit does: the 25 entries
+       * wait for the commit and go in together (fd-store-pg-commit.c) */
+      gboolean batch = r->index % 2 == 1;
 
+      g_assert_true (!batch || FD_STORE_CALL (r->store, begin, &error));
       for (guint i = 0; i < 25; i++)
         {
           e.at = fd_time_format_rfc3339 (now);
@@ -427,6 +431,8 @@ race (gpointer data)
           g_assert_no_error (error);
           fd_audit_entry_clear (&e);
         }
+      g_assert_true (!batch || FD_STORE_CALL (r->store, commit, &error));
+      g_assert_no_error (error);
     }
   else if (r->what == 3)
     {
@@ -607,6 +613,107 @@ test_audit_race (void)
   g_assert_no_error (error);
   g_assert_cmpint (n, ==, 4 * N_RACERS * 25);
   fd_store_close (store);
+}
+
+/* Issue 11: inside the caller's transaction (the server's group commit)
+ * audit entries wait for the commit and are written together: the
+ * chain's head is not locked while the batch fills, so another server
+ * appends meanwhile; a count inside the transaction sees the batch's own
+ * entries; every value comes back as it went in, whatever it holds. */
+static void
+test_audit_batch (void)
+{
+  static const char *odd[] = { "quote \" and backslash \\", "{braces,comma}", "NULL", "",
+                               "名字\ttab, \"引号\"", NULL };
+  g_autoptr(FdTestStore) t = fd_test_store_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) listed = NULL;
+  g_autofree char *since = fd_time_format_rfc3339 (g_get_real_time () - G_USEC_PER_SEC * 60);
+  g_autofree char *locked = NULL, *subjects = NULL, *entries = NULL;
+  FdStore *a = fd_test_store_open (t);
+  FdStore *b = fd_test_store_open (t);
+  PGconn *conn = server_conn (t);
+  const gint64 ids[] = { 11, 12, 13 };
+  FdAuditQuery q = { .limit = 100 };
+  FdAuditEntry e = { 0 };
+  gint64 estate, n = 0, bad = 0;
+  gboolean failed;
+  guint appended = 0;
+
+  fd_store_set_scope (a, FD_ESTATE_ALL);
+  fd_store_set_scope (b, FD_ESTATE_ALL);
+  estate = add_estate (a, "eb");
+  g_assert_true (FD_STORE_CALL (a, begin, &error));
+  for (guint round = 0; round < 2; round++)
+    for (guint i = 0; i < G_N_ELEMENTS (odd); i++, appended++)
+      {
+        /* requests of two estates in one transaction */
+        fd_store_set_scope (a, i % 2 == 0 ? 1 : estate);
+        e.at = fd_time_format_rfc3339 (g_get_real_time ());
+        e.actor = g_strdup (odd[i] != NULL ? odd[i] : "reception");
+        e.actor_id = 42;
+        e.estate_id = FD_ESTATE_ALL;   /* the scope's */
+        e.action = g_strdup ("search");
+        e.target = g_strdup (odd[i]);
+        e.reason_text = g_strdup (odd[i]);
+        e.outcome = g_strdup ("allowed");
+        g_assert_true (FD_STORE_CALL (a, audit_append, &e, &error));
+        g_assert_no_error (error);
+        g_assert_true (FD_STORE_CALL (a, audit_subjects_add, e.seq, 'r', ids, 3, &error));
+        g_assert_no_error (error);
+        fd_audit_entry_clear (&e);
+        if (round == 1 || i != G_N_ELEMENTS (odd) - 1)
+          continue;
+        /* the head is free while the batch fills: another server appends */
+        locked = raw_value (conn, "BEGIN; SELECT seq FROM audit_head WHERE id = 1 FOR UPDATE NOWAIT",
+                            &failed);
+        g_assert_false (failed);
+        g_free (raw (conn, "ROLLBACK"));
+        e.at = fd_time_format_rfc3339 (g_get_real_time ());
+        e.actor = g_strdup ("other-server");
+        e.action = g_strdup ("view");
+        e.outcome = g_strdup ("allowed");
+        e.estate_id = 1;
+        g_assert_true (FD_STORE_CALL (b, audit_append, &e, &error));
+        g_assert_no_error (error);
+        fd_audit_entry_clear (&e);
+        /* a count in the transaction sees the entries waiting in it */
+        fd_store_set_scope (a, FD_ESTATE_ALL);
+        g_assert_cmpuint (FD_STORE_CALL (a, audit_count, 42, "search", "allowed", NULL, since,
+                                         FALSE), ==, appended + 1);
+      }
+  g_assert_true (FD_STORE_CALL (a, commit, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (FD_STORE_CALL (a, audit_verify, &n, &bad, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (bad, ==, 0);
+  g_assert_cmpint (n, ==, appended + 1);
+  fd_store_set_scope (a, FD_ESTATE_ALL);
+  q.action = "search";
+  listed = FD_STORE_CALL (a, audit_list, &q);
+  g_assert_cmpuint (listed->len, ==, appended);
+  for (guint j = 0; j < listed->len; j++)
+    {
+      FdAuditEntry *got = listed->pdata[j];
+      /* newest first: the last entry appended is odd[last] */
+      const char *want = odd[(G_N_ELEMENTS (odd) - 1) - j % G_N_ELEMENTS (odd)];
+
+      g_assert_cmpstr (got->target, ==, want);
+      g_assert_cmpstr (got->reason_text, ==, want);
+      g_assert_cmpint (got->estate_id, ==, ((G_N_ELEMENTS (odd) - 1) - j % G_N_ELEMENTS (odd)) % 2
+                                           == 0 ? 1 : estate);
+    }
+  /* three listed residents on each, under the entry's own seq */
+  g_free (raw (conn, "SELECT set_config ('frontdesk.estate', '*', false)"));
+  subjects = raw (conn, "SELECT count(*) FROM audit_subjects s JOIN audit_log l ON "
+                        "l.seq = s.seq AND l.estate_id = s.estate_id WHERE l.action = 'search'");
+  entries = raw (conn, "SELECT count(DISTINCT seq) FROM audit_subjects");
+  g_assert_cmpint (g_ascii_strtoll (subjects, NULL, 10), ==, 3 * appended);
+  g_assert_cmpint (g_ascii_strtoll (entries, NULL, 10), ==, appended);
+  PQfinish (conn);
+  fd_store_close (b);
+  fd_store_close (a);
 }
 
 static guint
@@ -903,6 +1010,7 @@ main (int   argc,
   g_test_add_func ("/fd/store/pg/login-race", test_login_race);
   g_test_add_func ("/fd/store/pg/listed-race", test_listed_race);
   g_test_add_func ("/fd/store/pg/audit-race", test_audit_race);
+  g_test_add_func ("/fd/store/pg/audit-batch", test_audit_batch);
   g_test_add_func ("/fd/store/pg/follow", test_follow);
   g_test_add_func ("/fd/store/pg/totp-race", test_totp_race);
   g_test_add_func ("/fd/store/pg/delivery-race", test_delivery_race);

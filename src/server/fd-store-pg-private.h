@@ -43,11 +43,15 @@ typedef struct
   /* residents_after's connection (the search follower's thread) */
   GMutex      follow_lock;
   PGconn     *follow_conn;
+  /* issue 11: audit entries of the caller's transaction waiting for its
+   * commit, and their provisional seqs (fd-store-pg-commit.c) */
+  GPtrArray  *audit_pending;
+  gint64      audit_provisional;
 } FdStorePg;
 
 #define SELF(s) ((FdStorePg *) (s))
 
-#define FD_PG_MAX_PARAMS 20
+#define FD_PG_MAX_PARAMS 24
 
 /* Parameters of one statement: text, except bytea (binary). */
 typedef struct
@@ -197,6 +201,18 @@ gboolean fd_pg_alert_recent (FdStore *store, const char *kind, const char *actor
 /* The statement that moves the head to where this transaction's appends
  * left it ("" when they moved nothing); forgets the head either way. */
 char *fd_pg_audit_head_release (FdStorePg *self);
+gboolean fd_pg_audit_head_take (FdStorePg *self, GError **error);
+/* fd-store-pg-commit.c: the audit entries of the caller's transaction,
+ * written together at its commit */
+gboolean fd_pg_audit_defer (FdStorePg *self, FdAuditEntry *entry);
+gboolean fd_pg_audit_subjects_defer (FdStorePg *self, gint64 seq, char kind, const gint64 *ids,
+                                     guint n_ids, GError **error);
+gboolean fd_pg_audit_pending (FdStorePg *self);
+gboolean fd_pg_audit_flush (FdStorePg *self, GError **error);
+void fd_pg_audit_pending_drop (FdStorePg *self);
+/* Appends @value (NULL: SQL NULL) to the array literal @array, which
+ * starts as "{" (fd-store-pg-write.c) */
+void fd_pg_array_add (GString *array, const char *value);
 gboolean fd_pg_audit_append (FdStore *store, FdAuditEntry *entry, GError **error);
 GPtrArray *fd_pg_audit_list (FdStore *store, const FdAuditQuery *q);
 guint fd_pg_audit_count (FdStore *store, gint64 actor_id, const char *action,

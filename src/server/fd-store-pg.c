@@ -167,6 +167,8 @@ close_transaction (FdStorePg  *self,
                    gboolean    commit,
                    GError    **error)
 {
+  /* issue 11: the batch's audit entries, together (fd-store-pg-commit.c) */
+  gboolean flushed = !commit || fd_pg_audit_flush (self, error);
   g_autofree char *head = fd_pg_audit_head_release (self);
   g_autofree char *sql = NULL;
   PGresult *res;
@@ -175,8 +177,8 @@ close_transaction (FdStorePg  *self,
   self->in_tx = FALSE;
   self->caller_tx = FALSE;
   self->applied_scope = -1;
-  if (!commit)
-    return fd_pg_exec (self->conn, "ROLLBACK", NULL), TRUE;
+  if (!commit || !flushed)
+    return fd_pg_exec (self->conn, "ROLLBACK", NULL), flushed;
   /* the audit head goes with the COMMIT, in the same round trip; a
    * failed statement stops the rest, and COMMIT of a failed transaction
    * answers ROLLBACK, not an error */
@@ -264,6 +266,9 @@ fd_pg_run (FdStorePg       *self,
     }
   if (args == NULL)
     args = &no_args;
+  /* a read of the audit log sees the batch's waiting entries (fd-store-pg-commit.c) */
+  if (fd_pg_audit_pending (self) && strstr (sql, "audit") != NULL && !fd_pg_audit_flush (self, error))
+    return NULL;
   /* The group commit runs several requests' writes in one transaction. */
   if (self->applied_scope != SCOPE (self))
     {
@@ -514,6 +519,7 @@ store_close (FdStore *store)
   g_clear_pointer (&self->follow_conn, PQfinish);
   g_mutex_clear (&self->follow_lock);
   g_free (self->head_hash);
+  fd_pg_audit_pending_drop (self);
   g_clear_pointer (&self->stmts, g_hash_table_unref);
   g_clear_pointer (&self->parent.keys, fd_keys_free);
   fd_secret_free (self->password);
