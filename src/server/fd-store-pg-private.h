@@ -47,6 +47,13 @@ typedef struct
    * commit, and their provisional seqs (fd-store-pg-commit.c) */
   GPtrArray  *audit_pending;
   gint64      audit_provisional;
+  /* issue 11: the rows read ahead with a session, for the calls that
+   * follow it, each once (fd-store-pg-ahead.c) */
+  gboolean      ahead;
+  gint64        ahead_user_id;
+  FdUserRecord *ahead_user;
+  char         *ahead_keys[2];
+  char         *ahead_values[2];
 } FdStorePg;
 
 #define SELF(s) ((FdStorePg *) (s))
@@ -213,6 +220,18 @@ void fd_pg_audit_pending_drop (FdStorePg *self);
 /* Appends @value (NULL: SQL NULL) to the array literal @array, which
  * starts as "{" (fd-store-pg-write.c) */
 void fd_pg_array_add (GString *array, const char *value);
+/* fd-store-pg-ahead.c: the session's statement reads, after its own
+ * columns, these of its account (LEFT JOIN users u) and two settings */
+#define FD_PG_AHEAD_COLUMNS \
+  "u.id, u.username, u.display_name, u.role, u.password_hash, u.disabled, u.locked_until, " \
+  "u.failed_logins, (SELECT value FROM settings WHERE key = 'rules.version'), " \
+  "(SELECT value FROM settings WHERE key = 'rules.ack.' || s.user_id)"
+void fd_pg_ahead_keep (FdStorePg *self, PGresult *res, int col, gint64 user_id);
+void fd_pg_ahead_drop (FdStorePg *self);
+gboolean fd_pg_ahead_user (FdStorePg *self, gint64 id, FdUserRecord **user);
+gboolean fd_pg_ahead_setting (FdStorePg *self, const char *key, char **value);
+/* The account in the 8 columns of USER_SELECT from @col of @row (fd-store-pg-users.c) */
+FdUserRecord *fd_pg_user_from (PGresult *res, int row, int col);
 gboolean fd_pg_audit_append (FdStore *store, FdAuditEntry *entry, GError **error);
 GPtrArray *fd_pg_audit_list (FdStore *store, const FdAuditQuery *q);
 guint fd_pg_audit_count (FdStore *store, gint64 actor_id, const char *action,

@@ -259,6 +259,7 @@ fd_pg_run (FdStorePg       *self,
   PGresult *res;
   ExecStatusType st;
 
+  fd_pg_ahead_drop (self);   /* read before this statement (fd-store-pg-ahead.c) */
   if (!self->in_tx)
     {
       g_set_error (error, FD_ERROR, FD_ERROR_INTERNAL, "database: no transaction");
@@ -308,6 +309,7 @@ query_pipelined (FdStorePg       *self,
   PGresult *res, *out = NULL, *failed = NULL;
   gboolean committed = FALSE, sent;
 
+  fd_pg_ahead_drop (self);   /* read before this statement (fd-store-pg-ahead.c) */
   ensure_connected (self);
   if ((name = prepared (self, sql, args, error)) == NULL)
     return NULL;
@@ -520,6 +522,7 @@ store_close (FdStore *store)
   g_mutex_clear (&self->follow_lock);
   g_free (self->head_hash);
   fd_pg_audit_pending_drop (self);
+  fd_pg_ahead_drop (self);
   g_clear_pointer (&self->stmts, g_hash_table_unref);
   g_clear_pointer (&self->parent.keys, fd_keys_free);
   fd_secret_free (self->password);
