@@ -716,6 +716,98 @@ test_audit_batch (void)
   fd_store_close (a);
 }
 
+/* Issue 11: commit_async commits the server's batch without waiting for
+ * the disk and says when it is durable: only once PostgreSQL has flushed
+ * its WAL past the commit (the WAL writer held back here, so that only
+ * the engine's barrier flushes it), never at once; a store closed with
+ * one in flight waits for it. */
+typedef struct
+{
+  const char *super;
+  char       *lsn;        /* the WAL written when commit_async returned */
+  guint       calls;
+  gboolean    durable;
+} Durable;
+
+static void
+durable_seen (gpointer      data,
+              const GError *error)
+{
+  Durable *d = data;
+  g_autofree char *sql = g_strdup_printf ("SELECT pg_current_wal_flush_lsn () >= '%s'", d->lsn);
+  g_autofree char *flushed = fd_test_pg_query_value (d->super, sql);
+
+  g_assert_no_error (error);
+  d->durable = g_strcmp0 (flushed, "t") == 0;
+  d->calls++;
+}
+
+static void
+append_view (FdStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  FdAuditEntry e = { 0 };
+
+  e.at = fd_time_format_rfc3339 (g_get_real_time ());
+  e.actor = g_strdup ("reception");
+  e.action = g_strdup ("view");
+  e.outcome = g_strdup ("allowed");
+  e.estate_id = 1;
+  g_assert_true (FD_STORE_CALL (store, audit_append, &e, &error));
+  g_assert_no_error (error);
+  fd_audit_entry_clear (&e);
+}
+
+static void
+test_commit_durable (void)
+{
+  g_autoptr(FdTestStore) t = fd_test_store_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *super = fd_test_pg_superuser_conninfo (t->server);
+  g_autofree char *barriers = NULL;
+  FdStore *store = NULL;
+  Durable d = { super };
+  gint64 n = 0, bad = 0;
+
+  /* the test cluster commits lazily by default: this database does not */
+  g_free (fd_test_pg_query_value (super, "DO $$ BEGIN EXECUTE format ('ALTER DATABASE %I SET "
+                                         "synchronous_commit = on', current_database ()); "
+                                         "END $$"));
+  store = fd_test_store_open (t);
+  g_free (fd_test_pg_query_value (super, "ALTER SYSTEM SET wal_writer_delay = '10s'"));
+  g_free (fd_test_pg_query_value (super, "SELECT pg_reload_conf ()"));
+  g_usleep (G_USEC_PER_SEC / 2);   /* the WAL writer reads it */
+  fd_store_set_scope (store, FD_ESTATE_ALL);
+  g_assert_true (FD_STORE_CALL (store, begin, &error));
+  append_view (store);
+  g_assert_true (FD_STORE_CALL (store, commit_async, durable_seen, &d, &error));
+  g_assert_no_error (error);
+  d.lsn = fd_test_pg_query_value (super, "SELECT pg_current_wal_insert_lsn ()");
+  g_assert_cmpuint (d.calls, ==, 0);
+  while (d.calls == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (d.durable);
+  g_assert_true (FD_STORE_CALL (store, audit_verify, &n, &bad, &error));
+  g_assert_cmpint (n, ==, 1);
+  /* the barrier leaves nothing behind */
+  barriers = fd_test_pg_query_value (super, "SELECT count(*) FROM settings WHERE key LIKE "
+                                            "'commit.barrier.%'");
+  g_assert_cmpstr (barriers, ==, "0");
+
+  /* closed with a commit in flight: the close waits for it */
+  g_assert_true (FD_STORE_CALL (store, begin, &error));
+  append_view (store);
+  g_assert_true (FD_STORE_CALL (store, commit_async, durable_seen, &d, &error));
+  g_free (d.lsn);
+  d.lsn = fd_test_pg_query_value (super, "SELECT pg_current_wal_insert_lsn ()");
+  fd_store_close (store);
+  g_assert_cmpuint (d.calls, ==, 2);
+  g_assert_true (d.durable);
+  g_free (d.lsn);
+  g_free (fd_test_pg_query_value (super, "ALTER SYSTEM RESET wal_writer_delay"));
+  g_free (fd_test_pg_query_value (super, "SELECT pg_reload_conf ()"));
+}
+
 static guint
 granted_in (Racer *racers)
 {
@@ -1011,6 +1103,7 @@ main (int   argc,
   g_test_add_func ("/fd/store/pg/listed-race", test_listed_race);
   g_test_add_func ("/fd/store/pg/audit-race", test_audit_race);
   g_test_add_func ("/fd/store/pg/audit-batch", test_audit_batch);
+  g_test_add_func ("/fd/store/pg/commit-durable", test_commit_durable);
   g_test_add_func ("/fd/store/pg/follow", test_follow);
   g_test_add_func ("/fd/store/pg/totp-race", test_totp_race);
   g_test_add_func ("/fd/store/pg/delivery-race", test_delivery_race);

@@ -15,12 +15,40 @@ reply_commit_failed (FdRequest *req)
                   "The audit log cannot be written; access is refused", NULL);
 }
 
-static gboolean
-commit_cb (gpointer user_data)
+static void
+release_answers (GPtrArray *waiting,
+                 gboolean   ok)
 {
-  FdServer *server = user_data;
+  for (guint i = 0; i < waiting->len; i++)
+    {
+      FdRequest *req = g_ptr_array_index (waiting, i);
+      if (!ok)
+        reply_commit_failed (req);
+      soup_server_message_unpause (req->msg);
+    }
+}
+
+/* commit_async: the batch's answers go once its commit is durable. */
+static void
+commit_durable (gpointer      data,
+                const GError *error)
+{
+  g_autoptr(GPtrArray) waiting = data;
+
+  if (error != NULL)
+    g_warning ("Commit not confirmed durable, refusing %u answers: %s", waiting->len,
+               error->message);
+  release_answers (waiting, error == NULL);
+}
+
+/* @wait: return only once every answer committed so far has gone. */
+static void
+commit_now (FdServer *server,
+            gboolean  wait)
+{
   g_autoptr(GPtrArray) waiting = g_steal_pointer (&server->awaiting_commit);
   g_autoptr(GError) error = NULL;
+  FdStore *store = server->store;
   gboolean ok;
 
   server->commit_id = 0;
@@ -30,20 +58,35 @@ commit_cb (gpointer user_data)
   else
     {
       server->tx_open = FALSE;
-      ok = FD_STORE_CALL (server->store, commit, &error);
+      /* issue 11: an engine that can (PostgreSQL) commits now and releases
+       * the answers once the commit is durable: the main context serves
+       * meanwhile instead of waiting for the disk */
+      if (!wait && store->backend->commit_async != NULL)
+        {
+          ok = FD_STORE_CALL (store, commit_async, commit_durable, waiting, &error);
+          if (ok)
+            {
+              g_steal_pointer (&waiting);
+              return;
+            }
+        }
+      else
+        ok = FD_STORE_CALL (store, commit, &error);
       if (!ok)
         {
           g_warning ("Commit failed, refusing %u answers: %s", waiting->len, error->message);
-          FD_STORE_CALL0 (server->store, rollback);
+          FD_STORE_CALL0 (store, rollback);
         }
     }
-  for (guint i = 0; i < waiting->len; i++)
-    {
-      FdRequest *req = g_ptr_array_index (waiting, i);
-      if (!ok)
-        reply_commit_failed (req);
-      soup_server_message_unpause (req->msg);
-    }
+  release_answers (waiting, ok);
+  if (wait && store->backend->commit_async != NULL)
+    FD_STORE_CALL (store, commit_async, NULL, NULL, NULL);
+}
+
+static gboolean
+commit_cb (gpointer user_data)
+{
+  commit_now (user_data, FALSE);
   return G_SOURCE_REMOVE;
 }
 
@@ -82,7 +125,7 @@ fd_request_release_when_committed (FdRequest *req,
   if (server->awaiting_commit->len >= 256)
     {
       g_clear_handle_id (&server->commit_id, g_source_remove);
-      commit_cb (server);
+      commit_now (server, FALSE);
     }
 }
 
@@ -90,7 +133,7 @@ void
 fd_server_flush (FdServer *server)
 {
   g_clear_handle_id (&server->commit_id, g_source_remove);
-  commit_cb (server);
+  commit_now (server, TRUE);
 }
 
 gboolean

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib-unix.h>
+
 #include "fd-store-pg-private.h"
 
 /* Inside the caller's transaction (the server's group commit, issue 13)
@@ -228,4 +230,167 @@ fd_pg_audit_flush (FdStorePg  *self,
   self->head_hash = g_steal_pointer (&hash);
   self->head_dirty = TRUE;
   return TRUE;
+}
+
+/* Durability, off the main context's wait (issue 11).
+ *
+ * commit_async commits the server's transaction with synchronous_commit
+ * off for it alone: COMMIT answers at once, its locks (the chain's head,
+ * the per-account counters) are free for the next batch and for other
+ * servers, and the main context goes on serving. The batch's answers wait
+ * for a barrier: a small transaction that writes WAL (one settings row
+ * of its own, inserted and deleted), sent afterwards on a connection of
+ * its own and committed with the session's synchronous_commit (on, or
+ * whatever the administrator set: remote_apply for a synchronous
+ * standby). PostgreSQL flushes WAL in order, so once the barrier's
+ * commit is durable, so is every commit before it: then the answers go.
+ * Batches committed while a barrier is in flight wait for the next one. */
+
+typedef struct
+{
+  FdStoreDurableFunc done;
+  gpointer           data;
+} Waiter;
+
+static const char barrier_sql[] =
+  "INSERT INTO settings (key, value) VALUES ('commit.barrier.' || pg_backend_pid (), '') "
+  "ON CONFLICT (key) DO NOTHING; "
+  "DELETE FROM settings WHERE key = 'commit.barrier.' || pg_backend_pid ()";
+
+static gboolean send_barrier (FdStorePg *self, GError **error);
+
+/* Whatever went wrong, the commits it covers are not known to be durable. */
+static gboolean
+barrier_error (PGconn     *conn,
+               PGresult   *res,
+               GError    **error)
+{
+  const char *msg = res != NULL ? PQresultErrorField (res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+  g_autofree char *text = g_strdup (msg != NULL ? msg : conn != NULL ? PQerrorMessage (conn)
+                                                                     : "no connection");
+
+  g_set_error (error, FD_ERROR, FD_ERROR_UNAVAILABLE, "database (commit barrier): %s",
+               g_strchomp (text));
+  return FALSE;
+}
+
+static void
+finish_flight (FdStorePg    *self,
+               const GError *error)
+{
+  g_autoptr(GArray) flight = g_steal_pointer (&self->durable_flight);
+  g_autoptr(GError) next_error = NULL;
+
+  if (self->durable_source != NULL)
+    {
+      g_source_destroy (self->durable_source);
+      g_clear_pointer (&self->durable_source, g_source_unref);
+    }
+  if (error != NULL)
+    g_clear_pointer (&self->durable_conn, PQfinish);
+  for (guint i = 0; flight != NULL && i < flight->len; i++)
+    {
+      Waiter *w = &g_array_index (flight, Waiter, i);
+      w->done (w->data, error);
+    }
+  if (self->durable_waiting != NULL && self->durable_waiting->len > 0 &&
+      !send_barrier (self, &next_error))
+    {
+      self->durable_flight = g_steal_pointer (&self->durable_waiting);
+      finish_flight (self, next_error);
+    }
+}
+
+/* Reads what has come of the barrier; TRUE once it is all in. */
+static gboolean
+read_barrier (FdStorePg *self,
+              gboolean   block,
+              GError   **error)
+{
+  PGresult *res;
+
+  while (block || !PQisBusy (self->durable_conn))
+    {
+      res = PQgetResult (self->durable_conn);
+      if (res == NULL)
+        return TRUE;
+      if (PQresultStatus (res) != PGRES_COMMAND_OK && error != NULL && *error == NULL)
+        barrier_error (self->durable_conn, res, error);
+      PQclear (res);
+    }
+  return FALSE;
+}
+
+static gboolean
+barrier_ready (gint         fd,
+               GIOCondition condition,
+               gpointer     user_data)
+{
+  FdStorePg *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!PQconsumeInput (self->durable_conn))
+    barrier_error (self->durable_conn, NULL, &error);
+  else if (!read_barrier (self, FALSE, &self->durable_error))
+    return G_SOURCE_CONTINUE;
+  if (error == NULL && self->durable_error != NULL)
+    error = g_steal_pointer (&self->durable_error);
+  finish_flight (self, error);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+send_barrier (FdStorePg  *self,
+              GError    **error)
+{
+  g_autoptr(GMainContext) context = g_main_context_ref_thread_default ();
+
+  if (self->durable_conn != NULL && PQstatus (self->durable_conn) != CONNECTION_OK)
+    g_clear_pointer (&self->durable_conn, PQfinish);
+  if (self->durable_conn == NULL &&
+      (self->durable_conn = fd_pg_connect (self->conninfo, self->password, error)) == NULL)
+    return FALSE;
+  if (!PQsendQuery (self->durable_conn, barrier_sql))
+    return barrier_error (self->durable_conn, NULL, error);
+  g_clear_error (&self->durable_error);
+  self->durable_flight = g_steal_pointer (&self->durable_waiting);
+  self->durable_source = g_unix_fd_source_new (PQsocket (self->durable_conn),
+                                               G_IO_IN | G_IO_ERR | G_IO_HUP);
+  g_source_set_callback (self->durable_source, G_SOURCE_FUNC (barrier_ready), self, NULL);
+  g_source_attach (self->durable_source, context);
+  return TRUE;
+}
+
+gboolean
+fd_pg_durable_after (FdStorePg           *self,
+                     FdStoreDurableFunc   done,
+                     gpointer             data,
+                     GError             **error)
+{
+  Waiter w = { done, data };
+
+  if (self->durable_waiting == NULL)
+    self->durable_waiting = g_array_new (FALSE, FALSE, sizeof (Waiter));
+  g_array_append_val (self->durable_waiting, w);
+  if (self->durable_flight != NULL)
+    return TRUE;    /* the next barrier covers it */
+  if (send_barrier (self, error))
+    return TRUE;
+  g_array_set_size (self->durable_waiting, self->durable_waiting->len - 1);
+  return FALSE;
+}
+
+void
+fd_pg_durable_wait (FdStorePg *self)
+{
+  while (self->durable_flight != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      read_barrier (self, TRUE, &self->durable_error);
+      error = g_steal_pointer (&self->durable_error);
+      if (error == NULL && PQstatus (self->durable_conn) != CONNECTION_OK)
+        barrier_error (self->durable_conn, NULL, &error);
+      finish_flight (self, error);
+    }
 }

@@ -54,6 +54,14 @@ typedef struct
   FdUserRecord *ahead_user;
   char         *ahead_keys[2];
   char         *ahead_values[2];
+  /* issue 11: commit_async's barrier connection and the commits waiting
+   * for it to say they are durable (fd-store-pg-commit.c) */
+  gboolean      commit_lazy;
+  PGconn       *durable_conn;
+  GArray       *durable_waiting;   /* Waiter: committed, no barrier sent yet */
+  GArray       *durable_flight;    /* Waiter: covered by the barrier in flight */
+  GSource      *durable_source;
+  GError       *durable_error;
 } FdStorePg;
 
 #define SELF(s) ((FdStorePg *) (s))
@@ -217,6 +225,9 @@ gboolean fd_pg_audit_subjects_defer (FdStorePg *self, gint64 seq, char kind, con
 gboolean fd_pg_audit_pending (FdStorePg *self);
 gboolean fd_pg_audit_flush (FdStorePg *self, GError **error);
 void fd_pg_audit_pending_drop (FdStorePg *self);
+gboolean fd_pg_durable_after (FdStorePg *self, FdStoreDurableFunc done, gpointer data,
+                              GError **error);
+void fd_pg_durable_wait (FdStorePg *self);
 /* Appends @value (NULL: SQL NULL) to the array literal @array, which
  * starts as "{" (fd-store-pg-write.c) */
 void fd_pg_array_add (GString *array, const char *value);

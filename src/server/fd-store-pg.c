@@ -182,7 +182,8 @@ close_transaction (FdStorePg  *self,
   /* the audit head goes with the COMMIT, in the same round trip; a
    * failed statement stops the rest, and COMMIT of a failed transaction
    * answers ROLLBACK, not an error */
-  sql = g_strconcat (head, "COMMIT", NULL);
+  sql = g_strconcat (head, self->commit_lazy ? "SET LOCAL synchronous_commit = off; " : "",
+                     "COMMIT", NULL);
   res = PQexec (self->conn, sql);
   ok = PQresultStatus (res) == PGRES_COMMAND_OK && g_strcmp0 (PQcmdStatus (res), "COMMIT") == 0;
   if (!ok && PQresultStatus (res) == PGRES_COMMAND_OK)
@@ -517,7 +518,9 @@ store_close (FdStore *store)
 
   if (self->in_tx && self->conn != NULL)
     fd_pg_exec (self->conn, "ROLLBACK", NULL);
+  fd_pg_durable_wait (self);
   g_clear_pointer (&self->conn, PQfinish);
+  g_clear_pointer (&self->durable_conn, PQfinish);
   g_clear_pointer (&self->follow_conn, PQfinish);
   g_mutex_clear (&self->follow_lock);
   g_free (self->head_hash);
@@ -546,6 +549,22 @@ static void
 store_rollback (FdStore *store)
 {
   close_transaction (SELF (store), FALSE, NULL);
+}
+
+/* issue 11: COMMIT without waiting for the disk, for this transaction
+ * only; fd-store-pg-commit.c says when it is durable */
+static gboolean
+store_commit_async (FdStore *store, FdStoreDurableFunc done, gpointer data, GError **error)
+{
+  FdStorePg *self = SELF (store);
+  gboolean ok;
+
+  if (done == NULL)
+    return fd_pg_durable_wait (self), TRUE;
+  self->commit_lazy = TRUE;
+  ok = close_transaction (self, TRUE, error);
+  self->commit_lazy = FALSE;
+  return ok && fd_pg_durable_after (self, done, data, error);
 }
 
 /* issue 13: another server process may change a session or an account
@@ -637,6 +656,7 @@ static const FdStoreBackend pg_backend = {
   .incident_radius = fd_pg_incident_radius,
   .visitor_undo_checkout = fd_pg_visitor_undo_checkout,   /* issue 14 */
   .auth_generation = fd_pg_auth_generation,                /* issue 13 */
+  .commit_async = store_commit_async,                      /* issue 11 */
 };
 
 /* Opening */
