@@ -244,7 +244,13 @@ fd_pg_audit_flush (FdStorePg  *self,
  * whatever the administrator set: remote_apply for a synchronous
  * standby). PostgreSQL flushes WAL in order, so once the barrier's
  * commit is durable, so is every commit before it: then the answers go.
- * Batches committed while a barrier is in flight wait for the next one. */
+ * Up to N_BARRIERS barriers are in flight at once, each on its own
+ * connection, so that a batch committed during a flush waits for the
+ * next flush, not for that one to end first (PostgreSQL flushes the
+ * barriers that queue together); past that, batches wait for the first
+ * barrier to come back. */
+
+#define N_BARRIERS 3
 
 typedef struct
 {
@@ -252,12 +258,25 @@ typedef struct
   gpointer           data;
 } Waiter;
 
+typedef struct
+{
+  FdStorePg *self;
+  PGconn    *conn;
+  GArray    *flight;     /* Waiter: the commits it covers; NULL when idle */
+  GSource   *source;
+  GError    *error;
+} Barrier;
+
+struct _FdPgDurable
+{
+  Barrier  barriers[N_BARRIERS];
+  GArray  *waiting;      /* Waiter: committed while every barrier was in flight */
+};
+
 static const char barrier_sql[] =
   "INSERT INTO settings (key, value) VALUES ('commit.barrier.' || pg_backend_pid (), '') "
   "ON CONFLICT (key) DO NOTHING; "
   "DELETE FROM settings WHERE key = 'commit.barrier.' || pg_backend_pid ()";
-
-static gboolean send_barrier (FdStorePg *self, GError **error);
 
 /* Whatever went wrong, the commits it covers are not known to be durable. */
 static gboolean
@@ -275,47 +294,95 @@ barrier_error (PGconn     *conn,
 }
 
 static void
-finish_flight (FdStorePg    *self,
-               const GError *error)
+run_waiters (GArray       *waiters,
+             const GError *error)
 {
-  g_autoptr(GArray) flight = g_steal_pointer (&self->durable_flight);
-  g_autoptr(GError) next_error = NULL;
-
-  if (self->durable_source != NULL)
+  for (guint i = 0; waiters != NULL && i < waiters->len; i++)
     {
-      g_source_destroy (self->durable_source);
-      g_clear_pointer (&self->durable_source, g_source_unref);
-    }
-  if (error != NULL)
-    g_clear_pointer (&self->durable_conn, PQfinish);
-  for (guint i = 0; flight != NULL && i < flight->len; i++)
-    {
-      Waiter *w = &g_array_index (flight, Waiter, i);
+      Waiter *w = &g_array_index (waiters, Waiter, i);
       w->done (w->data, error);
     }
-  if (self->durable_waiting != NULL && self->durable_waiting->len > 0 &&
-      !send_barrier (self, &next_error))
+}
+
+static gboolean barrier_ready (gint fd, GIOCondition condition, gpointer user_data);
+
+static gboolean
+send_barrier (Barrier  *b,
+              GArray   *waiters,
+              GError  **error)
+{
+  g_autoptr(GMainContext) context = g_main_context_ref_thread_default ();
+
+  if (b->conn != NULL && PQstatus (b->conn) != CONNECTION_OK)
+    g_clear_pointer (&b->conn, PQfinish);
+  if (b->conn == NULL &&
+      (b->conn = fd_pg_connect (b->self->conninfo, b->self->password, error)) == NULL)
+    return FALSE;
+  if (!PQsendQuery (b->conn, barrier_sql))
+    return barrier_error (b->conn, NULL, error);
+  g_clear_error (&b->error);
+  b->flight = waiters;
+  b->source = g_unix_fd_source_new (PQsocket (b->conn), G_IO_IN | G_IO_ERR | G_IO_HUP);
+  g_source_set_callback (b->source, G_SOURCE_FUNC (barrier_ready), b, NULL);
+  g_source_attach (b->source, context);
+  return TRUE;
+}
+
+/* Sends what waits on an idle barrier; FALSE with @error when it cannot. */
+static gboolean
+dispatch (FdPgDurable  *d,
+          GError      **error)
+{
+  if (d->waiting == NULL || d->waiting->len == 0)
+    return TRUE;
+  for (guint i = 0; i < N_BARRIERS; i++)
+    if (d->barriers[i].flight == NULL)
+      {
+        if (!send_barrier (&d->barriers[i], d->waiting, error))
+          return FALSE;
+        d->waiting = NULL;
+        return TRUE;
+      }
+  return TRUE;   /* the first barrier back takes them */
+}
+
+static void
+finish_barrier (Barrier      *b,
+                const GError *error)
+{
+  FdPgDurable *d = b->self->durable;
+  g_autoptr(GArray) flight = g_steal_pointer (&b->flight);
+  g_autoptr(GError) next_error = NULL;
+
+  if (b->source != NULL)
     {
-      self->durable_flight = g_steal_pointer (&self->durable_waiting);
-      finish_flight (self, next_error);
+      g_source_destroy (b->source);
+      g_clear_pointer (&b->source, g_source_unref);
+    }
+  if (error != NULL)
+    g_clear_pointer (&b->conn, PQfinish);
+  run_waiters (flight, error);
+  if (!dispatch (d, &next_error))
+    {
+      g_autoptr(GArray) waiting = g_steal_pointer (&d->waiting);
+      run_waiters (waiting, next_error);
     }
 }
 
 /* Reads what has come of the barrier; TRUE once it is all in. */
 static gboolean
-read_barrier (FdStorePg *self,
-              gboolean   block,
-              GError   **error)
+read_barrier (Barrier  *b,
+              gboolean  block)
 {
   PGresult *res;
 
-  while (block || !PQisBusy (self->durable_conn))
+  while (block || !PQisBusy (b->conn))
     {
-      res = PQgetResult (self->durable_conn);
+      res = PQgetResult (b->conn);
       if (res == NULL)
         return TRUE;
-      if (PQresultStatus (res) != PGRES_COMMAND_OK && error != NULL && *error == NULL)
-        barrier_error (self->durable_conn, res, error);
+      if (PQresultStatus (res) != PGRES_COMMAND_OK && b->error == NULL)
+        barrier_error (b->conn, res, &b->error);
       PQclear (res);
     }
   return FALSE;
@@ -326,39 +393,17 @@ barrier_ready (gint         fd,
                GIOCondition condition,
                gpointer     user_data)
 {
-  FdStorePg *self = user_data;
+  Barrier *b = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!PQconsumeInput (self->durable_conn))
-    barrier_error (self->durable_conn, NULL, &error);
-  else if (!read_barrier (self, FALSE, &self->durable_error))
+  if (!PQconsumeInput (b->conn))
+    barrier_error (b->conn, NULL, &error);
+  else if (!read_barrier (b, FALSE))
     return G_SOURCE_CONTINUE;
-  if (error == NULL && self->durable_error != NULL)
-    error = g_steal_pointer (&self->durable_error);
-  finish_flight (self, error);
+  if (error == NULL)
+    error = g_steal_pointer (&b->error);
+  finish_barrier (b, error);
   return G_SOURCE_REMOVE;
-}
-
-static gboolean
-send_barrier (FdStorePg  *self,
-              GError    **error)
-{
-  g_autoptr(GMainContext) context = g_main_context_ref_thread_default ();
-
-  if (self->durable_conn != NULL && PQstatus (self->durable_conn) != CONNECTION_OK)
-    g_clear_pointer (&self->durable_conn, PQfinish);
-  if (self->durable_conn == NULL &&
-      (self->durable_conn = fd_pg_connect (self->conninfo, self->password, error)) == NULL)
-    return FALSE;
-  if (!PQsendQuery (self->durable_conn, barrier_sql))
-    return barrier_error (self->durable_conn, NULL, error);
-  g_clear_error (&self->durable_error);
-  self->durable_flight = g_steal_pointer (&self->durable_waiting);
-  self->durable_source = g_unix_fd_source_new (PQsocket (self->durable_conn),
-                                               G_IO_IN | G_IO_ERR | G_IO_HUP);
-  g_source_set_callback (self->durable_source, G_SOURCE_FUNC (barrier_ready), self, NULL);
-  g_source_attach (self->durable_source, context);
-  return TRUE;
 }
 
 gboolean
@@ -367,30 +412,60 @@ fd_pg_durable_after (FdStorePg           *self,
                      gpointer             data,
                      GError             **error)
 {
+  FdPgDurable *d = self->durable;
   Waiter w = { done, data };
 
-  if (self->durable_waiting == NULL)
-    self->durable_waiting = g_array_new (FALSE, FALSE, sizeof (Waiter));
-  g_array_append_val (self->durable_waiting, w);
-  if (self->durable_flight != NULL)
-    return TRUE;    /* the next barrier covers it */
-  if (send_barrier (self, error))
+  if (d == NULL)
+    {
+      d = self->durable = g_new0 (FdPgDurable, 1);
+      for (guint i = 0; i < N_BARRIERS; i++)
+        d->barriers[i].self = self;
+    }
+  if (d->waiting == NULL)
+    d->waiting = g_array_new (FALSE, FALSE, sizeof (Waiter));
+  g_array_append_val (d->waiting, w);
+  if (dispatch (d, error))
     return TRUE;
-  g_array_set_size (self->durable_waiting, self->durable_waiting->len - 1);
+  /* none sent: only this one waited (an idle barrier takes any at once) */
+  g_clear_pointer (&d->waiting, g_array_unref);
   return FALSE;
 }
 
 void
 fd_pg_durable_wait (FdStorePg *self)
 {
-  while (self->durable_flight != NULL)
-    {
-      g_autoptr(GError) error = NULL;
+  FdPgDurable *d = self->durable;
+  gboolean again = d != NULL;
 
-      read_barrier (self, TRUE, &self->durable_error);
-      error = g_steal_pointer (&self->durable_error);
-      if (error == NULL && PQstatus (self->durable_conn) != CONNECTION_OK)
-        barrier_error (self->durable_conn, NULL, &error);
-      finish_flight (self, error);
+  while (again)
+    {
+      again = FALSE;
+      for (guint i = 0; i < N_BARRIERS; i++)
+        {
+          Barrier *b = &d->barriers[i];
+          g_autoptr(GError) error = NULL;
+
+          if (b->flight == NULL)
+            continue;
+          again = TRUE;
+          read_barrier (b, TRUE);
+          error = g_steal_pointer (&b->error);
+          if (error == NULL && PQstatus (b->conn) != CONNECTION_OK)
+            barrier_error (b->conn, NULL, &error);
+          finish_barrier (b, error);
+        }
     }
+}
+
+void
+fd_pg_durable_close (FdStorePg *self)
+{
+  FdPgDurable *d = self->durable;
+
+  fd_pg_durable_wait (self);
+  if (d == NULL)
+    return;
+  for (guint i = 0; i < N_BARRIERS; i++)
+    g_clear_pointer (&d->barriers[i].conn, PQfinish);
+  g_clear_pointer (&self->durable, g_free);
 }

@@ -23,6 +23,8 @@ G_BEGIN_DECLS
  * the request that runs now, and the setting never outlives the
  * transaction (pgbouncer's transaction mode keeps working). */
 
+typedef struct _FdPgDurable FdPgDurable;
+
 typedef struct
 {
   FdStore     parent;
@@ -57,11 +59,7 @@ typedef struct
   /* issue 11: commit_async's barrier connection and the commits waiting
    * for it to say they are durable (fd-store-pg-commit.c) */
   gboolean      commit_lazy;
-  PGconn       *durable_conn;
-  GArray       *durable_waiting;   /* Waiter: committed, no barrier sent yet */
-  GArray       *durable_flight;    /* Waiter: covered by the barrier in flight */
-  GSource      *durable_source;
-  GError       *durable_error;
+  FdPgDurable  *durable;
 } FdStorePg;
 
 #define SELF(s) ((FdStorePg *) (s))
@@ -228,6 +226,7 @@ void fd_pg_audit_pending_drop (FdStorePg *self);
 gboolean fd_pg_durable_after (FdStorePg *self, FdStoreDurableFunc done, gpointer data,
                               GError **error);
 void fd_pg_durable_wait (FdStorePg *self);
+void fd_pg_durable_close (FdStorePg *self);
 /* Appends @value (NULL: SQL NULL) to the array literal @array, which
  * starts as "{" (fd-store-pg-write.c) */
 void fd_pg_array_add (GString *array, const char *value);

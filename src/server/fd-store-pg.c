@@ -518,9 +518,8 @@ store_close (FdStore *store)
 
   if (self->in_tx && self->conn != NULL)
     fd_pg_exec (self->conn, "ROLLBACK", NULL);
-  fd_pg_durable_wait (self);
+  fd_pg_durable_close (self);
   g_clear_pointer (&self->conn, PQfinish);
-  g_clear_pointer (&self->durable_conn, PQfinish);
   g_clear_pointer (&self->follow_conn, PQfinish);
   g_mutex_clear (&self->follow_lock);
   g_free (self->head_hash);
