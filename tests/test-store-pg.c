@@ -101,6 +101,15 @@ raw (PGconn     *conn,
   return value;
 }
 
+/* Checks @value (owned: freed here) against @want. */
+static void
+expect (char       *value,
+        const char *want)
+{
+  g_assert_cmpstr (value, ==, want);
+  g_free (value);
+}
+
 /* As the server's role, inside a transaction of estate A, no row of
  * estate B is read and none is written, whatever the SQL says. */
 static void
@@ -126,12 +135,12 @@ test_rls (void)
                              "', true)", a);
   g_free (raw (conn, begin_a));
   sql = g_strdup_printf ("SELECT count(*) FROM residents WHERE estate_id = %" G_GINT64_FORMAT, b);
-  g_assert_cmpstr (raw (conn, sql), ==, "0");
-  g_assert_cmpstr (raw (conn, "SELECT count(*) FROM residents"), ==, "2");
+  expect (raw (conn, sql), "0");
+  expect (raw (conn, "SELECT count(*) FROM residents"), "2");
   g_free (sql);
   sql = g_strdup_printf ("SELECT count(*) FROM payments WHERE resident_id = %" G_GINT64_FORMAT, rb);
-  g_assert_cmpstr (raw (conn, sql), ==, "0");
-  g_assert_cmpstr (raw (conn, "SELECT count(*) FROM plates"), ==, "2");
+  expect (raw (conn, sql), "0");
+  expect (raw (conn, "SELECT count(*) FROM plates"), "2");
   /* nor written */
   g_free (sql);
   sql = g_strdup_printf ("INSERT INTO residents (estate_id, name, room, initials) "
@@ -145,11 +154,11 @@ test_rls (void)
   g_free (sql);
   sql = g_strdup_printf ("WITH u AS (UPDATE residents SET name = 'x' WHERE estate_id = %"
                          G_GINT64_FORMAT " RETURNING 1) SELECT count(*) FROM u", b);
-  g_assert_cmpstr (raw (conn, sql), ==, "0");
+  expect (raw (conn, sql), "0");
   g_free (raw (conn, "ROLLBACK"));
 
   /* No estate set: nothing at all. */
-  g_assert_cmpstr (raw (conn, "SELECT count(*) FROM residents"), ==, "0");
+  expect (raw (conn, "SELECT count(*) FROM residents"), "0");
   PQfinish (conn);
 }
 
@@ -170,17 +179,17 @@ test_roles (void)
   PQfinish (conn);
   sql = g_strdup_printf ("SELECT rolsuper OR rolbypassrls OR rolcreaterole OR rolcreatedb "
                          "FROM pg_roles WHERE rolname = '%s'", role);
-  g_assert_cmpstr (fd_test_pg_query_value (super, sql), ==, "f");
+  expect (fd_test_pg_query_value (super, sql), "f");
   g_free (sql);
   sql = g_strdup_printf ("SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND "
                          "pg_has_role ('%s', tableowner, 'USAGE')", role);
-  g_assert_cmpstr (fd_test_pg_query_value (super, sql), ==, "0");
+  expect (fd_test_pg_query_value (super, sql), "0");
   /* every estate-scoped table forces its policy */
-  g_assert_cmpstr (fd_test_pg_query_value (super, "SELECT count(*) FROM pg_class WHERE "
-                                                  "relrowsecurity AND relforcerowsecurity AND "
-                                                  "relname IN ('sessions', 'rooms', 'residents', "
-                                                  "'plates', 'payments', 'visitors', "
-                                                  "'audit_log', 'alerts')"), ==, "8");
+  expect (fd_test_pg_query_value (super, "SELECT count(*) FROM pg_class WHERE "
+                                         "relrowsecurity AND relforcerowsecurity AND "
+                                         "relname IN ('sessions', 'rooms', 'residents', "
+                                         "'plates', 'payments', 'visitors', "
+                                         "'audit_log', 'alerts')"), "8");
   /* the audit log is append-only to it */
   conn = server_conn (t);
   {
