@@ -817,6 +817,67 @@ test_commit_durable (void)
   g_free (fd_test_pg_query_value (super, "SELECT pg_reload_conf ()"));
 }
 
+/* Issue 11: the session's statement reads the account and the rules
+ * settings the request reads next; each is handed out once, as of the
+ * session's read (another server's change a moment later is the next
+ * read's), and any other statement drops what was not used. */
+static void
+test_read_ahead (void)
+{
+  g_autoptr(FdTestStore) t = fd_test_store_new ();
+  g_autoptr(GError) error = NULL;
+  FdStore *a = fd_test_store_open (t);
+  FdStore *b = fd_test_store_open (t);
+  FdUserRecord u = { .username = (char *) "ahead", .display_name = (char *) "Ahead",
+                     .role = (char *) "reception", .password_hash = (char *) "x" };
+  FdSessionRecord s = { .token_hash = (char *) "ahead-token", .created_at = 1, .last_seen = 1,
+                        .expires_at = G_MAXINT64 / 2, .estate_id = 1 };
+  g_autoptr(FdSessionRecord) session = NULL, again = NULL;
+  g_autoptr(FdUserRecord) changed = NULL, user = NULL;
+  g_autofree char *ack_key = NULL;
+  gint64 id;
+
+  fd_store_set_scope (a, FD_ESTATE_ALL);
+  fd_store_set_scope (b, FD_ESTATE_ALL);
+  id = FD_STORE_CALL (a, user_insert, &u, &error);
+  g_assert_no_error (error);
+  s.user_id = id;
+  g_assert_cmpint (FD_STORE_CALL (a, session_insert, &s, &error), >, 0);
+  ack_key = g_strdup_printf ("rules.ack.%" G_GINT64_FORMAT, id);
+  g_assert_true (FD_STORE_CALL (a, set_setting, "rules.version", "1", &error));
+  g_assert_true (FD_STORE_CALL (a, set_setting, ack_key, "1:5", &error));
+
+  session = FD_STORE_CALL (a, session_by_token_hash, "ahead-token");
+  g_assert_nonnull (session);
+  /* another server changes them a moment after the session's read */
+  g_assert_true (FD_STORE_CALL (b, set_setting, "rules.version", "2", &error));
+  g_assert_true (FD_STORE_CALL (b, set_setting, ack_key, "2:6", &error));
+  changed = FD_STORE_CALL (b, user_by_id, id);
+  changed->disabled = TRUE;
+  g_assert_true (FD_STORE_CALL (b, user_update, changed, &error));
+  g_assert_no_error (error);
+  /* as of the session's read, once: the same statement read them */
+  expect (FD_STORE_CALL (a, get_setting, "rules.version"), "1");
+  expect (FD_STORE_CALL (a, get_setting, ack_key), "1:5");
+  user = FD_STORE_CALL (a, user_by_id, id);
+  g_assert_false (user->disabled);
+  g_clear_pointer (&user, fd_user_record_free);
+  /* the next reads are the database's */
+  expect (FD_STORE_CALL (a, get_setting, "rules.version"), "2");
+  user = FD_STORE_CALL (a, user_by_id, id);
+  g_assert_true (user->disabled);
+  g_clear_pointer (&user, fd_user_record_free);
+
+  /* another statement first drops what was read ahead */
+  again = FD_STORE_CALL (a, session_by_token_hash, "ahead-token");
+  g_assert_nonnull (again);
+  g_assert_true (FD_STORE_CALL (b, set_setting, "rules.version", "3", &error));
+  g_free (FD_STORE_CALL (a, get_setting, "rules.en"));
+  expect (FD_STORE_CALL (a, get_setting, "rules.version"), "3");
+  fd_store_close (b);
+  fd_store_close (a);
+}
+
 static guint
 granted_in (Racer *racers)
 {
@@ -1113,6 +1174,7 @@ main (int   argc,
   g_test_add_func ("/fd/store/pg/audit-race", test_audit_race);
   g_test_add_func ("/fd/store/pg/audit-batch", test_audit_batch);
   g_test_add_func ("/fd/store/pg/commit-durable", test_commit_durable);
+  g_test_add_func ("/fd/store/pg/read-ahead", test_read_ahead);
   g_test_add_func ("/fd/store/pg/follow", test_follow);
   g_test_add_func ("/fd/store/pg/totp-race", test_totp_race);
   g_test_add_func ("/fd/store/pg/delivery-race", test_delivery_race);
