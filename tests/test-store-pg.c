@@ -101,6 +101,15 @@ raw (PGconn     *conn,
   return value;
 }
 
+/* Checks @value (owned: freed here) against @want. */
+static void
+expect (char       *value,
+        const char *want)
+{
+  g_assert_cmpstr (value, ==, want);
+  g_free (value);
+}
+
 /* As the server's role, inside a transaction of estate A, no row of
  * estate B is read and none is written, whatever the SQL says. */
 static void
@@ -126,12 +135,12 @@ test_rls (void)
                              "', true)", a);
   g_free (raw (conn, begin_a));
   sql = g_strdup_printf ("SELECT count(*) FROM residents WHERE estate_id = %" G_GINT64_FORMAT, b);
-  g_assert_cmpstr (raw (conn, sql), ==, "0");
-  g_assert_cmpstr (raw (conn, "SELECT count(*) FROM residents"), ==, "2");
+  expect (raw (conn, sql), "0");
+  expect (raw (conn, "SELECT count(*) FROM residents"), "2");
   g_free (sql);
   sql = g_strdup_printf ("SELECT count(*) FROM payments WHERE resident_id = %" G_GINT64_FORMAT, rb);
-  g_assert_cmpstr (raw (conn, sql), ==, "0");
-  g_assert_cmpstr (raw (conn, "SELECT count(*) FROM plates"), ==, "2");
+  expect (raw (conn, sql), "0");
+  expect (raw (conn, "SELECT count(*) FROM plates"), "2");
   /* nor written */
   g_free (sql);
   sql = g_strdup_printf ("INSERT INTO residents (estate_id, name, room, initials) "
@@ -145,11 +154,11 @@ test_rls (void)
   g_free (sql);
   sql = g_strdup_printf ("WITH u AS (UPDATE residents SET name = 'x' WHERE estate_id = %"
                          G_GINT64_FORMAT " RETURNING 1) SELECT count(*) FROM u", b);
-  g_assert_cmpstr (raw (conn, sql), ==, "0");
+  expect (raw (conn, sql), "0");
   g_free (raw (conn, "ROLLBACK"));
 
   /* No estate set: nothing at all. */
-  g_assert_cmpstr (raw (conn, "SELECT count(*) FROM residents"), ==, "0");
+  expect (raw (conn, "SELECT count(*) FROM residents"), "0");
   PQfinish (conn);
 }
 
@@ -170,17 +179,17 @@ test_roles (void)
   PQfinish (conn);
   sql = g_strdup_printf ("SELECT rolsuper OR rolbypassrls OR rolcreaterole OR rolcreatedb "
                          "FROM pg_roles WHERE rolname = '%s'", role);
-  g_assert_cmpstr (fd_test_pg_query_value (super, sql), ==, "f");
+  expect (fd_test_pg_query_value (super, sql), "f");
   g_free (sql);
   sql = g_strdup_printf ("SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND "
                          "pg_has_role ('%s', tableowner, 'USAGE')", role);
-  g_assert_cmpstr (fd_test_pg_query_value (super, sql), ==, "0");
+  expect (fd_test_pg_query_value (super, sql), "0");
   /* every estate-scoped table forces its policy */
-  g_assert_cmpstr (fd_test_pg_query_value (super, "SELECT count(*) FROM pg_class WHERE "
-                                                  "relrowsecurity AND relforcerowsecurity AND "
-                                                  "relname IN ('sessions', 'rooms', 'residents', "
-                                                  "'plates', 'payments', 'visitors', "
-                                                  "'audit_log', 'alerts')"), ==, "8");
+  expect (fd_test_pg_query_value (super, "SELECT count(*) FROM pg_class WHERE "
+                                         "relrowsecurity AND relforcerowsecurity AND "
+                                         "relname IN ('sessions', 'rooms', 'residents', "
+                                         "'plates', 'payments', 'visitors', "
+                                         "'audit_log', 'alerts')"), "8");
   /* the audit log is append-only to it */
   conn = server_conn (t);
   {
@@ -415,7 +424,11 @@ race (gpointer data)
   else if (r->what == 1)
     {
       FdAuditEntry e = { 0 };
+      /* half of them as the server's group commit does: the 25 entries
+       * wait for the commit and go in together (fd-store-pg-commit.c) */
+      gboolean batch = r->index % 2 == 1;
 
+      g_assert_true (!batch || FD_STORE_CALL (r->store, begin, &error));
       for (guint i = 0; i < 25; i++)
         {
           e.at = fd_time_format_rfc3339 (now);
@@ -427,6 +440,8 @@ race (gpointer data)
           g_assert_no_error (error);
           fd_audit_entry_clear (&e);
         }
+      g_assert_true (!batch || FD_STORE_CALL (r->store, commit, &error));
+      g_assert_no_error (error);
     }
   else if (r->what == 3)
     {
@@ -607,6 +622,260 @@ test_audit_race (void)
   g_assert_no_error (error);
   g_assert_cmpint (n, ==, 4 * N_RACERS * 25);
   fd_store_close (store);
+}
+
+/* Issue 11: inside the caller's transaction (the server's group commit)
+ * audit entries wait for the commit and are written together: the
+ * chain's head is not locked while the batch fills, so another server
+ * appends meanwhile; a count inside the transaction sees the batch's own
+ * entries; every value comes back as it went in, whatever it holds. */
+static void
+test_audit_batch (void)
+{
+  static const char *odd[] = { "quote \" and backslash \\", "{braces,comma}", "NULL", "",
+                               "名字\ttab, \"引号\"", NULL };
+  g_autoptr(FdTestStore) t = fd_test_store_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) listed = NULL;
+  g_autofree char *since = fd_time_format_rfc3339 (g_get_real_time () - G_USEC_PER_SEC * 60);
+  g_autofree char *locked = NULL, *subjects = NULL, *entries = NULL;
+  FdStore *a = fd_test_store_open (t);
+  FdStore *b = fd_test_store_open (t);
+  PGconn *conn = server_conn (t);
+  const gint64 ids[] = { 11, 12, 13 };
+  FdAuditQuery q = { .limit = 100 };
+  FdAuditEntry e = { 0 };
+  gint64 estate, n = 0, bad = 0;
+  gboolean failed;
+  guint appended = 0;
+
+  fd_store_set_scope (a, FD_ESTATE_ALL);
+  fd_store_set_scope (b, FD_ESTATE_ALL);
+  estate = add_estate (a, "eb");
+  g_assert_true (FD_STORE_CALL (a, begin, &error));
+  for (guint round = 0; round < 2; round++)
+    for (guint i = 0; i < G_N_ELEMENTS (odd); i++, appended++)
+      {
+        /* requests of two estates in one transaction */
+        fd_store_set_scope (a, i % 2 == 0 ? 1 : estate);
+        e.at = fd_time_format_rfc3339 (g_get_real_time ());
+        e.actor = g_strdup (odd[i] != NULL ? odd[i] : "reception");
+        e.actor_id = 42;
+        e.estate_id = FD_ESTATE_ALL;   /* the scope's */
+        e.action = g_strdup ("search");
+        e.target = g_strdup (odd[i]);
+        e.reason_text = g_strdup (odd[i]);
+        e.outcome = g_strdup ("allowed");
+        g_assert_true (FD_STORE_CALL (a, audit_append, &e, &error));
+        g_assert_no_error (error);
+        g_assert_true (FD_STORE_CALL (a, audit_subjects_add, e.seq, 'r', ids, 3, &error));
+        g_assert_no_error (error);
+        fd_audit_entry_clear (&e);
+        if (round == 1 || i != G_N_ELEMENTS (odd) - 1)
+          continue;
+        /* the head is free while the batch fills: another server appends */
+        locked = raw_value (conn, "BEGIN; SELECT seq FROM audit_head WHERE id = 1 FOR UPDATE NOWAIT",
+                            &failed);
+        g_assert_false (failed);
+        g_free (raw (conn, "ROLLBACK"));
+        e.at = fd_time_format_rfc3339 (g_get_real_time ());
+        e.actor = g_strdup ("other-server");
+        e.action = g_strdup ("view");
+        e.outcome = g_strdup ("allowed");
+        e.estate_id = 1;
+        g_assert_true (FD_STORE_CALL (b, audit_append, &e, &error));
+        g_assert_no_error (error);
+        fd_audit_entry_clear (&e);
+        /* a count in the transaction sees the entries waiting in it */
+        fd_store_set_scope (a, FD_ESTATE_ALL);
+        g_assert_cmpuint (FD_STORE_CALL (a, audit_count, 42, "search", "allowed", NULL, since,
+                                         FALSE), ==, appended + 1);
+      }
+  g_assert_true (FD_STORE_CALL (a, commit, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (FD_STORE_CALL (a, audit_verify, &n, &bad, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (bad, ==, 0);
+  g_assert_cmpint (n, ==, appended + 1);
+  fd_store_set_scope (a, FD_ESTATE_ALL);
+  q.action = "search";
+  listed = FD_STORE_CALL (a, audit_list, &q);
+  g_assert_cmpuint (listed->len, ==, appended);
+  for (guint j = 0; j < listed->len; j++)
+    {
+      FdAuditEntry *got = listed->pdata[j];
+      /* newest first: the last entry appended is odd[last] */
+      const char *want = odd[(G_N_ELEMENTS (odd) - 1) - j % G_N_ELEMENTS (odd)];
+
+      g_assert_cmpstr (got->target, ==, want);
+      g_assert_cmpstr (got->reason_text, ==, want);
+      g_assert_cmpint (got->estate_id, ==, ((G_N_ELEMENTS (odd) - 1) - j % G_N_ELEMENTS (odd)) % 2
+                                           == 0 ? 1 : estate);
+    }
+  /* three listed residents on each, under the entry's own seq */
+  g_free (raw (conn, "SELECT set_config ('frontdesk.estate', '*', false)"));
+  subjects = raw (conn, "SELECT count(*) FROM audit_subjects s JOIN audit_log l ON "
+                        "l.seq = s.seq AND l.estate_id = s.estate_id WHERE l.action = 'search'");
+  entries = raw (conn, "SELECT count(DISTINCT seq) FROM audit_subjects");
+  g_assert_cmpint (g_ascii_strtoll (subjects, NULL, 10), ==, 3 * appended);
+  g_assert_cmpint (g_ascii_strtoll (entries, NULL, 10), ==, appended);
+  PQfinish (conn);
+  fd_store_close (b);
+  fd_store_close (a);
+}
+
+/* Issue 11: commit_async commits the server's batch without waiting for
+ * the disk and says when it is durable: only once PostgreSQL has flushed
+ * its WAL past the commit (the WAL writer held back here, so that only
+ * the engine's barrier flushes it), never at once; a store closed with
+ * one in flight waits for it. */
+typedef struct
+{
+  const char *super;
+  char       *lsn;        /* the WAL written when commit_async returned */
+  guint       calls;
+  gboolean    durable;
+} Durable;
+
+static void
+durable_seen (gpointer      data,
+              const GError *error)
+{
+  Durable *d = data;
+  g_autofree char *sql = g_strdup_printf ("SELECT pg_current_wal_flush_lsn () >= '%s'", d->lsn);
+  g_autofree char *flushed = fd_test_pg_query_value (d->super, sql);
+
+  g_assert_no_error (error);
+  d->durable = g_strcmp0 (flushed, "t") == 0;
+  d->calls++;
+}
+
+static void
+append_view (FdStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  FdAuditEntry e = { 0 };
+
+  e.at = fd_time_format_rfc3339 (g_get_real_time ());
+  e.actor = g_strdup ("reception");
+  e.action = g_strdup ("view");
+  e.outcome = g_strdup ("allowed");
+  e.estate_id = 1;
+  g_assert_true (FD_STORE_CALL (store, audit_append, &e, &error));
+  g_assert_no_error (error);
+  fd_audit_entry_clear (&e);
+}
+
+static void
+test_commit_durable (void)
+{
+  g_autoptr(FdTestStore) t = fd_test_store_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *super = fd_test_pg_superuser_conninfo (t->server);
+  g_autofree char *barriers = NULL;
+  FdStore *store = NULL;
+  Durable d = { super };
+  gint64 n = 0, bad = 0;
+
+  /* the test cluster commits lazily by default: this database does not */
+  g_free (fd_test_pg_query_value (super, "DO $$ BEGIN EXECUTE format ('ALTER DATABASE %I SET "
+                                         "synchronous_commit = on', current_database ()); "
+                                         "END $$"));
+  store = fd_test_store_open (t);
+  g_free (fd_test_pg_query_value (super, "ALTER SYSTEM SET wal_writer_delay = '10s'"));
+  g_free (fd_test_pg_query_value (super, "SELECT pg_reload_conf ()"));
+  g_usleep (G_USEC_PER_SEC / 2);   /* the WAL writer reads it */
+  fd_store_set_scope (store, FD_ESTATE_ALL);
+  g_assert_true (FD_STORE_CALL (store, begin, &error));
+  append_view (store);
+  g_assert_true (FD_STORE_CALL (store, commit_async, durable_seen, &d, &error));
+  g_assert_no_error (error);
+  d.lsn = fd_test_pg_query_value (super, "SELECT pg_current_wal_insert_lsn ()");
+  g_assert_cmpuint (d.calls, ==, 0);
+  while (d.calls == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (d.durable);
+  g_assert_true (FD_STORE_CALL (store, audit_verify, &n, &bad, &error));
+  g_assert_cmpint (n, ==, 1);
+  /* the barrier leaves nothing behind */
+  barriers = fd_test_pg_query_value (super, "SELECT count(*) FROM settings WHERE key LIKE "
+                                            "'commit.barrier.%'");
+  g_assert_cmpstr (barriers, ==, "0");
+
+  /* closed with a commit in flight: the close waits for it */
+  g_assert_true (FD_STORE_CALL (store, begin, &error));
+  append_view (store);
+  g_assert_true (FD_STORE_CALL (store, commit_async, durable_seen, &d, &error));
+  g_free (d.lsn);
+  d.lsn = fd_test_pg_query_value (super, "SELECT pg_current_wal_insert_lsn ()");
+  fd_store_close (store);
+  g_assert_cmpuint (d.calls, ==, 2);
+  g_assert_true (d.durable);
+  g_free (d.lsn);
+  g_free (fd_test_pg_query_value (super, "ALTER SYSTEM RESET wal_writer_delay"));
+  g_free (fd_test_pg_query_value (super, "SELECT pg_reload_conf ()"));
+}
+
+/* Issue 11: the session's statement reads the account and the rules
+ * settings the request reads next; each is handed out once, as of the
+ * session's read (another server's change a moment later is the next
+ * read's), and any other statement drops what was not used. */
+static void
+test_read_ahead (void)
+{
+  g_autoptr(FdTestStore) t = fd_test_store_new ();
+  g_autoptr(GError) error = NULL;
+  FdStore *a = fd_test_store_open (t);
+  FdStore *b = fd_test_store_open (t);
+  FdUserRecord u = { .username = (char *) "ahead", .display_name = (char *) "Ahead",
+                     .role = (char *) "reception", .password_hash = (char *) "x" };
+  FdSessionRecord s = { .token_hash = (char *) "ahead-token", .created_at = 1, .last_seen = 1,
+                        .expires_at = G_MAXINT64 / 2, .estate_id = 1 };
+  g_autoptr(FdSessionRecord) session = NULL, again = NULL;
+  g_autoptr(FdUserRecord) changed = NULL, user = NULL;
+  g_autofree char *ack_key = NULL;
+  gint64 id;
+
+  fd_store_set_scope (a, FD_ESTATE_ALL);
+  fd_store_set_scope (b, FD_ESTATE_ALL);
+  id = FD_STORE_CALL (a, user_insert, &u, &error);
+  g_assert_no_error (error);
+  s.user_id = id;
+  g_assert_cmpint (FD_STORE_CALL (a, session_insert, &s, &error), >, 0);
+  ack_key = g_strdup_printf ("rules.ack.%" G_GINT64_FORMAT, id);
+  g_assert_true (FD_STORE_CALL (a, set_setting, "rules.version", "1", &error));
+  g_assert_true (FD_STORE_CALL (a, set_setting, ack_key, "1:5", &error));
+
+  session = FD_STORE_CALL (a, session_by_token_hash, "ahead-token");
+  g_assert_nonnull (session);
+  /* another server changes them a moment after the session's read */
+  g_assert_true (FD_STORE_CALL (b, set_setting, "rules.version", "2", &error));
+  g_assert_true (FD_STORE_CALL (b, set_setting, ack_key, "2:6", &error));
+  changed = FD_STORE_CALL (b, user_by_id, id);
+  changed->disabled = TRUE;
+  g_assert_true (FD_STORE_CALL (b, user_update, changed, &error));
+  g_assert_no_error (error);
+  /* as of the session's read, once: the same statement read them */
+  expect (FD_STORE_CALL (a, get_setting, "rules.version"), "1");
+  expect (FD_STORE_CALL (a, get_setting, ack_key), "1:5");
+  user = FD_STORE_CALL (a, user_by_id, id);
+  g_assert_false (user->disabled);
+  g_clear_pointer (&user, fd_user_record_free);
+  /* the next reads are the database's */
+  expect (FD_STORE_CALL (a, get_setting, "rules.version"), "2");
+  user = FD_STORE_CALL (a, user_by_id, id);
+  g_assert_true (user->disabled);
+  g_clear_pointer (&user, fd_user_record_free);
+
+  /* another statement first drops what was read ahead */
+  again = FD_STORE_CALL (a, session_by_token_hash, "ahead-token");
+  g_assert_nonnull (again);
+  g_assert_true (FD_STORE_CALL (b, set_setting, "rules.version", "3", &error));
+  g_free (FD_STORE_CALL (a, get_setting, "rules.en"));
+  expect (FD_STORE_CALL (a, get_setting, "rules.version"), "3");
+  fd_store_close (b);
+  fd_store_close (a);
 }
 
 static guint
@@ -903,6 +1172,9 @@ main (int   argc,
   g_test_add_func ("/fd/store/pg/login-race", test_login_race);
   g_test_add_func ("/fd/store/pg/listed-race", test_listed_race);
   g_test_add_func ("/fd/store/pg/audit-race", test_audit_race);
+  g_test_add_func ("/fd/store/pg/audit-batch", test_audit_batch);
+  g_test_add_func ("/fd/store/pg/commit-durable", test_commit_durable);
+  g_test_add_func ("/fd/store/pg/read-ahead", test_read_ahead);
   g_test_add_func ("/fd/store/pg/follow", test_follow);
   g_test_add_func ("/fd/store/pg/totp-race", test_totp_race);
   g_test_add_func ("/fd/store/pg/delivery-race", test_delivery_race);

@@ -20,8 +20,13 @@
  *   on disk. A failed sync refuses (503) the answers of its groups and of
  *   every later one until the server restarts: once a sync has failed, a
  *   later one proves nothing. fd_committer_free() syncs what is left.
- * - Other engines (PostgreSQL) commit durably on the main context and
- *   release the answers at once; server->committer is NULL.
+ * - Engines with commit_async (PostgreSQL, issue 11, pgperf) commit the
+ *   group at once without waiting for the disk and release its answers in
+ *   commit_durable, once the engine has confirmed the commit durable
+ *   (fd-store-pg-commit.c: a barrier commit on another connection);
+ *   server->committer is NULL. fd_server_flush() commits and waits.
+ * - Other engines commit durably on the main context and release the
+ *   answers at once.
  */
 
 #include "config.h"
@@ -51,13 +56,27 @@ fd_commit_release (GPtrArray *waiting,
     }
 }
 
-/* the main context */
-
-static gboolean
-commit_cb (gpointer user_data)
+/* commit_async: the batch's answers go once its commit is durable. */
+static void
+commit_durable (gpointer      data,
+                const GError *error)
 {
-  FdServer *server = user_data;
+  g_autoptr(GPtrArray) waiting = data;
+
+  if (error != NULL)
+    g_warning ("Commit not confirmed durable, refusing %u answers: %s", waiting->len,
+               error->message);
+  fd_commit_release (waiting, error == NULL);
+}
+
+/* The main context. @wait (commit_async engines): return only once every
+ * answer committed so far has gone. */
+static void
+commit_now (FdServer *server,
+            gboolean  wait)
+{
   FdCommitter *c = server->committer;
+  FdStore *store = server->store;
   g_autoptr(GPtrArray) waiting = g_steal_pointer (&server->awaiting_commit);
   g_autoptr(GError) error = NULL;
   gboolean ok = TRUE;
@@ -67,20 +86,39 @@ commit_cb (gpointer user_data)
   if (server->tx_open)
     {
       server->tx_open = FALSE;
-      ok = c != NULL ? FD_STORE_CALL (server->store, commit_unsynced, &error)
-                     : FD_STORE_CALL (server->store, commit, &error);
+      if (c != NULL)
+        ok = FD_STORE_CALL (store, commit_unsynced, &error);
+      else if (!wait && store->backend->commit_async != NULL)
+        {
+          ok = FD_STORE_CALL (store, commit_async, commit_durable, waiting, &error);
+          if (ok)
+            {
+              g_steal_pointer (&waiting);
+              return;
+            }
+        }
+      else
+        ok = FD_STORE_CALL (store, commit, &error);
       if (!ok)
         {
           g_warning ("Commit failed, refusing %u answers: %s", waiting->len, error->message);
-          FD_STORE_CALL0 (server->store, rollback);
+          FD_STORE_CALL0 (store, rollback);
         }
       else if (c != NULL)
         {
           fd_committer_push (c, g_steal_pointer (&waiting));
-          return G_SOURCE_REMOVE;
+          return;
         }
     }
   fd_commit_release (waiting, ok);
+  if (wait && store->backend->commit_async != NULL)
+    FD_STORE_CALL (store, commit_async, NULL, NULL, NULL);
+}
+
+static gboolean
+commit_cb (gpointer user_data)
+{
+  commit_now (user_data, FALSE);
   return G_SOURCE_REMOVE;
 }
 
@@ -122,16 +160,17 @@ fd_request_release_when_committed (FdRequest *req,
   if (server->awaiting_commit->len >= 256)
     {
       g_clear_handle_id (&server->commit_id, g_source_remove);
-      commit_cb (server);
+      commit_now (server, FALSE);
     }
 }
 
-/* Commits now; with a committer, the answers still wait for the sync. */
+/* Commits now; with a committer, the answers still wait for the sync;
+ * with commit_async, returns once every committed answer has gone. */
 void
 fd_server_flush (FdServer *server)
 {
   g_clear_handle_id (&server->commit_id, g_source_remove);
-  commit_cb (server);
+  commit_now (server, TRUE);
 }
 
 gboolean

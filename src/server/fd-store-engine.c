@@ -165,6 +165,7 @@ fd_engine_backend_missing (const FdStoreBackend *backend,
     G_STRUCT_OFFSET (FdStoreBackend, audit_subjects_add),
     G_STRUCT_OFFSET (FdStoreBackend, incident_radius),
     G_STRUCT_OFFSET (FdStoreBackend, visitor_undo_checkout),
+    G_STRUCT_OFFSET (FdStoreBackend, commit_async),          /* issue 11: PostgreSQL's */
   };
   const guint8 *base = (const guint8 *) backend;
 

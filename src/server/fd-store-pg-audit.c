@@ -48,12 +48,37 @@ fd_pg_audit_from_row (PGresult     *res,
   e->estate_id = fd_pg_int (res, i, 16);
 }
 
+/* Locks the chain's head for the open transaction (once: it keeps it
+ * to the commit) and reads it into head_seq and head_hash. */
+gboolean
+fd_pg_audit_head_take (FdStorePg  *self,
+                       GError    **error)
+{
+  PGresult *res;
+  gboolean ok;
+
+  if (self->head_held)
+    return TRUE;
+  res = fd_pg_run (self, "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE", NULL, error);
+  ok = res != NULL && PQntuples (res) == 1;
+  if (ok)
+    {
+      self->head_held = TRUE;
+      self->head_seq = fd_pg_int (res, 0, 0);
+      g_free (self->head_hash);
+      self->head_hash = fd_pg_text (res, 0, 1);
+    }
+  else if (res != NULL)
+    g_set_error (error, FD_ERROR, FD_ERROR_INTERNAL, "audit log: the head row is missing");
+  g_clear_pointer (&res, PQclear);
+  return ok;
+}
+
 gboolean
 fd_pg_audit_append (FdStore *store, FdAuditEntry *entry, GError **error)
 {
   FdStorePg *self = SELF (store);
   FdPgArgs a = { 0 };
-  PGresult *res;
   gboolean own, ok;
   gint64 estate = entry->estate_id != FD_ESTATE_ALL ? entry->estate_id : SCOPE (self);
 
@@ -65,26 +90,12 @@ fd_pg_audit_append (FdStore *store, FdAuditEntry *entry, GError **error)
     }
   /* the estate is part of the hash (fd_audit_entry_compute_hash) */
   entry->estate_id = estate;
+  /* the server's group commit: written with the batch (fd-store-pg-commit.c) */
+  if (self->in_tx && self->caller_tx)
+    return fd_pg_audit_defer (self, entry);
   if (!fd_pg_op_begin (self, &own, error))
     return FALSE;
-  ok = self->head_held;
-  if (!ok)
-    {
-      /* the first append of the transaction takes the head and keeps it to commit */
-      res = fd_pg_run (self, "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE", NULL,
-                       error);
-      ok = res != NULL && PQntuples (res) == 1;
-      if (ok)
-        {
-          self->head_held = TRUE;
-          self->head_seq = fd_pg_int (res, 0, 0);
-          g_free (self->head_hash);
-          self->head_hash = fd_pg_text (res, 0, 1);
-        }
-      else if (res != NULL)
-        g_set_error (error, FD_ERROR, FD_ERROR_INTERNAL, "audit log: the head row is missing");
-      g_clear_pointer (&res, PQclear);
-    }
+  ok = fd_pg_audit_head_take (self, error);
   if (ok)
     {
       entry->seq = self->head_seq + 1;
@@ -149,6 +160,7 @@ fd_pg_audit_head_release (FdStorePg *self)
     }
   self->head_held = FALSE;
   self->head_dirty = FALSE;
+  fd_pg_audit_pending_drop (self);   /* written by now, or rolled back */
   g_clear_pointer (&self->head_hash, g_free);
   return sql;
 }

@@ -23,6 +23,8 @@ G_BEGIN_DECLS
  * the request that runs now, and the setting never outlives the
  * transaction (pgbouncer's transaction mode keeps working). */
 
+typedef struct _FdPgDurable FdPgDurable;
+
 typedef struct
 {
   FdStore     parent;
@@ -45,11 +47,26 @@ typedef struct
   PGconn     *follow_conn;
   /* issue 16 (failover): connecting again, fd-store-pg-conn.c */
   struct _FdPgLink *link;
+  /* issue 11: audit entries of the caller's transaction waiting for its
+   * commit, and their provisional seqs (fd-store-pg-commit.c) */
+  GPtrArray  *audit_pending;
+  gint64      audit_provisional;
+  /* issue 11: the rows read ahead with a session, for the calls that
+   * follow it, each once (fd-store-pg-ahead.c) */
+  gboolean      ahead;
+  gint64        ahead_user_id;
+  FdUserRecord *ahead_user;
+  char         *ahead_keys[2];
+  char         *ahead_values[2];
+  /* issue 11: commit_async's barrier connection and the commits waiting
+   * for it to say they are durable (fd-store-pg-commit.c) */
+  gboolean      commit_lazy;
+  FdPgDurable  *durable;
 } FdStorePg;
 
 #define SELF(s) ((FdStorePg *) (s))
 
-#define FD_PG_MAX_PARAMS 20
+#define FD_PG_MAX_PARAMS 24
 
 /* Parameters of one statement: text, except bytea (binary). */
 typedef struct
@@ -220,6 +237,34 @@ gboolean fd_pg_alert_recent (FdStore *store, const char *kind, const char *actor
 /* The statement that moves the head to where this transaction's appends
  * left it ("" when they moved nothing); forgets the head either way. */
 char *fd_pg_audit_head_release (FdStorePg *self);
+gboolean fd_pg_audit_head_take (FdStorePg *self, GError **error);
+/* fd-store-pg-commit.c: the audit entries of the caller's transaction,
+ * written together at its commit */
+gboolean fd_pg_audit_defer (FdStorePg *self, FdAuditEntry *entry);
+gboolean fd_pg_audit_subjects_defer (FdStorePg *self, gint64 seq, char kind, const gint64 *ids,
+                                     guint n_ids, GError **error);
+gboolean fd_pg_audit_pending (FdStorePg *self);
+gboolean fd_pg_audit_flush (FdStorePg *self, GError **error);
+void fd_pg_audit_pending_drop (FdStorePg *self);
+gboolean fd_pg_durable_after (FdStorePg *self, FdStoreDurableFunc done, gpointer data,
+                              GError **error);
+void fd_pg_durable_wait (FdStorePg *self);
+void fd_pg_durable_close (FdStorePg *self);
+/* Appends @value (NULL: SQL NULL) to the array literal @array, which
+ * starts as "{" (fd-store-pg-write.c) */
+void fd_pg_array_add (GString *array, const char *value);
+/* fd-store-pg-ahead.c: the session's statement reads, after its own
+ * columns, these of its account (LEFT JOIN users u) and two settings */
+#define FD_PG_AHEAD_COLUMNS \
+  "u.id, u.username, u.display_name, u.role, u.password_hash, u.disabled, u.locked_until, " \
+  "u.failed_logins, (SELECT value FROM settings WHERE key = 'rules.version'), " \
+  "(SELECT value FROM settings WHERE key = 'rules.ack.' || s.user_id)"
+void fd_pg_ahead_keep (FdStorePg *self, PGresult *res, int col, gint64 user_id);
+void fd_pg_ahead_drop (FdStorePg *self);
+gboolean fd_pg_ahead_user (FdStorePg *self, gint64 id, FdUserRecord **user);
+gboolean fd_pg_ahead_setting (FdStorePg *self, const char *key, char **value);
+/* The account in the 8 columns of USER_SELECT from @col of @row (fd-store-pg-users.c) */
+FdUserRecord *fd_pg_user_from (PGresult *res, int row, int col);
 gboolean fd_pg_audit_append (FdStore *store, FdAuditEntry *entry, GError **error);
 GPtrArray *fd_pg_audit_list (FdStore *store, const FdAuditQuery *q);
 guint fd_pg_audit_count (FdStore *store, gint64 actor_id, const char *action,

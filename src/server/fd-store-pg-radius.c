@@ -28,6 +28,8 @@ fd_pg_audit_subjects_add (FdStore *store, gint64 seq, char kind, const gint64 *i
 
   if (n_ids == 0)
     return TRUE;
+  if (seq < 0)    /* an entry of the group commit, not written yet (fd-store-pg-commit.c) */
+    return fd_pg_audit_subjects_defer (self, seq, kind, ids, n_ids, error);
   for (guint i = 0; i < n_ids; i++)
     g_string_append_printf (array, "%s%" G_GINT64_FORMAT, i > 0 ? "," : "", ids[i]);
   g_string_append_c (array, '}');

@@ -22,11 +22,14 @@ fd_pg_session_by_token_hash (FdStore *store, const char *token_hash)
 
   fd_pg_arg_text (&a, token_hash);
   fd_pg_arg_int (&a, SCOPE (SELF (store)));
+  /* with the rows the request reads next (fd-store-pg-ahead.c) */
   res = fd_pg_query (SELF (store),
-                     "SELECT " SESSION_COLUMNS ", true FROM sessions WHERE token_hash = $1 AND "
-                     "($2::bigint = 0 OR estate_id = $2::bigint) UNION ALL "
+                     "SELECT s.*, " FD_PG_AHEAD_COLUMNS " FROM ("
+                     "SELECT " SESSION_COLUMNS ", true AS current FROM sessions WHERE "
+                     "token_hash = $1 AND ($2::bigint = 0 OR estate_id = $2::bigint) UNION ALL "
                      "SELECT " SESSION_COLUMNS ", false FROM sessions WHERE prev_token_hash = $1 "
-                     "AND ($2::bigint = 0 OR estate_id = $2::bigint) LIMIT 1", &a, NULL);
+                     "AND ($2::bigint = 0 OR estate_id = $2::bigint) LIMIT 1) AS s "
+                     "LEFT JOIN users u ON u.id = s.user_id", &a, NULL);
   if (res != NULL && PQntuples (res) == 1)
     {
       s = g_new0 (FdSessionRecord, 1);
@@ -49,6 +52,7 @@ fd_pg_session_by_token_hash (FdStore *store, const char *token_hash)
           s->end_reason = g_strdup ("signed-out");
           s->replaced = TRUE;
         }
+      fd_pg_ahead_keep (SELF (store), res, 13, s->user_id);
     }
   g_clear_pointer (&res, PQclear);
   return s;

@@ -33,6 +33,8 @@ fd_pg_get_setting (FdStore *store, const char *key)
       PQclear (res);
       return value;
     }
+  if (fd_pg_ahead_setting (SELF (store), key, &value))   /* read with the session */
+    return value;
   fd_pg_arg_text (&a, key);
   res = fd_pg_query (SELF (store), "SELECT value FROM settings WHERE key = $1", &a, NULL);
   if (res != NULL && PQntuples (res) == 1)
@@ -59,25 +61,31 @@ fd_pg_set_setting (FdStore *store, const char *key, const char *value, GError **
   "SELECT id, username, display_name, role, password_hash, disabled, locked_until, " \
   "failed_logins FROM users "
 
+FdUserRecord *
+fd_pg_user_from (PGresult *res,
+                 int       row,
+                 int       col)
+{
+  FdUserRecord *user = g_new0 (FdUserRecord, 1);
+
+  user->id = fd_pg_int (res, row, col);
+  user->username = fd_pg_text (res, row, col + 1);
+  user->display_name = fd_pg_text (res, row, col + 2);
+  user->role = fd_pg_text (res, row, col + 3);
+  user->password_hash = fd_pg_text (res, row, col + 4);
+  user->disabled = fd_pg_bool (res, row, col + 5);
+  user->locked_until = fd_pg_int (res, row, col + 6);
+  user->failed_logins = (gint) fd_pg_int (res, row, col + 7);
+  return user;
+}
+
 static GPtrArray *
 users_from (PGresult *res)
 {
   GPtrArray *users = g_ptr_array_new_with_free_func ((GDestroyNotify) fd_user_record_free);
 
   for (int i = 0; res != NULL && i < PQntuples (res); i++)
-    {
-      FdUserRecord *user = g_new0 (FdUserRecord, 1);
-
-      user->id = fd_pg_int (res, i, 0);
-      user->username = fd_pg_text (res, i, 1);
-      user->display_name = fd_pg_text (res, i, 2);
-      user->role = fd_pg_text (res, i, 3);
-      user->password_hash = fd_pg_text (res, i, 4);
-      user->disabled = fd_pg_bool (res, i, 5);
-      user->locked_until = fd_pg_int (res, i, 6);
-      user->failed_logins = (gint) fd_pg_int (res, i, 7);
-      g_ptr_array_add (users, user);
-    }
+    g_ptr_array_add (users, fd_pg_user_from (res, i, 0));
   g_clear_pointer (&res, PQclear);
   return users;
 }
@@ -103,7 +111,10 @@ FdUserRecord *
 fd_pg_user_by_id (FdStore *store, gint64 id)
 {
   FdPgArgs a = { 0 };
+  FdUserRecord *user;
 
+  if (fd_pg_ahead_user (SELF (store), id, &user))   /* read with the session */
+    return user;
   fd_pg_arg_int (&a, id);
   return one_user (fd_pg_query (SELF (store), USER_SELECT "WHERE id = $1", &a, NULL));
 }

@@ -99,13 +99,10 @@ typedef struct
   GString *s[14];
 } Arrays;
 
-static void
-add (Arrays     *arrays,
-     guint       column,
-     const char *value)
+void
+fd_pg_array_add (GString    *s,
+                 const char *value)
 {
-  GString *s = arrays->s[column];
-
   if (s->len > 1)
     g_string_append_c (s, ',');
   if (value == NULL)
@@ -121,6 +118,14 @@ add (Arrays     *arrays,
       g_string_append_c (s, *c);
     }
   g_string_append_c (s, '"');
+}
+
+static void
+add (Arrays     *arrays,
+     guint       column,
+     const char *value)
+{
+  fd_pg_array_add (arrays->s[column], value);
 }
 
 static void

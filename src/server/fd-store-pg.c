@@ -161,6 +161,8 @@ close_transaction (FdStorePg  *self,
                    gboolean    commit,
                    GError    **error)
 {
+  /* issue 11: the batch's audit entries, together (fd-store-pg-commit.c) */
+  gboolean flushed = !commit || fd_pg_audit_flush (self, error);
   g_autofree char *head = fd_pg_audit_head_release (self);
   g_autofree char *sql = NULL;
   PGresult *res;
@@ -169,12 +171,13 @@ close_transaction (FdStorePg  *self,
   self->in_tx = FALSE;
   self->caller_tx = FALSE;
   self->applied_scope = -1;
-  if (!commit)
-    return fd_pg_exec (self->conn, "ROLLBACK", NULL), TRUE;
+  if (!commit || !flushed)
+    return fd_pg_exec (self->conn, "ROLLBACK", NULL), flushed;
   /* the audit head goes with the COMMIT, in the same round trip; a
    * failed statement stops the rest, and COMMIT of a failed transaction
    * answers ROLLBACK, not an error */
-  sql = g_strconcat (head, "COMMIT", NULL);
+  sql = g_strconcat (head, self->commit_lazy ? "SET LOCAL synchronous_commit = off; " : "",
+                     "COMMIT", NULL);
   res = PQexec (self->conn, sql);
   ok = PQresultStatus (res) == PGRES_COMMAND_OK && g_strcmp0 (PQcmdStatus (res), "COMMIT") == 0;
   if (!ok && PQresultStatus (res) == PGRES_COMMAND_OK)
@@ -251,6 +254,7 @@ fd_pg_run (FdStorePg       *self,
   PGresult *res;
   ExecStatusType st;
 
+  fd_pg_ahead_drop (self);   /* read before this statement (fd-store-pg-ahead.c) */
   if (!self->in_tx)
     {
       g_set_error (error, FD_ERROR, FD_ERROR_INTERNAL, "database: no transaction");
@@ -258,6 +262,9 @@ fd_pg_run (FdStorePg       *self,
     }
   if (args == NULL)
     args = &no_args;
+  /* a read of the audit log sees the batch's waiting entries (fd-store-pg-commit.c) */
+  if (fd_pg_audit_pending (self) && strstr (sql, "audit") != NULL && !fd_pg_audit_flush (self, error))
+    return NULL;
   /* The group commit runs several requests' writes in one transaction. */
   if (self->applied_scope != SCOPE (self))
     {
@@ -297,6 +304,7 @@ query_pipelined (FdStorePg       *self,
   PGresult *res, *out = NULL, *failed = NULL;
   gboolean committed = FALSE, sent;
 
+  fd_pg_ahead_drop (self);   /* read before this statement (fd-store-pg-ahead.c) */
   if (!fd_pg_conn_ensure (self, error))
     return NULL;
   if ((name = prepared (self, sql, args, error)) == NULL)
@@ -504,11 +512,14 @@ store_close (FdStore *store)
 
   if (self->in_tx && self->conn != NULL)
     fd_pg_exec (self->conn, "ROLLBACK", NULL);
+  fd_pg_durable_close (self);
   g_clear_pointer (&self->conn, PQfinish);
   g_clear_pointer (&self->follow_conn, PQfinish);
   fd_pg_conn_free (self);
   g_mutex_clear (&self->follow_lock);
   g_free (self->head_hash);
+  fd_pg_audit_pending_drop (self);
+  fd_pg_ahead_drop (self);
   g_clear_pointer (&self->stmts, g_hash_table_unref);
   g_clear_pointer (&self->parent.keys, fd_keys_free);
   fd_secret_free (self->password);
@@ -532,6 +543,22 @@ static void
 store_rollback (FdStore *store)
 {
   close_transaction (SELF (store), FALSE, NULL);
+}
+
+/* issue 11: COMMIT without waiting for the disk, for this transaction
+ * only; fd-store-pg-commit.c says when it is durable */
+static gboolean
+store_commit_async (FdStore *store, FdStoreDurableFunc done, gpointer data, GError **error)
+{
+  FdStorePg *self = SELF (store);
+  gboolean ok;
+
+  if (done == NULL)
+    return fd_pg_durable_wait (self), TRUE;
+  self->commit_lazy = TRUE;
+  ok = close_transaction (self, TRUE, error);
+  self->commit_lazy = FALSE;
+  return ok && fd_pg_durable_after (self, done, data, error);
 }
 
 /* issue 13: another server process may change a session or an account
@@ -628,6 +655,7 @@ static const FdStoreBackend pg_backend = {
   .commit_unsynced = store_commit,
   .sync_committed = fd_engine_commit_is_durable,
   .password_origin_get = fd_pg_password_origin_get,        /* pwchange */
+  .commit_async = store_commit_async,                      /* issue 11 */
 };
 
 /* Opening */

@@ -17,6 +17,8 @@ G_BEGIN_DECLS
 
 typedef struct _FdStore        FdStore;
 typedef struct _FdStoreBackend FdStoreBackend;
+/* commit_async: the transaction is durable (@error NULL), or is not known to be */
+typedef void (*FdStoreDurableFunc) (gpointer data, const GError *error);
 
 /* Estates (issue 11, contract v1.2). Every resident, room, visitor,
  * alert, session and audit row carries estate_id (estates.id, >= 1).
@@ -674,6 +676,17 @@ struct _FdStoreBackend
    * "one-time"), or NULL when none is (a password the account chose, or
    * an administrator typed). One row by its key: cheap at sign-in. */
   char       *(*password_origin_get) (FdStore *store, gint64 user_id);
+  /* --- appended (issue 11, pgperf: commits off the main context's wait) ---
+   *
+   * Commits the open transaction (begin) without waiting for it to be
+   * durable; @done runs later on the thread-default main context once it
+   * is, error NULL, or with the error when that cannot be confirmed.
+   * FALSE with @error when the commit itself failed (rolled back; @done
+   * never runs). With @done NULL: commits nothing, and returns once every
+   * earlier @done has run. NULL in an engine that only commits durably at
+   * once (SQLite): the server calls commit. */
+  gboolean    (*commit_async)      (FdStore *store, FdStoreDurableFunc done, gpointer data,
+                                    GError **error);
 };
 
 struct _FdStore
