@@ -897,8 +897,7 @@ typedef struct
 static const PiiPattern pii_patterns[] = {
   { "mobile", "(?<![0-9])1[3-9][0-9]{9}(?![0-9])" },
   { "ID number", "(?<![0-9A-Za-z])[0-9]{17}[0-9X](?![0-9A-Za-z])" },
-  /* not inside a word or after a '.': a cursor's MAC ("12.<24 hex>") holds
-   * 16 decimal digits in a row about once in 200 pages */
+  /* not inside a word or after a '.' (a cursor is "12.<24 letters a-p>") */
   { "card number", "(?<![0-9A-Za-z.])[0-9]{16,19}(?![0-9A-Za-z])" },
   { "licence plate",
     "(?:京|津|沪|渝|冀|豫|云|辽|黑|湘|皖|鲁|新|苏|浙|赣|鄂|桂|甘|晋|蒙|陕|吉|闽|贵|粤|青|藏"
