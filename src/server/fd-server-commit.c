@@ -63,10 +63,22 @@ commit_durable (gpointer      data,
 {
   g_autoptr(GPtrArray) waiting = data;
 
-  if (error != NULL)
-    g_warning ("Commit not confirmed durable, refusing %u answers: %s", waiting->len,
-               error->message);
-  fd_commit_release (waiting, error == NULL);
+  if (error == NULL)
+    {
+      fd_commit_release (waiting, TRUE);
+      return;
+    }
+  /* The barrier's connection was lost (a failover, most likely): whether
+   * the batch survived is unknown, so its answers say "try again" — a
+   * retry finds what did survive (docs/scaling.md). */
+  g_warning ("Commit not confirmed durable, refusing %u answers: %s", waiting->len,
+             error->message);
+  for (guint i = 0; i < waiting->len; i++)
+    {
+      FdRequest *req = g_ptr_array_index (waiting, i);
+      fd_reply_database_unavailable (req);
+      soup_server_message_unpause (req->msg);
+    }
 }
 
 /* The main context. @wait (commit_async engines): return only once every

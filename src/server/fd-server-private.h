@@ -148,6 +148,11 @@ void        fd_reply_error_full    (FdRequest    *req,
                                     FdJsonWriter *extra);
 void        fd_reply_gerror        (FdRequest   *req,
                                     const GError *error);
+/* Issue 16: 503 unavailable, detail database-unavailable, Retry-After: the
+ * database was lost (or could not confirm a commit) while the request ran,
+ * so nothing it was going to answer can be trusted. Later replies do not
+ * replace it. */
+void        fd_reply_database_unavailable (FdRequest *req);
 /* An error with a Retry-After of @seconds (a 429 or a 503). */
 void        fd_reply_retry_later   (FdRequest   *req,
                                     FdError      code,

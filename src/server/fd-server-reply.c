@@ -36,14 +36,21 @@ set_common_headers (FdRequest *req)
 static gboolean
 reply_outage (FdRequest *req)
 {
+  if (req->server->store == NULL || req->store_outages == req->server->store->outages)
+    return FALSE;
+  fd_reply_database_unavailable (req);
+  return TRUE;
+}
+
+void
+fd_reply_database_unavailable (FdRequest *req)
+{
   g_auto(FdJsonWriter) w = { 0 };
   gsize len = 0;
   char *data;
 
-  if (req->server->store == NULL || req->store_outages == req->server->store->outages)
-    return FALSE;
   if (req->outage_answered)
-    return TRUE;
+    return;
   req->outage_answered = TRUE;
   fd_json_writer_init (&w, 160);
   fd_json_writer_begin_object (&w);
@@ -63,7 +70,6 @@ reply_outage (FdRequest *req)
   soup_server_message_set_status (req->msg, fd_error_to_status (FD_ERROR_UNAVAILABLE), NULL);
   soup_server_message_set_response (req->msg, "application/json; charset=utf-8",
                                     SOUP_MEMORY_TAKE, data, len);
-  return TRUE;
 }
 
 void
