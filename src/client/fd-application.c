@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The application: options, settings, locking on screen saver and sleep, no inspector. */
+
 #include "config.h"
 
 #include "fd-application.h"

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The application: its config, every window locked, tracked notifications, no inspector. */
+
 #pragma once
 
 #include <adwaita.h>

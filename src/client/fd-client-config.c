@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Client settings: server address, CA file, key pin and workstation, their checks, CA import. */
+
 #include "config.h"
 
 #include "fd-client-config.h"

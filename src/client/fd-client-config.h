@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Where the office server is and how it is trusted, and the checks of each setting. */
+
 #pragma once
 
 #include <gio/gio.h>

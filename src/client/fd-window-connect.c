@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The window's connection: address and trust to an API client, retries while unreachable. */
+
 #include "config.h"
 
 #include <glib/gi18n.h>

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The window's lock: the data views torn down, form drafts kept in memory for the same user. */
+
 #include "config.h"
 
 #include <glib/gi18n.h>

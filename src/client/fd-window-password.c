@@ -1,7 +1,5 @@
-/* fd-window-password.c: the account's own password change (pwchange)
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
- */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The account's own password change (pwchange). */
 
 #include "config.h"
 

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* What the parts of FdWindow (fd-window*.c) share: its fields and their functions. */
+
 #pragma once
 
 #include "fd-client-config.h"

@@ -1,7 +1,5 @@
-/* fd-window-rules.c: the data-protection rules before any data page (issue 12)
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
- */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The data-protection rules before any data page (issue 12). */
 
 #include "config.h"
 

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The window's sign-in, second factor, unlock and sign-out, and why a session ended. */
+
 #include "config.h"
 
 #include <glib/gi18n.h>

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The main window: its pages, actions and closing, which signs out first. */
+
 #include "config.h"
 
 #include "fd-window.h"

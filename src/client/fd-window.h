@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The main window: its pages, the lock, and form drafts kept across a lock. */
+
 #pragma once
 
 #include <adwaita.h>

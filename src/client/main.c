@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The frontdesk client's entry point: no core dumps, no GTK_DEBUG, translations, the app. */
+
 #include "config.h"
 
 #include <glib/gi18n.h>

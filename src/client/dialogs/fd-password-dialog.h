@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The dialog in which the signed-in account changes its own password. */
+
 #pragma once
 
 #include <adwaita.h>

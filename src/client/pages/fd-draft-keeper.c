@@ -1,7 +1,5 @@
-/* fd-draft-keeper.c: the interface of what keeps form drafts across a lock
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
- */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The interface of what keeps form drafts across a lock. */
 
 #include "config.h"
 

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The interface of what keeps form drafts across a lock (FdWindow). */
+
 #pragma once
 
 #include <gio/gio.h>

@@ -1,7 +1,5 @@
-/* fd-main-view-drafts.c: FdMainView's half-filled forms, kept across a lock
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
- */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* FdMainView's half-filled forms, kept across a lock. */
 
 #include "config.h"
 

@@ -1,7 +1,5 @@
-/* fd-main-view-focus.c: re-masking and the privacy curtain of FdMainView
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
- */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Re-masking and the privacy curtain of FdMainView. */
 
 #include "config.h"
 

@@ -1,10 +1,9 @@
-/* fd-main-view-keys.c: the desk's keyboard (issue 14) — Ctrl+F and
- * type-to-search reach the resident search from any page, Alt+1…Alt+9
- * switch pages in the switcher's order, and a resident's page can hand a
- * room to the visitor form.
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
- */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The desk's keyboard (issue 14): search from any page, Alt+1…9, room to visitor form. */
+
+/* Ctrl+F and type-to-search reach the resident search from any page,
+ * Alt+1…Alt+9 switch pages in the switcher's order, and a resident's page
+ * can hand a room to the visitor form. */
 
 #include "config.h"
 

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* What the parts of FdMainView (fd-main-view*.c) share: its fields and their functions. */
+
 #pragma once
 
 #include "fd-main-view.h"

@@ -1,7 +1,5 @@
-/* fd-main-view.c: the data views of the signed-in role, their toasts and watermark
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
- */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The data views of the signed-in role, their toasts and watermark. */
 
 #include "config.h"
 

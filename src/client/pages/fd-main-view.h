@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The main view: the signed-in role's data pages, destroyed on every lock. */
+
 #pragma once
 
 #include <adwaita.h>

@@ -1,7 +1,5 @@
-/* fd-api-client-accounts.c: the typed calls of account administration and the second factor
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
- */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The typed calls of account administration and the second factor. */
 
 #include "config.h"
 

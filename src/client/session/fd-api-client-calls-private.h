@@ -1,8 +1,7 @@
-/* fd-api-client-calls-private.h: what the typed calls of FdApiClient share
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
- *
- * The typed calls live in fd-api-client-calls.c (the machinery and the
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* What the typed calls of FdApiClient share. */
+
+/* The typed calls live in fd-api-client-calls.c (the machinery and the
  * front desk's calls), fd-api-client-accounts.c (accounts, second factor)
  * and fd-api-client-oversight.c (audit, alerts, incident, review, rules,
  * checks). A new endpoint: its path in fd-api-path.h, its record and parser

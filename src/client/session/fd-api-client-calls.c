@@ -1,7 +1,5 @@
-/* fd-api-client-calls.c: the typed calls' machinery and the front desk's calls
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
- */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The typed calls' machinery and the front desk's calls. */
 
 #include "config.h"
 

@@ -1,7 +1,5 @@
-/* fd-api-client-oversight.c: the typed calls of audit, alerts, incident, review, rules and checks
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
- */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The typed calls of audit, alerts, incident, review, rules and checks. */
 
 #include "config.h"
 

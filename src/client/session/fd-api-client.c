@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The HTTPS connection to the office server: trust, key pinning, JSON calls, their errors. */
+
 #include "config.h"
 
 #include "fd-api-client.h"

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The API client: the one HTTPS connection to the office server, and its calls. */
+
 #pragma once
 
 #include <gio/gio.h>

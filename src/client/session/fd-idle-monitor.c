@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The idle monitor: input on every window, a deadline on a clock that counts through suspend. */
+
 #include "config.h"
 
 #include "fd-idle-monitor.h"

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The idle monitor: ::idle once no input reached any window for the timeout. */
+
 #pragma once
 
 #include <gtk/gtk.h>

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The session token in the system keyring (libsecret), or in memory when there is none. */
+
 #include "config.h"
 
 #include "fd-secret-store.h"

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The session token in the system keyring, one item per server and username. */
+
 #pragma once
 
 #include <gio/gio.h>

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The session's requests: each call's task data, 401s it handles itself, tokens in answers. */
+
 #include "config.h"
 
 #include "fd-session.h"

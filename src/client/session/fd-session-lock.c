@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Session lock and unlock: wrong passwords counted, a full sign-in after expiry. */
+
 #include "config.h"
 
 #include "fd-session.h"

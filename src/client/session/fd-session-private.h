@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* What the parts of FdSession (fd-session*.c) share: its fields, call data and functions. */
+
 #pragma once
 
 #include "fd-session.h"

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Session resume after a restart: the keyring's token, checked, comes up locked. */
+
 #include "config.h"
 
 #include "fd-session.h"

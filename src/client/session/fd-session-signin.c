@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Session sign-in and its second step, the token kept in the keyring, and sign-out. */
+
 #include "config.h"
 
 #include "fd-session.h"

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The session object: its state, token, user and policy, and the heartbeat check. */
+
 #include "config.h"
 
 #include "fd-session.h"

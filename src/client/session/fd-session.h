@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The session of one window: sign-in, lock, unlock, resume, sign-out and its end. */
+
 #pragma once
 
 #include <gio/gio.h>

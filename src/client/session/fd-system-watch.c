@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Screen-saver and sleep signals on D-Bus that lock the app, and the wake-up after sleep. */
+
 #include "config.h"
 
 #include "fd-system-watch.h"

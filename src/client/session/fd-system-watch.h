@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Screen-saver and sleep signals from D-Bus that lock the app. */
+
 #pragma once
 
 #include <gio/gio.h>

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Wiping secrets held in json-glib trees and in string arrays. */
+
 #pragma once
 
 #include <json-glib/json-glib.h>

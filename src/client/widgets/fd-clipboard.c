@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Copying plain values with a do-not-keep hint, and giving up our clipboard content. */
+
 #include "config.h"
 
 #include "fd-clipboard.h"

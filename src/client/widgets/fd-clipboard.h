@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Our clipboard: plain values with a do-not-keep hint, given up on lock and quit. */
+
 #pragma once
 
 #include <gtk/gtk.h>

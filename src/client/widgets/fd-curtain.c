@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The privacy curtain: the data views blurred and out of reach of input until cleared. */
+
 #include "config.h"
 
 #include "fd-curtain.h"

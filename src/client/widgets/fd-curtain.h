@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The privacy curtain: the data views blurred until cleared. */
+
 #pragma once
 
 #include <gtk/gtk.h>

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* What the reveal and verify dialogs share: focus given back, cancel and wipe, toasts. */
+
 #include "config.h"
 
 #include "fd-dialog-util.h"

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* What the reveal and verify dialogs share. */
+
 #pragma once
 
 #include <adwaita.h>

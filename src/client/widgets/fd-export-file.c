@@ -1,7 +1,5 @@
-/* fd-export-file.c: ask where, fetch an export and write it, for every page
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
- */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Ask where, fetch an export and write it, for every page. */
 
 #include "config.h"
 

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Saving an export: the file chooser, the fetch, a private file. */
+
 #pragma once
 
 #include <gtk/gtk.h>

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Form helpers: the inline message label, and the busy spinner, button and inputs. */
+
 #include "config.h"
 
 #include "fd-form-util.h"

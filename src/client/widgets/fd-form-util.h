@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* A form's inline message, and its busy button and inputs. */
+
 #pragma once
 
 #include <gtk/gtk.h>

@@ -1,7 +1,5 @@
-/* fd-list-page.c: the base of the pages that show one list loaded from the server
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
- */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The base of the pages that show one list loaded from the server. */
 
 #include "config.h"
 

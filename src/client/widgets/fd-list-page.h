@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The base of the pages that show one list loaded from the server. */
+
 #pragma once
 
 #include <adwaita.h>

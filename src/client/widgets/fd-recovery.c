@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Recovering by itself: native dialogs hold off the curtain, dialog errors follow the link. */
+
 #include "config.h"
 
 #include "fd-recovery.h"

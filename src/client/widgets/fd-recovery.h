@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Recovering by itself (issue 14): native dialogs, and dialog errors after an outage. */
+
 #pragma once
 
 #include <adwaita.h>

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Ctrl+A in a protected sensitive entry: a whole-text mark that never reaches PRIMARY. */
+
 #include "config.h"
 
 #include "fd-select-all.h"

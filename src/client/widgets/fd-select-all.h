@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Ctrl+A in a protected sensitive entry, without a real selection (issue 14). */
+
 #pragma once
 
 #include <gtk/gtk.h>

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Entries for sensitive input: private to input methods, no copy, cut or selection, wiped. */
+
 #include "config.h"
 
 #include "fd-sensitive-entry.h"

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* A personal field as the server sent it: never copied, Reveal with countdown, re-mask. */
+
 #include "config.h"
 
 #include "fd-sensitive-field.h"

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* A personal field that is never copied, with Reveal and a re-mask countdown. */
+
 #pragma once
 
 #include <gtk/gtk.h>

@@ -1,7 +1,5 @@
-/* fd-view-util.c: small helpers every page and dialog shares
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
- */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Small helpers every page and dialog shares. */
 
 #include "config.h"
 

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Helpers the pages, dialogs and the main view share. */
+
 #pragma once
 
 #include <gtk/gtk.h>

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The watermark: user, workstation and time, faint and tiled over the data views. */
+
 #include "config.h"
 
 #include "fd-watermark.h"

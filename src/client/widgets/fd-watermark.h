@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The watermark over the data views: who showed the screen, and when. */
+
 #pragma once
 
 #include <gtk/gtk.h>

@@ -1,7 +1,5 @@
-/* fd-account-dialog.c: a new account, and the one-time password shown once
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
- */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* A new account, and the one-time password shown once. */
 
 #include "config.h"
 

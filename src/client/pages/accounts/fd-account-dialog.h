@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The New Account dialog, its one-time password, and account text helpers. */
+
 #pragma once
 
 #include <adwaita.h>

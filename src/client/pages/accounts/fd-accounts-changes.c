@@ -1,7 +1,5 @@
-/* fd-accounts-changes.c: the accounts page's confirmed changes
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
- */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The accounts page's confirmed changes. */
 
 #include "config.h"
 

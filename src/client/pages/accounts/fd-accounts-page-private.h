@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* What the parts of FdAccountsPage share: the list, and its confirmed changes. */
+
 #pragma once
 
 #include "fd-accounts-page.h"

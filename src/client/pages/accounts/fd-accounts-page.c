@@ -1,7 +1,5 @@
-/* fd-accounts-page.c: the administrator's accounts, their state and changes
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
- */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The administrator's accounts, their state and changes. */
 
 #include "config.h"
 

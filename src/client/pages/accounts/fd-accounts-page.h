@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The administrator's accounts page (issue 14). */
+
 #pragma once
 
 #include <adwaita.h>

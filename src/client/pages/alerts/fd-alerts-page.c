@@ -1,7 +1,5 @@
-/* fd-alerts-page.c: incident response, the alerts raised and where they were sent
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
- */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Incident response, the alerts raised and where they were sent. */
 
 #include "config.h"
 

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The alerts page: the incident switch, and the alerts the server raised. */
+
 #pragma once
 
 #include <adwaita.h>

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The incident switch row: the freeze state, and a manager's confirmed change of it. */
+
 #include "config.h"
 
 #include "fd-incident-row.h"

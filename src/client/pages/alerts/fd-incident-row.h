@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The incident switch row: while on, the server refuses every reveal and export. */
+
 #pragma once
 
 #include <adwaita.h>

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* What the audit page shows for an entry's codes: actions, reasons, fields, roles, records. */
+
 #include "config.h"
 
 #include "fd-audit-labels.h"

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The audit log page: filters, entries paged as the list scrolls, the hash chain's status. */
+
 #include "config.h"
 
 #include "fd-audit-page.h"

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The audit log page: filters, paged entries and the hash chain's status. */
+
 #pragma once
 
 #include <adwaita.h>

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The Security Check page: the server's self-check findings (issue 12). */
+
 #pragma once
 
 #include <adwaita.h>

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The connect page: the server address, and the office CA file or key pin on first start. */
+
 #include "config.h"
 
 #include "fd-connect-page.h"

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The connect page: the server address and the trust an unprovisioned desk sets itself. */
+
 #pragma once
 
 #include <adwaita.h>

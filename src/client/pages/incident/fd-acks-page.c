@@ -1,7 +1,5 @@
-/* fd-acks-page.c: who has acknowledged the data-protection rules (manager)
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
- */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Who has acknowledged the data-protection rules (manager). */
 
 #include "config.h"
 

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Who has acknowledged the data-protection rules, for a manager (issue 12). */
+
 #pragma once
 
 #include <adwaita.h>

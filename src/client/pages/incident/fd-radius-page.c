@@ -1,7 +1,5 @@
-/* fd-radius-page.c: an incident's blast radius and its notice draft
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
- */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* An incident's blast radius and its notice draft. */
 
 #include "config.h"
 

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* An incident's blast radius page and its notice draft (issue 12). */
+
 #pragma once
 
 #include <adwaita.h>

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The lock page: who is signed in, the password, Unlock and Sign Out. */
+
 #include "config.h"
 
 #include "fd-lock-page.h"

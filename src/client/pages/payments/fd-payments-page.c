@@ -1,7 +1,5 @@
-/* fd-payments-page.c: overdue and recent payments, as the role sees them
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
- */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Overdue and recent payments, as the role sees them. */
 
 #include "config.h"
 

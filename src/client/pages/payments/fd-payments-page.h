@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Finance's payments page: overdue or all, searched by room or name (issue 14). */
+
 #pragma once
 
 #include <adwaita.h>

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Resident detail helpers: revealed digits grouped to read out, a Register Visitor button. */
+
 #pragma once
 
 #include <adwaita.h>

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* One resident's detail: a row per field sent, with reveal and verify. */
+
 #pragma once
 
 #include <adwaita.h>

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Resident search results as a list model: paged by cursor, retried after an outage. */
+
 #include "config.h"
 
 #include "fd-resident-list-model.h"

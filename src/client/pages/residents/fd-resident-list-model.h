@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Resident search results (FdResidentItem) as a list model paged by cursor. */
+
 #pragma once
 
 #include <gio/gio.h>

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The resident search page: search as you type, paged results, a resident's detail. */
+
 #pragma once
 
 #include <adwaita.h>

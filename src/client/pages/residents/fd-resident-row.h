@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* One resident search result in the list, and the column headings above it. */
+
 #pragma once
 
 #include <gtk/gtk.h>

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The reveal dialog: why the value is needed and, if asked, the password, then the value. */
+
 #include "config.h"
 
 #include "fd-reveal-dialog.h"

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The reveal dialog: why a personal value is needed, then the value for a while. */
+
 #pragma once
 
 #include <adwaita.h>

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The verify dialog: a presented ID number or mobile checked, match or no match. */
+
 #include "config.h"
 
 #include "fd-verify-dialog.h"

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The verify dialog: match or no match for a presented ID number or mobile. */
+
 #pragma once
 
 #include <adwaita.h>

@@ -1,7 +1,5 @@
-/* fd-review-page.c: the manager's access review (issue 12)
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
- */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The manager's access review (issue 12). */
 
 #include "config.h"
 

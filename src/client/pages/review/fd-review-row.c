@@ -1,7 +1,5 @@
-/* fd-review-row.c: one account's row of the access review, with its decision buttons
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
- */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* One account's row of the access review, with its decision buttons. */
 
 #include "config.h"
 

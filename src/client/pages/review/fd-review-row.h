@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+/* One account's row of the access review, with its decision buttons. */
+
 #pragma once
 
 #include <adwaita.h>

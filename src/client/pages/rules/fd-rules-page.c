@@ -1,7 +1,5 @@
-/* fd-rules-page.c: the data-protection rules, acknowledged before any data page
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
- */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The data-protection rules, acknowledged before any data page. */
 
 #include "config.h"
 

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The data-protection rules page, acknowledged before any data page (issue 12). */
+
 #pragma once
 
 #include <adwaita.h>

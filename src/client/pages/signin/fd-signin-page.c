@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The sign-in page: username and password, estate choice, second-factor code. */
+
 #include "config.h"
 
 #include "fd-signin-page.h"

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The sign-in page: username, password, estate and second-factor code. */
+
 #pragma once
 
 #include <adwaita.h>

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The two-factor set-up page (issue 15), and the QR code it draws. */
+
 #pragma once
 
 #include <adwaita.h>

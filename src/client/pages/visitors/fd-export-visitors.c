@@ -1,7 +1,5 @@
-/* fd-export-visitors.c: the manager's visitor-log export and its freeze-aware button
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
- */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The manager's visitor-log export and its freeze-aware button. */
 
 #include "config.h"
 

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The manager's visitor-log export and its Export button. */
+
 #pragma once
 
 #include <gtk/gtk.h>

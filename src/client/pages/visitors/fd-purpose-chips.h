@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* One-click visit purposes under the visitor form's purpose field (issue 14). */
+
 #pragma once
 
 #include <adwaita.h>

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Rooms matching a room field, shown under it, taken by arrow keys or a click (issue 14). */
+
 #include "config.h"
 
 #include "fd-room-suggestions.h"

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Rooms matching a room field, shown under it (issue 14). */
+
 #pragma once
 
 #include <adwaita.h>

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The visitor registration form: its fields, their checks, Tab order and drafts. */
+
 #include "config.h"
 
 #include "fd-visitor-form.h"

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The visitor registration form. */
+
 #pragma once
 
 #include <adwaita.h>

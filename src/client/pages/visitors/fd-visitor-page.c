@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The visitors page: registration form, today's visitors, check-out with Undo, export. */
+
 #include "config.h"
 
 #include "fd-visitor-page.h"

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The visitors page: registration form, today's visitors, check-out, export. */
+
 #pragma once
 
 #include <adwaita.h>
