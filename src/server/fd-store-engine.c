@@ -104,6 +104,29 @@ fd_engine_sealed_resident_clear (FdSealedResident *s)
   g_clear_pointer (&s->account_enc, g_bytes_unref);
 }
 
+gboolean
+fd_engine_room_parse (const char *room,
+                      gint64     *building,
+                      gint64     *unit,
+                      gint64     *number)
+{
+  g_auto(GStrv) parts = room != NULL ? g_strsplit (room, "-", 0) : NULL;
+
+  if (parts == NULL || g_strv_length (parts) != 3)
+    return FALSE;
+  return g_ascii_string_to_signed (parts[0], 10, 1, 999, building, NULL) &&
+         g_ascii_string_to_signed (parts[1], 10, 1, 99, unit, NULL) &&
+         g_ascii_string_to_signed (parts[2], 10, 1, 99999, number, NULL);
+}
+
+const char *
+fd_engine_phone_last4 (const char *phone)
+{
+  gsize len = phone != NULL ? strlen (phone) : 0;
+
+  return len >= 4 ? phone + len - 4 : NULL;
+}
+
 const FdKeyProbe fd_engine_key_probes[] = {
   { "SELECT id, phone_enc, phone_bidx FROM residents WHERE phone_enc IS NOT NULL LIMIT 1",
     "residents", "phone", "phone" },

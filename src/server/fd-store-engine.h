@@ -46,6 +46,17 @@ gboolean        fd_engine_resident_seal    (FdKeys                *keys,
                                             FdSealedResident      *out);
 void            fd_engine_sealed_resident_clear (FdSealedResident *sealed);
 
+/* What a resident's input gives besides its sealed values, as both
+ * engines store it: the room "BUILDING-UNIT-NUMBER" (1-999, 1-99,
+ * 1-99999) as numbers for the rooms table, FALSE when @room is NULL or
+ * not such; the phone's last four characters for phone_last4 (a pointer
+ * into @phone), NULL when it has fewer or is NULL. */
+gboolean        fd_engine_room_parse       (const char  *room,
+                                            gint64      *building,
+                                            gint64      *unit,
+                                            gint64      *number);
+const char     *fd_engine_phone_last4      (const char  *phone);
+
 /* One sealed value of each kind, to tell at open whether a key is the
  * database's when no check value is stored: @sql selects (id, sealed
  * value, blind index or NULL) of one row; the value was sealed with the

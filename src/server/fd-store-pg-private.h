@@ -92,6 +92,10 @@ gboolean  fd_pg_set_error  (FdStorePg *self, PGresult *res, GError **error, cons
  * caller's transaction a failure is left to the caller's rollback. */
 gboolean  fd_pg_op_begin   (FdStorePg *self, gboolean *own, GError **error);
 gboolean  fd_pg_op_end     (FdStorePg *self, gboolean own, gboolean ok, GError **error);
+/* fd-store-pg-tx.c: opens a transaction (@caller: the caller's, begin …
+ * commit); closes it, committing (@commit) or rolling back */
+gboolean  fd_pg_tx_open    (FdStorePg *self, gboolean caller, GError **error);
+gboolean  fd_pg_tx_close   (FdStorePg *self, gboolean commit, GError **error);
 
 /* Runs @sql (prepared once per connection) inside the open transaction,
  * scope applied. NULL with @error set on failure. */

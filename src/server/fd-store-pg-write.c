@@ -3,8 +3,6 @@
 
 #include "config.h"
 
-#include <string.h>
-
 #include "fd-store-engine.h"
 #include "fd-store-pg-private.h"
 
@@ -193,21 +191,6 @@ run_arrays (FdStorePg   *self,
 }
 
 static gboolean
-parse_room (const char *room,
-            gint64     *building,
-            gint64     *unit,
-            gint64     *number)
-{
-  g_auto(GStrv) parts = g_strsplit (room, "-", 0);
-
-  if (g_strv_length (parts) != 3)
-    return FALSE;
-  return g_ascii_string_to_signed (parts[0], 10, 1, 999, building, NULL) &&
-         g_ascii_string_to_signed (parts[1], 10, 1, 99, unit, NULL) &&
-         g_ascii_string_to_signed (parts[2], 10, 1, 99999, number, NULL);
-}
-
-static gboolean
 write_rows (FdStorePg              *self,
             const FdResidentInput  *inputs,
             const Row              *rows,
@@ -226,7 +209,6 @@ write_rows (FdStorePg              *self,
       const FdResidentInput *in = &inputs[i];
       const Row *row = &rows[i];
       gint64 building, unit, number;
-      gsize phone_len;
 
       add_int (&r, 0, row->estate_id);
       add_int (&r, 1, row->id);
@@ -236,8 +218,7 @@ write_rows (FdStorePg              *self,
       add_hex (&r, 5, row->s.phone_enc);
       add (&r, 6, row->s.phone_bidx);
       add (&r, 7, row->s.phone_masked);
-      phone_len = in->phone ? strlen (in->phone) : 0;
-      add (&r, 8, phone_len >= 4 ? in->phone + phone_len - 4 : NULL);
+      add (&r, 8, fd_engine_phone_last4 (in->phone));
       add_hex (&r, 9, row->s.id_enc);
       add (&r, 10, row->s.id_bidx);
       add (&r, 11, row->s.id_masked);
@@ -258,7 +239,7 @@ write_rows (FdStorePg              *self,
           add_int (&pl, 1, row->id);
           add (&pl, 2, in->plates[k]);
         }
-      if (in->room != NULL && parse_room (in->room, &building, &unit, &number))
+      if (fd_engine_room_parse (in->room, &building, &unit, &number))
         {
           add_int (&rm, 0, row->estate_id);
           add (&rm, 1, in->room);

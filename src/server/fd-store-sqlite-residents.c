@@ -10,21 +10,6 @@
 
 /* residents */
 
-static gboolean
-parse_room (const char *room,
-            gint64     *building,
-            gint64     *unit,
-            gint64     *number)
-{
-  g_auto(GStrv) parts = g_strsplit (room, "-", 0);
-
-  if (g_strv_length (parts) != 3)
-    return FALSE;
-  return g_ascii_string_to_signed (parts[0], 10, 1, 999, building, NULL) &&
-         g_ascii_string_to_signed (parts[1], 10, 1, 99, unit, NULL) &&
-         g_ascii_string_to_signed (parts[2], 10, 1, 99999, number, NULL);
-}
-
 static gboolean insert_residents (FdStoreSqlite *self, const FdResidentInput *inputs, guint n,
                                   gint64 *first_id, GError **error);
 
@@ -302,7 +287,6 @@ write_sealed_resident (FdStoreSqlite         *self,
 {
   sqlite3_stmt *stmt;
   gint64 building = 0, unit = 0, number = 0;
-  gsize phone_len = in->phone ? strlen (in->phone) : 0;
 
   stmt = prep (self,
                "INSERT INTO residents (id, name, room, initials, phone_enc, phone_bidx, phone_masked, "
@@ -317,8 +301,7 @@ write_sealed_resident (FdStoreSqlite         *self,
   bind_bytes (stmt, 5, s->phone_enc);
   bind_text (stmt, 6, s->phone_bidx);
   bind_text (stmt, 7, s->phone_masked);
-  if (phone_len >= 4)
-    sqlite3_bind_text (stmt, 8, in->phone + phone_len - 4, 4, SQLITE_TRANSIENT);
+  bind_text (stmt, 8, fd_engine_phone_last4 (in->phone));
   bind_bytes (stmt, 9, s->id_enc);
   bind_text (stmt, 10, s->id_bidx);
   bind_text (stmt, 11, s->id_masked);
@@ -353,7 +336,7 @@ write_sealed_resident (FdStoreSqlite         *self,
   if (sqlite3_step (stmt) != SQLITE_DONE)
     return set_sqlite_error (self, error, "payments"), FALSE;
 
-  if (parse_room (in->room, &building, &unit, &number))
+  if (fd_engine_room_parse (in->room, &building, &unit, &number))
     {
       stmt = prep (self, "INSERT OR IGNORE INTO rooms (room, building, unit, number, estate_id) "
                          "VALUES (?, ?, ?, ?, ?)");
