@@ -251,7 +251,27 @@ parse_room (const char *room,
          g_ascii_string_to_signed (parts[2], 10, 1, 99999, number, NULL);
 }
 
-/* The four statements of a batch and their columns' element types. */
+/* TRUE when @room of @estate is in @rooms; adds it when not. */
+static gboolean
+room_sent (GHashTable *rooms,
+           gint64      estate,
+           const char *room)
+{
+  char *key = g_strdup_printf ("%" G_GINT64_FORMAT ":%s", estate, room);
+
+  if (g_hash_table_contains (rooms, key))
+    {
+      g_free (key);
+      return TRUE;
+    }
+  g_hash_table_add (rooms, key);
+  return FALSE;
+}
+
+/* The four statements of a batch and their columns' element types. The
+ * arrays are unnested in the select list, in step (they are as long as
+ * each other): PostgreSQL then reads them a row at a time, where
+ * unnest() in FROM would first copy each into a tuple store. */
 static const struct
 {
   const char    *sql;
@@ -260,21 +280,23 @@ static const struct
 } statements[] = {
   { "INSERT INTO residents (estate_id, id, name, room, initials, phone_enc, phone_bidx, "
     "phone_masked, phone_last4, id_enc, id_bidx, id_masked, address_enc, address_masked) "
-    "SELECT * FROM unnest ($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], "
-    "$6::bytea[], $7::text[], $8::text[], $9::text[], $10::bytea[], $11::text[], $12::text[], "
-    "$13::bytea[], $14::text[])", 14,
+    "SELECT unnest ($1::bigint[]), unnest ($2::bigint[]), unnest ($3::text[]), "
+    "unnest ($4::text[]), unnest ($5::text[]), unnest ($6::bytea[]), unnest ($7::text[]), "
+    "unnest ($8::text[]), unnest ($9::text[]), unnest ($10::bytea[]), unnest ($11::text[]), "
+    "unnest ($12::text[]), unnest ($13::bytea[]), unnest ($14::text[])", 14,
     { OID_INT8, OID_INT8, OID_TEXT, OID_TEXT, OID_TEXT, OID_BYTEA, OID_TEXT, OID_TEXT, OID_TEXT,
       OID_BYTEA, OID_TEXT, OID_TEXT, OID_BYTEA, OID_TEXT } },
   { "INSERT INTO payments (estate_id, resident_id, account_enc, account_masked, balance_cents, "
-    "overdue, last_paid_at) SELECT * FROM unnest ($1::bigint[], $2::bigint[], $3::bytea[], "
-    "$4::text[], $5::bigint[], $6::boolean[], $7::text[])", 7,
+    "overdue, last_paid_at) SELECT unnest ($1::bigint[]), unnest ($2::bigint[]), "
+    "unnest ($3::bytea[]), unnest ($4::text[]), unnest ($5::bigint[]), "
+    "unnest ($6::boolean[]), unnest ($7::text[])", 7,
     { OID_INT8, OID_INT8, OID_BYTEA, OID_TEXT, OID_INT8, OID_BOOL, OID_TEXT } },
-  { "INSERT INTO plates (estate_id, resident_id, plate) SELECT * FROM unnest ($1::bigint[], "
-    "$2::bigint[], $3::text[]) ON CONFLICT DO NOTHING", 3,
+  { "INSERT INTO plates (estate_id, resident_id, plate) SELECT unnest ($1::bigint[]), "
+    "unnest ($2::bigint[]), unnest ($3::text[]) ON CONFLICT DO NOTHING", 3,
     { OID_INT8, OID_INT8, OID_TEXT } },
-  { "INSERT INTO rooms (estate_id, room, building, unit, number) SELECT * FROM unnest "
-    "($1::bigint[], $2::text[], $3::integer[], $4::integer[], $5::integer[]) "
-    "ON CONFLICT DO NOTHING", 5,
+  { "INSERT INTO rooms (estate_id, room, building, unit, number) SELECT unnest ($1::bigint[]), "
+    "unnest ($2::text[]), unnest ($3::integer[]), unnest ($4::integer[]), "
+    "unnest ($5::integer[]) ON CONFLICT DO NOTHING", 5,
     { OID_INT8, OID_TEXT, OID_INT4, OID_INT4, OID_INT4 } },
 };
 
@@ -286,11 +308,15 @@ typedef struct
   Bin col[N_STATEMENTS][14];
 } Batch;
 
+/* Fills @batch with @n rows. A room already sent in this call (in
+ * @rooms, "ESTATE:ROOM") is not sent again: a thousand residents may
+ * share a few rooms, and each row sent is an index probe for ON CONFLICT. */
 static void
 batch_fill (Batch                 *batch,
             const FdResidentInput *inputs,
             const Row             *rows,
-            guint                  n)
+            guint                  n,
+            GHashTable            *rooms)
 {
   Bin *r = batch->col[0], *p = batch->col[1], *pl = batch->col[2], *rm = batch->col[3];
 
@@ -334,7 +360,8 @@ batch_fill (Batch                 *batch,
           bin_int8 (&pl[1], row->id);
           bin_text (&pl[2], in->plates[k]);
         }
-      if (in->room != NULL && parse_room (in->room, &building, &unit, &number))
+      if (in->room != NULL && !room_sent (rooms, row->estate_id, in->room) &&
+          parse_room (in->room, &building, &unit, &number))
         {
           bin_int8 (&rm[0], row->estate_id);
           bin_text (&rm[1], in->room);
@@ -503,6 +530,7 @@ insert_residents (FdStorePg              *self,
                   GError                **error)
 {
   g_autofree Row *rows = g_new0 (Row, n);
+  g_autoptr(GHashTable) rooms = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   Sealing sealing = { 0 };
   Batch batch = { 0 };
   Pipe pipe = { 0 };
@@ -534,7 +562,7 @@ insert_residents (FdStorePg              *self,
       if (after < n)
         seal_start (&sealing, self->parent.keys, inputs + after, rows + after,
                     MIN (BATCH, n - after));
-      batch_fill (&batch, inputs + from, rows + from, count);
+      batch_fill (&batch, inputs + from, rows + from, count, rooms);
       rows_clear (rows + from, count);
       ok = sent = pipe_send (self, &pipe, &batch);
       /* one batch waits in PostgreSQL while the next is filled */
