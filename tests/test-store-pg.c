@@ -1038,7 +1038,7 @@ static void
 test_insert_many (void)
 {
   static const char *no_plates[] = { NULL };
-  static const char *odd_plates[] = { "粤B\"{1}", "京A,2\\", NULL };
+  static const char *odd_plates[] = { "粤B\"{1}", "京A,2\\", "粤B\"{1}", NULL };
   g_autoptr(FdTestStore) t = fd_test_store_new ();
   g_autoptr(GError) error = NULL;
   g_autofree FdResidentInput *in = g_new0 (FdResidentInput, MANY);
@@ -1059,7 +1059,8 @@ test_insert_many (void)
       in[i].balance_cents = -(gint64) i;
       in[i].overdue = i % 3 == 0;
     }
-  /* the last one, in the fourth batch: what text arrays would quote */
+  /* the last one, in the fourth batch: what text arrays would quote,
+   * and a plate given twice (written once) */
   in[MANY - 1].name = "张\"三\\{,} NULL";
   in[MANY - 1].plates = odd_plates;
   in[MANY - 1].phone = "13900001111";

@@ -251,6 +251,17 @@ parse_room (const char *room,
          g_ascii_string_to_signed (parts[2], 10, 1, 99999, number, NULL);
 }
 
+/* TRUE when plates[@k] is one of the plates before it. */
+static gboolean
+plate_repeated (const char * const *plates,
+                guint               k)
+{
+  for (guint j = 0; j < k; j++)
+    if (strcmp (plates[j], plates[k]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
 /* TRUE when @room of @estate is in @rooms; adds it when not. */
 static gboolean
 room_sent (GHashTable *rooms,
@@ -291,8 +302,9 @@ static const struct
     "unnest ($3::bytea[]), unnest ($4::text[]), unnest ($5::bigint[]), "
     "unnest ($6::boolean[]), unnest ($7::text[])", 7,
     { OID_INT8, OID_INT8, OID_BYTEA, OID_TEXT, OID_INT8, OID_BOOL, OID_TEXT } },
+  /* a new resident's plates, each once (plate_repeated): no conflict to look for */
   { "INSERT INTO plates (estate_id, resident_id, plate) SELECT unnest ($1::bigint[]), "
-    "unnest ($2::bigint[]), unnest ($3::text[]) ON CONFLICT DO NOTHING", 3,
+    "unnest ($2::bigint[]), unnest ($3::text[])", 3,
     { OID_INT8, OID_INT8, OID_TEXT } },
   { "INSERT INTO rooms (estate_id, room, building, unit, number) SELECT unnest ($1::bigint[]), "
     "unnest ($2::text[]), unnest ($3::integer[]), unnest ($4::integer[]), "
@@ -356,6 +368,8 @@ batch_fill (Batch                 *batch,
 
       for (guint k = 0; in->plates != NULL && in->plates[k] != NULL; k++)
         {
+          if (plate_repeated (in->plates, k))
+            continue;
           bin_int8 (&pl[0], row->estate_id);
           bin_int8 (&pl[1], row->id);
           bin_text (&pl[2], in->plates[k]);
