@@ -1026,6 +1026,94 @@ insert_thread (gpointer data)
  * residents_after: ids grow in commit order, so following "above the
  * last id seen" misses none, even when a writer that took its id first
  * commits last. */
+/* issue 16: residents go in batches of 4,096, their arrays in binary
+ * form, sent in pipeline mode. Several batches in one call come back as
+ * written (quotes, backslashes, braces and commas as they are; sealed
+ * values open); a batch that fails after earlier ones were sent fails
+ * the call with the database's error, writes nothing, and leaves the
+ * connection usable. */
+#define MANY (3 * 4096 + 5)
+
+static void
+test_insert_many (void)
+{
+  static const char *no_plates[] = { NULL };
+  static const char *odd_plates[] = { "粤B\"{1}", "京A,2\\", "粤B\"{1}", NULL };
+  g_autoptr(FdTestStore) t = fd_test_store_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree FdResidentInput *in = g_new0 (FdResidentInput, MANY);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(FdResidentRecord) odd = NULL;
+  g_autofree char *phone = NULL, *account = NULL, *max_id = NULL;
+  FdStore *store = fd_test_store_open (t);
+  PGconn *conn = server_conn (t);
+  gint64 e, last;
+
+  fd_store_set_scope (store, FD_ESTATE_ALL);
+  e = add_estate (store, "em");
+  for (guint i = 0; i < MANY; i++)
+    {
+      g_ptr_array_add (names, g_strdup_printf ("名%u", i));
+      in[i] = resident (e, names->pdata[i]);
+      in[i].plates = i % 2 ? no_plates : in[i].plates;
+      in[i].balance_cents = -(gint64) i;
+      in[i].overdue = i % 3 == 0;
+    }
+  /* the last one, in the fourth batch: what text arrays would quote,
+   * and a plate given twice (written once) */
+  in[MANY - 1].name = "张\"三\\{,} NULL";
+  in[MANY - 1].plates = odd_plates;
+  in[MANY - 1].phone = "13900001111";
+  in[MANY - 1].id_number = NULL;
+  in[MANY - 1].last_paid_at = "2026-12-01";
+
+  g_assert_true (FD_STORE_CALL (store, begin, &error));
+  g_assert_true (FD_STORE_CALL (store, resident_insert_many, in, MANY, &error));
+  g_assert_no_error (error);
+  g_assert_true (FD_STORE_CALL (store, commit, &error));
+  g_assert_cmpuint (FD_STORE_CALL0 (store, resident_count), ==, MANY);
+
+  g_free (raw (conn, "SELECT set_config ('frontdesk.estate', '*', false)"));
+  expect (raw (conn, "SELECT count(*) FROM payments"), "12293");
+  expect (raw (conn, "SELECT count(*) FROM plates"), "6148");   /* 6,146 + 2 */
+  expect (raw (conn, "SELECT count(*) FROM payments WHERE overdue"), "4098");
+  expect (raw (conn, "SELECT sum(balance_cents) FROM payments"), "-75552778");
+  max_id = raw (conn, "SELECT max(id) FROM residents");
+  last = g_ascii_strtoll (max_id, NULL, 10);
+  odd = FD_STORE_CALL (store, resident_get, last);
+  g_assert_nonnull (odd);
+  g_assert_cmpstr (odd->name, ==, "张\"三\\{,} NULL");
+  g_assert_cmpstr (odd->last_paid_at, ==, "2026-12-01");
+  g_assert_null (odd->id_masked);
+  g_assert_cmpuint (g_strv_length (odd->plates), ==, 2);
+  g_assert_true (g_strv_contains ((const char * const *) odd->plates, "京A,2\\"));
+  g_assert_true (g_strv_contains ((const char * const *) odd->plates, "粤B\"{1}"));
+  phone = FD_STORE_CALL (store, resident_secret, last, "phone", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (phone, ==, "13900001111");
+  account = FD_STORE_CALL (store, resident_secret, last - 1, "payment_account", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (account, ==, "6222020200112233445");
+  g_assert_true (FD_STORE_CALL (store, resident_matches, last, "phone", "13900001111"));
+
+  /* the third batch names an estate that does not exist: the foreign
+   * key fails after two batches went out */
+  in[2 * 4096 + 1].estate_id = e + 1000;
+  g_assert_true (FD_STORE_CALL (store, begin, &error));
+  g_assert_false (FD_STORE_CALL (store, resident_insert_many, in, MANY, &error));
+  g_assert_nonnull (error);
+  g_test_message ("a failed batch: %s", error->message);
+  g_assert_nonnull (strstr (error->message, "residents"));
+  g_clear_error (&error);
+  FD_STORE_CALL0 (store, rollback);
+  g_assert_cmpuint (FD_STORE_CALL0 (store, resident_count), ==, MANY);
+  /* the connection goes on */
+  add_resident (store, e, "后来");
+  g_assert_cmpuint (FD_STORE_CALL0 (store, resident_count), ==, MANY + 1);
+  PQfinish (conn);
+  fd_store_close (store);
+}
+
 static void
 test_follow (void)
 {
@@ -1176,6 +1264,7 @@ main (int   argc,
   g_test_add_func ("/fd/store/pg/commit-durable", test_commit_durable);
   g_test_add_func ("/fd/store/pg/read-ahead", test_read_ahead);
   g_test_add_func ("/fd/store/pg/follow", test_follow);
+  g_test_add_func ("/fd/store/pg/insert-many", test_insert_many);
   g_test_add_func ("/fd/store/pg/totp-race", test_totp_race);
   g_test_add_func ("/fd/store/pg/delivery-race", test_delivery_race);
   g_test_add_func ("/fd/store/pg/delivery-skip-locked", test_delivery_skip_locked);

@@ -171,32 +171,41 @@ static const struct {
  * store seals a batch on its worker threads (resident_insert_many). */
 #define SEED_BATCH 16384
 
-static gboolean
-seed_batch (FdStore      *store,
-            FdPinyin     *pinyin,
-            guint64      seed,
-            guint        first,
-            guint        n,
-            const GArray *estates,
-            GError      **error)
+/* A batch of generated residents, in the form the store takes. */
+typedef struct
 {
-  g_autofree FdDemoResident *demo = g_new0 (FdDemoResident, n);
-  g_autofree FdResidentInput *inputs = g_new0 (FdResidentInput, n);
-  g_autofree char **initials = g_new0 (char *, n);
-  gboolean ok = TRUE;
+  FdPinyin        *pinyin;
+  guint64          seed;
+  guint            first, n;
+  const GArray    *estates;
+  FdDemoResident  *demo;
+  FdResidentInput *inputs;
+  char           **initials;
+} SeedBatch;
 
-  for (guint i = 0; i < n; i++)
+/* Generates @data's residents; run on a thread of its own while the
+ * previous batch is written (the pinyin reader is used by one thread at
+ * a time: the batches are generated one after the other). */
+static gpointer
+seed_generate (gpointer data)
+{
+  SeedBatch *b = data;
+
+  b->demo = g_new0 (FdDemoResident, b->n);
+  b->inputs = g_new0 (FdResidentInput, b->n);
+  b->initials = g_new0 (char *, b->n);
+  for (guint i = 0; i < b->n; i++)
     {
-      FdDemoResident *d = &demo[i];
-      FdResidentInput *in = &inputs[i];
+      FdDemoResident *d = &b->demo[i];
+      FdResidentInput *in = &b->inputs[i];
       g_auto(GStrv) all = NULL;
 
-      fd_demo_resident_generate (seed, first + i, d);
-      all = fd_pinyin_initials (pinyin, d->name);
-      initials[i] = g_strjoinv (",", all);
+      fd_demo_resident_generate (b->seed, b->first + i, d);
+      all = fd_pinyin_initials (b->pinyin, d->name);
+      b->initials[i] = g_strjoinv (",", all);
       in->name = d->name;
       in->room = d->room;
-      in->initials = initials[i];
+      in->initials = b->initials[i];
       in->phone = d->phone;
       in->id_number = d->id_number;
       in->home_address = d->home_address;
@@ -206,20 +215,67 @@ seed_batch (FdStore      *store,
       in->overdue = d->overdue;
       in->last_paid_at = d->last_paid_at;
       /* spread evenly, interleaved: resident k lives in estate k mod N */
-      in->estate_id = g_array_index (estates, gint64, (first + i) % estates->len);
+      in->estate_id = g_array_index (b->estates, gint64, (b->first + i) % b->estates->len);
     }
+  return NULL;
+}
+
+static void
+seed_batch_clear (SeedBatch *b)
+{
+  for (guint i = 0; b->demo != NULL && i < b->n; i++)
+    {
+      fd_demo_resident_clear (&b->demo[i]);
+      g_free (b->initials[i]);
+    }
+  g_clear_pointer (&b->demo, g_free);
+  g_clear_pointer (&b->inputs, g_free);
+  g_clear_pointer (&b->initials, g_free);
+}
+
+static gboolean
+seed_write (FdStore    *store,
+            SeedBatch  *b,
+            GError    **error)
+{
+  gboolean ok = TRUE;
 
   if (store->backend->resident_insert_many != NULL)
-    ok = FD_STORE_CALL (store, resident_insert_many, inputs, n, error);
-  else
-    for (guint i = 0; i < n && ok; i++)
-      ok = FD_STORE_CALL (store, resident_insert, &inputs[i], error) != 0;
+    return FD_STORE_CALL (store, resident_insert_many, b->inputs, b->n, error);
+  for (guint i = 0; i < b->n && ok; i++)
+    ok = FD_STORE_CALL (store, resident_insert, &b->inputs[i], error) != 0;
+  return ok;
+}
 
-  for (guint i = 0; i < n; i++)
+/* Seeds @n_residents in batches: batch k+1 is generated on a thread
+ * while batch k is written, so that the writing (and PostgreSQL, on that
+ * engine) does not wait for the generator between batches. */
+static gboolean
+seed_residents (FdStore      *store,
+                FdPinyin     *pinyin,
+                guint64       seed,
+                guint         n_residents,
+                const GArray *estates,
+                GError      **error)
+{
+  SeedBatch cur = { pinyin, seed, 0, MIN (SEED_BATCH, n_residents), estates, NULL, NULL, NULL };
+  gboolean ok = TRUE;
+
+  seed_generate (&cur);
+  while (ok && cur.n > 0)
     {
-      fd_demo_resident_clear (&demo[i]);
-      g_free (initials[i]);
+      guint first = cur.first + cur.n;
+      SeedBatch next = { pinyin, seed, first, MIN (SEED_BATCH, n_residents - first), estates,
+                         NULL, NULL, NULL };
+      GThread *thread = next.n > 0 ? g_thread_new ("fd-seed-gen", seed_generate, &next) : NULL;
+
+      ok = seed_write (store, &cur, error);
+      if (thread != NULL)
+        g_thread_join (thread);
+      seed_batch_clear (&cur);
+      cur = next;
     }
+  seed_batch_clear (&cur);
   return ok;
 }
 
@@ -340,13 +396,11 @@ fd_seed_demo_estates (FdStore     *store,
     return FALSE;
   if (!FD_STORE_CALL (store, begin, error))
     return FALSE;
-  for (guint first = 0; first < n_residents; first += SEED_BATCH)
-    if (!seed_batch (store, pinyin, seed, first, MIN (SEED_BATCH, n_residents - first), estates,
-                     error))
-      {
-        FD_STORE_CALL0 (store, rollback);
-        return FALSE;
-      }
+  if (!seed_residents (store, pinyin, seed, n_residents, estates, error))
+    {
+      FD_STORE_CALL0 (store, rollback);
+      return FALSE;
+    }
 
   /* A few of today's visitors in each estate so the demo log is not
    * empty; resident i*7*N+k lives in estate k. */

@@ -7,11 +7,12 @@
 #include "fd-store-pg-private.h"
 
 /* A batch is written as four INSERT … SELECT FROM unnest(arrays)
- * statements (residents, payments, plates, rooms): one round trip per
- * table per BATCH rows. COPY would be faster still, but PostgreSQL
- * refuses COPY FROM into a table with row-level security for a role it
- * binds, which the server's role is. Sealing runs on worker threads, one
- * per processor, a batch at a time. */
+ * statements (residents, payments, plates, rooms), the arrays in binary
+ * form, sent in libpq's pipeline mode: the writer does not wait for a
+ * batch's answers before it fills the next (issue 16). COPY would be
+ * faster still, but PostgreSQL refuses COPY FROM into a table with
+ * row-level security for a role it binds, which the server's role is.
+ * Sealing runs on worker threads, one per processor, a batch at a time. */
 #define BATCH 4096
 
 typedef struct
@@ -91,12 +92,8 @@ seal_finish (Sealing *s)
   return ok;
 }
 
-/* Array literals: every element quoted, '"' and '\' escaped; NULL bare. */
-typedef struct
-{
-  GString *s[14];
-} Arrays;
-
+/* Array literals: every element quoted, '"' and '\' escaped; NULL bare
+ * (the audit batches of fd-store-pg-commit.c). */
 void
 fd_pg_array_add (GString    *s,
                  const char *value)
@@ -118,170 +115,368 @@ fd_pg_array_add (GString    *s,
   g_string_append_c (s, '"');
 }
 
-static void
-add (Arrays     *arrays,
-     guint       column,
-     const char *value)
+/* Arrays in PostgreSQL's binary format (array_recv): a header (one
+ * dimension, the element type's oid, the length, lower bound 1), then
+ * each element as its length and bytes, -1 for NULL. Nothing is quoted,
+ * escaped or spelled in hex on either side: the values go as they are. */
+enum
 {
-  fd_pg_array_add (arrays->s[column], value);
+  OID_BOOL = 16,
+  OID_BYTEA = 17,
+  OID_INT8 = 20,
+  OID_INT4 = 23,
+  OID_TEXT = 25,
+};
+
+#define BIN_HEADER 20
+
+typedef struct
+{
+  GByteArray *buf;
+  guint32     n;
+  guint32     oid;
+} Bin;
+
+static void
+put32 (GByteArray *buf,
+       guint32     value)
+{
+  guint32 be = GUINT32_TO_BE (value);
+
+  g_byte_array_append (buf, (const guint8 *) &be, 4);
 }
 
 static void
-add_int (Arrays *arrays,
-         guint   column,
-         gint64  value)
+bin_reset (Bin     *b,
+           guint32  oid)
 {
-  char number[24];
-
-  g_snprintf (number, sizeof number, "%" G_GINT64_FORMAT, value);
-  add (arrays, column, number);
+  if (b->buf == NULL)
+    b->buf = g_byte_array_new ();
+  g_byte_array_set_size (b->buf, BIN_HEADER);
+  b->n = 0;
+  b->oid = oid;
 }
 
-/* bytea as hex text, decoded by the statement (NULL stays NULL) */
 static void
-add_hex (Arrays *arrays,
-         guint   column,
-         GBytes *blob)
+bin_bytes (Bin        *b,
+           const void *data,
+           gsize       len)
 {
-  g_autofree char *hex = NULL;
-  const guint8 *data;
-  gsize len;
-
-  if (blob == NULL)
+  b->n++;
+  if (data == NULL)
     {
-      add (arrays, column, NULL);
+      put32 (b->buf, G_MAXUINT32);   /* -1: NULL */
       return;
     }
-  data = g_bytes_get_data (blob, &len);
-  hex = g_malloc (len * 2 + 1);
-  for (gsize i = 0; i < len; i++)
-    g_snprintf (hex + 2 * i, 3, "%02x", data[i]);
-  add (arrays, column, hex);
+  put32 (b->buf, (guint32) len);
+  g_byte_array_append (b->buf, data, (guint) len);
 }
 
 static void
-arrays_reset (Arrays *arrays,
-              guint   n)
+bin_text (Bin        *b,
+          const char *text)
 {
-  for (guint c = 0; c < n; c++)
-    {
-      if (arrays->s[c] == NULL)
-        arrays->s[c] = g_string_new (NULL);
-      g_string_assign (arrays->s[c], "{");
-    }
+  bin_bytes (b, text, text != NULL ? strlen (text) : 0);
 }
 
-/* Ends the arrays and runs @sql with them as $1…$@n. */
-static gboolean
-run_arrays (FdStorePg   *self,
-            const char  *sql,
-            Arrays      *arrays,
-            guint        n,
-            GError     **error)
+static void
+bin_blob (Bin    *b,
+          GBytes *blob)
 {
-  FdPgArgs a = { 0 };
+  gsize len = 0;
+  gconstpointer data = blob != NULL ? g_bytes_get_data (blob, &len) : NULL;
 
-  for (guint c = 0; c < n; c++)
-    {
-      /* an empty array: "{" became "{}" */
-      g_string_append_c (arrays->s[c], '}');
-      fd_pg_arg_text (&a, arrays->s[c]->str);
-    }
-  return fd_pg_changes_ok (fd_pg_run (self, sql, &a, error));
+  /* an empty GBytes may have no data pointer: still a value, not NULL */
+  bin_bytes (b, blob != NULL && data == NULL ? "" : data, len);
 }
 
-static gboolean
-write_rows (FdStorePg              *self,
-            const FdResidentInput  *inputs,
-            const Row              *rows,
-            guint                   n,
-            GError                **error)
+static void
+bin_int8 (Bin    *b,
+          gint64  value)
 {
-  Arrays r = { 0 }, p = { 0 }, pl = { 0 }, rm = { 0 };
-  gboolean ok;
+  guint64 be = GUINT64_TO_BE ((guint64) value);
 
-  arrays_reset (&r, 14);
-  arrays_reset (&p, 7);
-  arrays_reset (&pl, 3);
-  arrays_reset (&rm, 5);
+  bin_bytes (b, &be, 8);
+}
+
+static void
+bin_int4 (Bin    *b,
+          gint64  value)
+{
+  guint32 be = GUINT32_TO_BE ((guint32) (gint32) value);
+
+  bin_bytes (b, &be, 4);
+}
+
+static void
+bin_bool (Bin      *b,
+          gboolean  value)
+{
+  guint8 v = value ? 1 : 0;
+
+  bin_bytes (b, &v, 1);
+}
+
+/* Writes the header; an empty array has no dimension. */
+static void
+bin_end (Bin *b)
+{
+  guint32 header[5] = { GUINT32_TO_BE (1), 0, GUINT32_TO_BE (b->oid), GUINT32_TO_BE (b->n),
+                        GUINT32_TO_BE (1) };
+
+  if (b->n == 0)
+    {
+      header[0] = 0;
+      g_byte_array_set_size (b->buf, 12);
+      memcpy (b->buf->data, header, 12);
+      return;
+    }
+  memcpy (b->buf->data, header, BIN_HEADER);
+}
+
+/* TRUE when plates[@k] is one of the plates before it. */
+static gboolean
+plate_repeated (const char * const *plates,
+                guint               k)
+{
+  for (guint j = 0; j < k; j++)
+    if (strcmp (plates[j], plates[k]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* TRUE when @room of @estate is in @rooms; adds it when not. */
+static gboolean
+room_sent (GHashTable *rooms,
+           gint64      estate,
+           const char *room)
+{
+  char *key = g_strdup_printf ("%" G_GINT64_FORMAT ":%s", estate, room);
+
+  if (g_hash_table_contains (rooms, key))
+    {
+      g_free (key);
+      return TRUE;
+    }
+  g_hash_table_add (rooms, key);
+  return FALSE;
+}
+
+/* The four statements of a batch and their columns' element types. The
+ * arrays are unnested in the select list, in step (they are as long as
+ * each other): PostgreSQL then reads them a row at a time, where
+ * unnest() in FROM would first copy each into a tuple store. */
+static const struct
+{
+  const char    *sql;
+  guint          n;
+  const guint32  oids[14];
+} statements[] = {
+  { "INSERT INTO residents (estate_id, id, name, room, initials, phone_enc, phone_bidx, "
+    "phone_masked, phone_last4, id_enc, id_bidx, id_masked, address_enc, address_masked) "
+    "SELECT unnest ($1::bigint[]), unnest ($2::bigint[]), unnest ($3::text[]), "
+    "unnest ($4::text[]), unnest ($5::text[]), unnest ($6::bytea[]), unnest ($7::text[]), "
+    "unnest ($8::text[]), unnest ($9::text[]), unnest ($10::bytea[]), unnest ($11::text[]), "
+    "unnest ($12::text[]), unnest ($13::bytea[]), unnest ($14::text[])", 14,
+    { OID_INT8, OID_INT8, OID_TEXT, OID_TEXT, OID_TEXT, OID_BYTEA, OID_TEXT, OID_TEXT, OID_TEXT,
+      OID_BYTEA, OID_TEXT, OID_TEXT, OID_BYTEA, OID_TEXT } },
+  { "INSERT INTO payments (estate_id, resident_id, account_enc, account_masked, balance_cents, "
+    "overdue, last_paid_at) SELECT unnest ($1::bigint[]), unnest ($2::bigint[]), "
+    "unnest ($3::bytea[]), unnest ($4::text[]), unnest ($5::bigint[]), "
+    "unnest ($6::boolean[]), unnest ($7::text[])", 7,
+    { OID_INT8, OID_INT8, OID_BYTEA, OID_TEXT, OID_INT8, OID_BOOL, OID_TEXT } },
+  /* a new resident's plates, each once (plate_repeated): no conflict to look for */
+  { "INSERT INTO plates (estate_id, resident_id, plate) SELECT unnest ($1::bigint[]), "
+    "unnest ($2::bigint[]), unnest ($3::text[])", 3,
+    { OID_INT8, OID_INT8, OID_TEXT } },
+  { "INSERT INTO rooms (estate_id, room, building, unit, number) SELECT unnest ($1::bigint[]), "
+    "unnest ($2::text[]), unnest ($3::integer[]), unnest ($4::integer[]), "
+    "unnest ($5::integer[]) ON CONFLICT DO NOTHING", 5,
+    { OID_INT8, OID_TEXT, OID_INT4, OID_INT4, OID_INT4 } },
+};
+
+#define N_STATEMENTS G_N_ELEMENTS (statements)
+
+/* The columns of a batch, reused from batch to batch. */
+typedef struct
+{
+  Bin col[N_STATEMENTS][14];
+} Batch;
+
+/* Fills @batch with @n rows. A room already sent in this call (in
+ * @rooms, "ESTATE:ROOM") is not sent again: a thousand residents may
+ * share a few rooms, and each row sent is an index probe for ON CONFLICT. */
+static void
+batch_fill (Batch                 *batch,
+            const FdResidentInput *inputs,
+            const Row             *rows,
+            guint                  n,
+            GHashTable            *rooms)
+{
+  Bin *r = batch->col[0], *p = batch->col[1], *pl = batch->col[2], *rm = batch->col[3];
+
+  for (guint s = 0; s < N_STATEMENTS; s++)
+    for (guint c = 0; c < statements[s].n; c++)
+      bin_reset (&batch->col[s][c], statements[s].oids[c]);
   for (guint i = 0; i < n; i++)
     {
       const FdResidentInput *in = &inputs[i];
       const Row *row = &rows[i];
       gint64 building, unit, number;
 
-      add_int (&r, 0, row->estate_id);
-      add_int (&r, 1, row->id);
-      add (&r, 2, in->name);
-      add (&r, 3, in->room);
-      add (&r, 4, in->initials ? in->initials : "");
-      add_hex (&r, 5, row->s.phone_enc);
-      add (&r, 6, row->s.phone_bidx);
-      add (&r, 7, row->s.phone_masked);
-      add (&r, 8, fd_engine_phone_last4 (in->phone));
-      add_hex (&r, 9, row->s.id_enc);
-      add (&r, 10, row->s.id_bidx);
-      add (&r, 11, row->s.id_masked);
-      add_hex (&r, 12, row->s.address_enc);
-      add (&r, 13, row->s.address_masked);
+      bin_int8 (&r[0], row->estate_id);
+      bin_int8 (&r[1], row->id);
+      bin_text (&r[2], in->name);
+      bin_text (&r[3], in->room);
+      bin_text (&r[4], in->initials ? in->initials : "");
+      bin_blob (&r[5], row->s.phone_enc);
+      bin_text (&r[6], row->s.phone_bidx);
+      bin_text (&r[7], row->s.phone_masked);
+      bin_text (&r[8], fd_engine_phone_last4 (in->phone));
+      bin_blob (&r[9], row->s.id_enc);
+      bin_text (&r[10], row->s.id_bidx);
+      bin_text (&r[11], row->s.id_masked);
+      bin_blob (&r[12], row->s.address_enc);
+      bin_text (&r[13], row->s.address_masked);
 
-      add_int (&p, 0, row->estate_id);
-      add_int (&p, 1, row->id);
-      add_hex (&p, 2, row->s.account_enc);
-      add (&p, 3, row->s.account_masked);
-      add_int (&p, 4, in->balance_cents);
-      add (&p, 5, in->overdue ? "t" : "f");
-      add (&p, 6, in->last_paid_at);
+      bin_int8 (&p[0], row->estate_id);
+      bin_int8 (&p[1], row->id);
+      bin_blob (&p[2], row->s.account_enc);
+      bin_text (&p[3], row->s.account_masked);
+      bin_int8 (&p[4], in->balance_cents);
+      bin_bool (&p[5], in->overdue);
+      bin_text (&p[6], in->last_paid_at);
 
       for (guint k = 0; in->plates != NULL && in->plates[k] != NULL; k++)
         {
-          add_int (&pl, 0, row->estate_id);
-          add_int (&pl, 1, row->id);
-          add (&pl, 2, in->plates[k]);
+          if (plate_repeated (in->plates, k))
+            continue;
+          bin_int8 (&pl[0], row->estate_id);
+          bin_int8 (&pl[1], row->id);
+          bin_text (&pl[2], in->plates[k]);
         }
-      if (fd_engine_room_parse (in->room, &building, &unit, &number))
+      if (in->room != NULL && !room_sent (rooms, row->estate_id, in->room) &&
+          fd_engine_room_parse (in->room, &building, &unit, &number))
         {
-          add_int (&rm, 0, row->estate_id);
-          add (&rm, 1, in->room);
-          add_int (&rm, 2, building);
-          add_int (&rm, 3, unit);
-          add_int (&rm, 4, number);
+          bin_int8 (&rm[0], row->estate_id);
+          bin_text (&rm[1], in->room);
+          bin_int4 (&rm[2], building);
+          bin_int4 (&rm[3], unit);
+          bin_int4 (&rm[4], number);
         }
     }
-  ok = run_arrays (self,
-                   "INSERT INTO residents (estate_id, id, name, room, initials, phone_enc, "
-                   "phone_bidx, phone_masked, phone_last4, id_enc, id_bidx, id_masked, "
-                   "address_enc, address_masked) SELECT e, i, n, r, ini, decode (pe, 'hex'), pb, "
-                   "pm, p4, decode (ie, 'hex'), ib, im, decode (ae, 'hex'), am FROM unnest "
-                   "($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], "
-                   "$6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], "
-                   "$12::text[], $13::text[], $14::text[]) "
-                   "AS t (e, i, n, r, ini, pe, pb, pm, p4, ie, ib, im, ae, am)", &r, 14, error) &&
-       run_arrays (self,
-                   "INSERT INTO payments (estate_id, resident_id, account_enc, account_masked, "
-                   "balance_cents, overdue, last_paid_at) SELECT e, i, decode (ae, 'hex'), am, "
-                   "b, o, lp FROM unnest ($1::bigint[], $2::bigint[], $3::text[], $4::text[], "
-                   "$5::bigint[], $6::boolean[], $7::text[]) AS t (e, i, ae, am, b, o, lp)",
-                   &p, 7, error) &&
-       run_arrays (self,
-                   "INSERT INTO plates (estate_id, resident_id, plate) SELECT * FROM unnest "
-                   "($1::bigint[], $2::bigint[], $3::text[]) ON CONFLICT DO NOTHING",
-                   &pl, 3, error) &&
-       run_arrays (self,
-                   "INSERT INTO rooms (estate_id, room, building, unit, number) SELECT * FROM "
-                   "unnest ($1::bigint[], $2::text[], $3::integer[], $4::integer[], "
-                   "$5::integer[]) ON CONFLICT DO NOTHING", &rm, 5, error);
-  for (guint c = 0; c < 14; c++)
+  for (guint s = 0; s < N_STATEMENTS; s++)
+    for (guint c = 0; c < statements[s].n; c++)
+      bin_end (&batch->col[s][c]);
+}
+
+static void
+batch_clear (Batch *batch)
+{
+  for (guint s = 0; s < N_STATEMENTS; s++)
+    for (guint c = 0; c < 14; c++)
+      if (batch->col[s][c].buf != NULL)
+        g_byte_array_free (batch->col[s][c].buf, TRUE);
+}
+
+/* The batches sent in libpq's pipeline mode and not yet answered: the
+ * writer fills batch k+1 while PostgreSQL inserts batch k, and waits for
+ * no round trip of its own until the end. */
+typedef struct
+{
+  gboolean  on;
+  guint     in_flight;   /* batches sent, each four statements and a sync */
+  PGresult *failed;      /* the first error */
+  gboolean  broken;      /* an answer missing: the connection is gone */
+} Pipe;
+
+static gboolean
+pipe_send (FdStorePg *self,
+           Pipe      *pipe,
+           Batch     *batch)
+{
+  if (!pipe->on && !(pipe->on = PQenterPipelineMode (self->conn)))
+    return FALSE;
+  for (guint s = 0; s < N_STATEMENTS; s++)
     {
-      if (r.s[c] != NULL)
-        g_string_free (r.s[c], TRUE);
-      if (c < 7)
-        g_string_free (p.s[c], TRUE);
-      if (c < 3)
-        g_string_free (pl.s[c], TRUE);
-      if (c < 5)
-        g_string_free (rm.s[c], TRUE);
+      const char *values[14];
+      int lengths[14], formats[14];
+
+      for (guint c = 0; c < statements[s].n; c++)
+        {
+          values[c] = (const char *) batch->col[s][c].buf->data;
+          lengths[c] = (int) batch->col[s][c].buf->len;
+          formats[c] = 1;
+        }
+      /* unnamed: the casts give the parameters' types */
+      if (!PQsendQueryParams (self->conn, statements[s].sql, (int) statements[s].n, NULL,
+                              values, lengths, formats, 0))
+        return FALSE;
     }
+  if (!PQpipelineSync (self->conn))
+    return FALSE;
+  pipe->in_flight++;
+  return TRUE;
+}
+
+/* Reads the answers of the oldest batch in flight. */
+static void
+pipe_receive (FdStorePg *self,
+              Pipe      *pipe)
+{
+  PGresult *res;
+
+  for (guint s = 0; s < N_STATEMENTS && !pipe->broken; s++)
+    {
+      gboolean any = FALSE;
+
+      while ((res = PQgetResult (self->conn)) != NULL)
+        {
+          ExecStatusType st = PQresultStatus (res);
+
+          any = TRUE;
+          /* after an error the rest of the segment answers "aborted" */
+          if (st != PGRES_COMMAND_OK && st != PGRES_PIPELINE_ABORTED && pipe->failed == NULL)
+            pipe->failed = res;
+          else
+            PQclear (res);
+        }
+      pipe->broken = !any;
+    }
+  if (!pipe->broken)
+    {
+      res = PQgetResult (self->conn);
+      pipe->broken = PQresultStatus (res) != PGRES_PIPELINE_SYNC;
+      PQclear (res);
+    }
+  pipe->in_flight--;
+}
+
+/* Every answer read and pipeline mode left; FALSE with @error on a
+ * failed statement (the caller's transaction is then aborted) or a send
+ * that did not go out (@sent FALSE). */
+static gboolean
+pipe_finish (FdStorePg  *self,
+             Pipe       *pipe,
+             gboolean    sent,
+             GError    **error)
+{
+  gboolean ok;
+
+  while (sent && pipe->in_flight > 0 && !pipe->broken)
+    pipe_receive (self, pipe);
+  if (pipe->on && (!sent || pipe->broken || !PQexitPipelineMode (self->conn)))
+    {
+      /* half a pipeline read: the connection is of no further use */
+      pipe->broken = TRUE;
+      fd_pg_conn_drop (self);
+    }
+  ok = sent && pipe->failed == NULL && !pipe->broken;
+  if (!ok && (pipe->failed != NULL || !sent || PQstatus (self->conn) == CONNECTION_BAD))
+    fd_pg_set_error (self, pipe->failed, error, "database");
+  else if (!ok)
+    g_set_error (error, FD_ERROR, FD_ERROR_UNAVAILABLE, "database: an answer is missing");
+  g_clear_pointer (&pipe->failed, PQclear);
   return ok;
 }
 
@@ -308,36 +503,20 @@ reserve_ids (FdStorePg  *self,
   return ok;
 }
 
-/* Takes the estates and ids of @n rows and starts sealing them. */
-static gboolean
-batch_start (FdStorePg              *self,
-             const FdResidentInput  *inputs,
-             guint                   n,
-             Row                   **rows,
-             Sealing                *sealing,
-             GError                **error)
-{
-  *rows = g_new0 (Row, n);
-  for (guint i = 0; i < n; i++)
-    if (((*rows)[i].estate_id = fd_pg_write_estate (self, inputs[i].estate_id, error)) == 0)
-      return FALSE;
-  if (!reserve_ids (self, *rows, n, error))
-    return FALSE;
-  seal_start (sealing, self->parent.keys, inputs, *rows, n);
-  return TRUE;
-}
-
 static void
-rows_free (Row   *rows,
-           guint  n)
+rows_clear (Row   *rows,
+            guint  n)
 {
-  for (guint i = 0; rows != NULL && i < n; i++)
-    fd_engine_sealed_resident_clear (&rows[i].s);
-  g_free (rows);
+  for (guint i = 0; i < n; i++)
+    {
+      fd_engine_sealed_resident_clear (&rows[i].s);
+      rows[i].s = (FdSealedResident) { 0 };
+    }
 }
 
-/* Batch k+1 is sealed on the workers while batch k is written: the
- * writing is PostgreSQL's work, in its own process. */
+/* The estates and ids of all @n rows are taken first (one round trip);
+ * batch k+1 is then sealed on the workers while the writer sends batch
+ * k, and PostgreSQL inserts it meanwhile in its own process. */
 static gboolean
 insert_residents (FdStorePg              *self,
                   const FdResidentInput  *inputs,
@@ -345,9 +524,12 @@ insert_residents (FdStorePg              *self,
                   gint64                 *first_id,
                   GError                **error)
 {
-  Sealing sealing = { 0 }, next_sealing = { 0 };
-  Row *rows = NULL, *next = NULL;
-  gboolean own, ok;
+  g_autofree Row *rows = g_new0 (Row, n);
+  g_autoptr(GHashTable) rooms = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  Sealing sealing = { 0 };
+  Batch batch = { 0 };
+  Pipe pipe = { 0 };
+  gboolean own, ok, sent = TRUE, sealed = TRUE;
 
   if (!fd_pg_op_begin (self, &own, error))
     return FALSE;
@@ -355,35 +537,46 @@ insert_residents (FdStorePg              *self,
    * lock: ids grow in commit order, so a server following others' writes
    * (residents_after) never misses one committed with a smaller id. */
   ok = fd_pg_changes_ok (fd_pg_run (self, "SELECT pg_advisory_xact_lock (1178861572)", NULL,
-                                    error)) &&
-       batch_start (self, inputs, MIN (BATCH, n), &rows, &sealing, error);
+                                    error));
+  for (guint i = 0; ok && i < n; i++)
+    ok = (rows[i].estate_id = fd_pg_write_estate (self, inputs[i].estate_id, error)) != 0;
+  ok = ok && reserve_ids (self, rows, n, error);
+  if (ok)
+    seal_start (&sealing, self->parent.keys, inputs, rows, MIN (BATCH, n));
   for (guint from = 0; ok && from < n; from += BATCH)
     {
       guint count = MIN (BATCH, n - from);
       guint after = from + count;
 
-      if (!seal_finish (&sealing))
+      if (!(sealed = seal_finish (&sealing)))
         {
           g_set_error (error, FD_ERROR, FD_ERROR_INTERNAL, "Cannot seal resident data");
           ok = FALSE;
           break;
         }
       if (after < n)
-        ok = batch_start (self, inputs + after, MIN (BATCH, n - after), &next, &next_sealing,
-                          error);
-      ok = ok && write_rows (self, inputs + from, rows, count, error);
-      if (ok && from == 0)
-        *first_id = rows[0].id;
-      rows_free (rows, count);
-      rows = g_steal_pointer (&next);
-      sealing = next_sealing;
-      next_sealing = (Sealing) { 0 };
+        seal_start (&sealing, self->parent.keys, inputs + after, rows + after,
+                    MIN (BATCH, n - after));
+      batch_fill (&batch, inputs + from, rows + from, count, rooms);
+      rows_clear (rows + from, count);
+      ok = sent = pipe_send (self, &pipe, &batch);
+      /* one batch waits in PostgreSQL while the next is filled */
+      while (ok && pipe.in_flight > 1)
+        {
+          pipe_receive (self, &pipe);
+          ok = pipe.failed == NULL && !pipe.broken;
+        }
     }
   /* a batch started and not written: let its workers end */
-  if (sealing.threads != NULL)
+  if (sealing.threads != NULL || sealing.slices != NULL)
     seal_finish (&sealing);
-  if (rows != NULL)
-    rows_free (rows, sealing.n);
+  /* a failed seal has set @error already */
+  if (pipe.on || !sent)
+    ok = pipe_finish (self, &pipe, sent, sealed ? error : NULL) && ok;
+  if (ok)
+    *first_id = rows[0].id;
+  rows_clear (rows, n);
+  batch_clear (&batch);
   return fd_pg_op_end (self, own, ok, error);
 }
 
