@@ -895,10 +895,14 @@ typedef struct
 } PiiPattern;
 
 static const PiiPattern pii_patterns[] = {
-  { "mobile", "(?<![0-9])1[3-9][0-9]{9}(?![0-9])" },
+  /* not inside a word: an audit entry's "session" (16 hex characters) may
+   * hold eleven digits in a row between letters */
+  { "mobile", "(?<![0-9A-Za-z])1[3-9][0-9]{9}(?![0-9A-Za-z])" },
   { "ID number", "(?<![0-9A-Za-z])[0-9]{17}[0-9X](?![0-9A-Za-z])" },
-  /* not inside a word or after a '.' (a cursor is "12.<24 letters a-p>") */
-  { "card number", "(?<![0-9A-Za-z.])[0-9]{16,19}(?![0-9A-Za-z])" },
+  /* not inside a word or after a '.' (a cursor is "12.<24 letters a-p>"),
+   * nor an audit entry's "session", 16 hex characters that are all digits
+   * about once in 1,800 entries */
+  { "card number", "(?<![0-9A-Za-z.])(?<!\"session\":\")[0-9]{16,19}(?![0-9A-Za-z])" },
   { "licence plate",
     "(?:京|津|沪|渝|冀|豫|云|辽|黑|湘|皖|鲁|新|苏|浙|赣|鄂|桂|甘|晋|蒙|陕|吉|闽|贵|粤|青|藏"
     "|川|宁|琼)[A-HJ-NP-Z][A-HJ-NP-Z0-9]{5,6}(?![A-Z0-9])" },
