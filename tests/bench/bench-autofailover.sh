@@ -6,6 +6,14 @@
 #   apt-get install postgresql-15-auto-failover     # pg_autoctl 2.0
 #   meson setup build -Dclient=false && meson compile -C build
 #   tests/bench/bench-autofailover.sh [--residents N] [--server PATH]
+#                                     [--demote-timeout MS]
+#
+# --demote-timeout sets pgautofailover.primary_demote_timeout (default 30000,
+# pg_auto_failover's own) and the keepers' network_partition_timeout below
+# it; FD_BENCH_KEEP=1 keeps the directory (logs) after the run.
+# The nodes trust every TCP login from 127.0.0.1 for the run's length: run
+# it on a machine whose other local users you trust, and never on a real
+# database's machine.
 #
 # In a temporary directory, as an unprivileged user (`nobody` when run as
 # root: PostgreSQL refuses root; FD_BENCH_PG_USER to choose another):
