@@ -1013,6 +1013,24 @@ count_cb (const FdResidentRecord *r,
   g_array_append_val (ids, r->id);
 }
 
+/* The record the follower reads is the one resident_get reads. */
+static void
+same_cb (const FdResidentRecord *r,
+         gpointer                user_data)
+{
+  FdStore *store = user_data;
+  g_autoptr(FdResidentRecord) got = FD_STORE_CALL (store, resident_get, r->id);
+
+  g_assert_nonnull (got);
+  g_assert_cmpstr (r->name, ==, got->name);
+  g_assert_cmpstr (r->room, ==, got->room);
+  g_assert_cmpstr (r->phone_masked, ==, got->phone_masked);
+  g_assert_cmpstr (r->account_masked, ==, got->account_masked);
+  g_assert_nonnull (r->plates);
+  g_assert_cmpstrv (r->plates, got->plates);
+  g_assert_cmpint (r->estate_id, ==, got->estate_id);
+}
+
 static gpointer
 insert_thread (gpointer data)
 {
@@ -1146,6 +1164,13 @@ test_follow (void)
   g_assert_cmpuint (seen->len, ==, 3);
   g_assert_cmpint (g_array_index (seen, gint64, 1), ==, first);
   g_assert_cmpint (g_array_index (seen, gint64, 1), <, g_array_index (seen, gint64, 2));
+  /* caught up: nothing more, and nothing read (the steady state, every second) */
+  g_assert_cmpuint (FD_STORE_CALL (follower, residents_after,
+                                   g_array_index (seen, gint64, 2), 100, count_cb, seen), ==, 0);
+  g_assert_cmpuint (seen->len, ==, 3);
+  /* what it reads is the whole record, plates and payment included */
+  fd_store_set_scope (b, FD_ESTATE_ALL);
+  g_assert_cmpuint (FD_STORE_CALL (follower, residents_after, 0, 2, same_cb, b), ==, 2);
   fd_store_close (c);
   fd_store_close (b);
   fd_store_close (follower);

@@ -117,7 +117,41 @@ fd_pg_resident_foreach (FdStore *store, FdResidentFunc func, gpointer user_data)
 }
 
 /* On the follower's connection, every estate: a server follows the
- * whole company's residents (each request filters on its own scope). */
+ * whole company's residents (each request filters on its own scope).
+ *
+ * It runs every second, so when nothing is new it must cost nothing:
+ * max(id) is one descent of residents_id, and the read only follows when
+ * there is something to read. The read takes its ids from that index
+ * first, in order and limited, whatever the statistics say: right after
+ * a bulk load, before autovacuum has analysed the table, the planner
+ * once read "id > max" as a third of a million residents and joined the
+ * whole table with payments in parallel every second (about 0.75 s of
+ * the database's CPU at 1,000,000 residents, under every search). */
+#define FOLLOW_SELECT \
+  "SELECT r.id, r.name, r.room, r.initials, r.phone_masked, r.phone_last4, r.id_masked, " \
+  "r.address_masked, p.account_masked, p.balance_cents, p.overdue, p.last_paid_at, " \
+  "(SELECT string_agg (plate, E'\\x1f' ORDER BY plate) FROM plates " \
+  " WHERE estate_id = r.estate_id AND resident_id = r.id), r.estate_id " \
+  "FROM (SELECT * FROM residents WHERE id > $1 ORDER BY id LIMIT $2) r " \
+  "LEFT JOIN LATERAL (SELECT * FROM payments WHERE estate_id = r.estate_id AND " \
+  "resident_id = r.id) p ON true ORDER BY r.id"
+
+/* 1 when a resident past @after exists, 0 when none does, -1 on error */
+static int
+follow_has_new (PGconn     *conn,
+                const char *after)
+{
+  const char *values[] = { after };
+  PGresult *res = PQexecParams (conn, "SELECT max (id) > $1::bigint FROM residents", 1, NULL,
+                                values, NULL, NULL, 0);
+  int any = -1;
+
+  if (PQresultStatus (res) == PGRES_TUPLES_OK && PQntuples (res) == 1)
+    any = strcmp (PQgetvalue (res, 0, 0), "t") == 0;
+  PQclear (res);
+  return any;
+}
+
 guint
 fd_pg_residents_after (FdStore *store, gint64 after_id, guint limit, FdResidentFunc func,
                        gpointer user_data)
@@ -144,9 +178,14 @@ fd_pg_residents_after (FdStore *store, gint64 after_id, guint limit, FdResidentF
       fd_pg_exec (self->follow_conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; "
                                      "SELECT set_config ('frontdesk.estate', '*', true)", NULL))
     {
-      res = PQexecParams (self->follow_conn, RESIDENT_SELECT "WHERE r.id > $1 ORDER BY r.id "
-                          "LIMIT $2", 2, NULL, values, NULL, NULL, 0);
-      if (PQresultStatus (res) == PGRES_TUPLES_OK)
+      int any = follow_has_new (self->follow_conn, after);
+
+      if (any == 0)
+        n = 0;
+      else if (any > 0 &&
+               (res = PQexecParams (self->follow_conn, FOLLOW_SELECT, 2, NULL, values, NULL,
+                                    NULL, 0)) != NULL &&
+               PQresultStatus (res) == PGRES_TUPLES_OK)
         {
           n = (guint) PQntuples (res);
           for (guint i = 0; i < n; i++)
