@@ -62,25 +62,13 @@ fd_reply_anomaly_lock (FdRequest  *req,
   fd_reply_locked (req, "Unusual activity: this account is locked; call your manager", -1);
 }
 
-gboolean
-fd_limits_note_listed (FdRequest    *req,
-                       const GArray *ids,
-                       guint         n)
+/* The listing rule, once the user's count is taken. */
+static gboolean
+listed_decide (FdRequest *req,
+               guint      listed)
 {
   FdServer *server = req->server;
-  g_autoptr(GError) error = NULL;
   g_autofree char *since_text = NULL;
-  gint64 now = fd_now (), since = now - FD_TEN_MINUTES;
-  guint listed = 0;
-
-  n = MIN (n, ids->len);
-  if (!fd_server_begin_write (server, &error) ||
-      !FD_STORE_CALL (server->store, listed_note, req->user->id, (const gint64 *) ids->data, n,
-                      since, now, &listed, &error))
-    {
-      reply_store_failed (req, error);
-      return FALSE;
-    }
 
   if (fd_server_is_off_hours (server))
     {
@@ -92,7 +80,7 @@ fd_limits_note_listed (FdRequest    *req,
       return FALSE;
     }
 
-  since_text = fd_time_format_rfc3339 (since);
+  since_text = fd_time_format_rfc3339 (fd_now () - FD_TEN_MINUTES);
   if (listed > FD_LIST_IN_HOURS_ALERT &&
       !FD_STORE_CALL (server->store, alert_recent, "in-hours-bulk", req->user->username,
                       since_text))
@@ -100,4 +88,58 @@ fd_limits_note_listed (FdRequest    *req,
                     "More than " G_STRINGIFY (FD_LIST_IN_HOURS_ALERT)
                     " residents listed within 10 minutes");
   return TRUE;
+}
+
+gboolean
+fd_limits_note_listed (FdRequest    *req,
+                       const GArray *ids,
+                       guint         n)
+{
+  FdServer *server = req->server;
+  g_autoptr(GError) error = NULL;
+  gint64 now = fd_now ();
+  guint listed = 0;
+
+  n = MIN (n, ids->len);
+  if (!fd_server_begin_write (server, &error) ||
+      !FD_STORE_CALL (server->store, listed_note, req->user->id, (const gint64 *) ids->data, n,
+                      now - FD_TEN_MINUTES, now, &listed, &error))
+    {
+      reply_store_failed (req, error);
+      return FALSE;
+    }
+  return listed_decide (req, listed);
+}
+
+gboolean
+fd_limits_take_listed_detached (FdStore       *store,
+                                gint64         user_id,
+                                const GArray  *ids,
+                                guint          n,
+                                guint         *listed,
+                                GError       **error)
+{
+  gint64 now = fd_now ();
+
+  return store->backend->listed_note_detached (store, user_id, (const gint64 *) ids->data,
+                                               MIN (n, ids->len), now - FD_TEN_MINUTES, now,
+                                               listed, error);
+}
+
+gboolean
+fd_limits_listed_taken (FdRequest    *req,
+                        guint         listed,
+                        const GError *error)
+{
+  if (error == NULL)
+    return listed_decide (req, listed);
+  if (g_error_matches (error, FD_ERROR, FD_ERROR_UNAVAILABLE))
+    {
+      /* its connection was lost: most likely a failover, so "try again" */
+      g_warning ("Cannot take a limit, refusing: %s", error->message);
+      fd_reply_database_unavailable (req);
+    }
+  else
+    reply_store_failed (req, error);
+  return FALSE;
 }

@@ -50,4 +50,19 @@ gboolean      fd_limits_note_listed (FdRequest    *req,
                                      const GArray *ids,
                                      guint         n);
 
+/* The same count taken off the main context (issue 11, session 5), for
+ * engines with listed_note_detached: fd_limits_take_listed_detached() on
+ * the search worker, before the answer is written, then, on the main
+ * context after the search's audit entry, fd_limits_listed_taken() with
+ * its count or error: FALSE when an answer (423, 503) has been sent. */
+gboolean      fd_limits_take_listed_detached (FdStore       *store,
+                                              gint64         user_id,
+                                              const GArray  *ids,
+                                              guint          n,
+                                              guint         *listed,
+                                              GError       **error);
+gboolean      fd_limits_listed_taken (FdRequest    *req,
+                                      guint         listed,
+                                      const GError *error);
+
 G_END_DECLS

@@ -100,6 +100,13 @@ typedef struct
   gint64     estate_id;   /* issue 11: the request's */
   char      *items;       /* the page's items as a JSON array, written on the worker */
   gsize      items_len;
+  /* issue 11, session 5: the listed count, taken on the worker when the
+   * engine can (listed_note_detached); store NULL: on the main context */
+  FdStore   *store;
+  gint64     user_id;
+  gboolean   listed_taken;
+  guint      listed;
+  GError    *listed_error;
 } ListJob;
 
 static void
@@ -108,6 +115,7 @@ list_job_free (gpointer data)
   ListJob *job = data;
 
   fd_request_unref (job->req);
+  g_clear_error (&job->listed_error);
   g_free (job->context);
   /* names and masked values: this copy goes once the answer has its own */
   if (job->items != NULL)
@@ -136,6 +144,12 @@ residents_list_render (GArray    *ids,
         g_ptr_array_remove_index (summaries, i - 1);
         g_array_remove_index (ids, i - 1);
       }
+  /* The listing rule's count, taken here so that the main context does
+   * not wait for it; the answer still waits for it (residents_list_answer). */
+  if (job->store != NULL)
+    job->listed_taken = fd_limits_take_listed_detached (job->store, job->user_id, ids, job->limit,
+                                                        &job->listed, &job->listed_error) ||
+                        job->listed_error != NULL;
   fd_json_writer_init (&w, 256 * MIN (summaries->len, job->limit) + 16);
   fd_json_writer_begin_array (&w);
   for (guint i = 0; i < MIN (summaries->len, job->limit); i++)
@@ -147,14 +161,12 @@ residents_list_render (GArray    *ids,
 /* fd_routes_residents_list, continued on the main context once a search
  * worker has the ids: the audit entry, then the answer. */
 static void
-residents_list_answer (FdRequest  *req,
-                       const char *context,
-                       guint       limit,
-                       GArray     *ids,
-                       const char *items,
-                       gsize       items_len)
+residents_list_answer (ListJob *job,
+                       GArray  *ids)
 {
+  FdRequest *req = job->req;
   FdServer *server = req->server;
+  guint limit = job->limit;
   g_auto(FdJsonWriter) w = { 0 };
 
   /* The query text may be a name: it is not written to the audit log;
@@ -163,18 +175,20 @@ residents_list_answer (FdRequest  *req,
                           MIN (limit, ids->len)))
     return;
   /* Rows listed count toward the bulk rules (fd-limits.h). */
-  if (!fd_limits_note_listed (req, ids, limit))
+  if (job->listed_taken ? !fd_limits_listed_taken (req, job->listed, job->listed_error)
+                        : !fd_limits_note_listed (req, ids, limit))
     return;
 
   /* The items were written on the search worker (residents_list_render). */
-  fd_json_writer_init (&w, items_len + 128);
+  fd_json_writer_init (&w, job->items_len + 128);
   fd_json_writer_begin_object (&w);
   fd_json_writer_member (&w, "items");
-  fd_json_writer_raw (&w, items, items_len);
+  fd_json_writer_raw (&w, job->items, job->items_len);
   fd_json_writer_member (&w, "next_cursor");
   if (ids->len > limit)
     {
-      g_autofree char *next = fd_cursor_encode (server, context, g_array_index (ids, gint64, limit - 1));
+      g_autofree char *next = fd_cursor_encode (server, job->context,
+                                                g_array_index (ids, gint64, limit - 1));
       fd_json_writer_string (&w, next);
     }
   else
@@ -191,7 +205,7 @@ residents_list_searched (GArray   *found,
   g_autoptr(GArray) ids = found;
 
   fd_request_enter (job->req);
-  residents_list_answer (job->req, job->context, job->limit, ids, job->items, job->items_len);
+  residents_list_answer (job, ids);
   fd_request_leave (job->req);
   fd_request_resume (job->req);
 }
@@ -223,6 +237,9 @@ fd_routes_residents_list (FdRequest *req)
   job->limit = limit;
   job->role = req->role;
   job->estate_id = req->estate_id;
+  job->user_id = req->user->id;
+  if (server->store->backend->listed_note_detached != NULL)
+    job->store = server->store;
   fd_request_suspend (req);
   fd_search_pool_query (server->search_pool, q, &scope, after, limit + 1,
                         residents_list_render, residents_list_searched, job, list_job_free);

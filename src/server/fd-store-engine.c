@@ -189,6 +189,7 @@ fd_engine_backend_missing (const FdStoreBackend *backend,
     G_STRUCT_OFFSET (FdStoreBackend, incident_radius),
     G_STRUCT_OFFSET (FdStoreBackend, visitor_undo_checkout),
     G_STRUCT_OFFSET (FdStoreBackend, commit_async),          /* issue 11: PostgreSQL's */
+    G_STRUCT_OFFSET (FdStoreBackend, listed_note_detached),  /* issue 11: PostgreSQL's */
   };
   const guint8 *base = (const guint8 *) backend;
 

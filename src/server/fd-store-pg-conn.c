@@ -195,6 +195,14 @@ fd_pg_conn_ensure (FdStorePg  *self,
   return FALSE;
 }
 
+gint
+fd_pg_conn_generation (FdStorePg *self)
+{
+  FdPgLink *link = g_atomic_pointer_get (&self->link);
+
+  return link != NULL ? g_atomic_int_get (&link->generation) : 0;
+}
+
 gboolean
 fd_pg_conn_follow_stale (FdStorePg *self)
 {

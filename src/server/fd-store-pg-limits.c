@@ -109,38 +109,188 @@ fd_pg_limit_count (FdStore *store, gint64 user_id, const char *kind, gint64 sinc
  * concurrent insert of the same resident is waited for, a row another
  * call deleted is skipped), and the counter row's upsert adds each
  * call's difference in turn. */
+#define LISTED_NOTE_SQL \
+  "WITH gone AS (DELETE FROM listed_residents WHERE user_id = $1 AND " \
+  "at < $2 AND NOT (resident_id = ANY ($3::bigint[])) RETURNING 1), " \
+  "listed AS (INSERT INTO listed_residents AS l (user_id, resident_id, " \
+  "at) SELECT $1, unnest ($3::bigint[]), $4 ON CONFLICT (user_id, " \
+  "resident_id) DO UPDATE SET at = $4 WHERE l.at < $2 " \
+  "RETURNING (xmax = 0) AS fresh) " \
+  "INSERT INTO listed_counts (user_id, n) SELECT $1, " \
+  "(SELECT count(*) FROM listed WHERE fresh) - " \
+  "(SELECT count(*) FROM gone) " \
+  "ON CONFLICT (user_id) DO UPDATE SET n = listed_counts.n + excluded.n " \
+  "RETURNING n"
+
+static char *
+id_array (const gint64 *ids,
+          guint         n_ids)
+{
+  GString *list = g_string_sized_new (16 + 12 * n_ids);
+
+  g_string_append_c (list, '{');
+  for (guint i = 0; i < n_ids; i++)
+    g_string_append_printf (list, "%s%" G_GINT64_FORMAT, i > 0 ? "," : "", ids[i]);
+  g_string_append_c (list, '}');
+  return g_string_free (list, FALSE);
+}
+
 gboolean
 fd_pg_listed_note (FdStore *store, gint64 user_id, const gint64 *ids, guint n_ids, gint64 since,
                    gint64 now, guint *count, GError **error)
 {
-  g_autoptr(GString) list = g_string_new ("{");
+  g_autofree char *list = id_array (ids, n_ids);
   FdPgArgs a = { 0 };
   guint n;
 
   *count = 0;
-  for (guint i = 0; i < n_ids; i++)
-    g_string_append_printf (list, "%s%" G_GINT64_FORMAT, i > 0 ? "," : "", ids[i]);
-  g_string_append_c (list, '}');
   fd_pg_arg_int (&a, user_id);
   fd_pg_arg_int (&a, since);
-  fd_pg_arg_text (&a, list->str);
+  fd_pg_arg_text (&a, list);
   fd_pg_arg_int (&a, now);
-  n = count_of (fd_pg_query (SELF (store),
-                             "WITH gone AS (DELETE FROM listed_residents WHERE user_id = $1 AND "
-                             "at < $2 AND NOT (resident_id = ANY ($3::bigint[])) RETURNING 1), "
-                             "listed AS (INSERT INTO listed_residents AS l (user_id, resident_id, "
-                             "at) SELECT $1, unnest ($3::bigint[]), $4 ON CONFLICT (user_id, "
-                             "resident_id) DO UPDATE SET at = $4 WHERE l.at < $2 "
-                             "RETURNING (xmax = 0) AS fresh) "
-                             "INSERT INTO listed_counts (user_id, n) SELECT $1, "
-                             "(SELECT count(*) FROM listed WHERE fresh) - "
-                             "(SELECT count(*) FROM gone) "
-                             "ON CONFLICT (user_id) DO UPDATE SET n = listed_counts.n + excluded.n "
-                             "RETURNING n", &a, error));
+  n = count_of (fd_pg_query (SELF (store), LISTED_NOTE_SQL, &a, error));
   if (n == G_MAXUINT)
     return FALSE;
   *count = n;
   return TRUE;
+}
+
+/* listed_note_detached (fd-store.h): the same statement on a connection
+ * of its own, from the search worker. A few connections wait idle in
+ * self->detached_idle, each with the statement prepared; a worker takes
+ * one, or makes one, and gives it back when the call worked. All are
+ * dropped when the main connection was made again (a failover: they may
+ * point at the old primary). The transaction commits with
+ * synchronous_commit off: the worker does not wait for the disk, and
+ * the answer that follows waits for its group commit's durable barrier,
+ * sent after this commit (fd-store-pg-commit.c). */
+
+#define DETACHED_IDLE_MAX 8
+
+static PGconn *
+detached_take (FdStorePg  *self,
+               GError    **error)
+{
+  gint generation = fd_pg_conn_generation (self);
+  g_autoptr(GPtrArray) stale = NULL;
+  PGconn *conn = NULL;
+  PGresult *res;
+
+  g_mutex_lock (&self->detached_lock);
+  if (generation != self->detached_generation)
+    {
+      stale = g_steal_pointer (&self->detached_idle);
+      self->detached_generation = generation;
+    }
+  if (self->detached_idle != NULL && self->detached_idle->len > 0)
+    conn = g_ptr_array_steal_index_fast (self->detached_idle, self->detached_idle->len - 1);
+  g_mutex_unlock (&self->detached_lock);
+  if (conn != NULL)
+    return conn;
+  conn = fd_pg_connect (self->conninfo, self->password, error);
+  if (conn == NULL)
+    return NULL;
+  res = PQprepare (conn, "listed_note", LISTED_NOTE_SQL, 0, NULL);
+  if (PQresultStatus (res) != PGRES_COMMAND_OK)
+    {
+      /* not fd_pg_set_error: that one speaks of the main connection */
+      g_set_error (error, FD_ERROR, FD_ERROR_UNAVAILABLE, "database (listed residents): %s",
+                   PQresultErrorField (res, PG_DIAG_MESSAGE_PRIMARY) != NULL
+                     ? PQresultErrorField (res, PG_DIAG_MESSAGE_PRIMARY) : "cannot prepare");
+      g_clear_pointer (&conn, PQfinish);
+    }
+  PQclear (res);
+  return conn;
+}
+
+static void
+detached_give (FdStorePg *self,
+               PGconn    *conn)
+{
+  g_mutex_lock (&self->detached_lock);
+  if (self->detached_idle == NULL)
+    self->detached_idle = g_ptr_array_new_with_free_func ((GDestroyNotify) PQfinish);
+  if (self->detached_idle->len < DETACHED_IDLE_MAX)
+    g_ptr_array_add (self->detached_idle, g_steal_pointer (&conn));
+  g_mutex_unlock (&self->detached_lock);
+  g_clear_pointer (&conn, PQfinish);
+}
+
+void
+fd_pg_detached_close (FdStorePg *self)
+{
+  g_mutex_lock (&self->detached_lock);
+  g_clear_pointer (&self->detached_idle, g_ptr_array_unref);
+  g_mutex_unlock (&self->detached_lock);
+}
+
+gboolean
+fd_pg_listed_note_detached (FdStore *store, gint64 user_id, const gint64 *ids, guint n_ids,
+                            gint64 since, gint64 now, guint *count, GError **error)
+{
+  FdStorePg *self = SELF (store);
+  g_autofree char *list = id_array (ids, n_ids);
+  FdPgArgs a = { 0 };
+  PGconn *conn;
+  PGresult *res, *out = NULL, *failed = NULL;
+  gboolean sent, committed = FALSE;
+
+  *count = 0;
+  if ((conn = detached_take (self, error)) == NULL)
+    return FALSE;
+  fd_pg_arg_int (&a, user_id);
+  fd_pg_arg_int (&a, since);
+  fd_pg_arg_text (&a, list);
+  fd_pg_arg_int (&a, now);
+  /* one round trip: BEGIN, the setting, the statement, COMMIT */
+  sent = PQenterPipelineMode (conn) &&
+         PQsendQueryParams (conn, "BEGIN", 0, NULL, NULL, NULL, NULL, 0) &&
+         PQsendQueryParams (conn, "SET LOCAL synchronous_commit = off", 0, NULL, NULL, NULL,
+                            NULL, 0) &&
+         PQsendQueryPrepared (conn, "listed_note", a.n, a.values, a.lengths, a.formats, 0) &&
+         PQsendQueryParams (conn, "COMMIT", 0, NULL, NULL, NULL, NULL, 0) &&
+         PQpipelineSync (conn);
+  for (guint i = 0; sent && i < 4; i++)
+    while ((res = PQgetResult (conn)) != NULL)
+      {
+        ExecStatusType st = PQresultStatus (res);
+
+        if (st == PGRES_FATAL_ERROR && failed == NULL)
+          failed = res;
+        else if (i == 2 && st == PGRES_TUPLES_OK && out == NULL)
+          out = res;
+        else
+          {
+            if (i == 3 && st == PGRES_COMMAND_OK)
+              committed = g_strcmp0 (PQcmdStatus (res), "COMMIT") == 0;
+            PQclear (res);
+          }
+      }
+  while (sent && (res = PQgetResult (conn)) != NULL)
+    {
+      gboolean sync = PQresultStatus (res) == PGRES_PIPELINE_SYNC;
+
+      PQclear (res);
+      if (sync)
+        break;
+    }
+  if (sent && committed && failed == NULL && out != NULL && PQexitPipelineMode (conn))
+    {
+      *count = count_of (out);
+      detached_give (self, conn);
+      return *count != G_MAXUINT ||
+             (g_set_error (error, FD_ERROR, FD_ERROR_INTERNAL, "listed residents: no count"),
+              FALSE);
+    }
+  /* whatever failed, this connection is not used again */
+  g_set_error (error, FD_ERROR, FD_ERROR_UNAVAILABLE, "database (listed residents): %s",
+               failed != NULL && PQresultErrorField (failed, PG_DIAG_MESSAGE_PRIMARY) != NULL
+                 ? PQresultErrorField (failed, PG_DIAG_MESSAGE_PRIMARY)
+                 : committed ? "no count" : "the transaction did not commit");
+  g_clear_pointer (&failed, PQclear);
+  g_clear_pointer (&out, PQclear);
+  PQfinish (conn);
+  return FALSE;
 }
 
 /* sign-in failures (issue 9), per keyed MAC of the name */

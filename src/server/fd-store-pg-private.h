@@ -62,6 +62,11 @@ typedef struct
    * for it to say they are durable (fd-store-pg-commit.c) */
   gboolean      commit_lazy;
   FdPgDurable  *durable;
+  /* issue 11, session 5: listed_note_detached's idle connections, taken
+   * by any thread (fd-store-pg-limits.c) */
+  GMutex        detached_lock;
+  GPtrArray    *detached_idle;
+  gint          detached_generation;
 } FdStorePg;
 
 #define SELF(s) ((FdStorePg *) (s))
@@ -161,6 +166,8 @@ void     fd_pg_conn_drop (FdStorePg *self);
 gboolean fd_pg_conn_ensure (FdStorePg *self, GError **error);
 /* TRUE once after each new main connection: the follower's must go too. */
 gboolean fd_pg_conn_follow_stale (FdStorePg *self);
+/* How many times the main connection was made again; any thread. */
+gint     fd_pg_conn_generation (FdStorePg *self);
 /* On the follower's new connection: warns when the index's last resident
  * (@last_id) is not on the new primary. */
 void     fd_pg_conn_check_index (PGconn *conn, gint64 last_id);
@@ -281,6 +288,10 @@ gboolean fd_pg_audit_verify (FdStore *store, gint64 *n_entries, gint64 *first_ba
 gboolean fd_pg_limit_take (FdStore *store, gint64 user_id, const char *kind, gint64 since,
                            gint64 now, guint max, guint *count, GError **error);
 guint fd_pg_limit_count (FdStore *store, gint64 user_id, const char *kind, gint64 since);
+gboolean fd_pg_listed_note_detached (FdStore *store, gint64 user_id, const gint64 *ids,
+                                     guint n_ids, gint64 since, gint64 now, guint *count,
+                                     GError **error);
+void     fd_pg_detached_close (FdStorePg *self);
 gboolean fd_pg_listed_note (FdStore *store, gint64 user_id, const gint64 *ids, guint n_ids,
                             gint64 since, gint64 now, guint *count, GError **error);
 FdLoginAttempt fd_pg_login_attempt_reserve (FdStore *store, const char *username, gint64 now,

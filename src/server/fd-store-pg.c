@@ -29,8 +29,10 @@ store_close (FdStore *store)
   fd_pg_durable_close (self);
   g_clear_pointer (&self->conn, PQfinish);
   g_clear_pointer (&self->follow_conn, PQfinish);
+  fd_pg_detached_close (self);
   fd_pg_conn_free (self);
   g_mutex_clear (&self->follow_lock);
+  g_mutex_clear (&self->detached_lock);
   g_free (self->head_hash);
   fd_pg_audit_pending_drop (self);
   fd_pg_ahead_drop (self);
@@ -125,6 +127,7 @@ static const FdStoreBackend pg_backend = {
   .limit_take = fd_pg_limit_take,
   .limit_count = fd_pg_limit_count,
   .listed_note = fd_pg_listed_note,
+  .listed_note_detached = fd_pg_listed_note_detached,   /* issue 11, session 5 */
   .login_attempt_reserve = fd_pg_login_attempt_reserve,
   .login_attempt_clear = fd_pg_login_attempt_clear,
   .session_unlock_reserve = fd_pg_session_unlock_reserve,
@@ -331,6 +334,7 @@ fd_store_pg_open (const char  *conninfo,
   self->password = g_strdup (password);
   self->stmts = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
   g_mutex_init (&self->follow_lock);
+  g_mutex_init (&self->detached_lock);
   self->conn = fd_pg_connect (conninfo, password, error);
   if (self->conn == NULL ||
       !fd_pg_schema_current (self->conn, error) ||

@@ -687,6 +687,20 @@ struct _FdStoreBackend
    * once (SQLite): the server calls commit. */
   gboolean    (*commit_async)      (FdStore *store, FdStoreDurableFunc done, gpointer data,
                                     GError **error);
+  /* --- appended (issue 11, session 5: the listed count off the main context) ---
+   *
+   * listed_note, callable from any thread while the store is in use on
+   * its own: on a connection of the engine's own, in a transaction of its
+   * own committed at once without waiting for the disk. It is durable
+   * once any later commit on the store's own connection is (the database
+   * flushes its log in order), and the server sends no answer before its
+   * group commit, made after this returns, is durable. The server calls
+   * it on the search worker, so that the main context does not wait for
+   * the count. NULL in an engine whose listed_note costs the main context
+   * no wait (SQLite, in the process). */
+  gboolean    (*listed_note_detached) (FdStore *store, gint64 user_id, const gint64 *ids,
+                                       guint n_ids, gint64 since, gint64 now, guint *count,
+                                       GError **error);
 };
 
 struct _FdStore
