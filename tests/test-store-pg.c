@@ -715,9 +715,10 @@ test_audit_batch (void)
     }
   /* three listed residents on each, under the entry's own seq */
   g_free (raw (conn, "SELECT set_config ('frontdesk.estate', '*', false)"));
-  subjects = raw (conn, "SELECT count(*) FROM audit_subjects s JOIN audit_log l ON "
-                        "l.seq = s.seq AND l.estate_id = s.estate_id WHERE l.action = 'search'");
-  entries = raw (conn, "SELECT count(DISTINCT seq) FROM audit_subjects");
+  subjects = raw (conn, "SELECT count(*) FROM audit_subject_lists s JOIN audit_log l ON "
+                        "l.seq = s.seq AND l.estate_id = s.estate_id, "
+                        "unnest (s.subject_ids) WHERE l.action = 'search'");
+  entries = raw (conn, "SELECT count(DISTINCT seq) FROM audit_subject_lists");
   g_assert_cmpint (g_ascii_strtoll (subjects, NULL, 10), ==, 3 * appended);
   g_assert_cmpint (g_ascii_strtoll (entries, NULL, 10), ==, appended);
   PQfinish (conn);
@@ -1176,6 +1177,54 @@ test_follow (void)
   fd_store_close (follower);
 }
 
+/* Schema step 9: a database at step 8 keeps the subjects its audit
+ * entries listed, now one row per entry and kind, each id once, in order;
+ * the table of one row a subject is gone. */
+static void
+test_subject_lists_migrate (void)
+{
+  g_autoptr(FdTestStore) t = fd_test_store_new ();
+  g_autoptr(GError) error = NULL;
+  PGconn *conn = PQconnectdb (t->owner);
+  guint from = 0, to = 0;
+
+  g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
+  g_free (raw (conn, "BEGIN; SELECT set_config ('frontdesk.estate', '*', true)"));
+  g_free (raw (conn, "DROP TABLE audit_subject_lists"));
+  g_free (raw (conn, "CREATE TABLE audit_subjects (estate_id bigint NOT NULL, "
+                     "seq bigint NOT NULL, kind text NOT NULL, subject_id bigint NOT NULL, "
+                     "PRIMARY KEY (estate_id, seq, kind, subject_id))"));
+  g_free (raw (conn, "INSERT INTO audit_subjects VALUES (1, 10, 'r', 5), (1, 10, 'r', 3), "
+                     "(1, 10, 'v', 7), (0, 11, 'r', 9), (2, 12, 'r', 12), (2, 12, 'r', 4)"));
+  g_free (raw (conn, "UPDATE frontdesk_schema SET version = 8"));
+  g_free (raw (conn, "COMMIT"));
+
+  g_assert_true (fd_store_pg_migrate (t->owner, NULL, &from, &to, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (from, ==, 8);
+  g_assert_cmpuint (to, ==, 9);
+  g_free (raw (conn, "SELECT set_config ('frontdesk.estate', '*', false)"));
+  expect (raw (conn, "SELECT string_agg (format ('%s/%s/%s/%s', estate_id, seq, kind, "
+                     "subject_ids), ' ' ORDER BY seq, kind) FROM audit_subject_lists"),
+          "1/10/r/{3,5} 1/10/v/{7} 0/11/r/{9} 2/12/r/{4,12}");
+  expect (raw (conn, "SELECT to_regclass ('audit_subjects') IS NULL"), "t");
+  PQfinish (conn);
+
+  /* the server's role appends to it and cannot change it */
+  conn = server_conn (t);
+  g_free (raw (conn, "SELECT set_config ('frontdesk.estate', '*', false)"));
+  g_free (raw (conn, "INSERT INTO audit_subject_lists VALUES (1, 13, 'r', '{1,2}')"));
+  {
+    gboolean failed;
+
+    g_free (raw_value (conn, "UPDATE audit_subject_lists SET subject_ids = '{}'", &failed));
+    g_assert_true (failed);
+    g_free (raw_value (conn, "DELETE FROM audit_subject_lists", &failed));
+    g_assert_true (failed);
+  }
+  PQfinish (conn);
+}
+
 static void
 test_conninfo (void)
 {
@@ -1289,6 +1338,7 @@ main (int   argc,
   g_test_add_func ("/fd/store/pg/commit-durable", test_commit_durable);
   g_test_add_func ("/fd/store/pg/read-ahead", test_read_ahead);
   g_test_add_func ("/fd/store/pg/follow", test_follow);
+  g_test_add_func ("/fd/store/pg/subject-lists-migrate", test_subject_lists_migrate);
   g_test_add_func ("/fd/store/pg/insert-many", test_insert_many);
   g_test_add_func ("/fd/store/pg/totp-race", test_totp_race);
   g_test_add_func ("/fd/store/pg/delivery-race", test_delivery_race);

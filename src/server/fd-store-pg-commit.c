@@ -138,8 +138,9 @@ write_scope (FdStorePg  *self,
     "estate_id) SELECT * FROM unnest ($1::bigint[], $2::text[], $3::text[], $4::bigint[], "
     "$5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], "
     "$12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::bigint[])) "
-    "INSERT INTO audit_subjects (estate_id, seq, kind, subject_id) SELECT $18::bigint, s.* FROM "
-    "unnest ($19::bigint[], $20::text[], $21::bigint[]) AS s ON CONFLICT DO NOTHING";
+    "INSERT INTO audit_subject_lists (estate_id, seq, kind, subject_ids) SELECT $18::bigint, "
+    "s.seq, s.kind, s.ids::bigint[] FROM unnest ($19::bigint[], $20::text[], $21::text[]) "
+    "AS s (seq, kind, ids) ON CONFLICT DO NOTHING";
   GString *arrays[N_ENTRY_ARRAYS + 3];
   FdPgArgs a = { 0 };
   gboolean ok;
@@ -171,11 +172,14 @@ write_scope (FdStorePg  *self,
       fd_pg_array_add (arrays[14], e->prev_hash);
       fd_pg_array_add (arrays[15], e->hash);
       array_int (arrays[16], e->estate_id);
-      for (guint j = 0; p->subjects != NULL && j < p->subjects->len; j++)
+      if (p->subjects != NULL && p->subjects->len > 0)
         {
+          g_autofree char *ids = fd_pg_id_array_text ((const gint64 *) p->subjects->data,
+                                                      p->subjects->len);
+
           array_int (arrays[N_ENTRY_ARRAYS], e->seq);
           fd_pg_array_add (arrays[N_ENTRY_ARRAYS + 1], kind);
-          array_int (arrays[N_ENTRY_ARRAYS + 2], g_array_index (p->subjects, gint64, j));
+          fd_pg_array_add (arrays[N_ENTRY_ARRAYS + 2], ids);
         }
     }
   for (guint i = 0; i < N_ENTRY_ARRAYS; i++)

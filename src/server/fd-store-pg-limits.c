@@ -122,24 +122,11 @@ fd_pg_limit_count (FdStore *store, gint64 user_id, const char *kind, gint64 sinc
   "ON CONFLICT (user_id) DO UPDATE SET n = listed_counts.n + excluded.n " \
   "RETURNING n"
 
-static char *
-id_array (const gint64 *ids,
-          guint         n_ids)
-{
-  GString *list = g_string_sized_new (16 + 12 * n_ids);
-
-  g_string_append_c (list, '{');
-  for (guint i = 0; i < n_ids; i++)
-    g_string_append_printf (list, "%s%" G_GINT64_FORMAT, i > 0 ? "," : "", ids[i]);
-  g_string_append_c (list, '}');
-  return g_string_free (list, FALSE);
-}
-
 gboolean
 fd_pg_listed_note (FdStore *store, gint64 user_id, const gint64 *ids, guint n_ids, gint64 since,
                    gint64 now, guint *count, GError **error)
 {
-  g_autofree char *list = id_array (ids, n_ids);
+  g_autofree char *list = fd_pg_id_array_text (ids, n_ids);
   FdPgArgs a = { 0 };
   guint n;
 
@@ -229,7 +216,7 @@ fd_pg_listed_note_detached (FdStore *store, gint64 user_id, const gint64 *ids, g
                             gint64 since, gint64 now, guint *count, GError **error)
 {
   FdStorePg *self = SELF (store);
-  g_autofree char *list = id_array (ids, n_ids);
+  g_autofree char *list = fd_pg_id_array_text (ids, n_ids);
   FdPgArgs a = { 0 };
   PGconn *conn;
   PGresult *res, *out = NULL, *failed = NULL;

@@ -83,6 +83,8 @@ typedef struct
   int         n;
 } FdPgArgs;
 
+/* @ids as an array literal, "{1,2,3}": ascending, each once. */
+char     *fd_pg_id_array_text (const gint64 *ids, guint n_ids);
 void      fd_pg_arg_int    (FdPgArgs *a, gint64 value);
 void      fd_pg_arg_text   (FdPgArgs *a, const char *text);   /* NULL: SQL NULL */
 void      fd_pg_arg_bytes  (FdPgArgs *a, GBytes *blob);       /* NULL: SQL NULL */

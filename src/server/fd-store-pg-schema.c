@@ -212,6 +212,21 @@ static const char *migrations[] = {
   "CREATE INDEX audit_actor_radius ON audit_log (actor_id, action, at, outcome, target)"
   "  INCLUDE (estate_id, role, field, seq);"
   "DROP INDEX audit_actor_counts;",
+  /* 9 (issue 11, session 5): one row per entry and kind, its subjects in
+   * an array, instead of one row per subject: a search wrote 50 rows and
+   * 100 index entries with a conflict check each, the larger part of its
+   * group commit's work in the database. What step 6 kept moves over,
+   * each entry's ids in order, once each. Estate-scoped and append-only
+   * as before (grants below). */
+  "CREATE TABLE audit_subject_lists (estate_id bigint NOT NULL, seq bigint NOT NULL,"
+  "  kind text NOT NULL, subject_ids bigint[] NOT NULL,"
+  "  PRIMARY KEY (estate_id, seq, kind));"
+  "CREATE INDEX audit_subject_lists_seq ON audit_subject_lists (seq);"
+  "INSERT INTO audit_subject_lists (estate_id, seq, kind, subject_ids)"
+  "  SELECT estate_id, seq, kind, array_agg (DISTINCT subject_id ORDER BY subject_id)"
+  "  FROM audit_subjects GROUP BY estate_id, seq, kind;"
+  "DROP TABLE audit_subjects;"
+  RLS ("audit_subject_lists"),
 };
 
 /* Every table the history above makes, for the integrity check
@@ -221,7 +236,7 @@ const char * const fd_pg_schema_tables[] = {
   "residents", "plates", "payments", "visitors", "audit_log", "audit_head", "alerts",
   "limit_events", "listed_residents", "listed_counts", "login_failures", "reviews",
   "review_items", "audit_activity", "user_totp", "totp_recovery", "totp_challenges",
-  "alert_deliveries", "password_origins", "audit_subjects", "audit_imported", "store_moves",
+  "alert_deliveries", "password_origins", "audit_subject_lists", "audit_imported", "store_moves",
   NULL
 };
 
@@ -242,7 +257,7 @@ static const char grants[] =
   "    limit_events, listed_residents, listed_counts, login_failures, reviews, review_items,"
   "    audit_activity, user_totp, totp_recovery, totp_challenges, alert_deliveries,"
   "    password_origins, store_moves TO %I', r);"
-  "  EXECUTE format ('GRANT SELECT, INSERT ON audit_log, audit_subjects TO %I', r);"
+  "  EXECUTE format ('GRANT SELECT, INSERT ON audit_log, audit_subject_lists TO %I', r);"
   "  EXECUTE format ('GRANT SELECT, INSERT ON audit_imported TO %I', r);"
   "  EXECUTE format ('GRANT SELECT, UPDATE ON audit_head TO %I', r);"
   "  EXECUTE format ('GRANT SELECT ON frontdesk_schema TO %I', r);"
