@@ -448,11 +448,16 @@ race (gpointer data)
       gint64 ids[50];
       guint count = 0;
 
-      /* overlapping pages of one user: 25 of each are another's too */
+      /* overlapping pages of one user: 25 of each are another's too;
+       * half of them as the search worker takes them (issue 11, session 5) */
       for (guint i = 0; i < 50; i++)
         ids[i] = 1 + r->index * 25 + i + 1000 * r->round;
-      g_assert_true (FD_STORE_CALL (r->store, listed_note, 77, ids, 50, now - G_USEC_PER_SEC * 600,
-                                    now, &count, &error));
+      if (r->index % 2 == 1)
+        g_assert_true (FD_STORE_CALL (r->store, listed_note_detached, 77, ids, 50,
+                                      now - G_USEC_PER_SEC * 600, now, &count, &error));
+      else
+        g_assert_true (FD_STORE_CALL (r->store, listed_note, 77, ids, 50,
+                                      now - G_USEC_PER_SEC * 600, now, &count, &error));
       g_assert_no_error (error);
     }
   else if (r->what == 4)
@@ -596,6 +601,72 @@ test_listed_race (void)
                                 g_get_real_time () - G_USEC_PER_SEC * 600, g_get_real_time (),
                                 &count, &error));
   g_assert_cmpuint (count, ==, rounds * (25 * (N_RACERS - 1) + 50));
+  fd_store_close (store);
+}
+
+/* listed_note_detached from several threads over one store (the search
+ * workers): its connections are the store's own, taken one a call; every
+ * resident counts once, and the main connection's count agrees. */
+typedef struct
+{
+  FdStore *store;
+  guint    index;
+} Detached;
+
+static gpointer
+detached_thread (gpointer data)
+{
+  Detached *d = data;
+  gint64 now = g_get_real_time ();
+
+  for (guint round = 0; round < 20; round++)
+    {
+      g_autoptr(GError) error = NULL;
+      gint64 ids[50];
+      guint count = 0;
+
+      /* each page: 40 ids of its own this round and 10 every thread lists */
+      for (guint i = 0; i < 40; i++)
+        ids[i] = 100000 + round * 1000 + d->index * 40 + i;
+      for (guint i = 40; i < 50; i++)
+        ids[i] = 500000 + round * 10 + i;
+      g_assert_true (FD_STORE_CALL (d->store, listed_note_detached, 78, ids, 50,
+                                    now - G_USEC_PER_SEC * 600, now, &count, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (count, >=, 50);
+    }
+  return NULL;
+}
+
+static void
+test_listed_detached (void)
+{
+  g_autoptr(FdTestStore) t = fd_test_store_new ();
+  g_autoptr(GError) error = NULL;
+  FdStore *store = fd_test_store_open (t);
+  Detached d[6];
+  GThread *threads[G_N_ELEMENTS (d)];
+  guint count = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (d); i++)
+    {
+      d[i] = (Detached) { store, i };
+      threads[i] = g_thread_new ("detached", detached_thread, &d[i]);
+    }
+  /* the store's own connection goes on meanwhile */
+  g_assert_true (FD_STORE_CALL (store, begin, &error));
+  g_assert_true (FD_STORE_CALL (store, listed_note, 79, (const gint64[]) { 1, 2, 3 }, 3,
+                                g_get_real_time () - G_USEC_PER_SEC * 600, g_get_real_time (),
+                                &count, &error));
+  g_assert_true (FD_STORE_CALL (store, commit, &error));
+  g_assert_cmpuint (count, ==, 3);
+  for (guint i = 0; i < G_N_ELEMENTS (d); i++)
+    g_thread_join (threads[i]);
+  g_assert_true (FD_STORE_CALL (store, listed_note, 78, NULL, 0,
+                                g_get_real_time () - G_USEC_PER_SEC * 600, g_get_real_time (),
+                                &count, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count, ==, 20 * (40 * G_N_ELEMENTS (d) + 10));
   fd_store_close (store);
 }
 
@@ -1338,6 +1409,7 @@ main (int   argc,
   g_test_add_func ("/fd/store/pg/commit-durable", test_commit_durable);
   g_test_add_func ("/fd/store/pg/read-ahead", test_read_ahead);
   g_test_add_func ("/fd/store/pg/follow", test_follow);
+  g_test_add_func ("/fd/store/pg/listed-detached", test_listed_detached);
   g_test_add_func ("/fd/store/pg/subject-lists-migrate", test_subject_lists_migrate);
   g_test_add_func ("/fd/store/pg/insert-many", test_insert_many);
   g_test_add_func ("/fd/store/pg/totp-race", test_totp_race);

@@ -109,11 +109,21 @@ fd_pg_limit_count (FdStore *store, gint64 user_id, const char *kind, gint64 sinc
  * concurrent insert of the same resident is waited for, a row another
  * call deleted is skipped), and the counter row's upsert adds each
  * call's difference in turn. */
+/* Residents still listed within the window are left out before the
+ * INSERT: ON CONFLICT DO UPDATE locks each conflicting row (a WAL record
+ * and a dirty page each) even when its WHERE then changes nothing, and
+ * as one types a search most of a page was listed a moment ago. One that
+ * another call lists in between is still caught by ON CONFLICT. A
+ * scalar subquery, not NOT EXISTS: the planner may turn the latter into
+ * an anti-join that reads every row the user has listed, and the work
+ * must follow the page, not the window. */
 #define LISTED_NOTE_SQL \
   "WITH gone AS (DELETE FROM listed_residents WHERE user_id = $1 AND " \
   "at < $2 AND NOT (resident_id = ANY ($3::bigint[])) RETURNING 1), " \
   "listed AS (INSERT INTO listed_residents AS l (user_id, resident_id, " \
-  "at) SELECT $1, unnest ($3::bigint[]), $4 ON CONFLICT (user_id, " \
+  "at) SELECT $1, p.id, $4 FROM unnest ($3::bigint[]) AS p (id) WHERE coalesce ((SELECT " \
+  "k.at FROM listed_residents k WHERE k.user_id = $1 AND k.resident_id = p.id), 0) < $2 " \
+  "ON CONFLICT (user_id, " \
   "resident_id) DO UPDATE SET at = $4 WHERE l.at < $2 " \
   "RETURNING (xmax = 0) AS fresh) " \
   "INSERT INTO listed_counts (user_id, n) SELECT $1, " \
@@ -177,7 +187,14 @@ detached_take (FdStorePg  *self,
   conn = fd_pg_connect (self->conninfo, self->password, error);
   if (conn == NULL)
     return NULL;
-  res = PQprepare (conn, "listed_note", LISTED_NOTE_SQL, 0, NULL);
+  /* each call is one statement in a transaction of its own (autocommit),
+   * committed without waiting for the disk */
+  res = PQexec (conn, "SET synchronous_commit = off");
+  if (PQresultStatus (res) == PGRES_COMMAND_OK)
+    {
+      PQclear (res);
+      res = PQprepare (conn, "listed_note", LISTED_NOTE_SQL, 0, NULL);
+    }
   if (PQresultStatus (res) != PGRES_COMMAND_OK)
     {
       /* not fd_pg_set_error: that one speaks of the main connection */
@@ -219,8 +236,7 @@ fd_pg_listed_note_detached (FdStore *store, gint64 user_id, const gint64 *ids, g
   g_autofree char *list = fd_pg_id_array_text (ids, n_ids);
   FdPgArgs a = { 0 };
   PGconn *conn;
-  PGresult *res, *out = NULL, *failed = NULL;
-  gboolean sent, committed = FALSE;
+  PGresult *res, *failed = NULL;
 
   *count = 0;
   if ((conn = detached_take (self, error)) == NULL)
@@ -229,53 +245,28 @@ fd_pg_listed_note_detached (FdStore *store, gint64 user_id, const gint64 *ids, g
   fd_pg_arg_int (&a, since);
   fd_pg_arg_text (&a, list);
   fd_pg_arg_int (&a, now);
-  /* one round trip: BEGIN, the setting, the statement, COMMIT */
-  sent = PQenterPipelineMode (conn) &&
-         PQsendQueryParams (conn, "BEGIN", 0, NULL, NULL, NULL, NULL, 0) &&
-         PQsendQueryParams (conn, "SET LOCAL synchronous_commit = off", 0, NULL, NULL, NULL,
-                            NULL, 0) &&
-         PQsendQueryPrepared (conn, "listed_note", a.n, a.values, a.lengths, a.formats, 0) &&
-         PQsendQueryParams (conn, "COMMIT", 0, NULL, NULL, NULL, NULL, 0) &&
-         PQpipelineSync (conn);
-  for (guint i = 0; sent && i < 4; i++)
-    while ((res = PQgetResult (conn)) != NULL)
-      {
-        ExecStatusType st = PQresultStatus (res);
-
-        if (st == PGRES_FATAL_ERROR && failed == NULL)
-          failed = res;
-        else if (i == 2 && st == PGRES_TUPLES_OK && out == NULL)
-          out = res;
-        else
-          {
-            if (i == 3 && st == PGRES_COMMAND_OK)
-              committed = g_strcmp0 (PQcmdStatus (res), "COMMIT") == 0;
-            PQclear (res);
-          }
-      }
-  while (sent && (res = PQgetResult (conn)) != NULL)
+  /* one statement, so one transaction: autocommit */
+  res = PQexecPrepared (conn, "listed_note", a.n, a.values, a.lengths, a.formats, 0);
+  if (PQresultStatus (res) == PGRES_TUPLES_OK)
     {
-      gboolean sync = PQresultStatus (res) == PGRES_PIPELINE_SYNC;
-
-      PQclear (res);
-      if (sync)
-        break;
+      /* count_of frees res */
+      if ((*count = count_of (res)) != G_MAXUINT)
+        {
+          detached_give (self, conn);
+          return TRUE;
+        }
+      *count = 0;
     }
-  if (sent && committed && failed == NULL && out != NULL && PQexitPipelineMode (conn))
-    {
-      *count = count_of (out);
-      detached_give (self, conn);
-      return *count != G_MAXUINT ||
-             (g_set_error (error, FD_ERROR, FD_ERROR_INTERNAL, "listed residents: no count"),
-              FALSE);
-    }
+  else if (PQresultStatus (res) == PGRES_FATAL_ERROR)
+    failed = res;
+  else
+    PQclear (res);
   /* whatever failed, this connection is not used again */
   g_set_error (error, FD_ERROR, FD_ERROR_UNAVAILABLE, "database (listed residents): %s",
                failed != NULL && PQresultErrorField (failed, PG_DIAG_MESSAGE_PRIMARY) != NULL
                  ? PQresultErrorField (failed, PG_DIAG_MESSAGE_PRIMARY)
-                 : committed ? "no count" : "the transaction did not commit");
+                 : PQstatus (conn) != CONNECTION_OK ? "the connection was lost" : "no count");
   g_clear_pointer (&failed, PQclear);
-  g_clear_pointer (&out, PQclear);
   PQfinish (conn);
   return FALSE;
 }
