@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Every request path of the contract, built in one place. */
+
 #pragma once
 
 #include <glib.h>

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The one error domain of both programs and its contract codes. */
+
 #pragma once
 
 #include <glib.h>

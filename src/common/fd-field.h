@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The contract's field value: a masked or clear value and its flags. */
+
 #pragma once
 
 #include <json-glib/json-glib.h>

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The masking formats of the contract. */
+
 #pragma once
 
 #include <glib.h>

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Certificate pins in the sha256:base64 form. */
+
 #pragma once
 
 #include <glib.h>

@@ -1,7 +1,5 @@
-/* fd-record-private.h: the member tables the record parsers share
- *
- * SPDX-License-Identifier: GPL-3.0-or-later
- */
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The member tables the record parsers share. */
 #pragma once
 
 #include <stddef.h>

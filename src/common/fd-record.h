@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The contract's records and their parsers. */
+
 #pragma once
 
 #include <json-glib/json-glib.h>

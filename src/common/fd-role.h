@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The contract's roles and resident fields, with their wire names. */
+
 #pragma once
 
 #include <glib.h>

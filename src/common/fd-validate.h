@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Validators for what residents and visitors present. */
+
 #pragma once
 
 #include <glib.h>

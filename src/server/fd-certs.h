@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The private CA and server certificate that demo and setup make. */
+
 #pragma once
 
 #include <glib.h>

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The server's settings, from the command line or the config file. */
+
 #pragma once
 
 #include <glib.h>

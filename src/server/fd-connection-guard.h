@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Closing the connections libsoup 3.2 would keep open. */
+
 #pragma once
 
 #include <libsoup/soup.h>

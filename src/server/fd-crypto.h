@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Sealing at rest, blind indexes and password hashing. */
+
 #pragma once
 
 #include <glib.h>

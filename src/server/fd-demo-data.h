@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Deterministic synthetic residents for the demo office. */
+
 #pragma once
 
 #include <glib.h>

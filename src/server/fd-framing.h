@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* A request body's framing, judged from the raw headers. */
+
 #pragma once
 
 #include <libsoup/soup.h>

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The streaming JSON writer of the server's answers. */
+
 #pragma once
 
 #include <glib.h>

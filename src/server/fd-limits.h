@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Per-user limits and anomaly counts taken atomically in the store. */
+
 #pragma once
 
 #include "fd-server-private.h"

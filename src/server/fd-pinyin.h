@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Pinyin initials of Chinese names, for search. */
+
 #pragma once
 
 #include <glib.h>

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The role-by-field policy every resident and visitor answer goes through. */
+
 #pragma once
 
 #include <json-glib/json-glib.h>

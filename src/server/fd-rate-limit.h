@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* A token-bucket rate limit per source address. */
+
 #pragma once
 
 #include <glib.h>

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Search queries on worker threads, off the main context. */
+
 #pragma once
 
 #include <glib.h>

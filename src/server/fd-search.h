@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The in-memory search index over the residents' searchable parts. */
+
 #pragma once
 
 #include <glib.h>

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The demo office: role accounts and synthetic residents. */
+
 #pragma once
 
 #include "fd-store.h"

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The HTTPS server: its lifetime, listening and shutdown. */
+
 #pragma once
 
 #include <gio/gio.h>

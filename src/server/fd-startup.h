@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Checks on serve's and demo's files before they listen. */
+
 #pragma once
 
 #include <glib.h>

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The storage interface that every engine implements. */
+
 #pragma once
 
 #include <glib.h>

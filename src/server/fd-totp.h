@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Time-based one-time passwords and recovery codes. */
+
 #pragma once
 
 #include <glib.h>

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The audit head, witnessed outside the database. */
+
 #pragma once
 
 #include <glib.h>

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* A bounded worker pool that refuses work past its queue. */
+
 #pragma once
 
 #include <glib.h>
