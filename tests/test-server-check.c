@@ -368,6 +368,61 @@ test_stale_account (void)
   assert_all_ok ();
 }
 
+/* issue 9 follow-up: a password an admin issued (new account, reset)
+ * that nobody replaced within a week is a warning; replacing it, or
+ * disabling the account, clears it. A fresh one is not. */
+static void
+test_one_time_password (void)
+{
+  g_autoptr(SoupSession) session = NULL;
+  g_autofree char *username = NULL;
+  g_autofree char *statement = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *id = NULL;
+  gint64 week_ago = g_get_real_time () - (gint64) 8 * 24 * 3600 * G_USEC_PER_SEC;
+
+  fd_test_server_restart (server);
+  session = fd_test_server_new_session (server);
+  username = fd_test_create_user (server, session, "finance", &id);
+  /* an admin resets it: the server makes a one-time password */
+  {
+    g_autofree char *admin = fd_test_login (server, session, "admin");
+    g_autofree char *path = g_strdup_printf ("/api/v1/users/%s/password", id);
+    g_autoptr(JsonNode) answer = NULL;
+    guint status;
+
+    answer = fd_test_request (server, session, "POST", path, admin, NULL, &status, NULL);
+    g_assert_cmpuint (status, ==, 200);
+  }
+  fd_test_server_halt (server);
+  /* issued a moment ago: nothing to say yet */
+  assert_all_ok ();
+
+  /* issued eight days ago, still the same */
+  statement = g_strdup_printf ("UPDATE password_origins SET set_at = %" G_GINT64_FORMAT
+                               " WHERE user_id = (SELECT id FROM users WHERE username = '%s')"
+                               " AND origin = 'one-time';", week_ago, username);
+  sql (statement);
+  g_assert_cmpint (run_check (&out), ==, 1);
+  text = g_strdup_printf ("a one-time password issued over 7 days ago: %s", username);
+  g_assert_true (has_line (out, "warning", text));
+
+  /* disabled: nothing to say */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autofree char *cli_out = NULL;
+    const char *argv[] = { fd_test_server_binary (), "user", "disable", "--config", config_path,
+                           "--username", username, NULL };
+    int wait_status;
+
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                                 &cli_out, NULL, &wait_status, &error));
+    g_assert_true (g_spawn_check_wait_status (wait_status, NULL));
+  }
+  assert_all_ok ();
+}
+
 /* a tampered audit row */
 
 static void
@@ -534,6 +589,7 @@ main (int   argc,
   g_test_add_func ("/check/tampered-audit", test_tampered_audit);
   g_test_add_func ("/check/database-mode", test_database_mode);
   g_test_add_func ("/check/stale-account", test_stale_account);
+  g_test_add_func ("/check/one-time-password", test_one_time_password);
   g_test_add_func ("/check/pg-password-file", test_pg_password_file);
   g_test_add_func ("/check/pg-tls", test_pg_tls);
   g_test_add_func ("/check/pg-role", test_pg_role);

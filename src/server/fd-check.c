@@ -412,8 +412,10 @@ check_accounts (FdCheckJob *job)
 {
   g_autoptr(GString) demo = g_string_new (NULL);
   g_autoptr(GString) stale = g_string_new (NULL);
+  g_autoptr(GString) one_time = g_string_new (NULL);
   gint64 stale_before = job->now - (gint64) FD_CHECK_STALE_DAYS * 24 * 3600 * G_USEC_PER_SEC;
-  guint n_demo = 0, n_stale = 0;
+  gint64 issued_before = job->now - (gint64) FD_CHECK_ONE_TIME_DAYS * 24 * 3600 * G_USEC_PER_SEC;
+  guint n_demo = 0, n_stale = 0, n_one_time = 0;
 
   for (guint i = 0; i < job->accounts->len; i++)
     {
@@ -425,9 +427,14 @@ check_accounts (FdCheckJob *job)
         append_name (demo, &n_demo, a->username);
       if (MAX (a->last_sign_in, a->created_at) < stale_before)
         append_name (stale, &n_stale, a->username);
+      /* issued by an admin and never replaced: whoever carried it may still have it */
+      if (g_strcmp0 (a->password_origin, "one-time") == 0 && a->password_set_at < issued_before)
+        append_name (one_time, &n_one_time, a->username);
     }
   finish_names (demo, n_demo);
   finish_names (stale, n_stale);
+  finish_names (one_time, n_one_time);
+
 
   if (n_demo > 0)
     {
@@ -451,6 +458,20 @@ check_accounts (FdCheckJob *job)
   else
     add (job, "stale-accounts", FD_CHECK_OK,
          "Every enabled account signed in within %d days", FD_CHECK_STALE_DAYS);
+
+  if (n_one_time > 0)
+    {
+      add (job, "one-time-passwords", FD_CHECK_WARNING,
+           "%u enabled account%s still use%s a one-time password issued over %d days ago: %s",
+           n_one_time, n_one_time == 1 ? "" : "s", n_one_time == 1 ? "s" : "",
+           FD_CHECK_ONE_TIME_DAYS, one_time->str);
+      fix (job, "ask each person to sign in and set their own password, or give a new one "
+                "(admin: Accounts) or disable the account "
+                "(frontdesk-server user disable --username U)");
+    }
+  else
+    add (job, "one-time-passwords", FD_CHECK_OK,
+         "No enabled account keeps a one-time password for over %d days", FD_CHECK_ONE_TIME_DAYS);
 }
 
 static void

@@ -36,6 +36,8 @@ typedef struct
 } FdFinding;
 
 #define FD_CHECK_STALE_DAYS       90
+/* A password the server issued (reset, new account) that nobody replaced. */
+#define FD_CHECK_ONE_TIME_DAYS    7
 #define FD_CHECK_CERT_WARN_DAYS   30
 #define FD_CHECK_CERT_CRIT_DAYS   7
 

@@ -208,7 +208,9 @@ fd_pg_account_activity (FdStore *store)
                                             "u.created_at, (SELECT max(s.created_at) FROM "
                                             "sessions s WHERE s.user_id = u.id), (SELECT "
                                             "p.origin FROM password_origins p WHERE "
-                                            "p.user_id = u.id) FROM users u ORDER BY u.id",
+                                            "p.user_id = u.id), (SELECT p.set_at FROM "
+                                            "password_origins p WHERE p.user_id = u.id) "
+                                            "FROM users u ORDER BY u.id",
                                             NULL, NULL);
 
   for (int i = 0; res != NULL && i < PQntuples (res); i++)
@@ -222,6 +224,7 @@ fd_pg_account_activity (FdStore *store)
       a->created_at = fd_pg_int (res, i, 4);
       a->last_sign_in = fd_pg_int (res, i, 5);
       a->password_origin = fd_pg_text (res, i, 6);
+      a->password_set_at = fd_pg_int (res, i, 7);
       g_ptr_array_add (items, a);
     }
   g_clear_pointer (&res, PQclear);

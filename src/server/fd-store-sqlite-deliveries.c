@@ -229,7 +229,8 @@ fd_sqlite_account_activity (FdStore *store)
   sqlite3_stmt *stmt = prep (SELF (store),
                              "SELECT u.id, u.username, u.role, u.disabled, u.created_at, "
                              "(SELECT max(s.created_at) FROM sessions s WHERE s.user_id = u.id), "
-                             "(SELECT p.origin FROM password_origins p WHERE p.user_id = u.id) "
+                             "(SELECT p.origin FROM password_origins p WHERE p.user_id = u.id), "
+                             "(SELECT p.set_at FROM password_origins p WHERE p.user_id = u.id) "
                              "FROM users u ORDER BY u.id");
 
   if (stmt == NULL)
@@ -245,6 +246,7 @@ fd_sqlite_account_activity (FdStore *store)
       a->created_at = sqlite3_column_int64 (stmt, 4);
       a->last_sign_in = sqlite3_column_int64 (stmt, 5);
       a->password_origin = col_text (stmt, 6);
+      a->password_set_at = sqlite3_column_int64 (stmt, 7);
       g_ptr_array_add (items, a);
     }
   sqlite3_reset (stmt);

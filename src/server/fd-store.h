@@ -238,6 +238,7 @@ typedef struct
   gint64   last_sign_in;    /* µs of its newest session; 0 = never signed in */
   char    *password_origin; /* "demo" while the password is the one demo set, "one-time"
                              * while it is one the server made (reset, new account); else NULL */
+  gint64   password_set_at; /* µs when that origin was recorded; 0 without one */
 } FdAccountActivity;
 /* Issue 12: what an incident radius reads from the audit log. */
 #define FD_RADIUS_RESIDENT 'r'

@@ -36,6 +36,7 @@ check_title (const char *id)
     { "listen-certificate", N_("Network listening and certificate") },
     { "demo-passwords", N_("Demo passwords") },
     { "stale-accounts", N_("Accounts not used for 90 days") },
+    { "one-time-passwords", N_("One-time passwords never replaced") },
     { "audit-chain", N_("Audit log chain") },
     { "database-integrity", N_("Database integrity") },
     { "alert-delivery", N_("Alert delivery") },
