@@ -127,6 +127,15 @@ fd_engine_phone_last4 (const char *phone)
   return len >= 4 ? phone + len - 4 : NULL;
 }
 
+gint
+fd_engine_compare_id (gconstpointer a,
+                      gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
 const FdKeyProbe fd_engine_key_probes[] = {
   { "SELECT id, phone_enc, phone_bidx FROM residents WHERE phone_enc IS NOT NULL LIMIT 1",
     "residents", "phone", "phone" },

@@ -56,6 +56,9 @@ gboolean        fd_engine_room_parse       (const char  *room,
                                             gint64      *unit,
                                             gint64      *number);
 const char     *fd_engine_phone_last4      (const char  *phone);
+/* GCompareFunc of two gint64 ids (qsort, g_array_sort), ascending. */
+gint            fd_engine_compare_id       (gconstpointer a,
+                                            gconstpointer b);
 
 /* One sealed value of each kind, to tell at open whether a key is the
  * database's when no check value is stored: @sql selects (id, sealed

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "fd-error.h"
+#include "fd-store-engine.h"
 #include "fd-store-pg-private.h"
 
 /* Parameters */
@@ -176,15 +177,6 @@ fd_pg_open_sealed (FdStorePg   *self,
   return clear;
 }
 
-static gint
-compare_id (gconstpointer a,
-            gconstpointer b)
-{
-  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
-
-  return x < y ? -1 : x > y;
-}
-
 char *
 fd_pg_id_array_text (const gint64 *ids,
                      guint         n_ids)
@@ -192,7 +184,7 @@ fd_pg_id_array_text (const gint64 *ids,
   g_autofree gint64 *sorted = g_memdup2 (ids, sizeof (gint64) * n_ids);
   GString *text = g_string_sized_new (16 + 12 * n_ids);
 
-  qsort (sorted, n_ids, sizeof (gint64), compare_id);
+  qsort (sorted, n_ids, sizeof (gint64), fd_engine_compare_id);
   g_string_append_c (text, '{');
   for (guint i = 0; i < n_ids; i++)
     if (i == 0 || sorted[i] != sorted[i - 1])

@@ -5,6 +5,7 @@
 
 #include "fd-error.h"
 #include "fd-role.h"
+#include "fd-store-engine.h"
 #include "fd-store-sqlite-private.h"
 
 /* A search's audit entry records only that a search happened (the query
@@ -42,14 +43,6 @@ fd_sqlite_audit_subjects_add (FdStore      *store,
   if (rc != SQLITE_DONE)
     return set_sqlite_error (self, error, "audit subjects");
   return TRUE;
-}
-
-static gint
-compare_keys (gconstpointer a,
-              gconstpointer b)
-{
-  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
-  return x < y ? -1 : x > y;
 }
 
 /* Both read the index audit_actor_radius (actor_id, action, at, outcome,
@@ -396,7 +389,7 @@ fd_sqlite_incident_radius (FdStore      *store,
   tally_drain (&tally, out, keys);
 
   /* one subject per resident or visitor (their ids overlap), by id */
-  g_array_sort (keys, compare_keys);
+  g_array_sort (keys, fd_engine_compare_id);
   for (guint i = 0; i < keys->len; i++)
     {
       gint64 key = g_array_index (keys, gint64, i);
