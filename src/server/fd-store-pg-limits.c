@@ -108,8 +108,9 @@ fd_pg_limit_count (FdStore *store, gint64 user_id, const char *kind, gint64 sinc
  * are when they reach them, not on the statement's snapshot (a
  * concurrent insert of the same resident is waited for, a row another
  * call deleted is skipped), and the counter row's upsert adds each
- * call's difference in turn. */
-/* Residents still listed within the window are left out before the
+ * call's difference in turn.
+ *
+ * Residents still listed within the window are left out before the
  * INSERT: ON CONFLICT DO UPDATE locks each conflicting row (a WAL record
  * and a dirty page each) even when its WHERE then changes nothing, and
  * as one types a search most of a page was listed a moment ago. One that
