@@ -184,7 +184,9 @@ fd_pg_id_array_text (const gint64 *ids,
   g_autofree gint64 *sorted = g_memdup2 (ids, sizeof (gint64) * n_ids);
   GString *text = g_string_sized_new (16 + 12 * n_ids);
 
-  qsort (sorted, n_ids, sizeof (gint64), fd_engine_compare_id);
+  /* an empty page, or the count alone, has no ids (and @ids may be NULL) */
+  if (n_ids > 1)
+    qsort (sorted, n_ids, sizeof (gint64), fd_engine_compare_id);
   g_string_append_c (text, '{');
   for (guint i = 0; i < n_ids; i++)
     if (i == 0 || sorted[i] != sorted[i - 1])
