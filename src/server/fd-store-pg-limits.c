@@ -117,7 +117,14 @@ fd_pg_limit_count (FdStore *store, gint64 user_id, const char *kind, gint64 sinc
  * another call lists in between is still caught by ON CONFLICT. A
  * scalar subquery, not NOT EXISTS: the planner may turn the latter into
  * an anti-join that reads every row the user has listed, and the work
- * must follow the page, not the window. */
+ * must follow the page, not the window.
+ *
+ * The counter row moves only when the number does: every search of an
+ * account's desks would otherwise queue on that one row (a lock, a new
+ * row version and a WAL record each), and most searches list nobody
+ * new. A search whose difference is nought reads the number as its
+ * statement began; one that moves it reads it under the row's lock, so
+ * the search that crosses a rule's threshold sees that it did. */
 #define LISTED_NOTE_SQL \
   "WITH gone AS (DELETE FROM listed_residents WHERE user_id = $1 AND " \
   "at < $2 AND NOT (resident_id = ANY ($3::bigint[])) RETURNING 1), " \
@@ -126,12 +133,13 @@ fd_pg_limit_count (FdStore *store, gint64 user_id, const char *kind, gint64 sinc
   "k.at FROM listed_residents k WHERE k.user_id = $1 AND k.resident_id = p.id), 0) < $2 " \
   "ON CONFLICT (user_id, " \
   "resident_id) DO UPDATE SET at = $4 WHERE l.at < $2 " \
-  "RETURNING (xmax = 0) AS fresh) " \
-  "INSERT INTO listed_counts (user_id, n) SELECT $1, " \
-  "(SELECT count(*) FROM listed WHERE fresh) - " \
-  "(SELECT count(*) FROM gone) " \
-  "ON CONFLICT (user_id) DO UPDATE SET n = listed_counts.n + excluded.n " \
-  "RETURNING n"
+  "RETURNING (xmax = 0) AS fresh), " \
+  "d AS (SELECT (SELECT count(*) FROM listed WHERE fresh) - " \
+  "(SELECT count(*) FROM gone) AS n), " \
+  "moved AS (INSERT INTO listed_counts AS c (user_id, n) SELECT $1, d.n FROM d " \
+  "WHERE d.n <> 0 ON CONFLICT (user_id) DO UPDATE SET n = c.n + excluded.n RETURNING c.n) " \
+  "SELECT coalesce ((SELECT n FROM moved), " \
+  "(SELECT n FROM listed_counts WHERE user_id = $1), 0)"
 
 gboolean
 fd_pg_listed_note (FdStore *store, gint64 user_id, const gint64 *ids, guint n_ids, gint64 since,
