@@ -19,6 +19,7 @@
 
 #define LOCK_AFTER    5     /* failed sign-ins (docs/api.md, rate limits) */
 #define REVEALS       10    /* reveals per user per hour */
+#define RESIDENTS     1200  /* more than the in-hours bulk alert's 1,000 */
 
 static FdTestServer *a;
 static FdTestServer *b;
@@ -106,6 +107,16 @@ get_status (FdTestServer *server,
 
   node = fd_test_request (server, session, "GET", path, token, NULL, &status, NULL);
   return status;
+}
+
+/* An account with @role made on A, signed in on B: its token. */
+static char *
+new_user_on_b (SoupSession  *session,
+               const char   *role,
+               char        **username)
+{
+  *username = fd_test_create_user (a, session, role, NULL);
+  return fd_test_login (b, session, *username);
 }
 
 /* Sessions */
@@ -233,8 +244,8 @@ test_reveal_limit_parallel (FdTestFixture *fx,
                             gconstpointer  data)
 {
   SoupSession *session = fx->session;
-  g_autofree char *username = fd_test_create_user (a, session, "reception", NULL);
-  g_autofree char *token = fd_test_login (b, session, username);
+  g_autofree char *username = NULL;
+  g_autofree char *token = new_user_on_b (session, "reception", &username);
   g_autofree char *id = fd_test_resident_with_id_number (a, session, token);
   g_autofree char *path = g_strdup_printf ("/api/v1/residents/%s/reveal", id);
   g_autofree char *body = g_strdup_printf ("{\"field\": \"id_number\", \"reason_code\": "
@@ -331,6 +342,57 @@ test_audit_chain_parallel (FdTestFixture *fx,
   g_assert_cmpuint (views, >=, n);
 }
 
+/* Bulk listing */
+
+/* Lists every resident, 100 a page, each page from the other server
+ * than the one before (the cursor is good on both); the status of the
+ * first answer that is not 200, or 200. */
+static guint
+page_through_both (SoupSession *session,
+                   const char  *token)
+{
+  g_autofree char *cursor = NULL;
+
+  for (guint page = 0;; page++)
+    {
+      g_autofree char *escaped = cursor ? g_uri_escape_string (cursor, NULL, TRUE) : NULL;
+      g_autofree char *path = g_strdup_printf ("/api/v1/residents?limit=100%s%s",
+                                               cursor ? "&cursor=" : "", cursor ? escaped : "");
+      g_autoptr(JsonNode) node = NULL;
+      JsonNode *next;
+      guint status;
+
+      node = fd_test_request (page % 2 == 0 ? a : b, session, "GET", path, token, NULL, &status,
+                              NULL);
+      if (status != 200)
+        return status;
+      next = json_object_get_member (fd_test_get_object (node), "next_cursor");
+      if (next == NULL || JSON_NODE_HOLDS_NULL (next))
+        return 200;
+      g_free (cursor);
+      cursor = g_strdup (json_node_get_string (next));
+    }
+}
+
+/* In hours, one account lists everyone over both servers: the listed
+ * count is one count, so one in-hours-bulk alert is raised, and the
+ * server that did not raise it finds it in the database rather than
+ * raising its own, then and on a second pass. */
+static void
+test_bulk_alert_once (FdTestFixture *fx,
+                      gconstpointer  data)
+{
+  SoupSession *session = fx->session;
+  g_autofree char *username = NULL;
+  g_autofree char *token = new_user_on_b (session, "finance", &username);
+
+  g_assert_cmpuint (page_through_both (session, token), ==, 200);
+  g_assert_cmpuint (fd_test_count_alerts (a, session, "in-hours-bulk", username), ==, 1);
+  g_assert_cmpuint (page_through_both (session, token), ==, 200);
+  g_assert_cmpuint (fd_test_count_alerts (b, session, "in-hours-bulk", username), ==, 1);
+  g_assert_cmpuint (fd_test_count_alerts (a, session, "off-hours-bulk", username), ==, 0);
+}
+
 static void
 test_not_postgresql (void)
 {
@@ -352,7 +414,7 @@ main (int   argc,
       return g_test_run ();
     }
 
-  a = fd_test_server_start (&(FdTestServerOptions) { .residents = 300 });
+  a = fd_test_server_start (&(FdTestServerOptions) { .residents = RESIDENTS });
   b = fd_test_server_start (&(FdTestServerOptions) {
     .data_dir = fd_test_server_get_data_dir (a),
     .password = fd_test_server_get_password (a),
@@ -367,6 +429,7 @@ main (int   argc,
   fd_test_add ("/fd/server/multi/lockout-parallel", a, test_lockout_parallel);
   fd_test_add ("/fd/server/multi/reveal-limit-parallel", a, test_reveal_limit_parallel);
   fd_test_add ("/fd/server/multi/audit-chain-parallel", a, test_audit_chain_parallel);
+  fd_test_add ("/fd/server/multi/bulk-alert-once", a, test_bulk_alert_once);
 
   ret = g_test_run ();
 

@@ -82,8 +82,7 @@ listed_decide (FdRequest *req,
 
   since_text = fd_time_format_rfc3339 (fd_now () - FD_TEN_MINUTES);
   if (listed > FD_LIST_IN_HOURS_ALERT &&
-      !FD_STORE_CALL (server->store, alert_recent, "in-hours-bulk", req->user->username,
-                      since_text))
+      !fd_alert_recent (server, "in-hours-bulk", req->user->username, since_text))
     fd_raise_alert (req, req->user, "in-hours-bulk",
                     "More than " G_STRINGIFY (FD_LIST_IN_HOURS_ALERT)
                     " residents listed within 10 minutes");

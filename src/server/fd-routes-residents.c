@@ -303,7 +303,7 @@ fd_routes_residents_get (FdRequest *req)
   if (!fd_audit (req, "view", target, NULL, NULL, NULL, TRUE))
     return;
   if (viewed > IN_HOURS_ALERT_VIEWS &&
-      !FD_STORE_CALL (server->store, alert_recent, "in-hours-bulk", req->user->username, since))
+      !fd_alert_recent (server, "in-hours-bulk", req->user->username, since))
     fd_raise_alert (req, req->user, "in-hours-bulk", "More than 60 residents viewed within 10 minutes");
 
   fd_json_writer_init (&w, 1024);

@@ -73,6 +73,8 @@ commit_durable (gpointer      data,
    * retry finds what did survive (docs/scaling.md). */
   g_warning ("Commit not confirmed durable, refusing %u answers: %s", waiting->len,
              error->message);
+  if (waiting->len > 0)
+    fd_alerts_known_forget (((FdRequest *) g_ptr_array_index (waiting, 0))->server);
   for (guint i = 0; i < waiting->len; i++)
     {
       FdRequest *req = g_ptr_array_index (waiting, i);
@@ -115,6 +117,7 @@ commit_now (FdServer *server,
         {
           g_warning ("Commit failed, refusing %u answers: %s", waiting->len, error->message);
           FD_STORE_CALL0 (store, rollback);
+          fd_alerts_known_forget (server);
         }
       else if (c != NULL)
         {
@@ -326,4 +329,39 @@ fd_raise_alert (FdRequest          *req,
     g_warning ("Cannot queue the alert's deliveries: %s", error->message);
   /* The alert is in the audit log too, with the account as its target. */
   audit_write (req, user, NULL, "alert", user->username, NULL, kind, detail, TRUE, NULL);
+  if (alert_id != 0)
+    g_hash_table_insert (req->server->alerts_known, g_strconcat (kind, "\x1f", user->username, NULL),
+                         fd_time_format_rfc3339 (g_get_real_time ()));
+}
+
+/* The bulk rules ask this on every search over their threshold; on
+ * PostgreSQL each question was a round trip that held the main context.
+ * What the process knows is a lower bound of the truth: an alert it
+ * raised, or one the store named, is not taken back (only a failed
+ * group commit takes back the ones it raised: fd_alerts_known_forget).
+ * Another server's newer alert is found in the store once the known one
+ * is older than @since. */
+gboolean
+fd_alert_recent (FdServer   *server,
+                 const char *kind,
+                 const char *actor,
+                 const char *since)
+{
+  g_autofree char *key = g_strconcat (kind, "\x1f", actor, NULL);
+  const char *known = g_hash_table_lookup (server->alerts_known, key);
+  char *newest;
+
+  if (known != NULL && strcmp (known, since) >= 0)
+    return TRUE;
+  newest = FD_STORE_CALL (server->store, alert_recent, kind, actor, since);
+  if (newest == NULL)
+    return FALSE;
+  g_hash_table_insert (server->alerts_known, g_steal_pointer (&key), newest);
+  return TRUE;
+}
+
+void
+fd_alerts_known_forget (FdServer *server)
+{
+  g_hash_table_remove_all (server->alerts_known);
 }

@@ -78,6 +78,11 @@ struct _FdServer
   /* issue 13 (search13): syncs the group commit off the main context;
    * NULL when the engine's COMMIT is durable itself (fd-server-commit.c) */
   FdCommitter   *committer;
+  /* The newest alert this process knows of, per kind and account
+   * ("kind\x1factor" -> RFC 3339 text): fd_alert_recent() asks the store
+   * only when it is older than the question. Emptied when a group
+   * commit fails (its alerts may be gone). */
+  GHashTable    *alerts_known;
 };
 
 typedef struct _FdRequest FdRequest;
@@ -254,6 +259,13 @@ void        fd_raise_alert         (FdRequest          *req,
                                     const FdUserRecord *user,
                                     const char         *kind,
                                     const char         *detail);
+/* TRUE when a @kind alert about @actor was raised at or after @since
+ * (RFC 3339): the bulk rules raise one only when there is none. */
+gboolean    fd_alert_recent        (FdServer           *server,
+                                    const char         *kind,
+                                    const char         *actor,
+                                    const char         *since);
+void        fd_alerts_known_forget (FdServer           *server);
 /* Locks @user until @until (-1: until an admin lifts it), ends its
  * sessions, and raises @alert_kind when not NULL. */
 void        fd_server_lock_user    (FdRequest   *req,

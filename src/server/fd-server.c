@@ -108,6 +108,7 @@ fd_server_new (FdConfig  *config,
   server->search_pool = fd_search_pool_new (server->index, 0);
   server->search_follow = fd_search_follow_start (store, server->index, 1000);
   server->awaiting_commit = g_ptr_array_new_with_free_func ((GDestroyNotify) fd_request_unref);
+  server->alerts_known = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   server->context = g_main_context_ref_thread_default ();
   server->work_pool = fd_work_pool_new (CLAMP (g_get_num_processors (), 1, 8), WORK_QUEUE_MAX);
   server->sign_in_limit = fd_rate_limit_new (config->sign_in_rate);
@@ -222,6 +223,7 @@ fd_server_free (FdServer *server)
     fd_server_flush (server);
   g_clear_pointer (&server->committer, fd_committer_free);   /* syncs, then answers */
   g_clear_pointer (&server->awaiting_commit, g_ptr_array_unref);
+  g_clear_pointer (&server->alerts_known, g_hash_table_unref);
   /* After the last commit: the "stop" record names the final head. */
   g_clear_pointer (&server->witness, fd_witness_stop);
   if (server->soup != NULL)

@@ -243,8 +243,8 @@ guint fd_pg_visitors_purge (FdStore *store, gint64 older_than);
 gint64 fd_pg_alert_insert (FdStore *store, const char *kind, const char *actor,
                            const char *detail, GError **error);
 GPtrArray *fd_pg_alert_list (FdStore *store, guint limit);
-gboolean fd_pg_alert_recent (FdStore *store, const char *kind, const char *actor,
-                             const char *since);
+char *fd_pg_alert_recent (FdStore *store, const char *kind, const char *actor,
+                          const char *since);
 
 /* fd-store-pg-audit.c */
 /* The statement that moves the head to where this transaction's appends

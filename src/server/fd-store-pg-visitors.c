@@ -218,21 +218,23 @@ fd_pg_alert_list (FdStore *store, guint limit)
   return items;
 }
 
-gboolean
+char *
 fd_pg_alert_recent (FdStore *store, const char *kind, const char *actor, const char *since)
 {
   FdPgArgs a = { 0 };
   PGresult *res;
-  gboolean found;
+  char *newest = NULL;
 
   fd_pg_arg_text (&a, kind);
   fd_pg_arg_text (&a, actor);
   fd_pg_arg_text (&a, since);
   fd_pg_arg_int (&a, SCOPE (SELF (store)));
   res = fd_pg_query (SELF (store),
-                     "SELECT 1 FROM alerts WHERE kind = $1 AND actor = $2 AND at >= $3 AND "
-                     "($4::bigint = 0 OR estate_id = $4::bigint) LIMIT 1", &a, NULL);
-  found = res != NULL && PQntuples (res) == 1;
+                     "SELECT at FROM alerts WHERE kind = $1 AND actor = $2 AND at >= $3 AND "
+                     "($4::bigint = 0 OR estate_id = $4::bigint) ORDER BY at DESC LIMIT 1", &a,
+                     NULL);
+  if (res != NULL && PQntuples (res) == 1)
+    newest = fd_pg_text (res, 0, 0);
   g_clear_pointer (&res, PQclear);
-  return found;
+  return newest;
 }

@@ -63,18 +63,18 @@ fd_sqlite_alert_list (FdStore *store, guint limit)
   return items;
 }
 
-gboolean
+char *
 fd_sqlite_alert_recent (FdStore *store, const char *kind, const char *actor, const char *since)
 {
   sqlite3_stmt *stmt = prep (SELF (store),
-                             "SELECT 1 FROM alerts WHERE kind = ?1 AND actor = ?2 AND at >= ?3 "
-                             "AND (?4 = 0 OR estate_id = ?4) LIMIT 1");
+                             "SELECT at FROM alerts WHERE kind = ?1 AND actor = ?2 AND at >= ?3 "
+                             "AND (?4 = 0 OR estate_id = ?4) ORDER BY at DESC LIMIT 1");
   if (stmt == NULL)
     return FALSE;
   bind_scope (SELF (store), stmt, 4);
   bind_text (stmt, 1, kind);
   bind_text (stmt, 2, actor);
   bind_text (stmt, 3, since);
-  return fetch_one (stmt, read_true) != NULL;
+  return fetch_one (stmt, read_text0);
 }
 

@@ -340,8 +340,8 @@ gboolean fd_sqlite_sync_committed (FdStore *store, GError **error);
 gint64 fd_sqlite_alert_insert (FdStore *store, const char *kind, const char *actor,
                                const char *detail, GError **error);
 GPtrArray *fd_sqlite_alert_list (FdStore *store, guint limit);
-gboolean fd_sqlite_alert_recent (FdStore *store, const char *kind, const char *actor,
-                                 const char *since);
+char *fd_sqlite_alert_recent (FdStore *store, const char *kind, const char *actor,
+                              const char *since);
 
 /* fd-store-sqlite-limits.c */
 gboolean fd_sqlite_limit_take (FdStore *store, gint64 user_id, const char *kind, gint64 since,

@@ -392,7 +392,9 @@ struct _FdStoreBackend
   gint64      (*alert_insert)      (FdStore *store, const char *kind, const char *actor,
                                     const char *detail, GError **error);
   GPtrArray  *(*alert_list)        (FdStore *store, guint limit);
-  gboolean    (*alert_recent)      (FdStore *store, const char *kind, const char *actor, const char *since);
+  /* The time (RFC 3339, as stored) of the newest @kind alert about
+   * @actor at or after @since, or NULL when there is none. */
+  char       *(*alert_recent)      (FdStore *store, const char *kind, const char *actor, const char *since);
 
   /* --- appended (issue 9, limits): limits taken atomically ---
    *
