@@ -670,6 +670,44 @@ test_listed_detached (void)
   fd_store_close (store);
 }
 
+/* A detached connection prepares its statement again once the plan is a
+ * second old (the plan made on an empty table read every listed row of
+ * the account for each resident of the page): the calls on either side
+ * of that count as one count. */
+static void
+test_listed_detached_replan (void)
+{
+  g_autoptr(FdTestStore) t = fd_test_store_new ();
+  g_autoptr(GError) error = NULL;
+  FdStore *store = fd_test_store_open (t);
+  gint64 ids[50];
+  guint count = 0;
+
+  /* planned on an empty table, then 2,000 rows */
+  for (guint page = 0; page < 40; page++)
+    {
+      gint64 now = g_get_real_time ();
+
+      for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+        ids[i] = 1 + page * G_N_ELEMENTS (ids) + i;
+      g_assert_true (store->backend->listed_note_detached (store, 91, ids, G_N_ELEMENTS (ids),
+                                                           now - G_USEC_PER_SEC * 600, now,
+                                                           &count, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (count, ==, (page + 1) * G_N_ELEMENTS (ids));
+    }
+  g_usleep (G_USEC_PER_SEC + G_USEC_PER_SEC / 10);
+  /* planned again: half the page listed before, half new */
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    ids[i] = 1976 + i;
+  g_assert_true (store->backend->listed_note_detached (store, 91, ids, G_N_ELEMENTS (ids),
+                                                       g_get_real_time () - G_USEC_PER_SEC * 600,
+                                                       g_get_real_time (), &count, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count, ==, 2000 + 25);
+  fd_store_close (store);
+}
+
 /* The chain appended from several connections at once is one chain. */
 static void
 test_audit_race (void)
@@ -1410,6 +1448,7 @@ main (int   argc,
   g_test_add_func ("/fd/store/pg/read-ahead", test_read_ahead);
   g_test_add_func ("/fd/store/pg/follow", test_follow);
   g_test_add_func ("/fd/store/pg/listed-detached", test_listed_detached);
+  g_test_add_func ("/fd/store/pg/listed-detached-replan", test_listed_detached_replan);
   g_test_add_func ("/fd/store/pg/subject-lists-migrate", test_subject_lists_migrate);
   g_test_add_func ("/fd/store/pg/insert-many", test_insert_many);
   g_test_add_func ("/fd/store/pg/totp-race", test_totp_race);

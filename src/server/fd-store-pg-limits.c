@@ -169,18 +169,72 @@ fd_pg_listed_note (FdStore *store, gint64 user_id, const gint64 *ids, guint n_id
  * point at the old primary). The transaction commits with
  * synchronous_commit off: the worker does not wait for the disk, and
  * the answer that follows waits for its group commit's durable barrier,
- * sent after this commit (fd-store-pg-commit.c). */
+ * sent after this commit (fd-store-pg-commit.c).
+ *
+ * A prepared statement keeps the plan it was first given, and that plan
+ * follows the tables as they were then. listed_residents starts empty
+ * (a new database, or one whose statistics say so until autovacuum's
+ * next ANALYZE, up to a minute later): the plan then made for the
+ * per-resident probe read all of the account's listed rows through
+ * listed_residents_at, for each of the page's residents, and kept doing
+ * so as the rows grew to thousands. So each connection prepares the
+ * statement again once its plan is a second old; the planner sizes a
+ * table by its pages at that moment, statistics or not. */
 
 #define DETACHED_IDLE_MAX 8
+#define DETACHED_PLAN_LIFE G_USEC_PER_SEC
 
-static PGconn *
+typedef struct
+{
+  PGconn *conn;
+  gint64  planned;   /* monotonic time of the statement's PREPARE */
+} Detached;
+
+static void
+detached_free (Detached *d)
+{
+  PQfinish (d->conn);
+  g_free (d);
+}
+
+static gboolean
+detached_prepare (Detached  *d,
+                  GError   **error)
+{
+  PGresult *res;
+
+  if (d->planned == 0)
+    /* each call is one statement in a transaction of its own
+     * (autocommit), committed without waiting for the disk */
+    res = PQexec (d->conn, "SET synchronous_commit = off");
+  else
+    res = PQexec (d->conn, "DEALLOCATE listed_note");
+  if (PQresultStatus (res) == PGRES_COMMAND_OK)
+    {
+      PQclear (res);
+      res = PQprepare (d->conn, "listed_note", LISTED_NOTE_SQL, 0, NULL);
+    }
+  if (PQresultStatus (res) != PGRES_COMMAND_OK)
+    {
+      /* not fd_pg_set_error: that one speaks of the main connection */
+      g_set_error (error, FD_ERROR, FD_ERROR_UNAVAILABLE, "database (listed residents): %s",
+                   PQresultErrorField (res, PG_DIAG_MESSAGE_PRIMARY) != NULL
+                     ? PQresultErrorField (res, PG_DIAG_MESSAGE_PRIMARY) : "cannot prepare");
+      PQclear (res);
+      return FALSE;
+    }
+  PQclear (res);
+  d->planned = g_get_monotonic_time ();
+  return TRUE;
+}
+
+static Detached *
 detached_take (FdStorePg  *self,
                GError    **error)
 {
   gint generation = fd_pg_conn_generation (self);
   g_autoptr(GPtrArray) stale = NULL;
-  PGconn *conn = NULL;
-  PGresult *res;
+  Detached *d = NULL;
 
   g_mutex_lock (&self->detached_lock);
   if (generation != self->detached_generation)
@@ -189,44 +243,35 @@ detached_take (FdStorePg  *self,
       self->detached_generation = generation;
     }
   if (self->detached_idle != NULL && self->detached_idle->len > 0)
-    conn = g_ptr_array_steal_index_fast (self->detached_idle, self->detached_idle->len - 1);
+    d = g_ptr_array_steal_index_fast (self->detached_idle, self->detached_idle->len - 1);
   g_mutex_unlock (&self->detached_lock);
-  if (conn != NULL)
-    return conn;
-  conn = fd_pg_connect (self->conninfo, self->password, error);
-  if (conn == NULL)
-    return NULL;
-  /* each call is one statement in a transaction of its own (autocommit),
-   * committed without waiting for the disk */
-  res = PQexec (conn, "SET synchronous_commit = off");
-  if (PQresultStatus (res) == PGRES_COMMAND_OK)
+  if (d == NULL)
     {
-      PQclear (res);
-      res = PQprepare (conn, "listed_note", LISTED_NOTE_SQL, 0, NULL);
+      PGconn *conn = fd_pg_connect (self->conninfo, self->password, error);
+
+      if (conn == NULL)
+        return NULL;
+      d = g_new0 (Detached, 1);
+      d->conn = conn;
     }
-  if (PQresultStatus (res) != PGRES_COMMAND_OK)
-    {
-      /* not fd_pg_set_error: that one speaks of the main connection */
-      g_set_error (error, FD_ERROR, FD_ERROR_UNAVAILABLE, "database (listed residents): %s",
-                   PQresultErrorField (res, PG_DIAG_MESSAGE_PRIMARY) != NULL
-                     ? PQresultErrorField (res, PG_DIAG_MESSAGE_PRIMARY) : "cannot prepare");
-      g_clear_pointer (&conn, PQfinish);
-    }
-  PQclear (res);
-  return conn;
+  else if (g_get_monotonic_time () - d->planned < DETACHED_PLAN_LIFE)
+    return d;
+  if (!detached_prepare (d, error))
+    g_clear_pointer (&d, detached_free);
+  return d;
 }
 
 static void
 detached_give (FdStorePg *self,
-               PGconn    *conn)
+               Detached  *d)
 {
   g_mutex_lock (&self->detached_lock);
   if (self->detached_idle == NULL)
-    self->detached_idle = g_ptr_array_new_with_free_func ((GDestroyNotify) PQfinish);
+    self->detached_idle = g_ptr_array_new_with_free_func ((GDestroyNotify) detached_free);
   if (self->detached_idle->len < DETACHED_IDLE_MAX)
-    g_ptr_array_add (self->detached_idle, g_steal_pointer (&conn));
+    g_ptr_array_add (self->detached_idle, g_steal_pointer (&d));
   g_mutex_unlock (&self->detached_lock);
-  g_clear_pointer (&conn, PQfinish);
+  g_clear_pointer (&d, detached_free);
 }
 
 void
@@ -244,24 +289,24 @@ fd_pg_listed_note_detached (FdStore *store, gint64 user_id, const gint64 *ids, g
   FdStorePg *self = SELF (store);
   g_autofree char *list = fd_pg_id_array_text (ids, n_ids);
   FdPgArgs a = { 0 };
-  PGconn *conn;
+  Detached *d;
   PGresult *res, *failed = NULL;
 
   *count = 0;
-  if ((conn = detached_take (self, error)) == NULL)
+  if ((d = detached_take (self, error)) == NULL)
     return FALSE;
   fd_pg_arg_int (&a, user_id);
   fd_pg_arg_int (&a, since);
   fd_pg_arg_text (&a, list);
   fd_pg_arg_int (&a, now);
   /* one statement, so one transaction: autocommit */
-  res = PQexecPrepared (conn, "listed_note", a.n, a.values, a.lengths, a.formats, 0);
+  res = PQexecPrepared (d->conn, "listed_note", a.n, a.values, a.lengths, a.formats, 0);
   if (PQresultStatus (res) == PGRES_TUPLES_OK)
     {
       /* count_of frees res */
       if ((*count = count_of (res)) != G_MAXUINT)
         {
-          detached_give (self, conn);
+          detached_give (self, d);
           return TRUE;
         }
       *count = 0;
@@ -274,9 +319,9 @@ fd_pg_listed_note_detached (FdStore *store, gint64 user_id, const gint64 *ids, g
   g_set_error (error, FD_ERROR, FD_ERROR_UNAVAILABLE, "database (listed residents): %s",
                failed != NULL && PQresultErrorField (failed, PG_DIAG_MESSAGE_PRIMARY) != NULL
                  ? PQresultErrorField (failed, PG_DIAG_MESSAGE_PRIMARY)
-                 : PQstatus (conn) != CONNECTION_OK ? "the connection was lost" : "no count");
+                 : PQstatus (d->conn) != CONNECTION_OK ? "the connection was lost" : "no count");
   g_clear_pointer (&failed, PQclear);
-  PQfinish (conn);
+  detached_free (d);
   return FALSE;
 }
 
