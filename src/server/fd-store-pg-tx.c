@@ -179,42 +179,50 @@ fd_pg_run (FdStorePg       *self,
   return res;
 }
 
-/* One statement in a transaction of its own, in one round trip: BEGIN,
- * the scope, the statement and COMMIT go out together in libpq's
- * pipeline mode. Most calls of a request outside the group commit are
- * such (a session, a user, a resident), and each round trip is a wait
- * on the main context. */
+/* The scope's statement, prepared once per connection like the others
+ * (a PQsendQueryParams of its text is parsed and planned on every call). */
+static const char scope_param_sql[] = "SELECT set_config ('frontdesk.estate', $1, true)";
+
+/* One statement in a transaction of its own, in one round trip: the
+ * scope and the statement go out together in libpq's pipeline mode,
+ * then a Sync. Most calls of a request outside the group commit are such
+ * (a session, a user, a resident), and each round trip is a wait on the
+ * main context, so each is kept to what the backend must do: no BEGIN
+ * or COMMIT of its own. Outside a transaction block every statement sent
+ * before a Sync runs in one implicit transaction, which the Sync commits
+ * (or, after a failure, rolls back and skips the rest): the scope, set
+ * LOCAL, holds for the statement and ends with it. */
 static PGresult *
 query_pipelined (FdStorePg       *self,
                  const char      *sql,
                  const FdPgArgs  *args,
                  GError         **error)
 {
+  static const FdPgArgs one_arg = { .n = 1 };
   char scope[24];
   const char *scope_value[] = { scope };
-  const char *name;
+  const char *name, *scope_name;
   PGresult *res, *out = NULL, *failed = NULL;
-  gboolean committed = FALSE, sent;
+  gboolean synced = FALSE, dropped = FALSE, sent;
 
   fd_pg_ahead_drop (self);   /* read before this statement (fd-store-pg-ahead.c) */
   if (!fd_pg_conn_ensure (self, error))
     return NULL;
-  if ((name = prepared (self, sql, args, error)) == NULL)
+  if ((scope_name = prepared (self, scope_param_sql, &one_arg, error)) == NULL ||
+      (name = prepared (self, sql, args, error)) == NULL)
     return NULL;
   if (SCOPE (self) == FD_ESTATE_ALL)
     g_strlcpy (scope, "*", sizeof scope);
   else
     g_snprintf (scope, sizeof scope, "%" G_GINT64_FORMAT, SCOPE (self));
   sent = PQenterPipelineMode (self->conn) &&
-         PQsendQueryParams (self->conn, "BEGIN", 0, NULL, NULL, NULL, NULL, 0) &&
-         PQsendQueryParams (self->conn, "SELECT set_config ('frontdesk.estate', $1, true)", 1,
-                            NULL, scope_value, NULL, NULL, 0) &&
+         PQsendQueryPrepared (self->conn, scope_name, 1, scope_value, NULL, NULL, 0) &&
          PQsendQueryPrepared (self->conn, name, args->n, args->values, args->lengths,
                               args->formats, 0) &&
-         PQsendQueryParams (self->conn, "COMMIT", 0, NULL, NULL, NULL, NULL, 0) &&
          PQpipelineSync (self->conn);
-  /* four results, each followed by NULL, then the sync */
-  for (guint i = 0; sent && i < 4; i++)
+  /* two results, each followed by NULL, then the sync; an error the
+   * commit at the sync raises comes before the sync */
+  for (guint i = 0; sent && i < 2; i++)
     {
       while ((res = PQgetResult (self->conn)) != NULL)
         {
@@ -222,29 +230,34 @@ query_pipelined (FdStorePg       *self,
 
           if (st == PGRES_FATAL_ERROR && failed == NULL)
             failed = res;
-          else if (i == 2 && (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) && out == NULL)
+          else if (i == 1 && (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) && out == NULL)
             out = res;
           else
-            {
-              if (i == 3 && st == PGRES_COMMAND_OK)
-                committed = g_strcmp0 (PQcmdStatus (res), "COMMIT") == 0;
-              PQclear (res);
-            }
+            PQclear (res);
         }
     }
   while (sent && (res = PQgetResult (self->conn)) != NULL)
     {
-      gboolean sync = PQresultStatus (res) == PGRES_PIPELINE_SYNC;
-      PQclear (res);
-      if (sync)
-        break;
+      ExecStatusType st = PQresultStatus (res);
+
+      if (st == PGRES_PIPELINE_SYNC)
+        {
+          synced = TRUE;
+          PQclear (res);
+          break;
+        }
+      if (st == PGRES_FATAL_ERROR && failed == NULL)
+        failed = res;
+      else
+        PQclear (res);
     }
   if (!PQexitPipelineMode (self->conn))
     {
       /* results left behind by a send that failed half-way: start afresh */
       fd_pg_conn_drop (self);
+      dropped = TRUE;
     }
-  if (sent && committed && failed == NULL && out != NULL)
+  if (sent && synced && failed == NULL && out != NULL)
     return out;
   if (failed != NULL || !sent)
     fd_pg_set_error (self, failed, error, "database");
@@ -253,9 +266,10 @@ query_pipelined (FdStorePg       *self,
                  "database: the transaction failed and was rolled back");
   g_clear_pointer (&failed, PQclear);
   g_clear_pointer (&out, PQclear);
-  /* a failed statement leaves the transaction block aborted */
-  if (PQtransactionStatus (self->conn) != PQTRANS_IDLE)
-    fd_pg_exec (self->conn, "ROLLBACK", NULL);
+  /* the Sync ended the implicit transaction; a connection that still
+   * shows one is not trusted again */
+  if (!dropped && PQtransactionStatus (self->conn) != PQTRANS_IDLE)
+    fd_pg_conn_drop (self);
   return NULL;
 }
 
