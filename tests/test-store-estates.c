@@ -136,6 +136,59 @@ test_insert_estate (Fixture       *f,
   g_assert_cmpuint (FD_STORE_CALL0 (f->store, resident_count), ==, 0);
 }
 
+/* The group commit runs the writes and reads of several requests, each
+ * under its own estate, in one transaction: each call sees its own
+ * estate only, whatever the one before it was (on PostgreSQL, the scope
+ * goes with the statement, in the same round trip). */
+static void
+test_scoped_in_one_transaction (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 a = add_resident (f, 1, "张三", "13812345678");
+  gint64 b = add_resident (f, f->e2, "李四", "13912345678");
+  const gint64 scopes[] = { 1, 2, FD_ESTATE_ALL, 2, 1, 1, FD_ESTATE_ALL, 2 };
+  gint64 c;
+
+  /* the transaction starts under one estate's scope; on PostgreSQL its
+   * policies would then hide the other estate's rows from a call that
+   * did not change the scope, whatever the statement asks for */
+  fd_store_set_scope (f->store, 1);
+  g_assert_true (FD_STORE_CALL (f->store, begin, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (scopes); i++)
+    {
+      g_autoptr(FdResidentRecord) ra = NULL;
+      g_autoptr(FdResidentRecord) rb = NULL;
+      gint64 scope = scopes[i] == 2 ? f->e2 : scopes[i];
+
+      fd_store_set_scope (f->store, scope);
+      ra = FD_STORE_CALL (f->store, resident_get, a);
+      rb = FD_STORE_CALL (f->store, resident_get, b);
+      g_assert_true ((ra != NULL) == (scope == 1 || scope == FD_ESTATE_ALL));
+      g_assert_true ((rb != NULL) == (scope == f->e2 || scope == FD_ESTATE_ALL));
+      g_assert_cmpuint (FD_STORE_CALL0 (f->store, resident_count), ==,
+                        scope == FD_ESTATE_ALL ? 2 : 1);
+    }
+  /* a write under one scope, in the same transaction, lands in it */
+  {
+    FdResidentInput in = { .name = "王五", .room = "1-1-101", .phone = "13700000000" };
+
+    fd_store_set_scope (f->store, f->e2);
+    c = FD_STORE_CALL (f->store, resident_insert, &in, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (c, >, 0);
+  }
+  fd_store_set_scope (f->store, 1);
+  g_assert_cmpuint (FD_STORE_CALL0 (f->store, resident_count), ==, 1);
+  g_assert_true (FD_STORE_CALL (f->store, commit, &error));
+  g_assert_no_error (error);
+  fd_store_set_scope (f->store, f->e2);
+  g_assert_cmpuint (FD_STORE_CALL0 (f->store, resident_count), ==, 2);
+  fd_store_set_scope (f->store, 1);
+  g_assert_null (FD_STORE_CALL (f->store, resident_get, c));
+}
+
 static void
 test_scoped_residents (Fixture       *f,
                        gconstpointer  data)
@@ -411,6 +464,7 @@ main (int   argc,
   ADD ("/fd/store-estates/calls", test_estate_calls);
   ADD ("/fd/store-estates/insert-estate", test_insert_estate);
   ADD ("/fd/store-estates/scoped-residents", test_scoped_residents);
+  ADD ("/fd/store-estates/scoped-in-one-transaction", test_scoped_in_one_transaction);
   ADD ("/fd/store-estates/scoped-rooms", test_scoped_rooms);
   ADD ("/fd/store-estates/scoped-visitors-alerts", test_scoped_visitors_alerts);
   ADD ("/fd/store-estates/scoped-sessions", test_scoped_sessions);

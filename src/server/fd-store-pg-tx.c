@@ -136,80 +136,36 @@ prepared (FdStorePg       *self,
 
 static const FdPgArgs no_args = { 0 };
 
-PGresult *
-fd_pg_run (FdStorePg       *self,
-           const char      *sql,
-           const FdPgArgs  *args,
-           GError         **error)
-{
-  const char *name;
-  PGresult *res;
-  ExecStatusType st;
-
-  fd_pg_ahead_drop (self);   /* read before this statement (fd-store-pg-ahead.c) */
-  if (!self->in_tx)
-    {
-      g_set_error (error, FD_ERROR, FD_ERROR_INTERNAL, "database: no transaction");
-      return NULL;
-    }
-  if (args == NULL)
-    args = &no_args;
-  /* a read of the audit log sees the batch's waiting entries (fd-store-pg-commit.c) */
-  if (fd_pg_audit_pending (self) && strstr (sql, "audit") != NULL && !fd_pg_audit_flush (self, error))
-    return NULL;
-  /* The group commit runs several requests' writes in one transaction. */
-  if (self->applied_scope != SCOPE (self))
-    {
-      g_autofree char *scope = scope_sql (SCOPE (self));
-      if (!fd_pg_exec (self->conn, scope, error))
-        return fd_pg_conn_failed (self, NULL), NULL;
-      self->applied_scope = SCOPE (self);
-    }
-  name = prepared (self, sql, args, error);
-  if (name == NULL)
-    return NULL;
-  res = PQexecPrepared (self->conn, name, args->n, args->values, args->lengths, args->formats, 0);
-  st = PQresultStatus (res);
-  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
-    {
-      fd_pg_set_error (self, res, error, "database");
-      PQclear (res);
-      return NULL;
-    }
-  return res;
-}
-
 /* The scope's statement, prepared once per connection like the others
  * (a PQsendQueryParams of its text is parsed and planned on every call). */
 static const char scope_param_sql[] = "SELECT set_config ('frontdesk.estate', $1, true)";
 
-/* One statement in a transaction of its own, in one round trip: the
- * scope and the statement go out together in libpq's pipeline mode,
- * then a Sync. Most calls of a request outside the group commit are such
- * (a session, a user, a resident), and each round trip is a wait on the
- * main context, so each is kept to what the backend must do: no BEGIN
- * or COMMIT of its own. Outside a transaction block every statement sent
- * before a Sync runs in one implicit transaction, which the Sync commits
- * (or, after a failure, rolls back and skips the rest): the scope, set
- * LOCAL, holds for the statement and ends with it. */
+/* Sends the scope (set LOCAL) and the prepared statement @name together
+ * in libpq's pipeline mode, then a Sync: one round trip where two would
+ * each be a wait on the main context. Inside a transaction block the
+ * Sync commits nothing; outside one, every statement sent before it runs
+ * in one implicit transaction, which the Sync commits (or, after a
+ * failure, rolls back and skips the rest), so the scope holds for the
+ * statement and ends with it. Returns the statement's result, or the
+ * first failure (the scope's, say), or NULL when nothing came back; FALSE
+ * in *@whole when the exchange did not end with its Sync, and the
+ * connection was dropped when it was left in pipeline mode. */
 static PGresult *
-query_pipelined (FdStorePg       *self,
-                 const char      *sql,
-                 const FdPgArgs  *args,
-                 GError         **error)
+run_scoped (FdStorePg      *self,
+            const char     *name,
+            const FdPgArgs *args,
+            gboolean       *whole,
+            GError        **error)
 {
   static const FdPgArgs one_arg = { .n = 1 };
   char scope[24];
   const char *scope_value[] = { scope };
-  const char *name, *scope_name;
+  const char *scope_name;
   PGresult *res, *out = NULL, *failed = NULL;
-  gboolean synced = FALSE, dropped = FALSE, sent;
+  gboolean sent;
 
-  fd_pg_ahead_drop (self);   /* read before this statement (fd-store-pg-ahead.c) */
-  if (!fd_pg_conn_ensure (self, error))
-    return NULL;
-  if ((scope_name = prepared (self, scope_param_sql, &one_arg, error)) == NULL ||
-      (name = prepared (self, sql, args, error)) == NULL)
+  *whole = FALSE;
+  if ((scope_name = prepared (self, scope_param_sql, &one_arg, error)) == NULL)
     return NULL;
   if (SCOPE (self) == FD_ESTATE_ALL)
     g_strlcpy (scope, "*", sizeof scope);
@@ -221,7 +177,7 @@ query_pipelined (FdStorePg       *self,
                               args->formats, 0) &&
          PQpipelineSync (self->conn);
   /* two results, each followed by NULL, then the sync; an error the
-   * commit at the sync raises comes before the sync */
+   * commit at an implicit transaction's sync raises comes before it */
   for (guint i = 0; sent && i < 2; i++)
     {
       while ((res = PQgetResult (self->conn)) != NULL)
@@ -242,7 +198,7 @@ query_pipelined (FdStorePg       *self,
 
       if (st == PGRES_PIPELINE_SYNC)
         {
-          synced = TRUE;
+          *whole = TRUE;
           PQclear (res);
           break;
         }
@@ -255,20 +211,95 @@ query_pipelined (FdStorePg       *self,
     {
       /* results left behind by a send that failed half-way: start afresh */
       fd_pg_conn_drop (self);
-      dropped = TRUE;
+      *whole = FALSE;
     }
-  if (sent && synced && failed == NULL && out != NULL)
-    return out;
-  if (failed != NULL || !sent)
-    fd_pg_set_error (self, failed, error, "database");
+  if (failed != NULL || !*whole)
+    {
+      g_clear_pointer (&out, PQclear);
+      return failed;
+    }
+  return out;
+}
+
+PGresult *
+fd_pg_run (FdStorePg       *self,
+           const char      *sql,
+           const FdPgArgs  *args,
+           GError         **error)
+{
+  const char *name;
+  PGresult *res;
+  ExecStatusType st;
+  gboolean whole = TRUE;
+
+  fd_pg_ahead_drop (self);   /* read before this statement (fd-store-pg-ahead.c) */
+  if (!self->in_tx)
+    {
+      g_set_error (error, FD_ERROR, FD_ERROR_INTERNAL, "database: no transaction");
+      return NULL;
+    }
+  if (args == NULL)
+    args = &no_args;
+  /* a read of the audit log sees the batch's waiting entries (fd-store-pg-commit.c) */
+  if (fd_pg_audit_pending (self) && strstr (sql, "audit") != NULL && !fd_pg_audit_flush (self, error))
+    return NULL;
+  name = prepared (self, sql, args, error);
+  if (name == NULL)
+    return NULL;
+  /* The group commit runs several requests' writes in one transaction,
+   * each under its own scope: a change of scope goes with the statement. */
+  if (self->applied_scope != SCOPE (self))
+    {
+      res = run_scoped (self, name, args, &whole, error);
+      if (res != NULL && PQresultStatus (res) != PGRES_FATAL_ERROR && whole)
+        self->applied_scope = SCOPE (self);
+    }
   else
-    g_set_error (error, FD_ERROR, FD_ERROR_UNAVAILABLE,
-                 "database: the transaction failed and was rolled back");
-  g_clear_pointer (&failed, PQclear);
-  g_clear_pointer (&out, PQclear);
+    res = PQexecPrepared (self->conn, name, args->n, args->values, args->lengths, args->formats, 0);
+  st = PQresultStatus (res);
+  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+    {
+      if (res == NULL && error != NULL && *error != NULL)
+        return NULL;   /* the scope's statement could not be prepared */
+      fd_pg_set_error (self, res, error, "database");
+      PQclear (res);
+      return NULL;
+    }
+  return res;
+}
+
+/* One statement in a transaction of its own, in one round trip: the
+ * scope and the statement go out together, outside a transaction block
+ * (run_scoped). Most calls of a request outside the group commit are
+ * such (a session, a user, a resident), and each round trip is a wait on
+ * the main context, so each is kept to what the backend must do: no
+ * BEGIN or COMMIT of its own. */
+static PGresult *
+query_pipelined (FdStorePg       *self,
+                 const char      *sql,
+                 const FdPgArgs  *args,
+                 GError         **error)
+{
+  const char *name;
+  PGresult *res;
+  gboolean whole;
+
+  fd_pg_ahead_drop (self);   /* read before this statement (fd-store-pg-ahead.c) */
+  if (!fd_pg_conn_ensure (self, error))
+    return NULL;
+  if ((name = prepared (self, sql, args, error)) == NULL)
+    return NULL;
+  res = run_scoped (self, name, args, &whole, error);
+  if (res != NULL && whole && PQresultStatus (res) != PGRES_FATAL_ERROR)
+    return res;
+  if (res == NULL && error != NULL && *error != NULL)
+    return NULL;   /* the scope's statement could not be prepared */
+  if (res != NULL || !whole)
+    fd_pg_set_error (self, res, error, "database");
+  g_clear_pointer (&res, PQclear);
   /* the Sync ended the implicit transaction; a connection that still
    * shows one is not trusted again */
-  if (!dropped && PQtransactionStatus (self->conn) != PQTRANS_IDLE)
+  if (whole && PQtransactionStatus (self->conn) != PQTRANS_IDLE)
     fd_pg_conn_drop (self);
   return NULL;
 }
