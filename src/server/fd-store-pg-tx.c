@@ -296,6 +296,8 @@ query_pipelined (FdStorePg       *self,
     return NULL;   /* the scope's statement could not be prepared */
   if (res != NULL || !whole)
     fd_pg_set_error (self, res, error, "database");
+  else
+    g_set_error (error, FD_ERROR, FD_ERROR_UNAVAILABLE, "database: the statement gave no result");
   g_clear_pointer (&res, PQclear);
   /* the Sync ended the implicit transaction; a connection that still
    * shows one is not trusted again */
