@@ -146,15 +146,16 @@ static const char scope_param_sql[] = "SELECT set_config ('frontdesk.estate', $1
  * Sync commits nothing; outside one, every statement sent before it runs
  * in one implicit transaction, which the Sync commits (or, after a
  * failure, rolls back and skips the rest), so the scope holds for the
- * statement and ends with it. Returns the statement's result, or the
- * first failure (the scope's, say), or NULL when nothing came back; FALSE
- * in *@whole when the exchange did not end with its Sync, and the
- * connection was dropped when it was left in pipeline mode. */
+ * statement and ends with it. Returns the statement's result, and
+ * nothing else: on any failure (the scope's statement not prepared, the
+ * first failure of the two, no result, an exchange that did not end with
+ * its Sync) NULL with @error set. A connection left in pipeline mode, or
+ * (outside a transaction block) still in a transaction after the Sync,
+ * is dropped and made again before its next use. */
 static PGresult *
 run_scoped (FdStorePg      *self,
             const char     *name,
             const FdPgArgs *args,
-            gboolean       *whole,
             GError        **error)
 {
   static const FdPgArgs one_arg = { .n = 1 };
@@ -162,9 +163,8 @@ run_scoped (FdStorePg      *self,
   const char *scope_value[] = { scope };
   const char *scope_name;
   PGresult *res, *out = NULL, *failed = NULL;
-  gboolean sent;
+  gboolean sent, whole = FALSE;
 
-  *whole = FALSE;
   if ((scope_name = prepared (self, scope_param_sql, &one_arg, error)) == NULL)
     return NULL;
   if (SCOPE (self) == FD_ESTATE_ALL)
@@ -198,7 +198,7 @@ run_scoped (FdStorePg      *self,
 
       if (st == PGRES_PIPELINE_SYNC)
         {
-          *whole = TRUE;
+          whole = TRUE;
           PQclear (res);
           break;
         }
@@ -211,14 +211,21 @@ run_scoped (FdStorePg      *self,
     {
       /* results left behind by a send that failed half-way: start afresh */
       fd_pg_conn_drop (self);
-      *whole = FALSE;
+      whole = FALSE;
     }
-  if (failed != NULL || !*whole)
-    {
-      g_clear_pointer (&out, PQclear);
-      return failed;
-    }
-  return out;
+  if (failed == NULL && whole && out != NULL)
+    return out;
+  g_clear_pointer (&out, PQclear);
+  if (failed != NULL || !whole)
+    fd_pg_set_error (self, failed, error, "database");
+  else
+    g_set_error (error, FD_ERROR, FD_ERROR_UNAVAILABLE, "database: the statement gave no result");
+  g_clear_pointer (&failed, PQclear);
+  /* outside a transaction block the Sync ended the implicit transaction;
+   * a connection that still shows one is not trusted again */
+  if (whole && !self->in_tx && PQtransactionStatus (self->conn) != PQTRANS_IDLE)
+    fd_pg_conn_drop (self);
+  return NULL;
 }
 
 PGresult *
@@ -230,7 +237,6 @@ fd_pg_run (FdStorePg       *self,
   const char *name;
   PGresult *res;
   ExecStatusType st;
-  gboolean whole = TRUE;
 
   fd_pg_ahead_drop (self);   /* read before this statement (fd-store-pg-ahead.c) */
   if (!self->in_tx)
@@ -250,17 +256,14 @@ fd_pg_run (FdStorePg       *self,
    * each under its own scope: a change of scope goes with the statement. */
   if (self->applied_scope != SCOPE (self))
     {
-      res = run_scoped (self, name, args, &whole, error);
-      if (res != NULL && PQresultStatus (res) != PGRES_FATAL_ERROR && whole)
+      if ((res = run_scoped (self, name, args, error)) != NULL)
         self->applied_scope = SCOPE (self);
+      return res;
     }
-  else
-    res = PQexecPrepared (self->conn, name, args->n, args->values, args->lengths, args->formats, 0);
+  res = PQexecPrepared (self->conn, name, args->n, args->values, args->lengths, args->formats, 0);
   st = PQresultStatus (res);
   if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
     {
-      if (res == NULL && error != NULL && *error != NULL)
-        return NULL;   /* the scope's statement could not be prepared */
       fd_pg_set_error (self, res, error, "database");
       PQclear (res);
       return NULL;
@@ -281,29 +284,13 @@ query_pipelined (FdStorePg       *self,
                  GError         **error)
 {
   const char *name;
-  PGresult *res;
-  gboolean whole;
 
   fd_pg_ahead_drop (self);   /* read before this statement (fd-store-pg-ahead.c) */
   if (!fd_pg_conn_ensure (self, error))
     return NULL;
   if ((name = prepared (self, sql, args, error)) == NULL)
     return NULL;
-  res = run_scoped (self, name, args, &whole, error);
-  if (res != NULL && whole && PQresultStatus (res) != PGRES_FATAL_ERROR)
-    return res;
-  if (res == NULL && error != NULL && *error != NULL)
-    return NULL;   /* the scope's statement could not be prepared */
-  if (res != NULL || !whole)
-    fd_pg_set_error (self, res, error, "database");
-  else
-    g_set_error (error, FD_ERROR, FD_ERROR_UNAVAILABLE, "database: the statement gave no result");
-  g_clear_pointer (&res, PQclear);
-  /* the Sync ended the implicit transaction; a connection that still
-   * shows one is not trusted again */
-  if (whole && PQtransactionStatus (self->conn) != PQTRANS_IDLE)
-    fd_pg_conn_drop (self);
-  return NULL;
+  return run_scoped (self, name, args, error);
 }
 
 PGresult *
