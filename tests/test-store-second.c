@@ -386,6 +386,78 @@ test_complete (Fixture       *f,
   }
 }
 
+/* A session record read before another request or server changed the
+ * row (ended it, replaced its token) cannot undo the change when it is
+ * written back: the activity write of a request that was authenticated
+ * a moment earlier would otherwise bring a signed-out session back. */
+static void
+test_session_stale_write (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  FdUserRecord u = { .username = (char *) "desk", .display_name = (char *) "Desk",
+                     .role = (char *) "reception", .password_hash = (char *) "x" };
+  FdSessionRecord s = { .token_hash = (char *) "old-token", .created_at = 100, .last_seen = 100,
+                        .expires_at = 9999, .estate_id = 1 };
+  g_autoptr(FdSessionRecord) stale = NULL;
+  g_autoptr(FdSessionRecord) rotated = NULL;
+  g_autoptr(FdSessionRecord) before_end = NULL;
+  g_autoptr(FdSessionRecord) ending = NULL;
+  g_autoptr(FdSessionRecord) now = NULL;
+  g_autoptr(FdSessionRecord) by_old = NULL;
+  g_autoptr(FdSessionRecord) other = NULL;
+  gint64 kept;
+
+  s.user_id = FD_STORE_CALL (f->store, user_insert, &u, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (FD_STORE_CALL (f->store, session_insert, &s, &error), >, 0);
+  g_assert_no_error (error);
+
+  /* an unlock replaces the token after another request read the row */
+  stale = FD_STORE_CALL (f->store, session_by_token_hash, "old-token");
+  rotated = FD_STORE_CALL (f->store, session_by_token_hash, "old-token");
+  g_free (rotated->token_hash);
+  rotated->token_hash = g_strdup ("new-token");
+  g_assert_true (FD_STORE_CALL (f->store, session_update, rotated, &error));
+  stale->last_seen = 200;
+  g_assert_true (FD_STORE_CALL (f->store, session_update, stale, &error));
+  g_assert_no_error (error);
+  now = FD_STORE_CALL (f->store, session_by_token_hash, "new-token");
+  g_assert_nonnull (now);
+  g_assert_false (now->replaced);
+  g_assert_null (now->end_reason);
+  by_old = FD_STORE_CALL (f->store, session_by_token_hash, "old-token");
+  g_assert_true (by_old->replaced);
+  g_assert_cmpstr (by_old->end_reason, ==, "signed-out");
+  g_clear_pointer (&now, fd_session_record_free);
+
+  /* a sign-out after another request read the row */
+  before_end = FD_STORE_CALL (f->store, session_by_token_hash, "new-token");
+  ending = FD_STORE_CALL (f->store, session_by_token_hash, "new-token");
+  ending->end_reason = g_strdup ("signed-out");
+  g_assert_true (FD_STORE_CALL (f->store, session_update, ending, &error));
+  before_end->last_seen = 300;
+  before_end->locked = TRUE;
+  g_assert_true (FD_STORE_CALL (f->store, session_update, before_end, &error));
+  g_assert_no_error (error);
+  now = FD_STORE_CALL (f->store, session_by_token_hash, "new-token");
+  g_assert_cmpstr (now->end_reason, ==, "signed-out");
+  g_clear_pointer (&now, fd_session_record_free);
+
+  /* every session of the account ends but the one kept */
+  s.token_hash = (char *) "kept-token";
+  kept = FD_STORE_CALL (f->store, session_insert, &s, &error);
+  s.token_hash = (char *) "other-token";
+  g_assert_cmpint (FD_STORE_CALL (f->store, session_insert, &s, &error), >, 0);
+  g_assert_no_error (error);
+  g_assert_cmpuint (FD_STORE_CALL (f->store, sessions_end_for_user, s.user_id, kept, "locked", 400),
+                    ==, 1);
+  now = FD_STORE_CALL (f->store, session_by_token_hash, "kept-token");
+  g_assert_null (now->end_reason);
+  other = FD_STORE_CALL (f->store, session_by_token_hash, "other-token");
+  g_assert_cmpstr (other->end_reason, ==, "locked");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -403,6 +475,7 @@ main (int   argc,
   ADD ("/fd/store-second/delivery-in-transaction", test_delivery_in_transaction);
   ADD ("/fd/store-second/account-activity", test_account_activity);
   ADD ("/fd/store-second/integrity", test_integrity);
+  ADD ("/fd/store-second/session-stale-write", test_session_stale_write);
 #undef ADD
   return g_test_run ();
 }

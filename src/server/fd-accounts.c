@@ -144,7 +144,7 @@ fd_account_apply (FdStore               *store,
   /* Access follows the job at once: whatever reduces it ends every
    * session of the account. */
   if (end_reason != NULL)
-    FD_STORE_CALL (store, sessions_end_for_user, user->id, end_reason, now);
+    FD_STORE_CALL (store, sessions_end_for_user, user->id, 0, end_reason, now);
   return g_string_free (g_steal_pointer (&summary), FALSE);
 }
 

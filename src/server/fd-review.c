@@ -445,7 +445,7 @@ disable_overdue (FdServer *server)
               g_clear_error (&error);
             }
         }
-      FD_STORE_CALL (store, sessions_end_for_user, user_id, "disabled", now);
+      FD_STORE_CALL (store, sessions_end_for_user, user_id, 0, "disabled", now);
       audit_server_disable (store, review_id, user_id, now);
       n++;
     }

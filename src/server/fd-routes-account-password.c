@@ -199,8 +199,7 @@ change_done (FdRequest *req,
       return;
     }
   /* Every session of the account ends but this one (as enrolment does). */
-  FD_STORE_CALL (store, sessions_end_for_user, user->id, "signed-out", now);
-  g_clear_pointer (&session->end_reason, g_free);
+  FD_STORE_CALL (store, sessions_end_for_user, user->id, session->id, "signed-out", now);
   if (!FD_STORE_CALL (store, session_update, session, &error))
     {
       fd_reply_gerror (req, error);

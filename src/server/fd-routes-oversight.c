@@ -616,7 +616,7 @@ patch_apply (FdRequest  *req,
   /* An estate taken away ends the account's sessions (issue 11); a
    * reason the change gave already did. */
   if (estates_taken)
-    FD_STORE_CALL (req->server->store, sessions_end_for_user, user->id, "role-changed", fd_now ());
+    FD_STORE_CALL (req->server->store, sessions_end_for_user, user->id, 0, "role-changed", fd_now ());
   if (fd_account_change_log (req, summary->str, NULL))
     fd_reply_account (req, 200, user);
 }

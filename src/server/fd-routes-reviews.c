@@ -250,7 +250,7 @@ apply_to_account (FdRequest    *req,
       fd_reply_gerror (req, error);
       return FALSE;
     }
-  FD_STORE_CALL (store, sessions_end_for_user, user->id, end_reason, fd_now ());
+  FD_STORE_CALL (store, sessions_end_for_user, user->id, 0, end_reason, fd_now ());
   return TRUE;
 }
 

@@ -378,9 +378,8 @@ enrol_confirm (FdRequest    *req,
     }
   /* Password-only sessions of this account (someone else's, perhaps) end;
    * this one has now shown the factor and lives on. Same transaction. */
-  FD_STORE_CALL (server->store, sessions_end_for_user, req->user->id, "second-factor-enrolled",
-                 now);
-  g_clear_pointer (&req->session->end_reason, g_free);
+  FD_STORE_CALL (server->store, sessions_end_for_user, req->user->id, req->session->id,
+                 "second-factor-enrolled", now);
   if (!FD_STORE_CALL (server->store, session_update, req->session, &error))
     {
       fd_reply_gerror (req, error);

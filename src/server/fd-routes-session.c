@@ -386,7 +386,7 @@ fd_session_begin (FdRequest    *req,
   req->session->workstation = g_strdup (workstation);
   if (!fd_audit_actor (req, user, NULL, "login", NULL, TRUE))
     {
-      FD_STORE_CALL (server->store, sessions_end_for_user, user->id, "signed-out", now);
+      FD_STORE_CALL (server->store, sessions_end_for_user, user->id, 0, "signed-out", now);
       fd_secret_free (g_steal_pointer (&token));
       return;
     }

@@ -127,7 +127,7 @@ fd_request_authenticate (FdRequest *req,
   req->estate_id = session->estate_id;
   if (user->locked_until == -1 || user->locked_until > now)
     {
-      FD_STORE_CALL (server->store, sessions_end_for_user, user->id, "locked", now);
+      FD_STORE_CALL (server->store, sessions_end_for_user, user->id, 0, "locked", now);
       fd_reply_unauthenticated (req, "locked");
       return FALSE;
     }
@@ -227,7 +227,7 @@ fd_server_lock_user (FdRequest    *req,
   user->failed_logins = 0;
   if (!FD_STORE_CALL (server->store, user_update, user, &error))
     g_warning ("Cannot lock account %" G_GINT64_FORMAT ": %s", user->id, error->message);
-  FD_STORE_CALL (server->store, sessions_end_for_user, user->id, "locked", fd_now ());
+  FD_STORE_CALL (server->store, sessions_end_for_user, user->id, 0, "locked", fd_now ());
   if (alert_kind != NULL)
     fd_raise_alert (req, user, alert_kind, detail);
 }

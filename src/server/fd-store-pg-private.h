@@ -213,7 +213,8 @@ gboolean fd_pg_user_last_sign_in (FdStore *store, gint64 user_id, gint64 *at, ch
 FdSessionRecord *fd_pg_session_by_token_hash (FdStore *store, const char *token_hash);
 gint64 fd_pg_session_insert (FdStore *store, const FdSessionRecord *session, GError **error);
 gboolean fd_pg_session_update (FdStore *store, const FdSessionRecord *session, GError **error);
-guint fd_pg_sessions_end_for_user (FdStore *store, gint64 user_id, const char *reason, gint64 now);
+guint fd_pg_sessions_end_for_user (FdStore *store, gint64 user_id, gint64 keep_id,
+                                   const char *reason, gint64 now);
 guint fd_pg_session_unlock_reserve (FdStore *store, gint64 session_id, guint max_failures);
 
 /* fd-store-pg-residents.c */

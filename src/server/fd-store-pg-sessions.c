@@ -109,13 +109,15 @@ fd_pg_session_update (FdStore *store, const FdSessionRecord *session, GError **e
                          "UPDATE sessions SET prev_token_hash = CASE WHEN token_hash = $1 "
                          "THEN prev_token_hash ELSE token_hash END, token_hash = $1, "
                          "last_seen = $2, expires_at = $3, locked = $4, unlock_failures = $5, "
-                         "end_reason = $6 WHERE id = $7 AND "
+                         "end_reason = coalesce (end_reason, $6) WHERE id = $7 AND "
+                         "(token_hash = $1 OR prev_token_hash IS DISTINCT FROM $1) AND "
                          "($8::bigint = 0 OR estate_id = $8::bigint)",
                          &a, error);
 }
 
 guint
-fd_pg_sessions_end_for_user (FdStore *store, gint64 user_id, const char *reason, gint64 now)
+fd_pg_sessions_end_for_user (FdStore *store, gint64 user_id, gint64 keep_id,
+                             const char *reason, gint64 now)
 {
   FdPgArgs a = { 0 };
 
@@ -123,10 +125,12 @@ fd_pg_sessions_end_for_user (FdStore *store, gint64 user_id, const char *reason,
   fd_pg_arg_int (&a, now);
   fd_pg_arg_int (&a, user_id);
   fd_pg_arg_int (&a, SCOPE (SELF (store)));
+  fd_pg_arg_int (&a, keep_id);
   return fd_pg_changes (fd_pg_query (SELF (store),
                                      "UPDATE sessions SET end_reason = $1, last_seen = $2 "
                                      "WHERE user_id = $3 AND end_reason IS NULL AND "
-                                     "($4::bigint = 0 OR estate_id = $4::bigint)", &a, NULL));
+                                     "($4::bigint = 0 OR estate_id = $4::bigint) AND id != $5",
+                                     &a, NULL));
 }
 
 /* One statement: the row lock PostgreSQL takes for the UPDATE serialises

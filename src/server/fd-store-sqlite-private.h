@@ -286,8 +286,8 @@ gboolean fd_sqlite_user_update (FdStore *store, const FdUserRecord *user, GError
 FdSessionRecord *fd_sqlite_session_by_token_hash (FdStore *store, const char *token_hash);
 gint64 fd_sqlite_session_insert (FdStore *store, const FdSessionRecord *session, GError **error);
 gboolean fd_sqlite_session_update (FdStore *store, const FdSessionRecord *session, GError **error);
-guint fd_sqlite_sessions_end_for_user (FdStore *store, gint64 user_id, const char *reason,
-                                       gint64 now);
+guint fd_sqlite_sessions_end_for_user (FdStore *store, gint64 user_id, gint64 keep_id,
+                                       const char *reason, gint64 now);
 guint fd_sqlite_session_unlock_reserve (FdStore *store, gint64 session_id, guint max_failures);
 
 /* fd-store-sqlite-residents.c */

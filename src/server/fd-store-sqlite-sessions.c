@@ -97,7 +97,8 @@ fd_sqlite_session_update (FdStore *store, const FdSessionRecord *session, GError
                              "UPDATE sessions SET prev_token_hash = CASE WHEN token_hash = ?1 "
                              "THEN prev_token_hash ELSE token_hash END, token_hash = ?1, "
                              "last_seen = ?2, expires_at = ?3, locked = ?4, unlock_failures = ?5, "
-                             "end_reason = ?6 WHERE id = ?7");
+                             "end_reason = coalesce (end_reason, ?6) WHERE id = ?7 AND "
+                             "(token_hash = ?1 OR prev_token_hash IS NOT ?1)");
   if (stmt == NULL)
     return set_sqlite_error (self, error, "sessions");
   bind_text (stmt, 1, session->token_hash);
@@ -113,17 +114,19 @@ fd_sqlite_session_update (FdStore *store, const FdSessionRecord *session, GError
 }
 
 guint
-fd_sqlite_sessions_end_for_user (FdStore *store, gint64 user_id, const char *reason, gint64 now)
+fd_sqlite_sessions_end_for_user (FdStore *store, gint64 user_id, gint64 keep_id,
+                                 const char *reason, gint64 now)
 {
   FdStoreSqlite *self = SELF (store);
   sqlite3_stmt *stmt = prep (self,
                              "UPDATE sessions SET end_reason = ?, last_seen = ? "
-                             "WHERE user_id = ? AND end_reason IS NULL");
+                             "WHERE user_id = ? AND end_reason IS NULL AND id != ?");
   if (stmt == NULL)
     return 0;
   bind_text (stmt, 1, reason);
   sqlite3_bind_int64 (stmt, 2, now);
   sqlite3_bind_int64 (stmt, 3, user_id);
+  sqlite3_bind_int64 (stmt, 4, keep_id);
   if (sqlite3_step (stmt) != SQLITE_DONE)
     return 0;
   return sqlite3_changes (self->db);

@@ -313,7 +313,7 @@ fd_store_totp_reset (FdStore  *store,
 
   if (!FD_STORE_CALL (store, totp_put, &reset, none, error))
     return FALSE;
-  FD_STORE_CALL (store, sessions_end_for_user, user_id, "second-factor-reset",
+  FD_STORE_CALL (store, sessions_end_for_user, user_id, 0, "second-factor-reset",
                  g_get_real_time ());
   return TRUE;
 }

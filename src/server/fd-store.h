@@ -346,9 +346,15 @@ struct _FdStoreBackend
   /* sessions */
   FdSessionRecord *(*session_by_token_hash) (FdStore *store, const char *token_hash);
   gint64      (*session_insert)    (FdStore *store, const FdSessionRecord *session, GError **error);
+  /* Writes @session back. A record read before another request (or
+   * server) changed the row cannot undo that change: an ended session
+   * stays ended (end_reason is written only over a live row's NULL), and
+   * a token an unlock replaced is never written back (nothing is). */
   gboolean    (*session_update)    (FdStore *store, const FdSessionRecord *session, GError **error);
-  /* Ends every live session of @user_id; returns how many. */
-  guint       (*sessions_end_for_user) (FdStore *store, gint64 user_id, const char *reason, gint64 now);
+  /* Ends every live session of @user_id but @keep_id (0: none); returns
+   * how many. */
+  guint       (*sessions_end_for_user) (FdStore *store, gint64 user_id, gint64 keep_id,
+                                        const char *reason, gint64 now);
 
   /* residents */
   gint64      (*resident_insert)   (FdStore *store, const FdResidentInput *input, GError **error);
