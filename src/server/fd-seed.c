@@ -380,6 +380,7 @@ fd_seed_demo_estates (FdStore     *store,
   g_autoptr(FdPinyin) pinyin = NULL;
   g_autoptr(GPtrArray) users = FD_STORE_CALL0 (store, user_list);
   g_autoptr(GArray) estates = g_array_new (FALSE, FALSE, sizeof (gint64));
+  gint64 now, today, at;
 
   if (!seed_estates (store, n_estates, estates, error))
     return FALSE;
@@ -403,7 +404,19 @@ fd_seed_demo_estates (FdStore     *store,
     }
 
   /* A few of today's visitors in each estate so the demo log is not
-   * empty; resident i*7*N+k lives in estate k. */
+   * empty; resident i*7*N+k lives in estate k. Half an hour apart, up to
+   * now, but never before the local midnight: just after it, spread
+   * over the minutes since (the log shows today's). */
+  now = g_get_real_time ();
+  {
+    g_autoptr(GDateTime) local = g_date_time_new_from_unix_local (now / G_USEC_PER_SEC);
+    g_autoptr(GDateTime) midnight = g_date_time_new_local (g_date_time_get_year (local),
+                                                           g_date_time_get_month (local),
+                                                           g_date_time_get_day_of_month (local),
+                                                           0, 0, 0);
+
+    today = midnight != NULL ? g_date_time_to_unix (midnight) * G_USEC_PER_SEC : now;
+  }
   for (guint k = 0; k < estates->len; k++)
     for (guint i = 0; i < 5; i++)
       {
@@ -414,9 +427,11 @@ fd_seed_demo_estates (FdStore     *store,
         fd_demo_visitor_generate (seed, i + 5 * k, &name, &phone);
         fd_demo_resident_generate (seed, i * 7 * estates->len + k, &d);
         fd_store_set_scope (store, g_array_index (estates, gint64, k));
+        at = now - (gint64) (5 - i) * 1800 * G_USEC_PER_SEC;
+        if (at < today)
+          at = today + (now - today) * i / 5;
         FD_STORE_CALL (store, visitor_insert, name, phone, NULL, d.room,
-                       i % 2 ? "快递 Delivery" : "探访 Visiting family", NULL,
-                       g_get_real_time () - (gint64) (5 - i) * 1800 * G_USEC_PER_SEC, "reception",
+                       i % 2 ? "快递 Delivery" : "探访 Visiting family", NULL, at, "reception",
                        NULL);
         fd_store_set_scope (store, FD_ESTATE_ALL);
         fd_demo_resident_clear (&d);
