@@ -458,6 +458,56 @@ test_session_stale_write (Fixture       *f,
   g_assert_cmpstr (other->end_reason, ==, "locked");
 }
 
+/* The lock and failure count alone: what another server changed in the
+ * account since the caller read it stays, and a lift never lifts a lock
+ * still running (one set meanwhile). */
+static void
+test_user_lock_set (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  FdUserRecord u = { .username = (char *) "guard", .display_name = (char *) "Guard",
+                     .role = (char *) "reception", .password_hash = (char *) "x" };
+  g_autoptr(FdUserRecord) stale = NULL;
+  g_autoptr(FdUserRecord) admin = NULL;
+  g_autoptr(FdUserRecord) now = NULL;
+  gint64 id = FD_STORE_CALL (f->store, user_insert, &u, &error);
+
+  g_assert_no_error (error);
+  stale = FD_STORE_CALL (f->store, user_by_id, id);
+  admin = FD_STORE_CALL (f->store, user_by_id, id);
+  admin->disabled = TRUE;
+  g_free (admin->role);
+  admin->role = g_strdup ("patrol");
+  g_assert_true (FD_STORE_CALL (f->store, user_update, admin, &error));
+
+  /* a sign-in failure on the stale record locks: the disable and role stay */
+  g_assert_true (FD_STORE_CALL (f->store, user_lock_set, stale->id, 5000, 0, 1000, &error));
+  g_assert_no_error (error);
+  now = FD_STORE_CALL (f->store, user_by_id, id);
+  g_assert_true (now->disabled);
+  g_assert_cmpstr (now->role, ==, "patrol");
+  g_assert_cmpint (now->locked_until, ==, 5000);
+  g_clear_pointer (&now, fd_user_record_free);
+
+  /* a lift while the lock still runs leaves it; once run out, lifts */
+  g_assert_true (FD_STORE_CALL (f->store, user_lock_set, id, 0, 0, 4999, &error));
+  now = FD_STORE_CALL (f->store, user_by_id, id);
+  g_assert_cmpint (now->locked_until, ==, 5000);
+  g_clear_pointer (&now, fd_user_record_free);
+  g_assert_true (FD_STORE_CALL (f->store, user_lock_set, id, 0, 0, 5000, &error));
+  now = FD_STORE_CALL (f->store, user_by_id, id);
+  g_assert_cmpint (now->locked_until, ==, 0);
+  g_clear_pointer (&now, fd_user_record_free);
+
+  /* a lock until an admin lifts it is never lifted here */
+  g_assert_true (FD_STORE_CALL (f->store, user_lock_set, id, -1, 0, 6000, &error));
+  g_assert_true (FD_STORE_CALL (f->store, user_lock_set, id, 0, 0, G_MAXINT64, &error));
+  g_assert_no_error (error);
+  now = FD_STORE_CALL (f->store, user_by_id, id);
+  g_assert_cmpint (now->locked_until, ==, -1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -476,6 +526,7 @@ main (int   argc,
   ADD ("/fd/store-second/account-activity", test_account_activity);
   ADD ("/fd/store-second/integrity", test_integrity);
   ADD ("/fd/store-second/session-stale-write", test_session_stale_write);
+  ADD ("/fd/store-second/user-lock-set", test_user_lock_set);
 #undef ADD
   return g_test_run ();
 }

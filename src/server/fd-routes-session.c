@@ -351,7 +351,9 @@ fd_session_begin (FdRequest    *req,
     {
       user->failed_logins = 0;
       user->locked_until = 0;
-      FD_STORE_CALL (server->store, user_update, user, NULL);
+      /* these two alone: another server may have changed the rest since
+       * @user was read (a disable, a role, a password) */
+      FD_STORE_CALL (server->store, user_lock_set, user->id, 0, 0, now, NULL);
     }
   /* The estate, once the password is known to be right (issue 11). */
   if (!settle_estate (req, user, &session.estate_id))

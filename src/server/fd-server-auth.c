@@ -225,7 +225,9 @@ fd_server_lock_user (FdRequest    *req,
 
   user->locked_until = until;
   user->failed_logins = 0;
-  if (!FD_STORE_CALL (server->store, user_update, user, &error))
+  /* the lock alone: @user was read a moment ago, maybe by another server */
+  if (!FD_STORE_CALL (server->store, user_lock_set, user->id, until, 0,
+                      fd_now (), &error))
     g_warning ("Cannot lock account %" G_GINT64_FORMAT ": %s", user->id, error->message);
   FD_STORE_CALL (server->store, sessions_end_for_user, user->id, 0, "locked", fd_now ());
   if (alert_kind != NULL)

@@ -188,6 +188,8 @@ FdUserRecord *fd_pg_user_by_id (FdStore *store, gint64 id);
 GPtrArray *fd_pg_user_list (FdStore *store);
 gint64 fd_pg_user_insert (FdStore *store, const FdUserRecord *user, GError **error);
 gboolean fd_pg_user_update (FdStore *store, const FdUserRecord *user, GError **error);
+gboolean fd_pg_user_lock_set (FdStore *store, gint64 id, gint64 locked_until,
+                              gint failed_logins, gint64 now, GError **error);
 GPtrArray *fd_pg_estate_list (FdStore *store);
 gint64 fd_pg_estate_insert (FdStore *store, const char *code, const char *name, GError **error);
 GArray *fd_pg_user_estates (FdStore *store, gint64 user_id);

@@ -179,6 +179,23 @@ fd_pg_user_update (FdStore *store, const FdUserRecord *user, GError **error)
                          &a, error);
 }
 
+gboolean
+fd_pg_user_lock_set (FdStore *store, gint64 id, gint64 locked_until, gint failed_logins,
+                     gint64 now, GError **error)
+{
+  FdPgArgs a = { 0 };
+
+  fd_pg_arg_int (&a, locked_until);
+  fd_pg_arg_int (&a, failed_logins);
+  fd_pg_arg_int (&a, id);
+  fd_pg_arg_int (&a, now);
+  return fd_pg_query_ok (SELF (store),
+                         "UPDATE users SET locked_until = CASE WHEN $1::bigint = 0 AND "
+                         "(locked_until = -1 OR locked_until > $4::bigint) THEN locked_until "
+                         "ELSE $1::bigint END, failed_logins = $2 WHERE id = $3",
+                         &a, error);
+}
+
 /* estates */
 
 GPtrArray *

@@ -173,6 +173,7 @@ static const FdStoreBackend pg_backend = {
   .sync_committed = fd_engine_commit_is_durable,
   .password_origin_get = fd_pg_password_origin_get,        /* pwchange */
   .commit_async = store_commit_async,                      /* issue 11 */
+  .user_lock_set = fd_pg_user_lock_set,                    /* session 8 */
 };
 
 /* Opening */

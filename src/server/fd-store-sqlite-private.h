@@ -281,6 +281,8 @@ FdUserRecord *fd_sqlite_user_by_id (FdStore *store, gint64 id);
 GPtrArray *fd_sqlite_user_list (FdStore *store);
 gint64 fd_sqlite_user_insert (FdStore *store, const FdUserRecord *user, GError **error);
 gboolean fd_sqlite_user_update (FdStore *store, const FdUserRecord *user, GError **error);
+gboolean fd_sqlite_user_lock_set (FdStore *store, gint64 id, gint64 locked_until,
+                                  gint failed_logins, gint64 now, GError **error);
 
 /* fd-store-sqlite-sessions.c */
 FdSessionRecord *fd_sqlite_session_by_token_hash (FdStore *store, const char *token_hash);

@@ -104,4 +104,23 @@ fd_sqlite_user_update (FdStore *store, const FdUserRecord *user, GError **error)
   return TRUE;
 }
 
+gboolean
+fd_sqlite_user_lock_set (FdStore *store, gint64 id, gint64 locked_until, gint failed_logins,
+                         gint64 now, GError **error)
+{
+  FdStoreSqlite *self = SELF (store);
+  sqlite3_stmt *stmt = prep (self, "UPDATE users SET locked_until = CASE WHEN ?1 = 0 AND "
+                                   "(locked_until = -1 OR locked_until > ?4) THEN locked_until "
+                                   "ELSE ?1 END, failed_logins = ?2 WHERE id = ?3");
+  if (stmt == NULL)
+    return set_sqlite_error (self, error, "users");
+  sqlite3_bind_int64 (stmt, 1, locked_until);
+  sqlite3_bind_int (stmt, 2, failed_logins);
+  sqlite3_bind_int64 (stmt, 3, id);
+  sqlite3_bind_int64 (stmt, 4, now);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    return set_sqlite_error (self, error, "users");
+  return TRUE;
+}
+
 

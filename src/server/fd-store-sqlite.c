@@ -341,6 +341,7 @@ static const FdStoreBackend sqlite_backend = {
   .commit_unsynced = fd_sqlite_commit_unsynced,
   .sync_committed = fd_sqlite_sync_committed,
   .password_origin_get = fd_sqlite_password_origin_get,   /* pwchange */
+  .user_lock_set = fd_sqlite_user_lock_set,               /* session 8 */
 };
 
 static void

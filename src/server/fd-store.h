@@ -713,6 +713,16 @@ struct _FdStoreBackend
   gboolean    (*listed_note_detached) (FdStore *store, gint64 user_id, const gint64 *ids,
                                        guint n_ids, gint64 since, gint64 now, guint *count,
                                        GError **error);
+  /* --- appended (session 8: no lost update of an account) ---
+   *
+   * Writes only the lock and the failure count of account @id. The
+   * sign-in and anomaly paths use it instead of user_update, whose record
+   * was read a moment earlier: written back whole, it could undo what
+   * another server changed meanwhile (a disable, a role, a password).
+   * A @locked_until of 0 does not lift a lock still running at @now (set
+   * by another server since the caller read the account). */
+  gboolean    (*user_lock_set)     (FdStore *store, gint64 id, gint64 locked_until,
+                                    gint failed_logins, gint64 now, GError **error);
 };
 
 struct _FdStore
