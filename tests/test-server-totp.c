@@ -148,6 +148,9 @@ challenge_for (FdTestServer *server,
   node = sign_in (server, session, username, &status);
   fd_test_assert_error (status, node, 401, "second-factor-required", NULL);
   g_assert_cmpuint (strlen (error_member (node, "challenge")), >=, 32);
+  /* and beside "error" too: contract v1.2 answers 401 "with {challenge}" */
+  g_assert_cmpstr (fd_test_get_string (fd_test_get_object (node), "challenge"), ==,
+                   error_member (node, "challenge"));
   return g_strdup (error_member (node, "challenge"));
 }
 

@@ -468,7 +468,10 @@ FdLoginAttempt fd_sign_in_reserve      (FdRequest          *req,
                                         gint64              now,
                                         gint64             *locked_until);
 /* An error whose code is not one of FdError's (the server's own codes):
- * {"error": {"code", "message", extra…}}; @secret wipes the text after. */
+ * {"error": {"code", "message", extra…}}. @secret: the extra members
+ * carry a second-factor challenge, written at the top level too
+ * ({"error": {…, "challenge"}, "challenge"}: contract v1.2 reads either
+ * way), and the text is wiped after. */
 void        fd_reply_error_coded       (FdRequest          *req,
                                         guint               status,
                                         const char         *code,

@@ -157,7 +157,13 @@ fd_reply_error_coded (FdRequest    *req,
                       gboolean      secret)
 {
   g_auto(FdJsonWriter) w = { 0 };
+  g_auto(FdJsonWriter) again = { 0 };
 
+  if (secret && extra != NULL && extra->out != NULL)
+    {
+      fd_json_writer_init (&again, extra->out->len);
+      g_string_append_len (again.out, extra->out->str, extra->out->len);
+    }
   fd_json_writer_init (&w, 256);
   fd_json_writer_begin_object (&w);
   fd_json_writer_member (&w, "error");
@@ -168,6 +174,7 @@ fd_reply_error_coded (FdRequest    *req,
     fd_json_writer_string_member (&w, "member", member);
   fd_json_writer_splice_members (&w, extra);
   fd_json_writer_end_object (&w);
+  fd_json_writer_splice_members (&w, &again);
   fd_json_writer_end_object (&w);
   if (secret)
     fd_reply_writer_secret (req, status, &w);
