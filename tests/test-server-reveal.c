@@ -383,6 +383,29 @@ test_reveal_denied (FdTestFixture *fx,
       assert_audited (fx, cases[i].actor, "reveal", resident_id (2), cases[i].field, NULL, "denied");
     }
 
+  /* Malformed calls are refused and audited too, with only what is well
+   * formed: every call, allowed or not, is audited (contract). */
+  {
+    struct { const char *action, *json, *member, *logged; } bad[] = {
+      { "reveal", "{\"field\": 5, \"reason_code\": \"verify-identity\"}", "field", NULL },
+      { "reveal", "{\"field\": \"name\", \"reason_code\": \"verify-identity\"}", "field",
+        "name" },
+      { "reveal", "{\"field\": \"phone\", \"reason_code\": 5}", "reason_code", "phone" },
+      { "verify", "{\"field\": \"id_number\", \"value\": 5}", "value", "id_number" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+      {
+        g_autoptr(JsonNode) node = NULL;
+        guint status;
+
+        g_test_message ("malformed %s: %s", bad[i].action, bad[i].json);
+        node = post (fx, desk_token, resident_id (2), bad[i].action, bad[i].json, &status, NULL);
+        fd_test_assert_error (status, node, 400, "bad-request", bad[i].member);
+        assert_audited (fx, desk, bad[i].action, resident_id (2), bad[i].logged, NULL, "denied");
+      }
+  }
+
   /* Unknown resident. */
   {
     g_autoptr(JsonNode) node = NULL;

@@ -268,6 +268,24 @@ lookup_resident (FdRequest  *req,
   return r;
 }
 
+/* A reveal or verify refused as malformed (400) is audited too: every
+ * call, allowed or not (contract). Only what is well formed goes to the
+ * log: the id when it is one, the field when it is a known one; never
+ * the caller's other text. Returns what fd_audit() does. */
+static gboolean
+audit_malformed (FdRequest  *req,
+                 const char *action,
+                 const char *field)
+{
+  gint64 id;
+  FdField f;
+
+  return fd_audit (req, action, fd_parse_id (req->segments[1], &id) ? req->segments[1] : NULL,
+                   field != NULL && fd_field_from_string (field, &f) ? fd_field_to_string (f)
+                                                                     : NULL,
+                   NULL, NULL, FALSE);
+}
+
 void
 fd_routes_residents_get (FdRequest *req)
 {
@@ -435,12 +453,16 @@ fd_routes_residents_reveal (FdRequest *req)
   if (!require_resident_role (req, "reveal"))
     return;
   if (!fd_body_string (req, "field", TRUE, 32, &field))
-    return;
+    {
+      audit_malformed (req, "reveal", NULL);
+      return;
+    }
   if (!fd_field_from_string (field, &f) ||
       (f != FD_FIELD_PHONE && f != FD_FIELD_ID_NUMBER && f != FD_FIELD_HOME_ADDRESS &&
        f != FD_FIELD_PLATES))
     {
-      fd_reply_error (req, FD_ERROR_BAD_REQUEST, "This field cannot be revealed", "field");
+      if (audit_malformed (req, "reveal", field))
+        fd_reply_error (req, FD_ERROR_BAD_REQUEST, "This field cannot be revealed", "field");
       return;
     }
   r = lookup_resident (req, "reveal", field);
@@ -453,7 +475,10 @@ fd_routes_residents_reveal (FdRequest *req)
   if (!fd_body_string (req, "reason_code", FALSE, 32, &reason_code) ||
       !fd_body_string (req, "reason_text", FALSE, 200, &reason_text) ||
       !fd_body_string (req, "password", FALSE, 1024, &password))
-    return;
+    {
+      audit_malformed (req, "reveal", field);
+      return;
+    }
   if (reason_code != NULL && !g_strv_contains (reason_codes, reason_code))
     reason_code = NULL;  /* never log arbitrary text as a code */
 
@@ -545,10 +570,15 @@ fd_routes_residents_verify (FdRequest *req)
     return;
   if (!fd_body_string (req, "field", TRUE, 32, &field) ||
       !fd_body_string (req, "value", TRUE, 64, &raw))
-    return;
+    {
+      audit_malformed (req, "verify", field);
+      return;
+    }
   if (!fd_field_from_string (field, &f) || (f != FD_FIELD_PHONE && f != FD_FIELD_ID_NUMBER))
     {
-      fd_reply_error (req, FD_ERROR_BAD_REQUEST, "Only id_number and phone can be verified", "field");
+      if (audit_malformed (req, "verify", field))
+        fd_reply_error (req, FD_ERROR_BAD_REQUEST, "Only id_number and phone can be verified",
+                        "field");
       return;
     }
   r = lookup_resident (req, "verify", field);
