@@ -118,7 +118,7 @@ fd_cli_incident (int    argc,
       gsize len;
 
       fd_json_writer_init (&w, 4096);
-      fd_radius_write_json (&w, radius, FD_ROLE_MANAGER, notice);
+      fd_radius_write_json (&w, radius, FD_ROLE_MANAGER, FALSE, notice);
       text = fd_json_writer_steal (&w, &len);
       g_print ("%s\n", text);
     }

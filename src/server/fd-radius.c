@@ -190,10 +190,14 @@ fd_radius_build (const char   *user,
   return radius;
 }
 
-/* The name as @role may see it, never in clear; NULL when it sees none. */
+/* The name as @role sees it on /residents when @as_seen (the API's
+ * residents: contract v1.2); otherwise never in clear (visitors, the CSV,
+ * the command line: what may be saved or passed on carries masked values
+ * only). NULL when the role sees none. */
 static char *
 shown_name (const FdRadiusItem *item,
-            FdRole              role)
+            FdRole              role,
+            gboolean            as_seen)
 {
   const FdFieldRule *rule = fd_policy_rule (role, FD_FIELD_NAME);
 
@@ -201,6 +205,8 @@ shown_name (const FdRadiusItem *item,
     return NULL;
   if (rule->show == FD_SHOW_PARTIAL)
     return fd_mask_name_surname (item->name);
+  if (as_seen && rule->show == FD_SHOW_CLEAR)
+    return g_strdup (item->name);
   return fd_mask_name (item->name);
 }
 
@@ -234,7 +240,8 @@ static void
 write_items (FdJsonWriter    *w,
              const char      *member,
              const GPtrArray *items,
-             FdRole           caller)
+             FdRole           caller,
+             gboolean         names_as_seen)
 {
   fd_json_writer_member (w, member);
   fd_json_writer_begin_array (w);
@@ -242,7 +249,7 @@ write_items (FdJsonWriter    *w,
     {
       const FdRadiusItem *item = g_ptr_array_index (items, i);
       g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, item->id);
-      g_autofree char *name = shown_name (item, caller);
+      g_autofree char *name = shown_name (item, caller, names_as_seen);
       g_autofree char *room = shown_room (item, caller);
 
       fd_json_writer_begin_object (w);
@@ -267,14 +274,15 @@ void
 fd_radius_write_json (FdJsonWriter   *w,
                       const FdRadius *radius,
                       FdRole          caller,
+                      gboolean        names_as_seen,
                       const char     *notice)
 {
   fd_json_writer_begin_object (w);
   fd_json_writer_string_member (w, "user", radius->user);
   fd_json_writer_string_member (w, "from", radius->from);
   fd_json_writer_string_member (w, "to", radius->to);
-  write_items (w, "residents", radius->residents, caller);
-  write_items (w, "visitors", radius->visitors, caller);
+  write_items (w, "residents", radius->residents, caller, names_as_seen);
+  write_items (w, "visitors", radius->visitors, caller, FALSE);
   fd_json_writer_string_member (w, "notice_zh_CN", notice);
   fd_json_writer_end_object (w);
 }
@@ -437,7 +445,7 @@ fd_radius_format_text (const FdRadius *radius,
       for (guint i = 0; i < lists[l]->len; i++)
         {
           const FdRadiusItem *item = g_ptr_array_index (lists[l], i);
-          g_autofree char *name = shown_name (item, caller);
+          g_autofree char *name = shown_name (item, caller, FALSE);
           g_autofree char *room = shown_room (item, caller);
 
           g_string_append_printf (out, "%-10" G_GINT64_FORMAT " %-8s %-12s %5u %5u %6u %6u %6u  ",
@@ -485,7 +493,7 @@ fd_radius_format_csv (const FdRadius *radius,
       {
         const FdRadiusItem *item = g_ptr_array_index (lists[l], i);
         g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, item->id);
-        g_autofree char *name = shown_name (item, caller);
+        g_autofree char *name = shown_name (item, caller, FALSE);
         g_autofree char *room = shown_room (item, caller);
         g_autoptr(GString) fields = g_string_new (NULL);
 

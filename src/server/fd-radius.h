@@ -68,10 +68,14 @@ typedef struct
 char     *fd_radius_notice       (const FdRadius            *radius,
                                   const FdRadiusNoticeInput *input);
 
-/* The whole answer of GET /api/v1/incidents/radius. */
+/* The whole answer of GET /api/v1/incidents/radius. @names_as_seen:
+ * residents' names as @caller sees them on /residents (the API);
+ * otherwise never in clear (the command line). Visitors' names are
+ * always masked. */
 void      fd_radius_write_json   (FdJsonWriter   *w,
                                   const FdRadius *radius,
                                   FdRole          caller,
+                                  gboolean        names_as_seen,
                                   const char     *notice);
 /* A text table (the command's default output). */
 char     *fd_radius_format_text  (const FdRadius *radius,

@@ -163,7 +163,7 @@ radius_done (FdRequest *req,
     g_auto(FdJsonWriter) w = { 0 };
 
     fd_json_writer_init (&w, 256 * (radius->residents->len + radius->visitors->len) + 4096);
-    fd_radius_write_json (&w, radius, req->role, notice);
+    fd_radius_write_json (&w, radius, req->role, TRUE, notice);
     fd_reply_writer (req, 200, &w);
   }
 }
