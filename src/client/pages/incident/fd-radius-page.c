@@ -349,7 +349,8 @@ fd_radius_page_new (FdApiClient *api)
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (form), _("Incident Radius"));
   adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (form),
     _("Which residents one account viewed, listed, revealed, verified or exported in a "
-      "period, with a notification draft. Names are masked; no value is shown."));
+      "period, with a notification draft. Names show as your role sees them, and no other "
+      "value is shown; the CSV export masks names."));
   self->user_row = entry_row (form, _("Account (username)"));
   self->from_row = entry_row (form, _("From (YYYY-MM-DD)"));
   gtk_editable_set_text (GTK_EDITABLE (self->from_row), start);
